@@ -1,0 +1,114 @@
+/**
+ * Atomic file replacement: data goes to a uniquely named temporary file in the target's
+ * directory, is flushed to disk, and is then renamed over the target. Readers see either
+ * the old file or the complete new one, never a partial write.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Temporary sibling path: `.${basename}.${pid}.${random}.tmp` in the target's directory. */
+function tempPathFor(path: string): string {
+  const rand = randomBytes(6).toString('hex');
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${rand}.tmp`);
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+/**
+ * Writes `data` (bytes, or a string encoded as UTF-8) to `path` atomically.
+ *
+ * The temporary file is created exclusively (`wx`) next to the target, fully written,
+ * fsynced and renamed over `path`; afterwards the directory is fsynced (best effort) so
+ * the rename itself is durable. On any failure the temporary file is removed and the
+ * original error is rethrown; an existing target is left untouched.
+ *
+ * @param path - destination file; its directory must exist.
+ * @param data - file contents.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const bytes = toBytes(data);
+  const tmp = tempPathFor(path);
+  let created = false;
+  try {
+    const handle = await open(tmp, 'wx');
+    created = true;
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    created = false;
+  } catch (err) {
+    if (created) await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/**
+ * Synchronous variant of {@link writeFileAtomic} with the same guarantees.
+ *
+ * @param path - destination file; its directory must exist.
+ * @param data - file contents.
+ */
+export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
+  const bytes = toBytes(data);
+  const tmp = tempPathFor(path);
+  let created = false;
+  try {
+    const fd = openSync(tmp, 'wx');
+    created = true;
+    try {
+      let off = 0;
+      while (off < bytes.byteLength) off += writeSync(fd, bytes, off, bytes.byteLength - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    created = false;
+  } catch (err) {
+    if (created) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // the temporary file is already gone; the original error matters
+      }
+    }
+    throw err;
+  }
+  syncDirectorySync(dirname(path));
+}
+
+/** Fsyncs a directory so a completed rename survives a crash; unsupported platforms are ignored. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // directories cannot be opened/fsynced on every platform (e.g. Windows)
+  }
+}
+
+function syncDirectorySync(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // directories cannot be opened/fsynced on every platform (e.g. Windows)
+  }
+}
