@@ -12,3 +12,7 @@ export {
   Optimizer, Adam, AdamW, SGD, CosineAnnealingLR, StepLR, ReduceLROnPlateau,
   type ParamState, type AdamOptions, type SgdOptions, type PlateauOptions, type LrScheduler,
 } from './optim.js';
+export { toRaw, fromRaw, toRawDict, saveModule, loadModule, loadPthInto } from './serialize.js';
+export { saveSafetensors, loadSafetensors, serializeSafetensors, parseSafetensors, type SafetensorsContents } from './safetensors.js';
+export { readPth, readPthObject } from './pth.js';
+export type { RawTensor, StateDict } from './raw.js';

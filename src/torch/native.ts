@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../util/paths.js';
 
 /** The addon's tensor handle (see native/src/tensor.cc). */
 export interface NativeTensor {
@@ -46,21 +46,11 @@ export type NativeBinding = OpTable & {
   Optimizer: new (kind: string, params: NativeTensor[], opts: Record<string, number | boolean>) => NativeOptimizer;
 };
 
-function addonPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // Works from src/torch (tsx) and dist/src/torch (compiled).
-  for (const up of ['../..', '../../..']) {
-    const p = resolve(here, up, 'native', 'build', 'Release', 'trustser_torch.node');
-    if (existsSync(p)) return p;
-  }
-  return join(resolve(here, '../..'), 'native', 'build', 'Release', 'trustser_torch.node');
-}
-
 function load(): NativeBinding {
   // OpenBLAS spawns its own thread pool unless told otherwise; with libtorch's OpenMP threads on
   // top, the two oversubscribe the cores (measured: LSTMs slow down). Must be set before dlopen.
   process.env.OPENBLAS_NUM_THREADS ??= '1';
-  const path = addonPath();
+  const path = join(packageRoot(), 'native', 'build', 'Release', 'trustser_torch.node');
   if (!existsSync(path)) {
     throw new Error(
       `trustser: the libtorch addon is not built (${path} missing); run 'npm run build:native' (needs 'apt-get install libtorch-dev' or LIBTORCH=/path/to/libtorch)`,

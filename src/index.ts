@@ -1,0 +1,2 @@
+/** trustser's library API. */
+export * from './torch/index.js';
