@@ -138,7 +138,7 @@ TTS_OP(MaskedFill, "maskedFill", { TTS_RET(at::masked_fill(argTensor(info, 0), a
 // ---------- in-place (used by optimizers, running statistics and initializers) ----------
 TTS_OP(AddInPlace, "add_", {
   at::Tensor& a = argTensor(info, 0);
-  at::Scalar alpha = isMissing(info, 2) ? at::Scalar(1.0) : argScalar(info, 2);
+  at::Scalar alpha = isMissing(info, 2) ? at::Scalar(int64_t{1}) : argScalar(info, 2);
   if (isTensorArg(info, 1)) a.add_(argTensor(info, 1), alpha);
   else a.add_(argScalar(info, 1), alpha);
   return info[0];

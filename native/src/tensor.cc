@@ -1,6 +1,7 @@
 // The Tensor handle and argument conversion helpers.
 #include "common.h"
 
+#include <cmath>
 #include <cstring>
 #include <sstream>
 
@@ -334,7 +335,13 @@ std::vector<int64_t> argIntList(const Napi::CallbackInfo& info, size_t i) {
 
 at::Scalar argScalar(const Napi::CallbackInfo& info, size_t i) {
   if (i < info.Length() && info[i].IsBoolean()) return at::Scalar(info[i].As<Napi::Boolean>().Value());
-  return at::Scalar(argDouble(info, i));
+  double d = argDouble(info, i);
+  // JS has one number type: an integral value acts like a Python int (keeps integer tensors
+  // integral, promotes with floats as usual), anything else like a Python float.
+  if (std::isfinite(d) && d == static_cast<double>(static_cast<int64_t>(d)) && std::abs(d) < 9007199254740992.0) {
+    return at::Scalar(static_cast<int64_t>(d));
+  }
+  return at::Scalar(d);
 }
 
 Napi::Array wrapList(Napi::Env env, const std::vector<at::Tensor>& ts) {
