@@ -1,0 +1,44 @@
+/**
+ * Audio in, samples out: decoding (WAV, FLAC, MP3, Ogg Vorbis/Opus), resampling, silence
+ * trimming and reproducible augmentations. This is the module's only public entry point.
+ */
+export { DEFAULT_SAMPLE_RATE_HZ, durationSeconds, frameCount, toMono, type Audio } from './buffer.js';
+export { AudioError, type AudioErrorKind } from './errors.js';
+export { decodeAudio } from './decode.js';
+export {
+  BATCH_READ_CONCURRENCY,
+  loadAudio,
+  loadAudioBatch,
+  type BatchProgress,
+  type BatchResult,
+  type LoadAudioOptions,
+  type LoadedAudio,
+} from './load.js';
+export {
+  RESAMPLER_ATTENUATION_DB,
+  RESAMPLER_PASSBAND_EDGE,
+  RESAMPLER_STOPBAND_EDGE,
+  resample,
+  resampledLength,
+} from './resample.js';
+export {
+  VAD_ABSOLUTE_FLOOR_DBFS,
+  VAD_FRAME_MS,
+  VAD_HANGOVER_MS,
+  VAD_HOP_MS,
+  VAD_THRESHOLD_DB,
+  trimSilence,
+  type TrimResult,
+  type TrimSilenceOptions,
+} from './vad.js';
+export {
+  addNoise,
+  applyGainDb,
+  babbleNoise,
+  meanPower,
+  measureSnrDb,
+  speedPerturb,
+  whiteNoise,
+} from './augment.js';
+export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
+export { makeRng, type Rng } from './rng.js';
