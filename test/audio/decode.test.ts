@@ -98,8 +98,16 @@ describe('compressed formats generated with SoX', { skip: noSox }, () => {
     sox([wavPath, mp3]);
     const audio = await decodeAudio(readFileSync(mp3), 'tone.mp3');
     assert.equal(audio.sampleRateHz, TONE_RATE_HZ);
-    assert.ok(Math.abs(audio.channels[0].length - TONE_SAMPLES) <= 1152, `length ${audio.channels[0].length}`);
-    assert.ok(bestCorrelation(x, audio.channels[0], 1200).r > 0.99);
+    // LAME pads with encoder delay and a partial last frame (no gapless trimming): at most two
+    // 1152-sample frames longer; SoX's own decoder reports the same length.
+    assert.ok(Math.abs(audio.channels[0].length - TONE_SAMPLES) <= 2 * 1152, `length ${audio.channels[0].length}`);
+    // Lossy coding band-limits the chirp; against SoX's own decoding of the same file the match is exact.
+    // (LAME's low-pass near 5.5 kHz at 16 kHz removes the chirp's top: measured r = 0.977.)
+    assert.ok(bestCorrelation(x, audio.channels[0], 1200).r > 0.95);
+    const soxDecoded = join(dir, 'tone-mp3-by-sox.wav');
+    sox([mp3, '-b', '16', soxDecoded]);
+    const ref = await decodeAudio(readFileSync(soxDecoded), 'tone-mp3-by-sox.wav');
+    assert.ok(bestCorrelation(ref.channels[0], audio.channels[0], 1200).r > 0.9999);
   });
 
   it('A-law WAV is delegated to audio-decode and decodes close to the chirp', async () => {
