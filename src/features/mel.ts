@@ -1,0 +1,281 @@
+/**
+ * Mel filterbanks and (log-)mel spectrograms, matching torchaudio 0.13
+ * (`torchaudio.functional.melscale_fbanks`, `transforms.MelSpectrogram`).
+ *
+ * Defaults (16 kHz speech): nFft {@link DEFAULT_N_FFT} = 512 (32 ms), window
+ * {@link DEFAULT_WIN_SAMPLES} = 400 (25 ms, hann), hop {@link DEFAULT_HOP_SAMPLES} = 160
+ * (10 ms), {@link DEFAULT_N_MELS} = 64 HTK-scale filters over 0 Hz … Nyquist, no filter
+ * normalisation, power spectrogram, ln(mel + 1e-6).
+ */
+import { makeFrames, type Frames } from './frames.js';
+import {
+  applyLog,
+  DEFAULT_POWER,
+  getStft,
+  type LogOptions,
+  type RowProjection,
+  type StftOptions,
+} from './stft.js';
+
+/** Default sample rate the defaults below are tuned for (Hz). */
+export const DEFAULT_FEATURE_SAMPLE_RATE_HZ = 16000;
+/** Default FFT size (samples): 32 ms at 16 kHz. */
+export const DEFAULT_N_FFT = 512;
+/** Default analysis window (samples): 25 ms at 16 kHz; used when nFft is not given either. */
+export const DEFAULT_WIN_SAMPLES = 400;
+/** Default hop (samples): 10 ms at 16 kHz. */
+export const DEFAULT_HOP_SAMPLES = 160;
+/** Default number of mel filters. */
+export const DEFAULT_N_MELS = 64;
+/** Default lowest filter edge (Hz). */
+export const DEFAULT_F_MIN_HZ = 0;
+/** Default mel scale (torchaudio's default). */
+export const DEFAULT_MEL_SCALE: MelScale = 'htk';
+/** Default filter normalisation (torchaudio's default: none). */
+export const DEFAULT_MEL_NORM: MelNorm = null;
+
+/** `htk`: 2595·log10(1 + f/700). `slaney`: linear below 1 kHz (f/(200/3)), log above (librosa). */
+export type MelScale = 'htk' | 'slaney';
+/** `slaney`: divide each triangle by half its width in Hz (area normalisation); null: peak 1. */
+export type MelNorm = 'slaney' | null;
+
+/** Mel filterbank definition (frequencies in Hz). */
+export interface MelFilterbankOptions {
+  /** Sample rate (Hz) of the signal the spectrogram came from. */
+  sampleRateHz: number;
+  /** FFT size (samples); the bank covers ⌊nFft/2⌋ + 1 bins. */
+  nFft: number;
+  /** Number of triangular filters. */
+  nMels: number;
+  /** Lower edge of the first filter (Hz), default {@link DEFAULT_F_MIN_HZ}. */
+  fMinHz?: number;
+  /** Upper edge of the last filter (Hz), ≤ sampleRateHz/2; default ⌊sampleRateHz/2⌋ (as torchaudio). */
+  fMaxHz?: number;
+  /** Mel scale, default {@link DEFAULT_MEL_SCALE}. */
+  scale?: MelScale;
+  /** Filter normalisation, default {@link DEFAULT_MEL_NORM}. */
+  norm?: MelNorm;
+}
+
+const SLANEY_F_SP = 200 / 3;
+const SLANEY_MIN_LOG_HZ = 1000;
+const SLANEY_MIN_LOG_MEL = SLANEY_MIN_LOG_HZ / SLANEY_F_SP;
+const SLANEY_LOGSTEP = Math.log(6.4) / 27;
+
+/** Hz → mel on the given scale. */
+export function hzToMel(hz: number, scale: MelScale = DEFAULT_MEL_SCALE): number {
+  if (scale === 'htk') return 2595 * Math.log10(1 + hz / 700);
+  if (hz >= SLANEY_MIN_LOG_HZ) return SLANEY_MIN_LOG_MEL + Math.log(hz / SLANEY_MIN_LOG_HZ) / SLANEY_LOGSTEP;
+  return hz / SLANEY_F_SP;
+}
+
+/** Mel → Hz on the given scale (inverse of {@link hzToMel}). */
+export function melToHz(mel: number, scale: MelScale = DEFAULT_MEL_SCALE): number {
+  if (scale === 'htk') return 700 * (Math.pow(10, mel / 2595) - 1);
+  if (mel >= SLANEY_MIN_LOG_MEL) return SLANEY_MIN_LOG_HZ * Math.exp(SLANEY_LOGSTEP * (mel - SLANEY_MIN_LOG_MEL));
+  return SLANEY_F_SP * mel;
+}
+
+/** Validated filterbank options with defaults filled in. */
+export type ResolvedMelFilterbankOptions = Required<MelFilterbankOptions>;
+
+/**
+ * Validates filterbank options.
+ * @throws RangeError naming the offending option (e.g. fMaxHz above Nyquist).
+ */
+export function resolveMelFilterbankOptions(o: MelFilterbankOptions): ResolvedMelFilterbankOptions {
+  const sr = o.sampleRateHz;
+  if (typeof sr !== 'number' || !Number.isFinite(sr) || sr <= 0) {
+    throw new RangeError(`mel: sampleRateHz must be a positive number (Hz), got ${sr}`);
+  }
+  if (!Number.isInteger(o.nFft) || o.nFft < 2) throw new RangeError(`mel: nFft must be an integer ≥ 2 (samples), got ${o.nFft}`);
+  if (!Number.isInteger(o.nMels) || o.nMels < 1) throw new RangeError(`mel: nMels must be a positive integer, got ${o.nMels}`);
+  const fMinHz = o.fMinHz ?? DEFAULT_F_MIN_HZ;
+  const fMaxHz = o.fMaxHz ?? Math.floor(sr / 2);
+  if (!Number.isFinite(fMinHz) || fMinHz < 0) throw new RangeError(`mel: fMinHz must be ≥ 0 Hz, got ${fMinHz}`);
+  if (!Number.isFinite(fMaxHz) || fMaxHz > sr / 2) {
+    throw new RangeError(`mel: fMaxHz (${fMaxHz} Hz) must not exceed the Nyquist frequency ${sr / 2} Hz`);
+  }
+  if (fMinHz >= fMaxHz) throw new RangeError(`mel: fMinHz (${fMinHz} Hz) must be below fMaxHz (${fMaxHz} Hz)`);
+  const scale = o.scale ?? DEFAULT_MEL_SCALE;
+  if (scale !== 'htk' && scale !== 'slaney') throw new RangeError(`mel: scale must be 'htk' or 'slaney', got '${String(scale)}'`);
+  const norm = o.norm === undefined ? DEFAULT_MEL_NORM : o.norm;
+  if (norm !== null && norm !== 'slaney') throw new RangeError(`mel: norm must be 'slaney' or null, got '${String(norm)}'`);
+  return { sampleRateHz: sr, nFft: o.nFft, nMels: o.nMels, fMinHz, fMaxHz, scale, norm };
+}
+
+/** Weights of filter j at bins k, in double precision: w(k, j). */
+function filterWeights(r: ResolvedMelFilterbankOptions): { nFreqs: number; w: Float64Array } {
+  const nFreqs = Math.floor(r.nFft / 2) + 1;
+  const { nMels, scale } = r;
+  const top = Math.floor(r.sampleRateHz / 2); // torchaudio: linspace(0, sample_rate // 2, n_freqs)
+  const mMin = hzToMel(r.fMinHz, scale);
+  const mMax = hzToMel(r.fMaxHz, scale);
+  const fPts = new Float64Array(nMels + 2);
+  for (let i = 0; i < nMels + 2; i++) fPts[i] = melToHz(mMin + ((mMax - mMin) * i) / (nMels + 1), scale);
+  const w = new Float64Array(nFreqs * nMels);
+  for (let k = 0; k < nFreqs; k++) {
+    const f = (top * k) / (nFreqs - 1);
+    for (let j = 0; j < nMels; j++) {
+      const down = (f - fPts[j]) / (fPts[j + 1] - fPts[j]);
+      const up = (fPts[j + 2] - f) / (fPts[j + 2] - fPts[j + 1]);
+      let v = Math.max(0, Math.min(down, up));
+      if (r.norm === 'slaney') v *= 2 / (fPts[j + 2] - fPts[j]);
+      w[k * nMels + j] = v;
+    }
+  }
+  return { nFreqs, w };
+}
+
+/**
+ * The filterbank matrix, row-major `[nFreqs, nMels]` with nFreqs = ⌊nFft/2⌋ + 1: entry
+ * `[k * nMels + j]` is the weight of FFT bin k (at k·⌊sr/2⌋/(nFreqs−1) Hz) in filter j.
+ * Same layout and values as `torchaudio.functional.melscale_fbanks(n_freqs, f_min, f_max,
+ * n_mels, sample_rate, norm, mel_scale)`; a power spectrogram row (length nFreqs) times
+ * this matrix gives a mel row.
+ */
+export function melFilterbank(o: MelFilterbankOptions): Float32Array {
+  return Float32Array.from(filterWeights(resolveMelFilterbankOptions(o)).w);
+}
+
+/**
+ * A filterbank stored sparsely (each triangle's non-zero bin range), for fast application.
+ */
+export class MelFilterbank implements RowProjection {
+  /** Resolved options. */
+  readonly options: ResolvedMelFilterbankOptions;
+  /** Spectrogram bins expected per frame, ⌊nFft/2⌋ + 1. */
+  readonly nFreqs: number;
+  /** Number of filters (output dims). */
+  readonly nMels: number;
+  /** Filters whose weights are all zero (too many filters for the FFT resolution). */
+  readonly emptyFilters: number;
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly offset: Int32Array;
+  private readonly weights: Float64Array;
+
+  constructor(o: MelFilterbankOptions) {
+    this.options = resolveMelFilterbankOptions(o);
+    const { nFreqs, w } = filterWeights(this.options);
+    const nMels = this.options.nMels;
+    this.nFreqs = nFreqs;
+    this.nMels = nMels;
+    this.start = new Int32Array(nMels);
+    this.end = new Int32Array(nMels);
+    this.offset = new Int32Array(nMels + 1);
+    let total = 0;
+    let empty = 0;
+    for (let j = 0; j < nMels; j++) {
+      let s = 0;
+      while (s < nFreqs && w[s * nMels + j] === 0) s++;
+      let e = nFreqs;
+      while (e > s && w[(e - 1) * nMels + j] === 0) e--;
+      if (e === s) empty++;
+      this.start[j] = s;
+      this.end[j] = e;
+      this.offset[j] = total;
+      total += e - s;
+    }
+    this.offset[nMels] = total;
+    this.emptyFilters = empty;
+    this.weights = new Float64Array(total);
+    for (let j = 0; j < nMels; j++) {
+      for (let k = this.start[j]; k < this.end[j]; k++) this.weights[this.offset[j] + k - this.start[j]] = w[k * nMels + j];
+    }
+  }
+
+  /** {@link RowProjection}: spectrogram bins per input row. */
+  get inputDims(): number {
+    return this.nFreqs;
+  }
+
+  /** {@link RowProjection}: mel values per output row. */
+  get outputDims(): number {
+    return this.nMels;
+  }
+
+  /** Applies the bank to one spectrogram row: src[srcOffset …+nFreqs) → dst[dstOffset …+nMels). */
+  projectRow(src: Float32Array, srcOffset: number, dst: Float32Array, dstOffset: number): void {
+    const { nMels, start, end, offset, weights } = this;
+    for (let j = 0; j < nMels; j++) {
+      let acc = 0;
+      const wBase = offset[j] - start[j] - srcOffset; // weight of src[i] is weights[wBase + i]
+      for (let i = srcOffset + start[j], e = srcOffset + end[j]; i < e; i++) acc += src[i] * weights[wBase + i];
+      dst[dstOffset + j] = acc;
+    }
+  }
+
+  /**
+   * Applies the bank to a spectrogram `[T, nFreqs]`, giving `[T, nMels]`.
+   * @throws RangeError if the spectrogram does not have nFreqs bins.
+   */
+  apply(spec: Frames): Frames {
+    if (spec.dims !== this.nFreqs) {
+      throw new RangeError(`mel: spectrogram has ${spec.dims} bins, the filterbank expects ${this.nFreqs} (nFft = ${this.options.nFft})`);
+    }
+    const out = makeFrames(spec.frames, this.nMels);
+    for (let t = 0; t < spec.frames; t++) this.projectRow(spec.data, t * this.nFreqs, out.data, t * this.nMels);
+    return out;
+  }
+}
+
+const bankCache = new Map<string, MelFilterbank>();
+const BANK_CACHE_SIZE = 16;
+
+/** Returns a cached {@link MelFilterbank} for these options. */
+export function getMelFilterbank(o: MelFilterbankOptions): MelFilterbank {
+  const r = resolveMelFilterbankOptions(o);
+  const key = `${r.sampleRateHz}/${r.nFft}/${r.nMels}/${r.fMinHz}/${r.fMaxHz}/${r.scale}/${r.norm}`;
+  let bank = bankCache.get(key);
+  if (bank === undefined) {
+    bank = new MelFilterbank(r);
+    if (bankCache.size >= BANK_CACHE_SIZE) bankCache.delete(bankCache.keys().next().value as string);
+    bankCache.set(key, bank);
+  }
+  return bank;
+}
+
+/**
+ * Options of {@link melSpectrogram}: STFT framing (all optional here, see
+ * {@link resolveMelStftOptions}) plus the filterbank and the spectrogram exponent.
+ */
+export type MelSpectrogramOptions = Partial<StftOptions> &
+  Omit<MelFilterbankOptions, 'nFft' | 'nMels'> & {
+    /** Number of mel filters, default {@link DEFAULT_N_MELS}. */
+    nMels?: number;
+    /** 2 = power (default), 1 = magnitude spectrogram before the filterbank. */
+    power?: 1 | 2;
+  };
+
+/**
+ * STFT options of a mel front end: nFft defaults to {@link DEFAULT_N_FFT}, hop to
+ * {@link DEFAULT_HOP_SAMPLES}; winSamples defaults to nFft when nFft is given (torch's
+ * rule), else to {@link DEFAULT_WIN_SAMPLES}.
+ */
+export function resolveMelStftOptions(o: Partial<StftOptions>): StftOptions {
+  const nFft = o.nFft ?? DEFAULT_N_FFT;
+  const winSamples = o.winSamples ?? (o.nFft === undefined ? DEFAULT_WIN_SAMPLES : o.nFft);
+  return { ...o, nFft, winSamples, hopSamples: o.hopSamples ?? DEFAULT_HOP_SAMPLES };
+}
+
+/**
+ * Mel spectrogram `[T, nMels]`: the power (or magnitude) spectrogram times the filterbank.
+ * Equals `torchaudio.transforms.MelSpectrogram(...)(x).T` for the same settings.
+ */
+export function melSpectrogram(x: Float32Array, o: MelSpectrogramOptions): Frames {
+  const stftOptions = resolveMelStftOptions(o);
+  const bank = getMelFilterbank({ ...o, nFft: stftOptions.nFft, nMels: o.nMels ?? DEFAULT_N_MELS });
+  return getStft(stftOptions).compute(x, o.power ?? DEFAULT_POWER, bank);
+}
+
+/**
+ * Log-mel spectrogram `[T, nMels]`: {@link melSpectrogram} compressed by
+ * {@link applyLog} — by default ln(mel + 1e-6) (torchaudio MFCC's `log_mels` offset); pass
+ * `log: 'db'` (with `topDb`, `dbRef`, …) for decibels.
+ */
+export function logMelSpectrogram(x: Float32Array, o: MelSpectrogramOptions & LogOptions): Frames {
+  const mel = melSpectrogram(x, o);
+  applyLog(mel.data, o, (o.power ?? DEFAULT_POWER) === 2);
+  return mel;
+}
