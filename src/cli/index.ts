@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './demo.js';
 import { registerInfo } from './info.js';
+import { registerFeatures } from './features.js';
 import { packageVersion } from '../util/paths.js';
 
 /** Builds the command tree (exported for tests). */
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemo(program);
   registerInfo(program);
+  registerFeatures(program);
   return program;
 }
 

@@ -1,0 +1,49 @@
+/** `trustser features extract|list`. */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { extractFeatures } from '../features/extract/index.js';
+import { listFeatureSets } from '../features/index.js';
+
+function intArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+export function registerFeatures(program: Command): void {
+  const features = program.command('features').description('compute acoustic features');
+  features
+    .command('list')
+    .description('list the feature sets')
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => {
+      const names = listFeatureSets();
+      process.stdout.write(o.json ? `${JSON.stringify(names)}\n` : `${names.join('\n')}\n`);
+    });
+  features
+    .command('extract')
+    .description('compute a feature set for every audio file of a folder or manifest')
+    .requiredOption('--set <name>', 'feature set (see `trustser features list`)')
+    .requiredOption('--in <dir|manifest.csv>', 'folder scanned for audio files, or a CSV manifest with a path column')
+    .requiredOption('--out <file>', 'output: .safetensors (one tensor per file) or .csv (functionals, one row per file)')
+    .option('--format <format>', 'safetensors or csv (default: from the output extension)')
+    .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intArg)
+    .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
+    .option('--no-cache', 'do not read or write the cache')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: { set: string; in: string; out: string; format?: string; workers?: number; cache: string | boolean; json?: boolean }) => {
+      if (o.format !== undefined && o.format !== 'csv' && o.format !== 'safetensors') throw new Error(`--format: expected csv or safetensors, got '${o.format}'`);
+      const summary = await extractFeatures({
+        set: o.set, input: o.in, out: o.out, format: o.format as 'csv' | 'safetensors' | undefined, workers: o.workers,
+        cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        process.stdout.write(`${summary.out}: ${summary.extracted + summary.fromCache} of ${summary.files} files (${summary.fromCache} from cache)\n`);
+      }
+      if (summary.failed.length > 0) {
+        process.stderr.write(`${summary.failed.length} file(s) skipped:\n${summary.failed.map((f) => `  ${f.reason}`).join('\n')}\n`);
+      }
+    });
+}
