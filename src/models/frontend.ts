@@ -10,8 +10,8 @@ import {
 } from '../features/index.js';
 import { F, keep, nn, tensor, type Tensor } from '../torch/index.js';
 
-/** Options: those of `logMelSpectrogram` with natural-log compression. */
-export type LogMelFrontendOptions = MelSpectrogramOptions & { lnEps?: number };
+/** Options: those of `logMelSpectrogram` with natural-log compression (sample rate default 16 kHz). */
+export type LogMelFrontendOptions = Omit<MelSpectrogramOptions, 'sampleRateHz'> & { sampleRateHz?: number; lnEps?: number };
 
 export class LogMelFrontend extends nn.Module {
   readonly nFft: number;
