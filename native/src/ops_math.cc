@@ -133,7 +133,11 @@ TTS_OP(Where, "where", {
   if (tb) TTS_RET(at::where(c, argScalar(info, 1), argTensor(info, 2)));
   TTS_RET(at::where(c, argScalar(info, 1), argScalar(info, 2)));
 })
-TTS_OP(MaskedFill, "maskedFill", { TTS_RET(at::masked_fill(argTensor(info, 0), argTensor(info, 1), argScalar(info, 2))) })
+TTS_OP(MaskedFill, "maskedFill", {
+  const at::Tensor& mask = argTensor(info, 1);
+  if (mask.scalar_type() != at::kBool) throw std::runtime_error("mask must be a bool tensor, got " + dtypeName(mask.scalar_type()));
+  TTS_RET(at::masked_fill(argTensor(info, 0), mask, argScalar(info, 2)));
+})
 
 // ---------- in-place (used by optimizers, running statistics and initializers) ----------
 TTS_OP(AddInPlace, "add_", {

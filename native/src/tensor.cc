@@ -155,8 +155,16 @@ Napi::Value TensorWrap::Grad(const Napi::CallbackInfo& info) {
 Napi::Value TensorWrap::SetGrad(const Napi::CallbackInfo& info) {
   return guarded("setGrad", info, [&]() -> Napi::Value {
     at::Tensor& t = tensor(info.Env());
-    if (isMissing(info, 0)) t.mutable_grad().reset();
-    else t.mutable_grad() = argTensor(info, 0);
+    if (isMissing(info, 0)) {
+      t.mutable_grad().reset();
+    } else {
+      const at::Tensor& g = argTensor(info, 0);
+      // As torch: a gradient must match its tensor's shape and dtype (optimizers rely on it).
+      if (!g.sizes().equals(t.sizes()) || g.scalar_type() != t.scalar_type()) {
+        throw std::runtime_error("assigned grad has a different shape or dtype than the tensor");
+      }
+      t.mutable_grad() = g;
+    }
     return info.Env().Undefined();
   });
 }
@@ -327,8 +335,11 @@ std::vector<int64_t> argIntList(const Napi::CallbackInfo& info, size_t i) {
   std::vector<int64_t> out(a.Length());
   for (uint32_t k = 0; k < a.Length(); ++k) {
     Napi::Value v = a.Get(k);
-    if (!v.IsNumber()) throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + "[" + std::to_string(k) + "] must be an integer");
-    out[k] = static_cast<int64_t>(v.As<Napi::Number>().DoubleValue());
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+    if (!std::isfinite(d) || d != std::trunc(d)) {
+      throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + "[" + std::to_string(k) + "] must be an integer");
+    }
+    out[k] = static_cast<int64_t>(d);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  */
 export { Tensor, type DType, type TypedArray, type Operand, type Dims } from './tensor.js';
 export * from './creation.js';
-export { tidy, keep, dispose, scopeDepth } from './scope.js';
+export { tidy, keep, dispose, scopeDepth, settle } from './scope.js';
 export { noGrad, enableGrad, isGradEnabled, grad, clipGradNorm, clipGradValue } from './autograd.js';
 export * as F from './functional.js';
 export * as nn from './nn/index.js';

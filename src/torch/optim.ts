@@ -91,7 +91,10 @@ export interface LrScheduler {
   restore(s: Record<string, number>): void;
 }
 
-/** Cosine annealing from the initial lr to `etaMin` over `tMax` epochs (torch's closed form). */
+/**
+ * Cosine annealing from the initial lr to `etaMin` over `tMax` epochs (torch's closed form);
+ * it then stays at `etaMin` (torch's formula would rise again after tMax).
+ */
 export class CosineAnnealingLR implements LrScheduler {
   private epoch = 0;
   private readonly baseLr: number;

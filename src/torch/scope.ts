@@ -2,6 +2,11 @@
  * Deterministic tensor lifetime: {@link tidy} scopes (as in tfjs) dispose every tensor created
  * inside them except those returned or {@link keep}-marked. Finalizers in the addon remain a
  * safety net, but native memory is invisible to V8's heuristics, so loops should use scopes.
+ *
+ * Long loops should also give the event loop a turn now and then (e.g. `await settle()` once
+ * per batch): Node 20 runs the finalizers of collected tensor handles (≈1–3 KB each, even when
+ * disposed) from the event loop, so a loop that never yields accumulates them (measured in
+ * test/torch/engine-memory.test.ts).
  */
 
 /** Anything the scope system can dispose. */
@@ -84,4 +89,9 @@ export function dispose(value: unknown): void {
 /** Number of open scopes (for tests and diagnostics). */
 export function scopeDepth(): number {
   return scopes.length;
+}
+
+/** Resolves on the next event-loop turn, letting Node run pending native finalizers. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

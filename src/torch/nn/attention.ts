@@ -1,6 +1,7 @@
 /** Multi-head attention with PyTorch's packed in-projection parameter names. */
 import * as F from '../functional.js';
 import { zeros } from '../creation.js';
+import { noGrad } from '../autograd.js';
 import { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { Linear, uniformParam } from './layers.js';
@@ -35,15 +36,19 @@ export class MultiheadAttention extends Module {
     this.headDim = embedDim / numHeads;
     this.batchFirst = o.batchFirst ?? true;
     this.dropout = o.dropout ?? 0;
-    // PyTorch initializes the packed projection with xavier_uniform and zero biases.
-    const bound = Math.sqrt(6 / (embedDim + embedDim));
+    // PyTorch initializes the packed [3E, E] projection with xavier_uniform and zero biases.
+    const bound = Math.sqrt(6 / (embedDim + 3 * embedDim));
     this.inProjWeight = this.param('in_proj_weight', uniformParam([3 * embedDim, embedDim], bound));
     this.inProjBias = o.bias === false ? null : this.param('in_proj_bias', zeros([3 * embedDim]));
     this.outProj = this.module('out_proj', new Linear(embedDim, embedDim, o.bias !== false));
+    if (this.outProj.bias) noGrad(() => this.outProj.bias!.zero_());
   }
 
   /** Returns [output (same layout as query), attention weights averaged over heads [batch, Lq, Lk]]. */
   forward(query: Tensor, key: Tensor, value: Tensor, o: AttentionCallOptions = {}): [Tensor, Tensor] {
+    if (query.ndim !== 3 || key.ndim !== 3 || value.ndim !== 3) {
+      throw new Error(`MultiheadAttention: expected 3-D query/key/value, got [${query.shape}], [${key.shape}], [${value.shape}]`);
+    }
     const [q0, k0, v0] = this.batchFirst ? [query, key, value] : [query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)];
     const [n, lq] = q0.shape;
     const lk = k0.shape[1];

@@ -14,7 +14,9 @@ export interface UnaryModule extends Module {
 }
 
 /** Error raised by {@link Module.loadStateDict} naming every problem key. */
-export class StateDictError extends Error {}
+export class StateDictError extends Error {
+  override name = 'StateDictError';
+}
 
 /** A value loadable into a parameter or buffer: an engine tensor or a raw (deserialized) one. */
 export type LoadableTensor = Tensor | RawTensor;
