@@ -42,3 +42,6 @@ export {
 } from './augment.js';
 export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
 export { makeRng, type Rng } from './rng.js';
+export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from './fft.js';
+export { RealFft } from './real-fft.js';
+export { convolve } from './convolve.js';

@@ -2,7 +2,7 @@
  * Synthetic reverberation: exponentially decaying Gaussian-noise room impulse responses,
  * and RT60 measurement by Schroeder backward integration.
  */
-import { convolve } from './fft.js';
+import { convolve } from './convolve.js';
 import type { Rng } from './rng.js';
 
 /** Decay that defines RT60: 60 dB of energy, i.e. amplitude × 10^-3. */

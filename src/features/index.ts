@@ -7,7 +7,6 @@
  * code that looks sets up by name should import the registry through here.
  */
 export * from './frames.js';
-export * from './fft.js';
 export * from './window.js';
 export * from './stft.js';
 export * from './mel.js';

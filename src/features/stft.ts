@@ -13,7 +13,7 @@
  * k·sampleRate/nFft Hz (transposed relative to torch's `(freq, time)`).
  */
 import { makeFrames, type Frames } from './frames.js';
-import { RealFft } from './fft.js';
+import { RealFft } from '../audio/index.js';
 import { makeWindow, WINDOW_NAMES, type WindowName } from './window.js';
 
 /** STFT framing options (all lengths in samples). */
