@@ -1,0 +1,2 @@
+/** Evaluation: accuracy metrics (and, later, the trust metrics). */
+export { classificationMetrics, meanStd, ccc, type ClassificationMetrics } from './classification.js';
