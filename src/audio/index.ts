@@ -45,3 +45,4 @@ export { makeRng, type Rng } from './rng.js';
 export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from './fft.js';
 export { RealFft } from './real-fft.js';
 export { convolve } from './convolve.js';
+export { encodeWav16 } from './encode.js';

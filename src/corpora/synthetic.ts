@@ -6,7 +6,11 @@
  * loud, bright (many strong harmonics). Speakers differ by a base-F0 offset, so speaker-independent
  * splits are meaningful. This is a stand-in, not speech: accuracy on it says nothing about SER.
  */
-import { makeRng, type Rng } from '../audio/rng.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { encodeWav16, makeRng, type Rng } from '../audio/index.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import type { Utterance } from './types.js';
 
 /** Sample rate of the synthesized clips (Hz). */
 export const SYNTH_SAMPLE_RATE_HZ = 16000;
@@ -93,4 +97,22 @@ export function synthesizeEmotionCorpus(o: SynthOptions = {}): SynthUtterance[] 
     }
   }
   return out;
+}
+
+/**
+ * Writes the synthesized corpus as 16 kHz WAV files under `dir` (skipping files already there)
+ * and returns its utterance records. Even-numbered speakers are labelled male (low base F0),
+ * odd ones female, so fairness code has a gender attribute to work with.
+ */
+export function writeSyntheticCorpus(dir: string, o: SynthOptions = {}): Utterance[] {
+  mkdirSync(dir, { recursive: true });
+  return synthesizeEmotionCorpus(o).map((u) => {
+    const path = resolve(join(dir, `${u.id}.wav`));
+    if (!existsSync(path)) writeFileAtomicSync(path, encodeWav16(u.samples, SYNTH_SAMPLE_RATE_HZ));
+    const spk = Number(u.speaker.slice(3));
+    return {
+      id: u.id, path, corpus: 'synthetic', durationS: u.samples.length / SYNTH_SAMPLE_RATE_HZ, speaker: `synthetic:${u.speaker}`,
+      labels: { emotion: u.emotion }, attributes: { gender: spk % 2 === 0 ? 'male' : 'female' },
+    };
+  });
 }

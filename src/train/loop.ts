@@ -1,0 +1,214 @@
+/**
+ * Training of one fold: epochs of mini-batches (mixup, stability training, class balance,
+ * bootstrap), early stopping on dev UA, atomic checkpoints every epoch, resume after a kill.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRng, type Rng } from '../audio/index.js';
+import { classificationMetrics } from '../evaluate/index.js';
+import {
+  Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy, toRaw, fromRaw,
+  type Optimizer, type ParamState, type Tensor,
+} from '../torch/index.js';
+import { loadSafetensors, saveSafetensors } from '../torch/safetensors.js';
+import type { RawTensor } from '../torch/raw.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import type { TrainingConfig } from './config.js';
+import { batchTensors, type Example, type InputKind } from './data.js';
+import { beta, classWeights, epochOrder } from './sampling.js';
+import type { TrainableModel } from './model.js';
+
+export interface FoldData {
+  train: Example[];
+  dev: Example[];
+  numClasses: number;
+  kind: InputKind;
+  maxFrames: number;
+}
+
+export interface FoldProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+}
+
+/** What is kept between epochs (state.json) so a killed run resumes exactly. */
+interface FoldState {
+  epoch: number;
+  bestUa: number;
+  bestEpoch: number;
+  badEpochs: number;
+  lr: number;
+  stopped: boolean;
+}
+
+/** Posteriors [U, C] of examples, averaged per utterance (segment models: seed 003's rule). */
+export function predictUtterances(model: TrainableModel, ex: Example[], kind: InputKind, maxFrames: number, batchSize: number): Map<number, number[]> {
+  const sums = new Map<number, { p: number[]; n: number }>();
+  model.eval();
+  for (let i = 0; i < ex.length; i += batchSize) {
+    const part = ex.slice(i, i + batchSize);
+    const probs = noGrad(() => tidy(() => {
+      const b = batchTensors(part, kind, maxFrames, null);
+      return model.forward(b.x, b.lengths).softmax(-1).toArray() as Float32Array;
+    }));
+    const c = probs.length / part.length;
+    part.forEach((e, j) => {
+      const acc = sums.get(e.utterance) ?? { p: new Array<number>(c).fill(0), n: 0 };
+      for (let k = 0; k < c; k++) acc.p[k] += probs[j * c + k];
+      acc.n++;
+      sums.set(e.utterance, acc);
+    });
+  }
+  return new Map([...sums].map(([u, { p, n }]) => [u, p.map((v) => v / n)]));
+}
+
+/** UA/WA of utterance-level predictions. */
+export function scoreUtterances(post: Map<number, number[]>, labelOf: (u: number) => number, numClasses: number) {
+  const us = [...post.keys()];
+  const pred = us.map((u) => argmax(post.get(u)!));
+  return classificationMetrics(us.map(labelOf), pred, numClasses);
+}
+
+export function argmax(p: number[]): number {
+  let best = 0;
+  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+  return best;
+}
+
+function lossOf(model: TrainableModel, x: Tensor, lengths: Tensor | null, y: Tensor, cfg: TrainingConfig, weights: Tensor | null, rng: Rng, numClasses: number): Tensor {
+  let target: Tensor = y;
+  let input = x;
+  let lens = lengths;
+  if (cfg.mixupAlpha !== null) {
+    // Mixup: convex combination of the batch with a permutation of itself, labels mixed alike.
+    const lambda = beta(cfg.mixupAlpha, cfg.mixupAlpha, rng);
+    const n = x.shape[0];
+    const perm = tensor(BigInt64Array.from(permutation(n, rng), BigInt), [n]);
+    input = x.mul(lambda).add(x.indexSelect(0, perm).mul(1 - lambda));
+    const oneHot = oneHotOf(y, numClasses).to('float32');
+    target = oneHot.mul(lambda).add(oneHot.indexSelect(0, perm).mul(1 - lambda));
+    if (lengths) lens = lengths.maximum(lengths.indexSelect(0, perm));
+  }
+  const logits = model.forward(input, lens);
+  // Hard targets: the model's own loss (its lossOptions carry class weights and smoothing);
+  // mixed (soft) targets: cross-entropy against the mixed label distribution.
+  let loss = cfg.mixupAlpha === null ? model.lossFn(logits, target) : F.crossEntropy(logits, target, { weight: weights, labelSmoothing: cfg.labelSmoothing });
+  if (cfg.stability !== null) {
+    // Stability training: outputs on noisy inputs should match the clean ones, KL(p_clean ‖ p_noisy).
+    const noisy = model.forward(input.add(randnLike(input).mul(cfg.stability.sigma)), lens);
+    const pClean = logits.softmax(-1).detach();
+    const kl = pClean.mul(pClean.add(1e-8).log().sub(noisy.logSoftmax(-1))).sum(-1).mean();
+    loss = loss.add(kl.mul(cfg.stability.weight));
+  }
+  return loss;
+}
+
+function permutation(n: number, rng: Rng): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+function makeOptimizer(model: TrainableModel, cfg: TrainingConfig): Optimizer {
+  const o = { lr: cfg.lr, weightDecay: cfg.weightDecay };
+  return cfg.optimizer === 'adamw' ? new AdamW(model.parameters(), o) : new Adam(model.parameters(), o);
+}
+
+async function saveOptimizer(path: string, opt: Optimizer): Promise<void> {
+  const dict = new Map<string, RawTensor>();
+  const steps: Record<string, number> = {};
+  opt.getState().forEach((s, i) => {
+    if (s === null) return;
+    steps[i] = s.step;
+    for (const [k, t] of Object.entries(s.buffers)) {
+      dict.set(`${i}.${k}`, toRaw(t));
+      t.dispose();
+    }
+  });
+  await saveSafetensors(path, dict, { steps: JSON.stringify(steps) });
+}
+
+async function loadOptimizer(path: string, opt: Optimizer): Promise<void> {
+  const { tensors, metadata } = await loadSafetensors(path);
+  const steps = JSON.parse(metadata.steps ?? '{}') as Record<string, number>;
+  const state: (ParamState | null)[] = opt.params.map((_, i) => {
+    if (!(i in steps)) return null;
+    const buffers: Record<string, Tensor> = {};
+    for (const [k, r] of tensors) if (k.startsWith(`${i}.`)) buffers[k.slice(String(i).length + 1)] = fromRaw(r);
+    return { step: steps[i], buffers };
+  });
+  opt.setState(state);
+  for (const s of state) if (s) for (const t of Object.values(s.buffers)) t.dispose();
+}
+
+/**
+ * Trains `model` on one fold, writing `dir`/{last,best}.safetensors, optimizer.safetensors,
+ * state.json and appending to `log`. Resumes from `dir` when a previous run was interrupted.
+ * Returns the best dev UA and its epoch; `model` holds the best weights on return.
+ */
+export async function trainFold(
+  model: TrainableModel, data: FoldData, cfg: TrainingConfig, dir: string, log: string, fold: number,
+  onProgress?: (p: FoldProgress) => void,
+): Promise<{ bestUa: number; bestEpoch: number; epochsRun: number }> {
+  const opt = makeOptimizer(model, cfg);
+  const sched = cfg.cosine ? new CosineAnnealingLR(opt, cfg.epochs, cfg.lr * cfg.minLrFactor) : null;
+  const statePath = join(dir, 'state.json');
+  let st: FoldState = { epoch: 0, bestUa: -1, bestEpoch: 0, badEpochs: 0, lr: cfg.lr, stopped: false };
+  if (existsSync(statePath)) {
+    st = JSON.parse(readFileSync(statePath, 'utf8')) as FoldState;
+    await loadModule(model, join(dir, 'last.safetensors'));
+    await loadOptimizer(join(dir, 'optimizer.safetensors'), opt);
+    opt.lr = st.lr;
+    sched?.restore({ epoch: st.epoch });
+  }
+  const labels = data.train.map((e) => e.label);
+  const weights = cfg.balance === 'weights' ? tensor(classWeights(labels, data.numClasses)) : null;
+  const batches = Math.ceil(data.train.length / cfg.batchSize);
+  const devLabels = new Map(data.dev.map((e) => [e.utterance, e.label]));
+  while (!st.stopped && st.epoch < cfg.epochs) {
+    const epoch = st.epoch + 1;
+    // Seeds derive from (seed, fold, epoch), so a resumed run repeats exactly what it would have done.
+    const rng = makeRng(cfg.seed * 1_000_003 + fold * 10_007 + epoch);
+    manualSeed(cfg.seed * 1_000_003 + fold * 10_007 + epoch);
+    const order = epochOrder(labels, rng, { oversample: cfg.balance === 'oversample', bootstrap: cfg.bootstrap });
+    const t0 = performance.now();
+    let lossSum = 0;
+    model.train();
+    for (let b = 0; b < batches; b++) {
+      const part = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize).map((i) => data.train[i]);
+      if (part.length === 0) continue;
+      lossSum += tidy(() => {
+        const t = batchTensors(part, data.kind, data.maxFrames, rng);
+        opt.zeroGrad();
+        const loss = lossOf(model, t.x, t.lengths, t.y, cfg, weights, rng, data.numClasses);
+        loss.backward();
+        if (cfg.gradClip !== null) clipGradNorm(model.parameters(), cfg.gradClip);
+        opt.step();
+        return loss.item();
+      });
+      onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
+      await settle();
+    }
+    sched?.step();
+    const dev = scoreUtterances(predictUtterances(model, data.dev, data.kind, data.maxFrames, cfg.batchSize), (u) => devLabels.get(u)!, data.numClasses);
+    const improved = dev.ua > st.bestUa;
+    st = {
+      epoch, lr: opt.lr, bestUa: improved ? dev.ua : st.bestUa, bestEpoch: improved ? epoch : st.bestEpoch,
+      badEpochs: improved ? 0 : st.badEpochs + 1, stopped: false,
+    };
+    st.stopped = st.badEpochs >= cfg.patience;
+    if (improved) await saveModule(model, join(dir, 'best.safetensors'), { epoch: String(epoch), devUa: String(dev.ua) });
+    await saveModule(model, join(dir, 'last.safetensors'));
+    await saveOptimizer(join(dir, 'optimizer.safetensors'), opt);
+    writeFileAtomicSync(statePath, JSON.stringify(st));
+    appendFileSync(log, `${JSON.stringify({ fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 })}\n`);
+  }
+  await loadModule(model, join(dir, 'best.safetensors'));
+  weights?.dispose();
+  return { bestUa: st.bestUa, bestEpoch: st.bestEpoch, epochsRun: st.epoch };
+}

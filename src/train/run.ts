@@ -1,0 +1,150 @@
+/**
+ * A training run: corpus → speaker-independent split → features → per fold: normalization,
+ * model, training, test predictions → run directory:
+ *   config.json (resolved), split.json, log.jsonl, fold-K/{best,last}.safetensors, fold-K/norm.json,
+ *   fold-K/result.json (test predictions and metrics), metrics.json (per fold and mean ± std).
+ * Re-running into the same directory resumes: finished folds are skipped, an interrupted fold
+ * continues from its last epoch.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { classificationMetrics, meanStd, type ClassificationMetrics } from '../evaluate/index.js';
+import { setNumThreads } from '../torch/index.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import type { RunConfig } from './config.js';
+import { computeFeatures, fitNormalizer, makeExamples, normalize, type Normalizer } from './data.js';
+import { argmax, predictUtterances, trainFold, type FoldProgress } from './loop.js';
+import { buildModel, inputGeometry } from './model.js';
+import { classWeights } from './sampling.js';
+import { SerModelBase } from '../models/index.js';
+import { listRunUtterances, makeRunSplit, type LabelledUtterance } from './corpus.js';
+import type { Split } from '../protocol/index.js';
+
+/** One test prediction, as stored in fold-K/result.json. */
+export interface Prediction {
+  id: string;
+  speaker: string;
+  truth: number;
+  pred: number;
+  probs: number[];
+}
+
+export interface FoldResult {
+  fold: number;
+  name: string;
+  bestEpoch: number;
+  devUa: number;
+  test: ClassificationMetrics;
+  predictions: Prediction[];
+}
+
+export interface RunMetrics {
+  classes: string[];
+  folds: { fold: number; name: string; ua: number; wa: number; macroF1: number; bestEpoch: number }[];
+  ua: { mean: number; std: number };
+  wa: { mean: number; std: number };
+  macroF1: { mean: number; std: number };
+  /** Pooled over all folds' test predictions. */
+  pooled: ClassificationMetrics;
+  trainSeconds: number;
+}
+
+export interface RunOptions {
+  workers?: number;
+  cacheDir?: string | null;
+  log?: (line: string) => void;
+  onProgress?: (fold: number, p: FoldProgress) => void;
+}
+
+function checkConfigMatches(dir: string, cfg: RunConfig): void {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) return;
+  const prev = readFileSync(path, 'utf8');
+  if (prev !== JSON.stringify(cfg, null, 2)) {
+    throw new Error(`${path}: this run directory holds a different configuration; choose another --out (or delete it to start over)`);
+  }
+}
+
+/** Trains (or resumes) a run into `outDir`; returns the run's metrics. */
+export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {}): Promise<RunMetrics> {
+  const dir = resolve(outDir);
+  const log = o.log ?? (() => {});
+  mkdirSync(dir, { recursive: true });
+  checkConfigMatches(dir, cfg);
+  writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(cfg, null, 2));
+  if (cfg.training.threads) setNumThreads(cfg.training.threads);
+
+  const { utterances, classes } = await listRunUtterances(cfg, o.cacheDir);
+  const split = await makeRunSplit(cfg, utterances, join(dir, 'split.json'));
+  log(`${utterances.length} utterances, ${classes.length} classes (${classes.join(', ')}), ${split.folds.length} folds`);
+
+  const byId = new Map(utterances.map((u) => [u.id, u]));
+  const needed = [...new Set(split.folds.flatMap((f) => [...f.train, ...f.dev, ...f.test]))].map((id) => byId.get(id)!);
+  const t0 = performance.now();
+  const feats = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, { workers: o.workers, cacheDir: o.cacheDir });
+  log(`features '${cfg.features.set}' ready for ${feats.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+  const results: FoldResult[] = [];
+  const folds = cfg.folds ?? split.folds.map((_, i) => i);
+  for (const k of folds) {
+    if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
+    results.push(await runFold(cfg, split, k, utterances, classes, feats, dir, o));
+    log(`fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`);
+  }
+  const metrics = summarize(results, classes, (performance.now() - t0) / 1000);
+  writeFileAtomicSync(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2));
+  return metrics;
+}
+
+async function runFold(
+  cfg: RunConfig, split: Split, k: number, utterances: LabelledUtterance[], classes: string[],
+  feats: Map<string, { shape: number[]; data: Float32Array }>, dir: string, o: RunOptions,
+): Promise<FoldResult> {
+  const foldDir = join(dir, `fold-${k}`);
+  const resultPath = join(foldDir, 'result.json');
+  if (existsSync(resultPath)) return JSON.parse(readFileSync(resultPath, 'utf8')) as FoldResult;
+  mkdirSync(foldDir, { recursive: true });
+  const fold = split.folds[k];
+  const byId = new Map(utterances.map((u) => [u.id, u]));
+  const part = (ids: string[]) => ids.map((id) => byId.get(id)!);
+  const train = part(fold.train), dev = part(fold.dev), test = part(fold.test);
+  const norm: Normalizer = fitNormalizer(train.map((u) => feats.get(u.id)!));
+  writeFileAtomicSync(join(foldDir, 'norm.json'), JSON.stringify(norm));
+  const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
+  const geometry = inputGeometry(cfg.model.name, feats.get(train[0].id)!, cfg.features);
+  const model = buildModel(cfg.model, classes.length, geometry);
+  if (model instanceof SerModelBase) {
+    const weights = cfg.training.balance === 'weights' ? Array.from(classWeights(train.map((u) => u.label), classes.length)) : undefined;
+    model.lossOptions = { ...model.lossOptions, labelSmoothing: cfg.training.labelSmoothing, ...(weights ? { classWeights: weights } : {}) };
+  }
+  writeFileAtomicSync(join(foldDir, 'model.json'), JSON.stringify({ model: cfg.model, classes, geometry, describe: model.describe() }, null, 2));
+  const examples = (us: LabelledUtterance[]) => makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg);
+  const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames };
+  const r = await trainFold(model, data, cfg.training, foldDir, join(dir, 'log.jsonl'), k, (p) => o.onProgress?.(k, p));
+  const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
+  const predictions: Prediction[] = test.map((u, i) => {
+    const probs = post.get(i)!;
+    return { id: u.id, speaker: u.speaker, truth: u.label, pred: argmax(probs), probs };
+  });
+  model.dispose();
+  const result: FoldResult = {
+    fold: k, name: fold.name, bestEpoch: r.bestEpoch, devUa: r.bestUa,
+    test: classificationMetrics(predictions.map((p) => p.truth), predictions.map((p) => p.pred), classes.length), predictions,
+  };
+  writeFileAtomicSync(resultPath, JSON.stringify(result));
+  return result;
+}
+
+/** Per-fold and mean ± std metrics, plus pooled metrics over all test predictions. */
+export function summarize(results: FoldResult[], classes: string[], trainSeconds: number): RunMetrics {
+  const all = results.flatMap((r) => r.predictions);
+  return {
+    classes,
+    folds: results.map((r) => ({ fold: r.fold, name: r.name, ua: r.test.ua, wa: r.test.wa, macroF1: r.test.macroF1, bestEpoch: r.bestEpoch })),
+    ua: meanStd(results.map((r) => r.test.ua)),
+    wa: meanStd(results.map((r) => r.test.wa)),
+    macroF1: meanStd(results.map((r) => r.test.macroF1)),
+    pooled: classificationMetrics(all.map((p) => p.truth), all.map((p) => p.pred), classes.length),
+    trainSeconds,
+  };
+}
