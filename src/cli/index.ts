@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDemo } from './demo.js';
 import { registerInfo } from './info.js';
 import { registerFeatures } from './features.js';
+import { registerTrain } from './train.js';
 import { packageVersion } from '../util/paths.js';
 
 /** Builds the command tree (exported for tests). */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerInfo(program);
   registerFeatures(program);
+  registerTrain(program);
   return program;
 }
 

@@ -1,0 +1,156 @@
+/** `trustser train`, `trustser evaluate`, `trustser predict`. */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { stringify } from 'csv-stringify/sync';
+import { AUDIO_EXTENSIONS } from '../features/extract/index.js';
+import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.js';
+import { predictFiles } from '../train/predict.js';
+import { trainRun, type RunMetrics } from '../train/run.js';
+
+interface TrainFlags {
+  config?: string;
+  corpus?: string;
+  data?: string;
+  labelMap?: string;
+  model?: string;
+  features?: string;
+  folds?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  seed?: string;
+  out?: string;
+  workers?: string;
+  json?: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+
+/** The run config from --config, with command-line flags overriding its fields. */
+function configFromFlags(f: TrainFlags): RunConfig {
+  const base: Record<string, unknown> = f.config ? (loadRunConfig(f.config) as unknown as Record<string, unknown>) : {};
+  const num = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${name}: expected a number, got '${v}'`);
+    return n;
+  };
+  const corpus = { ...(base.corpus as object), ...(f.corpus ? { name: f.corpus } : {}), ...(f.data ? { root: f.data } : {}), ...(f.labelMap ? { labelMap: f.labelMap } : {}) };
+  const folds = num(f.folds, 'folds');
+  const protocol = base.protocol ?? { kind: 'speaker-kfold', folds: folds ?? 5, balanceBy: 'gender' };
+  if (folds !== undefined) Object.assign(protocol as object, { folds });
+  const training = { ...(base.training as object), ...defined({ epochs: num(f.epochs, 'epochs'), batchSize: num(f.batchSize, 'batch-size'), lr: num(f.lr, 'lr'), seed: num(f.seed, 'seed') }) };
+  const features = { ...(base.features as object), ...(f.features ? { set: f.features } : {}) };
+  const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
+  return parseRunConfig({ ...base, corpus, protocol, features, model, training }, f.config ?? 'command line');
+}
+
+function defined(o: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
+}
+
+/** Prints a run's metrics table (per fold, mean ± std, per-class recall, pooled confusion). */
+export function formatMetrics(m: RunMetrics): string {
+  const lines = ['fold            UA %    WA %   macro-F1 %   best epoch'];
+  for (const f of m.folds) lines.push(`${f.name.padEnd(14)}${pct(f.ua).padStart(6)}${pct(f.wa).padStart(8)}${pct(f.macroF1).padStart(13)}${String(f.bestEpoch).padStart(13)}`);
+  lines.push(`${'mean ± std'.padEnd(14)}${pct(m.ua.mean).padStart(6)} ± ${pct(m.ua.std)}   WA ${pct(m.wa.mean)} ± ${pct(m.wa.std)}   macro-F1 ${pct(m.macroF1.mean)} ± ${pct(m.macroF1.std)}`);
+  lines.push('', 'per-class recall (pooled over folds):');
+  m.classes.forEach((c, i) => lines.push(`  ${c.padEnd(12)}${pct(m.pooled.recall[i]).padStart(6)} %`));
+  lines.push('', 'confusion (rows = truth, columns = prediction):', `  ${''.padEnd(12)}${m.classes.map((c) => c.slice(0, 7).padStart(8)).join('')}`);
+  m.pooled.confusion.forEach((row, i) => lines.push(`  ${m.classes[i].padEnd(12)}${row.map((v) => String(v).padStart(8)).join('')}`));
+  return lines.join('\n');
+}
+
+function audioFiles(inputs: string[]): string[] {
+  const out: string[] = [];
+  for (const p of inputs) {
+    if (!existsSync(p)) throw new Error(`${p}: no such file or directory`);
+    if (statSync(p).isDirectory()) {
+      out.push(...readdirSync(p, { recursive: true }).map(String).filter((f) => AUDIO_EXTENSIONS.includes(extname(f).toLowerCase())).sort().map((f) => join(p, f)));
+    } else {
+      out.push(p);
+    }
+  }
+  if (out.length === 0) throw new Error(`no audio files in ${inputs.join(', ')}`);
+  return out;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train an emotion recognizer with a speaker-independent protocol (resumes an interrupted run in the same --out)')
+    .option('--config <file>', 'run configuration (YAML or JSON); flags below override its fields')
+    .option('--corpus <name>', "corpus adapter (ravdess, crema-d, iemocap, ..., or 'synthetic')")
+    .option('--data <dir>', 'corpus folder')
+    .option('--label-map <name>', "the corpus' label map (e.g. ravdess: 8class, 4class)")
+    .option('--model <name>', 'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)')
+    .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts)')
+    .option('--folds <k>', 'speaker-independent folds')
+    .option('--epochs <n>', 'maximum epochs')
+    .option('--batch-size <n>', 'batch size')
+    .option('--lr <x>', 'learning rate')
+    .option('--seed <n>', 'random seed')
+    .option('--workers <n>', 'feature worker threads (default: all cores)')
+    .requiredOption('--out <dir>', 'run directory')
+    .option('--json', 'print the metrics as JSON')
+    .action(async (f: TrainFlags) => {
+      const cfg = configFromFlags(f);
+      const tty = process.stderr.isTTY && !f.json;
+      const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches' }, cliProgress.Presets.shades_classic) : null;
+      let started = false;
+      const metrics = await trainRun(cfg, f.out!, {
+        workers: f.workers ? Number(f.workers) : availableParallelism(),
+        log: (l) => {
+          if (started) bar?.stop();
+          started = false;
+          if (!f.json) process.stderr.write(`${l}\n`);
+        },
+        onProgress: (fold, p) => {
+          if (!bar) return;
+          if (!started || p.batch === 1) {
+            bar.start(p.batches, 0, { fold, epoch: p.epoch, epochs: p.epochs });
+            started = true;
+          }
+          bar.update(p.batch, { fold, epoch: p.epoch, epochs: p.epochs });
+        },
+      });
+      bar?.stop();
+      process.stdout.write(f.json ? `${JSON.stringify(metrics)}\n` : `${formatMetrics(metrics)}\n\nrun directory: ${resolve(f.out!)}\n`);
+    });
+
+  program
+    .command('evaluate')
+    .description("show a trained run's test metrics: UA, WA, macro-F1, per-class recall, confusion, per fold and mean ± std")
+    .argument('<run-dir>', 'run directory written by `trustser train`')
+    .option('--json', 'machine-readable output')
+    .action((dir: string, o: { json?: boolean }) => {
+      const path = join(dir, 'metrics.json');
+      if (!existsSync(path)) throw new Error(`${dir}: no metrics.json (is the run finished? rerun 'trustser train' with the same --out to resume)`);
+      const m = JSON.parse(readFileSync(path, 'utf8')) as RunMetrics;
+      process.stdout.write(o.json ? `${JSON.stringify(m)}\n` : `${formatMetrics(m)}\n`);
+    });
+
+  program
+    .command('predict')
+    .description("class probabilities for audio files with a trained run (the folds' models averaged)")
+    .requiredOption('--model <run-dir>', 'run directory written by `trustser train`')
+    .argument('<inputs...>', 'audio files or folders')
+    .option('--fold <k>', 'use one fold’s model instead of the ensemble')
+    .option('--format <fmt>', 'table, csv or json', 'table')
+    .action(async (inputs: string[], o: { model: string; fold?: string; format: string }) => {
+      if (!['table', 'csv', 'json'].includes(o.format)) throw new Error(`--format: expected table, csv or json, got '${o.format}'`);
+      const { classes, predictions } = await predictFiles(o.model, audioFiles(inputs), { fold: o.fold === undefined ? undefined : Number(o.fold) });
+      if (o.format === 'json') {
+        process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
+      } else if (o.format === 'csv') {
+        process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...p.probs.map((v) => v.toFixed(4))])]));
+      } else {
+        const width = Math.max(...predictions.map((p) => p.path.length), 4);
+        process.stdout.write(`${'file'.padEnd(width)}  ${'label'.padEnd(10)}${classes.map((c) => c.slice(0, 8).padStart(9)).join('')}\n`);
+        for (const p of predictions) process.stdout.write(`${p.path.padEnd(width)}  ${p.label.padEnd(10)}${p.probs.map((v) => v.toFixed(3).padStart(9)).join('')}\n`);
+      }
+    });
+}
