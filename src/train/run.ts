@@ -7,6 +7,7 @@
  * continues from its last epoch.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../evaluate/index.js';
 import { setNumThreads } from '../torch/index.js';
@@ -72,7 +73,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   mkdirSync(dir, { recursive: true });
   checkConfigMatches(dir, cfg);
   writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(cfg, null, 2));
-  if (cfg.training.threads) setNumThreads(cfg.training.threads);
+  setNumThreads(cfg.training.threads ?? availableParallelism());
 
   const { utterances, classes } = await listRunUtterances(cfg, o.cacheDir);
   const split = await makeRunSplit(cfg, utterances, join(dir, 'split.json'));

@@ -1,0 +1,69 @@
+/**
+ * bench/ser-ravdess: every SER model on RAVDESS, 8 classes, speaker-independent 6 folds (4 actors
+ * per test fold, 2 male + 2 female; 2 dev actors per fold). Reports UA, WA, macro-F1 (mean ± std
+ * over folds) and training time. Each model's run goes to bench/out/ser-ravdess/<model>; an
+ * interrupted benchmark resumes where it stopped.
+ * Usage: npm run bench:ser-ravdess [-- --only cnn-lstm-att,mlp] [--data DIR]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseRunConfig } from '../../src/train/config.js';
+import { trainRun, type RunMetrics } from '../../src/train/run.js';
+import { packageRoot } from '../../src/util/paths.js';
+import { machineLine, writeResultsSection } from '../results.js';
+
+const FOLDS = 6;
+const SEED = 1;
+const outDir = (model: string) => join(packageRoot(), 'bench', 'out', 'ser-ravdess', model);
+
+/** Per model: features and settings chosen for 2 CPU cores (documented in the results table). */
+const SUITE: { model: string; features: string; options?: Record<string, unknown>; training?: Record<string, unknown>; featureOptions?: Record<string, unknown> }[] = [
+  { model: 'logreg', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 } },
+  { model: 'linear-svm', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 } },
+  { model: 'mlp', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, patience: 40 } },
+  { model: 'trust-ser-cnn', features: 'logmel', options: { pooling: 'att' }, training: { epochs: 60, lr: 1e-3, batchSize: 32, patience: 20, mixupAlpha: 0.2 } },
+  { model: 'fcn-gap', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 40, lr: 1e-3, batchSize: 32, patience: 12, mixupAlpha: 0.2 } },
+  { model: 'alexnet', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 30, lr: 3e-4, batchSize: 32, patience: 10, stability: { sigma: 0.1, weight: 1 } } },
+  { model: 'cnn-lstm-att', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 25, lr: 1e-3, batchSize: 32, patience: 8 } },
+  { model: 'cnn-lstm', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 25, lr: 1e-3, batchSize: 32, patience: 8, bootstrap: false } },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, data: { type: 'string' } } });
+  const root = values.data ?? join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k');
+  if (!existsSync(root)) throw new Error(`${root}: RAVDESS not found (pass --data DIR)`);
+  const only = values.only?.split(',');
+  for (const s of SUITE.filter((x) => !only || only.includes(x.model))) {
+    const cfg = parseRunConfig({
+      corpus: { name: 'ravdess', root, labelMap: '8class' },
+      protocol: { kind: 'speaker-kfold', folds: FOLDS, seed: SEED, balanceBy: 'gender', devSpeakers: 2 },
+      features: { set: s.features, ...s.featureOptions },
+      model: { name: s.model, options: s.options ?? {} },
+      training: { seed: SEED, ...s.training },
+    }, `bench suite entry '${s.model}'`);
+    console.error(`== ${s.model} (${s.features}) → ${outDir(s.model)}`);
+    await trainRun(cfg, outDir(s.model), { log: (l) => console.error(`   ${l}`) });
+  }
+  // Rows for every model whose run has finished (this invocation or an earlier one).
+  const p = (x: { mean: number; std: number }) => `${(100 * x.mean).toFixed(1)} ± ${(100 * x.std).toFixed(1)}`;
+  const rows = SUITE.map((s) => {
+    const path = join(outDir(s.model), 'metrics.json');
+    if (!existsSync(path)) return `| ${s.model} | ${s.features} | not run yet | | | |`;
+    const m = JSON.parse(readFileSync(path, 'utf8')) as RunMetrics;
+    return `| ${s.model} | ${s.features} | ${p(m.ua)} | ${p(m.wa)} | ${p(m.macroF1)} | ${(m.trainSeconds / 60).toFixed(1)} |`;
+  });
+  const md = [
+    '## SER on RAVDESS, 8 classes, speaker-independent 6 folds (`npm run bench:ser-ravdess`)',
+    '',
+    `${machineLine()}; 1440 clips, 24 actors; each test fold = 4 actors (2 m + 2 f), 2 dev actors (early stopping on dev UA), the rest train; split seed ${SEED}. Models trained from scratch on 2 CPU cores. Training time covers all 6 folds (features from the cache when present). Reference points: EmoBox reports 54.3 % UA for frozen wav2vec2-base and 72.0 % for WavLM-large on RAVDESS (pretrained backbones, not available here). Goal for the best model: UA ≥ 65 %.`,
+    '',
+    '| model | features | UA % (mean ± std) | WA % | macro-F1 % | training time (min) |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+  console.log(md);
+  console.log(`\nwritten to ${writeResultsSection('ser-ravdess', md)}`);
+}
+
+await main();
