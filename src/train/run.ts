@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../evaluate/index.js';
-import { setNumThreads } from '../torch/index.js';
+import { manualSeed, setNumThreads } from '../torch/index.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import type { RunConfig } from './config.js';
 import { computeFeatures, fitNormalizer, makeExamples, normalize, type Normalizer } from './data.js';
@@ -113,6 +113,8 @@ async function runFold(
   writeFileAtomicSync(join(foldDir, 'norm.json'), JSON.stringify(norm));
   const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
   const geometry = inputGeometry(cfg.model.name, feats.get(train[0].id)!, cfg.features);
+  // Initial weights depend only on (seed, fold), not on what ran before in this process.
+  manualSeed(cfg.training.seed * 7919 + k);
   const model = buildModel(cfg.model, classes.length, geometry);
   if (model instanceof SerModelBase) {
     const weights = cfg.training.balance === 'weights' ? Array.from(classWeights(train.map((u) => u.label), classes.length)) : undefined;

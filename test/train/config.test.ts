@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRunConfig } from '../../src/train/config.js';
+import { tempDir } from '../audio/helpers.js';
+
+test('a YAML config is read with defaults filled in', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const p = join(dir, 'run.yaml');
+    writeFileSync(p, 'corpus: { name: ravdess, root: /data/ravdess }\nprotocol: { kind: speaker-kfold, folds: 6 }\nmodel: { name: cnn-lstm-att }\ntraining: { epochs: 5, mixupAlpha: 0.2 }\n');
+    const c = loadRunConfig(p);
+    assert.equal(c.protocol.kind, 'speaker-kfold');
+    assert.equal(c.training.epochs, 5);
+    assert.equal(c.training.mixupAlpha, 0.2);
+    assert.equal(c.training.batchSize, 32);
+    assert.equal(c.features.set, 'logmel');
+  } finally {
+    cleanup();
+  }
+});
+
+test('config errors name the file and the field', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const cases: [string, string, RegExp][] = [
+      ['missing-model.yaml', 'corpus: { name: x }\nprotocol: { kind: official }\n', /missing-model\.yaml: model: /],
+      ['bad-epochs.json', JSON.stringify({ corpus: { name: 'x' }, protocol: { kind: 'official' }, model: { name: 'mlp' }, training: { epochs: 0 } }), /bad-epochs\.json: training\.epochs: /],
+      ['bad-kind.yaml', 'corpus: { name: x }\nprotocol: { kind: random }\nmodel: { name: mlp }\n', /bad-kind\.yaml: protocol\.kind: /],
+      ['broken.yaml', 'corpus: [unclosed\n', /broken\.yaml: not valid YAML/],
+      ['broken.json', '{ "corpus": ', /broken\.json: not valid JSON/],
+    ];
+    for (const [name, text, pattern] of cases) {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      assert.throws(() => loadRunConfig(p), pattern, name);
+    }
+    assert.throws(() => loadRunConfig(join(dir, 'absent.yaml')), /absent\.yaml: cannot read the config \(ENOENT\)/);
+  } finally {
+    cleanup();
+  }
+});
