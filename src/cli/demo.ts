@@ -1,105 +1,76 @@
 /**
- * `trustser demo`: trains a small emotion classifier end to end on the engine and prints its
- * held-out accuracy. Data: the synthesized corpus (src/corpora/synthetic.ts), split by speaker.
+ * `trustser demo`: the main job on a bundled default. Trains a Trust-SER downstream model on
+ * RAVDESS (../shared/data/ravdess-speech-16k when present, else a synthesized corpus) with one
+ * speaker-independent fold, prints its test metrics, and predicts a few held-out files.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { synthesizeEmotionCorpus, SYNTH_CLASSES, type SynthUtterance } from '../corpora/synthetic.js';
-import { Adam, F, manualSeed, nn, noGrad, setNumThreads, stack, tensor, tidy, keep, type Tensor } from '../torch/index.js';
+import { parseRunConfig, type RunConfig } from '../train/config.js';
+import { predictFiles, type FilePrediction } from '../train/predict.js';
+import { trainRun, type FoldResult, type Prediction, type RunMetrics } from '../train/run.js';
+import { packageRoot } from '../util/paths.js';
+import { formatMetrics } from './train.js';
 
-/** STFT size for the demo's log-spectral features (samples at 16 kHz). */
-const N_FFT = 512;
-const HOP_SAMPLES = 160;
-const LOG_FLOOR = 1e-8;
+/** RAVDESS beside the project (the layout of this repository's CI and development machines). */
+export function defaultRavdessRoot(): string | null {
+  const p = join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k');
+  return existsSync(p) ? p : null;
+}
 
-/** Utterance features: per-bin mean and std over time of the log power spectrum, [N, 2·(N_FFT/2+1)]. */
-function spectralStats(utts: SynthUtterance[]): Tensor {
-  return tidy(() => {
-    const window = F.hannWindow(N_FFT);
-    const rows = utts.map((u) => {
-      const spec = F.stft(tensor(u.samples), { nFft: N_FFT, hopSamples: HOP_SAMPLES, window });
-      const logPower = spec.square().sum(-1).add(LOG_FLOOR).log(); // [freq, frames]
-      return stack([logPower.mean(1), logPower.std(1)]).reshape([-1]);
-    });
-    return stack(rows);
-  });
+/** Demo settings: one of six folds (4 test actors), a small model, a few minutes on 2 cores. */
+export function demoConfig(data: string | null, o: { epochs?: number; seed?: number } = {}): RunConfig {
+  return parseRunConfig({
+    corpus: data ? { name: 'ravdess', root: data, labelMap: '8class' } : { name: 'synthetic' },
+    protocol: data ? { kind: 'speaker-kfold', folds: 6, balanceBy: 'gender', devSpeakers: 2, seed: o.seed ?? 1 } : { kind: 'speaker-kfold', folds: 3, devSpeakers: 1, seed: o.seed ?? 1 },
+    features: { set: 'logmel', maxFrames: data ? 400 : 100 },
+    model: { name: 'trust-ser-cnn', options: { pooling: 'att' } },
+    training: { epochs: o.epochs ?? (data ? 30 : 12), batchSize: 32, lr: 1e-3, mixupAlpha: 0.2, patience: 10, seed: o.seed ?? 1 },
+    folds: [0],
+  }, 'demo');
 }
 
 export interface DemoResult {
-  trainSpeakers: string[];
-  testSpeakers: string[];
-  accuracy: number;
-  unweightedAccuracy: number;
-  epochs: number;
+  corpus: string;
+  out: string;
+  metrics: RunMetrics;
+  predictions: (FilePrediction & { truth: string })[];
 }
 
-/** Runs the demo; returns held-out accuracy (WA) and unweighted accuracy (UA, mean recall). */
-export function runDemo(o: { seed?: number; epochs?: number; log?: (line: string) => void } = {}): DemoResult {
-  const seed = o.seed ?? 7;
-  const epochs = o.epochs ?? 150;
-  const log = o.log ?? (() => {});
-  manualSeed(seed);
-  setNumThreads(1);
-  const corpus = synthesizeEmotionCorpus({ speakers: 6, perClassPerSpeaker: 6, seed });
-  const speakers = [...new Set(corpus.map((u) => u.speaker))];
-  const testSpeakers = speakers.slice(-2);
-  const train = corpus.filter((u) => !testSpeakers.includes(u.speaker));
-  const test = corpus.filter((u) => testSpeakers.includes(u.speaker));
-  log(`synthesized ${corpus.length} clips (${SYNTH_CLASSES.join(', ')}), ${speakers.length} speakers; test speakers: ${testSpeakers.join(', ')}`);
-
-  const [xTrain, xTest, yTrain] = tidy(() => {
-    const a = spectralStats(train);
-    const b = spectralStats(test);
-    // Standardize with training statistics only.
-    const mu = a.mean(0, true);
-    const sd = a.std(0, true, true).add(1e-5);
-    return [keep(a.sub(mu).div(sd)), keep(b.sub(mu).div(sd)), keep(tensor(BigInt64Array.from(train, (u) => BigInt(u.label))))];
-  });
-  const model = new nn.Sequential(new nn.Linear(xTrain.shape[1], 64), nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(64, SYNTH_CLASSES.length));
-  const opt = new Adam(model.parameters(), { lr: 3e-3, weightDecay: 1e-4 });
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const loss = tidy(() => {
-      opt.zeroGrad();
-      const l = F.crossEntropy(model.forward(xTrain), yTrain);
-      l.backward();
-      opt.step();
-      return l.item();
-    });
-    if (epoch % 50 === 0) log(`epoch ${epoch}: training loss ${loss.toFixed(4)}`);
-  }
-  model.eval();
-  const pred = noGrad(() => tidy(() => Array.from(model.forward(xTest).argmax(1).toArray() as BigInt64Array, Number)));
-  const truth = test.map((u) => u.label);
-  const correct = pred.filter((p, i) => p === truth[i]).length;
-  const recalls = SYNTH_CLASSES.map((_, c) => {
-    const idx = truth.flatMap((t, i) => (t === c ? [i] : []));
-    return idx.filter((i) => pred[i] === c).length / idx.length;
-  });
-  for (const t of [xTrain, xTest, yTrain]) t.dispose();
-  model.dispose();
-  return {
-    trainSpeakers: speakers.filter((s) => !testSpeakers.includes(s)),
-    testSpeakers,
-    accuracy: correct / truth.length,
-    unweightedAccuracy: recalls.reduce((a, b) => a + b, 0) / recalls.length,
-    epochs,
-  };
+/** Trains the demo run into `out` (resumable) and predicts up to `predict` held-out files. */
+export async function runDemo(o: { data: string | null; out: string; epochs?: number; seed?: number; predict?: number; log?: (l: string) => void }): Promise<DemoResult> {
+  const cfg = demoConfig(o.data, o);
+  const metrics = await trainRun(cfg, o.out, { log: o.log });
+  const result = JSON.parse(readFileSync(join(o.out, 'fold-0', 'result.json'), 'utf8')) as FoldResult;
+  // One held-out file per class where possible.
+  const picked = new Map<number, Prediction>();
+  for (const p of result.predictions) if (!picked.has(p.truth)) picked.set(p.truth, p);
+  const chosen = [...picked.values()].slice(0, o.predict ?? 4);
+  const { predictions } = await predictFiles(o.out, chosen.map((p) => p.path), { fold: 0 });
+  return { corpus: cfg.corpus.name, out: resolve(o.out), metrics, predictions: predictions.map((p, i) => ({ ...p, truth: metrics.classes[chosen[i].truth] })) };
 }
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('train a small emotion classifier on a synthesized corpus and print its held-out accuracy')
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 7)
+    .description('train a small emotion recognizer on RAVDESS (or a synthesized corpus) with held-out actors, then predict a few files')
+    .option('--data <dir>', 'RAVDESS folder (default: ../shared/data/ravdess-speech-16k when present, else a synthesized corpus)')
+    .option('--synthetic', 'use the synthesized corpus even when RAVDESS is present')
+    .option('--out <dir>', 'run directory', 'trustser-demo')
     .option('--json', 'machine-readable output')
-    .action((opts: { seed: number; json?: boolean }) => {
-      const r = runDemo({ seed: opts.seed, log: opts.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
+    .action(async (opts: { data?: string; synthetic?: boolean; out: string; json?: boolean }) => {
+      const data = opts.synthetic ? null : (opts.data ?? defaultRavdessRoot());
+      if (!opts.json) process.stderr.write(`demo: ${data ? `RAVDESS at ${data}` : 'synthesized corpus (RAVDESS not found)'} → ${resolve(opts.out)}\n`);
+      const r = await runDemo({ data, out: opts.out, log: opts.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
-      } else {
-        process.stdout.write(
-          `held-out speakers ${r.testSpeakers.join(', ')}: accuracy (WA) ${(100 * r.accuracy).toFixed(1)} %, ` +
-            `unweighted accuracy (UA) ${(100 * r.unweightedAccuracy).toFixed(1)} % (chance 25 %)\n`,
-        );
+        return;
       }
+      process.stdout.write(`${formatMetrics(r.metrics)}\n\npredictions on held-out files:\n`);
+      for (const p of r.predictions) {
+        const conf = Math.max(...p.probs);
+        process.stdout.write(`  ${p.path}\n    truth ${p.truth.padEnd(10)} predicted ${p.label.padEnd(10)} (p = ${conf.toFixed(2)})\n`);
+      }
+      process.stdout.write(`\nrun directory: ${r.out} (try: npx trustser evaluate ${opts.out}; npx trustser predict --model ${opts.out} FILE.wav)\n`);
     });
 }

@@ -24,6 +24,7 @@ import type { Split } from '../protocol/index.js';
 /** One test prediction, as stored in fold-K/result.json. */
 export interface Prediction {
   id: string;
+  path: string;
   speaker: string;
   truth: number;
   pred: number;
@@ -127,7 +128,7 @@ async function runFold(
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {
     const probs = post.get(i)!;
-    return { id: u.id, speaker: u.speaker, truth: u.label, pred: argmax(probs), probs };
+    return { id: u.id, path: u.path, speaker: u.speaker, truth: u.label, pred: argmax(probs), probs };
   });
   model.dispose();
   const result: FoldResult = {
