@@ -3,17 +3,12 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { computeEgemaps, computeEgemapsLlds } from '../../src/features/egemaps/index.js';
 import { differentiate, harmonicTone, normalizePeak, onePole, whiteNoise } from '../fixtures/egemaps/synth.js';
+import { egemapsLookup } from '../fixtures/egemaps/synth.js';
 
 const FS = 16000;
 
-function features(x: Float32Array): (name: string) => number {
-  const r = computeEgemaps(x, FS, { strict: true });
-  return (name) => {
-    const i = r.names.indexOf(name);
-    assert.ok(i >= 0, name);
-    return r.values[i];
-  };
-}
+const features = (x: Float32Array) => egemapsLookup(x, FS);
+
 
 /** Mean of a contour over frames [from, to). */
 function meanOf(v: Float32Array, from: number, to: number): number {

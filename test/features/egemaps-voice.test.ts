@@ -4,19 +4,14 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { computeEgemaps } from '../../src/features/egemaps/index.js';
 import { harmonicTone, localJitter, normalizePeak, pulseTrain, rms, vowel, whiteNoise, type VowelOptions } from '../fixtures/egemaps/synth.js';
+import { egemapsLookup } from '../fixtures/egemaps/synth.js';
 
 const FS = 16000;
 /** /a/-like vowel of the tests: formants (Hz) and bandwidths (Hz). */
 const VOWEL_A = { formantsHz: [700, 1220, 2600, 3500], bandwidthsHz: [80, 90, 120, 200] };
 
-function features(x: Float32Array): (name: string) => number {
-  const r = computeEgemaps(x, FS, { strict: true });
-  return (name) => {
-    const i = r.names.indexOf(name);
-    assert.ok(i >= 0, name);
-    return r.values[i];
-  };
-}
+const features = (x: Float32Array) => egemapsLookup(x, FS);
+
 
 function synth(o: Partial<VowelOptions> & { f0Hz: number }): Float32Array {
   return normalizePeak(vowel({ sampleRateHz: FS, durationS: 1, ...VOWEL_A, ...o }));

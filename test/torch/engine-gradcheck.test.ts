@@ -7,19 +7,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
+import { makeRng } from '../../src/audio/index.js';
 import { F, nn, tensor, tidy, type Tensor } from '../../src/torch/index.js';
 import { assertGradcheck, gradcheck } from '../helpers/gradcheck.js';
 
 // ---- deterministic inputs (a JS PRNG, independent of the engine's generator) ----
+/** Uniform [0, 1) numbers from the project's seeded JS generator (independent of the engine's). */
 function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = makeRng(seed);
+  return () => r.next();
 }
 let seed = 1;
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);

@@ -7,6 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../src/torch/index.js';
+import { makeRng } from '../../src/audio/index.js';
 import { F, nn, tensor, tidy, keep, type Tensor } from '../../src/torch/index.js';
 
 const scoped = (fn: () => void) => () => tidy(fn);
@@ -23,15 +24,10 @@ function close(actual: ArrayLike<number> | Tensor, expected: ArrayLike<number>, 
 const f64 = (values: number[], shape = [values.length]) => tensor(Float64Array.from(values), shape);
 const i64 = (values: number[], shape = [values.length]) => tensor(BigInt64Array.from(values, (v) => BigInt(v)), shape);
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+/** Uniform [0, 1) numbers from the project's seeded JS generator (independent of the engine's). */
 function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = makeRng(seed);
+  return () => r.next();
 }
 function randArr(n: number, seed: number, lo = -1, hi = 1): number[] {
   const r = prng(seed);
