@@ -16,7 +16,7 @@ import { machineLine, writeResultsSection } from '../results.js';
 
 const BATCH = 32, MELS = 64, FRAMES = 128, CLASSES = 6;
 const LSTM_FEATURES = 64, LSTM_HIDDEN = 64;
-const ROUNDS = 2;
+const ROUNDS = 4;
 
 class Cnn extends nn.Module {
   c1 = this.module('c1', new nn.Conv2d(1, 16, 3, { padding: 1 }));
@@ -77,7 +77,7 @@ function pytorch(threads: number, steps: number): { torch: string; cnn: Speed; l
 function main(): void {
   const { values } = parseArgs({ options: { threads: { type: 'string' }, steps: { type: 'string' } } });
   const threads = Number(values.threads ?? cpus().length);
-  const steps = Number(values.steps ?? 30);
+  const steps = Number(values.steps ?? 25);
   setNumThreads(threads);
   manualSeed(0);
   const y = randint(0, CLASSES, [BATCH]);
