@@ -44,6 +44,8 @@ export const FeatureConfig = z.object({
 export const ModelConfig = z.object({
   name: z.string().min(1),
   options: z.record(z.string(), z.unknown()).default({}),
+  /** Initial weights: a torchvision AlexNet .pth (alexnet, fcn-gap) or a state dict (.safetensors/.pth). */
+  weights: z.string().optional(),
 });
 
 export const TrainingConfig = z.object({

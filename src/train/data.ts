@@ -94,16 +94,24 @@ export interface Example {
   /** Index of the utterance in the dataset's utterance list. */
   utterance: number;
   label: number;
+  /** Auxiliary targets of multitask models (−100 = unknown). */
+  aux?: AuxTargets;
   /** Normalized features: [T, D] frames, [C, S, D] segment, or [1, D] vector. */
   features: FeatureArray;
+}
+
+/** Class indices of the speaker attributes a multitask model predicts (−100 = unknown). */
+export interface AuxTargets {
+  gender: number;
+  race: number;
 }
 
 /**
  * Turns utterance features into model examples: image models get fixed-length segments (seed
  * 003's zero-padded last segment); others one example per utterance.
  */
-export function makeExamples(feats: FeatureArray[], labels: number[], kind: InputKind, seg: { frames: number; hop?: number }): Example[] {
-  if (kind !== 'image') return feats.map((f, u) => ({ utterance: u, label: labels[u], features: f }));
+export function makeExamples(feats: FeatureArray[], labels: number[], kind: InputKind, seg: { frames: number; hop?: number }, aux?: AuxTargets[]): Example[] {
+  if (kind !== 'image') return feats.map((f, u) => ({ utterance: u, label: labels[u], features: f, aux: aux?.[u] }));
   const out: Example[] = [];
   feats.forEach((f, u) => {
     const [c, t, d] = asCtd(f);
@@ -121,20 +129,24 @@ export function makeExamples(feats: FeatureArray[], labels: number[], kind: Inpu
 }
 
 /** Model inputs for a batch of examples; `rng` set = training (random crops), else centre crops. */
-export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, rng: Rng | null): { x: Tensor; lengths: Tensor | null; y: Tensor } {
+export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, rng: Rng | null): { x: Tensor; lengths: Tensor | null; y: Tensor; aux: { gender: Tensor; race: Tensor } | null } {
   const y = tensor(BigInt64Array.from(ex, (e) => BigInt(e.label)), [ex.length]);
+  const aux = ex[0].aux ? {
+    gender: tensor(BigInt64Array.from(ex, (e) => BigInt(e.aux!.gender)), [ex.length]),
+    race: tensor(BigInt64Array.from(ex, (e) => BigInt(e.aux!.race)), [ex.length]),
+  } : null;
   if (kind === 'vector') {
     const d = ex[0].features.data.length;
     const data = new Float32Array(ex.length * d);
     ex.forEach((e, i) => data.set(e.features.data, i * d));
-    return { x: tensor(data, [ex.length, d]), lengths: null, y };
+    return { x: tensor(data, [ex.length, d]), lengths: null, y, aux };
   }
   if (kind === 'image') {
     // [C, S, D] segments → [N, C, F = D, T = S] (frequency as image height, time as width).
     const [c, s, d] = ex[0].features.shape;
     const data = new Float32Array(ex.length * c * s * d);
     ex.forEach((e, i) => data.set(e.features.data, i * c * s * d));
-    return { x: tensor(data, [ex.length, c, s, d]).transpose(2, 3).contiguous(), lengths: null, y };
+    return { x: tensor(data, [ex.length, c, s, d]).transpose(2, 3).contiguous(), lengths: null, y, aux };
   }
   const d = ex[0].features.shape[1];
   const data = new Float32Array(ex.length * maxFrames * d);
@@ -146,5 +158,5 @@ export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, 
     data.set(e.features.data.subarray(start * d, (start + len) * d), i * maxFrames * d);
     lengths[i] = BigInt(len);
   });
-  return { x: tensor(data, [ex.length, maxFrames, d]), lengths: tensor(lengths, [ex.length]), y };
+  return { x: tensor(data, [ex.length, maxFrames, d]), lengths: tensor(lengths, [ex.length]), y, aux };
 }

@@ -77,7 +77,10 @@ export function argmax(p: number[]): number {
   return best;
 }
 
-function lossOf(model: TrainableModel, x: Tensor, lengths: Tensor | null, y: Tensor, cfg: TrainingConfig, weights: Tensor | null, rng: Rng, numClasses: number): Tensor {
+function lossOf(
+  model: TrainableModel, x: Tensor, lengths: Tensor | null, y: Tensor, aux: { gender: Tensor; race: Tensor } | null,
+  cfg: TrainingConfig, weights: Tensor | null, rng: Rng, numClasses: number,
+): Tensor {
   let target: Tensor = y;
   let input = x;
   let lens = lengths;
@@ -90,6 +93,12 @@ function lossOf(model: TrainableModel, x: Tensor, lengths: Tensor | null, y: Ten
     const oneHot = oneHotOf(y, numClasses).to('float32');
     target = oneHot.mul(lambda).add(oneHot.indexSelect(0, perm).mul(1 - lambda));
     if (lengths) lens = lengths.maximum(lengths.indexSelect(0, perm));
+  }
+  if (model.forwardHeads && model.multitaskLoss && aux) {
+    // Multitask (seed 001): emotion plus speaker-attribute heads on one embedding.
+    if (cfg.mixupAlpha !== null) throw new Error('training.mixupAlpha: mixup is not supported with multitask models');
+    const out = model.forwardHeads(input, lens);
+    return model.multitaskLoss(out, { emotion: y, gender: aux.gender, race: out.race ? aux.race : null }).total;
   }
   const logits = model.forward(input, lens);
   // Hard targets: the model's own loss (its lossOptions carry class weights and smoothing);
@@ -185,7 +194,7 @@ export async function trainFold(
       lossSum += tidy(() => {
         const t = batchTensors(part, data.kind, data.maxFrames, rng);
         opt.zeroGrad();
-        const loss = lossOf(model, t.x, t.lengths, t.y, cfg, weights, rng, data.numClasses);
+        const loss = lossOf(model, t.x, t.lengths, t.y, t.aux, cfg, weights, rng, data.numClasses);
         loss.backward();
         if (cfg.gradClip !== null) clipGradNorm(model.parameters(), cfg.gradClip);
         opt.step();

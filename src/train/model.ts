@@ -1,6 +1,9 @@
 /** Model construction for training runs, from the run config and the features' geometry. */
 import type { FeatureArray } from '../features/extract/cache.js';
-import { createModel, modelInfo, type SerModel } from '../models/index.js';
+import {
+  AlexNet, CnnLstmMultitask, FcnGap, createModel, loadTorchvisionWeights, modelInfo, type MultitaskOutputs, type MultitaskTargets, type SerModel,
+} from '../models/index.js';
+import { loadModule, loadPthInto } from '../torch/index.js';
 import type { nn, Tensor } from '../torch/index.js';
 import type { InputKind } from './data.js';
 
@@ -12,6 +15,9 @@ export interface TrainableModel extends nn.Module {
   forward(x: Tensor, lengths?: Tensor | null): Tensor;
   /** The model's loss on int64 targets (cross-entropy unless the model defines another). */
   lossFn(logits: Tensor, target: Tensor): Tensor;
+  /** Multitask models: every head's output, and the weighted loss over emotion, gender, race. */
+  forwardHeads?(x: Tensor, lengths?: Tensor | null): MultitaskOutputs;
+  multitaskLoss?(out: MultitaskOutputs, targets: MultitaskTargets): { total: Tensor };
 }
 
 /** Input geometry recorded per fold (fold-K/model.json), enough to rebuild the model. */
@@ -42,4 +48,24 @@ export function inputGeometry(modelName: string, f: FeatureArray, features: { se
 /** Builds the configured model for `numClasses` classes. */
 export function buildModel(m: { name: string; options: Record<string, unknown> }, numClasses: number, g: InputGeometry): SerModel {
   return createModel(m.name, { ...m.options, inputShape: g.inputShape, numClasses });
+}
+
+/**
+ * Loads user-supplied initial weights: a torchvision AlexNet .pth for alexnet / fcn-gap (all but
+ * the class-specific last layer), else a trustser .safetensors or PyTorch .pth state dict.
+ */
+export async function loadInitialWeights(model: SerModel, path: string): Promise<void> {
+  if (model instanceof AlexNet || model instanceof FcnGap) {
+    if (path.endsWith('.pth')) {
+      loadTorchvisionWeights(model, path);
+      return;
+    }
+  }
+  if (path.endsWith('.safetensors')) await loadModule(model, path);
+  else loadPthInto(model, path);
+}
+
+/** True for models with speaker-attribute heads trained alongside emotion (seed 001). */
+export function isMultitask(model: SerModel): model is CnnLstmMultitask {
+  return model instanceof CnnLstmMultitask;
 }

@@ -13,9 +13,9 @@ import { classificationMetrics, meanStd, type ClassificationMetrics } from '../e
 import { manualSeed, setNumThreads } from '../torch/index.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import type { RunConfig } from './config.js';
-import { computeFeatures, fitNormalizer, makeExamples, normalize, type Normalizer } from './data.js';
+import { computeFeatures, fitNormalizer, makeExamples, normalize, type AuxTargets, type Normalizer } from './data.js';
 import { argmax, predictUtterances, trainFold, type FoldProgress } from './loop.js';
-import { buildModel, inputGeometry } from './model.js';
+import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from './model.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
 import { listRunUtterances, makeRunSplit, type LabelledUtterance } from './corpus.js';
@@ -122,7 +122,10 @@ async function runFold(
     model.lossOptions = { ...model.lossOptions, labelSmoothing: cfg.training.labelSmoothing, ...(weights ? { classWeights: weights } : {}) };
   }
   writeFileAtomicSync(join(foldDir, 'model.json'), JSON.stringify({ model: cfg.model, classes, geometry, describe: model.describe() }, null, 2));
-  const examples = (us: LabelledUtterance[]) => makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg);
+  if (cfg.model.weights) await loadInitialWeights(model, cfg.model.weights);
+  const aux = isMultitask(model) ? auxTargets(utterances, model.numRaces) : null;
+  const examples = (us: LabelledUtterance[]) =>
+    makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg, aux ? us.map((u) => aux(u)) : undefined);
   const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames };
   const r = await trainFold(model, data, cfg.training, foldDir, join(dir, 'log.jsonl'), k, (p) => o.onProgress?.(k, p));
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
@@ -151,4 +154,14 @@ export function summarize(results: FoldResult[], classes: string[], trainSeconds
     pooled: classificationMetrics(all.map((p) => p.truth), all.map((p) => p.pred), classes.length),
     trainSeconds,
   };
+}
+
+/** Gender (female 0, male 1) and race (sorted distinct values) targets; −100 where unknown. */
+function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUtterance) => AuxTargets {
+  const races = [...new Set(utts.map((u) => u.attributes.race).filter((r): r is string => typeof r === 'string'))].sort();
+  if (races.length > numRaces) throw new Error(`model.options.numRaces is ${numRaces}, but the corpus has ${races.length} races (${races.join(', ')})`);
+  return (u) => ({
+    gender: u.attributes.gender === 'female' ? 0 : u.attributes.gender === 'male' ? 1 : -100,
+    race: typeof u.attributes.race === 'string' ? races.indexOf(u.attributes.race) : -100,
+  });
 }

@@ -7,6 +7,9 @@ import { parseRunConfig, type RunConfig } from '../../src/train/config.js';
 import { trainRun } from '../../src/train/run.js';
 import { predictFiles } from '../../src/train/predict.js';
 import { packageRoot } from '../../src/util/paths.js';
+import { loadSafetensors } from '../../src/torch/safetensors.js';
+import { manualSeed } from '../../src/torch/index.js';
+import { createModel } from '../../src/models/index.js';
 import { tempDir, tone, wavFromFloat } from '../audio/helpers.js';
 
 /** A small, fast run on the synthesized corpus: 6 speakers, 3 folds, 1 dev speaker, one thread. */
@@ -77,6 +80,24 @@ describe('training runs', () => {
     await assert.rejects(trainRun(config({ protocol: { kind: 'manifest', path: manifest } }), out, { cacheDir: cache, workers: 0 }), /speaker/i);
     assert.equal(existsSync(join(out, 'metrics.json')), false);
     assert.equal(existsSync(join(out, 'fold-0')), false);
+  });
+
+  test('a multitask model trains its gender head from the corpus attributes', async () => {
+    const out = join(dir, 'multitask');
+    const cfg = config({
+      model: { name: 'cnn-lstm-att-multitask', options: { convChannels: [4, 8], lstmHidden: 8, denseDim: 8, numRaces: 0 } },
+      training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1, patience: 10 },
+      folds: [0],
+    });
+    await trainRun(cfg, out, { cacheDir: cache, workers: 0 });
+    const { tensors } = await loadSafetensors(join(out, 'fold-0', 'last.safetensors'));
+    const trained = tensors.get('gender_head.weight')!.data as Float32Array;
+    // The same seed builds the same initial model; the gender head must have moved from it.
+    manualSeed(cfg.training.seed * 7919 + 0);
+    const fresh = createModel('cnn-lstm-att-multitask', { inputShape: [64], numClasses: 4, ...cfg.model.options });
+    const initial = fresh.stateDict().get('gender_head.weight')!.toArray() as Float32Array;
+    assert.ok(trained.some((v, i) => Math.abs(v - initial[i]) > 1e-6), 'gender head updated');
+    fresh.dispose();
   });
 
   test('killed mid-fold, the rerun resumes and ends exactly where an uninterrupted run ends', async () => {
