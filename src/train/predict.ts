@@ -1,14 +1,15 @@
 /**
- * Prediction with a trained run: every fold's best model (an ensemble: posteriors averaged),
- * on audio files, with the run's feature settings and each fold's normalization.
+ * Prediction with a trained run: a fold's best model as a function of raw signals (features,
+ * normalization and model as in training), and the ensemble of every fold over audio files.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudio } from '../audio/index.js';
 import { getFeatureSet } from '../features/index.js';
-import { loadModule } from '../torch/index.js';
-import { loadRunConfig } from './config.js';
-import { makeExamples, normalize, type Normalizer } from './data.js';
+import type { SerModel } from '../models/index.js';
+import { loadModule, noGrad, tidy, type Tensor } from '../torch/index.js';
+import { loadRunConfig, type RunConfig } from './config.js';
+import { batchTensors, makeExamples, normalize, type Normalizer } from './data.js';
 import { predictUtterances } from './loop.js';
 import { buildModel, type InputGeometry } from './model.js';
 
@@ -25,43 +26,102 @@ interface FoldModelInfo {
   geometry: InputGeometry;
 }
 
-/** Predicts the emotion of each file with the run in `runDir`. Bad files throw an error naming them. */
+/** One trained fold applied to mono signals at `sampleRateHz`. */
+export interface FoldPredictor {
+  config: RunConfig;
+  classes: string[];
+  model: SerModel;
+  sampleRateHz: number;
+  /** Posteriors [U][classes] (segment models: mean over an utterance's segments). */
+  predict(signals: Float32Array[]): number[][];
+  /** Utterance embeddings [U][embedDim] (frame and vector models; segment models: mean over segments). */
+  embed(signals: Float32Array[]): Float32Array[];
+  dispose(): void;
+}
+
+/** The run's configuration (errors name the folder when it is not a run directory). */
+export function runConfig(runDir: string): RunConfig {
+  const cfgPath = join(resolve(runDir), 'config.json');
+  if (!existsSync(cfgPath)) throw new Error(`${resolve(runDir)}: not a trustser run directory (no config.json)`);
+  return loadRunConfig(cfgPath);
+}
+
+/** Indices of the folds with a trained model (fold-K/best.safetensors and model.json). */
+export function trainedFolds(runDir: string): number[] {
+  return readdirSync(runDir)
+    .filter((f) => /^fold-\d+$/.test(f) && existsSync(join(runDir, f, 'best.safetensors')) && existsSync(join(runDir, f, 'model.json')))
+    .map((f) => Number(f.slice(5)))
+    .sort((a, b) => a - b);
+}
+
+/** Loads fold `fold` of the run in `runDir` as a {@link FoldPredictor}. */
+export async function loadFoldPredictor(runDir: string, fold: number): Promise<FoldPredictor> {
+  const cfg = runConfig(runDir);
+  const fd = join(resolve(runDir), `fold-${fold}`);
+  const info = JSON.parse(readFileSync(join(fd, 'model.json'), 'utf8')) as FoldModelInfo;
+  const norm = JSON.parse(readFileSync(join(fd, 'norm.json'), 'utf8')) as Normalizer;
+  const model = buildModel(info.model, info.classes.length, info.geometry);
+  await loadModule(model, join(fd, 'best.safetensors'));
+  model.eval();
+  const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+  const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
+  const examples = (signals: Float32Array[]) =>
+    makeExamples(signals.map((x) => {
+      const f = set.compute(x);
+      return normalize('channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data }, norm);
+    }), signals.map(() => 0), model.inputKind, seg);
+  return {
+    config: cfg, classes: info.classes, model, sampleRateHz: set.sampleRateHz,
+    predict: (signals) => {
+      const post = predictUtterances(model, examples(signals), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
+      return signals.map((_, u) => post.get(u)!);
+    },
+    embed: (signals) => {
+      const ex = examples(signals);
+      const sums = new Map<number, { v: Float32Array; n: number }>();
+      for (let i = 0; i < ex.length; i += cfg.training.batchSize) {
+        const part = ex.slice(i, i + cfg.training.batchSize);
+        const e = noGrad(() => tidy(() => {
+          const b = batchTensors(part, model.inputKind, cfg.features.maxFrames, null);
+          return (model.embed(b.x, b.lengths) as Tensor).toArray() as Float32Array;
+        }));
+        const d = e.length / part.length;
+        part.forEach((p, j) => {
+          const acc = sums.get(p.utterance) ?? { v: new Float32Array(d), n: 0 };
+          for (let k = 0; k < d; k++) acc.v[k] += e[j * d + k];
+          acc.n++;
+          sums.set(p.utterance, acc);
+        });
+      }
+      return signals.map((_, u) => sums.get(u)!.v.map((x) => x / sums.get(u)!.n));
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+/** Predicts the emotion of each file with the run in `runDir` (all folds averaged, or one). Bad files throw an error naming them. */
 export async function predictFiles(runDir: string, paths: string[], o: { fold?: number } = {}): Promise<{ classes: string[]; predictions: FilePrediction[] }> {
   const dir = resolve(runDir);
-  const cfgPath = join(dir, 'config.json');
-  if (!existsSync(cfgPath)) throw new Error(`${dir}: not a trustser run directory (no config.json)`);
-  const cfg = loadRunConfig(cfgPath);
-  const foldDirs = readdirSync(dir)
-    .filter((f) => /^fold-\d+$/.test(f) && existsSync(join(dir, f, 'best.safetensors')) && existsSync(join(dir, f, 'model.json')))
-    .filter((f) => o.fold === undefined || f === `fold-${o.fold}`)
-    .sort();
-  if (foldDirs.length === 0) throw new Error(`${dir}: no trained fold${o.fold === undefined ? '' : ` ${o.fold}`} (fold-K/best.safetensors)`);
-  const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
-  const feats = await Promise.all(paths.map(async (p) => set.compute((await loadAudio(p, { sampleRateHz: set.sampleRateHz })).samples)));
-  const arrays = feats.map((f) => ('channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data }));
+  const cfg = runConfig(dir);
+  const folds = trainedFolds(dir).filter((k) => o.fold === undefined || k === o.fold);
+  if (folds.length === 0) throw new Error(`${dir}: no trained fold${o.fold === undefined ? '' : ` ${o.fold}`} (fold-K/best.safetensors)`);
+  const rate = getFeatureSet(cfg.features.set, cfg.features.overrides).sampleRateHz;
+  const signals = await Promise.all(paths.map(async (p) => (await loadAudio(p, { sampleRateHz: rate })).samples));
   let classes: string[] = [];
   const sum = paths.map(() => [] as number[]);
-  for (const fd of foldDirs) {
-    const info = JSON.parse(readFileSync(join(dir, fd, 'model.json'), 'utf8')) as FoldModelInfo;
-    const norm = JSON.parse(readFileSync(join(dir, fd, 'norm.json'), 'utf8')) as Normalizer;
-    classes = info.classes;
-    const model = buildModel(info.model, info.classes.length, info.geometry);
-    await loadModule(model, join(dir, fd, 'best.safetensors'));
-    const ex = makeExamples(arrays.map((a) => normalize(a, norm)), paths.map(() => 0), model.inputKind, {
-      frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames,
+  for (const k of folds) {
+    const fp = await loadFoldPredictor(dir, k);
+    classes = fp.classes;
+    fp.predict(signals).forEach((p, u) => {
+      sum[u] = sum[u].length === 0 ? [...p] : sum[u].map((v, c) => v + p[c]);
     });
-    const post = predictUtterances(model, ex, model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
-    model.dispose();
-    post.forEach((p, u) => {
-      sum[u] = sum[u].length === 0 ? [...p] : sum[u].map((v, k) => v + p[k]);
-    });
+    fp.dispose();
   }
   return {
     classes,
     predictions: paths.map((path, u) => {
-      const probs = sum[u].map((v) => v / foldDirs.length);
-      const best = probs.indexOf(Math.max(...probs));
-      return { path, probs, label: classes[best] };
+      const probs = sum[u].map((v) => v / folds.length);
+      return { path, probs, label: classes[probs.indexOf(Math.max(...probs))] };
     }),
   };
 }
