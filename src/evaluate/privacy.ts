@@ -1,8 +1,8 @@
 /**
  * Privacy (METRICS.md): how much a model's utterance embeddings reveal about the speaker.
  *  - Gender probe: logistic regression on standardized embeddings, trained and tested on disjoint
- *    speakers (2-fold speaker cross-validation, folds balanced by gender); accuracy beside the
- *    majority-class rate.
+ *    speakers (given train/test sets, or a 2-fold speaker cross-validation balanced by gender);
+ *    accuracy beside the majority-class rate.
  *  - Speaker probe: multinomial logistic regression, trained on half of each speaker's utterances
  *    and tested on the other half; accuracy beside chance (1 / speakers).
  * Higher accuracy = less private.
@@ -105,4 +105,19 @@ export function speakerProbe(items: EmbeddedUtterance[], seed = 1): ProbeResult 
   const pred = linearProbe(train.map((u) => u.embedding), train.map((u) => speakers.indexOf(u.speaker)), test.map((u) => u.embedding), speakers.length, seed);
   const correct = pred.filter((p, i) => p === speakers.indexOf(test[i].speaker)).length;
   return { accuracy: correct / test.length, baseline: 1 / speakers.length, n: test.length };
+}
+
+/** Gender probe trained on `train` and tested on `test` (disjoint speakers, e.g. a fold's training vs test speakers). */
+export function genderProbeHeldOut(train: EmbeddedUtterance[], test: EmbeddedUtterance[], seed = 1): ProbeResult {
+  const tr = train.filter((u) => u.gender !== undefined);
+  const te = test.filter((u) => u.gender !== undefined);
+  const genders = [...new Set(tr.map((u) => u.gender!))].sort();
+  if (genders.length < 2) throw new Error('privacy: the gender probe needs training utterances of at least two genders');
+  if (te.length === 0) throw new Error('privacy: the gender probe has no test utterance with a known gender');
+  const shared = tr.find((u) => te.some((v) => v.speaker === u.speaker));
+  if (shared) throw new Error(`privacy: speaker ${shared.speaker} is in both the probe's training and test sets`);
+  const pred = linearProbe(tr.map((u) => u.embedding), tr.map((u) => genders.indexOf(u.gender!)), te.map((u) => u.embedding), genders.length, seed);
+  const correct = pred.filter((p, i) => genders[p] === te[i].gender).length;
+  const counts = genders.map((g) => te.filter((u) => u.gender === g).length);
+  return { accuracy: correct / te.length, baseline: Math.max(...counts) / te.length, n: te.length };
 }
