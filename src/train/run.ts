@@ -48,6 +48,7 @@ export interface RunMetrics {
   macroF1: { mean: number; std: number };
   /** Pooled over all folds' test predictions. */
   pooled: ClassificationMetrics;
+  /** Wall time of all training epochs (dev evaluation and checkpoints included, feature extraction not), summed over resumes. */
   trainSeconds: number;
 }
 
@@ -93,7 +94,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
     results.push(await runFold(cfg, split, k, utterances, classes, feats, dir, o));
     log(`fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`);
   }
-  const metrics = summarize(results, classes, (performance.now() - t0) / 1000);
+  const metrics = summarize(results, classes, trainingSeconds(join(dir, 'log.jsonl')));
   writeFileAtomicSync(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2));
   return metrics;
 }
@@ -164,4 +165,10 @@ function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUt
     gender: u.attributes.gender === 'female' ? 0 : u.attributes.gender === 'male' ? 1 : -100,
     race: typeof u.attributes.race === 'string' ? races.indexOf(u.attributes.race) : -100,
   });
+}
+
+/** Sum of the per-epoch wall times in the run's log (append-only, so resumed runs count fully). */
+function trainingSeconds(logPath: string): number {
+  if (!existsSync(logPath)) return 0;
+  return readFileSync(logPath, 'utf8').split('\n').filter(Boolean).reduce((s, l) => s + ((JSON.parse(l) as { seconds?: number }).seconds ?? 0), 0);
 }
