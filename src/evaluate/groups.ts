@@ -212,3 +212,26 @@ export function performanceFromCounts(counts: GroupCounts): PerGroupPerformance 
 export function groupPerformance(preds: readonly GroupedPrediction[], numClasses: number, options: GroupOptions = {}): PerGroupPerformance {
   return performanceFromCounts(groupCounts(preds, numClasses, options));
 }
+
+/** Checks an explicit class set, or derives the default one (observed classes). */
+export function resolveClasses(counts: GroupCounts, classes: readonly number[] | undefined): number[] {
+  const observed = observedClasses(counts);
+  if (classes === undefined) return observed;
+  const k = counts.numClasses;
+  const set = new Set<number>();
+  for (const c of classes) {
+    if (!Number.isInteger(c) || c < 0 || c >= k) throw new Error(`fairness: class ${c} in the class set is outside 0..${k - 1}`);
+    if (set.has(c)) throw new Error(`fairness: class ${c} is listed twice in the class set`);
+    set.add(c);
+  }
+  const missing = observed.find((c) => !set.has(c));
+  if (missing !== undefined) throw new Error(`fairness: class ${missing} occurs in the data but not in the class set`);
+  return [...classes];
+}
+
+/** Counts of a resample over a fixed group list; undefined when a group has no predictions. */
+export function countsIfAllGroups(preds: readonly GroupedPrediction[], numClasses: number, groups: readonly string[]): GroupCounts | undefined {
+  const c = countByGroup(preds, numClasses, groups);
+  if (c.unlisted !== undefined || c.sizes.some((s) => s === 0)) return undefined;
+  return { numClasses: c.numClasses, groups: c.groups, sizes: c.sizes, confusion: c.confusion };
+}

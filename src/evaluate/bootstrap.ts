@@ -1,0 +1,417 @@
+/**
+ * Nonparametric bootstrap confidence intervals (percentile method, Efron & Tibshirani 1993).
+ *
+ * Items are resampled with replacement — single utterances, or whole clusters (speakers) when
+ * `clusterBy` is given: a cluster bootstrap draws as many clusters as there are, with
+ * replacement, and takes all their items, so that correlation within a speaker widens the
+ * interval as it should. A statistic may be undefined on a resample (e.g. a group missing from
+ * it); such resamples are skipped and counted. The same seed gives the same intervals.
+ *
+ * `fairnessReport` (second half) applies this to the fairness metrics of `fairness.ts` and to
+ * UA/WA/macro-F1, overall and per group, with utterance-level and speaker-cluster intervals.
+ */
+import { makeRng } from '../audio/index.js';
+import { classificationMetrics, meanStd } from './classification.js';
+import { fairnessFromCounts, type FairnessOptions, type PairwiseFairness } from './fairness.js';
+import {
+  countByGroup,
+  countsIfAllGroups,
+  groupCounts,
+  performanceFromCounts,
+  resolveClasses,
+  type GroupedPrediction,
+} from './groups.js';
+
+/** How to bootstrap. */
+export interface BootstrapOptions<T> {
+  /** Number of resamples to draw (integer ≥ 10; default 1000). */
+  resamples?: number;
+  /** Confidence level in (0, 1) (default 0.95). */
+  level?: number;
+  /** PRNG seed (default 1); equal seeds give equal intervals. */
+  seed?: number;
+  /** Resample whole clusters (e.g. speakers) instead of single items. */
+  clusterBy?: (item: T, index: number) => string | number;
+}
+
+/** A percentile bootstrap interval. */
+export interface BootstrapCi {
+  /** The statistic on the full data. */
+  estimate: number;
+  /** Lower percentile bound (the (1 − level)/2 quantile of the resampled statistics). */
+  low: number;
+  /** Upper percentile bound (the (1 + level)/2 quantile). */
+  high: number;
+  /** Bootstrap standard error: sample standard deviation of the valid resampled statistics. */
+  se: number;
+  /** Number of resamples on which the statistic was defined (the interval uses these). */
+  resamples: number;
+  /** Number of resamples drawn. */
+  requested: number;
+  level: number;
+  /** What was resampled: single items or whole clusters. */
+  unit: 'item' | 'cluster';
+  /** Number of items or clusters that each resample draws. */
+  units: number;
+}
+
+/** A statistic whose interval could not be formed (too few valid resamples). */
+export interface BootstrapFailure {
+  /** The statistic on the full data; `null` where it is undefined there. */
+  estimate: number | null;
+  resamples: number;
+  requested: number;
+  /** Why there is no interval. */
+  error: string;
+}
+
+/** Fewest valid resamples for which an interval (and a standard error) is given. */
+export const MIN_VALID_RESAMPLES = 2;
+
+/** True when `r` is an interval rather than a failure. */
+export function isBootstrapCi(r: BootstrapCi | BootstrapFailure): r is BootstrapCi {
+  return !('error' in r);
+}
+
+/**
+ * Quantile q ∈ [0, 1] of ascending `sorted` values by linear interpolation between order
+ * statistics (Hyndman & Fan type 7, numpy's default).
+ */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) throw new Error('quantile: no values');
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must lie in [0, 1], got ${q}`);
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+function checkOptions<T>(items: readonly T[], options: BootstrapOptions<T>): { resamples: number; level: number; seed: number } {
+  const { resamples = 1000, level = 0.95, seed = 1 } = options;
+  if (items.length === 0) throw new Error('bootstrap: no items to resample (empty input)');
+  if (!(level > 0 && level < 1)) throw new Error(`bootstrap: level must lie strictly between 0 and 1, got ${level}`);
+  if (!Number.isInteger(resamples) || resamples < 10) throw new Error(`bootstrap: resamples must be an integer ≥ 10, got ${resamples}`);
+  if (!Number.isFinite(seed)) throw new Error(`bootstrap: seed must be a finite number, got ${seed}`);
+  return { resamples, level, seed };
+}
+
+/** Items grouped by cluster, clusters in order of first appearance. */
+function clustersOf<T>(items: readonly T[], clusterBy: (item: T, index: number) => string | number): T[][] {
+  const byKey = new Map<string | number, T[]>();
+  items.forEach((item, i) => {
+    const key = clusterBy(item, i);
+    if (key === undefined || key === null || (typeof key === 'number' && !Number.isFinite(key))) {
+      throw new Error(`bootstrap: item ${i} has no cluster (clusterBy returned ${String(key)})`);
+    }
+    const list = byKey.get(key);
+    if (list) list.push(item);
+    else byKey.set(key, [item]);
+  });
+  return [...byKey.values()];
+}
+
+function isValue(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * Percentile bootstrap intervals of several statistics computed from the same resamples (one
+ * call of `statistic` per resample). `statistic` returns a record of numbers, or `undefined`
+ * when it is undefined on a sample; a missing or non-finite entry counts as undefined for that
+ * entry only. The keys are those of the full-data result; an entry that is not finite there,
+ * or is defined on fewer than 2 resamples, gets a `BootstrapFailure` saying so.
+ *
+ * @param items - the data (utterances); not modified.
+ * @param statistic - computes the statistics of a sample (a full-size resample of `items`).
+ * @param options - resamples (≥ 10, default 1000), level (in (0, 1), default 0.95), seed
+ *   (default 1), clusterBy (resample whole clusters).
+ */
+export function bootstrapCis<T>(
+  items: readonly T[],
+  statistic: (sample: readonly T[]) => Readonly<Record<string, number | undefined>> | undefined,
+  options: BootstrapOptions<T> = {},
+): Record<string, BootstrapCi | BootstrapFailure> {
+  const { resamples, level, seed } = checkOptions(items, options);
+  const full = statistic(items);
+  if (full === undefined) throw new Error('bootstrap: the statistic is undefined on the full data');
+  const keys = Object.keys(full);
+  const draws = new Map<string, number[]>(keys.map((k) => [k, []]));
+  const clusters = options.clusterBy ? clustersOf(items, options.clusterBy) : undefined;
+  const units = clusters ? clusters.length : items.length;
+  const rng = makeRng(seed);
+  for (let r = 0; r < resamples; r++) {
+    let sample: T[];
+    if (clusters) {
+      sample = [];
+      for (let i = 0; i < units; i++) {
+        for (const item of clusters[rng.int(units)]) sample.push(item);
+      }
+    } else {
+      sample = new Array<T>(units);
+      for (let i = 0; i < units; i++) sample[i] = items[rng.int(units)];
+    }
+    const s = statistic(sample);
+    if (s === undefined) continue;
+    for (const k of keys) {
+      const v = s[k];
+      if (isValue(v)) draws.get(k)!.push(v);
+    }
+  }
+  const alpha = 1 - level;
+  const out: Record<string, BootstrapCi | BootstrapFailure> = {};
+  for (const k of keys) {
+    const estimate = full[k];
+    const values = draws.get(k)!.sort((a, b) => a - b);
+    let failure: string | undefined;
+    if (!isValue(estimate)) failure = `'${k}' is undefined on the full data`;
+    else if (values.length < MIN_VALID_RESAMPLES) {
+      failure = `'${k}' is defined on only ${values.length} of ${resamples} resamples (need ${MIN_VALID_RESAMPLES})`;
+    }
+    const entry: BootstrapCi | BootstrapFailure = failure !== undefined
+      ? { estimate: isValue(estimate) ? estimate : null, resamples: values.length, requested: resamples, error: failure }
+      : {
+          estimate: estimate as number,
+          low: quantileSorted(values, alpha / 2),
+          high: quantileSorted(values, 1 - alpha / 2),
+          se: meanStd(values).std,
+          resamples: values.length,
+          requested: resamples,
+          level,
+          unit: clusters ? 'cluster' : 'item',
+          units,
+        };
+    Object.defineProperty(out, k, { value: entry, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * Percentile bootstrap confidence interval of one statistic: the statistic on the full data,
+ * the (1 − level)/2 and (1 + level)/2 quantiles of its values on `resamples` resamples, the
+ * bootstrap standard error and the number of resamples on which it was defined (a statistic
+ * returning `undefined` or a non-finite number on a resample skips that resample).
+ * Deterministic for a seed. Throws for empty input, level outside (0, 1), resamples < 10, a
+ * statistic undefined on the full data, or fewer than 2 valid resamples.
+ *
+ * @param items - the data (utterances).
+ * @param statistic - the statistic of a sample.
+ * @param options - resamples (default 1000), level (default 0.95), seed (default 1), clusterBy
+ *   (cluster bootstrap: draw clusters, e.g. speakers, with replacement and take all their items).
+ */
+export function bootstrapCi<T>(
+  items: readonly T[],
+  statistic: (sample: readonly T[]) => number | undefined,
+  options: BootstrapOptions<T> = {},
+): BootstrapCi {
+  const r = bootstrapCis(items, (s) => {
+    const v = statistic(s);
+    return v === undefined ? undefined : { value: v };
+  }, options).value;
+  if (!isBootstrapCi(r)) throw new Error(`bootstrap: ${r.error.replace("'value'", 'the statistic')}`);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fairness report: every number above with utterance- and speaker-level bootstrap intervals.
+
+/** A scored utterance with its speaker and its protected attributes (read by name). */
+export interface ReportPrediction {
+  truth: number;
+  pred: number;
+  speaker: string | number;
+  [attribute: string]: unknown;
+}
+
+/** Options of `fairnessReport`. */
+export interface FairnessReportOptions extends FairnessOptions {
+  /** K (default: the largest label or prediction + 1, at least 2). */
+  numClasses?: number;
+  /** Bootstrap resamples per interval kind (≥ 10, default 1000). */
+  resamples?: number;
+  /** Confidence level in (0, 1) (default 0.95). */
+  level?: number;
+  /** PRNG seed (default 1); the report is deterministic for a seed. */
+  seed?: number;
+}
+
+/** A bootstrap interval in a report (see `BootstrapCi`). */
+export interface Interval {
+  low: number;
+  high: number;
+  se: number;
+  /** Resamples on which the statistic was defined (e.g. every group present). */
+  resamples: number;
+}
+
+/** A number with its utterance-level and speaker-cluster bootstrap intervals (null: none formed). */
+export interface Estimate {
+  value: number;
+  utterance: Interval | null;
+  speaker: Interval | null;
+}
+
+/** A pairwise metric in the report: the aggregates carry intervals. */
+export type ReportedMetric<G> = Omit<PairwiseFairness<G>, 'max' | 'mean'> & { max: Estimate; mean: Estimate };
+
+/** Performance of one group in the report. */
+export interface ReportedGroup {
+  n: number;
+  speakers: number;
+  ua: Estimate;
+  wa: Estimate;
+  macroF1: Estimate;
+  recall: (number | null)[];
+  confusion: number[][];
+}
+
+/** The fairness of a set of predictions with respect to one attribute (JSON-serializable). */
+export interface FairnessReport {
+  attribute: string;
+  numClasses: number;
+  classes: number[];
+  groups: string[];
+  n: number;
+  speakers: number;
+  bootstrap: { method: 'percentile'; resamples: number; level: number; seed: number };
+  overall: { ua: Estimate; wa: Estimate; macroF1: Estimate };
+  perGroup: Record<string, ReportedGroup>;
+  statisticalParity: ReportedMetric<number[]>;
+  equalityOfOpportunity: ReportedMetric<number[][]>;
+  trueRates: ReportedMetric<number[]>;
+  averageOdds: ReportedMetric<number[]>;
+  demographicParity: ReportedMetric<number[]>;
+  /** Caveats found while computing (e.g. intervals that could not be formed). */
+  notes: string[];
+}
+
+const METRIC_KEYS = ['statisticalParity', 'equalityOfOpportunity', 'trueRates', 'averageOdds', 'demographicParity'] as const;
+
+interface Row extends GroupedPrediction {
+  speaker: string;
+}
+
+function reportRows(preds: readonly ReportPrediction[], attribute: string): Row[] {
+  return preds.map((p, i) => {
+    const g = p[attribute];
+    if (g === undefined || g === null || g === '') throw new Error(`fairness report: prediction ${i} has no '${attribute}'`);
+    if (p.speaker === undefined || p.speaker === null || p.speaker === '') throw new Error(`fairness report: prediction ${i} has no speaker`);
+    return { truth: p.truth, pred: p.pred, group: String(g), speaker: String(p.speaker) };
+  });
+}
+
+/** K when not given: the largest label or prediction + 1 (at least 2). */
+function inferNumClasses(rows: readonly Row[]): number {
+  let k = 2;
+  rows.forEach((r, i) => {
+    for (const v of [r.truth, r.pred]) {
+      if (!Number.isInteger(v) || v < 0) throw new Error(`fairness report: label or prediction ${v} of prediction ${i} is not a class index 0, 1, …`);
+      k = Math.max(k, v + 1);
+    }
+  });
+  return k;
+}
+
+/** The scalar statistics of a sample, keyed for `bootstrapCis`. */
+function reportStatistics(rows: readonly Row[], numClasses: number, groups: readonly string[], classes: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const m = classificationMetrics(rows.map((r) => r.truth), rows.map((r) => r.pred), numClasses);
+  Object.assign(out, { 'overall.ua': m.ua, 'overall.wa': m.wa, 'overall.macroF1': m.macroF1 });
+  const raw = countByGroup(rows, numClasses, groups);
+  raw.confusion.forEach((confusion, i) => {
+    if (raw.sizes[i] === 0) return;
+    const perf = performanceFromCounts({ numClasses, groups: [groups[i]], sizes: [raw.sizes[i]], confusion: [confusion] }).byGroup[groups[i]];
+    Object.assign(out, { [`group.${i}.ua`]: perf.ua, [`group.${i}.wa`]: perf.wa, [`group.${i}.macroF1`]: perf.macroF1 });
+  });
+  const counts = countsIfAllGroups(rows, numClasses, groups);
+  if (counts !== undefined) {
+    const f = fairnessFromCounts(counts, classes);
+    for (const k of METRIC_KEYS) Object.assign(out, { [`${k}.max`]: f[k].max, [`${k}.mean`]: f[k].mean });
+  }
+  return out;
+}
+
+function toInterval(r: BootstrapCi | BootstrapFailure | undefined): Interval | null {
+  return r !== undefined && isBootstrapCi(r) ? { low: r.low, high: r.high, se: r.se, resamples: r.resamples } : null;
+}
+
+/**
+ * The fairness report of one protected attribute: per-group performance (size, speakers, UA, WA,
+ * macro-F1, recall, confusion), overall UA/WA/macro-F1, and the five fairness metrics (statistical
+ * parity, equality of opportunity, true-rates difference, average odds, demographic parity; each
+ * in [0, 1], higher = less fair, with max and mean over group pairs and the pairwise tables).
+ * Every UA/WA/macro-F1 and every metric aggregate carries two percentile bootstrap intervals:
+ * resampling utterances, and resampling speakers (cluster bootstrap; wider when a speaker's
+ * utterances are correlated, as they are). Resamples that lack a group are skipped for the
+ * metrics and counted (`Interval.resamples`); an interval that cannot be formed is `null` with a
+ * note. The class set is fixed from the full data for every resample. Caveat: with small groups
+ * the plug-in max-over-pairs metrics are biased upwards (noise alone makes groups differ), and
+ * their bootstrap distribution more so — the interval need not contain the estimate.
+ *
+ * @param preds - predictions with `truth`, `pred`, `speaker` and the attribute.
+ * @param attribute - the field of each prediction holding its group (e.g. 'gender', 'speaker').
+ * @param options - numClasses, resamples (default 1000), level (0.95), seed (1), groups, classes.
+ */
+export function fairnessReport(preds: readonly ReportPrediction[], attribute: string, options: FairnessReportOptions = {}): FairnessReport {
+  const { resamples = 1000, level = 0.95, seed = 1 } = options;
+  if (preds.length === 0) throw new Error('fairness report: no predictions');
+  const rows = reportRows(preds, attribute);
+  const numClasses = options.numClasses ?? inferNumClasses(rows);
+  const counts = groupCounts(rows, numClasses, options);
+  const classes = resolveClasses(counts, options.classes);
+  const groups = counts.groups;
+  const metrics = fairnessFromCounts(counts, classes);
+  const perf = performanceFromCounts(counts);
+  const stat = (s: readonly Row[]) => reportStatistics(s, numClasses, groups, classes);
+  const utt = bootstrapCis(rows, stat, { resamples, level, seed });
+  const spk = bootstrapCis(rows, stat, { resamples, level, seed: seed + 1, clusterBy: (r) => r.speaker });
+  const full = stat(rows);
+  const estimate = (key: string): Estimate => ({ value: full[key], utterance: toInterval(utt[key]), speaker: toInterval(spk[key]) });
+
+  const notes: string[] = [];
+  for (const [kind, res] of [['utterance', utt], ['speaker', spk]] as const) {
+    const failed = Object.entries(res).filter(([, r]) => !isBootstrapCi(r)).map(([k]) => k);
+    if (failed.length > 0) notes.push(`${kind} bootstrap: no interval for ${failed.join(', ')} (too few resamples with every group present)`);
+    const valid = res['statisticalParity.max']?.resamples ?? 0;
+    if (valid < 0.9 * resamples) notes.push(`${kind} bootstrap: only ${valid} of ${resamples} resamples contained every group; the fairness intervals rest on those`);
+  }
+  const speakerSets = new Map<string, Set<string>>(groups.map((g) => [g, new Set<string>()]));
+  for (const r of rows) speakerSets.get(r.group)!.add(r.speaker);
+  const groupSpeakers = groups.map((g) => speakerSets.get(g)!.size);
+  if (groupSpeakers.some((s) => s < 2)) {
+    notes.push('some groups have a single speaker: speaker-level intervals of group differences are not meaningful (e.g. a speaker-wise attribute)');
+  }
+
+  const reported = <G>(k: (typeof METRIC_KEYS)[number], m: PairwiseFairness<G>): ReportedMetric<G> => ({
+    ...m,
+    max: estimate(`${k}.max`),
+    mean: estimate(`${k}.mean`),
+  });
+  return {
+    attribute,
+    numClasses,
+    classes,
+    groups: [...groups],
+    n: rows.length,
+    speakers: new Set(rows.map((r) => r.speaker)).size,
+    bootstrap: { method: 'percentile', resamples, level, seed },
+    overall: { ua: estimate('overall.ua'), wa: estimate('overall.wa'), macroF1: estimate('overall.macroF1') },
+    perGroup: Object.fromEntries(groups.map((g, i): [string, ReportedGroup] => {
+      const p = perf.byGroup[g];
+      return [g, {
+        n: p.n,
+        speakers: groupSpeakers[i],
+        ua: estimate(`group.${i}.ua`),
+        wa: estimate(`group.${i}.wa`),
+        macroF1: estimate(`group.${i}.macroF1`),
+        recall: p.recall,
+        confusion: p.confusion,
+      }];
+    })),
+    statisticalParity: reported('statisticalParity', metrics.statisticalParity),
+    equalityOfOpportunity: reported('equalityOfOpportunity', metrics.equalityOfOpportunity),
+    trueRates: reported('trueRates', metrics.trueRates),
+    averageOdds: reported('averageOdds', metrics.averageOdds),
+    demographicParity: reported('demographicParity', metrics.demographicParity),
+    notes,
+  };
+}
