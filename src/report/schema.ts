@@ -1,0 +1,250 @@
+/**
+ * The `trust.json` record: everything the trust report shows about one trained, audited model.
+ *
+ * Every trust dimension (accuracy, fairness, safety, robustness, privacy, sustainability) is
+ * optional: a report shows what was measured and says "not measured" for the rest. Rates and
+ * scores are fractions in [0, 1] (shown as percentages); fairness gaps are distances in [0, 1]
+ * as defined in METRICS.md. Parsing validates every field with zod; errors name the field.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** Version of the `trust.json` layout this module reads and writes. */
+export const TRUST_REPORT_VERSION = 1;
+/** File names inside a run directory. */
+export const TRUST_JSON = 'trust.json';
+export const TRUST_HTML = 'trust.html';
+
+/** A point estimate with an optional confidence interval (e.g. a bootstrap 95 % CI). */
+export interface Estimate {
+  value: number;
+  low?: number;
+  high?: number;
+}
+
+/** A point estimate with its confidence interval (required). */
+export interface Interval {
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** Accuracy on the test set (speaker-independent). */
+export interface AccuracySection {
+  /** Unweighted average recall (macro recall). */
+  ua: Estimate;
+  /** Weighted accuracy (overall accuracy). */
+  wa: Estimate;
+  macroF1: Estimate;
+  /** Counts, `confusion[true][predicted]`, K × K in the order of `classes`. */
+  confusion: number[][];
+  /** Recall of each class, in the order of `classes`. */
+  perClassRecall: number[];
+}
+
+/** One value of a protected attribute (e.g. `female`) and the model's UA on it. */
+export interface FairnessGroup {
+  name: string;
+  /** Test utterances in the group. */
+  n: number;
+  ua: Interval;
+}
+
+/** Fairness with respect to one protected attribute (METRICS.md gives the definitions). */
+export interface FairnessAttribute {
+  groups: FairnessGroup[];
+  /** Multiclass statistical parity gap (total-variation distance of prediction rates). */
+  statisticalParity: Interval;
+  /** Multiclass equality-of-opportunity gap. */
+  equalOpportunity?: Interval;
+  /** Trust-SER's demographic parity (two groups only). */
+  demographicParity?: Interval;
+  trueRatesDifference?: Interval;
+  averageOdds?: Interval;
+  /** How pairwise distances are aggregated over group pairs (default `max`). */
+  aggregation?: 'max' | 'mean';
+}
+
+/** Success rate of one adversarial attack at one perturbation SNR. */
+export interface AttackPoint {
+  method: 'fgsm' | 'pgd';
+  snrDb: number;
+  /** Fraction of correctly classified utterances that the attack flips. Higher = less safe. */
+  successRate: number;
+}
+
+export interface SafetySection {
+  attacks: AttackPoint[];
+}
+
+/** UA under one corruption: white/babble noise at `level` dB SNR, reverb at RT60 `level` s; `clean` has no level. */
+export interface RobustnessPoint {
+  kind: 'white' | 'babble' | 'reverb' | 'clean';
+  level: number | null;
+  ua: number;
+}
+
+/** Attribute-inference probes on the model's utterance embeddings. Higher accuracy = less private. */
+export interface PrivacySection {
+  genderProbe: { accuracy: number; majority: number };
+  speakerProbe?: { accuracy: number; chance: number };
+}
+
+export interface SustainabilitySection {
+  params: number;
+  /** Multiply-accumulates per second of audio. */
+  macsPerSecond: number;
+  latencyMs: number;
+  realTimeFactor: number;
+  peakMemoryMb: number;
+  /** Training wall time (s); null when the run did not record it. */
+  trainSeconds?: number | null;
+}
+
+/** The whole `trust.json` record. */
+export interface TrustReport {
+  version?: typeof TRUST_REPORT_VERSION;
+  model: { name: string; description?: string };
+  corpus?: { name: string; protocol?: string; testUtterances?: number };
+  /** Class names, in the order used by the confusion matrix and the per-class recalls. */
+  classes: string[];
+  /** ISO 8601 time the audit was made. */
+  createdAt?: string;
+  accuracy?: AccuracySection;
+  /** Keyed by protected attribute, e.g. `gender`, `age`. */
+  fairness?: Record<string, FairnessAttribute>;
+  safety?: SafetySection;
+  robustness?: RobustnessPoint[];
+  privacy?: PrivacySection;
+  sustainability?: SustainabilitySection;
+}
+
+const rate = z.number().min(0).max(1);
+const nonNegative = z.number().min(0);
+
+const ciOrdered = (e: { low?: number; high?: number }) => e.low === undefined || e.high === undefined || e.low <= e.high;
+const ciMessage = { message: 'low must not exceed high' };
+
+const EstimateSchema = z
+  .object({ value: rate, low: rate.optional(), high: rate.optional() })
+  .refine((e) => (e.low === undefined) === (e.high === undefined), { message: 'give both low and high, or neither' })
+  .refine(ciOrdered, ciMessage);
+const IntervalSchema = z.object({ value: rate, low: rate, high: rate }).refine(ciOrdered, ciMessage);
+
+const AccuracySchema = z.object({
+  ua: EstimateSchema,
+  wa: EstimateSchema,
+  macroF1: EstimateSchema,
+  confusion: z.array(z.array(nonNegative)),
+  perClassRecall: z.array(rate),
+});
+
+const FairnessAttributeSchema = z.object({
+  groups: z.array(z.object({ name: z.string().min(1), n: z.number().int().min(0), ua: IntervalSchema })).min(1),
+  statisticalParity: IntervalSchema,
+  equalOpportunity: IntervalSchema.optional(),
+  demographicParity: IntervalSchema.optional(),
+  trueRatesDifference: IntervalSchema.optional(),
+  averageOdds: IntervalSchema.optional(),
+  aggregation: z.enum(['max', 'mean']).optional(),
+});
+
+const RobustnessPointSchema = z
+  .object({ kind: z.enum(['white', 'babble', 'reverb', 'clean']), level: z.number().nullable(), ua: rate })
+  .refine((p) => (p.kind === 'clean') === (p.level === null), { message: 'level is null exactly for kind "clean"', path: ['level'] })
+  .refine((p) => p.kind !== 'reverb' || (p.level ?? 0) >= 0, { message: 'an RT60 (s) cannot be negative', path: ['level'] });
+
+const SustainabilitySchema = z.object({
+  params: z.number().int().min(0),
+  macsPerSecond: nonNegative,
+  latencyMs: nonNegative,
+  realTimeFactor: nonNegative,
+  peakMemoryMb: nonNegative,
+  trainSeconds: nonNegative.nullable().optional(),
+});
+
+/**
+ * zod schema of `trust.json`. Unknown top-level keys are refused (a misspelt section would
+ * otherwise silently read as "not measured"); unknown keys inside sections are dropped.
+ */
+export const TrustReportSchema = z
+  .strictObject({
+    version: z.literal(TRUST_REPORT_VERSION).optional(),
+    model: z.object({ name: z.string().min(1), description: z.string().optional() }),
+    corpus: z.object({ name: z.string().min(1), protocol: z.string().optional(), testUtterances: z.number().int().min(0).optional() }).optional(),
+    classes: z.array(z.string().min(1)).min(1),
+    createdAt: z.string().optional(),
+    accuracy: AccuracySchema.optional(),
+    fairness: z.record(z.string().min(1), FairnessAttributeSchema).optional(),
+    safety: z.object({ attacks: z.array(z.object({ method: z.enum(['fgsm', 'pgd']), snrDb: z.number(), successRate: rate })) }).optional(),
+    robustness: z.array(RobustnessPointSchema).optional(),
+    privacy: z
+      .object({
+        genderProbe: z.object({ accuracy: rate, majority: rate }),
+        speakerProbe: z.object({ accuracy: rate, chance: rate }).optional(),
+      })
+      .optional(),
+    sustainability: SustainabilitySchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const k = r.classes.length;
+    if (!r.accuracy) return;
+    if (r.accuracy.confusion.length !== k) {
+      ctx.addIssue({ code: 'custom', path: ['accuracy', 'confusion'], message: `expected ${k} rows (one per class), got ${r.accuracy.confusion.length}` });
+    }
+    r.accuracy.confusion.forEach((row, i) => {
+      if (row.length !== k) ctx.addIssue({ code: 'custom', path: ['accuracy', 'confusion', i], message: `expected ${k} columns (one per class), got ${row.length}` });
+    });
+    if (r.accuracy.perClassRecall.length !== k) {
+      ctx.addIssue({ code: 'custom', path: ['accuracy', 'perClassRecall'], message: `expected ${k} values (one per class), got ${r.accuracy.perClassRecall.length}` });
+    }
+  });
+
+/** Compile-time proof that the schema's output and the hand-written interface agree both ways. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesInterface: Same<z.output<typeof TrustReportSchema>, TrustReport> = true;
+void schemaMatchesInterface;
+
+/** Formats zod issues as `label: field.path: message` lines. */
+function formatIssues(label: string, error: z.ZodError): string {
+  return error.issues.map((i) => `${label}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
+}
+
+/**
+ * Validates a trust record.
+ * @param value - parsed JSON.
+ * @param label - prefixes every error line (a file name).
+ * @throws Error whose message has one `label: field.path: problem` line per issue.
+ */
+export function parseTrustReport(value: unknown, label = TRUST_JSON): TrustReport {
+  const r = TrustReportSchema.safeParse(value);
+  if (!r.success) throw new Error(formatIssues(label, r.error));
+  return r.data;
+}
+
+/**
+ * Reads and validates `trust.json`.
+ * @param path - the file, or a run directory holding `trust.json`.
+ */
+export function loadTrustReport(path: string): TrustReport {
+  let file = path;
+  try {
+    if (statSync(path).isDirectory()) file = join(path, TRUST_JSON);
+  } catch {
+    // reported below by the read
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read the trust report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseTrustReport(value, file);
+}
