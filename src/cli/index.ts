@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { registerInfo } from './info.js';
 import { registerFeatures } from './features.js';
 import { registerTrain } from './train.js';
+import { registerAudit } from './audit.js';
 import { packageVersion } from '../util/paths.js';
 
 /** Builds the command tree (exported for tests). */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerFeatures(program);
   registerTrain(program);
+  registerAudit(program);
   return program;
 }
 

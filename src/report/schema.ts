@@ -118,6 +118,8 @@ export interface TrustReport {
   robustness?: RobustnessPoint[];
   privacy?: PrivacySection;
   sustainability?: SustainabilitySection;
+  /** Everything else the audit measured (pairwise fairness tables, both CI kinds, attack counts, probe sizes); not rendered. */
+  details?: Record<string, unknown>;
 }
 
 const rate = z.number().min(0).max(1);
@@ -186,6 +188,7 @@ export const TrustReportSchema = z
       })
       .optional(),
     sustainability: SustainabilitySchema.optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((r, ctx) => {
     const k = r.classes.length;

@@ -1,0 +1,58 @@
+/** `trustser audit RUN_DIR` and `trustser report RUN_A RUN_B ...`. */
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { auditRun } from '../evaluate/audit.js';
+import { loadTrustReport, renderTrustHtml, type TrustReport } from '../report/index.js';
+import { writeFileAtomic } from '../util/atomic.js';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+function numberList(v: string): number[] {
+  const xs = v.split(',').map(Number);
+  if (xs.some((x) => !Number.isFinite(x))) throw new Error(`expected comma-separated numbers, got '${v}'`);
+  return xs;
+}
+
+/** A few lines summarizing a report (the HTML holds the rest). */
+export function summarizeReport(r: TrustReport): string {
+  const lines = [`${r.model.name} on ${r.corpus?.name ?? '?'}: UA ${pct(r.accuracy!.ua.value)} [${pct(r.accuracy!.ua.low ?? NaN)}, ${pct(r.accuracy!.ua.high ?? NaN)}]`];
+  for (const [a, f] of Object.entries(r.fairness ?? {})) lines.push(`fairness by ${a}: statistical parity gap ${f.statisticalParity.value.toFixed(3)} [${f.statisticalParity.low.toFixed(3)}, ${f.statisticalParity.high.toFixed(3)}]`);
+  for (const a of r.safety?.attacks ?? []) lines.push(`${a.method.toUpperCase()} at ${a.snrDb} dB SNR: attack success ${pct(a.successRate)}`);
+  if (r.privacy) lines.push(`gender inference from embeddings: ${pct(r.privacy.genderProbe.accuracy)} (majority ${pct(r.privacy.genderProbe.majority)})`);
+  if (r.sustainability) lines.push(`${r.sustainability.params} parameters, ${(r.sustainability.macsPerSecond / 1e6).toFixed(1)} MMAC/s, latency ${r.sustainability.latencyMs.toFixed(1)} ms`);
+  return lines.join('\n');
+}
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description("audit a trained run on its held-out folds: accuracy, fairness (bootstrap CIs), attacks, robustness, privacy, sustainability → trust.json, trust.html")
+    .argument('<run-dir>', 'run directory written by `trustser train`')
+    .option('--snr <list>', 'attack SNRs in dB', '45,40,35,30')
+    .option('--attacks <list>', 'fgsm, pgd or both', 'fgsm,pgd')
+    .option('--pgd-steps <n>', 'PGD iterations', '10')
+    .option('--max-utterances <n>', 'test utterances per fold for attacks and robustness', '60')
+    .option('--resamples <n>', 'bootstrap resamples', '1000')
+    .option('--no-robustness', 'skip the noise/reverb sweeps')
+    .option('--json', 'print trust.json')
+    .action(async (dir: string, o: { snr: string; attacks: string; pgdSteps: string; maxUtterances: string; resamples: string; robustness: boolean; json?: boolean }) => {
+      const attacks = o.attacks.split(',').filter(Boolean);
+      for (const a of attacks) if (a !== 'fgsm' && a !== 'pgd') throw new Error(`--attacks: unknown attack '${a}' (fgsm, pgd)`);
+      const report = await auditRun(dir, {
+        snrDb: numberList(o.snr), attacks: attacks as ('fgsm' | 'pgd')[], pgdSteps: Number(o.pgdSteps), maxUtterancesPerFold: Number(o.maxUtterances),
+        resamples: Number(o.resamples), robustness: o.robustness, log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+      });
+      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${summarizeReport(report)}\n\nwritten: ${join(resolve(dir), 'trust.json')}, ${join(resolve(dir), 'trust.html')}\n`);
+    });
+
+  program
+    .command('report')
+    .description('one HTML page comparing audited runs (radar overlay, one column per model)')
+    .argument('<runs...>', 'run directories (or trust.json files) already audited')
+    .requiredOption('--out <file>', 'HTML file to write')
+    .action(async (runs: string[], o: { out: string }) => {
+      const reports = runs.map((r) => loadTrustReport(r));
+      await writeFileAtomic(o.out, renderTrustHtml(reports));
+      process.stdout.write(`${resolve(o.out)}: ${reports.length} model(s)\n`);
+    });
+}
