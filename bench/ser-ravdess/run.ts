@@ -22,7 +22,7 @@ const SUITE: { model: string; features: string; options?: Record<string, unknown
   { model: 'logreg', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 } },
   { model: 'linear-svm', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 } },
   { model: 'mlp', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, patience: 40 } },
-  { model: 'fcn-gap', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 15, lr: 1e-3, batchSize: 32, patience: 6, mixupAlpha: 0.2 } },
+  { model: 'fcn-gap', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 40, lr: 1e-3, batchSize: 32, patience: 12 } },
   { model: 'trust-ser-cnn', features: 'logmel', options: { pooling: 'att' }, training: { epochs: 25, lr: 1e-3, batchSize: 32, patience: 8, mixupAlpha: 0.2 } },
   { model: 'cnn-lstm-att', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
   { model: 'alexnet', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 12, lr: 3e-4, batchSize: 32, patience: 5, stability: { sigma: 0.1, weight: 1 } } },
