@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditRun } from '../../src/evaluate/audit.js';
 import { loadTrustReport, type TrustReport } from '../../src/report/index.js';
-import { parseRunConfig } from '../../src/train/config.js';
+import { syntheticRunConfig } from '../helpers/runs.js';
 import { trainRun } from '../../src/train/run.js';
 import { main } from '../../src/cli/index.js';
 import { tempDir } from '../audio/helpers.js';
@@ -17,13 +17,7 @@ describe('trustser audit', () => {
   before(async () => {
     ({ dir, cleanup } = tempDir());
     run = join(dir, 'run');
-    const cfg = parseRunConfig({
-      corpus: { name: 'synthetic', options: { perClassPerSpeaker: 4 } },
-      protocol: { kind: 'speaker-kfold', folds: 3, devSpeakers: 1 },
-      features: { set: 'logmel', maxFrames: 100 },
-      model: { name: 'trust-ser-cnn', options: { hiddenSize: 32 } },
-      training: { epochs: 6, batchSize: 16, lr: 3e-3, threads: 1 },
-    });
+    const cfg = syntheticRunConfig({ training: { epochs: 6, batchSize: 16, lr: 3e-3, threads: 1 } });
     process.env.TRUSTSER_CACHE = join(dir, 'cache');
     await trainRun(cfg, run, { workers: 0 });
     report = await auditRun(run, { snrDb: [40, 20], pgdSteps: 2, maxUtterancesPerFold: 8, resamples: 50, robustness: true });

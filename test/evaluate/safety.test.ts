@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadAudio } from '../../src/audio/index.js';
 import { attackSuccess, fgsm, measuredSnrDb, pgd, predictWave } from '../../src/evaluate/safety.js';
 import { loadFoldClassifier, type FoldClassifier } from '../../src/evaluate/run-model.js';
-import { parseRunConfig } from '../../src/train/config.js';
+import { syntheticRunConfig } from '../helpers/runs.js';
 import { trainRun, type FoldResult } from '../../src/train/run.js';
 import { noGrad, tensor, tidy } from '../../src/torch/index.js';
 import { tempDir } from '../audio/helpers.js';
@@ -17,14 +17,7 @@ describe('waveform attacks on a trained run', () => {
   let utts: { samples: Float32Array; label: number; probs: number[] }[] = [];
   before(async () => {
     ({ dir, cleanup } = tempDir());
-    const cfg = parseRunConfig({
-      corpus: { name: 'synthetic', options: { perClassPerSpeaker: 4 } },
-      protocol: { kind: 'speaker-kfold', folds: 3, devSpeakers: 1 },
-      features: { set: 'logmel', maxFrames: 100 },
-      model: { name: 'trust-ser-cnn', options: { hiddenSize: 32 } },
-      training: { epochs: 8, batchSize: 16, lr: 3e-3, threads: 1 },
-      folds: [0],
-    });
+    const cfg = syntheticRunConfig({ folds: [0] });
     const out = join(dir, 'run');
     await trainRun(cfg, out, { cacheDir: join(dir, 'cache'), workers: 0 });
     clf = await loadFoldClassifier(out, 0);

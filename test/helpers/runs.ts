@@ -1,0 +1,14 @@
+// A small, fast training run on the synthesized corpus (6 speakers, 3 speaker-independent folds,
+// one dev speaker, log-mel + Trust-SER downstream, one thread) for tests of what consumes runs.
+import { parseRunConfig, type RunConfig } from '../../src/train/config.js';
+
+export function syntheticRunConfig(extra: Record<string, unknown> = {}): RunConfig {
+  return parseRunConfig({
+    corpus: { name: 'synthetic', options: { perClassPerSpeaker: 4 } },
+    protocol: { kind: 'speaker-kfold', folds: 3, devSpeakers: 1 },
+    features: { set: 'logmel', maxFrames: 100 },
+    model: { name: 'trust-ser-cnn', options: { hiddenSize: 32 } },
+    training: { epochs: 8, batchSize: 16, lr: 3e-3, threads: 1 },
+    ...extra,
+  });
+}
