@@ -1,11 +1,11 @@
 /** `trustser train`, `trustser evaluate`, `trustser predict`. */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { AUDIO_EXTENSIONS } from '../features/extract/index.js';
+import { scanDir } from '../features/extract/index.js';
 import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.js';
 import { predictFiles } from '../train/predict.js';
 import { trainRun, type RunMetrics } from '../train/run.js';
@@ -64,15 +64,12 @@ export function formatMetrics(m: RunMetrics): string {
   return lines.join('\n');
 }
 
-function audioFiles(inputs: string[]): string[] {
+async function audioFiles(inputs: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of inputs) {
     if (!existsSync(p)) throw new Error(`${p}: no such file or directory`);
-    if (statSync(p).isDirectory()) {
-      out.push(...readdirSync(p, { recursive: true }).map(String).filter((f) => AUDIO_EXTENSIONS.includes(extname(f).toLowerCase())).sort().map((f) => join(p, f)));
-    } else {
-      out.push(p);
-    }
+    if (statSync(p).isDirectory()) out.push(...(await scanDir(p)).map((it) => it.path));
+    else out.push(p);
   }
   if (out.length === 0) throw new Error(`no audio files in ${inputs.join(', ')}`);
   return out;
@@ -142,7 +139,7 @@ export function registerTrain(program: Command): void {
     .option('--format <fmt>', 'table, csv or json', 'table')
     .action(async (inputs: string[], o: { model: string; fold?: string; format: string }) => {
       if (!['table', 'csv', 'json'].includes(o.format)) throw new Error(`--format: expected table, csv or json, got '${o.format}'`);
-      const { classes, predictions } = await predictFiles(o.model, audioFiles(inputs), { fold: o.fold === undefined ? undefined : Number(o.fold) });
+      const { classes, predictions } = await predictFiles(o.model, await audioFiles(inputs), { fold: o.fold === undefined ? undefined : Number(o.fold) });
       if (o.format === 'json') {
         process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
       } else if (o.format === 'csv') {

@@ -12,6 +12,7 @@ import { listRunUtterances, type LabelledUtterance } from '../train/corpus.js';
 import { runConfig, trainedFolds } from '../train/predict.js';
 import { fairnessReport, type Estimate, type FairnessReport, type ReportPrediction } from './bootstrap.js';
 import { measureRun, type MeasureOptions } from './measure.js';
+import { classificationMetrics } from './classification.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
 const AGE_BANDS: [number, string][] = [[30, 'under 30'], [45, '30–44'], [Infinity, '45 and over']];
@@ -87,16 +88,9 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
       maxUtterancesPerFold: o.maxUtterancesPerFold ?? 60, robustness: o.robustness ?? true, seed, log,
     },
   );
-  const pooled = (() => {
-    const k = classes.length;
-    const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-    for (const p of preds) confusion[p.truth][p.pred]++;
-    return confusion;
-  })();
-  const recall = pooled.map((row, i) => {
-    const n = row.reduce((a, b) => a + b, 0);
-    return n === 0 ? 0 : row[i] / n;
-  });
+  // Pooled over the audited folds; a class absent from the test sets reports recall 0 (the schema wants a rate).
+  const pooled = classificationMetrics(preds.map((p) => p.truth), preds.map((p) => p.pred), classes.length);
+  const recall = pooled.recall.map((r) => (Number.isNaN(r) ? 0 : r));
   const safety = Array.isArray(measured.safety) ? measured.safety : null;
   const report: TrustReport = {
     version: 1,
@@ -104,7 +98,7 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
     corpus: { name: cfg.corpus.name, protocol: `${cfg.protocol.kind}${'folds' in cfg.protocol ? `, ${cfg.protocol.folds} folds` : ''} (${results.length} audited)`, testUtterances: preds.length },
     classes,
     createdAt: new Date().toISOString(),
-    accuracy: { ua: interval(overall.ua), wa: interval(overall.wa), macroF1: interval(overall.macroF1), confusion: pooled, perClassRecall: recall },
+    accuracy: { ua: interval(overall.ua), wa: interval(overall.wa), macroF1: interval(overall.macroF1), confusion: pooled.confusion, perClassRecall: recall },
     fairness: Object.fromEntries(Object.entries(fairness).map(([k, f]) => [k, toAttribute(f)])),
     ...(safety ? { safety: { attacks: safety.filter((a) => Number.isFinite(a.successRate)).map((a) => ({ method: a.method, snrDb: a.snrDb, successRate: a.successRate })) } } : {}),
     ...(measured.robustness ? { robustness: measured.robustness.map((p) => ({ kind: p.kind, level: p.level, ua: p.ua })) } : {}),

@@ -5,6 +5,7 @@
  */
 import { loadAudio } from '../audio/index.js';
 import { loadFoldPredictor } from '../train/predict.js';
+import { argmax } from '../train/loop.js';
 import type { FoldResult } from '../train/run.js';
 import type { LabelledUtterance } from '../train/corpus.js';
 import { genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
@@ -94,7 +95,6 @@ export async function measureRun(
     }
     if (o.robustness) {
       o.log(`fold ${r.fold}: robustness sweep on ${subset.length} utterances`);
-      const argmax = (p: number[]) => p.indexOf(Math.max(...p));
       for (const pt of robustnessSweep((xs) => predictor.predict(xs).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
         const key = `${pt.kind}:${pt.level}`;
         const acc = robust.get(key);

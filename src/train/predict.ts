@@ -10,7 +10,7 @@ import type { SerModel } from '../models/index.js';
 import { loadModule, noGrad, tidy, type Tensor } from '../torch/index.js';
 import { loadRunConfig, type RunConfig } from './config.js';
 import { batchTensors, makeExamples, normalize, type Normalizer } from './data.js';
-import { predictUtterances } from './loop.js';
+import { argmax, predictUtterances } from './loop.js';
 import { buildModel, type InputGeometry } from './model.js';
 
 export interface FilePrediction {
@@ -121,7 +121,7 @@ export async function predictFiles(runDir: string, paths: string[], o: { fold?: 
     classes,
     predictions: paths.map((path, u) => {
       const probs = sum[u].map((v) => v / folds.length);
-      return { path, probs, label: classes[probs.indexOf(Math.max(...probs))] };
+      return { path, probs, label: classes[argmax(probs)] };
     }),
   };
 }

@@ -15,7 +15,8 @@ export interface InputItem {
   path: string;
 }
 
-async function scanDir(root: string): Promise<InputItem[]> {
+/** Every audio file under `root` (recursive, sorted), with ids relative to `root`. */
+export async function scanDir(root: string): Promise<InputItem[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && AUDIO_EXTENSIONS.includes(extname(e.name).toLowerCase()))
