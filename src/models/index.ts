@@ -22,3 +22,4 @@ export {
   countParams, countMacs, macsPerSecond, linearMacs, conv1dMacs, conv2dMacs, lstmMacs, gruMacs, multiheadAttentionMacs, DEFAULT_FRAME_RATE_HZ,
 } from './complexity.js';
 export { createModel, listModels, modelInfo, modelConfigSchemas, type ModelName, type ModelTypes, type ModelInput } from './registry.js';
+export * as aasist from './aasist/index.js';
