@@ -42,3 +42,22 @@ export {
   type Estimate,
   type Interval,
 } from './bootstrap.js';
+export {
+  equalErrorRate,
+  minDcf,
+  detCurve,
+  operatingPoints,
+  eerByGroup,
+  splitScores,
+  probit,
+  DEFAULT_DCF,
+  DET_PROBIT_LIMIT,
+  type EerResult,
+  type MinDcfResult,
+  type DcfOptions,
+  type DetPoint,
+  type OperatingPoint,
+  type SpoofTrial,
+  type GroupEer,
+  type GroupEerOptions,
+} from './spoofing.js';
