@@ -5,13 +5,14 @@
  * `label` (raw emotion) and `speaker` are required. Optional: `id` (default: the path as
  * written, without its extension), `session`, `split` (official partition), `arousal`,
  * `valence`, `dominance` (numbers), `gender` (female/male/F/M), `age` (years), `race`,
- * `ethnicity`; any other column becomes a string attribute. Empty optional cells are unset.
+ * `ethnicity`, `spoof` (anti-spoofing key: bonafide or spoof); any other column becomes a string
+ * attribute. Empty optional cells are unset.
  */
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { compact, dropMissing, finish, isDir, isFile, missingPolicy, parseGender, readMetadata, toNumber } from './common.js';
 import { cell, parseCsv, requireColumns, type CsvRow, type CsvTable } from './csv.js';
 import { fail } from './errors.js';
-import type { CorpusAdapter, ListOptions, Utterance, UtteranceAttributes, UtteranceLabels } from './types.js';
+import type { CorpusAdapter, ListOptions, SpoofLabel, Utterance, UtteranceAttributes, UtteranceLabels } from './types.js';
 
 const ADAPTER = 'manifest';
 /** File looked for when the root is a folder. */
@@ -20,7 +21,9 @@ export const MANIFEST_FILE = 'manifest.csv';
 export const MANIFEST_REQUIRED = ['path', 'label', 'speaker'];
 const NUMERIC_LABELS = ['arousal', 'valence', 'dominance'];
 const STRING_LABELS = ['split'];
-const RESERVED = new Set(['id', 'path', 'label', 'speaker', 'session', 'gender', 'age', ...NUMERIC_LABELS, ...STRING_LABELS]);
+const SPOOF_COLUMN = 'spoof';
+const SPOOF_KEYS = new Set(['bonafide', 'spoof']);
+const RESERVED = new Set(['id', 'path', 'label', 'speaker', 'session', 'gender', 'age', SPOOF_COLUMN, ...NUMERIC_LABELS, ...STRING_LABELS]);
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 /** Audio files whose existence is checked concurrently. */
 const STAT_BATCH = 64;
@@ -63,6 +66,11 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
     const labels: UtteranceLabels = { emotion: cell(table, row, 'label') };
     for (const c of NUMERIC_LABELS) labels[c] = optionalNumber(table, row, c);
     for (const c of STRING_LABELS) labels[c] = row.values[c] || undefined;
+    const key = row.values[SPOOF_COLUMN] ?? '';
+    if (key !== '') {
+      if (!SPOOF_KEYS.has(key)) fail(at(SPOOF_COLUMN), `expected bonafide or spoof, got '${key}'`);
+      labels.spoof = key as SpoofLabel;
+    }
     const attributes: UtteranceAttributes = {};
     const g = row.values.gender ?? '';
     if (g !== '') {

@@ -7,16 +7,15 @@ import { join } from 'node:path';
 import { makeRng, type Rng } from '../audio/index.js';
 import { classificationMetrics } from '../evaluate/index.js';
 import {
-  Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy, toRaw, fromRaw,
-  type Optimizer, type ParamState, type Tensor,
+  Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy,
+  type Optimizer, type Tensor,
 } from '../torch/index.js';
-import { loadSafetensors, saveSafetensors } from '../torch/safetensors.js';
-import type { RawTensor } from '../torch/raw.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import type { TrainingConfig } from './config.js';
 import { batchTensors, type Example, type InputKind } from './data.js';
 import { beta, classWeights, epochOrder } from './sampling.js';
 import type { TrainableModel } from './model.js';
+import { loadOptimizer, saveOptimizer } from './optimizer-state.js';
 
 export interface FoldData {
   train: Example[];
@@ -126,33 +125,6 @@ function permutation(n: number, rng: Rng): number[] {
 function makeOptimizer(model: TrainableModel, cfg: TrainingConfig): Optimizer {
   const o = { lr: cfg.lr, weightDecay: cfg.weightDecay };
   return cfg.optimizer === 'adamw' ? new AdamW(model.parameters(), o) : new Adam(model.parameters(), o);
-}
-
-async function saveOptimizer(path: string, opt: Optimizer): Promise<void> {
-  const dict = new Map<string, RawTensor>();
-  const steps: Record<string, number> = {};
-  opt.getState().forEach((s, i) => {
-    if (s === null) return;
-    steps[i] = s.step;
-    for (const [k, t] of Object.entries(s.buffers)) {
-      dict.set(`${i}.${k}`, toRaw(t));
-      t.dispose();
-    }
-  });
-  await saveSafetensors(path, dict, { steps: JSON.stringify(steps) });
-}
-
-async function loadOptimizer(path: string, opt: Optimizer): Promise<void> {
-  const { tensors, metadata } = await loadSafetensors(path);
-  const steps = JSON.parse(metadata.steps ?? '{}') as Record<string, number>;
-  const state: (ParamState | null)[] = opt.params.map((_, i) => {
-    if (!(i in steps)) return null;
-    const buffers: Record<string, Tensor> = {};
-    for (const [k, r] of tensors) if (k.startsWith(`${i}.`)) buffers[k.slice(String(i).length + 1)] = fromRaw(r);
-    return { step: steps[i], buffers };
-  });
-  opt.setState(state);
-  for (const s of state) if (s) for (const t of Object.values(s.buffers)) t.dispose();
 }
 
 /**

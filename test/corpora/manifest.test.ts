@@ -14,10 +14,10 @@ describe('CSV manifest', () => {
       fx.text(
         'lists/manifest.csv',
         [
-          'path,label,speaker,gender,race,age,session,split,arousal,accent',
-          '../audio/a.wav,happy,s1,F,Asian,31,day1,train,3.5,north',
-          '../audio/b.wav,sad,s2,male,,,,test,,',
-          `${abs},sad,s1,female,Asian,31,day2,dev,2,north`,
+          'path,label,speaker,gender,race,age,session,split,arousal,accent,spoof',
+          '../audio/a.wav,happy,s1,F,Asian,31,day1,train,3.5,north,',
+          '../audio/b.wav,sad,s2,male,,,,test,,,spoof',
+          `${abs},sad,s1,female,Asian,31,day2,dev,2,north,bonafide`,
         ].join('\n'),
       );
       const utts = await getCorpus('csv').list(join(fx.root, 'lists'), { corpus: 'my-data' });
@@ -36,6 +36,7 @@ describe('CSV manifest', () => {
       const b = utts.find((u) => u.id === '../audio/b')!;
       assert.deepEqual(b.attributes, { gender: 'male' });
       assert.equal(b.session, undefined);
+      assert.equal(b.labels.spoof, 'spoof');
       // Raw labels are the classes (identity map).
       const loaded = await loadCorpus('manifest', join(fx.root, 'lists', 'manifest.csv'));
       assert.deepEqual(loaded.classes, ['happy', 'sad']);
@@ -57,6 +58,7 @@ describe('CSV manifest', () => {
         [['path,label,speaker,age', 'a.wav,happy,s1,old'], [`${file}:2: field 'age'`, 'expected a number']],
         [['path,label,speaker,arousal', 'a.wav,happy,s1,3', 'b.wav,sad,s2,high'], [`${file}:3: field 'arousal'`]],
         [['path,label,speaker', 'a.wav,,s1'], [`${file}:2: field 'label'`, 'empty value']],
+        [['path,label,speaker,spoof', 'a.wav,happy,s1,fake'], [`${file}:2: field 'spoof'`, 'expected bonafide or spoof']],
         [['path,label,speaker', 'a.wav,happy,'], [`${file}:2: field 'speaker'`, 'empty value']],
         [['path,label', 'a.wav,happy'], [`${file}:1: field 'speaker'`, 'missing column']],
         [['path,label,speaker', 'a.wav,happy,s1', 'a.wav,sad,s1'], [`${file}:3: field 'path'`, 'already used on line 2']],

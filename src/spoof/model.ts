@@ -1,0 +1,109 @@
+/**
+ * The spoofing countermeasure as the spoof commands use it: plain AASIST, or AASIST conditioned
+ * on the emotion embeddings of a trained SER run (Emotion-aware AASIST), behind one
+ * `forward(wave, paths)` so that scoring and training need not know which.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadAudio } from '../audio/index.js';
+import { loadModule, tensor, type Tensor } from '../torch/index.js';
+import { AasistEmotion, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/aasist/index.js';
+import { loadFoldPredictor } from '../train/predict.js';
+import { packageRoot } from '../util/paths.js';
+
+/** Named published weights and their file names. */
+export const PUBLISHED_AASIST: Readonly<Record<string, string>> = { aasist: 'AASIST.pth', 'aasist-l': 'AASIST-L.pth' };
+/** Environment variable naming the folder that holds the published weights. */
+export const AASIST_DIR_ENV = 'TRUSTSER_AASIST_DIR';
+/** Fine-tuned model file inside a `trustser spoof train` run folder. */
+export const SPOOF_RUN_MODEL = 'model.safetensors';
+
+/** Folders searched for the published weights: $TRUSTSER_AASIST_DIR, then ../shared/models/aasist beside the package. */
+export function aasistWeightDirs(): string[] {
+  const dirs = [join(packageRoot(), '..', 'shared', 'models', 'aasist')];
+  const env = process.env[AASIST_DIR_ENV];
+  return env ? [resolve(env), ...dirs] : dirs;
+}
+
+/**
+ * Resolves a weights spec: `aasist` / `aasist-l` name the published weights (looked up locally,
+ * never downloaded), anything else is a path to a `.pth` or `.safetensors` file.
+ */
+export function resolveSpoofWeights(spec: string): string {
+  const name = PUBLISHED_AASIST[spec.toLowerCase()];
+  if (!name) {
+    if (!existsSync(spec)) throw new Error(`spoof model '${spec}': no such file (use aasist, aasist-l, a .pth/.safetensors file or a spoof train run folder)`);
+    return resolve(spec);
+  }
+  const found = aasistWeightDirs().map((d) => join(d, name)).find((p) => existsSync(p));
+  if (!found) throw new Error(`spoof model '${spec}': ${name} not found in ${aasistWeightDirs().join(' or ')} (set ${AASIST_DIR_ENV} to the folder holding it)`);
+  return found;
+}
+
+/** Emotion embeddings keyed by audio path. */
+export type EmotionEmbeddings = Map<string, Float32Array>;
+
+/** A countermeasure: logits [B, 2] = [spoof, bona fide] for waveforms [B, samples] read from `paths`. */
+export interface SpoofModel {
+  module: Aasist | AasistEmotion;
+  conditioning: EmotionConditioning | 'none';
+  forward(wave: Tensor, paths: readonly string[]): Tensor;
+}
+
+/** Wraps an AASIST, conditioned on `emotions` unless `conditioning` is 'none'. */
+export function wrapSpoofModel(aasist: Aasist, conditioning: EmotionConditioning | 'none', emotions: EmotionEmbeddings | null): SpoofModel {
+  if (conditioning === 'none') return { module: aasist, conditioning, forward: (w) => aasist.forward(w) };
+  const first = emotions?.values().next().value;
+  if (!emotions || !first) throw new Error(`conditioning '${conditioning}' needs emotion embeddings (give --emotion-model RUN_DIR)`);
+  const dim = first.length;
+  const m = new AasistEmotion({ mode: conditioning, emotionDim: dim, aasist });
+  const embed = (paths: readonly string[]) => {
+    const data = new Float32Array(paths.length * dim);
+    paths.forEach((p, i) => {
+      const e = emotions.get(resolve(p));
+      if (!e) throw new Error(`no emotion embedding for ${p}`);
+      data.set(e, i * dim);
+    });
+    return tensor(data, [paths.length, dim]);
+  };
+  return { module: m, conditioning, forward: (w, paths) => m.forward(w, embed(paths)) };
+}
+
+/** Emotion embeddings of `paths` from fold 0 of a SER run (its utterance embedding, penultimate layer). */
+export async function emotionEmbeddings(runDir: string, paths: readonly string[]): Promise<EmotionEmbeddings> {
+  const predictor = await loadFoldPredictor(runDir, 0);
+  try {
+    const out: EmotionEmbeddings = new Map();
+    const chunk = 64;
+    for (let i = 0; i < paths.length; i += chunk) {
+      const part = paths.slice(i, i + chunk);
+      const signals = await Promise.all(part.map(async (p) => (await loadAudio(p, { sampleRateHz: predictor.sampleRateHz })).samples));
+      predictor.embed(signals).forEach((e, j) => out.set(resolve(part[j]), e));
+    }
+    return out;
+  } finally {
+    predictor.dispose();
+  }
+}
+
+/**
+ * Loads a countermeasure from `spec`: published weights (`aasist`, `aasist-l`), a weights file,
+ * or a `trustser spoof train` run folder (whose conditioning, if any, needs `emotionRun` to embed
+ * the files being scored, `paths`).
+ */
+export async function loadSpoofModel(spec: string, o: { emotionRun?: string; paths?: readonly string[] } = {}): Promise<SpoofModel> {
+  const runConfig = join(spec, 'config.json');
+  if (!existsSync(runConfig)) return wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(spec)), 'none', null);
+  const cfg = JSON.parse(readFileSync(runConfig, 'utf8')) as { init?: string; conditioning?: EmotionConditioning | 'none' };
+  if (typeof cfg.init !== 'string' || !existsSync(join(spec, SPOOF_RUN_MODEL))) throw new Error(`${resolve(spec)}: not a finished spoof train run (config.json with 'init', ${SPOOF_RUN_MODEL})`);
+  const conditioning = cfg.conditioning ?? 'none';
+  let emotions: EmotionEmbeddings | null = null;
+  if (conditioning !== 'none') {
+    if (!o.emotionRun) throw new Error(`${resolve(spec)} is conditioned on emotion ('${conditioning}'): give --emotion-model RUN_DIR`);
+    emotions = await emotionEmbeddings(o.emotionRun, o.paths ?? []);
+  }
+  const model = wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(cfg.init)), conditioning, emotions);
+  await loadModule(model.module, join(spec, SPOOF_RUN_MODEL));
+  model.module.eval();
+  return model;
+}

@@ -1,0 +1,94 @@
+// `trustser spoof make-set / evaluate / score` and `trustser analyze` through the CLI.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { packageRoot } from '../../src/util/paths.js';
+import { trainRun } from '../../src/train/run.js';
+import { syntheticRunConfig } from '../helpers/runs.js';
+import { fixture, type Fixture } from '../corpora/helpers.js';
+
+const root = packageRoot();
+const AASIST_DIR = join(root, '..', 'shared', 'models', 'aasist');
+const noWeights = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8' });
+
+describe('trustser spoof', () => {
+  let fx: Fixture;
+  let set: string;
+  before(() => {
+    fx = fixture('spoof-cli');
+    fx.wav('ravdess/Actor_01/03-01-05-01-01-01-01.wav'); // angry, male
+    fx.wav('ravdess/Actor_02/03-01-04-01-02-01-02.wav'); // sad, female
+    set = join(fx.root, 'set');
+  });
+  after(() => fx.cleanup());
+
+  it('make-set writes a manifest with both classes', () => {
+    const r = cli('spoof', 'make-set', '--out', set, '--ravdess', join(fx.root, 'ravdess'), '--no-librispeech', '--voices', 'en-us+m1:male,en-gb+f2:female', '--codecs', 'gsm', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.deepEqual([summary.bonafide, summary.spoof], [2, 32]);
+    assert.ok(existsSync(join(set, 'manifest.csv')));
+  });
+
+  it('evaluate joins scores to the manifest: overall and per-emotion EER', () => {
+    // bona fide score 1; angry spoofs 2 (all accepted above the bona fide), other spoofs 0.
+    const rows = parse(readFileSync(join(set, 'manifest.csv')), { columns: true }) as Record<string, string>[];
+    const path = (r: Record<string, string>) => (r.path.startsWith('/') ? r.path : join(set, r.path));
+    const score = (r: Record<string, string>) => (r.spoof === 'bonafide' ? 1 : r.label === 'angry' ? 2 : 0);
+    const scores = join(fx.root, 'scores.csv');
+    writeFileSync(scores, ['path,score', ...rows.map((r) => `${path(r)},${score(r)}`)].join('\n'));
+    const r = cli('spoof', 'evaluate', '--scores', scores, '--manifest', set, '--json', '--det-out', join(fx.root, 'det.csv'));
+    assert.equal(r.status, 0, r.stderr);
+    const e = JSON.parse(r.stdout);
+    // 4 of 32 spoofs (angry) outscore both bona fide: the ROC step from pMiss 0 to 1 at pFa = 1/8
+    // crosses pMiss = pFa at 1/8.
+    assert.equal(e.eer.eer, 0.125);
+    assert.deepEqual(e.groups.map((g: { group: string; eer: number }) => [g.group, g.eer]), [['angry', 1], ['sad', 0]]);
+    assert.equal(e.skipped.length, 6);
+    assert.ok(readFileSync(join(fx.root, 'det.csv'), 'utf8').startsWith('threshold,p_miss,p_fa'));
+  });
+
+  it('evaluate refuses a scores file without a score column, writing nothing', () => {
+    const bad = join(fx.root, 'bad.csv');
+    writeFileSync(bad, 'path,value\nx.wav,1\n');
+    const det = join(fx.root, 'det-bad.csv');
+    const r = cli('spoof', 'evaluate', '--scores', bad, '--manifest', set, '--det-out', det);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /bad\.csv.*score/);
+    assert.equal(existsSync(det), false);
+  });
+
+  it('score and analyze give one finite score (and an emotion) per file', { skip: noWeights }, async () => {
+    const files = [join(fx.root, 'ravdess/Actor_01/03-01-05-01-01-01-01.wav'), join(set, 'spoof/en-us+m1/angry-s01-t1.wav')];
+    const out = join(fx.root, 'scores-aasist.csv');
+    const r = cli('spoof', 'score', ...files, '--model', 'aasist', '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(rows.map((x) => x.path), files);
+    for (const x of rows) assert.ok(Number.isFinite(Number(x.score)) && Number(x.score) === Number(x.logit_bonafide));
+
+    const run = join(fx.root, 'ser-run');
+    await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 } }), run, {});
+    const a = cli('analyze', ...files, '--emotion-model', run, '--json');
+    assert.equal(a.status, 0, a.stderr);
+    const res = JSON.parse(a.stdout) as { path: string; emotion: string; spoofScore: number; verdict: string }[];
+    assert.equal(res.length, 2);
+    for (const [i, x] of res.entries()) {
+      assert.ok(typeof x.emotion === 'string' && x.emotion.length > 0);
+      assert.equal(x.spoofScore, Number(rows[i].score));
+      assert.ok(['bonafide', 'spoof'].includes(x.verdict));
+    }
+  });
+
+  it('score refuses an unknown model name without output', () => {
+    const out = join(fx.root, 'never.csv');
+    const r = cli('spoof', 'score', join(fx.root, 'ravdess'), '--model', 'no-such-model', '--out', out);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /spoof model 'no-such-model': no such file/);
+    assert.equal(existsSync(out), false);
+  });
+});
