@@ -8,6 +8,10 @@ import { registerInfo } from './info.js';
 import { registerFeatures } from './features.js';
 import { registerTrain } from './train.js';
 import { registerAudit } from './audit.js';
+import { registerSpoof } from './spoof.js';
+import { registerExport } from './export.js';
+import { registerExportSpoof } from './export-spoof.js';
+import { registerServe } from './serve.js';
 import { packageVersion } from '../util/paths.js';
 
 /** Builds the command tree (exported for tests). */
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
   registerFeatures(program);
   registerTrain(program);
   registerAudit(program);
+  registerSpoof(program);
+  registerExport(program);
+  registerExportSpoof(program);
+  registerServe(program);
   return program;
 }
 

@@ -7,7 +7,8 @@ import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { scanDir } from '../features/extract/index.js';
 import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.js';
-import { predictFiles } from '../train/predict.js';
+import { predictFiles, type FilePrediction } from '../train/predict.js';
+import { predictFilesOnnx } from '../runtime/files.js';
 import { trainRun, type RunMetrics } from '../train/run.js';
 
 interface TrainFlags {
@@ -64,7 +65,8 @@ export function formatMetrics(m: RunMetrics): string {
   return lines.join('\n');
 }
 
-async function audioFiles(inputs: string[]): Promise<string[]> {
+/** Audio files named by `inputs` (files, or folders scanned recursively); errors name a missing input. */
+export async function audioFiles(inputs: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of inputs) {
     if (!existsSync(p)) throw new Error(`${p}: no such file or directory`);
@@ -132,22 +134,55 @@ export function registerTrain(program: Command): void {
 
   program
     .command('predict')
-    .description("class probabilities for audio files with a trained run (the folds' models averaged)")
-    .requiredOption('--model <run-dir>', 'run directory written by `trustser train`')
+    .description("class probabilities for audio files with a trained run (the folds' models averaged) or an exported ONNX model")
+    .option('--model <run-dir>', 'run directory written by `trustser train`')
+    .option('--onnx <file>', 'ONNX model written by `trustser export` (its sidecar next to it)')
     .argument('<inputs...>', 'audio files or folders')
     .option('--fold <k>', 'use one fold’s model instead of the ensemble')
     .option('--format <fmt>', 'table, csv or json', 'table')
-    .action(async (inputs: string[], o: { model: string; fold?: string; format: string }) => {
+    .option('--window <s>', '--onnx: classify windows of this many seconds and average them (default: whole files, as training)')
+    .option('--hop <s>', '--onnx: seconds between window starts (default: the window)')
+    .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads')
+    .action(async (inputs: string[], o: PredictFlags) => {
       if (!['table', 'csv', 'json'].includes(o.format)) throw new Error(`--format: expected table, csv or json, got '${o.format}'`);
-      const { classes, predictions } = await predictFiles(o.model, await audioFiles(inputs), { fold: o.fold === undefined ? undefined : Number(o.fold) });
-      if (o.format === 'json') {
-        process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
-      } else if (o.format === 'csv') {
-        process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...p.probs.map((v) => v.toFixed(4))])]));
-      } else {
-        const width = Math.max(...predictions.map((p) => p.path.length), 4);
-        process.stdout.write(`${'file'.padEnd(width)}  ${'label'.padEnd(10)}${classes.map((c) => c.slice(0, 8).padStart(9)).join('')}\n`);
-        for (const p of predictions) process.stdout.write(`${p.path.padEnd(width)}  ${p.label.padEnd(10)}${p.probs.map((v) => v.toFixed(3).padStart(9)).join('')}\n`);
-      }
+      if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
+      const files = await audioFiles(inputs);
+      const r = o.onnx !== undefined ? await predictOnnx(o.onnx, files, o) : await predictFiles(o.model!, files, { fold: o.fold === undefined ? undefined : Number(o.fold) });
+      writePredictions(r.classes, r.predictions, o.format);
     });
+}
+
+interface PredictFlags {
+  model?: string;
+  onnx?: string;
+  fold?: string;
+  format: string;
+  window?: string;
+  hop?: string;
+  threads?: string;
+}
+
+/** `predict --onnx`: the exported model's posteriors (per-window posteriors go into the JSON output). */
+function predictOnnx(file: string, files: string[], o: PredictFlags) {
+  if (o.fold !== undefined) throw new Error('--fold applies to --model run directories; an ONNX file holds one fold');
+  const num = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`--${name}: expected a positive number, got '${v}'`);
+    return n;
+  };
+  return predictFilesOnnx(file, files, { windowSeconds: num(o.window, 'window'), hopSeconds: num(o.hop, 'hop'), intraOpThreads: num(o.threads, 'threads') });
+}
+
+/** Prints predictions as a table, CSV or JSON (shared by `--model` and `--onnx`). */
+function writePredictions(classes: string[], predictions: FilePrediction[], format: string): void {
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
+  } else if (format === 'csv') {
+    process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...p.probs.map((v) => v.toFixed(4))])]));
+  } else {
+    const width = Math.max(...predictions.map((p) => p.path.length), 4);
+    process.stdout.write(`${'file'.padEnd(width)}  ${'label'.padEnd(10)}${classes.map((c) => c.slice(0, 8).padStart(9)).join('')}\n`);
+    for (const p of predictions) process.stdout.write(`${p.path.padEnd(width)}  ${p.label.padEnd(10)}${p.probs.map((v) => v.toFixed(3).padStart(9)).join('')}\n`);
+  }
 }

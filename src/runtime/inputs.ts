@@ -1,0 +1,121 @@
+/**
+ * Audio → graph inputs, in pure TypeScript (no engine): the run's feature set on each signal or
+ * window of one, the training-time centre crop of frame models, and batches in the exported
+ * layout (zero-padded frames, stacked vectors, or fixed-length segments of the raw features).
+ * Normalization happens inside the graph.
+ */
+import { getFeatureSet, segmentCount, type FeatureSet } from '../features/index.js';
+import type { Sidecar } from './sidecar.js';
+
+/** One model input unit: a signal's features [C, T, D] (C = 1 for frame sets). */
+export interface FeatureBlock {
+  channels: number;
+  frames: number;
+  dims: number;
+  data: Float32Array;
+}
+
+/** A batch ready for the session: `features` with its dims and, when the graph takes them, int64 `lengths`. */
+export interface GraphBatch {
+  features: Float32Array;
+  dims: number[];
+  lengths: BigInt64Array | null;
+}
+
+/** The run's feature set, checked against the settings recorded at export. */
+export function featureSetFor(s: Sidecar, label: string): FeatureSet {
+  const set = getFeatureSet(s.features.set, s.features.overrides);
+  if (set.settingsKey() !== s.features.settingsKey) {
+    throw new Error(`${label}: feature set '${s.features.set}' no longer computes what the model was trained on (settings ${set.settingsKey()} ≠ exported ${s.features.settingsKey}); re-export the model`);
+  }
+  if (set.sampleRateHz !== s.sampleRateHz) throw new Error(`${label}: sampleRateHz ${s.sampleRateHz} disagrees with feature set '${s.features.set}' (${set.sampleRateHz} Hz)`);
+  return set;
+}
+
+/**
+ * Features of one mono signal at the set's rate, as the trainer saw them: frame models are
+ * centre-cropped to `maxFrames` (training's evaluation crop).
+ */
+export function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): FeatureBlock {
+  const f = set.compute(signal);
+  const channels = 'channels' in f ? f.channels : 1;
+  const block: FeatureBlock = { channels, frames: f.frames, dims: f.dims, data: f.data };
+  if (s.input.kind !== 'frames' || block.frames <= s.features.maxFrames) return block;
+  const start = Math.floor((block.frames - s.features.maxFrames) / 2);
+  const d = block.dims;
+  return { channels: 1, frames: s.features.maxFrames, dims: d, data: block.data.slice(start * d, (start + s.features.maxFrames) * d) };
+}
+
+/** Checks a block against the layout's fixed dims and minimum length (errors name `label`). */
+export function checkBlock(s: Sidecar, b: FeatureBlock, label: string): void {
+  const dims = s.input.features;
+  const wantD = dims[dims.length - 1];
+  const wantC = s.input.kind === 'image' ? dims[2] : 1;
+  if (b.dims !== wantD || b.channels !== wantC) {
+    throw new Error(`${label}: features are [${b.channels} × ${b.frames} × ${b.dims}], the model takes ${wantC} channel(s) of ${wantD} dims`);
+  }
+  if (s.input.kind === 'vector' && b.frames !== 1) throw new Error(`${label}: the model takes one feature vector per utterance, got ${b.frames} frames`);
+  if (b.frames < s.input.minFrames) {
+    throw new Error(`${label}: ${b.frames} feature frames, the model needs ≥ ${s.input.minFrames}; the audio is too short`);
+  }
+  if (b.frames < 1) throw new Error(`${label}: the audio gives no feature frames`);
+}
+
+/** Assembles blocks into the graph's `features` (and `lengths`) per the sidecar's layout. */
+export function makeBatch(s: Sidecar, blocks: readonly FeatureBlock[]): GraphBatch {
+  const n = blocks.length;
+  const kind = s.input.kind;
+  if (kind === 'layers') throw new Error('this model takes backbone hidden states [L, T, D], which the bundled feature sets do not compute; run the graph on them directly');
+  if (kind === 'vector') {
+    const d = blocks[0].dims;
+    const out = new Float32Array(n * d);
+    blocks.forEach((b, i) => out.set(b.data.subarray(0, d), i * d));
+    return { features: out, dims: [n, d], lengths: null };
+  }
+  const lengths = BigInt64Array.from(blocks, (b) => BigInt(b.frames));
+  if (kind === 'frames') {
+    const d = blocks[0].dims;
+    const t = Math.max(...blocks.map((b) => b.frames));
+    const out = new Float32Array(n * t * d);
+    blocks.forEach((b, i) => out.set(b.data, i * t * d));
+    return { features: out, dims: [n, t, d], lengths };
+  }
+  // image: [N, S, C, segFrames, D] raw segments, frames past each utterance left 0 (masked in the graph).
+  const { frames: sf, hop } = s.input.segment!;
+  const { channels: c, dims: d } = blocks[0];
+  const counts = blocks.map((b) => segmentCount(b.frames, { segmentFrames: sf, hopFrames: hop }));
+  const smax = Math.max(...counts);
+  const segSize = c * sf * d;
+  const out = new Float32Array(n * smax * segSize);
+  blocks.forEach((b, i) => {
+    for (let seg = 0; seg < counts[i]; seg++) {
+      const start = seg * hop;
+      const len = Math.min(sf, b.frames - start);
+      for (let ch = 0; ch < c; ch++) {
+        const src = b.data.subarray((ch * b.frames + start) * d, (ch * b.frames + start + len) * d);
+        out.set(src, (i * smax + seg) * segSize + ch * sf * d);
+      }
+    }
+  });
+  return { features: out, dims: [n, smax, c, sf, d], lengths };
+}
+
+/** A window of a signal, in samples. */
+export interface SampleWindow {
+  start: number;
+  end: number;
+}
+
+/**
+ * Windows of `length` samples: every `hop` from 0, the last one aligned to the end so each window
+ * is full length; a signal no longer than one window is one window.
+ */
+export function windowsOf(length: number, window: number, hop: number): SampleWindow[] {
+  if (length <= window) return [{ start: 0, end: length }];
+  const out: SampleWindow[] = [];
+  let start = 0;
+  for (; start + window < length; start += hop) out.push({ start, end: start + window });
+  const last = length - window;
+  if (out[out.length - 1].start < last) out.push({ start: last, end: length });
+  return out;
+}

@@ -1,0 +1,156 @@
+/**
+ * ONNX Runtime scoring with an exported spoofing countermeasure (the spoof-model contract of
+ * spoof-sidecar.ts: `wave` [batch, samples] → `logits` [batch, 2] = [spoof, bona fide]).
+ * `loadSpoofSession(path)` opens `spoof.onnx` (with its sidecar when there is one);
+ * {@link OnnxSpoofSession.scoreSignals} fits 16 kHz clips to the input length as the published
+ * evaluation does and runs them in batches; {@link scoreFilesOnnx} does the same for audio files.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { loadAudio } from '../audio/index.js';
+import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/aasist/config.js';
+import { ortSessionOptions } from './session.js';
+import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, readSpoofSidecar, type SpoofSidecar } from './spoof-sidecar.js';
+
+/** Default clips per session run. */
+export const DEFAULT_SPOOF_BATCH = 8;
+/** Files decoded per chunk by {@link scoreFilesOnnx} (bounds the decoded audio held at once). */
+const FILE_CHUNK = 64;
+
+export interface SpoofSessionOptions {
+  /** ONNX Runtime intra-op threads (default: ORT's choice, all cores). */
+  intraOpThreads?: number;
+  /** Clips per session run (default {@link DEFAULT_SPOOF_BATCH}). */
+  batchSize?: number;
+  /** Let ORT's intra-op threads busy-wait between operators (off by default; see session.ts). */
+  spinWait?: boolean;
+}
+
+/** The score of one clip: the bona fide logit (higher = more bona fide) and both logits. */
+export interface SpoofClipScore {
+  score: number;
+  /** [spoof, bona fide] */
+  logits: [number, number];
+}
+
+/** A scored file. */
+export interface SpoofFileScore extends SpoofClipScore {
+  path: string;
+}
+
+type Fit = (samples: Float32Array, length?: number) => Float32Array;
+
+/** An exported countermeasure opened in ONNX Runtime. */
+export class OnnxSpoofSession {
+  /** Samples per clip and their rate (Hz). */
+  readonly samples: number;
+  readonly sampleRateHz: number;
+  readonly batchSize: number;
+
+  private constructor(readonly path: string, readonly sidecar: SpoofSidecar | null, private readonly session: ort.InferenceSession, private readonly fit: Fit, o: SpoofSessionOptions) {
+    this.samples = sidecar?.input.samples ?? AASIST_SAMPLES;
+    this.sampleRateHz = sidecar?.sampleRateHz ?? AASIST_SAMPLE_RATE_HZ;
+    this.batchSize = o.batchSize ?? DEFAULT_SPOOF_BATCH;
+  }
+
+  /** Opens `path` and, when present, its sidecar `path.json`; errors name the file. */
+  static async load(path: string, o: SpoofSessionOptions = {}): Promise<OnnxSpoofSession> {
+    const file = resolve(path);
+    if (!existsSync(file)) throw new Error(`${file}: no such spoof model file`);
+    return OnnxSpoofSession.fromBytes(readFileSync(file), readSpoofSidecar(file), file, o);
+  }
+
+  /**
+   * A session over serialized ONNX bytes; `sidecar` null means the contract's defaults
+   * (64,600 samples at 16 kHz). `label` names the model in errors.
+   */
+  static async fromBytes(bytes: Uint8Array, sidecar: SpoofSidecar | null, label: string, o: SpoofSessionOptions = {}): Promise<OnnxSpoofSession> {
+    if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new Error(`batchSize must be a positive integer, got ${o.batchSize}`);
+    const options = ortSessionOptions(o);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, options);
+    } catch (e) {
+      throw new Error(`${label}: ONNX Runtime cannot load the spoof model (${(e as Error).message.split('\n')[0]})`);
+    }
+    if (!session.inputNames.includes(WAVE_INPUT) || !session.outputNames.includes(LOGITS_OUTPUT)) {
+      const found = `inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`;
+      await session.release();
+      throw new Error(`${label}: not a spoof model: the graph needs input '${WAVE_INPUT}' and output '${LOGITS_OUTPUT}', it has ${found}`);
+    }
+    // fitAasistInput is pure, but its module also builds engine tensors: load it (and libtorch) only here.
+    const { fitAasistInput } = await import('../models/aasist/input.js');
+    return new OnnxSpoofSession(label, sidecar, session, fitAasistInput, o);
+  }
+
+  /**
+   * Logits of a batch of already fitted clips: `wave` holds `batch` rows of {@link samples}
+   * samples, row-major. Returns [batch · 2] = per clip [spoof, bona fide].
+   */
+  async logits(wave: Float32Array, batch: number): Promise<Float32Array> {
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`${this.path}: batch must be a positive integer, got ${batch}`);
+    if (wave.length !== batch * this.samples) {
+      throw new Error(`${this.path}: '${WAVE_INPUT}' must be [${batch}, ${this.samples}] (${batch * this.samples} samples), got ${wave.length} samples`);
+    }
+    const out = await this.session.run({ [WAVE_INPUT]: new ort.Tensor('float32', wave, [batch, this.samples]) });
+    const t = out[LOGITS_OUTPUT];
+    if (t.dims.length !== 2 || t.dims[0] !== batch || t.dims[1] !== SPOOF_CLASSES.length) {
+      throw new Error(`${this.path}: '${LOGITS_OUTPUT}' must be [${batch}, ${SPOOF_CLASSES.length}], got [${t.dims.join(', ')}]`);
+    }
+    return t.data as Float32Array;
+  }
+
+  /**
+   * Scores of mono clips at {@link sampleRateHz}, each fitted to {@link samples} (its first
+   * samples, or tiled when shorter), run {@link batchSize} at a time. `labels` name clips in errors.
+   */
+  async scoreSignals(clips: readonly Float32Array[], labels?: readonly string[]): Promise<SpoofClipScore[]> {
+    const scores: SpoofClipScore[] = [];
+    for (let i = 0; i < clips.length; i += this.batchSize) {
+      const part = clips.slice(i, i + this.batchSize);
+      const wave = new Float32Array(part.length * this.samples);
+      part.forEach((clip, j) => {
+        if (clip.length === 0) throw new Error(`${labels?.[i + j] ?? `clip ${i + j}`}: empty clip (0 samples); nothing to score`);
+        wave.set(this.fit(clip, this.samples), j * this.samples);
+      });
+      const l = await this.logits(wave, part.length);
+      part.forEach((_, j) => {
+        const logits: [number, number] = [l[2 * j], l[2 * j + 1]];
+        scores.push({ score: logits[SCORE_INDEX], logits });
+      });
+    }
+    return scores;
+  }
+
+  /** Frees the session. */
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Opens an exported countermeasure (see {@link OnnxSpoofSession.load}). */
+export function loadSpoofSession(path: string, o: SpoofSessionOptions = {}): Promise<OnnxSpoofSession> {
+  return OnnxSpoofSession.load(path, o);
+}
+
+/**
+ * Scores audio files with the countermeasure at `modelPath`: each file is decoded and resampled
+ * to the model's rate, fitted and scored in batches. Unreadable files are errors naming them.
+ */
+export async function scoreFilesOnnx(modelPath: string, paths: readonly string[], o: SpoofSessionOptions & { onProgress?: (done: number, total: number) => void } = {}): Promise<SpoofFileScore[]> {
+  if (paths.length === 0) throw new Error('spoof scoring: no audio files given');
+  const model = await loadSpoofSession(modelPath, o);
+  try {
+    const out: SpoofFileScore[] = [];
+    for (let i = 0; i < paths.length; i += FILE_CHUNK) {
+      const chunk = paths.slice(i, i + FILE_CHUNK);
+      const clips = await Promise.all(chunk.map(async (p) => (await loadAudio(p, { sampleRateHz: model.sampleRateHz })).samples));
+      (await model.scoreSignals(clips, chunk)).forEach((s, j) => out.push({ path: chunk[j], ...s }));
+      o.onProgress?.(out.length, paths.length);
+    }
+    return out;
+  } finally {
+    await model.close();
+  }
+}
