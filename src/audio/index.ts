@@ -1,10 +1,9 @@
 /**
  * Audio in, samples out: decoding (WAV, FLAC, MP3, Ogg Vorbis/Opus), resampling, silence
- * trimming and reproducible augmentations. This is the module's only public entry point.
+ * trimming and reproducible augmentations. This is the module's only public entry point
+ * (./pure.ts is the same without the file reader, for browsers).
  */
-export { DEFAULT_SAMPLE_RATE_HZ, durationSeconds, frameCount, toMono, type Audio } from './buffer.js';
-export { AudioError, type AudioErrorKind } from './errors.js';
-export { decodeAudio } from './decode.js';
+export * from './pure.js';
 export {
   BATCH_READ_CONCURRENCY,
   loadAudio,
@@ -14,35 +13,3 @@ export {
   type LoadAudioOptions,
   type LoadedAudio,
 } from './load.js';
-export {
-  RESAMPLER_ATTENUATION_DB,
-  RESAMPLER_PASSBAND_EDGE,
-  RESAMPLER_STOPBAND_EDGE,
-  resample,
-  resampledLength,
-} from './resample.js';
-export {
-  VAD_ABSOLUTE_FLOOR_DBFS,
-  VAD_FRAME_MS,
-  VAD_HANGOVER_MS,
-  VAD_HOP_MS,
-  VAD_THRESHOLD_DB,
-  trimSilence,
-  type TrimResult,
-  type TrimSilenceOptions,
-} from './vad.js';
-export {
-  addNoise,
-  applyGainDb,
-  babbleNoise,
-  meanPower,
-  measureSnrDb,
-  speedPerturb,
-  whiteNoise,
-} from './augment.js';
-export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
-export { makeRng, type Rng } from './rng.js';
-export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from './fft.js';
-export { RealFft } from './real-fft.js';
-export { convolve } from './convolve.js';
-export { encodeWav16 } from './encode.js';

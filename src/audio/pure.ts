@@ -1,0 +1,40 @@
+/**
+ * The platform-independent part of src/audio: everything but the file reader (load.ts, which
+ * needs node:fs). The web build resolves src/audio/index.ts to this file, so the project's
+ * feature code runs unchanged in a browser.
+ */
+export { DEFAULT_SAMPLE_RATE_HZ, durationSeconds, frameCount, toMono, type Audio } from './buffer.js';
+export { AudioError, type AudioErrorKind } from './errors.js';
+export { decodeAudio } from './decode.js';
+export {
+  RESAMPLER_ATTENUATION_DB,
+  RESAMPLER_PASSBAND_EDGE,
+  RESAMPLER_STOPBAND_EDGE,
+  resample,
+  resampledLength,
+} from './resample.js';
+export {
+  VAD_ABSOLUTE_FLOOR_DBFS,
+  VAD_FRAME_MS,
+  VAD_HANGOVER_MS,
+  VAD_HOP_MS,
+  VAD_THRESHOLD_DB,
+  trimSilence,
+  type TrimResult,
+  type TrimSilenceOptions,
+} from './vad.js';
+export {
+  addNoise,
+  applyGainDb,
+  babbleNoise,
+  meanPower,
+  measureSnrDb,
+  speedPerturb,
+  whiteNoise,
+} from './augment.js';
+export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
+export { makeRng, type Rng } from './rng.js';
+export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from './fft.js';
+export { RealFft } from './real-fft.js';
+export { convolve } from './convolve.js';
+export { encodeWav16 } from './encode.js';

@@ -1,0 +1,89 @@
+/**
+ * `trustser serve --model model.onnx [--spoof spoof.onnx] [--port 8080] [--host 127.0.0.1]
+ * [--token T | env TRUSTSER_TOKEN] [--max-body-mb] [--max-seconds] [--timeout-ms] [--concurrency]`:
+ * the analysis service and the web app, until SIGINT/SIGTERM.
+ */
+import type { Command } from 'commander';
+import {
+  DEFAULT_CONCURRENCY, DEFAULT_HOP_SECONDS, DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_PORT, DEFAULT_QUEUE,
+  DEFAULT_THREADS, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW_SECONDS, startServer,
+} from '../serve/index.js';
+
+/** Environment variable read when --token is not given. */
+export const TOKEN_ENV = 'TRUSTSER_TOKEN';
+
+interface ServeFlags {
+  model: string;
+  spoof?: string;
+  host: string;
+  port: string;
+  token?: string;
+  maxBodyMb: string;
+  maxSeconds: string;
+  timeoutMs: string;
+  concurrency: string;
+  queue: string;
+  windowSeconds: string;
+  hopSeconds?: string;
+  threads: string;
+  web?: string;
+  log?: boolean;
+}
+
+/** Parses a numeric flag; the error names the flag. */
+function num(flag: string, v: string, integer = false): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${flag}: expected ${integer ? 'an integer' : 'a number'}, got '${v}'`);
+  return n;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve an exported model over HTTP (POST /v1/analyze, GET /v1/model, GET /healthz) with the in-browser web app at /')
+    .requiredOption('--model <file>', 'exported SER model (model.onnx, sidecar model.onnx.json beside it)')
+    .option('--spoof <file>', 'countermeasure ONNX graph (input wave [batch, 64600] at 16 kHz, output logits [batch, 2] = [spoof, bona fide])')
+    .option('--host <addr>', 'address to listen on', DEFAULT_HOST)
+    .option('--port <n>', 'TCP port (0: any free port)', String(DEFAULT_PORT))
+    .option('--token <t>', `bearer token required on /v1/* (default: $${TOKEN_ENV}; none: no auth)`)
+    .option('--max-body-mb <mb>', 'largest request body (MiB)', String(DEFAULT_MAX_BODY_MB))
+    .option('--max-seconds <s>', 'longest audio analyzed (s)', String(DEFAULT_MAX_SECONDS))
+    .option('--timeout-ms <ms>', 'time allowed per analysis, queueing included (ms)', String(DEFAULT_TIMEOUT_MS))
+    .option('--concurrency <n>', 'analyses run at once', String(DEFAULT_CONCURRENCY))
+    .option('--queue <n>', 'requests that may wait for a slot before 503', String(DEFAULT_QUEUE))
+    .option('--window-seconds <s>', 'analysis window of long inputs (s)', String(DEFAULT_WINDOW_SECONDS))
+    .option('--hop-seconds <s>', `hop between windows (s; default ${DEFAULT_HOP_SECONDS} or the window if shorter)`)
+    .option('--threads <n>', 'ONNX Runtime threads per model', String(DEFAULT_THREADS))
+    .option('--web <dir>', 'built web app to serve at / (default: dist/web of the package)')
+    .option('--log', 'log every request (JSON lines)')
+    .action(async (f: ServeFlags) => {
+      const s = await startServer({
+        modelPath: f.model,
+        spoofPath: f.spoof,
+        host: f.host,
+        port: num('port', f.port, true),
+        token: f.token ?? (process.env[TOKEN_ENV] || undefined),
+        maxBodyMb: num('max-body-mb', f.maxBodyMb),
+        maxSeconds: num('max-seconds', f.maxSeconds),
+        timeoutMs: num('timeout-ms', f.timeoutMs, true),
+        concurrency: num('concurrency', f.concurrency, true),
+        queue: num('queue', f.queue, true),
+        windowSeconds: num('window-seconds', f.windowSeconds),
+        hopSeconds: f.hopSeconds === undefined ? undefined : num('hop-seconds', f.hopSeconds),
+        threads: num('threads', f.threads, true),
+        webDir: f.web,
+        log: f.log ?? false,
+      });
+      const sc = s.state.model.sidecar;
+      process.stdout.write(`trustser serve: ${sc.model.name} (${sc.classes.length} classes${s.state.spoof ? ', with spoof model' : ''}) listening on ${s.url}${s.options.token ? ' (bearer token required on /v1/*)' : ''}\n`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void s.close().then(done, done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,113 @@
+/**
+ * The analysis result the service returns and the web app shows, and the pure steps both compute
+ * it with (no Node or browser APIs here, so the web app bundles this module as is): the
+ * utterance decision as the mean of window posteriors (as `OnnxSerModel.predictMany` does), the
+ * class-keyed probability maps, and the spoof verdict from the countermeasure's logits.
+ */
+import type { TrustSummary } from '../runtime/sidecar.js';
+
+/** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
+export const DEFAULT_WINDOW_SECONDS = 3;
+/** Default hop between analysis windows (s). */
+export const DEFAULT_HOP_SECONDS = 1.5;
+
+/**
+ * The spoof-model contract: an ONNX graph with input `wave` float32 [batch, samples] at 16 kHz
+ * and output `logits` [batch, 2] ordered [spoof, bona fide]. The same names as the runtime's
+ * spoof-sidecar.ts, repeated here because that module reads files (node:fs) and this one is
+ * bundled into the web app; test/serve/units.test.ts checks they agree.
+ */
+export const SPOOF_INPUT = 'wave';
+export const SPOOF_OUTPUT = 'logits';
+export const SPOOF_LOGIT_INDEX = 0;
+export const BONAFIDE_LOGIT_INDEX = 1;
+
+/** Posteriors of one analysis window, keyed by class. */
+export interface WindowResult {
+  startSeconds: number;
+  endSeconds: number;
+  probs: Record<string, number>;
+  label: string;
+}
+
+/** The countermeasure's verdict: `score` is the bona fide logit (higher = more bona fide). */
+export interface SpoofResult {
+  score: number;
+  label: 'bonafide' | 'spoof';
+  logits: { spoof: number; bonafide: number };
+}
+
+/** Wall-clock time of each step (ms). */
+export interface TimingMs {
+  decode: number;
+  emotion: number;
+  spoof?: number;
+  total: number;
+}
+
+/** What `POST /v1/analyze` returns. */
+export interface AnalyzeResponse {
+  emotion: { label: string; probs: Record<string, number> };
+  windows: WindowResult[];
+  spoof?: SpoofResult;
+  audio: { durationSeconds: number; sampleRateHz: number; channels: number };
+  timingMs: TimingMs;
+  model: { name: string; classes: string[]; sampleRateHz: number; windowSeconds: number; hopSeconds: number };
+}
+
+/** What `GET /v1/model` returns: the sidecar's summary, the trust numbers and what the server offers. */
+export interface ModelInfo {
+  model: { name: string; params: number; fold: number; foldName: string | null; corpus: string; labelMap: string | null };
+  classes: string[];
+  sampleRateHz: number;
+  features: { set: string; inputKind: string };
+  outputs: string[];
+  trust: TrustSummary | null;
+  verification: { maxAbsDiff: number; probes: number };
+  createdAt: string;
+  trustserVersion: string;
+  windowing: { windowSeconds: number; hopSeconds: number };
+  limits: { maxBodyBytes: number; maxSeconds: number };
+  spoof: { name: string | null; samples: number; sampleRateHz: number } | null;
+  /** Download paths of the graphs (for in-browser inference). */
+  files: { model: string; sidecar: string; spoof: string | null };
+}
+
+/** Index of the largest value (first on ties). */
+export function argmax(p: readonly number[]): number {
+  let best = 0;
+  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+  return best;
+}
+
+/** `probs` keyed by class name. */
+export function probsByClass(classes: readonly string[], probs: readonly number[]): Record<string, number> {
+  if (probs.length !== classes.length) throw new Error(`${probs.length} probabilities for ${classes.length} classes`);
+  return Object.fromEntries(classes.map((c, k) => [c, probs[k]]));
+}
+
+/**
+ * The utterance posteriors: the mean of the windows' posteriors, class by class, summed in window
+ * order exactly as the runtime's `predictMany` does (so the two agree to the last bit).
+ */
+export function meanPosteriors(windows: readonly { probs: readonly number[] }[], classes: number): number[] {
+  if (windows.length === 0) throw new Error('no analysis windows: the audio is empty');
+  return Array.from({ length: classes }, (_, k) => windows.reduce((s, w) => s + w.probs[k], 0) / windows.length);
+}
+
+/** The emotion part of a result from window posteriors (class order as `classes`). */
+export function emotionResult(classes: readonly string[], windows: readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[]): Pick<AnalyzeResponse, 'emotion' | 'windows'> {
+  const mean = meanPosteriors(windows, classes.length);
+  return {
+    emotion: { label: classes[argmax(mean)], probs: probsByClass(classes, mean) },
+    windows: windows.map((w) => ({ startSeconds: w.startSeconds, endSeconds: w.endSeconds, probs: probsByClass(classes, w.probs), label: classes[argmax(w.probs)] })),
+  };
+}
+
+/** The verdict from the logits [spoof, bona fide]. */
+export function spoofVerdict(logits: readonly number[]): SpoofResult {
+  if (logits.length !== 2) throw new Error(`the spoof model must output 2 logits [spoof, bona fide], got ${logits.length}`);
+  const spoof = logits[SPOOF_LOGIT_INDEX];
+  const bonafide = logits[BONAFIDE_LOGIT_INDEX];
+  return { score: bonafide, label: bonafide > spoof ? 'bonafide' : 'spoof', logits: { spoof, bonafide } };
+}

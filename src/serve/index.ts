@@ -1,0 +1,22 @@
+/**
+ * `trustser serve`: an HTTP service (fastify) that analyzes uploaded audio with an exported SER
+ * model (and optionally a countermeasure), with size, duration, time and concurrency limits and
+ * optional bearer-token auth, and that serves the in-browser web app (web/, built to dist/web).
+ * analysis.ts and trust.ts are pure and shared with the web app.
+ */
+export { createServer, startServer, UPLOAD_TIMEOUT_MS, type Service, type RunningService } from './server.js';
+export {
+  resolveServeOptions, defaultWebDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY, DEFAULT_QUEUE, DEFAULT_THREADS, MIB, type ServeOptions, type ResolvedServeOptions,
+} from './options.js';
+export {
+  DEFAULT_WINDOW_SECONDS, DEFAULT_HOP_SECONDS, SPOOF_INPUT, SPOOF_OUTPUT, SPOOF_LOGIT_INDEX, BONAFIDE_LOGIT_INDEX,
+  argmax, probsByClass, meanPosteriors, emotionResult, spoofVerdict,
+  type AnalyzeResponse, type ModelInfo, type WindowResult, type SpoofResult, type TimingMs,
+} from './analysis.js';
+export { analyzeAudio, type Analyzer } from './analyze.js';
+export { ConcurrencyGate, GateFullError } from './gate.js';
+export { HttpError, errorBody, type ErrorBody } from './errors.js';
+export { ServedSpoofModel } from './spoof.js';
+export { modelInfo, MODEL_FILE_ROUTE, SIDECAR_FILE_ROUTE, SPOOF_FILE_ROUTE, type ServiceState } from './routes.js';
+export { summaryTrustScores, summaryTrustSources } from './trust.js';

@@ -1,0 +1,144 @@
+/**
+ * `createServer`: the fastify application of `trustser serve` — audio body parsers with the
+ * size limit, multipart uploads, optional bearer-token auth (never on /healthz or the web app's
+ * static files), JSON errors, the routes, and the built web app at `/`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { loadOnnxModel } from '../runtime/index.js';
+import { errorBody, HttpError } from './errors.js';
+import { ConcurrencyGate, GateFullError } from './gate.js';
+import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
+import { registerRoutes, type ServiceState } from './routes.js';
+import { ServedSpoofModel } from './spoof.js';
+
+/** Content types taken as a raw audio body. */
+const AUDIO_BODY_TYPES = /^(?:audio\/[\w.+-]+|application\/octet-stream)$/;
+/** Time allowed to receive a whole request (ms), against clients that send very slowly. */
+export const UPLOAD_TIMEOUT_MS = 60_000;
+/** Seconds a client is told to wait after a 503. */
+const RETRY_AFTER_SECONDS = 1;
+/** Multipart bodies: at most this many non-file fields (each ≤ MULTIPART_FIELD_BYTES). */
+const MULTIPART_FIELDS = 8;
+const MULTIPART_FIELD_BYTES = 1024;
+/**
+ * The web app's page policy: scripts, WebAssembly, styles and fetches from this server only, so
+ * the page can load nothing from elsewhere and, outside server mode, sends no audio anywhere.
+ */
+const WEB_CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "img-src 'self' data: blob:",
+  "media-src 'self' blob:", "connect-src 'self'", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+].join('; ');
+
+/** A service ready to listen (`app.listen`) or to answer `app.inject` requests. */
+export interface Service {
+  app: FastifyInstance;
+  options: ResolvedServeOptions;
+  state: ServiceState;
+  /** Stops listening and frees the models. */
+  close(): Promise<void>;
+}
+
+/** A listening service and its base URL. */
+export interface RunningService extends Service {
+  url: string;
+}
+
+function sameToken(given: string, expected: string): boolean {
+  // Hashing first gives equal lengths for timingSafeEqual (no early exit on the first differing byte).
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(given), h(expected));
+}
+
+/** Maps fastify's and the plugins' errors to the service's JSON error form. */
+function sendError(app: FastifyInstance, o: ResolvedServeOptions): void {
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (err instanceof HttpError) return reply.status(err.status).send(errorBody(err.code, err.message));
+    if (err instanceof GateFullError) return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody('busy', err.message));
+    const status = (err as FastifyError).statusCode ?? 500;
+    if (status === 413) {
+      return reply.status(413).send(errorBody('body_too_large', `the request body is larger than ${o.maxBodyMb} MiB (${o.maxBodyBytes} bytes, --max-body-mb)`));
+    }
+    if (status === 415) {
+      return reply.status(415).send(errorBody('unsupported_media_type', `Content-Type '${req.headers['content-type'] ?? ''}' is not accepted; send audio/* or application/octet-stream, or multipart/form-data with a file field`));
+    }
+    if (status >= 400 && status < 500) return reply.status(status).send(errorBody((err as FastifyError).code ?? 'bad_request', err.message));
+    req.log.error(err);
+    return reply.status(500).send(errorBody('internal', err.message.split('\n')[0]));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const hint = req.url === '/' || req.url.startsWith('/index.html') ? `; the web app is not built (npm run build:web) or not found in ${o.webDir}` : '';
+    return reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}${hint}`));
+  });
+}
+
+/**
+ * Loads the models and builds the application (not yet listening). Errors (bad options, a
+ * missing or invalid model) are one line naming the file or field; nothing is left open.
+ */
+export async function createServer(opts: ServeOptions): Promise<Service> {
+  const o = resolveServeOptions(opts);
+  const model = await loadOnnxModel(o.modelPath, { intraOpThreads: o.threads });
+  let spoof: ServedSpoofModel | null = null;
+  try {
+    spoof = o.spoofPath ? await ServedSpoofModel.load(o.spoofPath, o.threads) : null;
+  } catch (e) {
+    await model.close();
+    throw e;
+  }
+  const state: ServiceState = {
+    options: o, model, modelBytes: new Uint8Array(readFileSync(resolve(o.modelPath))), spoof, gate: new ConcurrencyGate(o.concurrency, o.queue), startedAt: Date.now(),
+  };
+  const app = Fastify({ logger: o.log, bodyLimit: o.maxBodyBytes, requestTimeout: UPLOAD_TIMEOUT_MS });
+  app.removeAllContentTypeParsers(); // JSON and text bodies are not inputs: they get 415
+  app.addContentTypeParser(AUDIO_BODY_TYPES, { parseAs: 'buffer', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: true,
+    limits: { fileSize: o.maxBodyBytes, files: 1, fields: MULTIPART_FIELDS, fieldSize: MULTIPART_FIELD_BYTES },
+  });
+  if (o.token !== null) {
+    const token = o.token;
+    app.addHook('onRequest', async (req, reply) => {
+      if (!req.url.startsWith('/v1/')) return; // /healthz and the static web app stay open
+      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      if (!m || !sameToken(m[1], token)) {
+        return reply.status(401).header('www-authenticate', 'Bearer realm="trustser"')
+          .send(errorBody('unauthorized', m ? 'the bearer token is not valid' : 'this server needs a bearer token (Authorization: Bearer <token>)'));
+      }
+    });
+  }
+  sendError(app, o);
+  registerRoutes(app, state);
+  if (o.webDir !== null && existsSync(join(o.webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: resolve(o.webDir), prefix: '/', setHeaders: (reply) => reply.header('content-security-policy', WEB_CSP) });
+  }
+  return {
+    app, options: o, state,
+    async close() {
+      await app.close();
+      await model.close();
+      await spoof?.close();
+    },
+  };
+}
+
+/** {@link createServer}, then listens on the options' host and port (0: a free port). */
+export async function startServer(opts: ServeOptions): Promise<RunningService> {
+  const service = await createServer(opts);
+  try {
+    await service.app.listen({ host: service.options.host, port: service.options.port });
+  } catch (e) {
+    await service.close();
+    throw new Error(`cannot listen on ${service.options.host}:${service.options.port} (${(e as Error).message})`);
+  }
+  const addr = service.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : service.options.port;
+  const host = service.options.host.includes(':') ? `[${service.options.host}]` : service.options.host;
+  return { ...service, url: `http://${host}:${port}` };
+}
+
+

@@ -1,0 +1,94 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trustSummary } from '../../src/runtime/export/run.js';
+import { trustScores, trustScoreSources } from '../../src/report/radar.js';
+import { BONAFIDE_CLASS } from '../../src/models/aasist/model.js';
+import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT } from '../../src/runtime/index.js';
+import {
+  BONAFIDE_LOGIT_INDEX, SPOOF_INPUT, SPOOF_LOGIT_INDEX, SPOOF_OUTPUT, ConcurrencyGate, GateFullError, emotionResult, meanPosteriors, resolveServeOptions, spoofVerdict, summaryTrustScores, summaryTrustSources,
+} from '../../src/serve/index.js';
+import { fullReport, minimalReport } from '../report/fixtures.js';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('ConcurrencyGate', () => {
+  test('runs up to `concurrency`, queues up to `queue` in arrival order, refuses the rest', async () => {
+    const gate = new ConcurrencyGate(2, 1);
+    const r1 = await gate.acquire();
+    const r2 = await gate.acquire();
+    assert.deepEqual([gate.active, gate.queued], [2, 0]);
+    let thirdRan = false;
+    const third = gate.acquire().then((r) => ((thirdRan = true), r));
+    await tick();
+    assert.deepEqual([gate.active, gate.queued, thirdRan], [2, 1, false]);
+    await assert.rejects(gate.acquire(), (e: unknown) => e instanceof GateFullError && /2 analyses running, 1 waiting/.test(e.message));
+    r1();
+    const r3 = await third;
+    assert.equal(thirdRan, true);
+    assert.deepEqual([gate.active, gate.queued], [2, 0], 'the released slot was handed to the waiter');
+    r1(); // a second release of the same slot does nothing
+    assert.equal(gate.active, 2);
+    r2();
+    r3();
+    assert.deepEqual([gate.active, gate.queued], [0, 0]);
+  });
+
+  test('rejects nonsense sizes', () => {
+    assert.throws(() => new ConcurrencyGate(0, 1), /concurrency must be a positive integer, got 0/);
+    assert.throws(() => new ConcurrencyGate(1, -1), /queue must be a non-negative integer, got -1/);
+  });
+});
+
+describe('analysis helpers', () => {
+  test('the decision is the mean of the windows, keyed by class; the label its argmax', () => {
+    const classes = ['a', 'b', 'c'];
+    const w = [
+      { startSeconds: 0, endSeconds: 1, probs: [0.2, 0.5, 0.3] },
+      { startSeconds: 0.5, endSeconds: 1.5, probs: [0.6, 0.1, 0.3] },
+    ];
+    const r = emotionResult(classes, w);
+    assert.deepEqual(r.emotion.probs, { a: (0.2 + 0.6) / 2, b: (0.5 + 0.1) / 2, c: (0.3 + 0.3) / 2 });
+    assert.equal(r.emotion.label, 'a');
+    assert.deepEqual(r.windows.map((x) => x.label), ['b', 'a']);
+    assert.throws(() => meanPosteriors([], 3), /no analysis windows/);
+    assert.throws(() => emotionResult(['a', 'b'], w), /3 probabilities for 2 classes/);
+  });
+
+  test('spoof verdict: the bona fide logit is the score, in the AASIST class order', () => {
+    assert.equal(BONAFIDE_LOGIT_INDEX, BONAFIDE_CLASS);
+    // The browser-safe copy of the contract agrees with the runtime's.
+    assert.deepEqual([SPOOF_INPUT, SPOOF_OUTPUT, BONAFIDE_LOGIT_INDEX], [WAVE_INPUT, LOGITS_OUTPUT, SCORE_INDEX]);
+    assert.equal(SPOOF_CLASSES[SPOOF_LOGIT_INDEX], 'spoof');
+    assert.deepEqual(spoofVerdict([-1.5, 2]), { score: 2, label: 'bonafide', logits: { spoof: -1.5, bonafide: 2 } });
+    assert.equal(spoofVerdict([3, 0.5]).label, 'spoof');
+    assert.throws(() => spoofVerdict([1, 2, 3]), /must output 2 logits/);
+  });
+});
+
+describe('trust scores from the sidecar summary', () => {
+  test('equal the report radar\'s scores of the audit they summarize', () => {
+    for (const r of [fullReport('a', 0.3), fullReport('b', 0.8), minimalReport()]) {
+      const s = trustSummary(r);
+      assert.deepEqual(summaryTrustScores(s), trustScores(r), r.model.name);
+      const want = trustScoreSources(r);
+      const got = summaryTrustSources(s);
+      for (const k of ['accuracy', 'fairness', 'safety', 'privacy'] as const) assert.equal(got[k], want[k], `${r.model.name} ${k}`);
+      assert.equal(got.efficiency === null, want.efficiency === null);
+    }
+  });
+});
+
+describe('serve options', () => {
+  test('defaults, and one clear error per bad field', () => {
+    const o = resolveServeOptions({ modelPath: 'm.onnx', webDir: null });
+    assert.equal(o.host, '127.0.0.1', 'loopback by default');
+    assert.equal(o.maxBodyBytes, 16 * 1024 * 1024);
+    assert.equal(o.token, null);
+    assert.equal(resolveServeOptions({ modelPath: 'm.onnx', windowSeconds: 1 }).hopSeconds, 1, 'the hop never exceeds a short window');
+    assert.throws(() => resolveServeOptions({ modelPath: '' }), /^Error: modelPath: the SER model/);
+    assert.throws(() => resolveServeOptions({ modelPath: 'm', port: 70000 }), /port: expected 0…65535, got 70000/);
+    assert.throws(() => resolveServeOptions({ modelPath: 'm', concurrency: 1.5 }), /concurrency: expected an integer ≥ 1, got 1.5/);
+    assert.throws(() => resolveServeOptions({ modelPath: 'm', maxSeconds: 0 }), /maxSeconds: expected a number > 0, got 0/);
+    assert.throws(() => resolveServeOptions({ modelPath: 'm', token: 'has space' }), /token: must be non-empty printable ASCII/);
+  });
+});
