@@ -2,6 +2,7 @@
  * Writes one benchmark's section of bench/RESULTS.md, replacing that section's previous text
  * (between `<!-- NAME:start -->` and `<!-- NAME:end -->`) and keeping the others. Atomic.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../src/util/atomic.js';
@@ -27,4 +28,22 @@ export function writeResultsSection(name: string, markdown: string): string {
 export function machineLine(): string {
   const os = process.platform;
   return `${os}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+/**
+ * The glibc allocator settings the engine's addon applies to itself at load (native/src/addon.cc),
+ * as environment variables, so that Python references run under the same allocator and speed
+ * ratios compare the frameworks, not their malloc settings.
+ */
+export const REFERENCE_MALLOC_ENV = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '2147483647' } as const;
+
+/**
+ * Runs a Python reference script with Debian's python3 (torch, torchaudio), one BLAS thread (torch
+ * uses its own threads) and {@link REFERENCE_MALLOC_ENV}; returns its last stdout line parsed as
+ * JSON. Errors end with `hint` (how to get the reference stack).
+ */
+export function runPythonReference<T>(script: string, args: readonly string[], hint = "install it with 'bash scripts/setup --bench'"): T {
+  const r = spawnSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', ...REFERENCE_MALLOC_ENV } });
+  if (r.status !== 0) throw new Error(`Python reference ${script} failed (${hint}): ${(r.stderr ?? '').trim().split('\n').pop()}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }

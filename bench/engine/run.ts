@@ -6,13 +6,12 @@
  * Reports training steps/s and inference utterances/s and their ratios (engine / PyTorch).
  * Usage: npm run bench:engine [-- --threads N --steps N]
  */
-import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Adam, F, manualSeed, nn, noGrad, randint, randn, setNumThreads, tidy, type Tensor } from '../../src/torch/index.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const BATCH = 32, MELS = 64, FRAMES = 128, CLASSES = 6;
 const LSTM_FEATURES = 64, LSTM_HIDDEN = 64;
@@ -67,11 +66,7 @@ function measure(model: nn.Module & { forward(x: Tensor): Tensor }, x: Tensor, y
 
 function pytorch(threads: number, steps: number): { torch: string; cnn: Speed; lstm: Speed } {
   const script = join(packageRoot(), 'bench', 'engine', 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, String(threads), String(steps)], {
-    encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-  });
-  if (r.status !== 0) throw new Error(`PyTorch reference failed (install it with 'bash scripts/setup --bench'): ${r.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return runPythonReference(script, [String(threads), String(steps)]);
 }
 
 function main(): void {

@@ -4,7 +4,6 @@
  * throughput scaling from 1 to N worker threads (decode + compute, no cache).
  * Usage: npm run bench:features [-- --files N]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { loadAudio } from '../../src/audio/index.js';
 import { deltas, getFeatureSet, logMelSpectrogram, mfcc } from '../../src/features/index.js';
 import { extractFeatures } from '../../src/features/extract/index.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const SR = 16000;
 const MEL = { sampleRateHz: SR, nFft: 512, winSamples: 400, hopSamples: 160, nMels: 64 };
@@ -53,9 +52,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trustser-bench-'));
   const list = join(dir, 'files.txt');
   writeFileSync(list, files.join('\n'));
-  const r = spawnSync('/usr/bin/python3', [join(packageRoot(), 'bench', 'features', 'reference.py'), list], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
-  if (r.status !== 0) throw new Error(`torchaudio reference failed (install it with 'bash scripts/setup --bench'): ${r.stderr.trim().split('\n').pop()}`);
-  const ref = JSON.parse(r.stdout.trim().split('\n').pop()!) as { torchaudio: string; audioS: number; logmelS: number; mfccDeltaS: number };
+  const ref = runPythonReference<{ torchaudio: string; audioS: number; logmelS: number; mfccDeltaS: number }>(join(packageRoot(), 'bench', 'features', 'reference.py'), [list]);
 
   // Scaling: whole extraction (decode, resample check, compute) on 1..N worker threads.
   const threads = availableParallelism();

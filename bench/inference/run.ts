@@ -9,7 +9,6 @@
  * Measured at 1 thread and at N threads (default: all cores).
  * Usage: npm run bench:inference [-- --threads N --seconds S --rounds R]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { exportModelGraph } from '../../src/runtime/export/index.js';
 import { ortSessionOptions } from '../../src/runtime/session.js';
 import { manualSeed, noGrad, saveModule, saveSafetensors, setNumThreads, tensor, tidy, toRawDict } from '../../src/torch/index.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const SR = 16000;
 const SECONDS = 4;
@@ -52,11 +51,7 @@ async function rate(batch: number, minSeconds: number, step: () => unknown): Pro
 
 function pytorch(dir: string, threads: number, minSeconds: number): { torch: string; models: Record<string, { probs: number[]; uttPerS: Speeds }> } {
   const script = join(packageRoot(), 'bench', 'inference', 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, dir, String(threads), String(minSeconds), ...BATCHES.map(String)], {
-    encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-  });
-  if (r.status !== 0) throw new Error(`PyTorch reference failed (install it with 'bash scripts/setup --bench'): ${r.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return runPythonReference(script, [dir, String(threads), String(minSeconds), ...BATCHES.map(String)]);
 }
 
 /** A model with random weights and random BatchNorm running statistics, in eval mode. */

@@ -9,7 +9,6 @@
  * is kept; PyTorch, much slower here, is timed in the first round only.
  * Usage: npm run bench:spoof-throughput [-- --threads N --seconds S --rounds R --no-torch]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { ortSessionOptions } from '../../src/runtime/session.js';
 import { resolveSpoofWeights } from '../../src/spoof/index.js';
 import { manualSeed, noGrad, saveModule, setNumThreads, tensor, tidy, toRawDict } from '../../src/torch/index.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const BATCHES = [1, 8];
 const MODELS = [['aasist', AASIST_CONFIG], ['aasist-l', AASIST_L_CONFIG]] as const;
@@ -69,11 +68,7 @@ interface TorchResult {
 /** The PyTorch side: reference.py on the safetensors weights and the input written to `dir`. */
 function pytorch(dir: string, threads: number, minSeconds: number, names: string[]): TorchResult {
   const script = join(packageRoot(), 'bench', 'spoof-throughput', 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, dir, String(threads), String(minSeconds), names.join(','), ...BATCHES.map(String)], {
-    encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-  });
-  if (r.status !== 0) throw new Error(`PyTorch reference failed (run with --no-torch to skip it): ${r.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
+  return runPythonReference<TorchResult>(script, [dir, String(threads), String(minSeconds), names.join(','), ...BATCHES.map(String)], 'run with --no-torch to skip it');
 }
 
 async function main(): Promise<void> {
