@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 import { loadSpoofManifest, loadSpoofModel, makeSpoofSet, scoreFiles, spoofSplit, trainSpoofModel } from '../../src/spoof/index.js';
 import { fixture, type Fixture } from '../corpora/helpers.js';
+import { trainRun } from '../../src/train/run.js';
+import { syntheticRunConfig } from '../helpers/runs.js';
 
 const AASIST_DIR = join(packageRoot(), '..', 'shared', 'models', 'aasist');
 const skip = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
@@ -59,6 +61,21 @@ describe('spoof train', { skip }, () => {
     tuned.module.dispose();
     published.module.dispose();
     assert.notEqual(a.score, b.score);
+  });
+
+  it('trains an emotion-conditioned (FiLM) model whose scores need the emotion run', async () => {
+    const ser = join(fx.root, 'ser');
+    await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 } }), ser, {});
+    const out = join(fx.root, 'film');
+    const r = await trainSpoofModel({ set, outDir: out, init: 'aasist', conditioning: 'film', emotionRun: ser, epochs: 1, batchSize: 4, cropSamples: 8000, folds: 2, seed: 2 });
+    assert.equal(r.model.conditioning, 'film');
+    r.model.module.dispose();
+    const file = [join(set, 'spoof', 'en-gb+f2', 'sad-s02-t1.wav')];
+    await assert.rejects(loadSpoofModel(out), /conditioned on emotion \('film'\): give --emotion-model/);
+    const m = await loadSpoofModel(out, { emotionRun: ser, paths: file });
+    const [s] = await scoreFiles(m, file);
+    m.module.dispose();
+    assert.ok(Number.isFinite(s.score));
   });
 
   it('refuses conditioning without an emotion model, and bad settings, before writing', async () => {
