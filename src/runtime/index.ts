@@ -10,7 +10,7 @@ export {
   SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND, SidecarSchema, parseSidecar, readSidecar, sidecarPath,
   type Sidecar, type TrustSummary, type InputLayoutRecord,
 } from './sidecar.js';
-export { featureSetFor, featurize, checkBlock, makeBatch, windowsOf, type FeatureBlock, type GraphBatch, type SampleWindow } from './inputs.js';
+export { InputTooShortError, featureSetFor, featurize, checkBlock, makeBatch, windowsOf, type FeatureBlock, type GraphBatch, type SampleWindow } from './inputs.js';
 export {
   OnnxSerModel, loadOnnxModel, ortSessionOptions, DEFAULT_BATCH_SIZE, CHUNK_BATCHES,
   type OnnxModelOptions, type WindowOptions, type WindowPrediction, type SignalPrediction, type GraphOutputs,

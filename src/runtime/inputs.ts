@@ -46,6 +46,11 @@ export function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): Fe
   return { channels: 1, frames: s.features.maxFrames, dims: d, data: block.data.slice(start * d, (start + s.features.maxFrames) * d) };
 }
 
+/** Audio too short to give the model the feature frames it needs (a client error, not a fault). */
+export class InputTooShortError extends Error {
+  override readonly name = 'InputTooShortError';
+}
+
 /** Checks a block against the layout's fixed dims and minimum length (errors name `label`). */
 export function checkBlock(s: Sidecar, b: FeatureBlock, label: string): void {
   const dims = s.input.features;
@@ -56,9 +61,9 @@ export function checkBlock(s: Sidecar, b: FeatureBlock, label: string): void {
   }
   if (s.input.kind === 'vector' && b.frames !== 1) throw new Error(`${label}: the model takes one feature vector per utterance, got ${b.frames} frames`);
   if (b.frames < s.input.minFrames) {
-    throw new Error(`${label}: ${b.frames} feature frames, the model needs ≥ ${s.input.minFrames}; the audio is too short`);
+    throw new InputTooShortError(`${label}: ${b.frames} feature frames, the model needs ≥ ${s.input.minFrames}; the audio is too short`);
   }
-  if (b.frames < 1) throw new Error(`${label}: the audio gives no feature frames`);
+  if (b.frames < 1) throw new InputTooShortError(`${label}: the audio gives no feature frames`);
 }
 
 /** Assembles blocks into the graph's `features` (and `lengths`) per the sidecar's layout. */

@@ -6,6 +6,7 @@
  */
 import { AudioError, decodeAudio, durationSeconds, resample, toMono } from '../audio/index.js';
 import type { OnnxSerModel, WindowPrediction } from '../runtime/index.js';
+import { InputTooShortError } from '../runtime/inputs.js';
 import { emotionResult, type AnalyzeResponse } from './analysis.js';
 import { HttpError } from './errors.js';
 import type { ServedSpoofModel } from './spoof.js';
@@ -19,9 +20,6 @@ export interface Analyzer {
   /** Longest audio accepted (s). */
   maxSeconds: number;
 }
-
-/** The runtime's messages for inputs too short to give the model enough feature frames. */
-const TOO_SHORT = /too short|no feature frames/;
 
 function abortCheck(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new HttpError(504, 'timeout', 'the analysis was stopped');
@@ -61,7 +59,7 @@ export async function analyzeAudio(a: Analyzer, bytes: Uint8Array, label: string
       abortCheck(signal);
     }
   } catch (e) {
-    if (!(e instanceof HttpError) && TOO_SHORT.test((e as Error).message)) throw new HttpError(422, 'audio_too_short', (e as Error).message);
+    if (e instanceof InputTooShortError) throw new HttpError(422, 'audio_too_short', e.message);
     throw e;
   }
   const t2 = performance.now();
