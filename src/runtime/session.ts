@@ -7,15 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { resample } from '../audio/index.js';
-import type { FeatureSet } from '../features/index.js';
-import { checkBlock, featureSetFor, featurize, makeBatch, windowsOf, type FeatureBlock, type GraphBatch } from './inputs.js';
+import type { FeatureBlock, GraphBatch } from './inputs.js';
+import { WindowedPredictor, type SignalPrediction, type WindowOptions, type WindowPrediction } from './predictor.js';
 import { readSidecar, type Sidecar } from './sidecar.js';
 
-/** Default signals (or windows) per session run. */
-export const DEFAULT_BATCH_SIZE = 16;
-/** Batches of features computed ahead of the session (bounds memory on long inputs). */
-export const CHUNK_BATCHES = 8;
+export { DEFAULT_BATCH_SIZE, CHUNK_BATCHES, type SignalPrediction, type WindowOptions, type WindowPrediction } from './predictor.js';
 
 export interface OnnxModelOptions {
   /** ONNX Runtime intra-op threads (default: ORT's choice, all cores). */
@@ -40,34 +36,8 @@ export function ortSessionOptions(o: OnnxModelOptions = {}): ort.InferenceSessio
   };
 }
 
-/** Streaming of long signals: windows of `windowSeconds` every `hopSeconds` (default: the window). */
-export interface WindowOptions {
-  windowSeconds?: number;
-  hopSeconds?: number;
-}
-
-/** Posteriors of one window of a signal. */
-export interface WindowPrediction {
-  startSeconds: number;
-  endSeconds: number;
-  probs: number[];
-}
-
-/** The decision for one signal: mean of its windows' posteriors (one window without streaming). */
-export interface SignalPrediction {
-  probs: number[];
-  label: string;
-  windows: WindowPrediction[];
-}
-
 /** Raw graph outputs for a batch: rows of each named output. */
 export type GraphOutputs = Record<string, number[][]>;
-
-function argmax(p: readonly number[]): number {
-  let best = 0;
-  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-  return best;
-}
 
 function rows(t: ort.Tensor): number[][] {
   const [n, k] = t.dims as number[];
@@ -79,15 +49,12 @@ function rows(t: ort.Tensor): number[][] {
 export class OnnxSerModel {
   readonly classes: string[];
   readonly sampleRateHz: number;
-  private readonly set: FeatureSet;
-  private readonly batchSize: number;
+  private readonly core: WindowedPredictor;
 
   private constructor(readonly path: string, readonly sidecar: Sidecar, private readonly session: ort.InferenceSession, o: OnnxModelOptions) {
     this.classes = sidecar.classes;
     this.sampleRateHz = sidecar.sampleRateHz;
-    this.set = featureSetFor(sidecar, path);
-    this.batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${o.batchSize}`);
+    this.core = new WindowedPredictor(sidecar, async (b) => (await this.runBatch(b)).probs, o.batchSize, path);
   }
 
   /** Opens `path` (model.onnx) and its sidecar; errors name the file. */
@@ -139,80 +106,24 @@ export class OnnxSerModel {
     return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, rows(t)]));
   }
 
-  /** Posteriors of feature blocks (one row each), in batches of `batchSize`; frame models batch similar lengths together. */
-  async predictBlocks(blocks: readonly FeatureBlock[], labels?: readonly string[]): Promise<number[][]> {
-    blocks.forEach((b, i) => checkBlock(this.sidecar, b, labels?.[i] ?? `input ${i}`));
-    const order = blocks.map((_, i) => i).sort((a, b) => blocks[b].frames - blocks[a].frames);
-    const probs: number[][] = new Array(blocks.length);
-    for (let i = 0; i < order.length; i += this.batchSize) {
-      const idx = order.slice(i, i + this.batchSize);
-      const out = await this.runBatch(makeBatch(this.sidecar, idx.map((j) => blocks[j])));
-      idx.forEach((j, r) => (probs[j] = out.probs[r]));
-    }
-    return probs;
+  /** Posteriors of feature blocks (see {@link WindowedPredictor.predictBlocks}). */
+  predictBlocks(blocks: readonly FeatureBlock[], labels?: readonly string[]): Promise<number[][]> {
+    return this.core.predictBlocks(blocks, labels);
   }
 
-  /**
-   * Class posteriors of mono signals at `sampleRateHz` (resampled to the model's rate when
-   * different). With `windowSeconds`, each signal is cut into windows every `hopSeconds`, each
-   * window classified on its own features, and the signal's posterior is the windows' mean.
-   * Features are computed chunk by chunk, so memory stays bounded for long inputs. `labels`
-   * name the signals in errors.
-   */
-  async predictMany(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): Promise<SignalPrediction[]> {
-    const out: SignalPrediction[] = signals.map(() => ({ probs: [], label: '', windows: [] }));
-    for await (const w of this.windows(signals, sampleRateHz, o, labels)) out[w.signal].windows.push(w.prediction);
-    for (const p of out) {
-      p.probs = this.classes.map((_, k) => p.windows.reduce((s, w) => s + w.probs[k], 0) / p.windows.length);
-      p.label = this.classes[argmax(p.probs)];
-    }
-    return out;
+  /** Class posteriors of mono signals (see {@link WindowedPredictor.predictMany}). */
+  predictMany(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): Promise<SignalPrediction[]> {
+    return this.core.predictMany(signals, sampleRateHz, o, labels);
   }
 
-  /**
-   * Streams window posteriors of `signals` (see {@link predictMany}) as they are computed, in
-   * chunks of {@link CHUNK_BATCHES} batches; windows of one signal come in time order.
-   */
-  async *windows(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): AsyncGenerator<{ signal: number; prediction: WindowPrediction }> {
-    if (!(sampleRateHz > 0)) throw new Error(`sampleRateHz must be positive, got ${sampleRateHz}`);
-    const { window, hop } = this.windowSamples(o);
-    const rate = this.sampleRateHz;
-    let blocks: FeatureBlock[] = [];
-    let owners: { signal: number; start: number; end: number }[] = [];
-    let names: string[] = [];
-    const flush = async () => {
-      const probs = await this.predictBlocks(blocks, names);
-      const done = owners.map((w, i) => ({ signal: w.signal, prediction: { startSeconds: w.start / rate, endSeconds: w.end / rate, probs: probs[i] } }));
-      blocks = [];
-      owners = [];
-      names = [];
-      return done;
-    };
-    for (let u = 0; u < signals.length; u++) {
-      const sig = sampleRateHz === rate ? signals[u] : resample(signals[u], sampleRateHz, rate);
-      for (const w of window === null ? [{ start: 0, end: sig.length }] : windowsOf(sig.length, window, hop!)) {
-        blocks.push(featurize(this.set, this.sidecar, sig.subarray(w.start, w.end)));
-        owners.push({ signal: u, ...w });
-        names.push(`${labels?.[u] ?? `signal ${u}`}${window === null ? '' : ` [${(w.start / rate).toFixed(2)} s]`}`);
-        if (blocks.length >= CHUNK_BATCHES * this.batchSize) yield* await flush();
-      }
-    }
-    if (blocks.length > 0) yield* await flush();
+  /** Window posteriors as they are computed (see {@link WindowedPredictor.windows}). */
+  windows(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): AsyncGenerator<{ signal: number; prediction: WindowPrediction }> {
+    return this.core.windows(signals, sampleRateHz, o, labels);
   }
 
   /** {@link predictMany} for one signal. */
   async predict(samples: Float32Array, sampleRateHz: number, o: WindowOptions = {}): Promise<SignalPrediction> {
     return (await this.predictMany([samples], sampleRateHz, o))[0];
-  }
-
-  private windowSamples(o: WindowOptions): { window: number | null; hop: number | null } {
-    if (o.windowSeconds === undefined) {
-      if (o.hopSeconds !== undefined) throw new Error('hopSeconds needs windowSeconds');
-      return { window: null, hop: null };
-    }
-    const hopS = o.hopSeconds ?? o.windowSeconds;
-    if (!(o.windowSeconds > 0) || !(hopS > 0)) throw new Error(`window and hop must be positive seconds, got ${o.windowSeconds} and ${hopS}`);
-    return { window: Math.round(o.windowSeconds * this.sampleRateHz), hop: Math.max(1, Math.round(hopS * this.sampleRateHz)) };
   }
 
   /** Frees the session. */

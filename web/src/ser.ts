@@ -1,18 +1,13 @@
 /**
- * The exported SER model in the page: the same steps as the runtime's `OnnxSerModel.predictMany`
- * on one signal (src/runtime/session.ts), on ONNX Runtime Web — windows of the signal
- * (`windowsOf`), the training-time features of each (`featurize`, the project's own TypeScript
- * feature code), longest-first batches in the exported layout (`makeBatch`), and the windows'
- * mean as the decision (`emotionResult`) — so the page predicts what the server predicts.
+ * The exported SER model in the page: the runtime's {@link WindowedPredictor} (the same windows,
+ * training-time features, batches and window mean as `OnnxSerModel` in Node) with ONNX Runtime
+ * Web running each batch, so the page predicts what the server predicts.
  */
-import { featureSetFor, featurize, checkBlock, makeBatch, windowsOf, type FeatureBlock } from '../../src/runtime/inputs.js';
+import type { GraphBatch } from '../../src/runtime/inputs.js';
+import { WindowedPredictor } from '../../src/runtime/predictor.js';
 import type { Sidecar } from '../../src/runtime/sidecar.js';
-import type { FeatureSet } from '../../src/features/index.js';
 import { emotionResult, type AnalyzeResponse } from '../../src/serve/analysis.js';
 import { createSession, ort } from './ort.js';
-
-/** Windows per session run (the runtime's DEFAULT_BATCH_SIZE). */
-const BATCH_SIZE = 16;
 
 /** Window geometry (s). */
 export interface Windowing {
@@ -21,10 +16,10 @@ export interface Windowing {
 }
 
 export class BrowserSerModel {
-  private readonly set: FeatureSet;
+  private readonly core: WindowedPredictor;
 
   private constructor(readonly sidecar: Sidecar, private readonly session: ort.InferenceSession) {
-    this.set = featureSetFor(sidecar, 'model.onnx.json');
+    this.core = new WindowedPredictor(sidecar, (b) => this.run(b), undefined, 'model.onnx.json');
   }
 
   /** Opens the model from its bytes and (server-validated) sidecar. */
@@ -36,15 +31,13 @@ export class BrowserSerModel {
     return this.sidecar.sampleRateHz;
   }
 
-  private async run(blocks: FeatureBlock[]): Promise<number[][]> {
-    const b = makeBatch(this.sidecar, blocks);
+  private async run(b: GraphBatch): Promise<number[][]> {
     const feeds: Record<string, ort.Tensor> = { features: new ort.Tensor('float32', b.features, b.dims) };
     if (b.lengths) feeds.lengths = new ort.Tensor('int64', b.lengths, [b.lengths.length]);
-    const out = await this.session.run(feeds, ['probs']);
-    const t = out.probs;
+    const t = (await this.session.run(feeds, ['probs'])).probs;
     const k = t.dims[1];
     const data = t.data as Float32Array;
-    return blocks.map((_, i) => Array.from(data.subarray(i * k, (i + 1) * k)));
+    return Array.from({ length: b.dims[0] }, (_, i) => Array.from(data.subarray(i * k, (i + 1) * k)));
   }
 
   /**
@@ -52,19 +45,7 @@ export class BrowserSerModel {
    * @param signal samples at {@link sampleRateHz}
    */
   async analyze(signal: Float32Array, w: Windowing): Promise<Pick<AnalyzeResponse, 'emotion' | 'windows'>> {
-    const rate = this.sampleRateHz;
-    const win = Math.round(w.windowSeconds * rate);
-    const hop = Math.max(1, Math.round(w.hopSeconds * rate));
-    const spans = windowsOf(signal.length, win, hop);
-    const blocks = spans.map((s) => featurize(this.set, this.sidecar, signal.subarray(s.start, s.end)));
-    blocks.forEach((b, i) => checkBlock(this.sidecar, b, `audio [${(spans[i].start / rate).toFixed(2)} s]`));
-    const order = blocks.map((_, i) => i).sort((a, b) => blocks[b].frames - blocks[a].frames);
-    const probs: number[][] = new Array(blocks.length);
-    for (let i = 0; i < order.length; i += BATCH_SIZE) {
-      const idx = order.slice(i, i + BATCH_SIZE);
-      const rows = await this.run(idx.map((j) => blocks[j]));
-      idx.forEach((j, r) => (probs[j] = rows[r]));
-    }
-    return emotionResult(this.sidecar.classes, spans.map((s, i) => ({ startSeconds: s.start / rate, endSeconds: s.end / rate, probs: probs[i] })));
+    const [p] = await this.core.predictMany([signal], this.sampleRateHz, w, ['audio']);
+    return emotionResult(this.sidecar.classes, p.windows);
   }
 }
