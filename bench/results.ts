@@ -47,3 +47,19 @@ export function runPythonReference<T>(script: string, args: readonly string[], h
   if (r.status !== 0) throw new Error(`Python reference ${script} failed (${hint}): ${(r.stderr ?? '').trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
+
+/**
+ * Items per second of `step` (one call handles `items` items): `warmup` untimed calls, then
+ * calls timed until at least `minSeconds` have passed and `minRuns` calls were made.
+ */
+export async function itemsPerSecond(items: number, minSeconds: number, step: () => unknown, o: { warmup?: number; minRuns?: number } = {}): Promise<number> {
+  for (let i = 0; i < (o.warmup ?? 1); i++) await step();
+  let n = 0;
+  const t0 = performance.now();
+  for (;;) {
+    await step();
+    n++;
+    const s = (performance.now() - t0) / 1000;
+    if (s >= minSeconds && n >= (o.minRuns ?? 1)) return (n * items) / s;
+  }
+}

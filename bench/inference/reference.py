@@ -6,34 +6,19 @@ Run by bench/inference/run.ts with Debian's /usr/bin/python3 (python3-torch 1.13
 DIR holds input.safetensors (x [N, T, D]) and <model>.safetensors + <model>.json (its config).
 """
 import json
-import struct
+import os
 import sys
 import time
 
-import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-DTYPES = {"F32": np.float32, "I64": np.int64, "F64": np.float64, "I32": np.int32}
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reference_common import read_safetensors  # noqa: E402
+
 PARITY_ROWS = 2
 WARMUP = 2
-
-
-def read_safetensors(path):
-    """name -> torch tensor (the format: u64 header length, JSON header, raw little-endian data)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        arr = np.frombuffer(raw[8 + n + b:8 + n + e], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
-    return out
 
 
 class Attention(nn.Module):

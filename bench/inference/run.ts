@@ -21,7 +21,7 @@ import { exportModelGraph } from '../../src/runtime/export/index.js';
 import { ortSessionOptions } from '../../src/runtime/session.js';
 import { manualSeed, noGrad, saveModule, saveSafetensors, setNumThreads, tensor, tidy, toRawDict } from '../../src/torch/index.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
+import { itemsPerSecond, machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const SR = 16000;
 const SECONDS = 4;
@@ -36,18 +36,6 @@ const WARMUP = 2;
 
 type Speeds = Record<string, number>;
 
-/** Utterances per second of `step` (one batch of `batch`), timed for ≥ minSeconds after warm-up. */
-async function rate(batch: number, minSeconds: number, step: () => unknown): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await step();
-  let n = 0;
-  const t0 = performance.now();
-  for (;;) {
-    await step();
-    n++;
-    const s = (performance.now() - t0) / 1000;
-    if (s >= minSeconds && n >= WARMUP) return (n * batch) / s;
-  }
-}
 
 function pytorch(dir: string, threads: number, minSeconds: number): { torch: string; models: Record<string, { probs: number[]; uttPerS: Speeds }> } {
   const script = join(packageRoot(), 'bench', 'inference', 'reference.py');
@@ -115,10 +103,10 @@ async function main(): Promise<void> {
       for (const [, side] of sides) {
         for (const b of BATCHES) {
           const xt = tensor(x.subarray(0, b * FRAMES * MELS), [b, FRAMES, MELS]);
-          best(side.engine, `${t}/${b}`, await rate(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(xt)))));
+          best(side.engine, `${t}/${b}`, await itemsPerSecond(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(xt))), { warmup: WARMUP, minRuns: WARMUP }));
           xt.dispose();
           const feeds = feedsOf(b);
-          best(side.onnx, `${t}/${b}`, await rate(b, minSeconds, () => side.sessions.get(t)!.run(feeds)));
+          best(side.onnx, `${t}/${b}`, await itemsPerSecond(b, minSeconds, () => side.sessions.get(t)!.run(feeds), { warmup: WARMUP, minRuns: WARMUP }));
         }
       }
       const ref = pytorch(dir, t, minSeconds);
@@ -134,7 +122,7 @@ async function main(): Promise<void> {
   // The TypeScript front end (log-mel of a 4 s signal), shared by every runtime in Node.
   const logmel = getFeatureSet('logmel');
   const wave = Float32Array.from({ length: SR * SECONDS }, () => 0.1 * rng.normal());
-  const featPerS = await rate(1, minSeconds, () => logmel.compute(wave));
+  const featPerS = await itemsPerSecond(1, minSeconds, () => logmel.compute(wave), { warmup: WARMUP, minRuns: WARMUP });
 
   const rows: string[] = [];
   for (const [name, s] of sides) {

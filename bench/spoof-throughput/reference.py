@@ -8,8 +8,8 @@ DIR holds input.f32 (float32 clips [N, 64600], raw little-endian) and per model 
 NAME.json (its AasistConfig).
 """
 import json
+import os
 import math
-import struct
 import sys
 import time
 
@@ -18,27 +18,13 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reference_common import read_safetensors  # noqa: E402
+
 SAMPLES = 64600
 SAMPLE_RATE_HZ = 16000
 FRONT_POOL = 3
 BLOCK_TIME_POOL = 3
-DTYPES = {"F32": np.float32, "I64": np.int64}
-
-
-def read_safetensors(path):
-    """name -> torch tensor (u64 header length, JSON header, raw little-endian data)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        arr = np.frombuffer(raw[8 + n + b:8 + n + e], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
-    return out
 
 
 def sinc_bank(filters, length):

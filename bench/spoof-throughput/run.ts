@@ -21,7 +21,7 @@ import { ortSessionOptions } from '../../src/runtime/session.js';
 import { resolveSpoofWeights } from '../../src/spoof/index.js';
 import { manualSeed, noGrad, saveModule, setNumThreads, tensor, tidy, toRawDict } from '../../src/torch/index.js';
 import { packageRoot } from '../../src/util/paths.js';
-import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
+import { itemsPerSecond, machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const BATCHES = [1, 8];
 const MODELS = [['aasist', AASIST_CONFIG], ['aasist-l', AASIST_L_CONFIG]] as const;
@@ -31,18 +31,6 @@ const CLIP_SECONDS = AASIST_SAMPLES / AASIST_SAMPLE_RATE_HZ;
 
 type Speeds = Record<number, number>;
 
-/** Clips per second of `step` (one batch of `batch` clips), timed for ≥ minSeconds after warm-up. */
-async function rate(batch: number, minSeconds: number, step: () => unknown): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await step();
-  let n = 0;
-  const t0 = performance.now();
-  for (;;) {
-    await step();
-    n++;
-    const s = (performance.now() - t0) / 1000;
-    if (s >= minSeconds) return (n * batch) / s;
-  }
-}
 
 /** The published weights when found, else random ones (seeded). */
 function buildModel(spec: string, config: typeof AASIST_CONFIG): { model: Aasist; weights: string } {
@@ -106,10 +94,10 @@ async function main(): Promise<void> {
     for (const side of sides.values()) {
       for (const b of BATCHES) {
         const x = tensor(wave.subarray(0, b * AASIST_SAMPLES), [b, AASIST_SAMPLES]);
-        best(side.engine, b, await rate(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(x)))));
+        best(side.engine, b, await itemsPerSecond(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(x))), { warmup: WARMUP }));
         x.dispose();
         const feeds = { wave: new ort.Tensor('float32', wave.subarray(0, b * AASIST_SAMPLES), [b, AASIST_SAMPLES]) };
-        best(side.onnx, b, await rate(b, minSeconds, () => side.session.run(feeds)));
+        best(side.onnx, b, await itemsPerSecond(b, minSeconds, () => side.session.run(feeds), { warmup: WARMUP }));
       }
     }
     // PyTorch is far slower here (a batch of 8 takes tens of seconds), so it runs in the first round only.

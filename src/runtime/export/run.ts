@@ -4,19 +4,19 @@
  * against the engine on probe signals through both full pipelines (features included) before
  * anything is written; both files are written atomically and a failure leaves neither behind.
  */
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { makeRng } from '../../audio/index.js';
 import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../torch/index.js';
 import { loadFoldPredictor, runConfig, trainedFolds } from '../../train/predict.js';
-import { writeFileAtomicSync } from '../../util/atomic.js';
 import { packageVersion } from '../../util/paths.js';
 import { OnnxSerModel } from '../session.js';
-import { parseSidecar, sidecarPath, SIDECAR_FORMAT, SIDECAR_VERSION, type Sidecar, type TrustSummary } from '../sidecar.js';
+import { parseSidecar, SIDECAR_FORMAT, SIDECAR_VERSION, type Sidecar, type TrustSummary } from '../sidecar.js';
 import type { FeatureNormalizer } from './common.js';
 import { exportModelGraph } from './models.js';
+import { writeModelPair, type ExportedPair } from './write.js';
 
 /** Largest |ONNX − engine| posterior difference accepted on the probe signals. */
 export const EXPORT_TOLERANCE = 1e-4;
@@ -36,12 +36,8 @@ export interface ExportRunOptions {
   heads?: boolean;
 }
 
-export interface ExportRunResult {
-  modelPath: string;
-  sidecarPath: string;
-  sidecar: Sidecar;
-  bytes: number;
-}
+/** What `exportRun` wrote. */
+export type ExportRunResult = ExportedPair<Sidecar>;
 
 function probeSignals(rateHz: number): Float32Array[] {
   const rng = makeRng(PROBE_SEED);
@@ -127,7 +123,7 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
     }, 'sidecar');
     const maxAbsDiff = await verify(bytes, draft, probes, fp.predict(probes), resolve(outPath));
     const sidecar: Sidecar = { ...draft, verification: { maxAbsDiff, probes: probes.length } };
-    return writePair(resolve(outPath), bytes, sidecar);
+    return writeModelPair(resolve(outPath), bytes, sidecar);
   } finally {
     fp.dispose();
   }
@@ -147,16 +143,3 @@ async function verify(bytes: Uint8Array, sidecar: Sidecar, probes: Float32Array[
   }
 }
 
-/** Writes model then sidecar, each atomically; removes the model again if the sidecar cannot be written. */
-function writePair(modelPath: string, bytes: Uint8Array, sidecar: Sidecar): ExportRunResult {
-  const side = sidecarPath(modelPath);
-  mkdirSync(dirname(modelPath), { recursive: true });
-  writeFileAtomicSync(modelPath, bytes);
-  try {
-    writeFileAtomicSync(side, `${JSON.stringify(sidecar, null, 2)}\n`);
-  } catch (e) {
-    unlinkSync(modelPath);
-    throw e;
-  }
-  return { modelPath, sidecarPath: side, sidecar, bytes: bytes.length };
-}

@@ -4,18 +4,18 @@
  * `spoof.onnx.json`. The graph is checked against the engine's logits on probe signals before
  * anything is written; both files are written atomically and a failure leaves neither behind.
  */
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { makeRng } from '../../audio/index.js';
 import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch } from '../../models/aasist/index.js';
 import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/model.js';
 import { noGrad, tidy, toRawDict } from '../../torch/index.js';
-import { writeFileAtomicSync } from '../../util/atomic.js';
 import { packageVersion } from '../../util/paths.js';
-import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND, sidecarPath } from '../sidecar.js';
+import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND } from '../sidecar.js';
 import { FIT_FIRST_OR_TILE, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, parseSpoofSidecar, type SpoofSidecar } from '../spoof-sidecar.js';
 import { OnnxSpoofSession } from '../spoof-session.js';
 import { aasistVariantName, exportAasistGraph } from './aasist.js';
+import { writeModelPair, type ExportedPair } from './write.js';
 
 /** Largest |ONNX − engine| logit difference accepted on the probe signals. */
 export const SPOOF_EXPORT_TOLERANCE = 1e-4;
@@ -35,13 +35,8 @@ const PROBE_MIN_LEVEL = 0.2;
 const SPOOF_RUN_CONFIG = 'config.json';
 
 /** A written export. */
-export interface ExportSpoofResult {
-  modelPath: string;
-  sidecarPath: string;
-  sidecar: SpoofSidecar;
-  /** Size of the ONNX file (bytes). */
-  bytes: number;
-}
+/** What `exportSpoofModel` wrote. */
+export type ExportSpoofResult = ExportedPair<SpoofSidecar>;
 
 /**
  * Probe signals at 16 kHz (deterministic): harmonic glides whose loudness jumps every
@@ -93,7 +88,7 @@ export async function exportAasist(model: Aasist, outPath: string, source: strin
   }, 'sidecar');
   const modelPath = resolve(outPath);
   const maxAbsDiff = await verify(bytes, draft, probes, engine, modelPath);
-  return writePair(modelPath, bytes, { ...draft, verification: { maxAbsDiff, probes: probes.length } });
+  return writeModelPair(modelPath, bytes, { ...draft, verification: { maxAbsDiff, probes: probes.length } });
 }
 
 /** Runs the probes through ONNX Runtime; returns the largest logit difference from the engine's. */
@@ -112,19 +107,6 @@ async function verify(bytes: Uint8Array, sidecar: SpoofSidecar, probes: Float32A
   }
 }
 
-/** Writes model then sidecar, each atomically; removes the model again if the sidecar cannot be written. */
-function writePair(modelPath: string, bytes: Uint8Array, sidecar: SpoofSidecar): ExportSpoofResult {
-  const side = sidecarPath(modelPath);
-  mkdirSync(dirname(modelPath), { recursive: true });
-  writeFileAtomicSync(modelPath, bytes);
-  try {
-    writeFileAtomicSync(side, `${JSON.stringify(sidecar, null, 2)}\n`);
-  } catch (e) {
-    unlinkSync(modelPath);
-    throw new Error(`${side}: cannot write the sidecar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing written`, { cause: e });
-  }
-  return { modelPath, sidecarPath: side, sidecar, bytes: bytes.length };
-}
 
 /** Refuses a spoof train run conditioned on emotion (its graph would need a second, emotion input). */
 function refuseConditionedRun(spec: string): void {
