@@ -99,6 +99,8 @@ async function main(): Promise<void> {
     '',
     `${machineLine()}; ${THREADS} engine threads. Spoof set from \`trustser spoof make-set\` (seed 1): spoofs = espeak-ng (10 voices: 5 male, 5 female variants, 5 English accents) speaking the two RAVDESS statements in each of the 8 RAVDESS emotions' prosody profiles plus 10 read (Harvard) sentences, half of them through a codec (MP3 32 kb/s, Vorbis q0, GSM, A-law); bona fide = all of RAVDESS (1440) and the LibriSpeech subset (100). Score = bona fide logit of the published weights (input: first 64,600 samples, shorter clips tiled). min DCF: C_miss 1, C_fa 10, π_spoof 0.05 (normalized).`,
     '',
+    'Reading: espeak-ng is formant (rule-based) synthesis, far easier than the neural TTS and voice conversion of ASVspoof 2019 LA, and the published weights separate it almost perfectly; within every emotion group the EER is 0, so this set cannot show emotion-dependent EERs. What it does show is calibration across groups: at one shared threshold some bona fide groups are rejected more often than others (the miss column), which is the emotion effect a deployed detector has. No neural TTS or MBROLA voices are installable offline here (Debian has no mbrola voices in main).',
+    '',
     '| model | trials (bona fide / spoof) | EER % | min DCF |',
     '|---|---:|---:|---:|',
     ...full.map(([n, e]) => summaryRow(`${n} (published weights), all trials`, e)),
