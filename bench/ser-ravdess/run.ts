@@ -29,6 +29,19 @@ const SUITE: { model: string; features: string; options?: Record<string, unknown
   { model: 'cnn-lstm', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
 ];
 
+/** Result rows with numbers in the section of bench/RESULTS.md written earlier, by model name. */
+function recordedRows(): Map<string, string> {
+  const file = join(packageRoot(), 'bench', 'RESULTS.md');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const section = text.slice(text.indexOf('<!-- ser-ravdess:start -->'), text.indexOf('<!-- ser-ravdess:end -->'));
+  const rows = new Map<string, string>();
+  for (const line of section.split('\n')) {
+    const m = /^\| ([a-z0-9-]+)(?: †)? \| [^|]+ \| (\d[^|]*) \|/.exec(line);
+    if (m) rows.set(m[1], line.replace(' † |', ' |'));
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, data: { type: 'string' } } });
   const root = values.data ?? join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k');
@@ -45,11 +58,19 @@ async function main(): Promise<void> {
     console.error(`== ${s.model} (${s.features}) → ${outDir(s.model)}`);
     await trainRun(cfg, outDir(s.model), { log: (l) => console.error(`   ${l}`) });
   }
-  // Rows for every model whose run has finished (this invocation or an earlier one).
+  // Rows for every model whose run has finished (this invocation or an earlier one); a model whose
+  // run folder is not on this machine keeps the row recorded earlier, marked with †.
   const p = (x: { mean: number; std: number }) => `${(100 * x.mean).toFixed(1)} ± ${(100 * x.std).toFixed(1)}`;
+  const earlier = recordedRows();
+  let reused = false;
   const rows = SUITE.map((s) => {
     const path = join(outDir(s.model), 'metrics.json');
-    if (!existsSync(path)) return `| ${s.model} | ${s.features} | not run yet | | | |`;
+    if (!existsSync(path)) {
+      const old = earlier.get(s.model);
+      if (!old) return `| ${s.model} | ${s.features} | not run yet | | | |`;
+      reused = true;
+      return old.replace(`| ${s.model} |`, `| ${s.model} † |`);
+    }
     const m = JSON.parse(readFileSync(path, 'utf8')) as RunMetrics;
     return `| ${s.model} | ${s.features} | ${p(m.ua)} | ${p(m.wa)} | ${p(m.macroF1)} | ${(m.trainSeconds / 60).toFixed(1)} |`;
   });
@@ -61,6 +82,7 @@ async function main(): Promise<void> {
     '| model | features | UA % (mean ± std) | WA % | macro-F1 % | training time (min) |',
     '|---|---|---:|---:|---:|---:|',
     ...rows,
+    ...(reused ? ['', '† not re-run in this invocation: the row recorded by an earlier run (its run folder, bench/out, is not on this machine).'] : []),
   ].join('\n');
   console.log(md);
   console.log(`\nwritten to ${writeResultsSection('ser-ravdess', md)}`);
