@@ -14,7 +14,7 @@ import { setNumThreads } from '../../src/torch/index.js';
 import { parseRunConfig } from '../../src/train/config.js';
 import { trainRun } from '../../src/train/run.js';
 import {
-  evaluateScores, loadSpoofManifest, loadSpoofModel, makeSpoofSet, readScores, scoreFiles, trainSpoofModel, writeScores,
+  SPOOF_MANIFEST, evaluateScores, loadSpoofManifest, loadSpoofModel, makeSpoofSet, readScores, scoreFiles, trainSpoofModel, writeScores,
   type SpoofEvaluation,
 } from '../../src/spoof/index.js';
 import type { Utterance } from '../../src/corpora/types.js';
@@ -82,11 +82,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, 'skip-finetune': { type: 'boolean', default: false } } });
   setNumThreads(THREADS);
   const set = join(OUT, 'set');
-  if (!existsSync(join(set, 'manifest.csv'))) {
+  if (!existsSync(join(set, SPOOF_MANIFEST))) {
     console.error(`== spoof set → ${set}`);
     await makeSpoofSet({ outDir: set, ravdessRoot: join(SHARED, 'ravdess-speech-16k'), librispeechRoot: join(SHARED, 'librispeech-test-other-subset'), progress: false });
   }
-  const utts = await loadSpoofManifest(join(set, 'manifest.csv'));
+  const utts = await loadSpoofManifest(set);
   console.error(`== published weights on all ${utts.length} trials`);
   const full: [string, SpoofEvaluation][] = [];
   for (const [name, spec] of [['AASIST', 'aasist'], ['AASIST-L', 'aasist-l']] as const) {

@@ -88,7 +88,7 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
     if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new Error(`spoof train: ${k} must be a positive integer, got ${s[k]}`);
   }
   if (s.cropSamples > AASIST_SAMPLES) throw new Error(`spoof train: cropSamples must be at most ${AASIST_SAMPLES}, got ${s.cropSamples}`);
-  const utts = await loadSpoofManifest(existsSync(join(s.set, 'manifest.csv')) ? join(s.set, 'manifest.csv') : s.set);
+  const utts = await loadSpoofManifest(s.set);
   const split = spoofSplit(utts, s.folds, s.testFold, s.seed);
   const emotions = conditioning === 'none' ? null : await emotionEmbeddings(o.emotionRun!, utts.map((u) => u.path));
   const model = wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(o.init)), conditioning, emotions);
