@@ -3,7 +3,7 @@
  * per test fold, 2 male + 2 female; 2 dev actors per fold). Reports UA, WA, macro-F1 (mean ± std
  * over folds) and training time. Each model's run goes to bench/out/ser-ravdess/<model>; an
  * interrupted benchmark resumes where it stopped.
- * Usage: npm run bench:ser-ravdess [-- --only cnn-lstm-att,mlp] [--data DIR]
+ * Usage: npm run bench:ser-ravdess [-- --only cnn-lstm-att,mlp-fused-spk] [--data DIR] (--only takes row names)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,17 +17,46 @@ const FOLDS = 6;
 const SEED = 1;
 const outDir = (model: string) => join(packageRoot(), 'bench', 'out', 'ser-ravdess', model);
 
+interface SuiteEntry {
+  /** Row and run-folder name (default: the model name). */
+  id?: string;
+  model: string;
+  features: string;
+  /** Speaker-level feature normalization (src/train/speaker-norm.ts). */
+  speakerNorm?: boolean;
+  options?: Record<string, unknown>;
+  training?: Record<string, unknown>;
+  featureOptions?: Record<string, unknown>;
+}
+
+const LINEAR_TRAINING = { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 };
+const MLP_TRAINING = { epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, patience: 40 };
+/**
+ * Linear models on the 1189 fused functionals: stronger L2 (Adam weight decay), chosen on the mean
+ * dev UA over folds from {0.01, 0.03, 0.1, 0.3, 1} (dev 71.2–74.1 %); all 150 epochs run and the
+ * best dev epoch is kept.
+ */
+const FUSED_TRAINING = { epochs: 150, lr: 1e-3, batchSize: 64, weightDecay: 0.3, patience: 150 };
+
 /** Per model: features and settings; epoch budgets are cut for 2 CPU cores (the heavy models stop early). */
-const SUITE: { model: string; features: string; options?: Record<string, unknown>; training?: Record<string, unknown>; featureOptions?: Record<string, unknown> }[] = [
-  { model: 'logreg', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 } },
-  { model: 'linear-svm', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 } },
-  { model: 'mlp', features: 'egemaps-ts', training: { epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, patience: 40 } },
+const SUITE: SuiteEntry[] = [
+  { model: 'logreg', features: 'egemaps-ts', training: LINEAR_TRAINING },
+  { model: 'linear-svm', features: 'egemaps-ts', training: LINEAR_TRAINING },
+  { model: 'mlp', features: 'egemaps-ts', training: MLP_TRAINING },
   { model: 'fcn-gap', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 40, lr: 1e-3, batchSize: 32, patience: 12 } },
   { model: 'trust-ser-cnn', features: 'logmel', options: { pooling: 'att' }, training: { epochs: 25, lr: 1e-3, batchSize: 32, patience: 8, mixupAlpha: 0.2 } },
   { model: 'cnn-lstm-att', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
   { model: 'alexnet', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 12, lr: 3e-4, batchSize: 32, patience: 5, stability: { sigma: 0.1, weight: 1 } } },
   { model: 'cnn-lstm', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
+  { id: 'cnn-lstm-att-spk', model: 'cnn-lstm-att', features: 'logmel', speakerNorm: true, featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
+  { id: 'logreg-spk', model: 'logreg', features: 'egemaps-ts', speakerNorm: true, training: FUSED_TRAINING },
+  { id: 'logreg-fused', model: 'logreg', features: 'egemaps-mel', training: FUSED_TRAINING },
+  { id: 'logreg-fused-spk', model: 'logreg', features: 'egemaps-mel', speakerNorm: true, training: FUSED_TRAINING },
+  { id: 'mlp-fused-spk', model: 'mlp', features: 'egemaps-mel', speakerNorm: true, training: { ...MLP_TRAINING, epochs: 100, patience: 100, weightDecay: 1e-2 } },
 ];
+
+const idOf = (s: SuiteEntry) => s.id ?? s.model;
+const featuresCell = (s: SuiteEntry) => `${s.features}${s.speakerNorm ? ', per-speaker norm' : ''}`;
 
 /** Result rows with numbers in the section of bench/RESULTS.md written earlier, by model name. */
 function recordedRows(): Map<string, string> {
@@ -47,16 +76,16 @@ async function main(): Promise<void> {
   const root = values.data ?? join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k');
   if (!existsSync(root)) throw new Error(`${root}: RAVDESS not found (pass --data DIR)`);
   const only = values.only?.split(',');
-  for (const s of SUITE.filter((x) => !only || only.includes(x.model))) {
+  for (const s of SUITE.filter((x) => !only || only.includes(idOf(x)))) {
     const cfg = parseRunConfig({
       corpus: { name: 'ravdess', root, labelMap: '8class' },
       protocol: { kind: 'speaker-kfold', folds: FOLDS, seed: SEED, balanceBy: 'gender', devSpeakers: 2 },
-      features: { set: s.features, ...s.featureOptions },
+      features: { set: s.features, speakerNorm: s.speakerNorm ?? false, ...s.featureOptions },
       model: { name: s.model, options: s.options ?? {} },
       training: { seed: SEED, ...s.training },
-    }, `bench suite entry '${s.model}'`);
-    console.error(`== ${s.model} (${s.features}) → ${outDir(s.model)}`);
-    await trainRun(cfg, outDir(s.model), { log: (l) => console.error(`   ${l}`) });
+    }, `bench suite entry '${idOf(s)}'`);
+    console.error(`== ${idOf(s)} (${featuresCell(s)}) → ${outDir(idOf(s))}`);
+    await trainRun(cfg, outDir(idOf(s)), { log: (l) => console.error(`   ${l}`) });
   }
   // Rows for every model whose run has finished (this invocation or an earlier one); a model whose
   // run folder is not on this machine keeps the row recorded earlier, marked with †.
@@ -64,15 +93,16 @@ async function main(): Promise<void> {
   const earlier = recordedRows();
   let reused = false;
   const rows = SUITE.map((s) => {
-    const path = join(outDir(s.model), 'metrics.json');
+    const id = idOf(s);
+    const path = join(outDir(id), 'metrics.json');
     if (!existsSync(path)) {
-      const old = earlier.get(s.model);
-      if (!old) return `| ${s.model} | ${s.features} | not run yet | | | |`;
+      const old = earlier.get(id);
+      if (!old) return `| ${id} | ${featuresCell(s)} | not run yet | | | |`;
       reused = true;
-      return old.replace(`| ${s.model} |`, `| ${s.model} † |`);
+      return old.replace(`| ${id} |`, `| ${id} † |`);
     }
     const m = JSON.parse(readFileSync(path, 'utf8')) as RunMetrics;
-    return `| ${s.model} | ${s.features} | ${p(m.ua)} | ${p(m.wa)} | ${p(m.macroF1)} | ${(m.trainSeconds / 60).toFixed(1)} |`;
+    return `| ${id} | ${featuresCell(s)} | ${p(m.ua)} | ${p(m.wa)} | ${p(m.macroF1)} | ${(m.trainSeconds / 60).toFixed(1)} |`;
   });
   const md = [
     '## SER on RAVDESS, 8 classes, speaker-independent 6 folds (`npm run bench:ser-ravdess`)',

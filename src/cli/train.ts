@@ -1,6 +1,6 @@
 /** `trustser train`, `trustser evaluate`, `trustser predict`. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -22,7 +22,9 @@ interface TrainFlags {
   epochs?: string;
   batchSize?: string;
   lr?: string;
+  weightDecay?: string;
   seed?: string;
+  speakerNorm?: boolean;
   out?: string;
   workers?: string;
   json?: boolean;
@@ -43,8 +45,8 @@ function configFromFlags(f: TrainFlags): RunConfig {
   const folds = num(f.folds, 'folds');
   const protocol = base.protocol ?? { kind: 'speaker-kfold', folds: folds ?? 5, balanceBy: 'gender' };
   if (folds !== undefined) Object.assign(protocol as object, { folds });
-  const training = { ...(base.training as object), ...defined({ epochs: num(f.epochs, 'epochs'), batchSize: num(f.batchSize, 'batch-size'), lr: num(f.lr, 'lr'), seed: num(f.seed, 'seed') }) };
-  const features = { ...(base.features as object), ...(f.features ? { set: f.features } : {}) };
+  const training = { ...(base.training as object), ...defined({ epochs: num(f.epochs, 'epochs'), batchSize: num(f.batchSize, 'batch-size'), lr: num(f.lr, 'lr'), weightDecay: num(f.weightDecay, 'weight-decay'), seed: num(f.seed, 'seed') }) };
+  const features = { ...(base.features as object), ...(f.features ? { set: f.features } : {}), ...(f.speakerNorm ? { speakerNorm: true } : {}) };
   const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
   return parseRunConfig({ ...base, corpus, protocol, features, model, training }, f.config ?? 'command line');
 }
@@ -86,11 +88,13 @@ export function registerTrain(program: Command): void {
     .option('--data <dir>', 'corpus folder')
     .option('--label-map <name>', "the corpus' label map (e.g. ravdess: 8class, 4class)")
     .option('--model <name>', 'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)')
-    .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts)')
+    .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts, mel-functionals, egemaps-mel)')
+    .option('--speaker-norm', "standardize features per speaker (uses every speaker's unlabelled utterances; see README)")
     .option('--folds <k>', 'speaker-independent folds')
     .option('--epochs <n>', 'maximum epochs')
     .option('--batch-size <n>', 'batch size')
     .option('--lr <x>', 'learning rate')
+    .option('--weight-decay <x>', 'weight decay (L2)')
     .option('--seed <n>', 'random seed')
     .option('--workers <n>', 'feature worker threads (default: all cores)')
     .requiredOption('--out <dir>', 'run directory')
@@ -143,11 +147,16 @@ export function registerTrain(program: Command): void {
     .option('--window <s>', '--onnx: classify windows of this many seconds and average them (default: whole files, as training)')
     .option('--hop <s>', '--onnx: seconds between window starts (default: the window)')
     .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads')
+    .option('--speaker-by <how>', "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)", 'all')
     .action(async (inputs: string[], o: PredictFlags) => {
+      if (!['all', 'dir'].includes(o.speakerBy)) throw new Error(`--speaker-by: expected all or dir, got '${o.speakerBy}'`);
       if (!['table', 'csv', 'json'].includes(o.format)) throw new Error(`--format: expected table, csv or json, got '${o.format}'`);
       if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
       const files = await audioFiles(inputs);
-      const r = o.onnx !== undefined ? await predictOnnx(o.onnx, files, o) : await predictFiles(o.model!, files, { fold: o.fold === undefined ? undefined : Number(o.fold) });
+      const r = o.onnx !== undefined ? await predictOnnx(o.onnx, files, o) : await predictFiles(o.model!, files, {
+        fold: o.fold === undefined ? undefined : Number(o.fold),
+        speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
+      });
       writePredictions(r.classes, r.predictions, o.format);
     });
 }
@@ -160,6 +169,7 @@ interface PredictFlags {
   window?: string;
   hop?: string;
   threads?: string;
+  speakerBy: string;
 }
 
 /** `predict --onnx`: the exported model's posteriors (per-window posteriors go into the JSON output). */

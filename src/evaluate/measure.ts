@@ -4,7 +4,7 @@
  * embedding privacy probes and sustainability.
  */
 import { loadAudio } from '../audio/index.js';
-import { loadFoldPredictor } from '../train/predict.js';
+import { enrollAll, loadFoldPredictor } from '../train/predict.js';
 import { argmax } from '../train/loop.js';
 import type { FoldResult } from '../train/run.js';
 import type { LabelledUtterance } from '../train/corpus.js';
@@ -79,13 +79,20 @@ export async function measureRun(
     const predictor = await loadFoldPredictor(runDir, r.fold);
     const load = (path: string) => loadAudio(path, { sampleRateHz: predictor.sampleRateHz }).then((a) => a.samples);
     const signals = await Promise.all(r.predictions.map((p) => load(p.path)));
-    const subset = spread(r.predictions.map((p, i) => ({ samples: signals[i], label: p.truth })), o.maxUtterancesPerFold);
+    const testSpeakers = r.predictions.map((p) => p.speaker);
+    // Speaker-normalized runs: each speaker is enrolled from their clean utterances, and the
+    // robustness sweep keeps these clean statistics (enrollment happened before the noise).
+    if (predictor.speakerNorm) enrollAll(predictor, signals, testSpeakers);
+    const subset = spread(r.predictions.map((p, i) => ({ samples: signals[i], label: p.truth, speaker: p.speaker })), o.maxUtterancesPerFold);
     // Privacy, in this fold's embedding space: the gender probe learns from training speakers and is
     // tested on the fold's unseen test speakers; the speaker probe splits each test speaker's utterances.
     o.log(`fold ${r.fold}: embeddings and privacy probes`);
     const train = trainOf(r.fold);
-    const trainEmb = predictor.embed(await Promise.all(train.map((u) => load(u.path))));
-    const testEmb = predictor.embed(signals);
+    const trainSignals = await Promise.all(train.map((u) => load(u.path)));
+    const trainSpeakers = train.map((u) => u.speaker);
+    if (predictor.speakerNorm) enrollAll(predictor, trainSignals, trainSpeakers);
+    const trainEmb = predictor.embed(trainSignals, trainSpeakers);
+    const testEmb = predictor.embed(signals, testSpeakers);
     const testItems: EmbeddedUtterance[] = r.predictions.map((p, i) => ({ embedding: testEmb[i], speaker: p.speaker, gender: genderOf(p.id) }));
     try {
       genderProbes.push(genderProbeHeldOut(train.map((u, i) => ({ embedding: trainEmb[i], speaker: u.speaker, gender: u.attributes.gender })), testItems, o.seed));
@@ -95,26 +102,32 @@ export async function measureRun(
     }
     if (o.robustness) {
       o.log(`fold ${r.fold}: robustness sweep on ${subset.length} utterances`);
-      for (const pt of robustnessSweep((xs) => predictor.predict(xs).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
+      for (const pt of robustnessSweep((xs) => predictor.predict(xs, subset.map((u) => u.speaker)).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
         const key = `${pt.kind}:${pt.level}`;
         const acc = robust.get(key);
         robust.set(key, acc ? { p: { ...pt, ua: acc.p.ua + pt.ua, wa: acc.p.wa + pt.wa }, n: acc.n + 1 } : { p: pt, n: 1 });
       }
     }
-    sustainability ??= measureSustainability(predictor, signals[0], FRAME_RATE_HZ, trainSeconds);
+    sustainability ??= measureSustainability(predictor, signals[0], testSpeakers[0], FRAME_RATE_HZ, trainSeconds);
+    const enrolled = new Map(testSpeakers.map((sp) => [sp, predictor.speakerStats(sp)]));
     predictor.dispose();
     if (safetySkipped === null && o.attacks.length > 0) {
       try {
         const clf = await loadFoldClassifier(runDir, r.fold);
+        // Speaker-normalized runs are attacked speaker by speaker, each with their clean enrollment statistics.
+        const groups = clf.speakerNorm ? [...new Set(subset.map((u) => u.speaker))].map((sp) => subset.filter((u) => u.speaker === sp)) : [subset];
         for (const method of o.attacks) {
           for (const snr of o.snrDb) {
             o.log(`fold ${r.fold}: ${method.toUpperCase()} at ${snr} dB on ${subset.length} utterances`);
-            const a = attackSuccess(clf.classify, subset, method, snr, { steps: o.pgdSteps });
-            const key = `${method}:${snr}`;
-            const prev = attacks.get(key);
-            const attacked = (prev?.attacked ?? 0) + a.attacked;
-            const flipped = (prev?.flipped ?? 0) + a.flipped;
-            attacks.set(key, { method, snrDb: snr, attacked, flipped, successRate: attacked === 0 ? NaN : flipped / attacked, maxSnrErrorDb: Math.max(prev?.maxSnrErrorDb ?? 0, a.maxSnrErrorDb) });
+            for (const group of groups) {
+              if (clf.speakerNorm) clf.useSpeaker(enrolled.get(group[0].speaker)!);
+              const a = attackSuccess(clf.classify, group, method, snr, { steps: o.pgdSteps });
+              const key = `${method}:${snr}`;
+              const prev = attacks.get(key);
+              const attacked = (prev?.attacked ?? 0) + a.attacked;
+              const flipped = (prev?.flipped ?? 0) + a.flipped;
+              attacks.set(key, { method, snrDb: snr, attacked, flipped, successRate: attacked === 0 ? NaN : flipped / attacked, maxSnrErrorDb: Math.max(prev?.maxSnrErrorDb ?? 0, a.maxSnrErrorDb) });
+            }
           }
         }
         clf.dispose();

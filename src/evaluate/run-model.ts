@@ -21,6 +21,10 @@ export interface FoldClassifier {
   /** Waveform → utterance embedding [1, embedDim]. */
   embed: (wave: Tensor) => Tensor;
   sampleRateHz: number;
+  /** True when the run normalizes features per speaker: call {@link FoldClassifier.useSpeaker} before classifying. */
+  speakerNorm: boolean;
+  /** Speaker-normalized runs: the statistics (from enrollment) of the speaker whose waveforms follow. */
+  useSpeaker(stats: Normalizer): void;
   dispose(): void;
 }
 
@@ -58,14 +62,28 @@ export async function loadFoldClassifier(runDir: string, fold: number): Promise<
   const std = keep(tensor(Float32Array.from(norm.std)));
   const maxFrames = cfg.features.maxFrames;
   // As batchTensors at evaluation: centre crop to maxFrames (shorter inputs keep their length).
+  let speaker: { mean: Tensor; std: Tensor } | null = null;
+  const dropSpeaker = () => {
+    speaker?.mean.dispose();
+    speaker?.std.dispose();
+  };
   const features = (wave: Tensor): { x: Tensor; lengths: Tensor } => {
-    let x = frontend.forward(wave).sub(mean).div(std);
+    let x = frontend.forward(wave);
+    if (cfg.features.speakerNorm) {
+      if (!speaker) throw new Error(`${runDir}: the run normalizes features per speaker; give the speaker's statistics (useSpeaker) first`);
+      x = x.sub(speaker.mean).div(speaker.std);
+    }
+    x = x.sub(mean).div(std);
     const t = x.shape[1];
     if (t > maxFrames) x = x.narrow(1, Math.floor((t - maxFrames) / 2), maxFrames);
     return { x, lengths: tensor(BigInt64Array.of(BigInt(Math.min(t, maxFrames))), [1]) };
   };
   return {
-    config: cfg, classes: info.classes, model, sampleRateHz: s.sampleRateHz as number,
+    config: cfg, classes: info.classes, model, sampleRateHz: s.sampleRateHz as number, speakerNorm: cfg.features.speakerNorm,
+    useSpeaker: (stats) => {
+      dropSpeaker();
+      speaker = { mean: keep(tensor(Float32Array.from(stats.mean))), std: keep(tensor(Float32Array.from(stats.std))) };
+    },
     classify: (wave) => {
       const f = features(wave);
       return model.forward(f.x, f.lengths);
@@ -79,6 +97,7 @@ export async function loadFoldClassifier(runDir: string, fold: number): Promise<
       frontend.dispose();
       mean.dispose();
       std.dispose();
+      dropSpeaker();
     },
   };
 }

@@ -27,15 +27,16 @@ export interface SustainabilityReport {
 }
 
 /**
- * Measures `predictor` on `signal` (one utterance at the predictor's rate).
+ * Measures `predictor` on `signal` (one utterance at the predictor's rate, by `speaker`, who
+ * must be enrolled when the run is speaker-normalized).
  * @param frameRateHz feature frames per second (16 kHz audio with a 160-sample hop: 100 Hz).
  */
-export function measureSustainability(predictor: FoldPredictor, signal: Float32Array, frameRateHz: number, trainSeconds: number | null): SustainabilityReport {
-  for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal]);
+export function measureSustainability(predictor: FoldPredictor, signal: Float32Array, speaker: string, frameRateHz: number, trainSeconds: number | null): SustainabilityReport {
+  for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal], [speaker]);
   const times: number[] = [];
   for (let i = 0; i < TIMED_CALLS; i++) {
     const t0 = performance.now();
-    predictor.predict([signal]);
+    predictor.predict([signal], [speaker]);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { loadAudio } from '../audio/index.js';
 import { loadModule, tensor, type Tensor } from '../torch/index.js';
 import { AasistEmotion, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/aasist/index.js';
-import { loadFoldPredictor } from '../train/predict.js';
+import { loadFoldPredictor, requireUtteranceLevelRun } from '../train/predict.js';
 import { packageRoot } from '../util/paths.js';
 
 /** Named published weights and their file names. */
@@ -71,6 +71,7 @@ export function wrapSpoofModel(aasist: Aasist, conditioning: EmotionConditioning
 
 /** Emotion embeddings of `paths` from fold 0 of a SER run (its utterance embedding, penultimate layer). */
 export async function emotionEmbeddings(runDir: string, paths: readonly string[]): Promise<EmotionEmbeddings> {
+  requireUtteranceLevelRun(runDir, 'emotion conditioning of the spoof model');
   const predictor = await loadFoldPredictor(runDir, 0);
   try {
     const out: EmotionEmbeddings = new Map();

@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { loadAudio } from '../audio/index.js';
 import { noGrad, tidy } from '../torch/index.js';
 import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, BONAFIDE_CLASS, aasistBatch } from '../models/aasist/index.js';
-import { predictFiles } from '../train/predict.js';
+import { predictFiles, requireUtteranceLevelRun } from '../train/predict.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { SpoofModel } from './model.js';
 
@@ -37,6 +37,7 @@ export interface ScoreOptions {
 /** Scores `paths` in eval mode (each clip fitted to 64,600 samples as the published evaluation does). */
 export async function scoreFiles(model: SpoofModel, paths: readonly string[], o: ScoreOptions = {}): Promise<SpoofScore[]> {
   if (paths.length === 0) throw new Error('spoof score: no audio files given');
+  if (o.emotionRun) requireUtteranceLevelRun(o.emotionRun, 'spoof scoring with emotions');
   const batch = o.batchSize ?? SCORE_BATCH;
   model.module.eval();
   const out: SpoofScore[] = [];

@@ -39,6 +39,12 @@ export const FeatureConfig = z.object({
   /** Segment models: segment length and hop in frames (seed 003). */
   segmentFrames: z.number().int().min(1).default(300),
   segmentHopFrames: z.number().int().min(1).optional(),
+  /**
+   * Speaker-level normalization (src/train/speaker-norm.ts): standardize each utterance's features
+   * with its speaker's statistics before the training normalizer. Uses unlabelled utterances of
+   * every speaker, test speakers included; prediction then needs each speaker's utterances.
+   */
+  speakerNorm: z.boolean().default(false),
 });
 
 export const ModelConfig = z.object({

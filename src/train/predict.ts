@@ -9,7 +9,9 @@ import { getFeatureSet } from '../features/index.js';
 import type { SerModel } from '../models/index.js';
 import { loadModule, noGrad, tidy, type Tensor } from '../torch/index.js';
 import { loadRunConfig, type RunConfig } from './config.js';
+import type { FeatureArray } from '../features/extract/cache.js';
 import { batchTensors, makeExamples, normalize, type Normalizer } from './data.js';
+import { fitSpeakerNormalizers } from './speaker-norm.js';
 import { argmax, predictUtterances } from './loop.js';
 import { buildModel, type InputGeometry } from './model.js';
 
@@ -32,10 +34,19 @@ export interface FoldPredictor {
   classes: string[];
   model: SerModel;
   sampleRateHz: number;
-  /** Posteriors [U][classes] (segment models: mean over an utterance's segments). */
-  predict(signals: Float32Array[]): number[][];
+  /** True when the run normalizes features per speaker: `predict`/`embed` then need each signal's enrolled speaker. */
+  speakerNorm: boolean;
+  /**
+   * Speaker-normalized runs: fits `speaker`'s feature statistics on the speaker's (unlabelled)
+   * signals, replacing earlier ones; needs at least MIN_SPEAKER_UTTERANCES signals.
+   */
+  enroll(speaker: string, signals: Float32Array[]): void;
+  /** The enrolled statistics of `speaker` (undefined when not enrolled). */
+  speakerStats(speaker: string): Normalizer | undefined;
+  /** Posteriors [U][classes] (segment models: mean over an utterance's segments); `speakers[u]` for speaker-normalized runs. */
+  predict(signals: Float32Array[], speakers?: string[]): number[][];
   /** Utterance embeddings [U][embedDim] (frame and vector models; segment models: mean over segments). */
-  embed(signals: Float32Array[]): Float32Array[];
+  embed(signals: Float32Array[], speakers?: string[]): Float32Array[];
   dispose(): void;
 }
 
@@ -65,19 +76,36 @@ export async function loadFoldPredictor(runDir: string, fold: number): Promise<F
   model.eval();
   const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
   const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
-  const examples = (signals: Float32Array[]) =>
-    makeExamples(signals.map((x) => {
-      const f = set.compute(x);
-      return normalize('channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data }, norm);
+  const features = (x: Float32Array): FeatureArray => {
+    const f = set.compute(x);
+    return 'channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data };
+  };
+  const enrolled = new Map<string, Normalizer>();
+  const speakerStats = (speakers: string[] | undefined, u: number): Normalizer | null => {
+    if (!cfg.features.speakerNorm) return null;
+    const who = speakers?.[u];
+    if (who === undefined) throw new Error(`${runDir}: this run normalizes features per speaker (features.speakerNorm); give each signal's speaker`);
+    const st = enrolled.get(who);
+    if (!st) throw new Error(`${runDir}: speaker '${who}' is not enrolled (a speaker-normalized run needs some of the speaker's utterances first)`);
+    return st;
+  };
+  const examples = (signals: Float32Array[], speakers?: string[]) =>
+    makeExamples(signals.map((x, u) => {
+      const st = speakerStats(speakers, u);
+      return normalize(st ? normalize(features(x), st) : features(x), norm);
     }), signals.map(() => 0), model.inputKind, seg);
   return {
-    config: cfg, classes: info.classes, model, sampleRateHz: set.sampleRateHz,
-    predict: (signals) => {
-      const post = predictUtterances(model, examples(signals), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
+    config: cfg, classes: info.classes, model, sampleRateHz: set.sampleRateHz, speakerNorm: cfg.features.speakerNorm,
+    enroll: (speaker, signals) => {
+      enrolled.set(speaker, fitSpeakerNormalizers(signals.map((x) => ({ speaker, features: features(x) }))).get(speaker)!);
+    },
+    speakerStats: (speaker) => enrolled.get(speaker),
+    predict: (signals, speakers) => {
+      const post = predictUtterances(model, examples(signals, speakers), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
       return signals.map((_, u) => post.get(u)!);
     },
-    embed: (signals) => {
-      const ex = examples(signals);
+    embed: (signals, speakers) => {
+      const ex = examples(signals, speakers);
       const sums = new Map<number, { v: Float32Array; n: number }>();
       for (let i = 0; i < ex.length; i += cfg.training.batchSize) {
         const part = ex.slice(i, i + cfg.training.batchSize);
@@ -99,20 +127,28 @@ export async function loadFoldPredictor(runDir: string, fold: number): Promise<F
   };
 }
 
-/** Predicts the emotion of each file with the run in `runDir` (all folds averaged, or one). Bad files throw an error naming them. */
-export async function predictFiles(runDir: string, paths: string[], o: { fold?: number } = {}): Promise<{ classes: string[]; predictions: FilePrediction[] }> {
+/**
+ * Predicts the emotion of each file with the run in `runDir` (all folds averaged, or one). Bad
+ * files throw an error naming them. Speaker-normalized runs enroll each speaker from the given
+ * files: `speakerOf(path)` names a file's speaker (default: all files are one speaker).
+ */
+export async function predictFiles(
+  runDir: string, paths: string[], o: { fold?: number; speakerOf?: (path: string) => string } = {},
+): Promise<{ classes: string[]; predictions: FilePrediction[] }> {
   const dir = resolve(runDir);
   const cfg = runConfig(dir);
   const folds = trainedFolds(dir).filter((k) => o.fold === undefined || k === o.fold);
   if (folds.length === 0) throw new Error(`${dir}: no trained fold${o.fold === undefined ? '' : ` ${o.fold}`} (fold-K/best.safetensors)`);
   const rate = getFeatureSet(cfg.features.set, cfg.features.overrides).sampleRateHz;
   const signals = await Promise.all(paths.map(async (p) => (await loadAudio(p, { sampleRateHz: rate })).samples));
+  const speakers = paths.map((p) => o.speakerOf?.(p) ?? SINGLE_SPEAKER);
   let classes: string[] = [];
   const sum = paths.map(() => [] as number[]);
   for (const k of folds) {
     const fp = await loadFoldPredictor(dir, k);
     classes = fp.classes;
-    fp.predict(signals).forEach((p, u) => {
+    if (fp.speakerNorm) enrollAll(fp, signals, speakers);
+    fp.predict(signals, speakers).forEach((p, u) => {
       sum[u] = sum[u].length === 0 ? [...p] : sum[u].map((v, c) => v + p[c]);
     });
     fp.dispose();
@@ -124,4 +160,24 @@ export async function predictFiles(runDir: string, paths: string[], o: { fold?: 
       return { path, probs, label: classes[argmax(probs)] };
     }),
   };
+}
+
+/** Speaker name of every file when `predictFiles` is given no `speakerOf`. */
+export const SINGLE_SPEAKER = 'speaker';
+
+/** Enrolls every speaker of `speakers` from their signals (errors name the speakers with too few). */
+export function enrollAll(fp: FoldPredictor, signals: Float32Array[], speakers: string[]): void {
+  const groups = new Map<string, Float32Array[]>();
+  signals.forEach((x, i) => groups.set(speakers[i], [...(groups.get(speakers[i]) ?? []), x]));
+  for (const [speaker, xs] of groups) fp.enroll(speaker, xs);
+}
+
+/**
+ * Refuses speaker-normalized runs where no speaker enrollment exists (`what` names the use, e.g.
+ * 'ONNX export'): their models expect features standardized with each speaker's statistics.
+ */
+export function requireUtteranceLevelRun(runDir: string, what: string): void {
+  if (runConfig(runDir).features.speakerNorm) {
+    throw new Error(`${resolve(runDir)}: ${what} cannot use this run: it normalizes features per speaker (features.speakerNorm) and ${what} has no speaker enrollment; train a run without speakerNorm for it`);
+  }
 }

@@ -14,6 +14,7 @@ import { manualSeed, setNumThreads } from '../torch/index.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import type { RunConfig } from './config.js';
 import { computeFeatures, fitNormalizer, makeExamples, normalize, type AuxTargets, type Normalizer } from './data.js';
+import { speakerNormalize } from './speaker-norm.js';
 import { argmax, predictUtterances, trainFold, type FoldProgress } from './loop.js';
 import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from './model.js';
 import { classWeights } from './sampling.js';
@@ -84,8 +85,10 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const needed = [...new Set(split.folds.flatMap((f) => [...f.train, ...f.dev, ...f.test]))].map((id) => byId.get(id)!);
   const t0 = performance.now();
-  const feats = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, { workers: o.workers, cacheDir: o.cacheDir });
-  log(`features '${cfg.features.set}' ready for ${feats.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const raw = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, { workers: o.workers, cacheDir: o.cacheDir });
+  log(`features '${cfg.features.set}' ready for ${raw.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const feats = cfg.features.speakerNorm ? speakerNormalize(needed, raw) : raw;
+  if (cfg.features.speakerNorm) log(`features normalized per speaker (${new Set(needed.map((u) => u.speaker)).size} speakers)`);
 
   const results: FoldResult[] = [];
   const folds = cfg.folds ?? split.folds.map((_, i) => i);

@@ -9,6 +9,7 @@ import { syntheticRunConfig } from '../helpers/runs.js';
 import { trainRun, type FoldResult } from '../../src/train/run.js';
 import { noGrad, tensor, tidy } from '../../src/torch/index.js';
 import { tempDir } from '../audio/helpers.js';
+import { enrollAll, loadFoldPredictor } from '../../src/train/predict.js';
 
 describe('waveform attacks on a trained run', () => {
   let dir = '';
@@ -54,5 +55,36 @@ describe('waveform attacks on a trained run', () => {
     const f = attackSuccess(clf.classify, utts.slice(0, 16), 'fgsm', 20);
     assert.ok(p.successRate >= f.successRate, `PGD ${p.successRate} vs FGSM ${f.successRate}`);
     assert.equal(predictWave(clf.classify, utts[0].samples), predictWave(clf.classify, utts[0].samples));
+  });
+});
+
+describe('the differentiable pipeline of a speaker-normalized run', () => {
+  let dir = '';
+  let cleanup = () => {};
+  before(() => ({ dir, cleanup } = tempDir()));
+  after(() => cleanup());
+
+  test("reproduces the test posteriors with each speaker's enrolled statistics, and refuses to guess them", async () => {
+    const out = join(dir, 'run');
+    await trainRun(syntheticRunConfig({ folds: [0], features: { set: 'logmel', maxFrames: 100, speakerNorm: true } }), out, { cacheDir: join(dir, 'cache'), workers: 0 });
+    const result = JSON.parse(readFileSync(join(out, 'fold-0', 'result.json'), 'utf8')) as FoldResult;
+    const signals = await Promise.all(result.predictions.map(async (p) => (await loadAudio(p.path)).samples));
+    const speakers = result.predictions.map((p) => p.speaker);
+    const fp = await loadFoldPredictor(out, 0);
+    enrollAll(fp, signals, speakers);
+    const c = await loadFoldClassifier(out, 0);
+    try {
+      const wave = (i: number) => tensor(signals[i], [1, signals[i].length]);
+      assert.equal(c.speakerNorm, true);
+      assert.throws(() => c.classify(wave(0)), /normalizes features per speaker; give the speaker's statistics \(useSpeaker\) first/);
+      for (const i of [0, 1, signals.length - 2, signals.length - 1]) {
+        c.useSpeaker(fp.speakerStats(speakers[i])!);
+        const probs = noGrad(() => tidy(() => Array.from(c.classify(wave(i)).softmax(-1).toArray() as Float32Array)));
+        probs.forEach((p, k) => assert.ok(Math.abs(p - result.predictions[i].probs[k]) < 1e-3, `utterance ${i} class ${k}: ${p} vs ${result.predictions[i].probs[k]}`));
+      }
+    } finally {
+      c.dispose();
+      fp.dispose();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { makeRng } from '../../audio/index.js';
 import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../torch/index.js';
-import { loadFoldPredictor, runConfig, trainedFolds } from '../../train/predict.js';
+import { loadFoldPredictor, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../train/predict.js';
 import { packageVersion } from '../../util/paths.js';
 import { OnnxSerModel } from '../session.js';
 import { parseSidecar, SIDECAR_FORMAT, SIDECAR_VERSION, type Sidecar, type TrustSummary } from '../sidecar.js';
@@ -87,6 +87,7 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   const dir = resolve(runDir);
   if (!existsSync(dir)) throw new Error(`${dir}: no such run directory`);
   const cfg = runConfig(dir);
+  requireUtteranceLevelRun(dir, 'ONNX export');
   const folds = trainedFolds(dir);
   if (folds.length === 0) throw new Error(`${dir}: no trained fold (fold-K/best.safetensors and model.json); train the run first`);
   const fold = o.fold ?? folds[0];
