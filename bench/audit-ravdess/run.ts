@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const md = [
     '## Trust audit of RAVDESS models (`npm run bench:audit-ravdess`)',
     '',
-    `${machineLine()}; runs of bench/ser-ravdess (8 classes, 6 speaker-independent folds), audited on their own test folds: gender = actor parity (12 m / 12 f), speaker = actor; 1000 bootstrap resamples; attacks and robustness on ${maxUtterances} test utterances per fold; privacy probes in each fold's embedding space (gender probe trained on the fold's training actors, tested on its 4 unseen test actors). Audited: ${picked.join(', ')} (best finished by UA${picked.length > 1 ? ', and the best one the waveform attacks apply to' : ''}).`,
+    `${machineLine()}; runs of bench/ser-ravdess (8 classes, 6 speaker-independent folds), audited on their own test folds: gender = actor parity (12 m / 12 f), speaker = actor; 1000 bootstrap resamples; attacks and robustness on ${maxUtterances} test utterances per fold; privacy probes in each fold's embedding space (gender probe trained on the fold's training actors, tested on its 4 unseen test actors). Audited: ${picked.join(', ')} (best finished by UA${picked.length > 1 ? ', and the best one the waveform attacks apply to' : ''}). Speaker-normalized runs (\`-spk\`) enroll each test speaker from their clean test utterances; noise and attacks come after enrollment, so the statistics stay those of clean speech.`,
     '',
     '| run | axis | value |',
     '|---|---|---|',

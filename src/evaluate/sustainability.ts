@@ -32,11 +32,13 @@ export interface SustainabilityReport {
  * @param frameRateHz feature frames per second (16 kHz audio with a 160-sample hop: 100 Hz).
  */
 export function measureSustainability(predictor: FoldPredictor, signal: Float32Array, speaker: string, frameRateHz: number, trainSeconds: number | null): SustainabilityReport {
-  for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal], [speaker]);
+  // A fresh copy per call: the predictor may memoize features per signal object, and latency must include them.
+  for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal.slice()], [speaker]);
   const times: number[] = [];
   for (let i = 0; i < TIMED_CALLS; i++) {
+    const copy = signal.slice();
     const t0 = performance.now();
-    predictor.predict([signal], [speaker]);
+    predictor.predict([copy], [speaker]);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

@@ -68,3 +68,31 @@ describe('trustser audit', () => {
     await assert.rejects(auditRun(join(dir, 'nope')), /not a trustser run directory/);
   });
 });
+
+describe('trustser audit of a speaker-normalized run', () => {
+  let dir = '';
+  let cleanup = () => {};
+  before(() => {
+    ({ dir, cleanup } = tempDir());
+    process.env.TRUSTSER_CACHE = join(dir, 'cache');
+  });
+  after(() => {
+    delete process.env.TRUSTSER_CACHE;
+    cleanup();
+  });
+
+  test('enrolls the speakers and measures every axis, attacks included', async () => {
+    const run = join(dir, 'run');
+    const cfg = syntheticRunConfig({ folds: [0], features: { set: 'logmel', maxFrames: 100, speakerNorm: true }, training: { epochs: 4, batchSize: 16, lr: 3e-3, threads: 1 } });
+    await trainRun(cfg, run, { workers: 0 });
+    const r = await auditRun(run, { snrDb: [30], attacks: ['fgsm'], maxUtterancesPerFold: 8, resamples: 20, robustness: true });
+    const m = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')) as { ua: { mean: number } };
+    assert.ok(Math.abs(r.accuracy!.ua.value - m.ua.mean) < 1e-9, 'accuracy comes from the run’s own test predictions');
+    // The report keeps an attack only when some utterance was correctly classified and attacked.
+    assert.equal(r.safety!.attacks.length, 1, JSON.stringify(r.safety));
+    assert.ok(r.safety!.attacks[0].successRate >= 0 && r.safety!.attacks[0].successRate <= 1);
+    const clean = r.robustness!.find((p) => p.kind === 'clean')!;
+    assert.ok(clean.ua > 0.25, `clean UA on the enrolled subset: ${clean.ua}`);
+    assert.ok(r.privacy!.genderProbe.accuracy >= 0 && r.sustainability!.latencyMs > 0);
+  });
+});
