@@ -41,3 +41,18 @@ test('config errors name the file and the field', () => {
     cleanup();
   }
 });
+
+test('every shipped config in configs/ is valid and names a registered feature set and model', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { packageRoot } = await import('../../src/util/paths.js');
+  const { listFeatureSets } = await import('../../src/features/index.js');
+  const { listModels } = await import('../../src/models/index.js');
+  const dir = join(packageRoot(), 'configs');
+  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+  assert.ok(files.length > 0);
+  for (const f of files) {
+    const c = loadRunConfig(join(dir, f));
+    assert.ok(listFeatureSets().includes(c.features.set), `${f}: feature set ${c.features.set}`);
+    assert.ok(listModels().includes(c.model.name), `${f}: model ${c.model.name}`);
+  }
+});
