@@ -13,7 +13,7 @@ import {
 import { writeFileAtomicSync } from '../util/atomic.js';
 import type { TrainingConfig } from './config.js';
 import { batchTensors, type Example, type InputKind } from './data.js';
-import { beta, classWeights, epochOrder } from './sampling.js';
+import { beta, epochOrder } from './sampling.js';
 import type { TrainableModel } from './model.js';
 import { loadOptimizer, saveOptimizer } from './optimizer-state.js';
 
@@ -23,6 +23,8 @@ export interface FoldData {
   numClasses: number;
   kind: InputKind;
   maxFrames: number;
+  /** Loss weights per class when `balance` is 'weights' (the mixup loss uses them; the model's own loss carries a copy). */
+  classWeights: Float32Array | null;
 }
 
 export interface FoldProgress {
@@ -148,7 +150,7 @@ export async function trainFold(
     sched?.restore({ epoch: st.epoch });
   }
   const labels = data.train.map((e) => e.label);
-  const weights = cfg.balance === 'weights' ? tensor(classWeights(labels, data.numClasses)) : null;
+  const weights = data.classWeights ? tensor(data.classWeights) : null;
   const batches = Math.ceil(data.train.length / cfg.batchSize);
   const devLabels = new Map(data.dev.map((e) => [e.utterance, e.label]));
   while (!st.stopped && st.epoch < cfg.epochs) {

@@ -121,16 +121,16 @@ async function runFold(
   // Initial weights depend only on (seed, fold), not on what ran before in this process.
   manualSeed(cfg.training.seed * 7919 + k);
   const model = buildModel(cfg.model, classes.length, geometry);
+  const weights = cfg.training.balance === 'weights' ? classWeights(train.map((u) => u.label), classes.length) : null;
   if (model instanceof SerModelBase) {
-    const weights = cfg.training.balance === 'weights' ? Array.from(classWeights(train.map((u) => u.label), classes.length)) : undefined;
-    model.lossOptions = { ...model.lossOptions, labelSmoothing: cfg.training.labelSmoothing, ...(weights ? { classWeights: weights } : {}) };
+    model.lossOptions = { ...model.lossOptions, labelSmoothing: cfg.training.labelSmoothing, ...(weights ? { classWeights: Array.from(weights) } : {}) };
   }
   writeFileAtomicSync(join(foldDir, 'model.json'), JSON.stringify({ model: cfg.model, classes, geometry, describe: model.describe() }, null, 2));
   if (cfg.model.weights) await loadInitialWeights(model, cfg.model.weights);
   const aux = isMultitask(model) ? auxTargets(utterances, model.numRaces) : null;
   const examples = (us: LabelledUtterance[]) =>
     makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg, aux ? us.map((u) => aux(u)) : undefined);
-  const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames };
+  const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames, classWeights: weights };
   const r = await trainFold(model, data, cfg.training, foldDir, join(dir, 'log.jsonl'), k, (p) => o.onProgress?.(k, p));
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {

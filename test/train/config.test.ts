@@ -53,6 +53,6 @@ test('every shipped config in configs/ is valid and names a registered feature s
   for (const f of files) {
     const c = loadRunConfig(join(dir, f));
     assert.ok(listFeatureSets().includes(c.features.set), `${f}: feature set ${c.features.set}`);
-    assert.ok(listModels().includes(c.model.name), `${f}: model ${c.model.name}`);
+    assert.ok((listModels() as string[]).includes(c.model.name), `${f}: model ${c.model.name}`);
   }
 });
