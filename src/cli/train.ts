@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { scanDir } from '../features/extract/index.js';
 import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.js';
-import { predictFiles, type FilePrediction } from '../train/predict.js';
+import { predictFiles, runConfig, type FilePrediction } from '../train/predict.js';
 import { predictFilesOnnx } from '../runtime/files.js';
 import { trainRun, type RunMetrics } from '../train/run.js';
 
@@ -133,7 +133,10 @@ export function registerTrain(program: Command): void {
       const path = join(dir, 'metrics.json');
       if (!existsSync(path)) throw new Error(`${dir}: no metrics.json (is the run finished? rerun 'trustser train' with the same --out to resume)`);
       const m = JSON.parse(readFileSync(path, 'utf8')) as RunMetrics;
-      process.stdout.write(o.json ? `${JSON.stringify(m)}\n` : `${formatMetrics(m)}\n`);
+      const note = runConfig(dir).features.speakerNorm
+        ? "\nfeatures were normalized per speaker with each test speaker's unlabelled utterances (enrollment); report these numbers as such\n"
+        : '';
+      process.stdout.write(o.json ? `${JSON.stringify(m)}\n` : `${formatMetrics(m)}\n${note}`);
     });
 
   program

@@ -107,6 +107,9 @@ describe('a speaker-normalized run', () => {
     assert.equal(saved.features.speakerNorm, true);
     assert.equal(saved.training.weightDecay, 0.3);
     assert.match(ok.stderr, /features normalized per speaker \(6 speakers\)/);
+    const shown = cli('evaluate', run);
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, /normalized per speaker with each test speaker's unlabelled utterances/);
   });
 
   test('the CLI groups files by folder with --speaker-by dir, and rejects other values', () => {
