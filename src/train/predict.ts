@@ -87,7 +87,7 @@ export async function loadFoldPredictor(runDir: string, fold: number): Promise<F
     return out;
   };
   const enrolled = new Map<string, Normalizer>();
-  const speakerStats = (speakers: string[] | undefined, u: number): Normalizer | null => {
+  const statsFor = (speakers: string[] | undefined, u: number): Normalizer | null => {
     if (!cfg.features.speakerNorm) return null;
     const who = speakers?.[u];
     if (who === undefined) throw new Error(`${runDir}: this run normalizes features per speaker (features.speakerNorm); give each signal's speaker`);
@@ -97,7 +97,7 @@ export async function loadFoldPredictor(runDir: string, fold: number): Promise<F
   };
   const examples = (signals: Float32Array[], speakers?: string[]) =>
     makeExamples(signals.map((x, u) => {
-      const st = speakerStats(speakers, u);
+      const st = statsFor(speakers, u);
       return normalize(st ? normalize(features(x), st) : features(x), norm);
     }), signals.map(() => 0), model.inputKind, seg);
   return {
@@ -174,7 +174,11 @@ export const SINGLE_SPEAKER = 'speaker';
 /** Enrolls every speaker of `speakers` from their signals (errors name the speakers with too few). */
 export function enrollAll(fp: FoldPredictor, signals: Float32Array[], speakers: string[]): void {
   const groups = new Map<string, Float32Array[]>();
-  signals.forEach((x, i) => groups.set(speakers[i], [...(groups.get(speakers[i]) ?? []), x]));
+  signals.forEach((x, i) => {
+    const g = groups.get(speakers[i]);
+    if (g) g.push(x);
+    else groups.set(speakers[i], [x]);
+  });
   for (const [speaker, xs] of groups) fp.enroll(speaker, xs);
 }
 

@@ -21,7 +21,11 @@ export const MIN_SPEAKER_UTTERANCES = 4;
  */
 export function fitSpeakerNormalizers(items: { speaker: string; features: FeatureArray }[]): Map<string, Normalizer> {
   const bySpeaker = new Map<string, FeatureArray[]>();
-  for (const it of items) bySpeaker.set(it.speaker, [...(bySpeaker.get(it.speaker) ?? []), it.features]);
+  for (const it of items) {
+    const g = bySpeaker.get(it.speaker);
+    if (g) g.push(it.features);
+    else bySpeaker.set(it.speaker, [it.features]);
+  }
   const few = [...bySpeaker].filter(([, fs]) => fs.length < MIN_SPEAKER_UTTERANCES).map(([s, fs]) => `${s} (${fs.length})`);
   if (few.length > 0) {
     throw new Error(`speaker normalization needs at least ${MIN_SPEAKER_UTTERANCES} utterances per speaker; too few for: ${few.join(', ')}`);
