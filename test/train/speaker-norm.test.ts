@@ -8,6 +8,7 @@ import { parseRunConfig } from '../../src/train/config.js';
 import { trainRun, type FoldResult } from '../../src/train/run.js';
 import { enrollAll, loadFoldPredictor, predictFiles } from '../../src/train/predict.js';
 import { exportRun } from '../../src/runtime/index.js';
+import { emotionEmbeddings } from '../../src/spoof/model.js';
 import { loadAudio } from '../../src/audio/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { tempDir } from '../audio/helpers.js';
@@ -85,6 +86,10 @@ describe('a speaker-normalized run', () => {
     const want = new Map(r.predictions.map((p) => [p.path, p.probs]));
     got.predictions.forEach((p) => p.probs.forEach((v, c) => assert.ok(Math.abs(v - want.get(p.path)![c]) < 1e-4)));
     await assert.rejects(predictFiles(out(), files.slice(0, 2), { fold: 0 }), /at least 4 utterances per speaker; too few for: speaker \(2\)/);
+  });
+
+  test('spoof emotion conditioning refuses the run (it has no enrollment)', async () => {
+    await assert.rejects(emotionEmbeddings(out(), []), /emotion conditioning of the spoof model cannot use this run: it normalizes features per speaker/);
   });
 
   test('ONNX export is refused with a reason, and writes nothing', async () => {
