@@ -6,9 +6,10 @@
  * scores are fractions in [0, 1] (shown as percentages); fairness gaps are distances in [0, 1]
  * as defined in METRICS.md. Parsing validates every field with zod; errors name the field.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from '../util/json.js';
 
 /** Version of the `trust.json` layout this module reads and writes. */
 export const TRUST_REPORT_VERSION = 1;
@@ -237,17 +238,5 @@ export function loadTrustReport(path: string): TrustReport {
   } catch {
     // reported below by the read
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${file}: cannot read the trust report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseTrustReport(value, file);
+  return parseTrustReport(readJsonFile(file, 'the trust report'), file);
 }

@@ -4,8 +4,8 @@
  * settings, crop length, segment geometry), the class labels, the input layout, and a summary of
  * the run's trust audit. Validated with zod when read; errors name the file and field.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonFile } from '../util/json.js';
 
 /** Identifies the file kind. */
 export const SIDECAR_FORMAT = 'trustser-onnx';
@@ -105,17 +105,5 @@ export function parseSidecar(value: unknown, label = 'model.onnx.json'): Sidecar
 /** Reads and validates the sidecar of `modelPath` (errors name the file). */
 export function readSidecar(modelPath: string): Sidecar {
   const path = sidecarPath(modelPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${path}: cannot read the model's sidecar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); export writes it next to the .onnx file`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseSidecar(value, path);
+  return parseSidecar(readJsonFile(path, "the model's sidecar", { hint: '; export writes it next to the .onnx file' }), path);
 }

@@ -9,8 +9,8 @@
  * by `input.kind: 'waveform'`; the emotion schema's feature, corpus and fold fields have no meaning
  * for a model on raw samples, so it has its own schema instead of dummy values in those.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonFile } from '../util/json.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND, sidecarPath } from './sidecar.js';
 
 /** Graph input and output names of the spoof-model contract. */
@@ -69,18 +69,6 @@ export function parseSpoofSidecar(value: unknown, label = 'spoof.onnx.json'): Sp
 /** Reads and validates the spoof sidecar of `modelPath` (`<model>.json`); null when there is none. */
 export function readSpoofSidecar(modelPath: string): SpoofSidecar | null {
   const path = sidecarPath(modelPath);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`${path}: cannot read the model's sidecar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseSpoofSidecar(value, path);
+  const value = readJsonFile(path, "the model's sidecar", { optional: true });
+  return value === undefined ? null : parseSpoofSidecar(value, path);
 }

@@ -4,13 +4,14 @@
  * against the engine on probe signals through both full pipelines (features included) before
  * anything is written; both files are written atomically and a failure leaves neither behind.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../audio/index.js';
 import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../torch/index.js';
 import { loadFoldPredictor, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../train/predict.js';
+import { readJsonFile } from '../../util/json.js';
 import { packageVersion } from '../../util/paths.js';
 import { OnnxSerModel } from '../session.js';
 import { parseSidecar, SIDECAR_FORMAT, SIDECAR_VERSION, type Sidecar, type TrustSummary } from '../sidecar.js';
@@ -70,14 +71,6 @@ export function trustSummary(r: TrustReport): TrustSummary {
   };
 }
 
-function readJson<T>(path: string): T {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (e) {
-    throw new Error(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
 /**
  * Exports fold `o.fold` of the run in `runDir` to `outPath` (+ `outPath.json`). Errors: a folder
  * that is not a run, a run without trained folds, an untrained fold, a model without exporter,
@@ -93,10 +86,10 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   const fold = o.fold ?? folds[0];
   if (!folds.includes(fold)) throw new Error(`${dir}: fold ${fold} is not trained (trained: ${folds.join(', ')})`);
   const foldDir = join(dir, `fold-${fold}`);
-  const normalizer = readJson<FeatureNormalizer>(join(foldDir, 'norm.json'));
+  const normalizer = readJsonFile(join(foldDir, 'norm.json'), "the fold's feature normalizer") as FeatureNormalizer;
   const trustPath = join(dir, TRUST_JSON);
   const trust = existsSync(trustPath) ? trustSummary(loadTrustReport(trustPath)) : null;
-  const result = existsSync(join(foldDir, 'result.json')) ? readJson<{ name?: string }>(join(foldDir, 'result.json')) : {};
+  const result = (readJsonFile(join(foldDir, 'result.json'), "the fold's result", { optional: true }) ?? {}) as { name?: string };
 
   const fp = await loadFoldPredictor(dir, fold);
   try {

@@ -4,12 +4,13 @@
  * `spoof.onnx.json`. The graph is checked against the engine's logits on probe signals before
  * anything is written; both files are written atomically and a failure leaves neither behind.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../audio/index.js';
 import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch } from '../../models/aasist/index.js';
 import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/model.js';
 import { noGrad, tidy, toRawDict } from '../../torch/index.js';
+import { readJsonFile } from '../../util/json.js';
 import { packageVersion } from '../../util/paths.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND } from '../sidecar.js';
 import { FIT_FIRST_OR_TILE, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, parseSpoofSidecar, type SpoofSidecar } from '../spoof-sidecar.js';
@@ -34,7 +35,6 @@ const PROBE_MIN_LEVEL = 0.2;
 /** Config file of a `trustser spoof train` run folder. */
 const SPOOF_RUN_CONFIG = 'config.json';
 
-/** A written export. */
 /** What `exportSpoofModel` wrote. */
 export type ExportSpoofResult = ExportedPair<SpoofSidecar>;
 
@@ -107,17 +107,12 @@ async function verify(bytes: Uint8Array, sidecar: SpoofSidecar, probes: Float32A
   }
 }
 
-
 /** Refuses a spoof train run conditioned on emotion (its graph would need a second, emotion input). */
 function refuseConditionedRun(spec: string): void {
-  const config = join(spec, SPOOF_RUN_CONFIG);
-  if (!existsSync(config)) return;
-  let conditioning: unknown;
-  try {
-    conditioning = (JSON.parse(readFileSync(config, 'utf8')) as { conditioning?: unknown }).conditioning;
-  } catch (e) {
-    throw new Error(`${resolve(config)}: not valid JSON (${(e as Error).message})`);
-  }
+  // `spec` may also be a weights file or a published model's name: only a run folder has a config.
+  const path = join(spec, SPOOF_RUN_CONFIG);
+  if (!existsSync(path)) return;
+  const conditioning = (readJsonFile(resolve(path), 'the spoof run config') as { conditioning?: unknown }).conditioning;
   if (conditioning !== undefined && conditioning !== 'none') {
     throw new Error(`${resolve(spec)}: conditioned on emotion ('${String(conditioning)}'); export-spoof exports plain AASIST only (the graph would need the SER model's embeddings as a second input)`);
   }

@@ -1,0 +1,23 @@
+/** Reading JSON files with errors that name the file and say what it was meant to be. */
+import { readFileSync } from 'node:fs';
+
+/**
+ * Reads and parses the JSON file `path`. Errors: `PATH: cannot read WHAT (CODE)HINT` and
+ * `PATH: not valid JSON (reason)`. With `optional`, a missing file gives `undefined`.
+ * @param what what the file is, for the error ("the trust report")
+ */
+export function readJsonFile(path: string, what: string, o: { hint?: string; optional?: boolean } = {}): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (o.optional && code === 'ENOENT') return undefined;
+    throw new Error(`${path}: cannot read ${what} (${code ?? (e as Error).message})${o.hint ?? ''}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
