@@ -102,15 +102,14 @@ export async function measureRun(
     }
     if (o.robustness) {
       o.log(`fold ${r.fold}: robustness sweep on ${subset.length} utterances`);
-      for (const pt of robustnessSweep((xs) => predictor.predict(xs, subset.map((u) => u.speaker)).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
+      const subsetSpeakers = subset.map((u) => u.speaker);
+      for (const pt of robustnessSweep((xs) => predictor.predict(xs, subsetSpeakers).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
         const key = `${pt.kind}:${pt.level}`;
         const acc = robust.get(key);
         robust.set(key, acc ? { p: { ...pt, ua: acc.p.ua + pt.ua, wa: acc.p.wa + pt.wa }, n: acc.n + 1 } : { p: pt, n: 1 });
       }
     }
     sustainability ??= measureSustainability(predictor, signals[0], testSpeakers[0], FRAME_RATE_HZ, trainSeconds);
-    const enrolled = new Map(testSpeakers.map((sp) => [sp, predictor.speakerStats(sp)]));
-    predictor.dispose();
     if (safetySkipped === null && o.attacks.length > 0) {
       try {
         const clf = await loadFoldClassifier(runDir, r.fold);
@@ -120,7 +119,7 @@ export async function measureRun(
           for (const snr of o.snrDb) {
             o.log(`fold ${r.fold}: ${method.toUpperCase()} at ${snr} dB on ${subset.length} utterances`);
             for (const group of groups) {
-              if (clf.speakerNorm) clf.useSpeaker(enrolled.get(group[0].speaker)!);
+              if (clf.speakerNorm) clf.useSpeaker(predictor.speakerStats(group[0].speaker)!);
               const a = attackSuccess(clf.classify, group, method, snr, { steps: o.pgdSteps });
               const key = `${method}:${snr}`;
               const prev = attacks.get(key);
@@ -135,6 +134,7 @@ export async function measureRun(
         safetySkipped = skipped(e).skipped;
       }
     }
+    predictor.dispose();
   }
   const summary = (rs: ProbeResult[]) => averageProbes(rs) ?? { skipped: privacyProblem ?? 'no fold could be probed' };
   return {

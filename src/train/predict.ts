@@ -76,14 +76,14 @@ export async function loadFoldPredictor(runDir: string, fold: number): Promise<F
   model.eval();
   const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
   const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
-  // Enrollment and prediction often see the same signal objects: compute their features once.
+  // Enrollment, embedding and prediction often see the same signal objects: compute their features once.
   const computed = new WeakMap<Float32Array, FeatureArray>();
   const features = (x: Float32Array): FeatureArray => {
     const hit = computed.get(x);
     if (hit) return hit;
     const f = set.compute(x);
     const out = 'channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data };
-    if (cfg.features.speakerNorm) computed.set(x, out);
+    computed.set(x, out);
     return out;
   };
   const enrolled = new Map<string, Normalizer>();
