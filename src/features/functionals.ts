@@ -15,7 +15,7 @@ import { makeEgemapsFeatureSet } from './egemaps/index.js';
 import type { Frames } from './frames.js';
 import { DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_HOP_SAMPLES, DEFAULT_N_MELS } from './mel.js';
 import { DEFAULT_N_MFCC } from './mfcc.js';
-import { FEATURES_VERSION, getFeatureSet, registerFeatureSet, stableStringify, type FeatureOverrides, type FeatureSet } from './registry.js';
+import { FEATURES_VERSION, getFeatureSet, mergeOverrides, registerFeatureSet, stableStringify, type FeatureOverrides, type FeatureSet } from './registry.js';
 
 /** Activity threshold: frames more than this far below the loudest frame are left out (dB). */
 export const DEFAULT_ACTIVITY_DB = 40;
@@ -88,12 +88,9 @@ export function frameFunctionals(m: Frames, rows: number[], frameRateHz: number)
 }
 
 function resolveOptions(set: string, overrides: FeatureOverrides | undefined): FunctionalOptions {
-  const o: FunctionalOptions = { sampleRateHz: DEFAULT_FEATURE_SAMPLE_RATE_HZ, activityDb: DEFAULT_ACTIVITY_DB };
-  for (const [k, v] of Object.entries(overrides ?? {})) {
-    if (v === undefined) continue;
-    if (!(k in o)) throw new Error(`feature set '${set}': unknown option '${k}' (accepted: ${Object.keys(o).sort().join(', ')})`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`feature set '${set}': option '${k}' must be a positive number`);
-    o[k as keyof FunctionalOptions] = v;
+  const o = mergeOverrides<FunctionalOptions>(set, { sampleRateHz: DEFAULT_FEATURE_SAMPLE_RATE_HZ, activityDb: DEFAULT_ACTIVITY_DB }, overrides);
+  for (const [k, v] of Object.entries(o)) {
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`feature set '${set}': option '${k}' must be a positive number`);
   }
   return o;
 }

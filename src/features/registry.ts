@@ -134,7 +134,7 @@ export function stableStringify(v: unknown): string {
  * default's type; null is accepted for keys in `nullable`; keys in `loose` accept a number or
  * a string. Values are fully validated afterwards by the set's own resolver.
  */
-function mergeOverrides<T extends object>(
+export function mergeOverrides<T extends object>(
   set: string,
   defaults: T,
   overrides: FeatureOverrides | undefined,
