@@ -14,7 +14,8 @@
 import { makeEgemapsFeatureSet } from './egemaps/index.js';
 import type { Frames } from './frames.js';
 import { DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_HOP_SAMPLES, DEFAULT_N_MELS } from './mel.js';
-import { DEFAULT_N_MFCC } from './mfcc.js';
+import { DEFAULT_N_MFCC, logMelAndMfcc } from './mfcc.js';
+import { withDeltas } from './deltas.js';
 import { FEATURES_VERSION, getFeatureSet, mergeOverrides, registerFeatureSet, stableStringify, type FeatureOverrides, type FeatureSet } from './registry.js';
 
 /** Activity threshold: frames more than this far below the loudest frame are left out (dB). */
@@ -101,6 +102,8 @@ export function makeMelFunctionals(overrides?: FeatureOverrides): FeatureSet {
 }
 
 function melFunctionals(o: FunctionalOptions): FeatureSet {
+  // The LLDs are those of the registered `logmel` and `mfcc-delta` sets (their keys go into this
+  // set's key), computed from one STFT + filterbank pass.
   const logmel = getFeatureSet('logmel', { sampleRateHz: o.sampleRateHz });
   const mfcc = getFeatureSet('mfcc-delta', { sampleRateHz: o.sampleRateHz });
   const frameRateHz = o.sampleRateHz / DEFAULT_HOP_SAMPLES;
@@ -115,9 +118,9 @@ function melFunctionals(o: FunctionalOptions): FeatureSet {
     sampleRateHz: o.sampleRateHz,
     settingsKey: () => key,
     compute(x: Float32Array): Frames {
-      const lm = logmel.compute(x) as Frames;
-      const mf = mfcc.compute(x) as Frames;
-      const rows = activeFrames(lm, o.activityDb).filter((t) => t < mf.frames);
+      const { logMel: lm, mfcc: cepstra } = logMelAndMfcc(x, { sampleRateHz: o.sampleRateHz });
+      const mf = withDeltas(cepstra);
+      const rows = activeFrames(lm, o.activityDb);
       const a = frameFunctionals(lm, rows, frameRateHz), b = frameFunctionals(mf, rows, frameRateHz);
       const data = new Float32Array(a.length + b.length);
       data.set(a);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeFrames, EGEMAPS_MEL_SET, frameFunctionals, FUNCTIONAL_NAMES, MEL_FUNCTIONALS_SET } from '../../src/features/functionals.js';
+import { activeFrames, DEFAULT_ACTIVITY_DB, EGEMAPS_MEL_SET, frameFunctionals, FUNCTIONAL_NAMES, MEL_FUNCTIONALS_SET } from '../../src/features/functionals.js';
 import { getFeatureSet, type Frames } from '../../src/features/index.js';
 import { EGEMAPS_FEATURE_NAMES } from '../../src/features/egemaps/index.js';
 import { tone } from '../audio/helpers.js';
@@ -40,6 +40,15 @@ test('mel-functionals ignore leading silence: padding a tone with silence barely
   // Without the activity gate the silent second would pull the mean down by tens of nats.
   const ungated = getFeatureSet(MEL_FUNCTIONALS_SET, { activityDb: 1000 }).compute(padded) as Frames;
   assert.ok(a.data[mean0] - ungated.data[mean0] > 3, `${a.data[mean0]} vs ungated ${ungated.data[mean0]}`);
+});
+
+test('mel-functionals summarize exactly the registered logmel and mfcc-delta sets', () => {
+  const x = tone(180, SR, SR, 0.3);
+  const lm = getFeatureSet('logmel').compute(x) as Frames;
+  const mf = getFeatureSet('mfcc-delta').compute(x) as Frames;
+  const rows = activeFrames(lm, DEFAULT_ACTIVITY_DB);
+  const want = [...frameFunctionals(lm, rows, 100), ...frameFunctionals(mf, rows, 100)];
+  assert.deepEqual(Array.from((getFeatureSet(MEL_FUNCTIONALS_SET).compute(x) as Frames).data), want);
 });
 
 test('egemaps-mel is egemaps-ts followed by mel-functionals, with names and a settings key', () => {
