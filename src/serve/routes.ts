@@ -16,6 +16,8 @@ import type { ServedSpoofModel } from './spoof.js';
 export const MODEL_FILE_ROUTE = '/v1/model.onnx';
 export const SIDECAR_FILE_ROUTE = '/v1/model.onnx.json';
 export const SPOOF_FILE_ROUTE = '/v1/spoof.onnx';
+/** Route config key of the routes open without the bearer token (see `requireToken` in server.ts). */
+export const PUBLIC_ROUTE = 'public';
 /** Label of a raw-body upload in error messages. */
 const RAW_UPLOAD_LABEL = 'upload';
 
@@ -100,7 +102,7 @@ export function registerRoutes(app: FastifyInstance, s: ServiceState): void {
   const analyzer: Analyzer = {
     model: s.model, spoof: s.spoof, windowSeconds: s.options.windowSeconds, hopSeconds: s.options.hopSeconds, maxSeconds: s.options.maxSeconds,
   };
-  app.get('/healthz', async () => ({
+  app.get('/healthz', { config: { [PUBLIC_ROUTE]: true } }, async () => ({
     status: 'ok',
     model: s.model.sidecar.model.name,
     spoof: s.spoof !== null,

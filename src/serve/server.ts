@@ -13,7 +13,7 @@ import { loadOnnxModel } from '../runtime/index.js';
 import { errorBody, HttpError } from './errors.js';
 import { ConcurrencyGate, GateFullError } from './gate.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
-import { registerRoutes, type ServiceState } from './routes.js';
+import { PUBLIC_ROUTE, registerRoutes, type ServiceState } from './routes.js';
 import { ServedSpoofModel } from './spoof.js';
 
 /** Content types taken as a raw audio body. */
@@ -52,6 +52,24 @@ function sameToken(given: string, expected: string): boolean {
   // Hashing first gives equal lengths for timingSafeEqual (no early exit on the first differing byte).
   const h = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(h(given), h(expected));
+}
+
+/**
+ * Bearer-token authorization on the *matched route*, not on the request's spelling: the router
+ * has already decoded and matched the path when `onRequest` runs, so `/%761/analyze` is the
+ * `/v1/analyze` route here and needs the token like it. Default deny: only routes whose config
+ * carries {@link PUBLIC_ROUTE} (/healthz, the web app's files) are open; unknown paths and the
+ * not-found handler need the token too, so probing reveals nothing.
+ */
+function requireToken(app: FastifyInstance, token: string): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if ((req.routeOptions.config as Record<string, unknown> | undefined)?.[PUBLIC_ROUTE] === true) return;
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m || !sameToken(m[1], token)) {
+      return reply.status(401).header('www-authenticate', 'Bearer realm="trustser"')
+        .send(errorBody('unauthorized', m ? 'the bearer token is not valid' : 'this server needs a bearer token (Authorization: Bearer <token>)'));
+    }
+  });
 }
 
 /** Maps fastify's and the plugins' errors to the service's JSON error form. */
@@ -100,21 +118,18 @@ export async function createServer(opts: ServeOptions): Promise<Service> {
     throwFileSizeLimit: true,
     limits: { fileSize: o.maxBodyBytes, files: 1, fields: MULTIPART_FIELDS, fieldSize: MULTIPART_FIELD_BYTES },
   });
-  if (o.token !== null) {
-    const token = o.token;
-    app.addHook('onRequest', async (req, reply) => {
-      if (!req.url.startsWith('/v1/')) return; // /healthz and the static web app stay open
-      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!m || !sameToken(m[1], token)) {
-        return reply.status(401).header('www-authenticate', 'Bearer realm="trustser"')
-          .send(errorBody('unauthorized', m ? 'the bearer token is not valid' : 'this server needs a bearer token (Authorization: Bearer <token>)'));
-      }
-    });
-  }
+  if (o.token !== null) requireToken(app, o.token);
   sendError(app, o);
   registerRoutes(app, state);
   if (o.webDir !== null && existsSync(join(o.webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: resolve(o.webDir), prefix: '/', setHeaders: (reply) => reply.header('content-security-policy', WEB_CSP) });
+    const root = resolve(o.webDir);
+    await app.register(async (web) => {
+      // Every route of the static plugin (the web app's files) is public; nothing else is.
+      web.addHook('onRoute', (route) => {
+        route.config = { ...(route.config as object), [PUBLIC_ROUTE]: true };
+      });
+      await web.register(fastifyStatic, { root, prefix: '/', setHeaders: (reply) => reply.header('content-security-policy', WEB_CSP) });
+    });
   }
   return {
     app, options: o, state,
