@@ -6,6 +6,7 @@
 export { DEFAULT_SAMPLE_RATE_HZ, durationSeconds, frameCount, toMono, type Audio } from './buffer.js';
 export { AudioError, type AudioErrorKind } from './errors.js';
 export { decodeAudio } from './decode.js';
+export { prepareAudio } from './prepare.js';
 export {
   RESAMPLER_ATTENUATION_DB,
   RESAMPLER_PASSBAND_EDGE,
@@ -19,7 +20,10 @@ export {
   VAD_HANGOVER_MS,
   VAD_HOP_MS,
   VAD_THRESHOLD_DB,
+  MIN_SPEECH_SECONDS,
+  speechActivity,
   trimSilence,
+  type SpeechActivity,
   type TrimResult,
   type TrimSilenceOptions,
 } from './vad.js';

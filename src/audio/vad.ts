@@ -1,5 +1,6 @@
 /**
- * Energy-based voice activity detection for trimming leading and trailing silence.
+ * Energy-based voice activity detection: trimming leading and trailing silence, and telling
+ * whether a clip holds speech at all (silence and too-short clips get no emotion).
  */
 
 /** Analysis frame length in milliseconds. */
@@ -54,22 +55,40 @@ export interface TrimResult {
  * @returns the trimmed copy and its [start, end) sample range in `x`.
  */
 export function trimSilence(x: Float32Array, sampleRateHz: number, opts: TrimSilenceOptions = {}): TrimResult {
+  const a = frameActivity(x, sampleRateHz, opts);
+  const hangoverMs = opts.hangoverMs ?? VAD_HANGOVER_MS;
+  if (!(hangoverMs >= 0)) throw new RangeError(`trimSilence: hangoverMs must be ≥ 0, got ${hangoverMs}`);
+  const hangover = Math.round((hangoverMs * sampleRateHz) / 1000);
+  const first = a.active.indexOf(1);
+  if (first < 0) return { samples: new Float32Array(0), start: 0, end: 0 };
+  const last = a.active.lastIndexOf(1);
+  const start = Math.max(0, first * a.hop - hangover);
+  const end = Math.min(x.length, last * a.hop + a.frameLen + hangover);
+  return { samples: x.slice(start, end), start, end };
+}
+
+/** Frames of a signal and which of them are active (1) by the energy rule of {@link trimSilence}. */
+interface FrameActivity {
+  frameLen: number;
+  hop: number;
+  active: Uint8Array;
+  /** Mean power of the loudest frame (linear, re full scale). */
+  maxPower: number;
+}
+
+function frameActivity(x: Float32Array, sampleRateHz: number, opts: TrimSilenceOptions): FrameActivity {
   if (!(sampleRateHz > 0)) throw new RangeError(`trimSilence: sampleRateHz must be positive, got ${sampleRateHz}`);
   const frameMs = opts.frameMs ?? VAD_FRAME_MS;
   const hopMs = opts.hopMs ?? VAD_HOP_MS;
   const thresholdDb = opts.thresholdDb ?? VAD_THRESHOLD_DB;
   const floorDbfs = opts.floorDbfs ?? VAD_ABSOLUTE_FLOOR_DBFS;
-  const hangoverMs = opts.hangoverMs ?? VAD_HANGOVER_MS;
   if (!(frameMs > 0) || !(hopMs > 0)) throw new RangeError('trimSilence: frameMs and hopMs must be positive');
   if (!(thresholdDb <= 0)) throw new RangeError(`trimSilence: thresholdDb must be ≤ 0, got ${thresholdDb}`);
-  if (!(hangoverMs >= 0)) throw new RangeError(`trimSilence: hangoverMs must be ≥ 0, got ${hangoverMs}`);
 
   const frameLen = Math.max(1, Math.round((frameMs * sampleRateHz) / 1000));
   const hop = Math.max(1, Math.round((hopMs * sampleRateHz) / 1000));
-  const hangover = Math.round((hangoverMs * sampleRateHz) / 1000);
   const n = x.length;
-  const empty: TrimResult = { samples: new Float32Array(0), start: 0, end: 0 };
-  if (n === 0) return empty;
+  if (n === 0) return { frameLen, hop, active: new Uint8Array(0), maxPower: 0 };
 
   // Frames start every hop; the last frame may be shorter than frameLen (mean over what exists).
   const nFrames = n <= frameLen ? 1 : 1 + Math.ceil((n - frameLen) / hop);
@@ -84,13 +103,46 @@ export function trimSilence(x: Float32Array, sampleRateHz: number, opts: TrimSil
     if (power[f] > maxPower) maxPower = power[f];
   }
   const threshold = Math.max(maxPower * 10 ** (thresholdDb / 10), 10 ** (floorDbfs / 10));
-  if (!(maxPower >= threshold) || maxPower === 0) return empty;
+  const active = new Uint8Array(nFrames);
+  if (maxPower > 0) for (let f = 0; f < nFrames; f++) active[f] = power[f] >= threshold ? 1 : 0;
+  return { frameLen, hop, active, maxPower };
+}
 
-  let first = 0;
-  while (power[first] < threshold) first++;
-  let last = nFrames - 1;
-  while (power[last] < threshold) last--;
-  const start = Math.max(0, first * hop - hangover);
-  const end = Math.min(n, last * hop + frameLen + hangover);
-  return { samples: x.slice(start, end), start, end };
+/** Least active audio (s) for a signal to count as containing speech. */
+export const MIN_SPEECH_SECONDS = 0.1;
+
+/** Whether a signal contains speech, by the energy rule of {@link trimSilence}. */
+export interface SpeechActivity {
+  detected: boolean;
+  /** Seconds covered by active frames (frames counted at their hop). */
+  activeSeconds: number;
+  /** Level of the loudest frame (dBFS; −Infinity for digital silence). */
+  peakDbfs: number;
+  /** Why no speech was detected (absent when detected). */
+  reason?: string;
+}
+
+/**
+ * Speech activity of a signal: `detected` when at least `minSpeechSeconds` (default
+ * {@link MIN_SPEECH_SECONDS}) of frames are active — within `thresholdDb` of the loudest frame
+ * and above the absolute floor `floorDbfs`. Digital silence, low-level noise and clips shorter
+ * than the minimum are not speech; a model's output on them would be noise, so callers report
+ * "no speech" instead of an emotion. Pure (no Node or browser APIs).
+ */
+export function speechActivity(x: Float32Array, sampleRateHz: number, opts: TrimSilenceOptions & { minSpeechSeconds?: number } = {}): SpeechActivity {
+  const a = frameActivity(x, sampleRateHz, opts);
+  const minSeconds = opts.minSpeechSeconds ?? MIN_SPEECH_SECONDS;
+  let frames = 0;
+  for (const v of a.active) frames += v;
+  const activeSeconds = Math.min(x.length, frames * a.hop) / sampleRateHz;
+  const peakDbfs = a.maxPower > 0 ? 10 * Math.log10(a.maxPower) : -Infinity;
+  const durationMs = (1000 * x.length) / sampleRateHz;
+  const floor = opts.floorDbfs ?? VAD_ABSOLUTE_FLOOR_DBFS;
+  if (activeSeconds >= minSeconds) return { detected: true, activeSeconds, peakDbfs };
+  const reason = x.length / sampleRateHz < minSeconds
+    ? `too short to hold speech (${durationMs.toFixed(0)} ms; at least ${(1000 * minSeconds).toFixed(0)} ms needed)`
+    : frames === 0
+      ? (a.maxPower === 0 ? 'digital silence' : `silence (loudest frame ${peakDbfs.toFixed(1)} dBFS, below the ${floor} dBFS floor)`)
+      : `only ${(1000 * activeSeconds).toFixed(0)} ms of sound above the floor (at least ${(1000 * minSeconds).toFixed(0)} ms needed)`;
+  return { detected: false, activeSeconds, peakDbfs, reason };
 }

@@ -4,14 +4,12 @@ import type { Command } from 'commander';
 import { auditRun } from '../evaluate/audit.js';
 import { loadTrustReport, renderTrustHtml, type TrustReport } from '../report/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { choiceListFlag, intFlag, numberListFlag } from '../util/flags.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-function numberList(v: string): number[] {
-  const xs = v.split(',').map(Number);
-  if (xs.some((x) => !Number.isFinite(x))) throw new Error(`expected comma-separated numbers, got '${v}'`);
-  return xs;
-}
+/** Attacks the audit runs. */
+const ATTACKS = ['fgsm', 'pgd'] as const;
 
 /** A few lines summarizing a report (the HTML holds the rest). */
 export function summarizeReport(r: TrustReport): string {
@@ -28,19 +26,17 @@ export function registerAudit(program: Command): void {
     .command('audit')
     .description("audit a trained run on its held-out folds: accuracy, fairness (bootstrap CIs), attacks, robustness, privacy, sustainability → trust.json, trust.html")
     .argument('<run-dir>', 'run directory written by `trustser train`')
-    .option('--snr <list>', 'attack SNRs in dB', '45,40,35,30')
-    .option('--attacks <list>', 'fgsm, pgd or both', 'fgsm,pgd')
-    .option('--pgd-steps <n>', 'PGD iterations', '10')
-    .option('--max-utterances <n>', 'test utterances per fold for attacks and robustness', '60')
-    .option('--resamples <n>', 'bootstrap resamples', '1000')
+    .option('--snr <list>', 'attack SNRs in dB', numberListFlag(), [45, 40, 35, 30])
+    .option('--attacks <list>', 'fgsm, pgd or both', choiceListFlag(ATTACKS), [...ATTACKS])
+    .option('--pgd-steps <n>', 'PGD iterations', intFlag(1), 10)
+    .option('--max-utterances <n>', 'test utterances per fold for attacks and robustness', intFlag(1), 60)
+    .option('--resamples <n>', 'bootstrap resamples', intFlag(10), 1000)
     .option('--no-robustness', 'skip the noise/reverb sweeps')
     .option('--json', 'print trust.json')
-    .action(async (dir: string, o: { snr: string; attacks: string; pgdSteps: string; maxUtterances: string; resamples: string; robustness: boolean; json?: boolean }) => {
-      const attacks = o.attacks.split(',').filter(Boolean);
-      for (const a of attacks) if (a !== 'fgsm' && a !== 'pgd') throw new Error(`--attacks: unknown attack '${a}' (fgsm, pgd)`);
+    .action(async (dir: string, o: { snr: number[]; attacks: (typeof ATTACKS)[number][]; pgdSteps: number; maxUtterances: number; resamples: number; robustness: boolean; json?: boolean }) => {
       const report = await auditRun(dir, {
-        snrDb: numberList(o.snr), attacks: attacks as ('fgsm' | 'pgd')[], pgdSteps: Number(o.pgdSteps), maxUtterancesPerFold: Number(o.maxUtterances),
-        resamples: Number(o.resamples), robustness: o.robustness, log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+        snrDb: o.snr, attacks: o.attacks, pgdSteps: o.pgdSteps, maxUtterancesPerFold: o.maxUtterances,
+        resamples: o.resamples, robustness: o.robustness, log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
       });
       process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${summarizeReport(report)}\n\nwritten: ${join(resolve(dir), 'trust.json')}, ${join(resolve(dir), 'trust.html')}\n`);
     });

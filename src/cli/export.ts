@@ -1,14 +1,7 @@
 /** `trustser export RUN_DIR --out model.onnx [--fold K]`: a trained fold as ONNX + sidecar. */
 import type { Command } from 'commander';
 import { exportRun } from '../runtime/export/index.js';
-
-/** Parses a non-negative integer flag value (named in the error). */
-function foldFlag(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--fold: expected a fold index (0, 1, …), got '${v}'`);
-  return n;
-}
+import { intFlag } from '../util/flags.js';
 
 export function registerExport(program: Command): void {
   program
@@ -16,11 +9,11 @@ export function registerExport(program: Command): void {
     .description("export a trained run's fold as an ONNX model plus its sidecar (model.onnx.json), checked against the engine")
     .argument('<run-dir>', 'run directory written by `trustser train`')
     .requiredOption('--out <file>', 'ONNX file to write (the sidecar goes to <file>.json)')
-    .option('--fold <k>', 'fold to export (default: the lowest-numbered trained fold)')
+    .option('--fold <k>', 'fold to export (default: the lowest-numbered trained fold)', intFlag(0))
     .option('--no-heads', 'multitask models: export only the emotion head')
     .option('--json', 'print the sidecar as JSON')
-    .action(async (dir: string, o: { out: string; fold?: string; heads: boolean; json?: boolean }) => {
-      const r = await exportRun(dir, o.out, { fold: foldFlag(o.fold), heads: o.heads });
+    .action(async (dir: string, o: { out: string; fold?: number; heads: boolean; json?: boolean }) => {
+      const r = await exportRun(dir, o.out, { fold: o.fold, heads: o.heads });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r.sidecar)}\n`);
         return;

@@ -1,14 +1,8 @@
 /** `trustser features extract|list`. */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { extractFeatures } from '../features/extract/index.js';
 import { listFeatureSets } from '../features/index.js';
-
-function intArg(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-}
+import { choiceFlag, intFlag } from '../util/flags.js';
 
 export function registerFeatures(program: Command): void {
   const features = program.command('features').description('compute acoustic features');
@@ -26,15 +20,14 @@ export function registerFeatures(program: Command): void {
     .requiredOption('--set <name>', 'feature set (see `trustser features list`)')
     .requiredOption('--in <dir|manifest.csv>', 'folder scanned for audio files, or a CSV manifest with a path column')
     .requiredOption('--out <file>', 'output: .safetensors (one tensor per file) or .csv (functionals, one row per file)')
-    .option('--format <format>', 'safetensors or csv (default: from the output extension)')
-    .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intArg)
+    .option('--format <format>', 'safetensors or csv (default: from the output extension)', choiceFlag(['safetensors', 'csv'] as const))
+    .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intFlag(0))
     .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
     .option('--no-cache', 'do not read or write the cache')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { set: string; in: string; out: string; format?: string; workers?: number; cache: string | boolean; json?: boolean }) => {
-      if (o.format !== undefined && o.format !== 'csv' && o.format !== 'safetensors') throw new Error(`--format: expected csv or safetensors, got '${o.format}'`);
+    .action(async (o: { set: string; in: string; out: string; format?: 'safetensors' | 'csv'; workers?: number; cache: string | boolean; json?: boolean }) => {
       const summary = await extractFeatures({
-        set: o.set, input: o.in, out: o.out, format: o.format as 'csv' | 'safetensors' | undefined, workers: o.workers,
+        set: o.set, input: o.in, out: o.out, format: o.format, workers: o.workers,
         cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
       });
       if (o.json) {

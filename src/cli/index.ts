@@ -1,6 +1,6 @@
 /**
  * The `trustser` command line. Each command lives in its own module; this file wires them into
- * commander and turns any thrown error into one line on stderr and a non-zero exit code.
+ * commander and turns any thrown error into its lines on stderr (every cause) and a non-zero exit code.
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './demo.js';
@@ -19,7 +19,8 @@ export function buildProgram(): Command {
   const program = new Command('trustser')
     .description('Trustworthy speech emotion recognition: train, audit and ship SER models')
     .version(packageVersion(), '-V, --version')
-    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(`trustser: ${str.replace(/^error: /, '')}`) })
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerDemo(program);
   registerInfo(program);
@@ -33,6 +34,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Every line of an error: its message, the errors it aggregates and its chain of causes, so a
+ * failure that has several reasons (a config with four bad fields, a batch with three bad files)
+ * shows all of them.
+ */
+export function errorLines(e: unknown): string[] {
+  if (!(e instanceof Error)) return [String(e)];
+  const lines = e.message.split('\n');
+  if (e instanceof AggregateError) for (const inner of e.errors) lines.push(...errorLines(inner).map((l) => `  ${l}`));
+  if (e.cause !== undefined) {
+    const [first, ...rest] = errorLines(e.cause);
+    lines.push(`  caused by: ${first}`, ...rest.map((l) => `  ${l}`));
+  }
+  return lines;
+}
+
 /** Runs the CLI with `argv` (as process.argv); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -41,8 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`trustser: ${msg.split('\n')[0]}\n`);
+    const [first, ...rest] = errorLines(e);
+    process.stderr.write(`trustser: ${first}\n${rest.map((l) => `${/^\s/.test(l) ? '' : '  '}${l}\n`).join('')}`);
     if (process.env.TRUSTSER_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 1;
   }

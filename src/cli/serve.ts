@@ -8,6 +8,7 @@ import {
   DEFAULT_CONCURRENCY, DEFAULT_HOP_SECONDS, DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_PORT, DEFAULT_QUEUE,
   DEFAULT_THREADS, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW_SECONDS, startServer,
 } from '../serve/index.js';
+import { intFlag, positiveFlag } from '../util/flags.js';
 
 /** Environment variable read when --token is not given. */
 export const TOKEN_ENV = 'TRUSTSER_TOKEN';
@@ -16,25 +17,18 @@ interface ServeFlags {
   model: string;
   spoof?: string;
   host: string;
-  port: string;
+  port: number;
   token?: string;
-  maxBodyMb: string;
-  maxSeconds: string;
-  timeoutMs: string;
-  concurrency: string;
-  queue: string;
-  windowSeconds: string;
-  hopSeconds?: string;
-  threads: string;
+  maxBodyMb: number;
+  maxSeconds: number;
+  timeoutMs: number;
+  concurrency: number;
+  queue: number;
+  windowSeconds: number;
+  hopSeconds?: number;
+  threads: number;
   web?: string;
   log?: boolean;
-}
-
-/** Parses a numeric flag; the error names the flag. */
-function num(flag: string, v: string, integer = false): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${flag}: expected ${integer ? 'an integer' : 'a number'}, got '${v}'`);
-  return n;
 }
 
 export function registerServe(program: Command): void {
@@ -44,16 +38,16 @@ export function registerServe(program: Command): void {
     .requiredOption('--model <file>', 'exported SER model (model.onnx, sidecar model.onnx.json beside it)')
     .option('--spoof <file>', 'countermeasure ONNX graph (input wave [batch, 64600] at 16 kHz, output logits [batch, 2] = [spoof, bona fide])')
     .option('--host <addr>', 'address to listen on', DEFAULT_HOST)
-    .option('--port <n>', 'TCP port (0: any free port)', String(DEFAULT_PORT))
-    .option('--token <t>', `bearer token required on /v1/* (default: $${TOKEN_ENV}; none: no auth)`)
-    .option('--max-body-mb <mb>', 'largest request body (MiB)', String(DEFAULT_MAX_BODY_MB))
-    .option('--max-seconds <s>', 'longest audio analyzed (s)', String(DEFAULT_MAX_SECONDS))
-    .option('--timeout-ms <ms>', 'time allowed per analysis, queueing included (ms)', String(DEFAULT_TIMEOUT_MS))
-    .option('--concurrency <n>', 'analyses run at once', String(DEFAULT_CONCURRENCY))
-    .option('--queue <n>', 'requests that may wait for a slot before 503', String(DEFAULT_QUEUE))
-    .option('--window-seconds <s>', 'analysis window of long inputs (s)', String(DEFAULT_WINDOW_SECONDS))
-    .option('--hop-seconds <s>', `hop between windows (s; default ${DEFAULT_HOP_SECONDS} or the window if shorter)`)
-    .option('--threads <n>', 'ONNX Runtime threads per model', String(DEFAULT_THREADS))
+    .option('--port <n>', 'TCP port (0: any free port)', intFlag(0, 65535), DEFAULT_PORT)
+    .option('--token <t>', `bearer token required on every route but /healthz and the web app (default: $${TOKEN_ENV}; none: no auth)`)
+    .option('--max-body-mb <mb>', 'largest request body (MiB)', positiveFlag, DEFAULT_MAX_BODY_MB)
+    .option('--max-seconds <s>', 'longest audio analyzed (s)', positiveFlag, DEFAULT_MAX_SECONDS)
+    .option('--timeout-ms <ms>', 'time allowed per analysis, queueing included (ms)', intFlag(1), DEFAULT_TIMEOUT_MS)
+    .option('--concurrency <n>', 'analyses run at once', intFlag(1), DEFAULT_CONCURRENCY)
+    .option('--queue <n>', 'requests that may wait for a worker before 429', intFlag(0), DEFAULT_QUEUE)
+    .option('--window-seconds <s>', 'analysis window of long inputs (s)', positiveFlag, DEFAULT_WINDOW_SECONDS)
+    .option('--hop-seconds <s>', `hop between windows (s; default ${DEFAULT_HOP_SECONDS} or the window if shorter)`, positiveFlag)
+    .option('--threads <n>', 'ONNX Runtime threads per model', intFlag(1), DEFAULT_THREADS)
     .option('--web <dir>', 'built web app to serve at / (default: dist/web of the package)')
     .option('--log', 'log every request (JSON lines)')
     .action(async (f: ServeFlags) => {
@@ -61,21 +55,21 @@ export function registerServe(program: Command): void {
         modelPath: f.model,
         spoofPath: f.spoof,
         host: f.host,
-        port: num('port', f.port, true),
+        port: f.port,
         token: f.token ?? (process.env[TOKEN_ENV] || undefined),
-        maxBodyMb: num('max-body-mb', f.maxBodyMb),
-        maxSeconds: num('max-seconds', f.maxSeconds),
-        timeoutMs: num('timeout-ms', f.timeoutMs, true),
-        concurrency: num('concurrency', f.concurrency, true),
-        queue: num('queue', f.queue, true),
-        windowSeconds: num('window-seconds', f.windowSeconds),
-        hopSeconds: f.hopSeconds === undefined ? undefined : num('hop-seconds', f.hopSeconds),
-        threads: num('threads', f.threads, true),
+        maxBodyMb: f.maxBodyMb,
+        maxSeconds: f.maxSeconds,
+        timeoutMs: f.timeoutMs,
+        concurrency: f.concurrency,
+        queue: f.queue,
+        windowSeconds: f.windowSeconds,
+        hopSeconds: f.hopSeconds,
+        threads: f.threads,
         webDir: f.web,
         log: f.log ?? false,
       });
-      const sc = s.state.model.sidecar;
-      process.stdout.write(`trustser serve: ${sc.model.name} (${sc.classes.length} classes${s.state.spoof ? ', with spoof model' : ''}) listening on ${s.url}${s.options.token ? ' (bearer token required on /v1/*)' : ''}\n`);
+      const sc = s.state.sidecar;
+      process.stdout.write(`trustser serve: ${sc.model.name} (${sc.classes.length} classes${s.state.spoof ? ', with spoof model' : ''}) listening on ${s.url}${s.options.token ? ' (bearer token required)' : ''}\n`);
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);

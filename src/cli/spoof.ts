@@ -11,28 +11,23 @@ import {
 import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/aasist/index.js';
 import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../util/flags.js';
 import { audioFiles } from './train.js';
 
 const SHARED_DATA = () => join(packageRoot(), '..', 'shared', 'data');
 
-function positive(v: string | undefined, name: string, integer = false): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new Error(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, got '${v}'`);
-  return n;
-}
 
 function progressBar(enabled: boolean, label: string): cliProgress.SingleBar | null {
   return enabled && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} files | {eta_formatted} left` }, cliProgress.Presets.shades_classic) : null;
 }
 
 /** Scores files with a spoof model, showing progress. */
-async function scoreWithProgress(spec: string, files: string[], o: { emotionModel?: string; batchSize?: string; quiet?: boolean }): Promise<SpoofScore[]> {
+async function scoreWithProgress(spec: string, files: string[], o: { emotionModel?: string; batchSize?: number; quiet?: boolean }): Promise<SpoofScore[]> {
   const model = await loadSpoofModel(spec, { emotionRun: o.emotionModel, paths: files });
   const bar = progressBar(!o.quiet, 'scoring');
   bar?.start(files.length, 0);
   try {
-    return await scoreFiles(model, files, { emotionRun: o.emotionModel, batchSize: positive(o.batchSize, 'batch-size', true), onProgress: (d) => bar?.update(d) });
+    return await scoreFiles(model, files, { emotionRun: o.emotionModel, batchSize: o.batchSize, onProgress: (d) => bar?.update(d) });
   } finally {
     bar?.stop();
     model.module.dispose();
@@ -49,24 +44,23 @@ function registerMakeSet(spoof: Command): void {
     .option('--no-ravdess', 'leave RAVDESS out')
     .option('--no-librispeech', 'leave LibriSpeech out')
     .option('--voices <list>', `espeak-ng voices as name:gender, comma-separated (default: ${DEFAULT_VOICES.length} built-in voices)`)
-    .option('--takes <n>', 'renditions per voice, sentence and emotion', '1')
-    .option('--codec-fraction <x>', 'share of spoofs passed through a codec', '0.5')
+    .option('--takes <n>', 'renditions per voice, sentence and emotion', intFlag(1), 1)
+    .option('--codec-fraction <x>', 'share of spoofs passed through a codec', numberFlag({ min: 0, max: 1 }), 0.5)
     .option('--codecs <list>', 'codecs drawn from (mp3, ogg, gsm, alaw)')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--jobs <n>', 'parallel synthesis jobs')
+    .option('--seed <n>', 'random seed', intFlag(), 1)
+    .option('--jobs <n>', 'parallel synthesis jobs', intFlag(1))
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { out: string; ravdess: string | boolean; librispeech: string | boolean; voices?: string; takes: string; codecFraction: string; codecs?: string; seed: string; jobs?: string; json?: boolean }) => {
+    .action(async (o: { out: string; ravdess: string | boolean; librispeech: string | boolean; voices?: string; takes: number; codecFraction: number; codecs?: string; seed: number; jobs?: number; json?: boolean }) => {
       const root = (v: string | boolean, dflt: string) => (v === false ? null : typeof v === 'string' ? v : join(SHARED_DATA(), dflt));
       const voices = o.voices?.split(',').map((s) => {
         const [name, gender] = s.split(':');
         if (!name || (gender !== 'male' && gender !== 'female')) throw new Error(`--voices: expected name:male or name:female, got '${s}'`);
         return { name, gender: gender as 'male' | 'female' };
       });
-      const fraction = Number(o.codecFraction);
       const summary = await makeSpoofSet({
         outDir: o.out, ravdessRoot: root(o.ravdess, 'ravdess-speech-16k'), librispeechRoot: root(o.librispeech, 'librispeech-test-other-subset'),
-        voices, takes: positive(o.takes, 'takes', true), codecFraction: Number.isFinite(fraction) ? fraction : NaN, codecs: o.codecs?.split(','),
-        seed: Number(o.seed), jobs: positive(o.jobs, 'jobs', true), progress: !o.json && process.stderr.isTTY,
+        voices, takes: o.takes, codecFraction: o.codecFraction, codecs: o.codecs?.split(','),
+        seed: o.seed, jobs: o.jobs, progress: !o.json && process.stderr.isTTY,
       });
       process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `${summary.manifest}: ${summary.bonafide} bona fide, ${summary.spoof} spoof (${summary.synthesized} synthesized now)\n`);
     });
@@ -80,9 +74,9 @@ function registerScore(spoof: Command): void {
     .option('--model <spec>', 'aasist, aasist-l, a .pth/.safetensors file, or a `spoof train` run folder', 'aasist')
     .option('--emotion-model <run-dir>', 'SER run (trustser train) to predict each file’s emotion')
     .option('--out <file>', 'write the scores as CSV here (default: print them)')
-    .option('--batch-size <n>', 'files per forward pass')
+    .option('--batch-size <n>', 'files per forward pass', intFlag(1))
     .option('--json', 'print JSON instead of CSV')
-    .action(async (inputs: string[], o: { model: string; emotionModel?: string; out?: string; batchSize?: string; json?: boolean }) => {
+    .action(async (inputs: string[], o: { model: string; emotionModel?: string; out?: string; batchSize?: number; json?: boolean }) => {
       const files = await audioFiles(inputs);
       const scores = await scoreWithProgress(o.model, files, o);
       if (o.out) {
@@ -100,15 +94,15 @@ function registerEvaluate(spoof: Command): void {
     .requiredOption('--manifest <file>', 'spoof-set manifest (a folder holding manifest.csv, or the file)')
     .option('--group-by <what>', "'emotion' (manifest label), 'predicted-emotion', or a manifest column (gender, codec, voice, source)", 'emotion')
     .option('--against-all-bonafide', 'score each group\'s spoofs against every bona fide trial (for spoof-only columns: codec, voice)')
-    .option('--cost-miss <x>', 'cost of rejecting bona fide', '1')
-    .option('--cost-fa <x>', 'cost of accepting a spoof', '10')
-    .option('--prior-spoof <p>', 'prior probability of a spoof', '0.05')
+    .option('--cost-miss <x>', 'cost of rejecting bona fide', positiveFlag, 1)
+    .option('--cost-fa <x>', 'cost of accepting a spoof', positiveFlag, 10)
+    .option('--prior-spoof <p>', 'prior probability of a spoof', numberFlag({ min: 0, max: 1, exclusiveMin: true }), 0.05)
     .option('--det-out <file>', 'write the DET curve (pMiss, pFa, probits, threshold) as CSV')
     .option('--json', 'print the full evaluation as JSON')
-    .action(async (o: { scores: string; manifest: string; groupBy: string; againstAllBonafide?: boolean; costMiss: string; costFa: string; priorSpoof: string; detOut?: string; json?: boolean }) => {
+    .action(async (o: { scores: string; manifest: string; groupBy: string; againstAllBonafide?: boolean; costMiss: number; costFa: number; priorSpoof: number; detOut?: string; json?: boolean }) => {
       const scores = readScores(o.scores);
       const utts = await loadSpoofManifest(o.manifest);
-      const e = evaluateScores(scores, utts, { groupBy: o.groupBy, pooledBonafide: o.againstAllBonafide, dcf: { costMiss: Number(o.costMiss), costFa: Number(o.costFa), priorSpoof: Number(o.priorSpoof) } });
+      const e = evaluateScores(scores, utts, { groupBy: o.groupBy, pooledBonafide: o.againstAllBonafide, dcf: { costMiss: o.costMiss, costFa: o.costFa, priorSpoof: o.priorSpoof } });
       if (o.detOut) await writeFileAtomic(o.detOut, stringify(e.det.map((p) => [p.threshold, p.pMiss, p.pFa, p.probitMiss, p.probitFa]), { header: true, columns: ['threshold', 'p_miss', 'p_fa', 'probit_miss', 'probit_fa'] }));
       process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatSpoofEvaluation(e)}\n`);
     });
@@ -122,18 +116,17 @@ function registerTrainSpoof(spoof: Command): void {
     .requiredOption('--set <dir>', 'spoof set from `spoof make-set`')
     .requiredOption('--out <dir>', 'run folder')
     .option('--init <spec>', 'initial weights: aasist, aasist-l or a file', 'aasist')
-    .option('--conditioning <mode>', `none, ${EMOTION_CONDITIONING_MODES.join(', ')}`, 'none')
+    .option('--conditioning <mode>', `none, ${EMOTION_CONDITIONING_MODES.join(', ')}`, choiceFlag(['none', ...EMOTION_CONDITIONING_MODES] as const), 'none' as const)
     .option('--emotion-model <run-dir>', 'SER run giving the emotion embeddings (with --conditioning)')
-    .option('--epochs <n>', 'epochs', String(d.epochs))
-    .option('--batch-size <n>', 'batch size', String(d.batchSize))
-    .option('--lr <x>', 'learning rate', String(d.lr))
-    .option('--crop <samples>', 'training crop length (16 kHz samples)', String(d.cropSamples))
-    .option('--seed <n>', 'seed', String(d.seed))
-    .action(async (o: { set: string; out: string; init: string; conditioning: string; emotionModel?: string; epochs: string; batchSize: string; lr: string; crop: string; seed: string }) => {
-      if (o.conditioning !== 'none' && !EMOTION_CONDITIONING_MODES.includes(o.conditioning as EmotionConditioning)) throw new Error(`--conditioning: expected none, ${EMOTION_CONDITIONING_MODES.join(', ')}, got '${o.conditioning}'`);
+    .option('--epochs <n>', 'epochs', intFlag(1), d.epochs)
+    .option('--batch-size <n>', 'batch size', intFlag(1), d.batchSize)
+    .option('--lr <x>', 'learning rate', positiveFlag, d.lr)
+    .option('--crop <samples>', 'training crop length (16 kHz samples)', intFlag(1), d.cropSamples)
+    .option('--seed <n>', 'seed', intFlag(), d.seed)
+    .action(async (o: { set: string; out: string; init: string; conditioning: EmotionConditioning | 'none'; emotionModel?: string; epochs: number; batchSize: number; lr: number; crop: number; seed: number }) => {
       const r = await trainSpoofModel({
-        set: o.set, outDir: o.out, init: o.init, conditioning: o.conditioning as EmotionConditioning | 'none', emotionRun: o.emotionModel,
-        epochs: positive(o.epochs, 'epochs', true), batchSize: positive(o.batchSize, 'batch-size', true), lr: positive(o.lr, 'lr'), cropSamples: positive(o.crop, 'crop', true), seed: Number(o.seed),
+        set: o.set, outDir: o.out, init: o.init, conditioning: o.conditioning, emotionRun: o.emotionModel,
+        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, cropSamples: o.crop, seed: o.seed,
         log: (l) => process.stderr.write(`${l}\n`),
       });
       r.model.module.dispose();

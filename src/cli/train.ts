@@ -10,6 +10,7 @@ import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.j
 import { predictFiles, runConfig, type FilePrediction } from '../train/predict.js';
 import { predictFilesOnnx } from '../runtime/files.js';
 import { trainRun, type RunMetrics } from '../train/run.js';
+import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../util/flags.js';
 
 interface TrainFlags {
   config?: string;
@@ -18,15 +19,15 @@ interface TrainFlags {
   labelMap?: string;
   model?: string;
   features?: string;
-  folds?: string;
-  epochs?: string;
-  batchSize?: string;
-  lr?: string;
-  weightDecay?: string;
-  seed?: string;
+  folds?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  weightDecay?: number;
+  seed?: number;
   speakerNorm?: boolean;
   out?: string;
-  workers?: string;
+  workers?: number;
   json?: boolean;
 }
 
@@ -35,17 +36,11 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 /** The run config from --config, with command-line flags overriding its fields. */
 function configFromFlags(f: TrainFlags): RunConfig {
   const base: Record<string, unknown> = f.config ? (loadRunConfig(f.config) as unknown as Record<string, unknown>) : {};
-  const num = (v: string | undefined, name: string) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${name}: expected a number, got '${v}'`);
-    return n;
-  };
   const corpus = { ...(base.corpus as object), ...(f.corpus ? { name: f.corpus } : {}), ...(f.data ? { root: f.data } : {}), ...(f.labelMap ? { labelMap: f.labelMap } : {}) };
-  const folds = num(f.folds, 'folds');
+  const folds = f.folds;
   const protocol = base.protocol ?? { kind: 'speaker-kfold', folds: folds ?? 5, balanceBy: 'gender' };
   if (folds !== undefined) Object.assign(protocol as object, { folds });
-  const training = { ...(base.training as object), ...defined({ epochs: num(f.epochs, 'epochs'), batchSize: num(f.batchSize, 'batch-size'), lr: num(f.lr, 'lr'), weightDecay: num(f.weightDecay, 'weight-decay'), seed: num(f.seed, 'seed') }) };
+  const training = { ...(base.training as object), ...defined({ epochs: f.epochs, batchSize: f.batchSize, lr: f.lr, weightDecay: f.weightDecay, seed: f.seed }) };
   const features = { ...(base.features as object), ...(f.features ? { set: f.features } : {}), ...(f.speakerNorm ? { speakerNorm: true } : {}) };
   const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
   return parseRunConfig({ ...base, corpus, protocol, features, model, training }, f.config ?? 'command line');
@@ -90,13 +85,13 @@ export function registerTrain(program: Command): void {
     .option('--model <name>', 'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)')
     .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts, mel-functionals, egemaps-mel)')
     .option('--speaker-norm', "standardize features per speaker (uses every speaker's unlabelled utterances; see README)")
-    .option('--folds <k>', 'speaker-independent folds')
-    .option('--epochs <n>', 'maximum epochs')
-    .option('--batch-size <n>', 'batch size')
-    .option('--lr <x>', 'learning rate')
-    .option('--weight-decay <x>', 'weight decay (L2)')
-    .option('--seed <n>', 'random seed')
-    .option('--workers <n>', 'feature worker threads (default: all cores)')
+    .option('--folds <k>', 'speaker-independent folds', intFlag(2))
+    .option('--epochs <n>', 'maximum epochs', intFlag(1))
+    .option('--batch-size <n>', 'batch size', intFlag(1))
+    .option('--lr <x>', 'learning rate', positiveFlag)
+    .option('--weight-decay <x>', 'weight decay (L2)', numberFlag({ min: 0 }))
+    .option('--seed <n>', 'random seed', intFlag())
+    .option('--workers <n>', 'feature worker threads (default: all cores; 0 = main thread)', intFlag(0))
     .requiredOption('--out <dir>', 'run directory')
     .option('--json', 'print the metrics as JSON')
     .action(async (f: TrainFlags) => {
@@ -105,7 +100,7 @@ export function registerTrain(program: Command): void {
       const bar = tty ? new cliProgress.SingleBar({ stream: process.stderr, format: 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches' }, cliProgress.Presets.shades_classic) : null;
       let started = false;
       const metrics = await trainRun(cfg, f.out!, {
-        workers: f.workers ? Number(f.workers) : availableParallelism(),
+        workers: f.workers ?? availableParallelism(),
         log: (l) => {
           if (started) bar?.stop();
           started = false;
@@ -145,46 +140,40 @@ export function registerTrain(program: Command): void {
     .option('--model <run-dir>', 'run directory written by `trustser train`')
     .option('--onnx <file>', 'ONNX model written by `trustser export` (its sidecar next to it)')
     .argument('<inputs...>', 'audio files or folders')
-    .option('--fold <k>', 'use one fold’s model instead of the ensemble')
-    .option('--format <fmt>', 'table, csv or json', 'table')
-    .option('--window <s>', '--onnx: classify windows of this many seconds and average them (default: whole files, as training)')
-    .option('--hop <s>', '--onnx: seconds between window starts (default: the window)')
-    .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads')
-    .option('--speaker-by <how>', "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)", 'all')
+    .option('--fold <k>', 'use one fold’s model instead of the ensemble', intFlag(0))
+    .option('--format <fmt>', 'table, csv or json', choiceFlag(PREDICT_FORMATS), 'table' as const)
+    .option('--window <s>', '--onnx: classify windows of this many seconds and average them (default: whole files, as training)', positiveFlag)
+    .option('--hop <s>', '--onnx: seconds between window starts (default: the window)', positiveFlag)
+    .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads', intFlag(1))
+    .option('--speaker-by <how>', "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)", choiceFlag(['all', 'dir'] as const), 'all' as const)
     .action(async (inputs: string[], o: PredictFlags) => {
-      if (!['all', 'dir'].includes(o.speakerBy)) throw new Error(`--speaker-by: expected all or dir, got '${o.speakerBy}'`);
-      if (!['table', 'csv', 'json'].includes(o.format)) throw new Error(`--format: expected table, csv or json, got '${o.format}'`);
       if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
       const files = await audioFiles(inputs);
       const r = o.onnx !== undefined ? await predictOnnx(o.onnx, files, o) : await predictFiles(o.model!, files, {
-        fold: o.fold === undefined ? undefined : Number(o.fold),
+        fold: o.fold,
         speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
       });
       writePredictions(r.classes, r.predictions, o.format);
     });
 }
 
+const PREDICT_FORMATS = ['table', 'csv', 'json'] as const;
+
 interface PredictFlags {
   model?: string;
   onnx?: string;
-  fold?: string;
-  format: string;
-  window?: string;
-  hop?: string;
-  threads?: string;
-  speakerBy: string;
+  fold?: number;
+  format: (typeof PREDICT_FORMATS)[number];
+  window?: number;
+  hop?: number;
+  threads?: number;
+  speakerBy: 'all' | 'dir';
 }
 
 /** `predict --onnx`: the exported model's posteriors (per-window posteriors go into the JSON output). */
 function predictOnnx(file: string, files: string[], o: PredictFlags) {
   if (o.fold !== undefined) throw new Error('--fold applies to --model run directories; an ONNX file holds one fold');
-  const num = (v: string | undefined, name: string) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!(n > 0)) throw new Error(`--${name}: expected a positive number, got '${v}'`);
-    return n;
-  };
-  return predictFilesOnnx(file, files, { windowSeconds: num(o.window, 'window'), hopSeconds: num(o.hop, 'hop'), intraOpThreads: num(o.threads, 'threads') });
+  return predictFilesOnnx(file, files, { windowSeconds: o.window, hopSeconds: o.hop, intraOpThreads: o.threads });
 }
 
 /** Prints predictions as a table, CSV or JSON (shared by `--model` and `--onnx`). */

@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { formatIssues } from '../util/issues.js';
 import { readJsonFile } from '../util/json.js';
 
 /** Version of the `trust.json` layout this module reads and writes. */
@@ -210,11 +211,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesInterface: Same<z.output<typeof TrustReportSchema>, TrustReport> = true;
 void schemaMatchesInterface;
 
-/** Formats zod issues as `label: field.path: message` lines. */
-function formatIssues(label: string, error: z.ZodError): string {
-  return error.issues.map((i) => `${label}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
-}
-
 /**
  * Validates a trust record.
  * @param value - parsed JSON.
@@ -223,7 +219,7 @@ function formatIssues(label: string, error: z.ZodError): string {
  */
 export function parseTrustReport(value: unknown, label = TRUST_JSON): TrustReport {
   const r = TrustReportSchema.safeParse(value);
-  if (!r.success) throw new Error(formatIssues(label, r.error));
+  if (!r.success) throw new Error(formatIssues(label, r.error, { schema: TrustReportSchema }));
   return r.data;
 }
 

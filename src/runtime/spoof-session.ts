@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadAudio } from '../audio/index.js';
 import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/aasist/config.js';
+import { fitAasistInput } from '../models/aasist/fit.js';
 import { ortSessionOptions } from './session.js';
 import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, readSpoofSidecar, type SpoofSidecar } from './spoof-sidecar.js';
 
@@ -39,8 +40,6 @@ export interface SpoofFileScore extends SpoofClipScore {
   path: string;
 }
 
-type Fit = (samples: Float32Array, length?: number) => Float32Array;
-
 /** An exported countermeasure opened in ONNX Runtime. */
 export class OnnxSpoofSession {
   /** Samples per clip and their rate (Hz). */
@@ -48,7 +47,7 @@ export class OnnxSpoofSession {
   readonly sampleRateHz: number;
   readonly batchSize: number;
 
-  private constructor(readonly path: string, readonly sidecar: SpoofSidecar | null, private readonly session: ort.InferenceSession, private readonly fit: Fit, o: SpoofSessionOptions) {
+  private constructor(readonly path: string, readonly sidecar: SpoofSidecar | null, private readonly session: ort.InferenceSession, o: SpoofSessionOptions) {
     this.samples = sidecar?.input.samples ?? AASIST_SAMPLES;
     this.sampleRateHz = sidecar?.sampleRateHz ?? AASIST_SAMPLE_RATE_HZ;
     this.batchSize = o.batchSize ?? DEFAULT_SPOOF_BATCH;
@@ -79,9 +78,7 @@ export class OnnxSpoofSession {
       await session.release();
       throw new Error(`${label}: not a spoof model: the graph needs input '${WAVE_INPUT}' and output '${LOGITS_OUTPUT}', it has ${found}`);
     }
-    // fitAasistInput is pure, but its module also builds engine tensors: load it (and libtorch) only here.
-    const { fitAasistInput } = await import('../models/aasist/input.js');
-    return new OnnxSpoofSession(label, sidecar, session, fitAasistInput, o);
+    return new OnnxSpoofSession(label, sidecar, session, o);
   }
 
   /**
@@ -112,7 +109,7 @@ export class OnnxSpoofSession {
       const wave = new Float32Array(part.length * this.samples);
       part.forEach((clip, j) => {
         if (clip.length === 0) throw new Error(`${labels?.[i + j] ?? `clip ${i + j}`}: empty clip (0 samples); nothing to score`);
-        wave.set(this.fit(clip, this.samples), j * this.samples);
+        wave.set(fitAasistInput(clip, this.samples), j * this.samples);
       });
       const l = await this.logits(wave, part.length);
       part.forEach((_, j) => {

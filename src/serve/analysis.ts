@@ -4,6 +4,7 @@
  * utterance decision as the mean of window posteriors (as `OnnxSerModel.predictMany` does), the
  * class-keyed probability maps, and the spoof verdict from the countermeasure's logits.
  */
+import { speechActivity } from '../audio/index.js';
 import type { TrustSummary } from '../runtime/sidecar.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
@@ -45,10 +46,26 @@ export interface TimingMs {
   total: number;
 }
 
-/** What `POST /v1/analyze` returns. */
-export interface AnalyzeResponse {
-  emotion: { label: string; probs: Record<string, number> };
+/** Whether the clip holds speech (energy VAD); no emotion is given for a clip without. */
+export interface SpeechInfo {
+  detected: boolean;
+  /** Seconds of active frames. */
+  activeSeconds: number;
+  /** Level of the loudest frame (dBFS); null for digital silence. */
+  peakDbfs: number | null;
+  /** Why no speech was detected (silence, too short). */
+  reason?: string;
+}
+
+/** The emotion part of an analysis: null with an empty window list when the clip holds no speech. */
+export interface EmotionAnalysis {
+  emotion: { label: string; probs: Record<string, number> } | null;
   windows: WindowResult[];
+  speech: SpeechInfo;
+}
+
+/** What `POST /v1/analyze` returns. */
+export interface AnalyzeResponse extends EmotionAnalysis {
   spoof?: SpoofResult;
   audio: { durationSeconds: number; sampleRateHz: number; channels: number };
   timingMs: TimingMs;
@@ -96,7 +113,7 @@ export function meanPosteriors(windows: readonly { probs: readonly number[] }[],
 }
 
 /** The emotion part of a result from window posteriors (class order as `classes`). */
-export function emotionResult(classes: readonly string[], windows: readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[]): Pick<AnalyzeResponse, 'emotion' | 'windows'> {
+export function emotionResult(classes: readonly string[], windows: readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[]): Pick<AnalyzeResponse, 'emotion' | 'windows'> & { emotion: NonNullable<AnalyzeResponse['emotion']> } {
   const mean = meanPosteriors(windows, classes.length);
   return {
     emotion: { label: classes[argmax(mean)], probs: probsByClass(classes, mean) },
@@ -110,4 +127,21 @@ export function spoofVerdict(logits: readonly number[]): SpoofResult {
   const spoof = logits[SPOOF_LOGIT_INDEX];
   const bonafide = logits[BONAFIDE_LOGIT_INDEX];
   return { score: bonafide, label: bonafide > spoof ? 'bonafide' : 'spoof', logits: { spoof, bonafide } };
+}
+
+/**
+ * The emotion analysis of a mono signal: the speech check first (silence, low-level noise and
+ * clips too short to hold speech get `emotion: null` and the reason, not a posterior of noise),
+ * then `windows(signal)` — the model's window posteriors — and their mean. Server and page both
+ * call this, so they agree on what counts as speech.
+ * @param sampleRateHz rate of `signal` (Hz)
+ */
+export async function analyzeEmotion(
+  classes: readonly string[], signal: Float32Array, sampleRateHz: number,
+  windows: (signal: Float32Array) => Promise<readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[]>,
+): Promise<EmotionAnalysis> {
+  const a = speechActivity(signal, sampleRateHz);
+  const speech: SpeechInfo = { detected: a.detected, activeSeconds: a.activeSeconds, peakDbfs: Number.isFinite(a.peakDbfs) ? a.peakDbfs : null, ...(a.reason ? { reason: a.reason } : {}) };
+  if (!a.detected) return { emotion: null, windows: [], speech };
+  return { ...emotionResult(classes, await windows(signal)), speech };
 }

@@ -11,12 +11,12 @@ export {
 } from './options.js';
 export {
   DEFAULT_WINDOW_SECONDS, DEFAULT_HOP_SECONDS, SPOOF_INPUT, SPOOF_OUTPUT, SPOOF_LOGIT_INDEX, BONAFIDE_LOGIT_INDEX,
-  argmax, probsByClass, meanPosteriors, emotionResult, spoofVerdict,
-  type AnalyzeResponse, type ModelInfo, type WindowResult, type SpoofResult, type TimingMs,
+  argmax, probsByClass, meanPosteriors, emotionResult, analyzeEmotion, spoofVerdict,
+  type AnalyzeResponse, type EmotionAnalysis, type SpeechInfo, type ModelInfo, type WindowResult, type SpoofResult, type TimingMs,
 } from './analysis.js';
 export { analyzeAudio, type Analyzer } from './analyze.js';
-export { ConcurrencyGate, GateFullError } from './gate.js';
+export { AnalysisPool, PoolFullError } from './pool.js';
 export { HttpError, errorBody, type ErrorBody } from './errors.js';
 export { ServedSpoofModel } from './spoof.js';
-export { modelInfo, MODEL_FILE_ROUTE, SIDECAR_FILE_ROUTE, SPOOF_FILE_ROUTE, type ServiceState } from './routes.js';
+export { modelInfo, MODEL_FILE_ROUTE, SIDECAR_FILE_ROUTE, SPOOF_FILE_ROUTE, type ServiceState, type SpoofInfo } from './routes.js';
 export { summaryTrustScores, summaryTrustSources } from './trust.js';

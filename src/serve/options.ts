@@ -12,13 +12,13 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_MB = 16;
 /** Longest audio accepted (s). */
 export const DEFAULT_MAX_SECONDS = 120;
-/** Longest an analysis may take once it has a slot (ms). */
+/** Longest an analysis may take, the wait for a worker included (ms). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Analyses run at once. */
+/** Analyses run at once (worker threads). */
 export const DEFAULT_CONCURRENCY = 2;
-/** Requests that may wait for a slot before the server answers 503. */
+/** Requests that may wait for a worker before the server answers 429. */
 export const DEFAULT_QUEUE = 16;
-/** ONNX Runtime threads per model (one per running analysis keeps `concurrency` cores busy). */
+/** ONNX Runtime threads per model and worker (one per worker keeps `concurrency` cores busy). */
 export const DEFAULT_THREADS = 1;
 /** Bytes per MiB. */
 export const MIB = 1024 * 1024;

@@ -1,39 +1,50 @@
 /**
  * The service's routes: `GET /healthz`, `GET /v1/model` (sidecar summary and trust numbers),
  * the graph files for in-browser inference, and `POST /v1/analyze` (raw audio body or a
- * multipart file field) behind the concurrency gate and the per-request timeout.
+ * multipart file field) on the worker pool within the per-request timeout.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { OnnxSerModel } from '../runtime/index.js';
-import type { ModelInfo } from './analysis.js';
-import { analyzeAudio, type Analyzer } from './analyze.js';
+import type { Sidecar } from '../runtime/index.js';
+import type { AnalyzeResponse, ModelInfo } from './analysis.js';
 import { HttpError } from './errors.js';
-import type { ConcurrencyGate } from './gate.js';
 import type { ResolvedServeOptions } from './options.js';
-import type { ServedSpoofModel } from './spoof.js';
+import type { AnalysisPool } from './pool.js';
 
 /** Paths of the graph files the web app downloads. */
 export const MODEL_FILE_ROUTE = '/v1/model.onnx';
 export const SIDECAR_FILE_ROUTE = '/v1/model.onnx.json';
 export const SPOOF_FILE_ROUTE = '/v1/spoof.onnx';
-/** Route config key of the routes open without the bearer token (see `requireToken` in server.ts). */
-export const PUBLIC_ROUTE = 'public';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route is open without the bearer token (see `requireToken` in server.ts); routes are protected by default. */
+    public?: boolean;
+  }
+}
 /** Label of a raw-body upload in error messages. */
 const RAW_UPLOAD_LABEL = 'upload';
+
+/** The countermeasure as the routes see it: its graph for download and what it expects. */
+export interface SpoofInfo {
+  name: string | null;
+  samples: number;
+  sampleRateHz: number;
+  bytes: Uint8Array;
+}
 
 /** What the routes serve. */
 export interface ServiceState {
   options: ResolvedServeOptions;
-  model: OnnxSerModel;
+  /** The SER model's sidecar and graph bytes (the workers hold the sessions). */
+  sidecar: Sidecar;
   modelBytes: Uint8Array;
-  spoof: ServedSpoofModel | null;
-  gate: ConcurrencyGate;
+  spoof: SpoofInfo | null;
+  pool: AnalysisPool;
   startedAt: number;
 }
 
 /** The `GET /v1/model` summary. */
 export function modelInfo(s: ServiceState): ModelInfo {
-  const sc = s.model.sidecar;
+  const sc = s.sidecar;
   const o = s.options;
   return {
     model: { name: sc.model.name, params: sc.model.params, fold: sc.fold, foldName: sc.foldName, corpus: sc.corpus, labelMap: sc.labelMap },
@@ -67,51 +78,33 @@ async function uploadOf(req: FastifyRequest): Promise<{ bytes: Uint8Array; label
 }
 
 /**
- * Runs `work` in a gate slot with the request timeout: answers 504 once `timeoutMs` passed (the
- * work stops at its next window and only then frees its slot); 503 when the gate is full.
+ * Analyzes an upload on the worker pool within the request's time budget (`--timeout-ms`, the
+ * wait for a worker included): 504 once it has passed, and the work is stopped; 429 when the
+ * pool's queue is full.
  */
-async function gated<T>(s: ServiceState, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function analyzeWithin(s: ServiceState, bytes: Uint8Array, label: string): Promise<AnalyzeResponse> {
   const ms = s.options.timeoutMs;
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const e = new HttpError(504, 'timeout', `the analysis did not finish within ${ms} ms (--timeout-ms)`);
-      controller.abort(e);
-      reject(e);
-    }, ms);
-  });
-  const run = (async () => {
-    const release = await s.gate.acquire();
-    try {
-      if (controller.signal.aborted) throw controller.signal.reason;
-      return await work(controller.signal);
-    } finally {
-      release();
-    }
-  })();
-  run.catch(() => {}); // settled by the race below or ignored after a timeout
+  const signal = AbortSignal.timeout(ms);
+  const expired = () => new HttpError(504, 'timeout', `the analysis did not finish within ${ms} ms (--timeout-ms)`);
   try {
-    return await Promise.race([run, expired]);
-  } finally {
-    clearTimeout(timer);
+    return await s.pool.analyze(bytes, label, signal);
+  } catch (e) {
+    if (signal.aborted) throw expired();
+    throw e;
   }
 }
 
 export function registerRoutes(app: FastifyInstance, s: ServiceState): void {
-  const analyzer: Analyzer = {
-    model: s.model, spoof: s.spoof, windowSeconds: s.options.windowSeconds, hopSeconds: s.options.hopSeconds, maxSeconds: s.options.maxSeconds,
-  };
-  app.get('/healthz', { config: { [PUBLIC_ROUTE]: true } }, async () => ({
+  app.get('/healthz', { config: { public: true } }, async () => ({
     status: 'ok',
-    model: s.model.sidecar.model.name,
+    model: s.sidecar.model.name,
     spoof: s.spoof !== null,
-    active: s.gate.active,
-    queued: s.gate.queued,
+    active: s.pool.active,
+    queued: s.pool.queued,
     uptimeSeconds: (Date.now() - s.startedAt) / 1000,
   }));
   app.get('/v1/model', async () => modelInfo(s));
-  app.get(SIDECAR_FILE_ROUTE, async () => s.model.sidecar);
+  app.get(SIDECAR_FILE_ROUTE, async () => s.sidecar);
   const bytes = (data: Uint8Array) => async (_req: FastifyRequest, reply: FastifyReply) =>
     reply.type('application/octet-stream').header('cache-control', 'no-cache').send(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   app.get(MODEL_FILE_ROUTE, bytes(s.modelBytes));
@@ -121,6 +114,6 @@ export function registerRoutes(app: FastifyInstance, s: ServiceState): void {
   });
   app.post('/v1/analyze', async (req) => {
     const { bytes: audio, label } = await uploadOf(req);
-    return gated(s, (signal) => analyzeAudio(analyzer, audio, label, signal));
+    return analyzeWithin(s, audio, label);
   });
 }

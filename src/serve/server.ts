@@ -11,16 +11,16 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { loadOnnxModel } from '../runtime/index.js';
 import { errorBody, HttpError } from './errors.js';
-import { ConcurrencyGate, GateFullError } from './gate.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
-import { PUBLIC_ROUTE, registerRoutes, type ServiceState } from './routes.js';
+import { AnalysisPool, PoolFullError } from './pool.js';
+import { registerRoutes, type ServiceState, type SpoofInfo } from './routes.js';
 import { ServedSpoofModel } from './spoof.js';
 
 /** Content types taken as a raw audio body. */
 const AUDIO_BODY_TYPES = /^(?:audio\/[\w.+-]+|application\/octet-stream)$/;
 /** Time allowed to receive a whole request (ms), against clients that send very slowly. */
 export const UPLOAD_TIMEOUT_MS = 60_000;
-/** Seconds a client is told to wait after a 503. */
+/** Seconds a client is told to wait after a 429 (every worker busy, the queue full). */
 const RETRY_AFTER_SECONDS = 1;
 /** Multipart bodies: at most this many non-file fields (each ≤ MULTIPART_FIELD_BYTES). */
 const MULTIPART_FIELDS = 8;
@@ -58,12 +58,12 @@ function sameToken(given: string, expected: string): boolean {
  * Bearer-token authorization on the *matched route*, not on the request's spelling: the router
  * has already decoded and matched the path when `onRequest` runs, so `/%761/analyze` is the
  * `/v1/analyze` route here and needs the token like it. Default deny: only routes whose config
- * carries {@link PUBLIC_ROUTE} (/healthz, the web app's files) are open; unknown paths and the
+ * says `public: true` (/healthz, the web app's files) are open; unknown paths and the
  * not-found handler need the token too, so probing reveals nothing.
  */
 function requireToken(app: FastifyInstance, token: string): void {
   app.addHook('onRequest', async (req, reply) => {
-    if ((req.routeOptions.config as Record<string, unknown> | undefined)?.[PUBLIC_ROUTE] === true) return;
+    if (req.routeOptions.config?.public === true) return;
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m || !sameToken(m[1], token)) {
       return reply.status(401).header('www-authenticate', 'Bearer realm="trustser"')
@@ -76,7 +76,7 @@ function requireToken(app: FastifyInstance, token: string): void {
 function sendError(app: FastifyInstance, o: ResolvedServeOptions): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof HttpError) return reply.status(err.status).send(errorBody(err.code, err.message));
-    if (err instanceof GateFullError) return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody('busy', err.message));
+    if (err instanceof PoolFullError) return reply.status(429).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody('busy', err.message));
     const status = (err as FastifyError).statusCode ?? 500;
     if (status === 413) {
       return reply.status(413).send(errorBody('body_too_large', `the request body is larger than ${o.maxBodyMb} MiB (${o.maxBodyBytes} bytes, --max-body-mb)`));
@@ -94,23 +94,33 @@ function sendError(app: FastifyInstance, o: ResolvedServeOptions): void {
   });
 }
 
+/** Opens the models once to check them (clear errors before any worker starts); keeps what the routes serve. */
+async function checkModels(o: ResolvedServeOptions): Promise<Pick<ServiceState, 'sidecar' | 'modelBytes' | 'spoof'>> {
+  const model = await loadOnnxModel(o.modelPath, { intraOpThreads: 1 });
+  const sidecar = model.sidecar;
+  await model.close();
+  let spoof: SpoofInfo | null = null;
+  if (o.spoofPath) {
+    const m = await ServedSpoofModel.load(o.spoofPath, 1);
+    spoof = { name: m.name, samples: m.samples, sampleRateHz: m.sampleRateHz, bytes: m.bytes };
+    await m.close();
+  }
+  return { sidecar, modelBytes: new Uint8Array(readFileSync(resolve(o.modelPath))), spoof };
+}
+
 /**
- * Loads the models and builds the application (not yet listening). Errors (bad options, a
- * missing or invalid model) are one line naming the file or field; nothing is left open.
+ * Checks the models, starts the analysis workers and builds the application (not yet
+ * listening). Errors (bad options, a missing or invalid model) are one line naming the file or
+ * field; nothing is left open.
  */
 export async function createServer(opts: ServeOptions): Promise<Service> {
   const o = resolveServeOptions(opts);
-  const model = await loadOnnxModel(o.modelPath, { intraOpThreads: o.threads });
-  let spoof: ServedSpoofModel | null = null;
-  try {
-    spoof = o.spoofPath ? await ServedSpoofModel.load(o.spoofPath, o.threads) : null;
-  } catch (e) {
-    await model.close();
-    throw e;
-  }
-  const state: ServiceState = {
-    options: o, model, modelBytes: new Uint8Array(readFileSync(resolve(o.modelPath))), spoof, gate: new ConcurrencyGate(o.concurrency, o.queue), startedAt: Date.now(),
-  };
+  const checked = await checkModels(o);
+  const pool = new AnalysisPool(
+    { modelPath: resolve(o.modelPath), spoofPath: o.spoofPath ? resolve(o.spoofPath) : null, threads: o.threads, windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds, maxSeconds: o.maxSeconds },
+    o.concurrency, o.queue,
+  );
+  const state: ServiceState = { options: o, ...checked, pool, startedAt: Date.now() };
   const app = Fastify({ logger: o.log, bodyLimit: o.maxBodyBytes, requestTimeout: UPLOAD_TIMEOUT_MS });
   app.removeAllContentTypeParsers(); // JSON and text bodies are not inputs: they get 415
   app.addContentTypeParser(AUDIO_BODY_TYPES, { parseAs: 'buffer', bodyLimit: o.maxBodyBytes }, (_req, body, done) => done(null, body));
@@ -126,7 +136,7 @@ export async function createServer(opts: ServeOptions): Promise<Service> {
     await app.register(async (web) => {
       // Every route of the static plugin (the web app's files) is public; nothing else is.
       web.addHook('onRoute', (route) => {
-        route.config = { ...(route.config as object), [PUBLIC_ROUTE]: true };
+        route.config = { ...route.config, public: true };
       });
       await web.register(fastifyStatic, { root, prefix: '/', setHeaders: (reply) => reply.header('content-security-policy', WEB_CSP) });
     });
@@ -135,8 +145,7 @@ export async function createServer(opts: ServeOptions): Promise<Service> {
     app, options: o, state,
     async close() {
       await app.close();
-      await model.close();
-      await spoof?.close();
+      await pool.close();
     },
   };
 }

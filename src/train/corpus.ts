@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus, SYNTH_CLASSES, writeSyntheticCorpus, type Utterance } from '../corpora/index.js';
 import { defaultCacheDir } from '../features/extract/cache.js';
-import { checkSplit, createSplit, loadSplit, saveSplit, type Split } from '../protocol/index.js';
+import { checkSplit, createSplit, loadSplit, type Split } from '../protocol/index.js';
 import type { RunConfig } from './config.js';
 
 /** An utterance with its class index. */
@@ -33,15 +33,16 @@ export async function listRunUtterances(cfg: RunConfig, cacheDir?: string | null
 
 /**
  * The run's split: reused from `path` when present (resume), else loaded from the configured
- * manifest or generated, checked for speaker leakage, and saved to `path`.
+ * manifest or generated; checked for speaker leakage. Writes nothing: the caller saves a new
+ * split (`saveSplit`) once everything else is validated.
  */
-export async function makeRunSplit(cfg: RunConfig, utts: Utterance[], path: string): Promise<Split> {
+export async function makeRunSplit(cfg: RunConfig, utts: Utterance[], path: string): Promise<{ split: Split; isNew: boolean }> {
   const p = cfg.protocol;
+  const isNew = !existsSync(path);
   let split: Split;
-  if (existsSync(path)) split = await loadSplit(path, utts);
+  if (!isNew) split = await loadSplit(path, utts);
   else if (p.kind === 'manifest') split = await loadSplit(p.path, utts);
   else split = createSplit(utts, p);
   checkSplit(split, utts);
-  if (!existsSync(path)) await saveSplit(path, split, utts);
-  return split;
+  return { split, isNew };
 }

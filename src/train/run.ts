@@ -20,7 +20,7 @@ import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from './mo
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
 import { listRunUtterances, makeRunSplit, type LabelledUtterance } from './corpus.js';
-import type { Split } from '../protocol/index.js';
+import { saveSplit, type Split } from '../protocol/index.js';
 
 /** One test prediction, as stored in fold-K/result.json. */
 export interface Prediction {
@@ -69,17 +69,24 @@ function checkConfigMatches(dir: string, cfg: RunConfig): void {
   }
 }
 
-/** Trains (or resumes) a run into `outDir`; returns the run's metrics. */
+/**
+ * Trains (or resumes) a run into `outDir`; returns the run's metrics. Everything that can be
+ * checked is checked before the first byte is written to `outDir` (corpus listing, split, folds,
+ * features, the model's fit to them, initial weights), so a failed start leaves no run folder
+ * behind and the corrected re-run is not refused as a different configuration.
+ */
 export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {}): Promise<RunMetrics> {
   const dir = resolve(outDir);
   const log = o.log ?? (() => {});
-  mkdirSync(dir, { recursive: true });
   checkConfigMatches(dir, cfg);
-  writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(cfg, null, 2));
   setNumThreads(cfg.training.threads ?? availableParallelism());
 
   const { utterances, classes } = await listRunUtterances(cfg, o.cacheDir);
-  const split = await makeRunSplit(cfg, utterances, join(dir, 'split.json'));
+  const splitPath = join(dir, 'split.json');
+  const { split, isNew } = await makeRunSplit(cfg, utterances, splitPath);
+  const folds = cfg.folds ?? split.folds.map((_, i) => i);
+  for (const k of folds) if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
+  if (cfg.model.weights !== undefined && !existsSync(cfg.model.weights)) throw new Error(`model.weights: ${cfg.model.weights}: no such file`);
   log(`${utterances.length} utterances, ${classes.length} classes (${classes.join(', ')}), ${split.folds.length} folds`);
 
   const byId = new Map(utterances.map((u) => [u.id, u]));
@@ -89,11 +96,13 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   log(`features '${cfg.features.set}' ready for ${raw.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const feats = cfg.features.speakerNorm ? speakerNormalize(needed, raw) : raw;
   if (cfg.features.speakerNorm) log(`features normalized per speaker (${new Set(needed.map((u) => u.speaker)).size} speakers)`);
+  inputGeometry(cfg.model.name, feats.get(needed[0].id)!, cfg.features); // the model takes these features
 
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(cfg, null, 2));
+  if (isNew) await saveSplit(splitPath, split, utterances);
   const results: FoldResult[] = [];
-  const folds = cfg.folds ?? split.folds.map((_, i) => i);
   for (const k of folds) {
-    if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
     results.push(await runFold(cfg, split, k, utterances, classes, feats, dir, o));
     log(`fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`);
   }

@@ -5,41 +5,34 @@ import { trustScores, trustScoreSources } from '../../src/report/radar.js';
 import { BONAFIDE_CLASS } from '../../src/models/aasist/model.js';
 import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT } from '../../src/runtime/index.js';
 import {
-  BONAFIDE_LOGIT_INDEX, SPOOF_INPUT, SPOOF_LOGIT_INDEX, SPOOF_OUTPUT, ConcurrencyGate, GateFullError, emotionResult, meanPosteriors, resolveServeOptions, spoofVerdict, summaryTrustScores, summaryTrustSources,
+  BONAFIDE_LOGIT_INDEX, SPOOF_INPUT, SPOOF_LOGIT_INDEX, SPOOF_OUTPUT, analyzeEmotion, emotionResult, meanPosteriors, resolveServeOptions, spoofVerdict, summaryTrustScores, summaryTrustSources,
 } from '../../src/serve/index.js';
 import { fullReport, minimalReport } from '../report/fixtures.js';
 
-const tick = () => new Promise((r) => setImmediate(r));
-
-describe('ConcurrencyGate', () => {
-  test('runs up to `concurrency`, queues up to `queue` in arrival order, refuses the rest', async () => {
-    const gate = new ConcurrencyGate(2, 1);
-    const r1 = await gate.acquire();
-    const r2 = await gate.acquire();
-    assert.deepEqual([gate.active, gate.queued], [2, 0]);
-    let thirdRan = false;
-    const third = gate.acquire().then((r) => ((thirdRan = true), r));
-    await tick();
-    assert.deepEqual([gate.active, gate.queued, thirdRan], [2, 1, false]);
-    await assert.rejects(gate.acquire(), (e: unknown) => e instanceof GateFullError && /2 analyses running, 1 waiting/.test(e.message));
-    r1();
-    const r3 = await third;
-    assert.equal(thirdRan, true);
-    assert.deepEqual([gate.active, gate.queued], [2, 0], 'the released slot was handed to the waiter');
-    r1(); // a second release of the same slot does nothing
-    assert.equal(gate.active, 2);
-    r2();
-    r3();
-    assert.deepEqual([gate.active, gate.queued], [0, 0]);
-  });
-
-  test('rejects nonsense sizes', () => {
-    assert.throws(() => new ConcurrencyGate(0, 1), /concurrency must be a positive integer, got 0/);
-    assert.throws(() => new ConcurrencyGate(1, -1), /queue must be a non-negative integer, got -1/);
-  });
-});
-
 describe('analysis helpers', () => {
+  test('no emotion for a clip without speech: digital silence, low-level noise, 10 ms; the model is not even asked', async () => {
+    const rate = 16000;
+    const never = async () => assert.fail('the model must not run on a clip without speech');
+    const noise = Float32Array.from({ length: rate }, (_, i) => 1e-5 * Math.sin(i * 1.7));
+    const tone = (n: number) => Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 200 * i) / rate));
+    for (const [name, x, reason] of [
+      ['silence', new Float32Array(2 * rate), /digital silence/],
+      ['noise at −100 dBFS', noise, /silence \(loudest frame -10\d\.\d dBFS, below the -70 dBFS floor\)/],
+      ['10 ms', tone(160), /too short to hold speech \(10 ms; at least 100 ms needed\)/],
+    ] as const) {
+      const r = await analyzeEmotion(['a', 'b'], x, rate, never);
+      assert.equal(r.emotion, null, name);
+      assert.deepEqual(r.windows, [], name);
+      assert.equal(r.speech.detected, false, name);
+      assert.match(r.speech.reason ?? '', reason, name);
+    }
+    const r = await analyzeEmotion(['a', 'b'], tone(rate), rate, async () => [{ startSeconds: 0, endSeconds: 1, probs: [0.25, 0.75] }]);
+    assert.equal(r.emotion?.label, 'b');
+    assert.equal(r.speech.detected, true);
+    assert.ok(Math.abs(r.speech.activeSeconds - 1) < 0.02, `active ${r.speech.activeSeconds} s`);
+    assert.ok(r.speech.peakDbfs !== null && Math.abs(r.speech.peakDbfs - 10 * Math.log10(0.045)) < 0.1);
+  });
+
   test('the decision is the mean of the windows, keyed by class; the label its argmax', () => {
     const classes = ['a', 'b', 'c'];
     const w = [

@@ -4,7 +4,7 @@
  * from MediaRecorder) with WebAudio's decodeAudioData; then mixed to mono and resampled to the
  * model's rate with src/audio's resampler, exactly as `loadAudio` does on the server.
  */
-import { AudioError, decodeAudio, resample, toMono, type Audio } from '../../src/audio/index.js';
+import { AudioError, decodeAudio, type Audio } from '../../src/audio/index.js';
 
 /** Rate WebAudio decodes at when the project's decoder does not know the format (Hz). */
 export const WEBAUDIO_DECODE_RATE_HZ = 48_000;
@@ -29,12 +29,6 @@ export async function decodeBytes(bytes: Uint8Array, label: string): Promise<Aud
     if (e instanceof AudioError && e.kind === 'unsupported') return decodeWithWebAudio(bytes, label);
     throw e;
   }
-}
-
-/** The mono mix of `audio` at `rateHz` (as the server's loadAudio). */
-export function monoAt(audio: Audio, rateHz: number): Float32Array {
-  const mono = toMono(audio);
-  return audio.sampleRateHz === rateHz ? mono : resample(mono, audio.sampleRateHz, rateHz);
 }
 
 /** Records from the microphone with MediaRecorder; `stop()` returns the recording's bytes. */

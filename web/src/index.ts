@@ -5,10 +5,10 @@
  * nothing leaves the device; server mode posts the audio to `/v1/analyze` instead.
  */
 import './style.css';
-import { encodeWav16, frameCount } from '../../src/audio/index.js';
+import { encodeWav16, frameCount, prepareAudio } from '../../src/audio/index.js';
 import type { AnalyzeResponse, ModelInfo } from '../../src/serve/analysis.js';
 import { ApiError, analyzeOnServer, bytes, modelInfo, saveToken, sidecar } from './api.js';
-import { decodeBytes, monoAt, Recorder } from './audio.js';
+import { decodeBytes, Recorder } from './audio.js';
 import { BrowserSerModel } from './ser.js';
 import { BrowserSpoofModel } from './spoof.js';
 import { drawWaveform, emotionBars, emotionTimeline, trustRadar } from './views/index.js';
@@ -64,7 +64,7 @@ function renderModel(info: ModelInfo): void {
 
 function render(r: AnalyzeResponse, signal: Float32Array, rateHz: number, where: string): void {
   $('results').hidden = false;
-  $('headline').textContent = `${r.emotion.label} (${(100 * r.emotion.probs[r.emotion.label]).toFixed(1)}%)`;
+  $('headline').textContent = r.emotion ? `${r.emotion.label} (${(100 * r.emotion.probs[r.emotion.label]).toFixed(1)}%)` : `No speech detected (${r.speech.reason ?? 'no voice activity'})`;
   const t = r.timingMs;
   $('details').textContent = `${r.audio.durationSeconds.toFixed(2)} s, ${r.audio.sampleRateHz} Hz, ${r.audio.channels} ch · analyzed ${where}: decode ${ms(t.decode)}, emotion ${ms(t.emotion)}${t.spoof === undefined ? '' : `, spoof ${ms(t.spoof)}`}, total ${ms(t.total)}`;
   const sp = $('spoof');
@@ -74,8 +74,8 @@ function render(r: AnalyzeResponse, signal: Float32Array, rateHz: number, where:
     sp.textContent = `Spoof check: ${r.spoof.label === 'bonafide' ? 'bona fide' : 'spoofed'} (bona fide score ${r.spoof.score.toFixed(3)})`;
   }
   drawWaveform($<HTMLCanvasElement>('waveform'), signal, rateHz, r.windows);
-  $('emotion-chart').innerHTML = emotionBars(r);
-  $('timeline-chart').innerHTML = emotionTimeline(r);
+  $('emotion-chart').innerHTML = r.emotion ? emotionBars(r.emotion, r.model.classes) : '';
+  $('timeline-chart').innerHTML = r.emotion ? emotionTimeline(r) : '';
   $('result-json').textContent = JSON.stringify(r);
 }
 
@@ -89,7 +89,7 @@ async function analyze(data: Uint8Array, type: string, name: string): Promise<vo
   try {
     const t0 = performance.now();
     const audio = await decodeBytes(data, name);
-    const signal = monoAt(audio, ser.sampleRateHz);
+    const signal = prepareAudio(audio, ser.sampleRateHz);
     const t1 = performance.now();
     let r: AnalyzeResponse;
     if (remote) {
@@ -97,7 +97,7 @@ async function analyze(data: Uint8Array, type: string, name: string): Promise<vo
     } else {
       const emotion = await ser.analyze(signal, info.windowing);
       const t2 = performance.now();
-      const verdict = spoof ? await spoof.score(monoAt(audio, spoof.sampleRateHz)) : undefined;
+      const verdict = spoof ? await spoof.score(prepareAudio(audio, spoof.sampleRateHz)) : undefined;
       const t3 = performance.now();
       r = {
         ...emotion,
@@ -108,7 +108,7 @@ async function analyze(data: Uint8Array, type: string, name: string): Promise<vo
       };
     }
     render(r, signal, ser.sampleRateHz, remote ? 'on the server' : 'in this browser');
-    setStatus('done', `${name}: ${r.emotion.label}`);
+    setStatus('done', `${name}: ${r.emotion ? r.emotion.label : 'no speech'}`);
   } catch (e) {
     setStatus('error', message(e));
   } finally {
@@ -141,7 +141,7 @@ async function toggleRecording(): Promise<void> {
     const { bytes: raw } = await rec.stop();
     // One WAV at the model's rate: the page and server mode then analyze the same samples.
     const rate = loaded!.ser.sampleRateHz;
-    const wav = encodeWav16(monoAt(await decodeBytes(raw, 'recording'), rate), rate);
+    const wav = encodeWav16(prepareAudio(await decodeBytes(raw, 'recording'), rate), rate);
     await analyze(wav, 'audio/wav', 'recording.wav');
   } catch (e) {
     setStatus('error', `recording: ${message(e)}`);

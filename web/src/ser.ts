@@ -6,7 +6,7 @@
 import type { GraphBatch } from '../../src/runtime/inputs.js';
 import { WindowedPredictor } from '../../src/runtime/predictor.js';
 import type { Sidecar } from '../../src/runtime/sidecar.js';
-import { emotionResult, type AnalyzeResponse } from '../../src/serve/analysis.js';
+import { analyzeEmotion, type EmotionAnalysis } from '../../src/serve/analysis.js';
 import { createSession, ort } from './ort.js';
 
 /** Window geometry (s). */
@@ -41,11 +41,11 @@ export class BrowserSerModel {
   }
 
   /**
-   * Emotion posteriors of a mono signal at the model's rate: per window and their mean.
+   * The speech check, then the emotion posteriors of a mono signal at the model's rate: per
+   * window and their mean (as the server's analysis).
    * @param signal samples at {@link sampleRateHz}
    */
-  async analyze(signal: Float32Array, w: Windowing): Promise<Pick<AnalyzeResponse, 'emotion' | 'windows'>> {
-    const [p] = await this.core.predictMany([signal], this.sampleRateHz, w, ['audio']);
-    return emotionResult(this.sidecar.classes, p.windows);
+  analyze(signal: Float32Array, w: Windowing): Promise<EmotionAnalysis> {
+    return analyzeEmotion(this.sidecar.classes, signal, this.sampleRateHz, async (x) => (await this.core.predictMany([x], this.sampleRateHz, w, ['audio']))[0].windows);
   }
 }

@@ -3,7 +3,7 @@
  * the feature set, and store the result. Runs inside worker threads (or in-process).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { decodeAudio, resample, toMono } from '../../audio/index.js';
+import { decodeAudio, prepareAudio } from '../../audio/index.js';
 import { getFeatureSet, type FeatureSet } from '../index.js';
 import { cacheKey, FeatureCache, type FeatureArray } from './cache.js';
 
@@ -46,9 +46,7 @@ export async function runTask(task: ExtractTask): Promise<ExtractResult> {
     const hit = cache?.get(key);
     if (hit) return { id: task.id, ok: true, cached: true, ...hit };
     const audio = await decodeAudio(bytes, task.path);
-    const mono = toMono(audio);
-    const x = audio.sampleRateHz === set.sampleRateHz ? mono : resample(mono, audio.sampleRateHz, set.sampleRateHz);
-    const f = set.compute(x);
+    const f = set.compute(prepareAudio(audio, set.sampleRateHz));
     const value: FeatureArray = 'channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data };
     cache?.put(key, value);
     return { id: task.id, ok: true, cached: false, ...value };

@@ -14,13 +14,12 @@ import { summaryTrustScores, summaryTrustSources } from '../../../src/serve/trus
 /** Chart width (px; the SVG scales down on narrow screens). */
 const CHART_WIDTH = 560;
 
-/** Bars of the utterance's posteriors, one per class. */
-export function emotionBars(r: AnalyzeResponse): string {
-  const classes = Object.keys(r.emotion.probs);
+/** Bars of the utterance's posteriors, one per class (in `classes` order). */
+export function emotionBars(emotion: NonNullable<AnalyzeResponse['emotion']>, classes: readonly string[]): string {
   return barChart({
-    title: `Emotion: ${r.emotion.label}`,
-    categories: classes,
-    series: [{ name: 'posterior', color: seriesColor(0), values: classes.map((c) => ({ value: r.emotion.probs[c] })) }],
+    title: `Emotion: ${emotion.label}`,
+    categories: [...classes],
+    series: [{ name: 'posterior', color: seriesColor(0), values: classes.map((c) => ({ value: emotion.probs[c] })) }],
     yLabel: 'probability',
     format: (x) => formatPercent(x),
     tickFormat: (x) => formatPercent(x, 0),
@@ -34,7 +33,7 @@ export function emotionBars(r: AnalyzeResponse): string {
  * whole span so the chart still has an x extent.
  */
 export function emotionTimeline(r: AnalyzeResponse): string {
-  const classes = Object.keys(r.emotion.probs);
+  const classes = r.model.classes;
   const single = r.windows.length === 1;
   return lineChart({
     title: single ? 'Emotion over time (one window)' : `Emotion over time (${r.windows.length} windows of ${r.model.windowSeconds} s)`,
