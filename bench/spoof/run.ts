@@ -7,6 +7,7 @@
  * bench/out/spoof, so an interrupted benchmark resumes.
  * Usage: npm run bench:spoof [-- --epochs 3] [--skip-finetune]
  */
+import { throwIfFailed } from '../../src/util/batch.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,10 +46,11 @@ async function scored(name: string, spec: string, utts: readonly Utterance[], em
   if (existsSync(file)) return file;
   const model = await loadSpoofModel(spec, { emotionRun, paths: utts.map((u) => u.path) });
   const t0 = performance.now();
-  const scores = await scoreFiles(model, utts.map((u) => u.path), {
+  const { scores, failed } = await scoreFiles(model, utts.map((u) => u.path), {
     onProgress: (d, n) => d % 200 < 8 && console.error(`   ${name}: ${d}/${n} scored (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
   });
   model.module.dispose();
+  throwIfFailed('spoof scoring', failed, utts.length);
   await writeScores(file, scores);
   console.error(`   ${name}: ${scores.length} files in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return file;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { extractFeatures } from '../features/extract/index.js';
 import { listFeatureSets } from '../features/index.js';
+import { throwIfFailed } from '../util/batch.js';
 import { choiceFlag, intFlag } from '../util/flags.js';
 
 export function registerFeatures(program: Command): void {
@@ -35,8 +36,6 @@ export function registerFeatures(program: Command): void {
       } else {
         process.stdout.write(`${summary.out}: ${summary.extracted + summary.fromCache} of ${summary.files} files (${summary.fromCache} from cache)\n`);
       }
-      if (summary.failed.length > 0) {
-        process.stderr.write(`${summary.failed.length} file(s) skipped:\n${summary.failed.map((f) => `  ${f.reason}`).join('\n')}\n`);
-      }
+      throwIfFailed('feature extraction (the others are in the output)', summary.failed, summary.files);
     });
 }

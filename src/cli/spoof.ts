@@ -11,7 +11,9 @@ import {
 import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/aasist/index.js';
 import { packageRoot } from '../util/paths.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { throwIfFailed, type FileFailure } from '../util/batch.js';
 import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../util/flags.js';
+import { NO_SPEECH_LABEL } from '../train/predict.js';
 import { audioFiles } from './train.js';
 
 const SHARED_DATA = () => join(packageRoot(), '..', 'shared', 'data');
@@ -21,8 +23,8 @@ function progressBar(enabled: boolean, label: string): cliProgress.SingleBar | n
   return enabled && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: `${label} [{bar}] {value}/{total} files | {eta_formatted} left` }, cliProgress.Presets.shades_classic) : null;
 }
 
-/** Scores files with a spoof model, showing progress. */
-async function scoreWithProgress(spec: string, files: string[], o: { emotionModel?: string; batchSize?: number; quiet?: boolean }): Promise<SpoofScore[]> {
+/** Scores files with a spoof model, showing progress; failed files are listed, not fatal. */
+async function scoreWithProgress(spec: string, files: string[], o: { emotionModel?: string; batchSize?: number; quiet?: boolean }): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
   const model = await loadSpoofModel(spec, { emotionRun: o.emotionModel, paths: files });
   const bar = progressBar(!o.quiet, 'scoring');
   bar?.start(files.length, 0);
@@ -78,11 +80,12 @@ function registerScore(spoof: Command): void {
     .option('--json', 'print JSON instead of CSV')
     .action(async (inputs: string[], o: { model: string; emotionModel?: string; out?: string; batchSize?: number; json?: boolean }) => {
       const files = await audioFiles(inputs);
-      const scores = await scoreWithProgress(o.model, files, o);
+      const { scores, failed } = await scoreWithProgress(o.model, files, o);
       if (o.out) {
-        await writeScores(o.out, scores);
+        if (scores.length > 0) await writeScores(o.out, scores);
         process.stdout.write(`${resolve(o.out)}: ${scores.length} scores\n`);
       } else process.stdout.write(o.json ? `${JSON.stringify(scores)}\n` : scoresCsv(scores));
+      throwIfFailed('spoof scoring', failed, files.length);
     });
 }
 
@@ -151,13 +154,14 @@ export function registerSpoof(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (inputs: string[], o: { emotionModel: string; spoofModel: string; json?: boolean }) => {
       const files = await audioFiles(inputs);
-      const scores = await scoreWithProgress(o.spoofModel, files, { emotionModel: o.emotionModel, quiet: o.json });
-      const rows = scores.map((s) => ({ path: s.path, emotion: s.emotion!, emotionProb: s.emotionProb!, spoofScore: s.score, verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof' }));
+      const { scores, failed } = await scoreWithProgress(o.spoofModel, files, { emotionModel: o.emotionModel, quiet: o.json });
+      const rows = scores.map((s) => ({ path: s.path, emotion: s.emotion ?? NO_SPEECH_LABEL, emotionProb: s.emotionProb ?? null, spoofScore: s.score, verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof' }));
       if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
       else {
         const width = Math.max(4, ...rows.map((r) => r.path.length));
         process.stdout.write(`${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  verdict\n`);
-        for (const r of rows) process.stdout.write(`${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${r.emotionProb.toFixed(2).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict}\n`);
+        for (const r of rows) process.stdout.write(`${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict}\n`);
       }
+      throwIfFailed('analysis', failed, files.length);
     });
 }

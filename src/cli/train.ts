@@ -10,6 +10,7 @@ import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.j
 import { predictFiles, runConfig, type FilePrediction } from '../train/predict.js';
 import { predictFilesOnnx } from '../runtime/files.js';
 import { trainRun, type RunMetrics } from '../train/run.js';
+import { throwIfFailed } from '../util/batch.js';
 import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../util/flags.js';
 
 interface TrainFlags {
@@ -154,6 +155,7 @@ export function registerTrain(program: Command): void {
         speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
       });
       writePredictions(r.classes, r.predictions, o.format);
+      throwIfFailed('prediction', r.failed, files.length);
     });
 }
 
@@ -181,10 +183,13 @@ function writePredictions(classes: string[], predictions: FilePrediction[], form
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
   } else if (format === 'csv') {
-    process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...p.probs.map((v) => v.toFixed(4))])]));
+    process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...(p.probs.length ? p.probs.map((v) => v.toFixed(4)) : classes.map(() => ''))])]));
   } else {
     const width = Math.max(...predictions.map((p) => p.path.length), 4);
     process.stdout.write(`${'file'.padEnd(width)}  ${'label'.padEnd(10)}${classes.map((c) => c.slice(0, 8).padStart(9)).join('')}\n`);
-    for (const p of predictions) process.stdout.write(`${p.path.padEnd(width)}  ${p.label.padEnd(10)}${p.probs.map((v) => v.toFixed(3).padStart(9)).join('')}\n`);
+    for (const p of predictions) {
+      const cells = p.probs.length ? p.probs.map((v) => v.toFixed(3).padStart(9)).join('') : `  (${p.noSpeech})`;
+      process.stdout.write(`${p.path.padEnd(width)}  ${p.label.padEnd(10)}${cells}\n`);
+    }
   }
 }

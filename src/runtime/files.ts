@@ -1,10 +1,11 @@
 /**
  * Emotion posteriors of audio files with an exported model: decoding and resampling to the
- * model's rate (src/audio), then {@link OnnxSerModel.predictMany}. Files are read a chunk at a
- * time so a long list does not hold every decoded signal at once.
+ * model's rate (src/audio), the speech check, then {@link OnnxSerModel.predictMany}. Files are
+ * read a chunk at a time so a long list does not hold every decoded signal at once.
  */
-import { loadAudio } from '../audio/index.js';
-import type { FilePrediction } from '../train/predict.js';
+import { loadAudioBatch, speechActivity } from '../audio/index.js';
+import { noSpeechPrediction, type FilePrediction } from '../train/predict.js';
+import { settleBatch, type FileFailure } from '../util/batch.js';
 import { loadOnnxModel, type OnnxModelOptions, type WindowOptions, type WindowPrediction } from './session.js';
 
 /** Files decoded per chunk. */
@@ -17,18 +18,33 @@ export interface OnnxFilePrediction extends FilePrediction {
 
 export type PredictFilesOnnxOptions = OnnxModelOptions & WindowOptions;
 
-/** Predicts every file with the model at `modelPath`; unreadable files are errors naming them. */
-export async function predictFilesOnnx(modelPath: string, paths: readonly string[], o: PredictFilesOnnxOptions = {}): Promise<{ classes: string[]; predictions: OnnxFilePrediction[] }> {
+/**
+ * Predicts every file with the model at `modelPath`. A file that cannot be read or analyzed is
+ * listed in `failed` with its reason while the others are predicted; a file without speech gets
+ * the no-speech label and no windows.
+ */
+export async function predictFilesOnnx(
+  modelPath: string, paths: readonly string[], o: PredictFilesOnnxOptions = {},
+): Promise<{ classes: string[]; predictions: OnnxFilePrediction[]; failed: FileFailure[] }> {
   const model = await loadOnnxModel(modelPath, { intraOpThreads: o.intraOpThreads, batchSize: o.batchSize, spinWait: o.spinWait });
   try {
     const predictions: OnnxFilePrediction[] = [];
+    const failed: FileFailure[] = [];
     for (let i = 0; i < paths.length; i += FILE_CHUNK) {
-      const chunk = paths.slice(i, i + FILE_CHUNK);
-      const signals = await Promise.all(chunk.map(async (p) => (await loadAudio(p, { sampleRateHz: model.sampleRateHz })).samples));
-      const out = await model.predictMany(signals, model.sampleRateHz, { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds }, chunk);
-      out.forEach((p, j) => predictions.push({ path: chunk[j], probs: p.probs, label: p.label, windows: p.windows }));
+      const loaded = await loadAudioBatch(paths.slice(i, i + FILE_CHUNK), { sampleRateHz: model.sampleRateHz });
+      failed.push(...loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })));
+      const speech = loaded.ok.filter((f) => {
+        const a = speechActivity(f.samples, model.sampleRateHz);
+        if (!a.detected) predictions.push({ ...noSpeechPrediction(f.path, a.reason!), windows: [] });
+        return a.detected;
+      });
+      const r = await settleBatch(speech, (xs) => model.predictMany(xs.map((x) => x.samples), model.sampleRateHz, { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds }, xs.map((x) => x.path)), (x) => x.path);
+      failed.push(...r.failed);
+      for (const { item, result: p } of r.results) predictions.push({ path: item.path, probs: p.probs, label: p.label, windows: p.windows });
     }
-    return { classes: model.classes, predictions };
+    const order = new Map(paths.map((p, i) => [p, i]));
+    predictions.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
+    return { classes: model.classes, predictions, failed };
   } finally {
     await model.close();
   }

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loadAudio } from '../audio/index.js';
+import { loadAudioBatch } from '../audio/index.js';
+import { settleBatch, type FileFailure } from '../util/batch.js';
 import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/aasist/config.js';
 import { fitAasistInput } from '../models/aasist/fit.js';
 import { ortSessionOptions } from './session.js';
@@ -133,20 +134,26 @@ export function loadSpoofSession(path: string, o: SpoofSessionOptions = {}): Pro
 
 /**
  * Scores audio files with the countermeasure at `modelPath`: each file is decoded and resampled
- * to the model's rate, fitted and scored in batches. Unreadable files are errors naming them.
+ * to the model's rate, fitted and scored in batches. A file that cannot be read or scored is
+ * listed in `failed` with its reason while the others are scored.
  */
-export async function scoreFilesOnnx(modelPath: string, paths: readonly string[], o: SpoofSessionOptions & { onProgress?: (done: number, total: number) => void } = {}): Promise<SpoofFileScore[]> {
+export async function scoreFilesOnnx(
+  modelPath: string, paths: readonly string[], o: SpoofSessionOptions & { onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ scores: SpoofFileScore[]; failed: FileFailure[] }> {
   if (paths.length === 0) throw new Error('spoof scoring: no audio files given');
   const model = await loadSpoofSession(modelPath, o);
   try {
-    const out: SpoofFileScore[] = [];
+    const scores: SpoofFileScore[] = [];
+    const failed: FileFailure[] = [];
     for (let i = 0; i < paths.length; i += FILE_CHUNK) {
-      const chunk = paths.slice(i, i + FILE_CHUNK);
-      const clips = await Promise.all(chunk.map(async (p) => (await loadAudio(p, { sampleRateHz: model.sampleRateHz })).samples));
-      (await model.scoreSignals(clips, chunk)).forEach((s, j) => out.push({ path: chunk[j], ...s }));
-      o.onProgress?.(out.length, paths.length);
+      const loaded = await loadAudioBatch(paths.slice(i, i + FILE_CHUNK), { sampleRateHz: model.sampleRateHz });
+      failed.push(...loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })));
+      const r = await settleBatch(loaded.ok, (xs) => model.scoreSignals(xs.map((x) => x.samples), xs.map((x) => x.path)), (x) => x.path);
+      failed.push(...r.failed);
+      for (const { item, result } of r.results) scores.push({ path: item.path, ...result });
+      o.onProgress?.(scores.length + failed.length, paths.length);
     }
-    return out;
+    return { scores, failed };
   } finally {
     await model.close();
   }

@@ -4,11 +4,12 @@
  * SER run predicts for the same file (`trustser analyze`).
  */
 import { stringify } from 'csv-stringify/sync';
-import { loadAudio } from '../audio/index.js';
+import { loadAudioBatch } from '../audio/index.js';
 import { noGrad, tidy } from '../torch/index.js';
 import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, BONAFIDE_CLASS, aasistBatch } from '../models/aasist/index.js';
 import { predictFiles, requireUtteranceLevelRun } from '../train/predict.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { settleBatch, type FileFailure } from '../util/batch.js';
 import type { SpoofModel } from './model.js';
 
 /** Files scored per forward pass. */
@@ -34,31 +35,39 @@ export interface ScoreOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Scores `paths` in eval mode (each clip fitted to 64,600 samples as the published evaluation does). */
-export async function scoreFiles(model: SpoofModel, paths: readonly string[], o: ScoreOptions = {}): Promise<SpoofScore[]> {
+/**
+ * Scores `paths` in eval mode (each clip fitted to 64,600 samples as the published evaluation
+ * does). A file that cannot be read or scored is listed in `failed` with its reason while the
+ * others are scored.
+ */
+export async function scoreFiles(model: SpoofModel, paths: readonly string[], o: ScoreOptions = {}): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
   if (paths.length === 0) throw new Error('spoof score: no audio files given');
   if (o.emotionRun) requireUtteranceLevelRun(o.emotionRun, 'spoof scoring with emotions');
   const batch = o.batchSize ?? SCORE_BATCH;
   model.module.eval();
-  const out: SpoofScore[] = [];
+  const scores: SpoofScore[] = [];
+  const failed: FileFailure[] = [];
   for (let i = 0; i < paths.length; i += batch) {
-    const part = paths.slice(i, i + batch);
-    const clips = await Promise.all(part.map(async (p) => (await loadAudio(p, { sampleRateHz: AASIST_SAMPLE_RATE_HZ })).samples));
-    const logits = noGrad(() => tidy(() => model.forward(aasistBatch(clips, AASIST_SAMPLES), part).toFloat32()));
-    part.forEach((p, j) => {
-      const l: [number, number] = [logits[2 * j], logits[2 * j + 1]];
-      out.push({ path: p, score: l[BONAFIDE_CLASS], logits: l });
-    });
-    o.onProgress?.(out.length, paths.length);
+    const loaded = await loadAudioBatch(paths.slice(i, i + batch), { sampleRateHz: AASIST_SAMPLE_RATE_HZ });
+    failed.push(...loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })));
+    const r = await settleBatch(loaded.ok, (xs) => {
+      const logits = noGrad(() => tidy(() => model.forward(aasistBatch(xs.map((x) => x.samples), AASIST_SAMPLES), xs.map((x) => x.path)).toFloat32()));
+      return xs.map((_, j): [number, number] => [logits[2 * j], logits[2 * j + 1]]);
+    }, (x) => x.path);
+    failed.push(...r.failed);
+    for (const { item, result: l } of r.results) scores.push({ path: item.path, score: l[BONAFIDE_CLASS], logits: l });
+    o.onProgress?.(scores.length + failed.length, paths.length);
   }
-  if (o.emotionRun) {
-    const { predictions } = await predictFiles(o.emotionRun, [...paths]);
-    predictions.forEach((p, j) => {
-      out[j].emotion = p.label;
-      out[j].emotionProb = Math.max(...p.probs);
-    });
+  if (o.emotionRun && scores.length > 0) {
+    const { predictions, failed: emotionFailed } = await predictFiles(o.emotionRun, scores.map((s) => s.path));
+    const byPath = new Map(predictions.map((p) => [p.path, p]));
+    for (const s of scores) {
+      const p = byPath.get(s.path);
+      if (p) Object.assign(s, { emotion: p.label, ...(p.probs.length ? { emotionProb: Math.max(...p.probs) } : {}) });
+    }
+    failed.push(...emotionFailed.map((f) => ({ path: f.path, reason: `emotion: ${f.reason}` })));
   }
-  return out;
+  return { scores, failed };
 }
 
 /** Scores as CSV: path, score, both logits, and emotion columns when present. */

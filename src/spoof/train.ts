@@ -5,19 +5,21 @@
  * voices never seen in training. The published recipe (Adam, lr 1e-4, weight decay 1e-4) is kept;
  * its 9:1 class weighting answers ASVspoof's 9:1 spoof majority, so here (bona fide majority)
  * each epoch instead draws as many bona fide as spoof trials. Crops of `cropSamples` keep an
- * epoch short on CPUs. The run folder holds config.json, split.json, log.jsonl, last/optimizer
- * checkpoints with state.json (an interrupted run resumes at its next epoch) and model.safetensors.
+ * epoch short on CPUs. The run folder holds config.json, split.json, log.jsonl, checkpoint.safetensors
+ * (one atomic file per epoch: an interrupted run resumes exactly at its next epoch) and model.safetensors.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadAudio } from '../audio/index.js';
+import { loadAudioBatch } from '../audio/index.js';
 import { makeRng, type Rng } from '../audio/rng.js';
 import type { Utterance } from '../corpora/types.js';
 import { speakerKFold } from '../protocol/index.js';
-import { Adam, F, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../torch/index.js';
+import { Adam, F, manualSeed, saveModule, settle, tensor, tidy } from '../torch/index.js';
 import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, fitAasistInput, loadAasistWeights, type EmotionConditioning } from '../models/aasist/index.js';
-import { loadOptimizer, saveOptimizer } from '../train/optimizer-state.js';
-import { writeFileAtomicSync } from '../util/atomic.js';
+import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+import { CHECKPOINT_FILE } from '../train/loop.js';
+import { throwIfFailed } from '../util/batch.js';
+import { removeStaleTemps, writeFileAtomicSync } from '../util/atomic.js';
 import { loadSpoofManifest } from './evaluate.js';
 import { SPOOF_RUN_MODEL, emotionEmbeddings, resolveSpoofWeights, wrapSpoofModel, type SpoofModel } from './model.js';
 
@@ -73,6 +75,14 @@ interface TrainState {
   lr: number;
 }
 
+/** One epoch in the spoof run's log.jsonl. */
+interface SpoofEpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trials: number;
+  seconds: number;
+}
+
 function randomCrop(x: Float32Array, length: number, rng: Rng): Float32Array {
   const full = fitAasistInput(x, AASIST_SAMPLES);
   const start = rng.int(full.length - length + 1);
@@ -93,32 +103,40 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   const emotions = conditioning === 'none' ? null : await emotionEmbeddings(o.emotionRun!, utts.map((u) => u.path));
   const model = wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(o.init)), conditioning, emotions);
   const out = resolve(s.outDir);
-  mkdirSync(out, { recursive: true });
   const config = { version: 1, set: resolve(s.set), init: o.init, conditioning, emotionRun: o.emotionRun ? resolve(o.emotionRun) : null, epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, weightDecay: s.weightDecay, cropSamples: s.cropSamples, folds: s.folds, testFold: s.testFold, seed: s.seed };
   const cfgPath = join(out, 'config.json');
   if (existsSync(cfgPath) && readFileSync(cfgPath, 'utf8') !== `${JSON.stringify(config, null, 2)}\n`) {
     throw new Error(`${out} holds a run with other settings (config.json differs); choose another --out`);
   }
-  writeFileAtomicSync(cfgPath, `${JSON.stringify(config, null, 2)}\n`);
-  writeFileAtomicSync(join(out, 'split.json'), `${JSON.stringify({ version: 1, ...split })}\n`);
-
-  const opt = new Adam(model.module.parameters(), { lr: s.lr, weightDecay: s.weightDecay });
-  const statePath = join(out, 'state.json');
-  let st: TrainState = { epoch: 0, lr: s.lr };
-  if (existsSync(statePath)) {
-    st = JSON.parse(readFileSync(statePath, 'utf8')) as TrainState;
-    await loadModule(model.module, join(out, 'last.safetensors'));
-    await loadOptimizer(join(out, 'optimizer.safetensors'), opt);
-    o.log?.(`resuming after epoch ${st.epoch}`);
-  }
   const byId = new Map(utts.map((u) => [u.id, u]));
   const trainUtts = split.train.map((id) => byId.get(id)!);
-  const audio = new Map<string, Float32Array>();
-  for (const u of trainUtts) audio.set(u.id, (await loadAudio(u.path, { sampleRateHz: AASIST_SAMPLE_RATE_HZ })).samples);
   const spoofs = trainUtts.filter((u) => u.labels.spoof === 'spoof');
   const bona = trainUtts.filter((u) => u.labels.spoof === 'bonafide');
   if (spoofs.length === 0 || bona.length === 0) throw new Error('spoof train: the training split needs both bona fide and spoof utterances');
+  const loaded = await loadAudioBatch(trainUtts.map((u) => u.path), { sampleRateHz: AASIST_SAMPLE_RATE_HZ });
+  throwIfFailed('to load for spoof training', loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })), trainUtts.length);
+  const audio = new Map(trainUtts.map((u, i) => [u.id, loaded.ok[i].samples]));
+
+  // Everything is checked: now the run folder is written.
+  mkdirSync(out, { recursive: true });
+  removeStaleTemps(out);
+  writeFileAtomicSync(cfgPath, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileAtomicSync(join(out, 'split.json'), `${JSON.stringify({ version: 1, ...split })}\n`);
+  const opt = new Adam(model.module.parameters(), { lr: s.lr, weightDecay: s.weightDecay });
+  const checkpoint = join(out, CHECKPOINT_FILE);
+  if (existsSync(join(out, 'state.json')) && !existsSync(checkpoint)) {
+    throw new Error(`${out}: this run was interrupted under an older trustser whose checkpoints did not resume exactly; choose another --out`);
+  }
+  let st: TrainState = { epoch: 0, lr: s.lr };
+  let history: SpoofEpochRecord[] = [];
+  const saved = await loadCheckpoint<TrainState, SpoofEpochRecord>(checkpoint, model.module, opt);
+  if (saved) {
+    ({ state: st, history } = saved);
+    o.log?.(`resuming after epoch ${st.epoch}`);
+  }
   const log = join(out, 'log.jsonl');
+  const writeLog = () => writeFileAtomicSync(log, history.map((h) => `${JSON.stringify(h)}\n`).join(''));
+  writeLog();
   while (st.epoch < s.epochs) {
     const epoch = st.epoch + 1;
     const rng = makeRng(s.seed * 1_000_003 + epoch);
@@ -146,11 +164,10 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
       await settle();
     }
     st = { epoch, lr: opt.lr };
-    await saveModule(model.module, join(out, 'last.safetensors'));
-    await saveOptimizer(join(out, 'optimizer.safetensors'), opt);
-    writeFileAtomicSync(statePath, JSON.stringify(st));
     const seconds = (performance.now() - t0) / 1000;
-    appendFileSync(log, `${JSON.stringify({ epoch, trainLoss: lossSum / batches, trials: order.length, seconds })}\n`);
+    history = [...history, { epoch, trainLoss: lossSum / batches, trials: order.length, seconds }];
+    await saveCheckpoint(checkpoint, model.module, opt, { state: st, history });
+    writeLog();
     o.log?.(`epoch ${epoch}/${s.epochs}: loss ${(lossSum / batches).toFixed(4)} (${order.length} trials, ${seconds.toFixed(0)} s)`);
   }
   await saveModule(model.module, join(out, SPOOF_RUN_MODEL), { conditioning, init: o.init });

@@ -1,8 +1,8 @@
 /**
  * Training of one fold: epochs of mini-batches (mixup, stability training, class balance,
- * bootstrap), early stopping on dev UA, atomic checkpoints every epoch, resume after a kill.
+ * bootstrap), early stopping on dev UA, one atomic checkpoint every epoch, exact resume after a kill.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRng, type Rng } from '../audio/index.js';
 import { classificationMetrics } from '../evaluate/index.js';
@@ -10,12 +10,11 @@ import {
   Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy,
   type Optimizer, type Tensor,
 } from '../torch/index.js';
-import { writeFileAtomicSync } from '../util/atomic.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainingConfig } from './config.js';
 import { batchTensors, type Example, type InputKind } from './data.js';
 import { beta, epochOrder } from './sampling.js';
 import type { TrainableModel } from './model.js';
-import { loadOptimizer, saveOptimizer } from './optimizer-state.js';
 
 export interface FoldData {
   train: Example[];
@@ -34,7 +33,24 @@ export interface FoldProgress {
   batches: number;
 }
 
-/** What is kept between epochs (state.json) so a killed run resumes exactly. */
+/** A fold's checkpoint (weights, optimizer, loop state, history) in its folder. */
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+/** The best epoch's weights in a fold's folder. */
+export const BEST_FILE = 'best.safetensors';
+
+/** One finished epoch, as logged in log.jsonl. */
+export interface EpochRecord {
+  fold: number;
+  epoch: number;
+  trainLoss: number;
+  devUa: number;
+  devWa: number;
+  lr: number;
+  /** Wall time of the epoch (training, dev evaluation and checkpoint), s. */
+  seconds: number;
+}
+
+/** What is kept between epochs (in the checkpoint) so a killed run resumes exactly. */
 interface FoldState {
   epoch: number;
   bestUa: number;
@@ -130,25 +146,32 @@ function makeOptimizer(model: TrainableModel, cfg: TrainingConfig): Optimizer {
 }
 
 /**
- * Trains `model` on one fold, writing `dir`/{last,best}.safetensors, optimizer.safetensors,
- * state.json and appending to `log`. Resumes from `dir` when a previous run was interrupted.
- * Returns the best dev UA and its epoch; `model` holds the best weights on return.
+ * Trains `model` on one fold, writing `dir`/best.safetensors and `dir`/checkpoint.safetensors
+ * (weights, optimizer, loop state and epoch history as one atomic file) after every epoch, and
+ * calling `onEpoch` with the fold's whole history (also once on start, so a resumed fold's log is
+ * in sync). Resumes from the checkpoint when a previous run was interrupted: the result is bit
+ * for bit that of an uninterrupted run. Returns the best dev UA and its epoch; `model` holds the
+ * best weights on return.
  */
 export async function trainFold(
-  model: TrainableModel, data: FoldData, cfg: TrainingConfig, dir: string, log: string, fold: number,
-  onProgress?: (p: FoldProgress) => void,
+  model: TrainableModel, data: FoldData, cfg: TrainingConfig, dir: string, fold: number,
+  onProgress?: (p: FoldProgress) => void, onEpoch?: (history: EpochRecord[]) => void,
 ): Promise<{ bestUa: number; bestEpoch: number; epochsRun: number }> {
   const opt = makeOptimizer(model, cfg);
   const sched = cfg.cosine ? new CosineAnnealingLR(opt, cfg.epochs, cfg.lr * cfg.minLrFactor) : null;
-  const statePath = join(dir, 'state.json');
+  const checkpoint = join(dir, CHECKPOINT_FILE);
+  if (existsSync(join(dir, 'state.json')) && !existsSync(checkpoint)) {
+    throw new Error(`${dir}: this fold was interrupted under an older trustser whose checkpoints did not resume exactly; delete the folder to train the fold again`);
+  }
   let st: FoldState = { epoch: 0, bestUa: -1, bestEpoch: 0, badEpochs: 0, lr: cfg.lr, stopped: false };
-  if (existsSync(statePath)) {
-    st = JSON.parse(readFileSync(statePath, 'utf8')) as FoldState;
-    await loadModule(model, join(dir, 'last.safetensors'));
-    await loadOptimizer(join(dir, 'optimizer.safetensors'), opt);
+  let history: EpochRecord[] = [];
+  const saved = await loadCheckpoint<FoldState, EpochRecord>(checkpoint, model, opt);
+  if (saved) {
+    ({ state: st, history } = saved);
     opt.lr = st.lr;
     sched?.restore({ epoch: st.epoch });
   }
+  onEpoch?.(history);
   const labels = data.train.map((e) => e.label);
   const weights = data.classWeights ? tensor(data.classWeights) : null;
   const batches = Math.ceil(data.train.length / cfg.batchSize);
@@ -185,13 +208,13 @@ export async function trainFold(
       badEpochs: improved ? 0 : st.badEpochs + 1, stopped: false,
     };
     st.stopped = st.badEpochs >= cfg.patience;
-    if (improved) await saveModule(model, join(dir, 'best.safetensors'), { epoch: String(epoch), devUa: String(dev.ua) });
-    await saveModule(model, join(dir, 'last.safetensors'));
-    await saveOptimizer(join(dir, 'optimizer.safetensors'), opt);
-    writeFileAtomicSync(statePath, JSON.stringify(st));
-    appendFileSync(log, `${JSON.stringify({ fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 })}\n`);
+    // best first: a kill before the checkpoint repeats this epoch, which rewrites the same best weights.
+    if (improved) await saveModule(model, join(dir, BEST_FILE), { epoch: String(epoch), devUa: String(dev.ua) });
+    history = [...history, { fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 }];
+    await saveCheckpoint(checkpoint, model, opt, { state: st, history });
+    onEpoch?.(history);
   }
-  await loadModule(model, join(dir, 'best.safetensors'));
+  await loadModule(model, join(dir, BEST_FILE));
   weights?.dispose();
   return { bestUa: st.bestUa, bestEpoch: st.bestEpoch, epochsRun: st.epoch };
 }

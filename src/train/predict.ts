@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadAudio } from '../audio/index.js';
+import { loadAudioBatch, speechActivity } from '../audio/index.js';
 import { getFeatureSet } from '../features/index.js';
 import type { SerModel } from '../models/index.js';
 import { loadModule, noGrad, tidy, type Tensor } from '../torch/index.js';
@@ -14,12 +14,24 @@ import { batchTensors, makeExamples, normalize, type Normalizer } from './data.j
 import { fitSpeakerNormalizers } from './speaker-norm.js';
 import { argmax, predictUtterances } from './loop.js';
 import { buildModel, type InputGeometry } from './model.js';
+import { settleBatch, type FileFailure } from '../util/batch.js';
+
+/** Label of a file without speech (silence, low-level noise, too short): no emotion is given. */
+export const NO_SPEECH_LABEL = 'no-speech';
 
 export interface FilePrediction {
   path: string;
-  /** Class probabilities, in `classes` order. */
+  /** Class probabilities, in `classes` order; empty when the file holds no speech. */
   probs: number[];
+  /** The most probable class, or {@link NO_SPEECH_LABEL}. */
   label: string;
+  /** Why the file got no emotion (absent when it holds speech). */
+  noSpeech?: string;
+}
+
+/** The prediction of a file without speech. */
+export function noSpeechPrediction(path: string, reason: string): FilePrediction {
+  return { path, probs: [], label: NO_SPEECH_LABEL, noSpeech: reason };
 }
 
 interface FoldModelInfo {
@@ -134,38 +146,52 @@ export async function loadFoldPredictor(runDir: string, fold: number): Promise<F
 }
 
 /**
- * Predicts the emotion of each file with the run in `runDir` (all folds averaged, or one). Bad
- * files throw an error naming them. Speaker-normalized runs enroll each speaker from the given
- * files: `speakerOf(path)` names a file's speaker (default: all files are one speaker).
+ * Predicts the emotion of each file with the run in `runDir` (all folds averaged, or one). A file
+ * that cannot be read or analyzed is listed in `failed` with its reason while the others are
+ * predicted; a file without speech gets {@link NO_SPEECH_LABEL}. Speaker-normalized runs enroll
+ * each speaker from the given files: `speakerOf(path)` names a file's speaker (default: all
+ * files are one speaker).
  */
 export async function predictFiles(
   runDir: string, paths: string[], o: { fold?: number; speakerOf?: (path: string) => string } = {},
-): Promise<{ classes: string[]; predictions: FilePrediction[] }> {
+): Promise<{ classes: string[]; predictions: FilePrediction[]; failed: FileFailure[] }> {
   const dir = resolve(runDir);
   const cfg = runConfig(dir);
   const folds = trainedFolds(dir).filter((k) => o.fold === undefined || k === o.fold);
   if (folds.length === 0) throw new Error(`${dir}: no trained fold${o.fold === undefined ? '' : ` ${o.fold}`} (fold-K/best.safetensors)`);
   const rate = getFeatureSet(cfg.features.set, cfg.features.overrides).sampleRateHz;
-  const signals = await Promise.all(paths.map(async (p) => (await loadAudio(p, { sampleRateHz: rate })).samples));
-  const speakers = paths.map((p) => o.speakerOf?.(p) ?? SINGLE_SPEAKER);
+  const loaded = await loadAudioBatch(paths, { sampleRateHz: rate });
+  const failed: FileFailure[] = loaded.failed.map((f) => ({ path: f.path, reason: f.error.message }));
+  const silent = new Map<string, string>();
+  let items = loaded.ok.flatMap(({ path, samples }) => {
+    const a = speechActivity(samples, rate);
+    if (!a.detected) silent.set(path, a.reason!);
+    return a.detected ? [{ path, samples, speaker: o.speakerOf?.(path) ?? SINGLE_SPEAKER }] : [];
+  });
   let classes: string[] = [];
-  const sum = paths.map(() => [] as number[]);
+  const sums = new Map<string, number[]>();
   for (const k of folds) {
     const fp = await loadFoldPredictor(dir, k);
     classes = fp.classes;
-    if (fp.speakerNorm) enrollAll(fp, signals, speakers);
-    fp.predict(signals, speakers).forEach((p, u) => {
-      sum[u] = sum[u].length === 0 ? [...p] : sum[u].map((v, c) => v + p[c]);
-    });
+    if (fp.speakerNorm) enrollAll(fp, items.map((it) => it.samples), items.map((it) => it.speaker));
+    const r = await settleBatch(items, (xs) => fp.predict(xs.map((x) => x.samples), xs.map((x) => x.speaker)), (x) => x.path);
     fp.dispose();
+    failed.push(...r.failed);
+    items = r.results.map((x) => x.item);
+    for (const { item, result } of r.results) {
+      const acc = sums.get(item.path);
+      sums.set(item.path, acc ? acc.map((v, c) => v + result[c]) : [...result]);
+    }
   }
-  return {
-    classes,
-    predictions: paths.map((path, u) => {
-      const probs = sum[u].map((v) => v / folds.length);
-      return { path, probs, label: classes[argmax(probs)] };
-    }),
-  };
+  const kept = new Set(items.map((it) => it.path));
+  const predictions = paths.flatMap((path): FilePrediction[] => {
+    if (silent.has(path)) return [noSpeechPrediction(path, silent.get(path)!)];
+    if (!kept.has(path)) return [];
+    const probs = sums.get(path)!.map((v) => v / folds.length);
+    return [{ path, probs, label: classes[argmax(probs)] }];
+  });
+  const failedAt = new Map(failed.map((f) => [f.path, f]));
+  return { classes, predictions, failed: paths.flatMap((p) => failedAt.get(p) ?? []) };
 }
 
 /** Speaker name of every file when `predictFiles` is given no `speakerOf`. */

@@ -1,21 +1,21 @@
 /**
  * A training run: corpus → speaker-independent split → features → per fold: normalization,
  * model, training, test predictions → run directory:
- *   config.json (resolved), split.json, log.jsonl, fold-K/{best,last}.safetensors, fold-K/norm.json,
+ *   config.json (resolved), split.json, log.jsonl, fold-K/{best,checkpoint}.safetensors, fold-K/norm.json,
  *   fold-K/result.json (test predictions and metrics), metrics.json (per fold and mean ± std).
  * Re-running into the same directory resumes: finished folds are skipped, an interrupted fold
- * continues from its last epoch.
+ * continues from its last checkpoint exactly, and temporary files a kill left behind are removed.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../evaluate/index.js';
 import { manualSeed, setNumThreads } from '../torch/index.js';
-import { writeFileAtomicSync } from '../util/atomic.js';
+import { removeStaleTemps, writeFileAtomicSync } from '../util/atomic.js';
 import type { RunConfig } from './config.js';
 import { computeFeatures, fitNormalizer, makeExamples, normalize, type AuxTargets, type Normalizer } from './data.js';
 import { speakerNormalize } from './speaker-norm.js';
-import { argmax, predictUtterances, trainFold, type FoldProgress } from './loop.js';
+import { argmax, predictUtterances, trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from './model.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
@@ -99,21 +99,22 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   inputGeometry(cfg.model.name, feats.get(needed[0].id)!, cfg.features); // the model takes these features
 
   mkdirSync(dir, { recursive: true });
+  removeStaleTemps(dir);
   writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(cfg, null, 2));
   if (isNew) await saveSplit(splitPath, split, utterances);
   const results: FoldResult[] = [];
   for (const k of folds) {
-    results.push(await runFold(cfg, split, k, utterances, classes, feats, dir, o));
+    results.push(await runFold(cfg, split, k, utterances, classes, feats, dir, o, (history) => rewriteLog(join(dir, LOG_FILE), k, history, folds)));
     log(`fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`);
   }
-  const metrics = summarize(results, classes, trainingSeconds(join(dir, 'log.jsonl')));
+  const metrics = summarize(results, classes, trainingSeconds(join(dir, LOG_FILE)));
   writeFileAtomicSync(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2));
   return metrics;
 }
 
 async function runFold(
   cfg: RunConfig, split: Split, k: number, utterances: LabelledUtterance[], classes: string[],
-  feats: Map<string, { shape: number[]; data: Float32Array }>, dir: string, o: RunOptions,
+  feats: Map<string, { shape: number[]; data: Float32Array }>, dir: string, o: RunOptions, onEpoch: (history: EpochRecord[]) => void,
 ): Promise<FoldResult> {
   const foldDir = join(dir, `fold-${k}`);
   const resultPath = join(foldDir, 'result.json');
@@ -140,7 +141,7 @@ async function runFold(
   const examples = (us: LabelledUtterance[]) =>
     makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg, aux ? us.map((u) => aux(u)) : undefined);
   const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames, classWeights: weights };
-  const r = await trainFold(model, data, cfg.training, foldDir, join(dir, 'log.jsonl'), k, (p) => o.onProgress?.(k, p));
+  const r = await trainFold(model, data, cfg.training, foldDir, k, (p) => o.onProgress?.(k, p), onEpoch);
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {
     const probs = post.get(i)!;
@@ -179,7 +180,23 @@ function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUt
   });
 }
 
-/** Sum of the per-epoch wall times in the run's log (append-only, so resumed runs count fully). */
+/** The run's epoch log (one JSON line per epoch, folds in run order). */
+export const LOG_FILE = 'log.jsonl';
+
+/**
+ * Rewrites the log atomically with `fold`'s lines replaced by its checkpointed `history`: the
+ * log is derived from the checkpoints, so it holds every finished epoch once, whenever a kill came.
+ */
+function rewriteLog(path: string, fold: number, history: EpochRecord[], foldOrder: number[]): void {
+  const others = existsSync(path)
+    ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochRecord).filter((r) => r.fold !== fold)
+    : [];
+  const rank = (r: EpochRecord) => foldOrder.indexOf(r.fold);
+  const lines = [...others, ...history].sort((a, b) => rank(a) - rank(b) || a.epoch - b.epoch);
+  writeFileAtomicSync(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+}
+
+/** Sum of the per-epoch wall times in the run's log (each kept epoch once; an epoch redone after a kill counts once). */
 function trainingSeconds(logPath: string): number {
   if (!existsSync(logPath)) return 0;
   return readFileSync(logPath, 'utf8').split('\n').filter(Boolean).reduce((s, l) => s + ((JSON.parse(l) as { seconds?: number }).seconds ?? 0), 0);

@@ -4,9 +4,12 @@
  * the old file or the complete new one, never a partial write.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** Names written by {@link tempPathFor}: `.NAME.PID.RANDOM.tmp`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
 /** Temporary sibling path: `.${basename}.${pid}.${random}.tmp` in the target's directory. */
 function tempPathFor(path: string): string {
@@ -111,4 +114,41 @@ function syncDirectorySync(dir: string): void {
   } catch {
     // directories cannot be opened/fsynced on every platform (e.g. Windows)
   }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files of atomic writes that a killed process left in `dir` and its
+ * sub-folders (`.NAME.PID.RANDOM.tmp` whose process no longer runs); returns their paths.
+ * Writes of live processes are left alone.
+ */
+export function removeStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return removed;
+  }
+  for (const e of entries) {
+    const m = e.isFile() ? TEMP_NAME.exec(e.name) : null;
+    if (!m || isAlive(Number(m[1]))) continue;
+    const path = join(e.parentPath, e.name);
+    try {
+      unlinkSync(path);
+      removed.push(path);
+    } catch {
+      // already gone
+    }
+  }
+  return removed;
 }

@@ -57,15 +57,3 @@ export async function settleBatch<I, R>(
     return { results, failed };
   }
 }
-
-/** Loads every path with `load`, keeping the failures (in path order) instead of throwing. */
-export async function loadEach<T>(paths: readonly string[], load: (path: string) => Promise<T>): Promise<{ loaded: { path: string; value: T }[]; failed: FileFailure[] }> {
-  const settled = await Promise.allSettled(paths.map((p) => load(p)));
-  const loaded: { path: string; value: T }[] = [];
-  const failed: FileFailure[] = [];
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') loaded.push({ path: paths[i], value: s.value });
-    else failed.push({ path: paths[i], reason: failureReason(paths[i], s.reason) });
-  });
-  return { loaded, failed };
-}

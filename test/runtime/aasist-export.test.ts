@@ -251,7 +251,8 @@ describe('published AASIST and AASIST-L exported', { skip: sharedSkip }, () => {
       const out = join(dir, `${spec}.onnx`);
       const r = await exportSpoofModel(spec, out);
       assert.equal(r.sidecar.model.name, file.replace('.pth', ''));
-      const onnx = await scoreFilesOnnx(out, paths, { intraOpThreads: 2, batchSize: REAL_CLIPS });
+      const { scores: onnx, failed } = await scoreFilesOnnx(out, paths, { intraOpThreads: 2, batchSize: REAL_CLIPS });
+      assert.deepEqual(failed, []);
       assert.deepEqual(onnx.map((s) => s.path), paths);
       const model = loadAasistWeights(join(WEIGHTS, file));
       try {

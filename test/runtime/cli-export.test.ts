@@ -76,8 +76,8 @@ describe('trustser export and predict --onnx', () => {
     await assert.rejects(parseArgs('predict', '--onnx', 'x.onnx', '--model', run, wavs[0]), /give either --model <run-dir> or --onnx <file>/);
     await assert.rejects(parseArgs('predict', wavs[0]), /give either --model <run-dir> or --onnx <file>/);
     await assert.rejects(parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--fold', '1', wavs[0]), /--fold applies to --model run directories/);
-    await assert.rejects(parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--window', 'abc', wavs[0]), /--window: expected a positive number, got 'abc'/);
-    await assert.rejects(parseArgs('export', run, '--out', join(outDir, 'm.onnx'), '--fold', 'x'), /--fold: expected a fold index/);
+    await assert.rejects(parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--window', 'abc', wavs[0]), /option '--window <s>' argument 'abc' is invalid\. expected a number > 0/);
+    await assert.rejects(parseArgs('export', run, '--out', join(outDir, 'm.onnx'), '--fold', 'x'), /option '--fold <k>' argument 'x' is invalid\. expected an integer ≥ 0/);
     assert.equal(existsSync(outDir), false);
   });
 });

@@ -84,6 +84,18 @@ describe('trustser spoof', () => {
     }
   });
 
+  it('score with one bad file among good ones: the rest are scored and written, the bad one is named with its reason, exit 1', { skip: noWeights }, () => {
+    const good = join(fx.root, 'ravdess/Actor_01/03-01-05-01-01-01-01.wav');
+    const bad = join(fx.root, 'broken.wav');
+    writeFileSync(bad, 'RIFF0000WAVEjunk');
+    const out = join(fx.root, 'scores-mixed.csv');
+    const r = cli('spoof', 'score', bad, good, '--model', 'aasist', '--out', out);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^trustser: 1 of 2 file\(s\) failed spoof scoring:\n {2}.*broken\.wav: /);
+    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(rows.map((x) => x.path), [good]);
+  });
+
   it('score refuses an unknown model name without output', () => {
     const out = join(fx.root, 'never.csv');
     const r = cli('spoof', 'score', join(fx.root, 'ravdess'), '--model', 'no-such-model', '--out', out);

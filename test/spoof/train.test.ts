@@ -41,7 +41,7 @@ describe('spoof train', { skip }, () => {
     const opts = { set, outDir: out, init: 'aasist', epochs: 1, batchSize: 4, cropSamples: 8000, folds: 2, seed: 2 };
     const r = await trainSpoofModel(opts);
     r.model.module.dispose();
-    for (const f of ['config.json', 'split.json', 'log.jsonl', 'last.safetensors', 'optimizer.safetensors', 'state.json', 'model.safetensors']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint.safetensors', 'model.safetensors']) assert.ok(existsSync(join(out, f)), f);
     const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(log.length, 1);
     assert.ok(Number.isFinite(log[0].trainLoss) && log[0].trials === 17, JSON.stringify(log[0]));
@@ -56,8 +56,8 @@ describe('spoof train', { skip }, () => {
     const file = [join(set, 'spoof', 'en-us+m1', 'angry-s01-t1.wav')];
     const tuned = await loadSpoofModel(out);
     const published = await loadSpoofModel('aasist');
-    const [a] = await scoreFiles(tuned, file);
-    const [b] = await scoreFiles(published, file);
+    const { scores: [a] } = await scoreFiles(tuned, file);
+    const { scores: [b] } = await scoreFiles(published, file);
     tuned.module.dispose();
     published.module.dispose();
     assert.notEqual(a.score, b.score);
@@ -73,7 +73,7 @@ describe('spoof train', { skip }, () => {
     const file = [join(set, 'spoof', 'en-gb+f2', 'sad-s02-t1.wav')];
     await assert.rejects(loadSpoofModel(out), /conditioned on emotion \('film'\): give --emotion-model/);
     const m = await loadSpoofModel(out, { emotionRun: ser, paths: file });
-    const [s] = await scoreFiles(m, file);
+    const { scores: [s] } = await scoreFiles(m, file);
     m.module.dispose();
     assert.ok(Number.isFinite(s.score));
   });

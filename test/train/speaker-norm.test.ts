@@ -104,7 +104,7 @@ describe('a speaker-normalized run', () => {
     const args = ['train', '--corpus', 'synthetic', '--model', 'logreg', '--features', 'mel-functionals', '--folds', '3', '--epochs', '2', '--workers', '0', '--out', run];
     const bad = cli(...args, '--weight-decay', 'lots');
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /--weight-decay: expected a number, got 'lots'/);
+    assert.match(bad.stderr, /option '--weight-decay <x>' argument 'lots' is invalid\. expected a number ≥ 0/);
     assert.equal(existsSync(run), false);
     const ok = cli(...args, '--speaker-norm', '--weight-decay', '0.3');
     assert.equal(ok.status, 0, ok.stderr);
@@ -120,7 +120,7 @@ describe('a speaker-normalized run', () => {
   test('the CLI groups files by folder with --speaker-by dir, and rejects other values', () => {
     const bad = cli('predict', '--model', out(), '--speaker-by', 'voice', dir);
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /--speaker-by: expected all or dir, got 'voice'/);
+    assert.match(bad.stderr, /option '--speaker-by <how>' argument 'voice' is invalid\. expected one of all, dir/);
     // The synthetic corpus keeps every file in one folder: copy the test files into a folder per speaker.
     const r = JSON.parse(readFileSync(join(out(), 'fold-0', 'result.json'), 'utf8')) as FoldResult;
     const want = new Map<string, number[]>();
