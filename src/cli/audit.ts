@@ -14,8 +14,13 @@ const ATTACKS = ['fgsm', 'pgd'] as const;
 /** A few lines summarizing a report (the HTML holds the rest). */
 export function summarizeReport(r: TrustReport): string {
   const lines = [`${r.model.name} on ${r.corpus?.name ?? '?'}: UA ${pct(r.accuracy!.ua.value)} [${pct(r.accuracy!.ua.low ?? NaN)}, ${pct(r.accuracy!.ua.high ?? NaN)}]`];
+  for (const w of r.warnings ?? []) lines.push(`warning: ${w}`);
   for (const [a, f] of Object.entries(r.fairness ?? {})) lines.push(`fairness by ${a}: statistical parity gap ${f.statisticalParity.value.toFixed(3)} [${f.statisticalParity.low.toFixed(3)}, ${f.statisticalParity.high.toFixed(3)}]`);
-  for (const a of r.safety?.attacks ?? []) lines.push(`${a.method.toUpperCase()} at ${a.snrDb} dB SNR: attack success ${pct(a.successRate)}`);
+  for (const a of r.safety?.attacks ?? []) {
+    const ci = a.low !== undefined && a.high !== undefined ? ` [${pct(a.low)}, ${pct(a.high)}]` : '';
+    lines.push(`${a.method.toUpperCase()} at ${a.snrDb} dB SNR: attack success ${pct(a.successRate)}${ci}${a.attacked !== undefined ? ` (${a.flipped} of ${a.attacked})` : ''}`);
+  }
+  for (const [d, why] of Object.entries(r.notMeasured ?? {})) lines.push(`${d}: not measured (${why})`);
   if (r.privacy) lines.push(`gender inference from embeddings: ${pct(r.privacy.genderProbe.accuracy)} (majority ${pct(r.privacy.genderProbe.majority)})`);
   if (r.sustainability) lines.push(`${r.sustainability.params} parameters, ${(r.sustainability.macsPerSecond / 1e6).toFixed(1)} MMAC/s, latency ${r.sustainability.latencyMs.toFixed(1)} ms`);
   return lines.join('\n');

@@ -6,13 +6,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeTrustReport, type FairnessAttribute, type TrustReport } from '../report/index.js';
+import { writeTrustReport, type Estimate as ReportEstimate, type FairnessAttribute, type Interval as ReportInterval, type TrustDimension, type TrustReport } from '../report/index.js';
 import type { RunMetrics, FoldResult } from '../train/run.js';
 import { listRunUtterances, type LabelledUtterance } from '../train/corpus.js';
 import { runConfig, trainedFolds } from '../train/predict.js';
 import { fairnessReport, type Estimate, type FairnessReport, type ReportPrediction } from './bootstrap.js';
 import { measureRun, type MeasureOptions } from './measure.js';
 import { classificationMetrics } from './classification.js';
+import { wilsonInterval } from './proportion.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
 const AGE_BANDS: [number, string][] = [[30, 'under 30'], [45, '30–44'], [Infinity, '45 and over']];
@@ -27,16 +28,35 @@ function ageBand(age: number | undefined): string | undefined {
   return AGE_BANDS.find(([max]) => age < max)![1];
 }
 
-/** The report's interval: the speaker-cluster CI when formed, else the utterance CI, else the point. */
-function interval(e: Estimate): { value: number; low: number; high: number } {
+/** Attacks on fewer utterances than this get a caveat: their success rate is rough. */
+const FEW_ATTACKED = 30;
+
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+/**
+ * The report's estimate: the speaker-cluster CI when formed, else the utterance CI; its value is
+ * the interval's own point (the plug-in, or the bias-corrected value of a `basic` interval, with
+ * the plug-in kept), so the point always lies inside the interval drawn around it. Without any
+ * interval the plug-in alone.
+ */
+function reported(e: Estimate): ReportEstimate {
   const ci = e.speaker ?? e.utterance;
-  const clamp = (v: number) => Math.min(1, Math.max(0, v));
-  return { value: clamp(e.value), low: clamp(ci?.low ?? e.value), high: clamp(ci?.high ?? e.value) };
+  if (!ci) return { value: clamp01(e.value) };
+  return {
+    value: clamp01(ci.center), low: clamp01(ci.low), high: clamp01(ci.high), unit: e.speaker ? 'speaker' : 'utterance', method: ci.method,
+    ...(ci.method === 'basic' ? { plugIn: clamp01(e.value) } : {}),
+  };
+}
+
+/** {@link reported} where the schema needs an interval: a missing one is the point itself (with a note by the caller). */
+function interval(e: Estimate): ReportInterval {
+  const r = reported(e);
+  return { ...r, low: r.low ?? r.value, high: r.high ?? r.value };
 }
 
 function toAttribute(f: FairnessReport): FairnessAttribute {
   return {
-    groups: f.groups.map((g) => ({ name: g, n: f.perGroup[g].n, ua: interval(f.perGroup[g].ua) })),
+    groups: f.groups.map((g) => ({ name: g, n: f.perGroup[g].n, ua: reported(f.perGroup[g].ua) })),
     statisticalParity: interval(f.statisticalParity.max),
     equalOpportunity: interval(f.equalityOfOpportunity.max),
     trueRatesDifference: interval(f.trueRates.max),
@@ -44,6 +64,16 @@ function toAttribute(f: FairnessReport): FairnessAttribute {
     ...(f.groups.length === 2 ? { demographicParity: interval(f.demographicParity.max) } : {}),
     aggregation: 'max',
   };
+}
+
+/** Collects caveats, reasons for what was not measured, and page-wide warnings. */
+class Caveats {
+  readonly notes: Partial<Record<TrustDimension, string[]>> = {};
+  readonly notMeasured: Partial<Record<TrustDimension, string>> = {};
+  readonly warnings: string[] = [];
+  note(d: TrustDimension, text: string): void {
+    (this.notes[d] ??= []).push(text);
+  }
 }
 
 /** Audits the run in `runDir`; writes trust.json and trust.html there and returns the report. */
@@ -77,6 +107,9 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   // Overall accuracy intervals: from any attribute's report (the overall numbers do not depend on it),
   // else from a report over speakers.
   const overall = (Object.values(fairness)[0] ?? fairnessReport(preds.map((p) => ({ ...p, all: 'all' })), 'speaker', { numClasses: classes.length, resamples, seed })).overall;
+  const c = new Caveats();
+  if (attributes.length === 0) c.notMeasured.fairness = 'the corpus records no speaker attribute with two or more values among the test utterances';
+  for (const [a, f] of Object.entries(fairness)) for (const n of f.notes) c.note('fairness', `by ${a}: ${n}`);
 
   const measured = await measureRun(
     dir, results,
@@ -91,16 +124,40 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   // Pooled over the audited folds; a class absent from the test sets reports recall 0 (the schema wants a rate).
   const pooled = classificationMetrics(preds.map((p) => p.truth), preds.map((p) => p.pred), classes.length);
   const recall = pooled.recall.map((r) => (Number.isNaN(r) ? 0 : r));
-  const safety = Array.isArray(measured.safety) ? measured.safety : null;
+  const safety = Array.isArray(measured.safety) ? measured.safety.filter((a) => a.attacked > 0) : null;
+  if (!Array.isArray(measured.safety)) c.notMeasured.safety = measured.safety.skipped;
+  else if (o.attacks?.length === 0) c.notMeasured.safety = 'no attack was requested (--attacks)';
+  else if (safety?.length === 0) c.notMeasured.safety = 'no test utterance was classified correctly, so there was nothing to attack';
+  if (safety && safety.length > 0) {
+    const fewest = Math.min(...safety.map((a) => a.attacked));
+    c.note('safety', `each success rate is over the utterances classified correctly before the attack (${fewest === Math.max(...safety.map((a) => a.attacked)) ? fewest : `${fewest}–${Math.max(...safety.map((a) => a.attacked))}`} here, from at most ${o.maxUtterancesPerFold ?? 60} per fold); brackets are 95% Wilson intervals, which treat utterances as independent`);
+    if (fewest < FEW_ATTACKED) c.note('safety', `only ${fewest} utterance(s) were attacked at some points: those rates are rough (see the intervals)`);
+  }
+  if (!measured.robustness) c.notMeasured.robustness = 'skipped (--no-robustness)';
+  if (!('accuracy' in measured.privacy.gender)) c.notMeasured.privacy = measured.privacy.gender.skipped;
+  else if (!('accuracy' in measured.privacy.speaker)) c.note('privacy', `no speaker probe: ${measured.privacy.speaker.skipped}`);
+  const chance = 1 / classes.length;
+  const ua = reported(overall.ua);
+  if ((ua.low ?? ua.value) <= chance) {
+    const text = `UA ${(100 * ua.value).toFixed(1)}% is not distinguishable from chance (${(100 * chance).toFixed(1)}% for ${classes.length} classes): the model has not learnt to recognize these emotions, and its fairness, safety and privacy numbers describe a guesser`;
+    c.warnings.push(text);
+    c.note('accuracy', text);
+  }
+  c.note('accuracy', `intervals: 95% bootstrap, resampling ${ua.unit === 'speaker' ? 'speakers (cluster bootstrap)' : 'utterances'} (${resamples} resamples)`);
+  if (Object.values(fairness).some((f) => f.notes.some((n) => n.includes('bias-corrected')))) {
+    c.warnings.push('some fairness gaps are biased upward by sampling noise (small groups); their bias-corrected values and basic bootstrap intervals are shown, with the plug-in values beside them');
+  }
   const report: TrustReport = {
     version: 1,
     model: { name: cfg.model.name, description: `${cfg.model.name} on ${cfg.features.set} features` },
     corpus: { name: cfg.corpus.name, protocol: `${cfg.protocol.kind}${'folds' in cfg.protocol ? `, ${cfg.protocol.folds} folds` : ''} (${results.length} audited)`, testUtterances: preds.length },
     classes,
     createdAt: new Date().toISOString(),
-    accuracy: { ua: interval(overall.ua), wa: interval(overall.wa), macroF1: interval(overall.macroF1), confusion: pooled.confusion, perClassRecall: recall },
+    accuracy: { ua, wa: reported(overall.wa), macroF1: reported(overall.macroF1), confusion: pooled.confusion, perClassRecall: recall, chance },
     fairness: Object.fromEntries(Object.entries(fairness).map(([k, f]) => [k, toAttribute(f)])),
-    ...(safety ? { safety: { attacks: safety.filter((a) => Number.isFinite(a.successRate)).map((a) => ({ method: a.method, snrDb: a.snrDb, successRate: a.successRate })) } } : {}),
+    ...(safety && safety.length > 0 ? {
+      safety: { attacks: safety.map((a) => ({ method: a.method, snrDb: a.snrDb, successRate: a.successRate, attacked: a.attacked, flipped: a.flipped, ...wilsonInterval(a.flipped, a.attacked) })) },
+    } : {}),
     ...(measured.robustness ? { robustness: measured.robustness.map((p) => ({ kind: p.kind, level: p.level, ua: p.ua })) } : {}),
     ...('accuracy' in measured.privacy.gender ? {
       privacy: {
@@ -109,6 +166,9 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
       },
     } : {}),
     sustainability: measured.sustainability,
+    notes: c.notes,
+    notMeasured: c.notMeasured,
+    warnings: c.warnings,
     details: { fairness, safety: measured.safety, privacy: measured.privacy, robustness: measured.robustness, folds: folds },
   };
   await writeTrustReport(dir, report);

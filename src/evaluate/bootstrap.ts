@@ -44,6 +44,8 @@ export interface BootstrapCi {
   high: number;
   /** Bootstrap standard error: sample standard deviation of the valid resampled statistics. */
   se: number;
+  /** Median of the resampled statistics (its distance from `estimate` shows the plug-in's bias). */
+  median: number;
   /** Number of resamples on which the statistic was defined (the interval uses these). */
   resamples: number;
   /** Number of resamples drawn. */
@@ -174,6 +176,7 @@ export function bootstrapCis<T>(
           low: quantileSorted(values, alpha / 2),
           high: quantileSorted(values, 1 - alpha / 2),
           se: meanStd(values).std,
+          median: quantileSorted(values, 0.5),
           resamples: values.length,
           requested: resamples,
           level,
@@ -234,20 +237,32 @@ export interface FairnessReportOptions extends FairnessOptions {
   seed?: number;
 }
 
-/** A bootstrap interval in a report (see `BootstrapCi`). */
+/**
+ * A bootstrap interval in a report, with the point it belongs to. `percentile` when the
+ * percentile interval holds the plug-in estimate: `center` is the plug-in. `basic` when the
+ * resamples lie so far to one side that it does not (a biased plug-in, typical of max-over-pairs
+ * gaps on small groups): `center` is the bias-corrected estimate 2θ̂ − median(θ*) and the
+ * interval the basic (pivotal) one [2θ̂ − q_hi, 2θ̂ − q_lo], which contains it by construction.
+ * Either way `low ≤ center ≤ high`.
+ */
 export interface Interval {
+  center: number;
   low: number;
   high: number;
   se: number;
+  method: 'percentile' | 'basic';
   /** Resamples on which the statistic was defined (e.g. every group present). */
   resamples: number;
 }
 
 /** A number with its utterance-level and speaker-cluster bootstrap intervals (null: none formed). */
 export interface Estimate {
+  /** The plug-in value on the full data. */
   value: number;
   utterance: Interval | null;
   speaker: Interval | null;
+  /** Why there is no speaker-cluster interval (e.g. a group of a single speaker). */
+  noSpeakerInterval?: string;
 }
 
 /** A pairwise metric in the report: the aggregates carry intervals. */
@@ -330,8 +345,12 @@ function reportStatistics(rows: readonly Row[], numClasses: number, groups: read
   return out;
 }
 
-function toInterval(r: BootstrapCi | BootstrapFailure | undefined): Interval | null {
-  return r !== undefined && isBootstrapCi(r) ? { low: r.low, high: r.high, se: r.se, resamples: r.resamples } : null;
+/** The report interval of a bootstrap result (see {@link Interval} for the two methods). */
+export function toInterval(r: BootstrapCi | BootstrapFailure | undefined): Interval | null {
+  if (r === undefined || !isBootstrapCi(r)) return null;
+  const base = { se: r.se, resamples: r.resamples };
+  if (r.low <= r.estimate && r.estimate <= r.high) return { center: r.estimate, low: r.low, high: r.high, method: 'percentile', ...base };
+  return { center: 2 * r.estimate - r.median, low: 2 * r.estimate - r.high, high: 2 * r.estimate - r.low, method: 'basic', ...base };
 }
 
 /**
@@ -365,20 +384,38 @@ export function fairnessReport(preds: readonly ReportPrediction[], attribute: st
   const utt = bootstrapCis(rows, stat, { resamples, level, seed });
   const spk = bootstrapCis(rows, stat, { resamples, level, seed: seed + 1, clusterBy: (r) => r.speaker });
   const full = stat(rows);
-  const estimate = (key: string): Estimate => ({ value: full[key], utterance: toInterval(utt[key]), speaker: toInterval(spk[key]) });
+  const speakerSets = new Map<string, Set<string>>(groups.map((g) => [g, new Set<string>()]));
+  for (const r of rows) speakerSets.get(r.group)!.add(r.speaker);
+  const groupSpeakers = groups.map((g) => speakerSets.get(g)!.size);
+  const singleSpeakerGroups = groups.filter((_, i) => groupSpeakers[i] < 2);
+  // Resampling speakers says nothing about a group of one speaker (every resample that holds the
+  // group holds the same utterances: a zero-width interval), nor about gaps between such groups.
+  const groupIndex = (key: string) => (/^group\.(\d+)\./.exec(key)?.[1] ?? null);
+  const noSpeakerInterval = (key: string): string | undefined => {
+    const g = groupIndex(key);
+    if (g !== null) return groupSpeakers[Number(g)] < 2 ? `the group '${groups[Number(g)]}' has a single speaker` : undefined;
+    if (key.startsWith('overall.')) return undefined;
+    return singleSpeakerGroups.length > 0 ? `${singleSpeakerGroups.length} group(s) have a single speaker (${singleSpeakerGroups.slice(0, 3).join(', ')}${singleSpeakerGroups.length > 3 ? ', …' : ''})` : undefined;
+  };
+  const estimate = (key: string): Estimate => {
+    const why = noSpeakerInterval(key);
+    return { value: full[key], utterance: toInterval(utt[key]), speaker: why ? null : toInterval(spk[key]), ...(why ? { noSpeakerInterval: why } : {}) };
+  };
 
   const notes: string[] = [];
   for (const [kind, res] of [['utterance', utt], ['speaker', spk]] as const) {
+    if (kind === 'speaker' && singleSpeakerGroups.length > 0) continue; // not used for the gaps, see below
     const failed = Object.entries(res).filter(([, r]) => !isBootstrapCi(r)).map(([k]) => k);
     if (failed.length > 0) notes.push(`${kind} bootstrap: no interval for ${failed.join(', ')} (too few resamples with every group present)`);
     const valid = res['statisticalParity.max']?.resamples ?? 0;
     if (valid < 0.9 * resamples) notes.push(`${kind} bootstrap: only ${valid} of ${resamples} resamples contained every group; the fairness intervals rest on those`);
   }
-  const speakerSets = new Map<string, Set<string>>(groups.map((g) => [g, new Set<string>()]));
-  for (const r of rows) speakerSets.get(r.group)!.add(r.speaker);
-  const groupSpeakers = groups.map((g) => speakerSets.get(g)!.size);
-  if (groupSpeakers.some((s) => s < 2)) {
-    notes.push('some groups have a single speaker: speaker-level intervals of group differences are not meaningful (e.g. a speaker-wise attribute)');
+  if (singleSpeakerGroups.length > 0) {
+    notes.push(`${singleSpeakerGroups.length === groups.length ? 'every group is one speaker' : `${singleSpeakerGroups.length} of ${groups.length} groups have a single speaker`}: the gaps and those groups' UA carry utterance-level intervals only (resampling speakers says nothing about one speaker)`);
+  }
+  const biased = METRIC_KEYS.filter((k) => estimate(`${k}.max`).utterance?.method === 'basic' || estimate(`${k}.max`).speaker?.method === 'basic');
+  if (biased.length > 0) {
+    notes.push(`the plug-in ${biased.join(', ')} (max over group pairs) lie outside their bootstrap percentile range: the estimates are biased upward by sampling noise, so the bias-corrected estimate (2θ̂ − median) and the basic bootstrap interval are reported`);
   }
 
   const reported = <G>(k: (typeof METRIC_KEYS)[number], m: PairwiseFairness<G>): ReportedMetric<G> => ({

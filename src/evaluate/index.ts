@@ -25,8 +25,10 @@ export {
   type PairDistance,
   type PairwiseFairness,
 } from './fairness.js';
+export { wilsonInterval } from './proportion.js';
 export {
   bootstrapCi,
+  toInterval,
   bootstrapCis,
   isBootstrapCi,
   quantileSorted,

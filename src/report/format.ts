@@ -93,7 +93,11 @@ export type NumberFormat = (x: number) => string;
 export function formatEstimateHtml(e: Estimate, fmt: NumberFormat): string {
   const value = escapeXml(fmt(e.value));
   if (e.low === undefined || e.high === undefined) return value;
-  return `<span class="nw">${value} <span class="ci">[${escapeXml(fmt(e.low))}${CI_DASH}${escapeXml(fmt(e.high))}]</span></span>`;
+  const ci = `<span class="nw">${value} <span class="ci">[${escapeXml(fmt(e.low))}${CI_DASH}${escapeXml(fmt(e.high))}]</span></span>`;
+  if (e.method === 'basic' && e.plugIn !== undefined) return `${ci}<span class="sub">bias-corrected; plug-in ${escapeXml(fmt(e.plugIn))}</span>`;
+  // Reports of older audits could hold a percentile interval that misses its own estimate.
+  if (e.value < e.low || e.value > e.high) return `${ci}<span class="sub warn">the interval excludes the estimate (an older audit; re-run trustser audit)</span>`;
+  return ci;
 }
 
 /** An estimate as plain text: `72.3% [70.1–74.8]`. */

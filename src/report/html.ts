@@ -7,7 +7,7 @@
 import { escapeXml, formatCount, formatEstimateHtml, formatFixed, formatSiUnit } from './format.js';
 import { type TableGroup, type TableRow, displayNames, metricTable, section } from './layout.js';
 import { RADAR_AXES, radarChart, trustScoreSources, trustScores, worstAttack, worstParityGap } from './radar.js';
-import type { TrustReport } from './schema.js';
+import type { TrustDimension, TrustReport } from './schema.js';
 import { accuracySection } from './sections/accuracy.js';
 import { type ReportModel, pct } from './sections/common.js';
 import { fairnessSection } from './sections/fairness.js';
@@ -19,7 +19,7 @@ import { seriesColor } from './svg.js';
 import { REPORT_CSS } from './style.js';
 
 /** The trust dimensions, in page order: id, heading and renderer. */
-const DIMENSIONS: ReadonlyArray<{ id: string; title: string; render: (models: ReportModel[], num: number) => string }> = [
+const DIMENSIONS: ReadonlyArray<{ id: TrustDimension; title: string; render: (models: ReportModel[], num: number) => string }> = [
   { id: 'accuracy', title: 'Accuracy', render: accuracySection },
   { id: 'fairness', title: 'Fairness', render: fairnessSection },
   { id: 'safety', title: 'Safety', render: safetySection },
@@ -79,6 +79,22 @@ function summaryRows(models: ReportModel[]): Array<TableRow | TableGroup> {
   ];
 }
 
+/** A section's caveats and, for models that did not measure it, why; nothing when there is neither. */
+function sectionNotes(models: ReportModel[], dim: TrustDimension): string {
+  const prefix = (m: ReportModel) => (models.length > 1 ? `${escapeXml(m.name)}: ` : '');
+  const items = models.flatMap((m) => [
+    ...(m.report.notMeasured?.[dim] ? [`${prefix(m)}not measured: ${escapeXml(m.report.notMeasured[dim]!)}`] : []),
+    ...(m.report.notes?.[dim] ?? []).map((n) => `${prefix(m)}${escapeXml(n)}`),
+  ]);
+  return items.length ? `<ul class="notes">${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '';
+}
+
+/** The page-wide warnings of the reports (e.g. accuracy at chance level), or nothing. */
+function warningsBlock(models: ReportModel[]): string {
+  const items = models.flatMap((m) => (m.report.warnings ?? []).map((w) => `${models.length > 1 ? `${escapeXml(m.name)}: ` : ''}${escapeXml(w)}`));
+  return items.length ? `<ul class="warnings" role="note">${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '';
+}
+
 function radarSection(models: ReportModel[]): string {
   const radar = radarChart(models.map((m) => ({ name: m.name, scores: trustScores(m.report), sources: trustScoreSources(m.report) })));
   const rows: TableRow[] = RADAR_AXES.map((axis) => ({
@@ -114,8 +130,8 @@ export function renderTrustHtml(reports: TrustReport[]): string {
   const nav = [['summary', 'Summary'], ['profile', 'Trust profile'], ...DIMENSIONS.map((d) => [d.id, d.title]), ['definitions', 'Definitions']]
     .map(([id, t]) => `<a href="#${id}">${t}</a>`)
     .join('');
-  const summary = section('summary', null, 'Summary', 'The models audited and their headline numbers; every section below gives the details with confidence intervals.', metricTable(names, summaryRows(models)));
-  const dims = DIMENSIONS.map((d, i) => d.render(models, i + 1)).join('\n');
+  const summary = section('summary', null, 'Summary', 'The models audited and their headline numbers; every section below gives the details with confidence intervals.', warningsBlock(models) + metricTable(names, summaryRows(models)));
+  const dims = DIMENSIONS.map((d, i) => d.render(models, i + 1).replace(/<\/section>$/, `${sectionNotes(models, d.id)}</section>`)).join('\n');
   const defs = section('definitions', null, 'Definitions', 'How the numbers above are computed (see METRICS.md in the trustser repository for the exact formulas).', `<dl class="defs">${DEFINITIONS.map(([t, d]) => `<dt>${escapeXml(t)}</dt><dd>${escapeXml(d)}</dd>`).join('')}</dl>`);
   return `<!doctype html>
 <html lang="en">

@@ -7,6 +7,7 @@ export {
   TRUST_HTML,
   TRUST_JSON,
   TRUST_REPORT_VERSION,
+  TRUST_DIMENSIONS,
   TrustReportSchema,
   loadTrustReport,
   parseTrustReport,
@@ -20,7 +21,10 @@ export {
   type RobustnessPoint,
   type SafetySection,
   type SustainabilitySection,
+  type TrustDimension,
   type TrustReport,
+  type IntervalMethod,
+  type IntervalUnit,
 } from './schema.js';
 export { renderTrustHtml } from './html.js';
 export { writeTrustReport, type WrittenTrustReport } from './write.js';

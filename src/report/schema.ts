@@ -18,16 +18,29 @@ export const TRUST_REPORT_VERSION = 1;
 export const TRUST_JSON = 'trust.json';
 export const TRUST_HTML = 'trust.html';
 
+/**
+ * How an interval was formed: `percentile` bootstrap around the plug-in value, or — when the
+ * plug-in lies outside the percentile range (a biased estimate) — the `basic` bootstrap interval
+ * around the bias-corrected value, with the plug-in kept in `plugIn`.
+ */
+export type IntervalMethod = 'percentile' | 'basic';
+
+/** What a bootstrap resampled: speakers (cluster bootstrap) or single utterances. */
+export type IntervalUnit = 'speaker' | 'utterance';
+
 /** A point estimate with an optional confidence interval (e.g. a bootstrap 95 % CI). */
 export interface Estimate {
   value: number;
   low?: number;
   high?: number;
+  method?: IntervalMethod;
+  unit?: IntervalUnit;
+  /** The plug-in value when `value` is bias-corrected (`method: 'basic'`). */
+  plugIn?: number;
 }
 
 /** A point estimate with its confidence interval (required). */
-export interface Interval {
-  value: number;
+export interface Interval extends Estimate {
   low: number;
   high: number;
 }
@@ -43,6 +56,8 @@ export interface AccuracySection {
   confusion: number[][];
   /** Recall of each class, in the order of `classes`. */
   perClassRecall: number[];
+  /** UA of guessing (1 / classes). */
+  chance?: number;
 }
 
 /** One value of a protected attribute (e.g. `female`) and the model's UA on it. */
@@ -50,7 +65,7 @@ export interface FairnessGroup {
   name: string;
   /** Test utterances in the group. */
   n: number;
-  ua: Interval;
+  ua: Estimate;
 }
 
 /** Fairness with respect to one protected attribute (METRICS.md gives the definitions). */
@@ -74,6 +89,12 @@ export interface AttackPoint {
   snrDb: number;
   /** Fraction of correctly classified utterances that the attack flips. Higher = less safe. */
   successRate: number;
+  /** Utterances attacked (those classified correctly before the attack) and how many flipped. */
+  attacked?: number;
+  flipped?: number;
+  /** 95 % Wilson score interval of the success rate. */
+  low?: number;
+  high?: number;
 }
 
 export interface SafetySection {
@@ -104,6 +125,10 @@ export interface SustainabilitySection {
   trainSeconds?: number | null;
 }
 
+/** The trust dimensions, each a section of the report. */
+export const TRUST_DIMENSIONS = ['accuracy', 'fairness', 'safety', 'robustness', 'privacy', 'sustainability'] as const;
+export type TrustDimension = (typeof TRUST_DIMENSIONS)[number];
+
 /** The whole `trust.json` record. */
 export interface TrustReport {
   version?: typeof TRUST_REPORT_VERSION;
@@ -120,7 +145,13 @@ export interface TrustReport {
   robustness?: RobustnessPoint[];
   privacy?: PrivacySection;
   sustainability?: SustainabilitySection;
-  /** Everything else the audit measured (pairwise fairness tables, both CI kinds, attack counts, probe sizes); not rendered. */
+  /** Caveats per dimension, shown in its section (e.g. intervals that could not be formed). */
+  notes?: Partial<Record<TrustDimension, string[]>>;
+  /** Why a dimension was not measured (shown instead of a bare "not measured"). */
+  notMeasured?: Partial<Record<TrustDimension, string>>;
+  /** Findings that change how the whole report reads (e.g. accuracy at chance level); shown in the summary. */
+  warnings?: string[];
+  /** Everything else the audit measured (pairwise fairness tables, both CI kinds, probe sizes); not rendered. */
   details?: Record<string, unknown>;
 }
 
@@ -130,11 +161,14 @@ const nonNegative = z.number().min(0);
 const ciOrdered = (e: { low?: number; high?: number }) => e.low === undefined || e.high === undefined || e.low <= e.high;
 const ciMessage = { message: 'low must not exceed high' };
 
+const estimateShape = {
+  value: rate, low: rate.optional(), high: rate.optional(), method: z.enum(['percentile', 'basic']).optional(), unit: z.enum(['speaker', 'utterance']).optional(), plugIn: rate.optional(),
+};
 const EstimateSchema = z
-  .object({ value: rate, low: rate.optional(), high: rate.optional() })
+  .object(estimateShape)
   .refine((e) => (e.low === undefined) === (e.high === undefined), { message: 'give both low and high, or neither' })
   .refine(ciOrdered, ciMessage);
-const IntervalSchema = z.object({ value: rate, low: rate, high: rate }).refine(ciOrdered, ciMessage);
+const IntervalSchema = z.object({ ...estimateShape, low: rate, high: rate }).refine(ciOrdered, ciMessage);
 
 const AccuracySchema = z.object({
   ua: EstimateSchema,
@@ -142,10 +176,11 @@ const AccuracySchema = z.object({
   macroF1: EstimateSchema,
   confusion: z.array(z.array(nonNegative)),
   perClassRecall: z.array(rate),
+  chance: rate.optional(),
 });
 
 const FairnessAttributeSchema = z.object({
-  groups: z.array(z.object({ name: z.string().min(1), n: z.number().int().min(0), ua: IntervalSchema })).min(1),
+  groups: z.array(z.object({ name: z.string().min(1), n: z.number().int().min(0), ua: EstimateSchema })).min(1),
   statisticalParity: IntervalSchema,
   equalOpportunity: IntervalSchema.optional(),
   demographicParity: IntervalSchema.optional(),
@@ -181,7 +216,12 @@ export const TrustReportSchema = z
     createdAt: z.string().optional(),
     accuracy: AccuracySchema.optional(),
     fairness: z.record(z.string().min(1), FairnessAttributeSchema).optional(),
-    safety: z.object({ attacks: z.array(z.object({ method: z.enum(['fgsm', 'pgd']), snrDb: z.number(), successRate: rate })) }).optional(),
+    safety: z.object({
+      attacks: z.array(z.object({
+        method: z.enum(['fgsm', 'pgd']), snrDb: z.number(), successRate: rate,
+        attacked: z.number().int().min(0).optional(), flipped: z.number().int().min(0).optional(), low: rate.optional(), high: rate.optional(),
+      }).refine(ciOrdered, ciMessage)),
+    }).optional(),
     robustness: z.array(RobustnessPointSchema).optional(),
     privacy: z
       .object({
@@ -190,6 +230,9 @@ export const TrustReportSchema = z
       })
       .optional(),
     sustainability: SustainabilitySchema.optional(),
+    notes: z.partialRecord(z.enum(TRUST_DIMENSIONS), z.array(z.string())).optional(),
+    notMeasured: z.partialRecord(z.enum(TRUST_DIMENSIONS), z.string()).optional(),
+    warnings: z.array(z.string()).optional(),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((r, ctx) => {

@@ -45,6 +45,9 @@ tr.group th{padding-top:12px;color:${INK.muted};font-weight:600;font-size:12px;t
 .sub{display:block;color:${INK.muted};font-size:12px;font-weight:400}
 .nm{color:${INK.faint};font-style:italic}
 .nm-block{color:${INK.faint};font-style:italic;margin:4px 0}
+.warn{color:#9a3412}
+.notes{font-size:12.5px;color:${INK.muted};margin:6px 0 0;padding-left:18px}
+.warnings{border:1px solid #f2c38f;background:#fff7ed;border-radius:6px;padding:8px 14px 8px 30px;margin:10px 0;color:#7c2d12}
 .charts>.table-wrap{flex:1 1 auto}
 .stack{display:flex;flex-direction:column;gap:18px}
 .radar-row{display:flex;flex-wrap:wrap;gap:12px 24px;align-items:flex-start}

@@ -9,6 +9,8 @@ import {
   groupPerformance,
   isBootstrapCi,
   quantileSorted,
+  toInterval,
+  wilsonInterval,
   type ReportPrediction,
 } from '../../src/evaluate/index.js';
 
@@ -166,17 +168,54 @@ test('the fairness report: values match the metrics, intervals at two levels, JS
   assert.notDeepEqual(fairnessReport(preds, 'gender', { numClasses: 4, resamples: 300, seed: 10 }).overall, rep.overall);
 });
 
-test('a speaker-wise report notes that speaker-level intervals are not meaningful', () => {
+test('a speaker-wise report gives no speaker-cluster interval where one speaker is a group, and says why', () => {
   const preds = syntheticPredictions(4).filter((p) => (p.speaker as string).endsWith('-0') || (p.speaker as string).endsWith('-1'));
   const rep = fairnessReport(preds, 'speaker', { resamples: 200, seed: 1 });
   assert.equal(rep.groups.length, 4);
   assert.equal(rep.numClasses, 4);
-  assert.ok(rep.notes.some((n) => /single speaker/.test(n)));
-  // A speaker resample contains all 4 speakers with probability 4!/4^4 ≈ 0.09.
-  const valid = rep.statisticalParity.max.speaker?.resamples ?? 0;
-  assert.ok(valid < 60, `${valid}`);
-  assert.ok(rep.notes.some((n) => /speaker bootstrap: only \d+ of 200 resamples contained every group/.test(n)));
+  assert.ok(rep.notes.some((n) => /every group is one speaker: the gaps and those groups' UA carry utterance-level intervals only/.test(n)), rep.notes.join('\n'));
+  for (const g of rep.groups) {
+    const ua = rep.perGroup[g].ua;
+    // Resampling speakers would repeat this one speaker's utterances: a zero-width interval.
+    assert.equal(ua.speaker, null, g);
+    assert.match(ua.noSpeakerInterval ?? '', /has a single speaker/);
+    assert.ok(ua.utterance !== null && ua.utterance.high > ua.utterance.low, `${g}: a real utterance-level interval`);
+  }
+  assert.equal(rep.statisticalParity.max.speaker, null);
+  assert.ok(rep.statisticalParity.max.utterance !== null);
+  assert.ok(rep.overall.ua.speaker !== null, 'the overall numbers still resample speakers');
   assert.deepEqual(JSON.parse(JSON.stringify(rep)), rep);
+});
+
+test('every reported interval holds its own point: a biased plug-in gets the bias-corrected value and the basic interval', () => {
+  const base = { se: 0.05, resamples: 100, requested: 100, level: 0.95, unit: 'item' as const, units: 10 };
+  // Resamples entirely above the plug-in, as max-over-pairs gaps of small groups give.
+  const biased = toInterval({ ...base, estimate: 0.617, low: 0.62, high: 0.792, median: 0.7 })!;
+  assert.equal(biased.method, 'basic');
+  assert.ok(Math.abs(biased.center - (2 * 0.617 - 0.7)) < 1e-12);
+  assert.ok(Math.abs(biased.low - (2 * 0.617 - 0.792)) < 1e-12 && Math.abs(biased.high - (2 * 0.617 - 0.62)) < 1e-12);
+  assert.ok(biased.low <= biased.center && biased.center <= biased.high);
+  const fine = toInterval({ ...base, estimate: 0.5, low: 0.4, high: 0.6, median: 0.51 })!;
+  assert.deepEqual([fine.method, fine.center, fine.low, fine.high], ['percentile', 0.5, 0.4, 0.6]);
+  assert.equal(toInterval({ estimate: null, resamples: 1, requested: 100, error: 'x' }), null);
+  // On real gaps of small groups, whichever method applies, the point is inside.
+  // Four utterances of each speaker: small groups, noisy gaps.
+  const small = syntheticPredictions(2).filter((_, i) => i % 30 < 4);
+  const rep = fairnessReport(small, 'gender', { numClasses: 4, resamples: 200, seed: 3 });
+  for (const k of ['statisticalParity', 'equalityOfOpportunity', 'trueRates', 'averageOdds', 'demographicParity'] as const) {
+    for (const iv of [rep[k].max.utterance, rep[k].max.speaker]) if (iv) assert.ok(iv.low <= iv.center && iv.center <= iv.high, `${k}: ${JSON.stringify(iv)}`);
+  }
+});
+
+test('Wilson intervals of a proportion: known values, k = 0 and k = n stay inside [0, 1]', () => {
+  // Reference values (R: prop.test(5, 8, correct = FALSE)$conf.int): 0.3057, 0.8632.
+  const w = wilsonInterval(5, 8);
+  assert.ok(Math.abs(w.low - 0.30574) < 1e-4 && Math.abs(w.high - 0.86318) < 1e-4, JSON.stringify(w));
+  assert.equal(wilsonInterval(0, 10).low, 0);
+  assert.ok(wilsonInterval(0, 10).high > 0.2);
+  assert.equal(wilsonInterval(10, 10).high, 1);
+  assert.throws(() => wilsonInterval(3, 0), /trials must be a positive integer/);
+  assert.throws(() => wilsonInterval(4, 3), /successes must be an integer in 0…3/);
 });
 
 test('the fairness report refuses bad input clearly', () => {

@@ -49,7 +49,10 @@ export function safetySection(models: ReportModel[], num: number): string {
     cells: models.map((m) => {
       if (!m.report.safety) return null;
       const a = m.report.safety.attacks.find((x) => x.method === k.method && x.snrDb === k.snrDb);
-      return a ? escapeXml(pct(a.successRate)) : '<span class="nm">—</span>';
+      if (!a) return '<span class="nm">—</span>';
+      const ci = a.low !== undefined && a.high !== undefined ? ` <span class="ci">[${escapeXml(pct(a.low))}–${escapeXml(pct(a.high))}]</span>` : '';
+      const counts = a.attacked !== undefined && a.flipped !== undefined ? `<span class="sub">${a.flipped} of ${a.attacked} attacked</span>` : '';
+      return `<span class="nw">${escapeXml(pct(a.successRate))}${ci}</span>${counts}`;
     }),
   }));
   if (rows.length === 0) rows.push({ label: 'Attack success rate', cells: models.map(() => null) });
