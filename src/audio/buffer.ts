@@ -7,6 +7,21 @@ import { AudioError } from './errors.js';
 export const DEFAULT_SAMPLE_RATE_HZ = 16000;
 
 /**
+ * Sample rates accepted from files (Hz): from below telephone band up to 768 kHz, the highest
+ * rate audio interfaces record at. A damaged header can claim hundreds of MHz, and resampling
+ * from such a rate costs filter taps in proportion to it (minutes of CPU for a few samples).
+ */
+export const MIN_SAMPLE_RATE_HZ = 1000;
+export const MAX_SAMPLE_RATE_HZ = 768_000;
+
+/** Throws an AudioError (`unsupported`) naming `file` when `rateHz` is outside the accepted range. */
+export function checkSampleRate(file: string, rateHz: number): void {
+  if (!Number.isInteger(rateHz) || rateHz < MIN_SAMPLE_RATE_HZ || rateHz > MAX_SAMPLE_RATE_HZ) {
+    throw new AudioError(file, 'unsupported', `sample rate ${rateHz} Hz is outside ${MIN_SAMPLE_RATE_HZ}…${MAX_SAMPLE_RATE_HZ} Hz (a damaged header, or not audio)`);
+  }
+}
+
+/**
  * Decoded audio, planar: one `Float32Array` per channel, all of equal length, samples
  * scaled to [-1, 1) full scale.
  */

@@ -18,6 +18,8 @@ export interface ContainerExpectation {
   sampleRateHz?: number;
   /** Exact number of samples per channel when the container states it (FLAC STREAMINFO). */
   totalSamples?: number;
+  /** Most samples per channel the stream's size allows (WAV codecs); more means a damaged stream. */
+  maxSamples?: number;
   /** Integer sample width the stream was coded with (FLAC STREAMINFO). */
   bitsPerSample?: number;
   /** The container itself says it holds no audio (no FLAC frames, Ogg granule 0). */

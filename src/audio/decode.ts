@@ -7,10 +7,10 @@
  * This module does not touch the file system.
  */
 import decodeWithLibrary from 'audio-decode';
-import { assertFinite, frameCount, type Audio } from './buffer.js';
+import { assertFinite, checkSampleRate, frameCount, type Audio } from './buffer.js';
 import { checkFlac, checkMp3, checkOgg, sniffContainer, type Container, type ContainerExpectation } from './containers.js';
 import { AudioError, asAudioError } from './errors.js';
-import { decodeWavSamples, parseWavHeader } from './wav.js';
+import { decodeWavSamples, maxDelegatedSamples, parseWavHeader } from './wav.js';
 
 /** Human-readable container names, for messages. */
 const CONTAINER_NAMES: Record<Container, string> = {
@@ -65,7 +65,7 @@ async function decodeChecked(bytes: Uint8Array, label: string): Promise<Audio> {
   if (container === 'wav') {
     const info = parseWavHeader(bytes, label);
     audio = info.delegate
-      ? await decodeByLibrary(bytes, label, container, { sampleRateHz: info.sampleRateHz })
+      ? await decodeByLibrary(bytes, label, container, { sampleRateHz: info.sampleRateHz, maxSamples: maxDelegatedSamples(info) })
       : decodeWavSamples(bytes, info);
   } else {
     const expect =
@@ -74,6 +74,7 @@ async function decodeChecked(bytes: Uint8Array, label: string): Promise<Audio> {
     if (container === 'flac' && expect.bitsPerSample !== undefined) rescaleFlac(audio, expect.bitsPerSample);
   }
   if (frameCount(audio) === 0) throw new AudioError(label, 'no-samples', `${CONTAINER_NAMES[container]} file decodes to zero samples`);
+  checkSampleRate(label, audio.sampleRateHz);
   assertFinite(label, audio);
   return audio;
 }
@@ -101,6 +102,9 @@ async function decodeByLibrary(bytes: Uint8Array, label: string, container: Cont
   }
   if (expect.sampleRateHz !== undefined && sampleRate !== expect.sampleRateHz) {
     throw new AudioError(label, 'corrupt', `${name} decoder reports ${sampleRate} Hz but the header says ${expect.sampleRateHz} Hz`);
+  }
+  if (expect.maxSamples !== undefined && frames > expect.maxSamples) {
+    throw new AudioError(label, 'corrupt', `${name} decoder produced ${frames} samples per channel where the data holds at most ${expect.maxSamples} (stream damaged)`);
   }
   if (expect.totalSamples !== undefined && frames !== expect.totalSamples) {
     const kind = frames < expect.totalSamples ? 'truncated' : 'corrupt';

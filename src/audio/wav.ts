@@ -13,8 +13,8 @@
  * G.711 A-law/µ-law and MS/IMA ADPCM WAVs, which that package does decode, are still handed
  * to it by `decode.ts` (see {@link WavInfo.delegate}).
  */
+import { checkSampleRate, type Audio } from './buffer.js';
 import { AudioError } from './errors.js';
-import type { Audio } from './buffer.js';
 
 /** WAVE format tags (the `wFormatTag` field of the `fmt ` chunk). */
 export const WAVE_FORMAT = {
@@ -27,9 +27,13 @@ export const WAVE_FORMAT = {
   EXTENSIBLE: 0xfffe,
 } as const;
 
-/** Names for format tags we reject, so the error says what the file actually holds. */
+/** Names for format tags, so errors say what the file holds. */
 const FORMAT_NAMES: Record<number, string> = {
   0x0000: 'unknown',
+  0x0002: 'MS ADPCM',
+  0x0006: 'A-law',
+  0x0007: 'µ-law',
+  0x0011: 'IMA ADPCM',
   0x0022: 'TrueSpeech',
   0x0031: 'GSM 6.10',
   0x0040: 'G.721 ADPCM',
@@ -150,6 +154,32 @@ export function parseWavHeader(b: Uint8Array, file: string): WavInfo {
   throw new AudioError(file, kind, `no '${fmt ? 'data' : 'fmt '}' chunk before the end of the file (${size})`);
 }
 
+/** Bits per sample of each delegated codec, and the per-channel header bytes of an ADPCM block. */
+const DELEGATED_BITS: Readonly<Record<number, number>> = { [WAVE_FORMAT.ALAW]: 8, [WAVE_FORMAT.MULAW]: 8, [WAVE_FORMAT.MS_ADPCM]: 4, [WAVE_FORMAT.IMA_ADPCM]: 4 };
+const ADPCM_BLOCK_HEADER_BYTES: Readonly<Record<number, number>> = { [WAVE_FORMAT.MS_ADPCM]: 7, [WAVE_FORMAT.IMA_ADPCM]: 4 };
+
+/**
+ * The delegated codecs' header fields must agree with the codec: a damaged header (say PCM's
+ * tag turned into IMA ADPCM's, with PCM's 16 bits and 2-byte blocks) would otherwise make the
+ * decoder expand a few kilobytes into tens of millions of samples.
+ */
+function checkDelegatedFormat(tag: number, channels: number, blockAlign: number, bits: number, file: string): void {
+  const name = formatName(tag);
+  if (bits !== DELEGATED_BITS[tag]) throw new AudioError(file, 'corrupt', `${name} has ${DELEGATED_BITS[tag]} bits per sample, the header says ${bits}`);
+  const header = ADPCM_BLOCK_HEADER_BYTES[tag];
+  if (header === undefined) {
+    if (blockAlign !== channels) throw new AudioError(file, 'corrupt', `${name} blocks are one byte per channel (${channels}), the header says ${blockAlign}`);
+  } else if (blockAlign <= header * channels) {
+    throw new AudioError(file, 'corrupt', `${name} blocks of ${blockAlign} bytes cannot hold the ${header * channels}-byte block header of ${channels} channel(s)`);
+  }
+}
+
+/** Most samples per channel that `dataBytes` of a delegated codec can hold (ADPCM: one extra per block header). */
+export function maxDelegatedSamples(info: WavInfo): number {
+  const blocks = Math.ceil(info.dataBytes / info.blockAlign);
+  return Math.ceil((info.dataBytes * 8) / (info.bitsPerSample * info.channels)) + blocks;
+}
+
 function parseFmt(dv: DataView, o: number, size: number, file: string): Omit<WavInfo, 'dataOffset' | 'dataBytes'> {
   if (size < FMT_MIN_BYTES) throw new AudioError(file, 'corrupt', `'fmt ' chunk is ${size} bytes, expected at least ${FMT_MIN_BYTES}`);
   let formatTag = dv.getUint16(o, true);
@@ -169,9 +199,11 @@ function parseFmt(dv: DataView, o: number, size: number, file: string): Omit<Wav
   }
   if (channels < 1) throw new AudioError(file, 'corrupt', "'fmt ' chunk declares 0 channels");
   if (sampleRateHz < 1) throw new AudioError(file, 'corrupt', "'fmt ' chunk declares a sample rate of 0 Hz");
+  checkSampleRate(file, sampleRateHz);
   if (blockAlign < 1) throw new AudioError(file, 'corrupt', "'fmt ' chunk declares a block size of 0 bytes");
 
   if (DELEGATED_TAGS.has(formatTag)) {
+    checkDelegatedFormat(formatTag, channels, blockAlign, declaredBits, file);
     return { formatTag, channels, sampleRateHz, bitsPerSample: declaredBits, blockAlign, delegate: true };
   }
   if (formatTag !== WAVE_FORMAT.PCM && formatTag !== WAVE_FORMAT.IEEE_FLOAT) {

@@ -66,10 +66,17 @@ export function modelInfo(s: ServiceState): ModelInfo {
 /** The upload's bytes and name: a raw audio body, or the first file part of a multipart body. */
 async function uploadOf(req: FastifyRequest): Promise<{ bytes: Uint8Array; label: string }> {
   if (req.isMultipart()) {
-    const part = await req.file();
-    if (!part) throw new HttpError(400, 'no_audio', 'the multipart body has no file part; send the audio as a file field (e.g. -F file=@clip.wav)');
-    const buf = await part.toBuffer();
-    return { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), label: part.filename || part.fieldname };
+    try {
+      const part = await req.file();
+      if (!part) throw new HttpError(400, 'no_audio', 'the multipart body has no file part; send the audio as a file field (e.g. -F file=@clip.wav)');
+      const buf = await part.toBuffer();
+      return { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), label: part.filename || part.fieldname };
+    } catch (e) {
+      // The parser's own limits keep their status (413 for a file over the size limit); a damaged body is the client's error.
+      const status = (e as { statusCode?: number }).statusCode;
+      if (e instanceof HttpError || (status !== undefined && status < 500)) throw e;
+      throw new HttpError(400, 'bad_multipart', `the multipart body is malformed (${(e as Error).message})`);
+    }
   }
   if (!Buffer.isBuffer(req.body)) {
     throw new HttpError(400, 'no_audio', 'send the audio as the request body (Content-Type audio/wav, audio/flac, audio/mpeg, audio/ogg or application/octet-stream) or as a multipart file field');

@@ -127,15 +127,15 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Removes temporary files of atomic writes that a killed process left in `dir` and its
- * sub-folders (`.NAME.PID.RANDOM.tmp` whose process no longer runs); returns their paths.
- * Writes of live processes are left alone.
+ * Removes temporary files of atomic writes that a killed process left in `dir` (and, unless
+ * `recursive` is false, its sub-folders): `.NAME.PID.RANDOM.tmp` whose process no longer runs.
+ * Writes of live processes are left alone. Returns the removed paths.
  */
-export function removeStaleTemps(dir: string): string[] {
+export function removeStaleTemps(dir: string, o: { recursive?: boolean } = {}): string[] {
   const removed: string[] = [];
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+    entries = readdirSync(dir, { withFileTypes: true, recursive: o.recursive ?? true });
   } catch {
     return removed;
   }

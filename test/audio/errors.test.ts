@@ -86,6 +86,18 @@ describe('bad inputs give one clear AudioError naming the file', () => {
     await expectFailure(file('avi.wav', wav), 'corrupt', /missing RIFF\/WAVE header \(form type "AVI "\)/);
   });
 
+  it('a sample rate no audio has (a damaged header claiming 604 MHz): refused before any resampling', async () => {
+    const wav = wavFromFloat(goodTone, 16000);
+    new DataView(wav.buffer).setUint32(24, 603_987_776, true);
+    await expectFailure(file('mhz.wav', wav), 'unsupported', /sample rate 603987776 Hz is outside 1000…768000 Hz/);
+  });
+
+  it("PCM's tag flipped to IMA ADPCM (16 bits, 2-byte blocks): refused instead of expanding into millions of samples", async () => {
+    const wav = wavFromFloat(goodTone, 16000);
+    wav[20] = 0x11; // WAVE_FORMAT_IMA_ADPCM
+    await expectFailure(file('adpcm.wav', wav), 'corrupt', /IMA ADPCM\) has 4 bits per sample, the header says 16/);
+  });
+
   it('zero samples (empty data chunk)', async () => {
     await expectFailure(file('zero.wav', makeWav({ format: 'pcm16', sampleRateHz: 16000, channels: [[]] })), 'no-samples', /zero samples/);
   });

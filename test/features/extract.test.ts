@@ -130,8 +130,15 @@ describe('features extract', () => {
     const done = cached();
     assert.ok(done >= 3 && done < 40, `cached before the kill: ${done}`);
     assert.equal(existsSync(out), false, 'no output from a killed run');
+    // Writes the kill interrupted (a dead process's temp files) in the cache and beside the output.
+    const deadPid = 2 ** 22 + 3;
+    mkdirSync(join(cacheDir, 'ab'), { recursive: true });
+    writeFileSync(join(cacheDir, 'ab', `.abcd.safetensors.${deadPid}.0123456789ab.tmp`), 'partial');
+    writeFileSync(join(dir, `.killed.safetensors.${deadPid}.0123456789ab.tmp`), 'partial');
     const s = await extractFeatures({ set: 'lognrevspec', input: many, out, workers: 0, cacheDir, progress: false });
     assert.ok(s.fromCache >= done, `resumed ${s.fromCache} of ${done}`);
     assert.equal(s.fromCache + s.extracted, 40);
+    const temps = [...readdirSync(cacheDir, { recursive: true }), ...readdirSync(dir)].map(String).filter((f) => f.endsWith('.tmp'));
+    assert.deepEqual(temps, [], 'no temporary file is left');
   });
 });

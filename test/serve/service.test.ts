@@ -152,6 +152,12 @@ describe('trustser serve: analysis, model info and input errors', () => {
     const noFile = await fetch(`${s.url}/v1/analyze`, { method: 'POST', body: form });
     assert.equal(noFile.status, 400);
     assert.match(((await noFile.json()) as { error: { message: string } }).error.message, /no file part/);
+    // A multipart body cut off inside its file part (found by test/serve/fuzz.test.ts; it was a 500).
+    const cut = Buffer.from('--b0undary\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF....WAVE');
+    const truncated = await postRaw(`${s.url}/v1/analyze`, cut, 'multipart/form-data; boundary=b0undary');
+    assert.equal(truncated.status, 400);
+    assert.equal(truncated.json.error.code, 'bad_multipart');
+    assert.match(truncated.json.error.message, /the multipart body is malformed \(.+\)/);
     const missing = await getJson(`${s.url}/v1/nothing`);
     assert.equal(missing.status, 404);
     assert.match(missing.json.error.message, /no route GET \/v1\/nothing/);

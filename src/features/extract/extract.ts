@@ -3,12 +3,12 @@
  * with a content-addressed cache (resumable after a kill) and an atomic output file.
  */
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { serializeSafetensors } from '../../torch/safetensors.js';
 import type { RawTensor } from '../../torch/raw.js';
-import { writeFileAtomic } from '../../util/atomic.js';
+import { removeStaleTemps, writeFileAtomic } from '../../util/atomic.js';
 import { getFeatureSet } from '../index.js';
 import { defaultCacheDir, type FeatureArray } from './cache.js';
 import { listInputs } from './inputs.js';
@@ -50,6 +50,7 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
   const format = formatOf(o);
   const set = getFeatureSet(o.set, o.overrides); // validates the name before any work
   const items = await listInputs(o.input);
+  removeStaleTemps(dirname(resolve(o.out)), { recursive: false });
   const cacheDir = o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir;
   const results = new Map<string, FeatureArray>();
   const failed: ExtractSummary['failed'] = [];

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { removeStaleTemps } from '../../util/atomic.js';
 import { runTask, type ExtractResult, type ExtractTask } from './compute.js';
 
 function spawnWorker(): Worker {
@@ -22,6 +23,8 @@ function spawnWorker(): Worker {
  * Resolves when all are done; rejects if a worker thread dies.
  */
 export async function runPool(tasks: ExtractTask[], workers: number, onResult: (r: ExtractResult) => void): Promise<void> {
+  // Entries a killed run was writing when it died are never renamed into place: drop them.
+  for (const dir of new Set(tasks.map((t) => t.cacheDir))) if (dir !== null) removeStaleTemps(dir);
   if (workers <= 0) {
     for (const t of tasks) onResult(await runTask(t));
     return;
