@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomicSync } from '../src/util/atomic.js';
-import { packageRoot } from '../src/util/paths.js';
+import { writeFileAtomicSync } from '../src/core/atomic.js';
+import { packageRoot } from '../src/core/paths.js';
 
 const HEADER = '# Benchmark results\n\nEach section is written by its benchmark (`npm run bench:NAME`); numbers are from the run on the date shown.\n';
 

@@ -1,2 +1,2 @@
 /** trustser's library API. */
-export * from './torch/index.js';
+export * from './engine/index.js';

@@ -7,11 +7,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { auditRun } from '../../src/evaluate/audit.js';
+import { auditRun } from '../../src/audit/audit.js';
 import type { TrustReport } from '../../src/report/index.js';
-import { loadRunConfig } from '../../src/train/config.js';
+import { loadRunConfig } from '../../src/run/config.js';
 import type { RunMetrics } from '../../src/train/run.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 
 const BENCH_RUNS = join(packageRoot(), 'bench', 'out', 'ser-ravdess');

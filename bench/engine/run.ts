@@ -9,8 +9,8 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Adam, F, manualSeed, nn, noGrad, randint, randn, setNumThreads, tidy, type Tensor } from '../../src/torch/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { Adam, F, manualSeed, nn, noGrad, randint, randn, setNumThreads, tidy, type Tensor } from '../../src/engine/index.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const BATCH = 32, MELS = 64, FRAMES = 128, CLASSES = 6;

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loadAudio } from '../../src/audio/index.js';
 import { deltas, getFeatureSet, logMelSpectrogram, mfcc } from '../../src/features/index.js';
 import { extractFeatures } from '../../src/features/extract/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const SR = 16000;

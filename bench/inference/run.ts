@@ -19,8 +19,8 @@ import { getFeatureSet } from '../../src/features/index.js';
 import { createModel, type SerModel } from '../../src/models/index.js';
 import { exportModelGraph } from '../../src/runtime/export/index.js';
 import { ortSessionOptions } from '../../src/runtime/session.js';
-import { manualSeed, noGrad, saveModule, saveSafetensors, setNumThreads, tensor, tidy, toRawDict } from '../../src/torch/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { manualSeed, noGrad, saveModule, saveSafetensors, setNumThreads, tensor, tidy, toRawDict } from '../../src/engine/index.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { itemsPerSecond, machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const SR = 16000;

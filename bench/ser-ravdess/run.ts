@@ -8,9 +8,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseRunConfig } from '../../src/train/config.js';
+import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun, type RunMetrics } from '../../src/train/run.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 
 const FOLDS = 6;

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { makeRng } from '../../src/audio/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 import { benchModel, percentile, realClip, rssMb, speechClip, startServer, watchHealth } from './server.js';
 

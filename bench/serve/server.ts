@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWav16 } from '../../src/audio/index.js';
 import { exportRun } from '../../src/runtime/export/index.js';
-import { parseRunConfig } from '../../src/train/config.js';
+import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun } from '../../src/train/run.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 
 const SERVER_START_MS = 120_000;
 

@@ -19,8 +19,8 @@ import { AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, 
 import { exportAasistGraph } from '../../src/runtime/export/index.js';
 import { ortSessionOptions } from '../../src/runtime/session.js';
 import { resolveSpoofWeights } from '../../src/spoof/index.js';
-import { manualSeed, noGrad, saveModule, setNumThreads, tensor, tidy, toRawDict } from '../../src/torch/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { manualSeed, noGrad, saveModule, setNumThreads, tensor, tidy, toRawDict } from '../../src/engine/index.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { itemsPerSecond, machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const BATCHES = [1, 8];

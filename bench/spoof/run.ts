@@ -7,19 +7,19 @@
  * bench/out/spoof, so an interrupted benchmark resumes.
  * Usage: npm run bench:spoof [-- --epochs 3] [--skip-finetune]
  */
-import { throwIfFailed } from '../../src/util/batch.js';
+import { throwIfFailed } from '../../src/core/batch.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setNumThreads } from '../../src/torch/index.js';
-import { parseRunConfig } from '../../src/train/config.js';
+import { setNumThreads } from '../../src/engine/index.js';
+import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun } from '../../src/train/run.js';
 import {
   SPOOF_MANIFEST, evaluateScores, loadSpoofManifest, loadSpoofModel, makeSpoofSet, readScores, scoreFiles, trainSpoofModel, writeScores,
   type SpoofEvaluation,
 } from '../../src/spoof/index.js';
-import type { Utterance } from '../../src/corpora/types.js';
-import { packageRoot } from '../../src/util/paths.js';
+import type { Utterance } from '../../src/data/corpora/types.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 
 const OUT = join(packageRoot(), 'bench', 'out', 'spoof');

@@ -13,7 +13,7 @@ export {
   RESAMPLER_STOPBAND_EDGE,
   resample,
   resampledLength,
-} from './resample.js';
+} from '../dsp/resample.js';
 export {
   VAD_ABSOLUTE_FLOOR_DBFS,
   VAD_FRAME_MS,
@@ -37,8 +37,8 @@ export {
   whiteNoise,
 } from './augment.js';
 export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
-export { makeRng, type Rng } from './rng.js';
-export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from './fft.js';
-export { RealFft } from './real-fft.js';
-export { convolve } from './convolve.js';
+export { makeRng, type Rng } from '../core/rng.js';
+export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from '../dsp/fft.js';
+export { RealFft } from '../dsp/real-fft.js';
+export { convolve } from '../dsp/convolve.js';
 export { encodeWav16 } from './encode.js';

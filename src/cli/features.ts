@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { extractFeatures } from '../features/extract/index.js';
 import { listFeatureSets } from '../features/index.js';
-import { throwIfFailed } from '../util/batch.js';
-import { choiceFlag, intFlag } from '../util/flags.js';
+import { throwIfFailed } from '../core/batch.js';
+import { choiceFlag, intFlag } from '../core/flags.js';
 
 export function registerFeatures(program: Command): void {
   const features = program.command('features').description('compute acoustic features');

@@ -1,6 +1,6 @@
 /** `trustser info`: versions and the engine's threading setup. */
 import type { Command } from 'commander';
-import { engineInfo, getNumThreads } from '../torch/index.js';
+import { engineInfo, getNumThreads } from '../engine/index.js';
 
 export function registerInfo(program: Command): void {
   program

@@ -9,11 +9,11 @@ import {
   scoresCsv, trainSpoofModel, writeScores, type SpoofScore,
 } from '../spoof/index.js';
 import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/aasist/index.js';
-import { packageRoot } from '../util/paths.js';
-import { writeFileAtomic } from '../util/atomic.js';
-import { throwIfFailed, type FileFailure } from '../util/batch.js';
-import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../util/flags.js';
-import { NO_SPEECH_LABEL } from '../train/predict.js';
+import { packageRoot } from '../core/paths.js';
+import { writeFileAtomic } from '../core/atomic.js';
+import { throwIfFailed, type FileFailure } from '../core/batch.js';
+import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../core/flags.js';
+import { NO_SPEECH_LABEL } from '../run/predict.js';
 import { audioFiles } from './train.js';
 
 const SHARED_DATA = () => join(packageRoot(), '..', 'shared', 'data');

@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { scanDir } from '../features/extract/index.js';
-import { loadRunConfig, parseRunConfig, type RunConfig } from '../train/config.js';
-import { predictFiles, runConfig, type FilePrediction } from '../train/predict.js';
+import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/config.js';
+import { predictFiles, runConfig, type FilePrediction } from '../run/predict.js';
 import { predictFilesOnnx } from '../runtime/files.js';
 import { trainRun, type RunMetrics } from '../train/run.js';
-import { throwIfFailed } from '../util/batch.js';
-import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../util/flags.js';
+import { throwIfFailed } from '../core/batch.js';
+import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../core/flags.js';
 
 interface TrainFlags {
   config?: string;

@@ -8,7 +8,7 @@
  * code that looks sets up by name should import the registry through here.
  */
 export * from './frames.js';
-export * from './window.js';
+export * from '../dsp/window.js';
 export * from './stft.js';
 export * from './mel.js';
 export * from './mfcc.js';

@@ -30,7 +30,7 @@ import type { Frames } from './frames.js';
 import { deltas } from './deltas.js';
 import { getMelFilterbank, type MelNorm, type MelScale } from './mel.js';
 import { applyLog, getStft, validateSignal } from './stft.js';
-import type { WindowName } from './window.js';
+import type { WindowName } from '../dsp/window.js';
 
 /** A multi-channel frame tensor, row-major `[channels, frames, dims]`. */
 export interface ChannelFrames {

@@ -14,7 +14,7 @@
  */
 import { makeFrames, type Frames } from './frames.js';
 import { RealFft } from '../audio/index.js';
-import { makeWindow, WINDOW_NAMES, type WindowName } from './window.js';
+import { makeWindow, WINDOW_NAMES, type WindowName } from '../dsp/window.js';
 
 /** STFT framing options (all lengths in samples). */
 export interface StftOptions {

@@ -10,9 +10,9 @@
  *   softmax mix of backbone layers = L·T·D;
  * - biases, activations, normalization, dropout, pooling and softmax are ignored.
  */
-import type { nn } from '../torch/index.js';
-import { fail, type SerModel } from './base.js';
-import { LSTM_GATES, type MaskedLSTM } from './sequence.js';
+import type { nn } from '../engine/index.js';
+import { fail, type SerModel } from './ser/base.js';
+import { LSTM_GATES, type MaskedLSTM } from './ser/sequence.js';
 
 /** Gates of a GRU cell (reset, update, new). */
 export const GRU_GATES = 3;

@@ -8,7 +8,7 @@ import {
   DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_LN_EPS, DEFAULT_N_MELS, DEFAULT_POWER, DEFAULT_WINDOW, DEFAULT_CENTER, DEFAULT_PAD_MODE,
   makeWindow, melFilterbank, resolveMelStftOptions, type MelSpectrogramOptions,
 } from '../features/index.js';
-import { F, keep, nn, tensor, type Tensor } from '../torch/index.js';
+import { F, keep, nn, tensor, type Tensor } from '../engine/index.js';
 
 /** Options: those of `logMelSpectrogram` with natural-log compression (sample rate default 16 kHz). */
 export type LogMelFrontendOptions = Omit<MelSpectrogramOptions, 'sampleRateHz'> & { sampleRateHz?: number; lnEps?: number };

@@ -9,8 +9,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { formatIssues } from '../util/issues.js';
-import { readJsonFile } from '../util/json.js';
+import { formatIssues } from '../core/issues.js';
+import { readJsonFile } from '../core/json.js';
 
 /** Version of the `trust.json` layout this module reads and writes. */
 export const TRUST_REPORT_VERSION = 1;

@@ -1,7 +1,7 @@
 /** Writes a run directory's `trust.json` and `trust.html`, each atomically. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { renderTrustHtml } from './html.js';
 import { TRUST_HTML, TRUST_JSON, TRUST_REPORT_VERSION, type TrustReport, parseTrustReport } from './schema.js';
 

@@ -4,8 +4,8 @@
  * read a chunk at a time so a long list does not hold every decoded signal at once.
  */
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
-import { noSpeechPrediction, type FilePrediction } from '../train/predict.js';
-import { settleBatch, type FileFailure } from '../util/batch.js';
+import { noSpeechPrediction, type FilePrediction } from '../run/predict.js';
+import { settleBatch, type FileFailure } from '../core/batch.js';
 import { loadOnnxModel, type OnnxModelOptions, type WindowOptions, type WindowPrediction } from './session.js';
 
 /** Files decoded per chunk. */

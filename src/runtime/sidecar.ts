@@ -5,7 +5,7 @@
  * the run's trust audit. Validated with zod when read; errors name the file and field.
  */
 import { z } from 'zod';
-import { readJsonFile } from '../util/json.js';
+import { readJsonFile } from '../core/json.js';
 
 /** Identifies the file kind. */
 export const SIDECAR_FORMAT = 'trustser-onnx';

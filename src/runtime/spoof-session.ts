@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadAudioBatch } from '../audio/index.js';
-import { settleBatch, type FileFailure } from '../util/batch.js';
+import { settleBatch, type FileFailure } from '../core/batch.js';
 import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/aasist/config.js';
 import { fitAasistInput } from '../models/aasist/fit.js';
 import { ortSessionOptions } from './session.js';

@@ -10,7 +10,7 @@
  * for a model on raw samples, so it has its own schema instead of dummy values in those.
  */
 import { z } from 'zod';
-import { readJsonFile } from '../util/json.js';
+import { readJsonFile } from '../core/json.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND, sidecarPath } from './sidecar.js';
 
 /** Graph input and output names of the spoof-model contract. */

@@ -8,7 +8,7 @@ import type { FeatureArray } from '../features/extract/cache.js';
 import { defaultCacheDir } from '../features/extract/cache.js';
 import { runPool } from '../features/extract/pool.js';
 import { segmentCount } from '../features/index.js';
-import { tensor, type Tensor } from '../torch/index.js';
+import { tensor, type Tensor } from '../engine/index.js';
 import type { Rng } from '../audio/index.js';
 
 export type InputKind = 'frames' | 'image' | 'vector' | 'layers';

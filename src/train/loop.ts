@@ -5,16 +5,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRng, type Rng } from '../audio/index.js';
-import { classificationMetrics } from '../evaluate/index.js';
+import { classificationMetrics } from '../metrics/index.js';
 import {
   Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy,
   type Optimizer, type Tensor,
-} from '../torch/index.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { TrainingConfig } from './config.js';
+} from '../engine/index.js';
+import { loadCheckpoint, saveCheckpoint } from '../run/checkpoint.js';
+import type { TrainingConfig } from '../run/config.js';
 import { batchTensors, type Example, type InputKind } from './data.js';
 import { beta, epochOrder } from './sampling.js';
-import type { TrainableModel } from './model.js';
+import type { TrainableModel } from '../models/ser/build.js';
 
 export interface FoldData {
   train: Example[];

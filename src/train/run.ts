@@ -9,18 +9,18 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { classificationMetrics, meanStd, type ClassificationMetrics } from '../evaluate/index.js';
-import { manualSeed, setNumThreads } from '../torch/index.js';
-import { removeStaleTemps, writeFileAtomicSync } from '../util/atomic.js';
-import type { RunConfig } from './config.js';
+import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
+import { manualSeed, setNumThreads } from '../engine/index.js';
+import { removeStaleTemps, writeFileAtomicSync } from '../core/atomic.js';
+import type { RunConfig } from '../run/config.js';
 import { computeFeatures, fitNormalizer, makeExamples, normalize, type AuxTargets, type Normalizer } from './data.js';
-import { speakerNormalize } from './speaker-norm.js';
+import { speakerNormalize } from '../features/speaker-norm.js';
 import { argmax, predictUtterances, trainFold, type EpochRecord, type FoldProgress } from './loop.js';
-import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from './model.js';
+import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from '../models/ser/build.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
-import { listRunUtterances, makeRunSplit, type LabelledUtterance } from './corpus.js';
-import { saveSplit, type Split } from '../protocol/index.js';
+import { listRunUtterances, makeRunSplit, type LabelledUtterance } from '../run/corpus.js';
+import { saveSplit, type Split } from '../data/protocol/index.js';
 
 /** One test prediction, as stored in fold-K/result.json. */
 export interface Prediction {

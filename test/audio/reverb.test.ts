@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeRng, measureRt60, meanPower, reverberate, syntheticRir } from '../../src/audio/index.js';
-import { convolve } from '../../src/audio/convolve.js';
+import { convolve } from '../../src/dsp/convolve.js';
 import { tone } from './helpers.js';
 
 const RT60_TOLERANCE = 0.1; // relative, as the issue asks

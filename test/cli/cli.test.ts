@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { runDemo } from '../../src/cli/demo.js';
 import { tempDir } from '../audio/helpers.js';
 

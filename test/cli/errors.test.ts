@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorLines } from '../../src/cli/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { tempDir, tone, wavFromFloat } from '../audio/helpers.js';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { extractFeatures } from '../../src/features/extract/index.js';
 import { getFeatureSet } from '../../src/features/index.js';
 import { loadAudio } from '../../src/audio/index.js';
-import { parseSafetensors } from '../../src/torch/safetensors.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { parseSafetensors } from '../../src/tensor-io/safetensors.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { tempDir, tone, wavFromFloat } from '../audio/helpers.js';
 
 const RATE = 16000;

@@ -9,7 +9,7 @@
  * neither modified nor given gradients.
  */
 import assert from 'node:assert/strict';
-import { grad, noGrad, tensor, tidy, type Tensor } from '../../src/torch/index.js';
+import { grad, noGrad, tensor, tidy, type Tensor } from '../../src/engine/index.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */

@@ -1,6 +1,6 @@
 // A small, fast training run on the synthesized corpus (6 speakers, 3 speaker-independent folds,
 // one dev speaker, log-mel + Trust-SER downstream, one thread) for tests of what consumes runs.
-import { parseRunConfig, type RunConfig } from '../../src/train/config.js';
+import { parseRunConfig, type RunConfig } from '../../src/run/config.js';
 
 export function syntheticRunConfig(extra: Record<string, unknown> = {}): RunConfig {
   return parseRunConfig({

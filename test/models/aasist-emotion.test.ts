@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPthInto, manualSeed, noGrad, randn, tensor, tidy, type Tensor } from '../../src/torch/index.js';
+import { loadPthInto, manualSeed, noGrad, randn, tensor, tidy, type Tensor } from '../../src/engine/index.js';
 import { AASIST_L_CONFIG, Aasist, AasistEmotion, EMOTION_CONDITIONING_MODES, loadAasistWeights } from '../../src/models/aasist/index.js';
 import { ROOT } from '../audio/helpers.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noGrad, readPth, tidy } from '../../src/torch/index.js';
+import { noGrad, readPth, tidy } from '../../src/engine/index.js';
 import { loadAudio } from '../../src/audio/index.js';
 import {
   AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, detectAasistVariant, loadAasistWeights,

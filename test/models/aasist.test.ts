@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manualSeed, nn, noGrad, randn, saveModule, tensor, tidy } from '../../src/torch/index.js';
+import { manualSeed, nn, noGrad, randn, saveModule, tensor, tidy } from '../../src/engine/index.js';
 import {
   AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, aasistMinSamples, detectAasistVariant, fitAasistInput,
   FREQ_MASK_MAX_FILTERS, SincFrontEnd, loadAasistWeights, melBandEdgesHz, readoutDim, sincFilterBank, spectralNodes, temporalNodes,

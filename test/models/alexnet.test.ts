@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { F, fromRaw, nn, noGrad, randn, readPth, tensor, tidy } from '../../src/torch/index.js';
+import { F, fromRaw, nn, noGrad, randn, readPth, tensor, tidy } from '../../src/engine/index.js';
 import {
   ALEXNET_MIN_SIZE, AlexNet, FcnGap, alexnetFeatureSize, alexnetParamCount, countMacs, createModel, loadTorchvisionWeights,
 } from '../../src/models/index.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LogMelFrontend } from '../../src/models/index.js';
 import { logMelSpectrogram } from '../../src/features/index.js';
 import { makeRng } from '../../src/audio/index.js';
-import { tensor, tidy, grad } from '../../src/torch/index.js';
+import { tensor, tidy, grad } from '../../src/engine/index.js';
 
 function speechLike(n: number, seed: number): Float32Array {
   const rng = makeRng(seed);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nn } from '../../src/torch/index.js';
+import { nn } from '../../src/engine/index.js';
 import {
   MaskedLSTM, conv1dMacs, conv2dMacs, countMacs, countParams, createModel, gruMacs, linearMacs, lstmMacs, macsPerSecond,
   multiheadAttentionMacs,

@@ -1,5 +1,5 @@
 /** Shared fixtures of the SER model tests: tiny configs, synthetic separable data, a training loop. */
-import { Adam, noGrad, randn, tensor, tidy, type Tensor } from '../../src/torch/index.js';
+import { Adam, noGrad, randn, tensor, tidy, type Tensor } from '../../src/engine/index.js';
 import { createModel, type ModelName, type SerModel } from '../../src/models/index.js';
 
 /** A tiny instance of every registered model (and input kind), fast enough for CPU tests. */

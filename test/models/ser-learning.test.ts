@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manualSeed, tensor } from '../../src/torch/index.js';
+import { manualSeed, tensor } from '../../src/engine/index.js';
 import { TINY_CASES, build, separableData, trainUntil } from './ser-helpers.js';
 
 const PER_CLASS = 8;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, grad, randn, tensor, tidy } from '../../src/torch/index.js';
+import { F, grad, randn, tensor, tidy } from '../../src/engine/index.js';
 import {
   CnnLstmMultitask, LinearSvm, Mlp, aggregateSegments, crossEntropyLoss, multitaskLoss, squaredHingeLoss,
 } from '../../src/models/index.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cat, manualSeed, noGrad, randn, tensor, tidy, zeros, type Tensor } from '../../src/torch/index.js';
+import { cat, manualSeed, noGrad, randn, tensor, tidy, zeros, type Tensor } from '../../src/engine/index.js';
 import { CnnLstmMultitask, TrustSerCnn, type SerModel } from '../../src/models/index.js';
 import { NUM_CLASSES, TINY_CASES, build, type TinyCase } from './ser-helpers.js';
 

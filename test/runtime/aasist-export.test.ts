@@ -14,7 +14,7 @@ import { loadAudio, makeRng } from '../../src/audio/index.js';
 import {
   AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, aasistMinSamples, fitAasistInput, loadAasistWeights, type AasistConfig,
 } from '../../src/models/aasist/index.js';
-import { manualSeed, noGrad, saveModule, tidy, toRawDict, type Tensor } from '../../src/torch/index.js';
+import { manualSeed, noGrad, saveModule, tidy, toRawDict, type Tensor } from '../../src/engine/index.js';
 import {
   GraphBuilder, decodeModel, exportAasist, exportAasistGraph, exportSpoofModel, loadSpoofSession, parseSidecar, parseSpoofSidecar, readSpoofSidecar,
   scoreFilesOnnx, OnnxSpoofSession, SPOOF_EXPORT_TOLERANCE,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { createModel, type SerModel } from '../../src/models/index.js';
-import { manualSeed, noGrad, tensor, toRawDict } from '../../src/torch/index.js';
+import { manualSeed, noGrad, tensor, toRawDict } from '../../src/engine/index.js';
 import { exportModelGraph } from '../../src/runtime/export/index.js';
 import { TINY_CASES, type TinyCase } from '../models/ser-helpers.js';
 import {

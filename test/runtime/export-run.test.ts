@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainRun } from '../../src/train/run.js';
-import { predictFiles } from '../../src/train/predict.js';
+import { predictFiles } from '../../src/run/predict.js';
 import { exportRun, EXPORT_TOLERANCE } from '../../src/runtime/export/index.js';
 import { loadOnnxModel, predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { SerModel } from '../../src/models/index.js';
 import { CnnLstmMultitask } from '../../src/models/index.js';
-import { noGrad, tidy, toRawDict, type Tensor } from '../../src/torch/index.js';
+import { noGrad, tidy, toRawDict, type Tensor } from '../../src/engine/index.js';
 import { batchTensors, makeExamples, normalize, type Normalizer } from '../../src/train/data.js';
 import { exportModelGraph, type ExportedGraph } from '../../src/runtime/export/index.js';
 import { makeBatch, type FeatureBlock } from '../../src/runtime/inputs.js';

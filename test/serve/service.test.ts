@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadAudio } from '../../src/audio/index.js';
 import { predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
 import { DEFAULT_HOP_SECONDS, DEFAULT_WINDOW_SECONDS, startServer, type RunningService } from '../../src/serve/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { makeWav, tempDir } from '../audio/helpers.js';
 import { getJson, postFile, postRaw, ravdessOrSynthetic, speechLike, spoofModel, tinyModel, toyLogits } from './helpers.js';
 

@@ -12,7 +12,7 @@ import { loadAudio } from '../../src/audio/index.js';
 import { OnnxSpoofSession, loadOnnxModel, readSidecar, sidecarPath } from '../../src/runtime/index.js';
 import { trustSummary } from '../../src/runtime/export/run.js';
 import { startServer, type RunningService } from '../../src/serve/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
 import { fullReport } from '../report/fixtures.js';
 import { decodePng, pixelStats } from '../report/png.js';

@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
-import { fixture, type Fixture } from '../corpora/helpers.js';
+import { fixture, type Fixture } from '../data/corpora/helpers.js';
 
 const root = packageRoot();
 const AASIST_DIR = join(root, '..', 'shared', 'models', 'aasist');

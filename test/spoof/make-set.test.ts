@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCorpus, RAVDESS_STATEMENTS } from '../../src/corpora/index.js';
+import { loadCorpus, RAVDESS_STATEMENTS } from '../../src/data/corpora/index.js';
 import { loadAudio } from '../../src/audio/index.js';
 import { makeSpoofSet, planSpoofs, SPOOF_MANIFEST, EMOTION_PROSODY } from '../../src/spoof/index.js';
-import { fixture } from '../corpora/helpers.js';
+import { fixture } from '../data/corpora/helpers.js';
 
 const VOICES = [
   { name: 'en-us+m1', gender: 'male' as const },

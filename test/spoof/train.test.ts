@@ -3,9 +3,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { loadSpoofManifest, loadSpoofModel, makeSpoofSet, scoreFiles, spoofSplit, trainSpoofModel } from '../../src/spoof/index.js';
-import { fixture, type Fixture } from '../corpora/helpers.js';
+import { fixture, type Fixture } from '../data/corpora/helpers.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRunConfig } from '../../src/train/config.js';
+import { loadRunConfig } from '../../src/run/config.js';
 import { tempDir } from '../audio/helpers.js';
 
 test('a YAML config is read with defaults filled in', () => {
@@ -44,7 +44,7 @@ test('config errors name the file and the field', () => {
 
 test('every shipped config in configs/ is valid and names a registered feature set and model', async () => {
   const { readdirSync } = await import('node:fs');
-  const { packageRoot } = await import('../../src/util/paths.js');
+  const { packageRoot } = await import('../../src/core/paths.js');
   const { listFeatureSets } = await import('../../src/features/index.js');
   const { listModels } = await import('../../src/models/index.js');
   const dir = join(packageRoot(), 'configs');

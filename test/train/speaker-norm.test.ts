@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fitSpeakerNormalizers, MIN_SPEAKER_UTTERANCES, speakerNormalize } from '../../src/train/speaker-norm.js';
-import { parseRunConfig } from '../../src/train/config.js';
+import { fitSpeakerNormalizers, MIN_SPEAKER_UTTERANCES, speakerNormalize } from '../../src/features/speaker-norm.js';
+import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun, type FoldResult } from '../../src/train/run.js';
-import { enrollAll, loadFoldPredictor, predictFiles } from '../../src/train/predict.js';
+import { enrollAll, loadFoldPredictor, predictFiles } from '../../src/run/predict.js';
 import { exportRun } from '../../src/runtime/index.js';
 import { emotionEmbeddings } from '../../src/spoof/model.js';
 import { loadAudio } from '../../src/audio/index.js';
-import { packageRoot } from '../../src/util/paths.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
 
 const vec = (...v: number[]) => ({ shape: [1, v.length], data: Float32Array.from(v) });

@@ -14,7 +14,7 @@
  * FiLM update it gates is zero; it becomes non-zero once γ or β has moved.)
  * The wrapped model is the child `aasist`, so an AASIST state dict loads into `model.aasist`.
  */
-import { cat, nn, noGrad, tidy, type Tensor } from '../../torch/index.js';
+import { cat, nn, noGrad, tidy, type Tensor } from '../../engine/index.js';
 import { AASIST_CONFIG, type AasistConfig } from './config.js';
 import { Aasist, type AasistOptions } from './model.js';
 import { loadAasistWeights } from './weights.js';

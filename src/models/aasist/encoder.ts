@@ -3,7 +3,7 @@
  * ending in a max-pool of 3 along time. Module names equal the published checkpoint's
  * (`encoder.<i>.0.{bn1,conv1,bn2,conv2,conv_downsample}`).
  */
-import { F, nn, type Tensor } from '../../torch/index.js';
+import { F, nn, type Tensor } from '../../engine/index.js';
 import { BLOCK_TIME_POOL, type AasistConfig } from './config.js';
 
 /** Kernel of both block convolutions (filters × frames). */

@@ -4,7 +4,7 @@
  * becomes Lin₁(Σⱼ aᵢⱼ xⱼ) + Lin₂(xᵢ), then batch norm over all nodes and SELU. Parameter names
  * equal the published checkpoint's (`att_proj`, `att_weight`, `proj_with_att`, `proj_without_att`, `bn`).
  */
-import { F, nn, noGrad, zeros, type Tensor } from '../../torch/index.js';
+import { F, nn, noGrad, zeros, type Tensor } from '../../engine/index.js';
 
 /** Dropout on the node features entering an attention layer (training only). */
 export const GAT_INPUT_DROPOUT = 0.2;

@@ -5,7 +5,7 @@
  * while a master node gathers from all nodes through its own attention. Parameter names equal the
  * published checkpoint's (`HtrgGAT_layer_*`).
  */
-import { F, cat, nn, type Tensor } from '../../torch/index.js';
+import { F, cat, nn, type Tensor } from '../../engine/index.js';
 import { GAT_INPUT_DROPOUT, normalizeNodes, pairwiseProducts, xavierNormal } from './graph-attention.js';
 
 /** Outputs of one HS-GAL step: updated nodes of each type and the updated master node. */

@@ -1,5 +1,5 @@
 /** Engine batches of fixed-length AASIST inputs (see ./fit.ts for the fitting itself). */
-import { tensor, type Tensor } from '../../torch/index.js';
+import { tensor, type Tensor } from '../../engine/index.js';
 import { AASIST_SAMPLES } from './config.js';
 import { fitAasistInput } from './fit.js';
 

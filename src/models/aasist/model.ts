@@ -11,7 +11,7 @@
  * layer, 0.3 on the pool scorers' inputs, 0.2 on every branch output and 0.5 on the readout before
  * the output layer; batch norm uses batch statistics.
  */
-import { F, cat, dispose, nn, noGrad, randn, tensor, type Tensor } from '../../torch/index.js';
+import { F, cat, dispose, nn, noGrad, randn, tensor, type Tensor } from '../../engine/index.js';
 import {
   AASIST_SAMPLE_RATE_HZ, FRONT_POOL, aasistMinSamples, checkAasistConfig, readoutDim, spectralNodes, type AasistConfig,
 } from './config.js';

@@ -2,7 +2,7 @@
  * AASIST's graph pooling: each node gets a score sigmoid(wᵀxᵢ + b) in (0, 1); the nodes are scaled
  * by their scores and the top ⌊N·ratio⌋ (at least 1) are kept, in descending score order.
  */
-import { nn, topk, type Tensor } from '../../torch/index.js';
+import { nn, topk, type Tensor } from '../../engine/index.js';
 import { pooledNodes } from './config.js';
 
 /** Dropout on the features that feed the scorer (training only); the kept features are not dropped. */

@@ -5,7 +5,7 @@
  * this particular filter bank. The arithmetic follows the published model's float32 steps
  * (Math.fround where it rounds) so the filters agree with the reference to float32 precision.
  */
-import { F, nn, randint, tensor, type Tensor } from '../../torch/index.js';
+import { F, nn, randint, tensor, type Tensor } from '../../engine/index.js';
 
 /** O'Shaughnessy mel scale: mel = MEL_SCALE · log10(1 + f / MEL_BREAK_HZ). */
 const MEL_SCALE = 2595;

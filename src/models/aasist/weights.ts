@@ -3,8 +3,8 @@
  * variant (AASIST or AASIST-L) recognized from the tensor names and shapes.
  */
 import { readFileSync } from 'node:fs';
-import { parseSafetensors, type RawTensor, type StateDict } from '../../torch/index.js';
-import { parsePthObject, toStateDict } from '../../torch/pth.js';
+import { parseSafetensors, type RawTensor, type StateDict } from '../../engine/index.js';
+import { parsePthObject, toStateDict } from '../../tensor-io/pth.js';
 import { AASIST_VARIANTS, type AasistVariant } from './config.js';
 import { Aasist, type AasistOptions } from './model.js';
 

@@ -13,7 +13,7 @@
  * whole batch through each operator.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { StateDict } from '../../torch/raw.js';
+import type { StateDict } from '../../tensor-io/raw.js';
 import {
   AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, AASIST_CONFIG, AASIST_L_CONFIG, FRONT_POOL, BLOCK_TIME_POOL, ENCODER_BLOCKS,
   checkAasistConfig, aasistMinSamples, pooledNodes, readoutDim, sincLength, spectralNodes, temporalNodes, type AasistConfig,

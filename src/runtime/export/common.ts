@@ -3,7 +3,7 @@
  * declares, the feature normalizer folded into the graph, and the named outputs (softmax
  * posteriors, the utterance embedding).
  */
-import type { StateDict } from '../../torch/raw.js';
+import type { StateDict } from '../../tensor-io/raw.js';
 import type { Normalizer } from '../../train/data.js';
 import { GraphBuilder, type Dim, lengthMask, maskFor, softmax, zeroWhere } from '../onnx/index.js';
 

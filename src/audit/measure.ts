@@ -1,0 +1,146 @@
+/**
+ * The model-dependent trust measurements of a run, fold by fold on each fold's own test
+ * speakers (so every number is speaker-independent): waveform attacks, robustness sweeps,
+ * embedding privacy probes and sustainability.
+ */
+import { loadAudio } from '../audio/index.js';
+import { enrollAll, loadFoldPredictor } from '../run/predict.js';
+import { argmax } from '../train/loop.js';
+import type { FoldResult } from '../train/run.js';
+import type { LabelledUtterance } from '../run/corpus.js';
+import { genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
+import { robustnessSweep, type RobustnessPoint } from './robustness.js';
+import { loadFoldClassifier } from '../run/classifier.js';
+import { attackSuccess, type AttackResult } from './safety.js';
+import { measureSustainability, type SustainabilityReport } from './sustainability.js';
+
+/** Feature frames per second assumed for MAC counts (10 ms hop). */
+const FRAME_RATE_HZ = 100;
+
+export interface MeasureOptions {
+  /** Target SNRs of the attacks (dB). */
+  snrDb: number[];
+  attacks: ('fgsm' | 'pgd')[];
+  pgdSteps: number;
+  /** Test utterances per fold used by the attacks and robustness sweeps (spread over speakers). */
+  maxUtterancesPerFold: number;
+  robustness: boolean;
+  seed: number;
+  log: (line: string) => void;
+}
+
+/** Probe results averaged over folds (accuracy, baseline), with the test items summed. */
+export type ProbeSummary = ProbeResult & { folds: number };
+
+export interface Measurements {
+  safety: AttackResult[] | { skipped: string };
+  robustness: RobustnessPoint[] | null;
+  privacy: { gender: ProbeSummary | { skipped: string }; speaker: ProbeSummary | { skipped: string } };
+  sustainability: SustainabilityReport;
+}
+
+/** Every k-th item so that at most `n` remain, spread over the list (and so over speakers). */
+function spread<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  const step = xs.length / n;
+  return Array.from({ length: n }, (_, i) => xs[Math.floor(i * step)]);
+}
+
+function skipped(e: unknown): { skipped: string } {
+  return { skipped: e instanceof Error ? e.message : String(e) };
+}
+
+/** Averages per-fold probe results; null when no fold could be probed. */
+function averageProbes(rs: ProbeResult[]): ProbeSummary | null {
+  if (rs.length === 0) return null;
+  return {
+    accuracy: rs.reduce((a, r) => a + r.accuracy, 0) / rs.length,
+    baseline: rs.reduce((a, r) => a + r.baseline, 0) / rs.length,
+    n: rs.reduce((a, r) => a + r.n, 0),
+    folds: rs.length,
+  };
+}
+
+/**
+ * Runs the measurements over the folds in `results` of the run in `runDir`; `trainOf(fold)` gives
+ * the fold's training (+dev) utterances, whose embeddings train the gender probe.
+ */
+export async function measureRun(
+  runDir: string, results: FoldResult[], trainOf: (fold: number) => LabelledUtterance[], genderOf: (id: string) => string | undefined,
+  trainSeconds: number | null, o: MeasureOptions,
+): Promise<Measurements> {
+  const attacks = new Map<string, AttackResult>();
+  let safetySkipped: string | null = null;
+  const robust = new Map<string, { p: RobustnessPoint; n: number }>();
+  const genderProbes: ProbeResult[] = [], speakerProbes: ProbeResult[] = [];
+  let privacyProblem: string | null = null;
+  let sustainability: SustainabilityReport | null = null;
+  for (const r of results) {
+    const predictor = await loadFoldPredictor(runDir, r.fold);
+    const load = (path: string) => loadAudio(path, { sampleRateHz: predictor.sampleRateHz }).then((a) => a.samples);
+    const signals = await Promise.all(r.predictions.map((p) => load(p.path)));
+    const testSpeakers = r.predictions.map((p) => p.speaker);
+    // Speaker-normalized runs: each speaker is enrolled from their clean utterances, and the
+    // robustness sweep keeps these clean statistics (enrollment happened before the noise).
+    if (predictor.speakerNorm) enrollAll(predictor, signals, testSpeakers);
+    const subset = spread(r.predictions.map((p, i) => ({ samples: signals[i], label: p.truth, speaker: p.speaker })), o.maxUtterancesPerFold);
+    // Privacy, in this fold's embedding space: the gender probe learns from training speakers and is
+    // tested on the fold's unseen test speakers; the speaker probe splits each test speaker's utterances.
+    o.log(`fold ${r.fold}: embeddings and privacy probes`);
+    const train = trainOf(r.fold);
+    const trainSignals = await Promise.all(train.map((u) => load(u.path)));
+    const trainSpeakers = train.map((u) => u.speaker);
+    if (predictor.speakerNorm) enrollAll(predictor, trainSignals, trainSpeakers);
+    const trainEmb = predictor.embed(trainSignals, trainSpeakers);
+    const testEmb = predictor.embed(signals, testSpeakers);
+    const testItems: EmbeddedUtterance[] = r.predictions.map((p, i) => ({ embedding: testEmb[i], speaker: p.speaker, gender: genderOf(p.id) }));
+    try {
+      genderProbes.push(genderProbeHeldOut(train.map((u, i) => ({ embedding: trainEmb[i], speaker: u.speaker, gender: u.attributes.gender })), testItems, o.seed));
+      speakerProbes.push(speakerProbe(testItems, o.seed));
+    } catch (e) {
+      privacyProblem ??= skipped(e).skipped;
+    }
+    if (o.robustness) {
+      o.log(`fold ${r.fold}: robustness sweep on ${subset.length} utterances`);
+      const subsetSpeakers = subset.map((u) => u.speaker);
+      for (const pt of robustnessSweep((xs) => predictor.predict(xs, subsetSpeakers).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
+        const key = `${pt.kind}:${pt.level}`;
+        const acc = robust.get(key);
+        robust.set(key, acc ? { p: { ...pt, ua: acc.p.ua + pt.ua, wa: acc.p.wa + pt.wa }, n: acc.n + 1 } : { p: pt, n: 1 });
+      }
+    }
+    sustainability ??= measureSustainability(predictor, signals[0], testSpeakers[0], FRAME_RATE_HZ, trainSeconds);
+    if (safetySkipped === null && o.attacks.length > 0) {
+      try {
+        const clf = await loadFoldClassifier(runDir, r.fold);
+        // Speaker-normalized runs are attacked speaker by speaker, each with their clean enrollment statistics.
+        const groups = clf.speakerNorm ? [...new Set(subset.map((u) => u.speaker))].map((sp) => subset.filter((u) => u.speaker === sp)) : [subset];
+        for (const method of o.attacks) {
+          for (const snr of o.snrDb) {
+            o.log(`fold ${r.fold}: ${method.toUpperCase()} at ${snr} dB on ${subset.length} utterances`);
+            for (const group of groups) {
+              if (clf.speakerNorm) clf.useSpeaker(predictor.speakerStats(group[0].speaker)!);
+              const a = attackSuccess(clf.classify, group, method, snr, { steps: o.pgdSteps });
+              const key = `${method}:${snr}`;
+              const prev = attacks.get(key);
+              const attacked = (prev?.attacked ?? 0) + a.attacked;
+              const flipped = (prev?.flipped ?? 0) + a.flipped;
+              attacks.set(key, { method, snrDb: snr, attacked, flipped, successRate: attacked === 0 ? NaN : flipped / attacked, maxSnrErrorDb: Math.max(prev?.maxSnrErrorDb ?? 0, a.maxSnrErrorDb) });
+            }
+          }
+        }
+        clf.dispose();
+      } catch (e) {
+        safetySkipped = skipped(e).skipped;
+      }
+    }
+    predictor.dispose();
+  }
+  const summary = (rs: ProbeResult[]) => averageProbes(rs) ?? { skipped: privacyProblem ?? 'no fold could be probed' };
+  return {
+    safety: safetySkipped !== null ? { skipped: safetySkipped } : [...attacks.values()],
+    robustness: o.robustness ? [...robust.values()].map(({ p, n }) => ({ ...p, ua: p.ua / n, wa: p.wa / n })) : null,
+    privacy: { gender: summary(genderProbes), speaker: summary(speakerProbes) },
+    sustainability: sustainability!,
+  };
+}

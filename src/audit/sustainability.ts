@@ -1,0 +1,55 @@
+/**
+ * Sustainability: model size, compute per second of audio (counted from the module structure,
+ * src/models/complexity.ts), measured inference latency and real-time factor, peak memory, and
+ * the training wall time recorded by the run.
+ */
+import { macsPerSecond } from '../models/index.js';
+import type { FoldPredictor } from '../run/predict.js';
+
+/** Latency measurement: warm-up calls, then timed calls (median reported). */
+const WARMUP_CALLS = 2;
+const TIMED_CALLS = 9;
+
+export interface SustainabilityReport {
+  params: number;
+  /** Multiply-accumulates per second of audio (vector models: per utterance). */
+  macsPerSecond: number;
+  /** Median wall time to predict one utterance, features included (ms). */
+  latencyMs: number;
+  /** latency / utterance duration. */
+  realTimeFactor: number;
+  /** Peak resident memory of this process so far (MB). */
+  peakMemoryMb: number;
+  /** Training wall time of the whole run (s), from metrics.json. */
+  trainSeconds: number | null;
+  /** Feature frame rate used for the MAC count (Hz). */
+  frameRateHz: number;
+}
+
+/**
+ * Measures `predictor` on `signal` (one utterance at the predictor's rate, by `speaker`, who
+ * must be enrolled when the run is speaker-normalized).
+ * @param frameRateHz feature frames per second (16 kHz audio with a 160-sample hop: 100 Hz).
+ */
+export function measureSustainability(predictor: FoldPredictor, signal: Float32Array, speaker: string, frameRateHz: number, trainSeconds: number | null): SustainabilityReport {
+  // A fresh copy per call: the predictor may memoize features per signal object, and latency must include them.
+  for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal.slice()], [speaker]);
+  const times: number[] = [];
+  for (let i = 0; i < TIMED_CALLS; i++) {
+    const copy = signal.slice();
+    const t0 = performance.now();
+    predictor.predict([copy], [speaker]);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const latencyMs = times[Math.floor(times.length / 2)];
+  return {
+    params: predictor.model.numParameters(),
+    macsPerSecond: macsPerSecond(predictor.model, frameRateHz),
+    latencyMs,
+    realTimeFactor: latencyMs / 1000 / (signal.length / predictor.sampleRateHz),
+    peakMemoryMb: process.resourceUsage().maxRSS / 1024,
+    trainSeconds,
+    frameRateHz,
+  };
+}

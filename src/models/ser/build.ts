@@ -1,0 +1,71 @@
+/** Model construction for training runs, from the run config and the features' geometry. */
+import type { FeatureArray } from '../../features/extract/cache.js';
+import {
+  AlexNet, CnnLstmMultitask, FcnGap, createModel, loadTorchvisionWeights, modelInfo, type MultitaskOutputs, type MultitaskTargets, type SerModel,
+} from '../index.js';
+import { loadModule, loadPthInto } from '../../engine/index.js';
+import type { nn, Tensor } from '../../engine/index.js';
+import type { InputKind } from '../../train/data.js';
+
+/** What the trainer needs of a model (src/models' SER models satisfy it). */
+export interface TrainableModel extends nn.Module {
+  readonly inputKind: InputKind;
+  readonly numClasses: number;
+  /** Emotion logits [N, classes]. */
+  forward(x: Tensor, lengths?: Tensor | null): Tensor;
+  /** The model's loss on int64 targets (cross-entropy unless the model defines another). */
+  lossFn(logits: Tensor, target: Tensor): Tensor;
+  /** Multitask models: every head's output, and the weighted loss over emotion, gender, race. */
+  forwardHeads?(x: Tensor, lengths?: Tensor | null): MultitaskOutputs;
+  multitaskLoss?(out: MultitaskOutputs, targets: MultitaskTargets): { total: Tensor };
+}
+
+/** Input geometry recorded per fold (fold-K/model.json), enough to rebuild the model. */
+export interface InputGeometry {
+  /** frames / vector: [D]; image: [C, F, T]. */
+  inputShape: number[];
+}
+
+/**
+ * The model input shape for features of shape [T, D] or [C, T, D]: frame and vector models take
+ * D; image models take [C, F = D, T = segment length].
+ */
+export function inputGeometry(modelName: string, f: FeatureArray, features: { segmentFrames: number }): InputGeometry {
+  const kinds = modelInfo(modelName).inputKinds;
+  const d = f.shape[f.shape.length - 1];
+  if (kinds.includes('image')) {
+    const c = f.shape.length === 3 ? f.shape[0] : 1;
+    return { inputShape: [c, d, features.segmentFrames] };
+  }
+  if (kinds.includes('vector') && f.shape.length === 2 && f.shape[0] !== 1) {
+    throw new Error(`model '${modelName}' takes one feature vector per utterance (a functional set such as egemaps-ts), but the features have ${f.shape[0]} frames`);
+  }
+  if (!kinds.includes('frames') && !kinds.includes('vector')) throw new Error(`model '${modelName}' needs ${kinds.join('/')} inputs, which no bundled feature set provides`);
+  if (f.shape.length === 3) throw new Error(`model '${modelName}' takes [T, D] frames, but the feature set gives ${f.shape[0]}-channel images; use logmel/mfcc/mfcc-delta`);
+  return { inputShape: [d] };
+}
+
+/** Builds the configured model for `numClasses` classes. */
+export function buildModel(m: { name: string; options: Record<string, unknown> }, numClasses: number, g: InputGeometry): SerModel {
+  return createModel(m.name, { ...m.options, inputShape: g.inputShape, numClasses });
+}
+
+/**
+ * Loads user-supplied initial weights: a torchvision AlexNet .pth for alexnet / fcn-gap (all but
+ * the class-specific last layer), else a trustser .safetensors or PyTorch .pth state dict.
+ */
+export async function loadInitialWeights(model: SerModel, path: string): Promise<void> {
+  if (model instanceof AlexNet || model instanceof FcnGap) {
+    if (path.endsWith('.pth')) {
+      loadTorchvisionWeights(model, path);
+      return;
+    }
+  }
+  if (path.endsWith('.safetensors')) await loadModule(model, path);
+  else loadPthInto(model, path);
+}
+
+/** True for models with speaker-attribute heads trained alongside emotion (seed 001). */
+export function isMultitask(model: SerModel): model is CnnLstmMultitask {
+  return model instanceof CnnLstmMultitask;
+}
