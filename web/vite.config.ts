@@ -1,9 +1,9 @@
 /**
  * Builds the web app (web/) into dist/web: `npm run build:web`. The page imports the project's
- * own TypeScript (src/features, src/runtime/inputs, src/audio, src/report, src/serve/analysis);
- * one resolution keeps Node-only code out of the bundle, and any other Node built-in import
- * fails the build. ONNX Runtime Web's WebAssembly binary is copied from node_modules into
- * dist/web/ort/, so the page loads nothing from elsewhere.
+ * own TypeScript through the stages' browser faces (src/STAGE/pure.ts: audio, runtime, serve,
+ * report, models), which test/architecture.test.ts keeps free of Node built-ins; any Node
+ * built-in import still fails the build. ONNX Runtime Web's WebAssembly binary is copied from
+ * node_modules into dist/web/ort/, so the page loads nothing from elsewhere.
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -18,12 +18,6 @@ const ORT_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
 /** Where they go in the build (web/src/ort.ts points ONNX Runtime there). */
 const ORT_OUT_DIR = 'ort';
 
-/** Module → browser replacement, by resolved path. */
-const BROWSER_FACES = new Map([
-  // src/audio's face also exports the file reader (node:fs); the page gets the pure rest.
-  [join(repo, 'src', 'audio', 'index.ts'), join(repo, 'src', 'audio', 'pure.ts')],
-]);
-
 /**
  * audio-decode's codecs the page needs: those of the containers src/audio decodes (WAV, FLAC,
  * MP3, Ogg Vorbis, Ogg Opus). Its other codecs (AAC, WMA, tracker modules, …, several MB) are
@@ -32,20 +26,17 @@ const BROWSER_FACES = new Map([
 const BUNDLED_CODECS = new Set(['@audio/decode-wav', '@audio/decode-flac', '@audio/decode-mp3', '@audio/decode-vorbis', '@audio/decode-opus']);
 const NO_CODEC = '\0trustser-no-codec';
 
-/** Redirects the modules above and refuses Node built-ins (a clear build error naming the importer). */
+/** Leaves out the codecs above and refuses Node built-ins (a clear build error naming the importer). */
 function browserOnly(): Plugin {
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   return {
     name: 'trustser-browser-only',
     enforce: 'pre',
-    async resolveId(source, importer, options) {
+    resolveId(source, importer) {
       if (source.startsWith('node:') || builtins.has(source)) {
         this.error(`${importer ?? '(entry)'} imports '${source}', which browsers lack; the web app may import browser-safe modules only`);
       }
-      if (source.startsWith('@audio/decode-') && !BUNDLED_CODECS.has(source)) return NO_CODEC;
-      if (!importer || source.startsWith('\0')) return null;
-      const r = await this.resolve(source, importer, { ...options, skipSelf: true });
-      return r && BROWSER_FACES.has(r.id) ? BROWSER_FACES.get(r.id)! : null;
+      return source.startsWith('@audio/decode-') && !BUNDLED_CODECS.has(source) ? NO_CODEC : null;
     },
     load(id) {
       return id === NO_CODEC ? "export function decoder() { throw new Error('this codec is not part of the web build'); }" : null;

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { auditRun } from '../../src/audit/audit.js';
 import type { TrustReport } from '../../src/report/index.js';
 import { loadRunConfig } from '../../src/run/config.js';
-import type { RunMetrics } from '../../src/train/run.js';
+import type { RunMetrics } from '../../src/run/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 

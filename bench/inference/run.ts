@@ -14,7 +14,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { getFeatureSet } from '../../src/features/index.js';
 import { createModel, type SerModel } from '../../src/models/index.js';
 import { exportModelGraph } from '../../src/runtime/export/index.js';

@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseRunConfig } from '../../src/run/config.js';
-import { trainRun, type RunMetrics } from '../../src/train/run.js';
+import { trainRun } from '../../src/train/index.js';
+import type { RunMetrics } from '../../src/run/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 

@@ -16,7 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, writeResultsSection } from '../results.js';
 import { benchModel, percentile, realClip, rssMb, speechClip, startServer, watchHealth } from './server.js';

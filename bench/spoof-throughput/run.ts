@@ -14,7 +14,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, Aasist, loadAasistWeights } from '../../src/models/aasist/index.js';
 import { exportAasistGraph } from '../../src/runtime/export/index.js';
 import { ortSessionOptions } from '../../src/runtime/session.js';

@@ -3,8 +3,8 @@
  * additive noise at a given SNR, white and babble noise, gain, and speed perturbation.
  * Reverberation lives in `reverb.ts`. Randomness always comes from an explicit {@link Rng}.
  */
-import { rationalApprox, resampleRatio } from '../dsp/resample.js';
-import type { Rng } from '../core/rng.js';
+import { rationalApprox, resampleRatio } from '../dsp/index.js';
+import type { Rng } from '../core/pure.js';
 
 /** Largest denominator used to turn a speed factor into a resampling ratio p/q. */
 export const SPEED_RATIO_MAX_DENOMINATOR = 1000;

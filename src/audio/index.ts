@@ -13,3 +13,4 @@ export {
   type LoadAudioOptions,
   type LoadedAudio,
 } from './load.js';
+export { AUDIO_EXTENSIONS, listInputs, scanDir, type InputItem } from './files.js';

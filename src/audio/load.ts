@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { DEFAULT_SAMPLE_RATE_HZ, toMono } from './buffer.js';
 import { decodeAudio } from './decode.js';
 import { AudioError, asAudioError } from './errors.js';
-import { resample } from '../dsp/resample.js';
+import { resample } from '../dsp/index.js';
 
 /** Options for {@link loadAudio} and {@link loadAudioBatch}. */
 export interface LoadAudioOptions {

@@ -3,7 +3,7 @@
  * sample rate. The one place where the project mixes down and resamples decoded audio.
  */
 import { toMono, type Audio } from './buffer.js';
-import { resample } from '../dsp/resample.js';
+import { resample } from '../dsp/index.js';
 
 /** The mono mix of `audio` at `sampleRateHz` (Hz; resampled when the rates differ). */
 export function prepareAudio(audio: Audio, sampleRateHz: number): Float32Array {

@@ -8,13 +8,6 @@ export { AudioError, type AudioErrorKind } from './errors.js';
 export { decodeAudio } from './decode.js';
 export { prepareAudio } from './prepare.js';
 export {
-  RESAMPLER_ATTENUATION_DB,
-  RESAMPLER_PASSBAND_EDGE,
-  RESAMPLER_STOPBAND_EDGE,
-  resample,
-  resampledLength,
-} from '../dsp/resample.js';
-export {
   VAD_ABSOLUTE_FLOOR_DBFS,
   VAD_FRAME_MS,
   VAD_HANGOVER_MS,
@@ -37,8 +30,4 @@ export {
   whiteNoise,
 } from './augment.js';
 export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
-export { makeRng, type Rng } from '../core/rng.js';
-export { ComplexFft, isPowerOfTwo, MAX_FFT_SIZE } from '../dsp/fft.js';
-export { RealFft } from '../dsp/real-fft.js';
-export { convolve } from '../dsp/convolve.js';
 export { encodeWav16 } from './encode.js';

@@ -2,8 +2,8 @@
  * Synthetic reverberation: exponentially decaying Gaussian-noise room impulse responses,
  * and RT60 measurement by Schroeder backward integration.
  */
-import { convolve } from '../dsp/convolve.js';
-import type { Rng } from '../core/rng.js';
+import { convolve } from '../dsp/index.js';
+import type { Rng } from '../core/pure.js';
 
 /** Decay that defines RT60: 60 dB of energy, i.e. amplitude × 10^-3. */
 const RT60_DECAY_DB = 60;

@@ -7,13 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeTrustReport, type Estimate as ReportEstimate, type FairnessAttribute, type Interval as ReportInterval, type TrustDimension, type TrustReport } from '../report/index.js';
-import type { RunMetrics, FoldResult } from '../train/run.js';
-import { listRunUtterances, type LabelledUtterance } from '../run/corpus.js';
-import { runConfig, trainedFolds } from '../run/predict.js';
-import { fairnessReport, type Estimate, type FairnessReport, type ReportPrediction } from '../metrics/bootstrap.js';
+import type { RunMetrics, FoldResult } from '../run/index.js';
+import { listRunUtterances, type LabelledUtterance } from '../run/index.js';
+import { runConfig, trainedFolds } from '../run/index.js';
+import { fairnessReport, type Estimate, type FairnessReport, type ReportPrediction } from '../metrics/index.js';
 import { measureRun, type MeasureOptions } from './measure.js';
-import { classificationMetrics } from '../metrics/classification.js';
-import { wilsonInterval } from '../metrics/proportion.js';
+import { classificationMetrics } from '../metrics/index.js';
+import { wilsonInterval } from '../metrics/index.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
 const AGE_BANDS: [number, string][] = [[30, 'under 30'], [45, '30–44'], [Infinity, '45 and over']];

@@ -4,13 +4,13 @@
  * embedding privacy probes and sustainability.
  */
 import { loadAudio } from '../audio/index.js';
-import { enrollAll, loadFoldPredictor } from '../run/predict.js';
-import { argmax } from '../train/loop.js';
-import type { FoldResult } from '../train/run.js';
-import type { LabelledUtterance } from '../run/corpus.js';
+import { enrollAll, loadFoldPredictor } from '../run/index.js';
+import { argmax } from '../core/index.js';
+import type { FoldResult } from '../run/index.js';
+import type { LabelledUtterance } from '../run/index.js';
 import { genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
 import { robustnessSweep, type RobustnessPoint } from './robustness.js';
-import { loadFoldClassifier } from '../run/classifier.js';
+import { loadFoldClassifier } from '../run/index.js';
 import { attackSuccess, type AttackResult } from './safety.js';
 import { measureSustainability, type SustainabilityReport } from './sustainability.js';
 

@@ -7,7 +7,7 @@
  *    and tested on the other half; accuracy beside chance (1 / speakers).
  * Higher accuracy = less private.
  */
-import { makeRng } from '../audio/index.js';
+import { makeRng } from '../core/index.js';
 import { F, SGD, nn, noGrad, tensor, tidy } from '../engine/index.js';
 
 /**

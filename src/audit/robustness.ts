@@ -2,8 +2,9 @@
  * Robustness: UA/WA of a predictor on test signals corrupted by white noise or babble at an SNR
  * sweep, and by synthetic reverberation at an RT60 sweep (src/audio augmentations, seeded).
  */
-import { addNoise, babbleNoise, makeRng, reverberate, whiteNoise } from '../audio/index.js';
-import { classificationMetrics } from '../metrics/classification.js';
+import { addNoise, babbleNoise, reverberate, whiteNoise } from '../audio/index.js';
+import { makeRng } from '../core/index.js';
+import { classificationMetrics } from '../metrics/index.js';
 
 export type CorruptionKind = 'white' | 'babble' | 'reverb';
 

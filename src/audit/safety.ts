@@ -9,9 +9,8 @@
  * misclassified after it (higher = less safe).
  */
 import { F, grad, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
+import type { WaveformClassifier } from '../run/index.js';
 
-/** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
-export type WaveformClassifier = (wave: Tensor) => Tensor;
 
 /** Squared norm of δ allowed at `snrDb` for a signal of energy Σx² (linear units). */
 export function perturbationEnergy(signalEnergy: number, snrDb: number): number {

@@ -4,7 +4,7 @@
  * the training wall time recorded by the run.
  */
 import { macsPerSecond } from '../models/index.js';
-import type { FoldPredictor } from '../run/predict.js';
+import type { FoldPredictor } from '../run/index.js';
 
 /** Latency measurement: warm-up calls, then timed calls (median reported). */
 const WARMUP_CALLS = 2;

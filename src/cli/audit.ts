@@ -1,10 +1,10 @@
 /** `trustser audit RUN_DIR` and `trustser report RUN_A RUN_B ...`. */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { auditRun } from '../audit/audit.js';
+import { auditRun } from '../audit/index.js';
 import { loadTrustReport, renderTrustHtml, type TrustReport } from '../report/index.js';
-import { writeFileAtomic } from '../core/atomic.js';
-import { choiceListFlag, intFlag, numberListFlag } from '../core/flags.js';
+import { writeFileAtomic } from '../core/index.js';
+import { choiceListFlag, intFlag, numberListFlag } from '../core/index.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 

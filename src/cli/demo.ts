@@ -8,10 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseRunConfig, type RunConfig } from '../run/config.js';
-import { predictFiles, type FilePrediction } from '../run/predict.js';
-import { trainRun, type FoldResult, type Prediction, type RunMetrics } from '../train/run.js';
-import { packageRoot } from '../core/paths.js';
+import { parseRunConfig, type RunConfig } from '../run/index.js';
+import { predictFiles, type FilePrediction } from '../run/index.js';
+import { trainRun } from '../train/index.js';
+import type { FoldResult, Prediction, RunMetrics } from '../run/index.js';
+import { packageRoot } from '../core/index.js';
 import { formatMetrics } from './train.js';
 
 /** RAVDESS beside the project (the layout of this repository's CI and development machines). */

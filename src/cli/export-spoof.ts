@@ -1,6 +1,6 @@
 /** `trustser export-spoof --model aasist|aasist-l|FILE|SPOOF_RUN_DIR --out spoof.onnx`: the countermeasure as ONNX + sidecar. */
 import type { Command } from 'commander';
-import { exportSpoofModel } from '../runtime/export/index.js';
+import { exportSpoofModel } from '../runtime/index.js';
 
 export function registerExportSpoof(program: Command): void {
   program

@@ -1,7 +1,7 @@
 /** `trustser export RUN_DIR --out model.onnx [--fold K]`: a trained fold as ONNX + sidecar. */
 import type { Command } from 'commander';
-import { exportRun } from '../runtime/export/index.js';
-import { intFlag } from '../core/flags.js';
+import { exportRun } from '../runtime/index.js';
+import { intFlag } from '../core/index.js';
 
 export function registerExport(program: Command): void {
   program

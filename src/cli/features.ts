@@ -1,9 +1,9 @@
 /** `trustser features extract|list`. */
 import type { Command } from 'commander';
-import { extractFeatures } from '../features/extract/index.js';
+import { extractFeatures } from '../features/index.js';
 import { listFeatureSets } from '../features/index.js';
-import { throwIfFailed } from '../core/batch.js';
-import { choiceFlag, intFlag } from '../core/flags.js';
+import { throwIfFailed } from '../core/pure.js';
+import { choiceFlag, intFlag } from '../core/index.js';
 
 export function registerFeatures(program: Command): void {
   const features = program.command('features').description('compute acoustic features');

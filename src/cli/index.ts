@@ -12,7 +12,7 @@ import { registerSpoof } from './spoof.js';
 import { registerExport } from './export.js';
 import { registerExportSpoof } from './export-spoof.js';
 import { registerServe } from './serve.js';
-import { packageVersion } from '../core/paths.js';
+import { packageVersion } from '../core/index.js';
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {

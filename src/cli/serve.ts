@@ -8,7 +8,7 @@ import {
   DEFAULT_CONCURRENCY, DEFAULT_HOP_SECONDS, DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_PORT, DEFAULT_QUEUE,
   DEFAULT_THREADS, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW_SECONDS, startServer,
 } from '../serve/index.js';
-import { intFlag, positiveFlag } from '../core/flags.js';
+import { intFlag, positiveFlag } from '../core/index.js';
 
 /** Environment variable read when --token is not given. */
 export const TOKEN_ENV = 'TRUSTSER_TOKEN';

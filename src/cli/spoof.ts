@@ -3,17 +3,17 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/aasist/index.js';
+import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import {
   DEFAULT_VOICES, SPOOF_TRAIN_DEFAULTS, evaluateScores, formatSpoofEvaluation, loadSpoofManifest, loadSpoofModel, makeSpoofSet, readScores, scoreFiles,
   scoresCsv, trainSpoofModel, writeScores, type SpoofScore,
 } from '../spoof/index.js';
-import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/aasist/index.js';
-import { packageRoot } from '../core/paths.js';
-import { writeFileAtomic } from '../core/atomic.js';
-import { throwIfFailed, type FileFailure } from '../core/batch.js';
-import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../core/flags.js';
-import { NO_SPEECH_LABEL } from '../run/predict.js';
+import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/index.js';
+import { packageRoot } from '../core/index.js';
+import { writeFileAtomic } from '../core/index.js';
+import { throwIfFailed, type FileFailure } from '../core/pure.js';
+import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../core/index.js';
+import { NO_SPEECH_LABEL } from '../run/index.js';
 import { audioFiles } from './train.js';
 
 const SHARED_DATA = () => join(packageRoot(), '..', 'shared', 'data');

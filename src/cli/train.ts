@@ -5,13 +5,14 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { scanDir } from '../features/extract/index.js';
-import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/config.js';
-import { predictFiles, runConfig, type FilePrediction } from '../run/predict.js';
-import { predictFilesOnnx } from '../runtime/files.js';
-import { trainRun, type RunMetrics } from '../train/run.js';
-import { throwIfFailed } from '../core/batch.js';
-import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../core/flags.js';
+import { scanDir } from '../audio/index.js';
+import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
+import { predictFiles, runConfig, type FilePrediction } from '../run/index.js';
+import { predictFilesOnnx } from '../runtime/index.js';
+import { trainRun } from '../train/index.js';
+import type { RunMetrics } from '../run/index.js';
+import { throwIfFailed } from '../core/pure.js';
+import { choiceFlag, intFlag, numberFlag, positiveFlag } from '../core/index.js';
 
 interface TrainFlags {
   config?: string;

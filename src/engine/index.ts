@@ -13,6 +13,6 @@ export {
   type ParamState, type AdamOptions, type SgdOptions, type PlateauOptions, type LrScheduler,
 } from './optim.js';
 export { toRaw, fromRaw, toRawDict, saveModule, loadModule, loadPthInto } from './serialize.js';
-export { saveSafetensors, loadSafetensors, serializeSafetensors, parseSafetensors, type SafetensorsContents } from '../tensor-io/safetensors.js';
-export { readPth, readPthObject } from '../tensor-io/pth.js';
-export type { RawTensor, StateDict } from '../tensor-io/raw.js';
+export { saveSafetensors, loadSafetensors, serializeSafetensors, parseSafetensors, type SafetensorsContents } from '../tensor-io/index.js';
+export { readPth, readPthObject } from '../tensor-io/index.js';
+export type { RawTensor, StateDict } from '../tensor-io/index.js';

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../core/paths.js';
+import { packageRoot } from '../core/index.js';
 
 /** The addon's tensor handle (see native/src/tensor.cc). */
 export interface NativeTensor {

@@ -5,9 +5,9 @@
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import type { Module } from './nn/module.js';
-import type { RawTensor, StateDict } from '../tensor-io/raw.js';
-import { loadSafetensors, saveSafetensors } from '../tensor-io/safetensors.js';
-import { readPth } from '../tensor-io/pth.js';
+import type { RawTensor, StateDict } from '../tensor-io/index.js';
+import { loadSafetensors, saveSafetensors } from '../tensor-io/index.js';
+import { readPth } from '../tensor-io/index.js';
 
 /** Copies an engine tensor out into a raw record (uint8 tensors are not serializable). */
 export function toRaw(t: Tensor): RawTensor {

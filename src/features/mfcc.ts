@@ -16,7 +16,7 @@
 import { makeFrames, type Frames } from './frames.js';
 import { getMelFilterbank, melSpectrogram, resolveMelStftOptions, DEFAULT_N_MELS, type MelSpectrogramOptions } from './mel.js';
 import { applyLog, DEFAULT_LN_EPS, DEFAULT_DB_AMIN, resolveStftOptions, type LogOptions } from './stft.js';
-import { RealFft } from '../audio/index.js';
+import { RealFft } from '../dsp/index.js';
 
 /** Default number of coefficients kept (torchaudio's default). */
 export const DEFAULT_N_MFCC = 40;

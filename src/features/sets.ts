@@ -25,12 +25,13 @@
  * Output layout: `{ channels: C, frames: T, dims: D, data }`, data row-major `[C, T, D]`
  * (index (c·T + t)·D + d). The seed stores `(C, F, T)`; {@link toChannelDimTime} converts.
  */
-import { addNoise, makeRng, meanPower, reverberate, whiteNoise } from '../audio/index.js';
+import { addNoise, meanPower, reverberate, whiteNoise } from '../audio/pure.js';
+import { makeRng } from '../core/pure.js';
 import type { Frames } from './frames.js';
 import { deltas } from './deltas.js';
 import { getMelFilterbank, type MelNorm, type MelScale } from './mel.js';
 import { applyLog, getStft, validateSignal } from './stft.js';
-import type { WindowName } from '../dsp/window.js';
+import type { WindowName } from '../dsp/index.js';
 
 /** A multi-channel frame tensor, row-major `[channels, frames, dims]`. */
 export interface ChannelFrames {

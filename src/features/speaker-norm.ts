@@ -10,7 +10,7 @@
  * (enrollment); results of speaker-normalized runs must be reported as such.
  */
 import type { FeatureArray } from './extract/cache.js';
-import { fitNormalizer, normalize, type Normalizer } from '../train/data.js';
+import { fitNormalizer, normalize, type Normalizer } from './normalize.js';
 
 /** A speaker's statistics need at least this many utterances (one utterance has no spread between utterances). */
 export const MIN_SPEAKER_UTTERANCES = 4;

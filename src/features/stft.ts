@@ -13,8 +13,8 @@
  * k·sampleRate/nFft Hz (transposed relative to torch's `(freq, time)`).
  */
 import { makeFrames, type Frames } from './frames.js';
-import { RealFft } from '../audio/index.js';
-import { makeWindow, WINDOW_NAMES, type WindowName } from '../dsp/window.js';
+import { RealFft } from '../dsp/index.js';
+import { makeWindow, WINDOW_NAMES, type WindowName } from '../dsp/index.js';
 
 /** STFT framing options (all lengths in samples). */
 export interface StftOptions {

@@ -10,7 +10,7 @@
  * `fairnessReport` (second half) applies this to the fairness metrics of `fairness.ts` and to
  * UA/WA/macro-F1, overall and per group, with utterance-level and speaker-cluster intervals.
  */
-import { makeRng } from '../audio/index.js';
+import { makeRng } from '../core/index.js';
 import { classificationMetrics, meanStd } from './classification.js';
 import { fairnessFromCounts, type FairnessOptions, type PairwiseFairness } from './fairness.js';
 import {

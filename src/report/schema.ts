@@ -6,11 +6,8 @@
  * scores are fractions in [0, 1] (shown as percentages); fairness gaps are distances in [0, 1]
  * as defined in METRICS.md. Parsing validates every field with zod; errors name the field.
  */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { formatIssues } from '../core/issues.js';
-import { readJsonFile } from '../core/json.js';
+import { formatIssues } from '../core/pure.js';
 
 /** Version of the `trust.json` layout this module reads and writes. */
 export const TRUST_REPORT_VERSION = 1;
@@ -264,18 +261,4 @@ export function parseTrustReport(value: unknown, label = TRUST_JSON): TrustRepor
   const r = TrustReportSchema.safeParse(value);
   if (!r.success) throw new Error(formatIssues(label, r.error, { schema: TrustReportSchema }));
   return r.data;
-}
-
-/**
- * Reads and validates `trust.json`.
- * @param path - the file, or a run directory holding `trust.json`.
- */
-export function loadTrustReport(path: string): TrustReport {
-  let file = path;
-  try {
-    if (statSync(path).isDirectory()) file = join(path, TRUST_JSON);
-  } catch {
-    // reported below by the read
-  }
-  return parseTrustReport(readJsonFile(file, 'the trust report'), file);
 }

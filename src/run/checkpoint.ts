@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fromRaw, toRaw, type nn, type Optimizer, type ParamState, type Tensor } from '../engine/index.js';
-import type { RawTensor } from '../tensor-io/raw.js';
-import { loadSafetensors, saveSafetensors } from '../tensor-io/safetensors.js';
+import type { RawTensor } from '../tensor-io/index.js';
+import { loadSafetensors, saveSafetensors } from '../tensor-io/index.js';
 
 /** Metadata tag of a checkpoint file. */
 const CHECKPOINT_FORMAT = 'trustser-checkpoint/1';

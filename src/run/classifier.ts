@@ -8,9 +8,11 @@ import { getFeatureSet } from '../features/index.js';
 import { LogMelFrontend, type SerModel } from '../models/index.js';
 import { keep, loadModule, tensor, type Tensor } from '../engine/index.js';
 import { loadRunConfig, type RunConfig } from './config.js';
-import type { Normalizer } from '../train/data.js';
-import { buildModel, type InputGeometry } from '../models/ser/build.js';
-import type { WaveformClassifier } from '../audit/safety.js';
+import type { Normalizer } from '../features/index.js';
+import { buildModel, type InputGeometry } from '../models/index.js';
+
+/** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
+export type WaveformClassifier = (wave: Tensor) => Tensor;
 
 export interface FoldClassifier {
   config: RunConfig;

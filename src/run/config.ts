@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { getCorpus, listCorpora } from '../data/corpora/index.js';
+import { getCorpus, listCorpora } from '../data/index.js';
 import { getFeatureSet, listFeatureSets } from '../features/index.js';
 import { listModels, modelConfigSchemas, type ModelName } from '../models/index.js';
-import { closestName, issueLines } from '../core/issues.js';
+import { closestName, issueLines } from '../core/pure.js';
 
 export const CorpusConfig = z.strictObject({
   /** Adapter name (see `trustser corpora`); 'synthetic' needs no root. */

@@ -1,9 +1,9 @@
 /** The run's utterances (corpus + label map, or the synthesized corpus) and its split. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCorpus, SYNTH_CLASSES, writeSyntheticCorpus, type Utterance } from '../data/corpora/index.js';
-import { defaultCacheDir } from '../features/extract/cache.js';
-import { checkSplit, createSplit, loadSplit, type Split } from '../data/protocol/index.js';
+import { loadCorpus, SYNTH_CLASSES, writeSyntheticCorpus, type Utterance } from '../data/index.js';
+import { defaultCacheDir } from '../features/index.js';
+import { checkSplit, createSplit, loadSplit, type Split } from '../data/index.js';
 import type { RunConfig } from './config.js';
 
 /** An utterance with its class index. */

@@ -9,12 +9,13 @@ import { getFeatureSet } from '../features/index.js';
 import type { SerModel } from '../models/index.js';
 import { loadModule, noGrad, tidy, type Tensor } from '../engine/index.js';
 import { loadRunConfig, type RunConfig } from './config.js';
-import type { FeatureArray } from '../features/extract/cache.js';
-import { batchTensors, makeExamples, normalize, type Normalizer } from '../train/data.js';
-import { fitSpeakerNormalizers } from '../features/speaker-norm.js';
-import { argmax, predictUtterances } from '../train/loop.js';
-import { buildModel, type InputGeometry } from '../models/ser/build.js';
-import { settleBatch, type FileFailure } from '../core/batch.js';
+import type { FeatureArray } from '../features/pure.js';
+import { batchTensors, makeExamples, predictUtterances } from '../models/index.js';
+import { normalize, type Normalizer } from '../features/index.js';
+import { fitSpeakerNormalizers } from '../features/pure.js';
+import { argmax } from '../core/index.js';
+import { buildModel, type InputGeometry } from '../models/index.js';
+import { settleBatch, type FileFailure } from '../core/pure.js';
 
 /** Label of a file without speech (silence, low-level noise, too short): no emotion is given. */
 export const NO_SPEECH_LABEL = 'no-speech';

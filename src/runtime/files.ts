@@ -4,9 +4,10 @@
  * read a chunk at a time so a long list does not hold every decoded signal at once.
  */
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
-import { noSpeechPrediction, type FilePrediction } from '../run/predict.js';
-import { settleBatch, type FileFailure } from '../core/batch.js';
-import { loadOnnxModel, type OnnxModelOptions, type WindowOptions, type WindowPrediction } from './session.js';
+import { noSpeechPrediction, type FilePrediction } from '../run/index.js';
+import { settleBatch, type FileFailure } from '../core/pure.js';
+import { loadOnnxModel, type OnnxModelOptions } from './session.js';
+import type { WindowOptions, WindowPrediction } from './predictor.js';
 
 /** Files decoded per chunk. */
 const FILE_CHUNK = 64;

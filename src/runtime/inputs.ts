@@ -4,7 +4,7 @@
  * layout (zero-padded frames, stacked vectors, or fixed-length segments of the raw features).
  * Normalization happens inside the graph.
  */
-import { getFeatureSet, segmentCount, type FeatureSet } from '../features/index.js';
+import { getFeatureSet, segmentCount, type FeatureSet } from '../features/pure.js';
 import type { Sidecar } from './sidecar.js';
 
 /** One model input unit: a signal's features [C, T, D] (C = 1 for frame sets). */

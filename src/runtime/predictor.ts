@@ -4,8 +4,8 @@
  * utterance decision. `OnnxSerModel` (onnxruntime-node) and the web app (onnxruntime-web) each
  * give it their own way to run a batch, so Node and the browser predict the same numbers.
  */
-import { resample } from '../audio/index.js';
-import type { FeatureSet } from '../features/index.js';
+import { resample } from '../dsp/index.js';
+import type { FeatureSet } from '../features/pure.js';
 import { checkBlock, featureSetFor, featurize, makeBatch, windowsOf, type FeatureBlock, type GraphBatch } from './inputs.js';
 import type { Sidecar } from './sidecar.js';
 

@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { FeatureBlock, GraphBatch } from './inputs.js';
 import { WindowedPredictor, type SignalPrediction, type WindowOptions, type WindowPrediction } from './predictor.js';
-import { readSidecar, type Sidecar } from './sidecar.js';
+import { readSidecar } from './sidecar-files.js';
+import type { Sidecar } from './sidecar.js';
 
-export { DEFAULT_BATCH_SIZE, CHUNK_BATCHES, type SignalPrediction, type WindowOptions, type WindowPrediction } from './predictor.js';
 
 export interface OnnxModelOptions {
   /** ONNX Runtime intra-op threads (default: ORT's choice, all cores). */

@@ -5,7 +5,6 @@
  * the run's trust audit. Validated with zod when read; errors name the file and field.
  */
 import { z } from 'zod';
-import { readJsonFile } from '../core/json.js';
 
 /** Identifies the file kind. */
 export const SIDECAR_FORMAT = 'trustser-onnx';
@@ -100,10 +99,4 @@ export function parseSidecar(value: unknown, label = 'model.onnx.json'): Sidecar
   if (s.outputs[0] !== 'probs') throw new Error(`${label}: outputs: the first output must be 'probs', got '${s.outputs[0]}'`);
   if (s.input.kind === 'image' && s.input.segment === undefined) throw new Error(`${label}: input.segment: required for image models`);
   return s;
-}
-
-/** Reads and validates the sidecar of `modelPath` (errors name the file). */
-export function readSidecar(modelPath: string): Sidecar {
-  const path = sidecarPath(modelPath);
-  return parseSidecar(readJsonFile(path, "the model's sidecar", { hint: '; export writes it next to the .onnx file' }), path);
 }

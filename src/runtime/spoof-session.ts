@@ -9,11 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadAudioBatch } from '../audio/index.js';
-import { settleBatch, type FileFailure } from '../core/batch.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/aasist/config.js';
-import { fitAasistInput } from '../models/aasist/fit.js';
+import { settleBatch, type FileFailure } from '../core/pure.js';
+import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/index.js';
+import { fitAasistInput } from '../models/index.js';
 import { ortSessionOptions } from './session.js';
-import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, readSpoofSidecar, type SpoofSidecar } from './spoof-sidecar.js';
+import { readSpoofSidecar } from './sidecar-files.js';
+import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, type SpoofSidecar } from './spoof-sidecar.js';
 
 /** Default clips per session run. */
 export const DEFAULT_SPOOF_BATCH = 8;

@@ -10,7 +10,6 @@
  * for a model on raw samples, so it has its own schema instead of dummy values in those.
  */
 import { z } from 'zod';
-import { readJsonFile } from '../core/json.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND, sidecarPath } from './sidecar.js';
 
 /** Graph input and output names of the spoof-model contract. */
@@ -64,11 +63,4 @@ export function parseSpoofSidecar(value: unknown, label = 'spoof.onnx.json'): Sp
   }
   if (r.data.outputs[0] !== LOGITS_OUTPUT) throw new Error(`${label}: outputs: the first output must be '${LOGITS_OUTPUT}', got '${r.data.outputs[0]}'`);
   return r.data;
-}
-
-/** Reads and validates the spoof sidecar of `modelPath` (`<model>.json`); null when there is none. */
-export function readSpoofSidecar(modelPath: string): SpoofSidecar | null {
-  const path = sidecarPath(modelPath);
-  const value = readJsonFile(path, "the model's sidecar", { optional: true });
-  return value === undefined ? null : parseSpoofSidecar(value, path);
 }

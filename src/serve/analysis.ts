@@ -4,8 +4,9 @@
  * utterance decision as the mean of window posteriors (as `OnnxSerModel.predictMany` does), the
  * class-keyed probability maps, and the spoof verdict from the countermeasure's logits.
  */
-import { speechActivity } from '../audio/index.js';
-import type { TrustSummary } from '../runtime/sidecar.js';
+import { speechActivity } from '../audio/pure.js';
+import { argmax } from '../core/pure.js';
+import type { TrustSummary } from '../runtime/pure.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
 export const DEFAULT_WINDOW_SECONDS = 3;
@@ -88,13 +89,6 @@ export interface ModelInfo {
   spoof: { name: string | null; samples: number; sampleRateHz: number } | null;
   /** Download paths of the graphs (for in-browser inference). */
   files: { model: string; sidecar: string; spoof: string | null };
-}
-
-/** Index of the largest value (first on ties). */
-export function argmax(p: readonly number[]): number {
-  let best = 0;
-  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-  return best;
 }
 
 /** `probs` keyed by class name. */

@@ -9,14 +9,9 @@ export {
   resolveServeOptions, defaultWebDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_TIMEOUT_MS,
   DEFAULT_CONCURRENCY, DEFAULT_QUEUE, DEFAULT_THREADS, MIB, type ServeOptions, type ResolvedServeOptions,
 } from './options.js';
-export {
-  DEFAULT_WINDOW_SECONDS, DEFAULT_HOP_SECONDS, SPOOF_INPUT, SPOOF_OUTPUT, SPOOF_LOGIT_INDEX, BONAFIDE_LOGIT_INDEX,
-  argmax, probsByClass, meanPosteriors, emotionResult, analyzeEmotion, spoofVerdict,
-  type AnalyzeResponse, type EmotionAnalysis, type SpeechInfo, type ModelInfo, type WindowResult, type SpoofResult, type TimingMs,
-} from './analysis.js';
+export * from './pure.js';
 export { analyzeAudio, type Analyzer } from './analyze.js';
 export { AnalysisPool, PoolFullError } from './pool.js';
 export { HttpError, errorBody, type ErrorBody } from './errors.js';
 export { ServedSpoofModel } from './spoof.js';
 export { modelInfo, MODEL_FILE_ROUTE, SIDECAR_FILE_ROUTE, SPOOF_FILE_ROUTE, type ServiceState, type SpoofInfo } from './routes.js';
-export { summaryTrustScores, summaryTrustSources } from './trust.js';

@@ -2,7 +2,7 @@
  * Settings of `trustser serve`, their defaults, and their validation (errors name the field).
  */
 import { join } from 'node:path';
-import { packageRoot } from '../core/paths.js';
+import { packageRoot } from '../core/index.js';
 import { DEFAULT_HOP_SECONDS, DEFAULT_WINDOW_SECONDS } from './analysis.js';
 
 /** Default listen address: loopback only; pass `host: '0.0.0.0'` to expose the service. */

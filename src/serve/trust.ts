@@ -4,9 +4,9 @@
  * `trustScores` cannot take it directly; this applies the same normalizations (see
  * src/report/radar.ts) to those numbers. Pure: the web app bundles it.
  */
-import { formatFixed, formatPercent, formatSiUnit } from '../report/format.js';
-import { MACS_LOG10_BEST, MACS_LOG10_WORST, type TrustScores } from '../report/radar.js';
-import type { TrustSummary } from '../runtime/sidecar.js';
+import { formatFixed, formatPercent, formatSiUnit } from '../report/pure.js';
+import { MACS_LOG10_BEST, MACS_LOG10_WORST, type TrustScores } from '../report/pure.js';
+import type { TrustSummary } from '../runtime/pure.js';
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 

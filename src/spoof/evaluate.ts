@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getCorpus } from '../data/corpora/index.js';
-import type { Utterance } from '../data/corpora/types.js';
-import { parseCsv, requireColumns, cell, numberCell } from '../data/corpora/csv.js';
-import { detCurve, eerByGroup, equalErrorRate, minDcf, splitScores, DEFAULT_DCF, type DcfOptions, type DetPoint, type EerResult, type GroupEer, type MinDcfResult, type SpoofTrial } from '../metrics/spoofing.js';
+import { getCorpus } from '../data/index.js';
+import type { Utterance } from '../data/index.js';
+import { parseCsv, requireColumns, cell, numberCell } from '../data/index.js';
+import { detCurve, eerByGroup, equalErrorRate, minDcf, splitScores, DEFAULT_DCF, type DcfOptions, type DetPoint, type EerResult, type GroupEer, type MinDcfResult, type SpoofTrial } from '../metrics/index.js';
 
 /** Columns of a scores file (`trustser spoof score`): one row per audio file. */
 export const SCORE_COLUMNS = ['path', 'score'] as const;

@@ -15,9 +15,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { getCorpus, MANIFEST_FILE, RAVDESS_STATEMENTS } from '../data/corpora/index.js';
-import { makeRng, type Rng } from '../core/rng.js';
-import { writeFileAtomic } from '../core/atomic.js';
+import { getCorpus, MANIFEST_FILE, RAVDESS_STATEMENTS } from '../data/index.js';
+import { makeRng, type Rng } from '../core/pure.js';
+import { writeFileAtomic } from '../core/index.js';
 import { CODECS, synthesize, type Rendition } from './synth.js';
 import { DEFAULT_VOICES, EMOTION_PROSODY, PROSODY_JITTER_PCT, READ_GROUP, READ_SENTENCES, type SpoofVoice } from './voices.js';
 

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudio } from '../audio/index.js';
 import { loadModule, tensor, type Tensor } from '../engine/index.js';
-import { AasistEmotion, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/aasist/index.js';
-import { loadFoldPredictor, requireUtteranceLevelRun } from '../run/predict.js';
-import { packageRoot } from '../core/paths.js';
+import { AasistEmotion, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/index.js';
+import { loadFoldPredictor, requireUtteranceLevelRun } from '../run/index.js';
+import { packageRoot } from '../core/index.js';
 
 /** Named published weights and their file names. */
 export const PUBLISHED_AASIST: Readonly<Record<string, string>> = { aasist: 'AASIST.pth', 'aasist-l': 'AASIST-L.pth' };

@@ -6,10 +6,10 @@
 import { stringify } from 'csv-stringify/sync';
 import { loadAudioBatch } from '../audio/index.js';
 import { noGrad, tidy } from '../engine/index.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, BONAFIDE_CLASS, aasistBatch } from '../models/aasist/index.js';
-import { predictFiles, requireUtteranceLevelRun } from '../run/predict.js';
-import { writeFileAtomic } from '../core/atomic.js';
-import { settleBatch, type FileFailure } from '../core/batch.js';
+import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, BONAFIDE_CLASS, aasistBatch } from '../models/index.js';
+import { predictFiles, requireUtteranceLevelRun } from '../run/index.js';
+import { writeFileAtomic } from '../core/index.js';
+import { settleBatch, type FileFailure } from '../core/pure.js';
 import type { SpoofModel } from './model.js';
 
 /** Files scored per forward pass. */

@@ -11,15 +11,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudioBatch } from '../audio/index.js';
-import { makeRng, type Rng } from '../core/rng.js';
-import type { Utterance } from '../data/corpora/types.js';
-import { speakerKFold } from '../data/protocol/index.js';
+import { makeRng, type Rng } from '../core/pure.js';
+import type { Utterance } from '../data/index.js';
+import { speakerKFold } from '../data/index.js';
 import { Adam, F, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, fitAasistInput, loadAasistWeights, type EmotionConditioning } from '../models/aasist/index.js';
-import { loadCheckpoint, saveCheckpoint } from '../run/checkpoint.js';
-import { CHECKPOINT_FILE } from '../train/loop.js';
-import { throwIfFailed } from '../core/batch.js';
-import { removeStaleTemps, writeFileAtomicSync } from '../core/atomic.js';
+import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, fitAasistInput, loadAasistWeights, type EmotionConditioning } from '../models/index.js';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
+import { throwIfFailed } from '../core/pure.js';
+import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
 import { loadSpoofManifest } from './evaluate.js';
 import { SPOOF_RUN_MODEL, emotionEmbeddings, resolveSpoofWeights, wrapSpoofModel, type SpoofModel } from './model.js';
 

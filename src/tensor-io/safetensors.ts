@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic, writeFileAtomicSync } from '../core/atomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../core/index.js';
 import {
   bytesOf,
   dataMatchesDType,

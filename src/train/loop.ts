@@ -4,17 +4,17 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRng, type Rng } from '../audio/index.js';
+import { makeRng, type Rng } from '../core/index.js';
 import { classificationMetrics } from '../metrics/index.js';
 import {
   Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy,
   type Optimizer, type Tensor,
 } from '../engine/index.js';
-import { loadCheckpoint, saveCheckpoint } from '../run/checkpoint.js';
-import type { TrainingConfig } from '../run/config.js';
-import { batchTensors, type Example, type InputKind } from './data.js';
+import { BEST_FILE, CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
+import type { TrainingConfig } from '../run/index.js';
+import { batchTensors, predictUtterances, type Example, type InputKind, type TrainableModel } from '../models/index.js';
+import { argmax } from '../core/index.js';
 import { beta, epochOrder } from './sampling.js';
-import type { TrainableModel } from '../models/ser/build.js';
 
 export interface FoldData {
   train: Example[];
@@ -32,11 +32,6 @@ export interface FoldProgress {
   batch: number;
   batches: number;
 }
-
-/** A fold's checkpoint (weights, optimizer, loop state, history) in its folder. */
-export const CHECKPOINT_FILE = 'checkpoint.safetensors';
-/** The best epoch's weights in a fold's folder. */
-export const BEST_FILE = 'best.safetensors';
 
 /** One finished epoch, as logged in log.jsonl. */
 export interface EpochRecord {
@@ -60,38 +55,11 @@ interface FoldState {
   stopped: boolean;
 }
 
-/** Posteriors [U, C] of examples, averaged per utterance (segment models: seed 003's rule). */
-export function predictUtterances(model: TrainableModel, ex: Example[], kind: InputKind, maxFrames: number, batchSize: number): Map<number, number[]> {
-  const sums = new Map<number, { p: number[]; n: number }>();
-  model.eval();
-  for (let i = 0; i < ex.length; i += batchSize) {
-    const part = ex.slice(i, i + batchSize);
-    const probs = noGrad(() => tidy(() => {
-      const b = batchTensors(part, kind, maxFrames, null);
-      return model.forward(b.x, b.lengths).softmax(-1).toArray() as Float32Array;
-    }));
-    const c = probs.length / part.length;
-    part.forEach((e, j) => {
-      const acc = sums.get(e.utterance) ?? { p: new Array<number>(c).fill(0), n: 0 };
-      for (let k = 0; k < c; k++) acc.p[k] += probs[j * c + k];
-      acc.n++;
-      sums.set(e.utterance, acc);
-    });
-  }
-  return new Map([...sums].map(([u, { p, n }]) => [u, p.map((v) => v / n)]));
-}
-
 /** UA/WA of utterance-level predictions. */
 export function scoreUtterances(post: Map<number, number[]>, labelOf: (u: number) => number, numClasses: number) {
   const us = [...post.keys()];
   const pred = us.map((u) => argmax(post.get(u)!));
   return classificationMetrics(us.map(labelOf), pred, numClasses);
-}
-
-export function argmax(p: number[]): number {
-  let best = 0;
-  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-  return best;
 }
 
 function lossOf(

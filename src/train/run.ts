@@ -11,47 +11,16 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
 import { manualSeed, setNumThreads } from '../engine/index.js';
-import { removeStaleTemps, writeFileAtomicSync } from '../core/atomic.js';
-import type { RunConfig } from '../run/config.js';
-import { computeFeatures, fitNormalizer, makeExamples, normalize, type AuxTargets, type Normalizer } from './data.js';
-import { speakerNormalize } from '../features/speaker-norm.js';
-import { argmax, predictUtterances, trainFold, type EpochRecord, type FoldProgress } from './loop.js';
-import { buildModel, inputGeometry, isMultitask, loadInitialWeights } from '../models/ser/build.js';
+import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
+import type { RunConfig } from '../run/index.js';
+import { computeFeatures, fitNormalizer, normalize, speakerNormalize, type Normalizer } from '../features/index.js';
+import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
+import { argmax } from '../core/index.js';
+import { buildModel, inputGeometry, isMultitask, loadInitialWeights, makeExamples, predictUtterances, type AuxTargets } from '../models/index.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
-import { listRunUtterances, makeRunSplit, type LabelledUtterance } from '../run/corpus.js';
-import { saveSplit, type Split } from '../data/protocol/index.js';
-
-/** One test prediction, as stored in fold-K/result.json. */
-export interface Prediction {
-  id: string;
-  path: string;
-  speaker: string;
-  truth: number;
-  pred: number;
-  probs: number[];
-}
-
-export interface FoldResult {
-  fold: number;
-  name: string;
-  bestEpoch: number;
-  devUa: number;
-  test: ClassificationMetrics;
-  predictions: Prediction[];
-}
-
-export interface RunMetrics {
-  classes: string[];
-  folds: { fold: number; name: string; ua: number; wa: number; macroF1: number; bestEpoch: number }[];
-  ua: { mean: number; std: number };
-  wa: { mean: number; std: number };
-  macroF1: { mean: number; std: number };
-  /** Pooled over all folds' test predictions. */
-  pooled: ClassificationMetrics;
-  /** Wall time of all training epochs (dev evaluation and checkpoints included, feature extraction not), summed over resumes. */
-  trainSeconds: number;
-}
+import { LOG_FILE, listRunUtterances, makeRunSplit, type FoldResult, type LabelledUtterance, type Prediction, type RunMetrics } from '../run/index.js';
+import { saveSplit, type Split } from '../data/index.js';
 
 export interface RunOptions {
   workers?: number;
@@ -179,9 +148,6 @@ function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUt
     race: typeof u.attributes.race === 'string' ? races.indexOf(u.attributes.race) : -100,
   });
 }
-
-/** The run's epoch log (one JSON line per epoch, folds in run order). */
-export const LOG_FILE = 'log.jsonl';
 
 /**
  * Rewrites the log atomically with `fold`'s lines replaced by its checkpointed `history`: the

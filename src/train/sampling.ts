@@ -2,7 +2,7 @@
  * Epoch orders and regularizers' randomness: shuffling, random oversampling of rare classes,
  * bootstrap resampling (seed 001), class weights, and Beta draws for mixup.
  */
-import type { Rng } from '../audio/index.js';
+import type { Rng } from '../core/index.js';
 
 /** Fisher–Yates shuffle in place. */
 export function shuffle<T>(xs: T[], rng: Rng): T[] {

@@ -5,17 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  addNoise,
-  applyGainDb,
-  babbleNoise,
-  loadAudio,
-  makeRng,
-  meanPower,
-  measureSnrDb,
-  speedPerturb,
-  whiteNoise,
-} from '../../src/audio/index.js';
+import { addNoise, applyGainDb, babbleNoise, loadAudio, meanPower, measureSnrDb, speedPerturb, whiteNoise } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { RAVDESS_DIR, fitSine, sharedSkip, tone } from './helpers.js';
 
 const FS = 16000;

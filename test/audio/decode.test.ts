@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeAudio, loadAudio, resample } from '../../src/audio/index.js';
+import { decodeAudio, loadAudio } from '../../src/audio/index.js';
+import { resample } from '../../src/dsp/index.js';
 import {
   FIXTURES,
   LIBRISPEECH_DIR,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ComplexFft, RealFft, isPowerOfTwo } from '../../src/audio/index.js';
+import { ComplexFft, RealFft, isPowerOfTwo } from '../../src/dsp/index.js';
 import { makeWindow } from '../../src/features/index.js';
 
 /** Direct O(n²) DFT in double precision. */

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RESAMPLER_PASSBAND_EDGE, resample, resampledLength } from '../../src/audio/index.js';
+import { RESAMPLER_PASSBAND_EDGE, resample, resampledLength } from '../../src/dsp/index.js';
 import { fitSine, rms, tone } from './helpers.js';
 
 /** The module TSDoc states ≥ 79 dB; the issue asks for ≥ 60 dB. */

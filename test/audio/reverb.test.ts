@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeRng, measureRt60, meanPower, reverberate, syntheticRir } from '../../src/audio/index.js';
+import { measureRt60, meanPower, reverberate, syntheticRir } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { convolve } from '../../src/dsp/convolve.js';
 import { tone } from './helpers.js';
 

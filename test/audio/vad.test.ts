@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadAudio, makeRng, meanPower, trimSilence, whiteNoise } from '../../src/audio/index.js';
+import { loadAudio, meanPower, trimSilence, whiteNoise } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { RAVDESS_DIR, sharedSkip, tone } from './helpers.js';
 
 const FS = 16000;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { genderProbe, speakerProbe, type EmbeddedUtterance } from '../../src/audit/privacy.js';
 
 /** 24 speakers (12 f, 12 m) × 10 utterances, 16-dim embeddings; `leak` scales how much gender/speaker identity they carry. */

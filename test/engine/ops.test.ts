@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as T from '../../src/engine/index.js';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { F, nn, tensor, tidy, keep, type Tensor } from '../../src/engine/index.js';
 
 const scoped = (fn: () => void) => () => tidy(fn);

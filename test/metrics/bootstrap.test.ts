@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import {
   bootstrapCi,
   bootstrapCis,

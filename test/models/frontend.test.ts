@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogMelFrontend } from '../../src/models/index.js';
 import { logMelSpectrogram } from '../../src/features/index.js';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { tensor, tidy, grad } from '../../src/engine/index.js';
 
 function speechLike(n: number, seed: number): Float32Array {

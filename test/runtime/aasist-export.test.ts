@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { loadAudio, makeRng } from '../../src/audio/index.js';
+import { loadAudio } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import {
   AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, aasistMinSamples, fitAasistInput, loadAasistWeights, type AasistConfig,
 } from '../../src/models/aasist/index.js';

@@ -5,11 +5,12 @@ import * as ort from 'onnxruntime-node';
 import type { SerModel } from '../../src/models/index.js';
 import { CnnLstmMultitask } from '../../src/models/index.js';
 import { noGrad, tidy, toRawDict, type Tensor } from '../../src/engine/index.js';
-import { batchTensors, makeExamples, normalize, type Normalizer } from '../../src/train/data.js';
+import { batchTensors, makeExamples } from '../../src/models/index.js';
+import { normalize, type Normalizer } from '../../src/features/index.js';
 import { exportModelGraph, type ExportedGraph } from '../../src/runtime/export/index.js';
 import { makeBatch, type FeatureBlock } from '../../src/runtime/inputs.js';
 import type { Sidecar } from '../../src/runtime/sidecar.js';
-import { makeRng, type Rng } from '../../src/audio/index.js';
+import { makeRng, type Rng } from '../../src/core/index.js';
 
 /** Agreement required between ONNX Runtime and the engine (posteriors). */
 export const TOLERANCE = 1e-4;

@@ -8,7 +8,7 @@ import { exportRun } from '../../src/runtime/export/index.js';
 import { GraphBuilder, reduceMean } from '../../src/runtime/onnx/index.js';
 import { fitAasistInput } from '../../src/models/aasist/input.js';
 import { AASIST_SAMPLES } from '../../src/models/aasist/config.js';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { RAVDESS_DIR, wavFromFloat } from '../audio/helpers.js';
 

@@ -10,7 +10,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { loadSafetensors } from '../../src/tensor-io/safetensors.js';
 import { manualSeed } from '../../src/engine/index.js';
 import { createModel } from '../../src/models/index.js';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { tempDir, tone, wavFromFloat } from '../audio/helpers.js';
 
 /** A small, fast run on the synthesized corpus: 6 speakers, 3 folds, 1 dev speaker, one thread. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeRng } from '../../src/audio/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { beta, classWeights, epochOrder } from '../../src/train/sampling.js';
 
 test('class weights are inverse frequencies normalized to mean 1 over present classes', () => {

@@ -2,8 +2,8 @@
  * The page's calls to the server that served it: model summary and graph files, and (server
  * mode only) `POST /v1/analyze`. A bearer token, when the server wants one, is kept for the tab.
  */
-import type { AnalyzeResponse, ModelInfo } from '../../src/serve/analysis.js';
-import type { Sidecar } from '../../src/runtime/sidecar.js';
+import type { AnalyzeResponse, ModelInfo } from '../../src/serve/pure.js';
+import type { Sidecar } from '../../src/runtime/pure.js';
 
 const TOKEN_KEY = 'trustser.token';
 

@@ -4,7 +4,7 @@
  * from MediaRecorder) with WebAudio's decodeAudioData; then mixed to mono and resampled to the
  * model's rate with src/audio's resampler, exactly as `loadAudio` does on the server.
  */
-import { AudioError, decodeAudio, type Audio } from '../../src/audio/index.js';
+import { AudioError, decodeAudio, type Audio } from '../../src/audio/pure.js';
 
 /** Rate WebAudio decodes at when the project's decoder does not know the format (Hz). */
 export const WEBAUDIO_DECODE_RATE_HZ = 48_000;

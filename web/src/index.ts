@@ -5,8 +5,8 @@
  * nothing leaves the device; server mode posts the audio to `/v1/analyze` instead.
  */
 import './style.css';
-import { encodeWav16, frameCount, prepareAudio } from '../../src/audio/index.js';
-import type { AnalyzeResponse, ModelInfo } from '../../src/serve/analysis.js';
+import { encodeWav16, frameCount, prepareAudio } from '../../src/audio/pure.js';
+import type { AnalyzeResponse, ModelInfo } from '../../src/serve/pure.js';
 import { ApiError, analyzeOnServer, bytes, modelInfo, saveToken, sidecar } from './api.js';
 import { decodeBytes, Recorder } from './audio.js';
 import { BrowserSerModel } from './ser.js';

@@ -3,10 +3,10 @@
  * training-time features, batches and window mean as `OnnxSerModel` in Node) with ONNX Runtime
  * Web running each batch, so the page predicts what the server predicts.
  */
-import type { GraphBatch } from '../../src/runtime/inputs.js';
-import { WindowedPredictor } from '../../src/runtime/predictor.js';
-import type { Sidecar } from '../../src/runtime/sidecar.js';
-import { analyzeEmotion, type EmotionAnalysis } from '../../src/serve/analysis.js';
+import type { GraphBatch } from '../../src/runtime/pure.js';
+import { WindowedPredictor } from '../../src/runtime/pure.js';
+import type { Sidecar } from '../../src/runtime/pure.js';
+import { analyzeEmotion, type EmotionAnalysis } from '../../src/serve/pure.js';
 import { createSession, ort } from './ort.js';
 
 /** Window geometry (s). */

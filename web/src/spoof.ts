@@ -3,8 +3,8 @@
  * src/serve/analysis.ts on ONNX Runtime Web, with the clip fitted as the server fits it (its
  * first `samples`, shorter clips tiled) at the length and rate the server reports.
  */
-import { fitAasistInput } from '../../src/models/aasist/fit.js';
-import { SPOOF_INPUT, SPOOF_OUTPUT, spoofVerdict, type ModelInfo, type SpoofResult } from '../../src/serve/analysis.js';
+import { fitAasistInput } from '../../src/models/pure.js';
+import { SPOOF_INPUT, SPOOF_OUTPUT, spoofVerdict, type ModelInfo, type SpoofResult } from '../../src/serve/pure.js';
 import { createSession, ort } from './ort.js';
 
 type SpoofInfo = NonNullable<ModelInfo['spoof']>;

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { AUDIO_EXTENSIONS } from '../../features/extract/inputs.js';
+import { AUDIO_EXTENSIONS } from '../../audio/index.js';
 import { fillDurations } from './duration.js';
 import type { ListOptions, MissingAudioPolicy, Utterance } from './types.js';
 

@@ -8,8 +8,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { encodeWav16, makeRng, type Rng } from '../../audio/index.js';
-import { writeFileAtomicSync } from '../../core/atomic.js';
+import { encodeWav16 } from '../../audio/index.js';
+import { makeRng, type Rng } from '../../core/index.js';
+import { writeFileAtomicSync } from '../../core/index.js';
 import type { Utterance } from './types.js';
 
 /** Sample rate of the synthesized clips (Hz). */

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Utterance } from '../corpora/index.js';
-import { writeFileAtomic } from '../../core/atomic.js';
+import { writeFileAtomic } from '../../core/index.js';
 import { checkSplit } from './check.js';
 
 /** The manifest version this code reads and writes. */

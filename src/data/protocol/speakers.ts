@@ -2,7 +2,7 @@
  * Speaker bookkeeping shared by the split generators: one record per speaker, seeded
  * shuffling, dealing speakers into folds, gender-balanced draws and fold assembly.
  */
-import { makeRng, type Rng } from '../../audio/index.js';
+import { makeRng, type Rng } from '../../core/index.js';
 import type { Utterance } from '../corpora/index.js';
 import { corpusNameOf } from './check.js';
 import { SPLIT_CREATOR, SPLIT_MANIFEST_VERSION, type Fold, type Split, type SplitKind } from './manifest.js';

@@ -6,7 +6,7 @@ import { noGrad } from '../autograd.js';
 import { keep } from '../scope.js';
 import { Tensor } from '../tensor.js';
 import { native } from '../native.js';
-import type { RawTensor } from '../../tensor-io/raw.js';
+import type { RawTensor } from '../../tensor-io/index.js';
 
 /** A module whose forward maps one tensor to one tensor (usable in {@link Sequential}). */
 export interface UnaryModule extends Module {

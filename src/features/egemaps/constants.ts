@@ -4,7 +4,7 @@
  *
  * Times are in seconds (`...S`), frequencies in hertz (`...Hz`), levels in decibels (`...Db`).
  */
-import type { WindowName } from '../../dsp/window.js';
+import type { WindowName } from '../../dsp/index.js';
 
 /** Name under which the set is registered. */
 export const EGEMAPS_SET_NAME = 'egemaps-ts';

@@ -1,7 +1,7 @@
 /**
  * Short-lag cross-correlation by FFT, used by the YIN difference function.
  */
-import { ComplexFft } from '../../audio/index.js';
+import { ComplexFft } from '../../dsp/index.js';
 
 /**
  * Computes out[τ] = Σ_{j<w} x[j]·x[j+τ] for τ = 0..lags−1 (x zero beyond its length) with one

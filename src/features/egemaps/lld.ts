@@ -9,7 +9,7 @@
 import { spectrogram } from '../stft.js';
 import { getMelFilterbank, type MelFilterbank } from '../mel.js';
 import { mfccFromMel } from '../mfcc.js';
-import { makeWindow } from '../../dsp/window.js';
+import { makeWindow } from '../../dsp/index.js';
 import {
   ENERGY_FLOOR_DB,
   FORMANT_COUNT,

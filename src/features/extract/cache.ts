@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseSafetensors, serializeSafetensors } from '../../tensor-io/safetensors.js';
-import { writeFileAtomicSync } from '../../core/atomic.js';
+import { parseSafetensors, serializeSafetensors } from '../../tensor-io/index.js';
+import { writeFileAtomicSync } from '../../core/index.js';
 
 /** Bump when the extraction code changes numerically, so stale cache entries are not reused. */
 export const CACHE_FORMAT_VERSION = 1;

@@ -4,7 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { decodeAudio, prepareAudio } from '../../audio/index.js';
-import { getFeatureSet, type FeatureSet } from '../index.js';
+// The face (not registry.js alone): its imports register every feature set, also in worker threads.
+import { getFeatureSet, type FeatureSet } from '../pure.js';
 import { cacheKey, FeatureCache, type FeatureArray } from './cache.js';
 
 /** What a worker is asked to do. */

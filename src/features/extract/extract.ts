@@ -6,12 +6,12 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { serializeSafetensors } from '../../tensor-io/safetensors.js';
-import type { RawTensor } from '../../tensor-io/raw.js';
-import { removeStaleTemps, writeFileAtomic } from '../../core/atomic.js';
-import { getFeatureSet } from '../index.js';
+import { serializeSafetensors } from '../../tensor-io/index.js';
+import type { RawTensor } from '../../tensor-io/index.js';
+import { removeStaleTemps, writeFileAtomic } from '../../core/index.js';
+import { getFeatureSet } from '../pure.js';
 import { defaultCacheDir, type FeatureArray } from './cache.js';
-import { listInputs } from './inputs.js';
+import { listInputs } from '../../audio/index.js';
 import { runPool } from './pool.js';
 
 export interface ExtractOptions {

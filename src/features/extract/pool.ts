@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { removeStaleTemps } from '../../core/atomic.js';
+import { removeStaleTemps } from '../../core/index.js';
 import { runTask, type ExtractResult, type ExtractTask } from './compute.js';
 
 function spawnWorker(): Worker {

@@ -3,7 +3,7 @@
  * engine, loadable from the published PyTorch weights, and their emotion-conditioned variants.
  */
 export {
-  AASIST_CONFIG, AASIST_L_CONFIG, AASIST_VARIANTS, AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, READOUT_PARTS,
+  AASIST_CONFIG, AASIST_L_CONFIG, AASIST_VARIANTS, AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, READOUT_PARTS, FRONT_POOL, BLOCK_TIME_POOL, ENCODER_BLOCKS,
   aasistConfigSchema, checkAasistConfig, aasistMinSamples, spectralNodes, temporalNodes, pooledNodes, readoutDim, sincLength,
   type AasistConfig, type AasistVariant,
 } from './config.js';

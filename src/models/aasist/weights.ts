@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseSafetensors, type RawTensor, type StateDict } from '../../engine/index.js';
-import { parsePthObject, toStateDict } from '../../tensor-io/pth.js';
+import { parsePthObject, toStateDict } from '../../tensor-io/index.js';
 import { AASIST_VARIANTS, type AasistVariant } from './config.js';
 import { Aasist, type AasistOptions } from './model.js';
 

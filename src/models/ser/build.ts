@@ -1,11 +1,12 @@
 /** Model construction for training runs, from the run config and the features' geometry. */
-import type { FeatureArray } from '../../features/extract/cache.js';
-import {
-  AlexNet, CnnLstmMultitask, FcnGap, createModel, loadTorchvisionWeights, modelInfo, type MultitaskOutputs, type MultitaskTargets, type SerModel,
-} from '../index.js';
+import type { FeatureArray } from '../../features/pure.js';
+import { AlexNet, FcnGap, loadTorchvisionWeights } from './alexnet.js';
+import type { SerModel } from './base.js';
+import { CnnLstmMultitask, type MultitaskOutputs, type MultitaskTargets } from './cnn-lstm-multitask.js';
+import { createModel, modelInfo } from './registry.js';
 import { loadModule, loadPthInto } from '../../engine/index.js';
 import type { nn, Tensor } from '../../engine/index.js';
-import type { InputKind } from '../../train/data.js';
+import type { InputKind } from './base.js';
 
 /** What the trainer needs of a model (src/models' SER models satisfy it). */
 export interface TrainableModel extends nn.Module {

@@ -13,12 +13,12 @@
  * whole batch through each operator.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { StateDict } from '../../tensor-io/raw.js';
+import type { StateDict } from '../../tensor-io/index.js';
 import {
   AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, AASIST_CONFIG, AASIST_L_CONFIG, FRONT_POOL, BLOCK_TIME_POOL, ENCODER_BLOCKS,
   checkAasistConfig, aasistMinSamples, pooledNodes, readoutDim, sincLength, spectralNodes, temporalNodes, type AasistConfig,
-} from '../../models/aasist/config.js';
-import { sincFilterBank } from '../../models/aasist/sinc.js';
+} from '../../models/index.js';
+import { sincFilterBank } from '../../models/index.js';
 import {
   GraphBuilder, activation, batchNorm, batchNormLastAxis, conv, linear, maxPool, reduceMax, reduceMean, reduceSum, softmax, squeeze,
   topkRows, transpose, unsqueeze, weightSource, type WeightSource,

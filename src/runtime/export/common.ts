@@ -3,8 +3,8 @@
  * declares, the feature normalizer folded into the graph, and the named outputs (softmax
  * posteriors, the utterance embedding).
  */
-import type { StateDict } from '../../tensor-io/raw.js';
-import type { Normalizer } from '../../train/data.js';
+import type { StateDict } from '../../tensor-io/index.js';
+import type { Normalizer } from '../../features/index.js';
 import { GraphBuilder, type Dim, lengthMask, maskFor, softmax, zeroWhere } from '../onnx/index.js';
 
 /** Graph input and output names. */

@@ -6,13 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { makeRng } from '../../audio/index.js';
+import { makeRng } from '../../core/index.js';
 import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../engine/index.js';
-import { loadFoldPredictor, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/predict.js';
-import { readJsonFile } from '../../core/json.js';
-import { packageVersion } from '../../core/paths.js';
+import { loadFoldPredictor, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/index.js';
+import { readJsonFile } from '../../core/index.js';
+import { packageVersion } from '../../core/index.js';
 import { OnnxSerModel } from '../session.js';
 import { parseSidecar, SIDECAR_FORMAT, SIDECAR_VERSION, type Sidecar, type TrustSummary } from '../sidecar.js';
 import type { FeatureNormalizer } from './common.js';

@@ -6,12 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { makeRng } from '../../audio/index.js';
-import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch } from '../../models/aasist/index.js';
-import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/model.js';
+import { makeRng } from '../../core/index.js';
+import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch } from '../../models/index.js';
+import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/index.js';
 import { noGrad, tidy, toRawDict } from '../../engine/index.js';
-import { readJsonFile } from '../../core/json.js';
-import { packageVersion } from '../../core/paths.js';
+import { readJsonFile } from '../../core/index.js';
+import { packageVersion } from '../../core/index.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND } from '../sidecar.js';
 import { FIT_FIRST_OR_TILE, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, parseSpoofSidecar, type SpoofSidecar } from '../spoof-sidecar.js';
 import { OnnxSpoofSession } from '../spoof-session.js';

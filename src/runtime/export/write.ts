@@ -1,7 +1,7 @@
 /** Writing an exported model: the graph and its sidecar, both or neither. */
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomicSync } from '../../core/atomic.js';
+import { writeFileAtomicSync } from '../../core/index.js';
 import { sidecarPath } from '../sidecar.js';
 
 /** What an export wrote. */

@@ -9,7 +9,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import type { RawTensor } from '../../tensor-io/raw.js';
+import type { RawTensor } from '../../tensor-io/index.js';
 
 const { onnx } = onnxProto;
 

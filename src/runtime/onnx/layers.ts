@@ -4,7 +4,7 @@
  * in src/models/sequence.ts. Weights come from a {@link WeightSource} keyed by the engine's
  * PyTorch-style parameter names, which also name the initializers.
  */
-import type { RawTensor, StateDict } from '../../tensor-io/raw.js';
+import type { RawTensor, StateDict } from '../../tensor-io/index.js';
 import { float, type GraphBuilder } from './graph.js';
 
 /** Named weights with errors that name the missing key. */

@@ -3,13 +3,13 @@
  * radar), so the page and trust.html look alike: the utterance's class posteriors, the
  * posteriors over time (one line per class at each window's centre), and the model's trust radar.
  */
-import { barChart } from '../../../src/report/bars.js';
-import { formatPercent } from '../../../src/report/format.js';
-import { lineChart } from '../../../src/report/lines.js';
-import { radarChart } from '../../../src/report/radar.js';
-import { seriesColor } from '../../../src/report/svg.js';
-import type { AnalyzeResponse, ModelInfo } from '../../../src/serve/analysis.js';
-import { summaryTrustScores, summaryTrustSources } from '../../../src/serve/trust.js';
+import { barChart } from '../../../src/report/pure.js';
+import { formatPercent } from '../../../src/report/pure.js';
+import { lineChart } from '../../../src/report/pure.js';
+import { radarChart } from '../../../src/report/pure.js';
+import { seriesColor } from '../../../src/report/pure.js';
+import type { AnalyzeResponse, ModelInfo } from '../../../src/serve/pure.js';
+import { summaryTrustScores, summaryTrustSources } from '../../../src/serve/pure.js';
 
 /** Chart width (px; the SVG scales down on narrow screens). */
 const CHART_WIDTH = 560;

@@ -1,6 +1,6 @@
 /**
- * Input lists for feature extraction: every audio file under a directory, or the `path` column
- * of a CSV manifest (paths relative to the manifest's folder).
+ * Which files are audio: every audio file under a directory, or the `path` column of a CSV
+ * manifest (paths relative to the manifest's folder).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';

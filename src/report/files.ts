@@ -1,7 +1,8 @@
-/** Writes a run directory's `trust.json` and `trust.html`, each atomically. */
+/** Reading `trust.json`, and writing a run directory's `trust.json` and `trust.html`, each atomically. */
+import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
+import { readJsonFile, writeFileAtomic } from '../core/index.js';
 import { renderTrustHtml } from './html.js';
 import { TRUST_HTML, TRUST_JSON, TRUST_REPORT_VERSION, type TrustReport, parseTrustReport } from './schema.js';
 
@@ -25,4 +26,18 @@ export async function writeTrustReport(dir: string, report: TrustReport): Promis
   await writeFileAtomic(paths.json, `${JSON.stringify(valid, null, 2)}\n`);
   await writeFileAtomic(paths.html, html);
   return paths;
+}
+
+/**
+ * Reads and validates `trust.json`.
+ * @param path - the file, or a run directory holding `trust.json`.
+ */
+export function loadTrustReport(path: string): TrustReport {
+  let file = path;
+  try {
+    if (statSync(path).isDirectory()) file = join(path, TRUST_JSON);
+  } catch {
+    // reported below by the read
+  }
+  return parseTrustReport(readJsonFile(file, 'the trust report'), file);
 }

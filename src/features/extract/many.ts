@@ -1,0 +1,29 @@
+/**
+ * Features of many utterances at once, through the content-addressed cache and the worker pool;
+ * any failure aborts with every file's reason listed.
+ */
+import { availableParallelism } from 'node:os';
+import { defaultCacheDir, type FeatureArray } from './cache.js';
+import { runPool } from './pool.js';
+
+/** Computes features for `items` (cached by content + settings); failures abort with every reason listed. */
+export async function computeFeatures(
+  items: { id: string; path: string }[],
+  setName: string,
+  overrides: Record<string, unknown>,
+  o: { workers?: number; cacheDir?: string | null; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Map<string, FeatureArray>> {
+  const out = new Map<string, FeatureArray>();
+  const failed: string[] = [];
+  await runPool(
+    items.map((it) => ({ id: it.id, path: it.path, setName, overrides, cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir })),
+    o.workers ?? availableParallelism(),
+    (r) => {
+      if (r.ok) out.set(r.id, { shape: r.shape, data: r.data });
+      else failed.push(r.reason);
+      o.onProgress?.(out.size + failed.length, items.length);
+    },
+  );
+  if (failed.length > 0) throw new Error(`${failed.length} file(s) could not be read for training:\n  ${failed.join('\n  ')}`);
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * The platform-independent part of src/features (no Node built-ins; the web app computes
+ * features with it): STFT, mel filterbanks, log-mel, MFCC, deltas, the spectrogram image sets,
+ * segmenting, functionals, the feature-set registry, and feature normalization (per corpus or
+ * per speaker).
+ *
+ * Importing this module also registers every feature set that lives outside registry.ts
+ * (`egemaps-ts`, which registers itself when src/features/egemaps is loaded, and the functional
+ * sets of functionals.ts), so
+ * code that looks sets up by name should import the registry through here.
+ */
+export * from './frames.js';
+export * from '../dsp/index.js';
+export * from './stft.js';
+export * from './mel.js';
+export * from './mfcc.js';
+export * from './deltas.js';
+export * from './sets.js';
+export * from './segment.js';
+export * from './registry.js';
+export { asCtd, fitNormalizer, normalize, type Normalizer } from './normalize.js';
+export { MIN_SPEAKER_UTTERANCES, fitSpeakerNormalizers, speakerNormalize } from './speaker-norm.js';
+export type { FeatureArray } from './extract/cache.js';
+// Side effect: registers `egemaps-ts` (after registry.js above has been evaluated).
+import './egemaps/index.js';
+// Side effect: registers `mel-functionals` and `egemaps-mel` (they build on the sets above).
+import './functionals.js';

@@ -1,0 +1,38 @@
+/**
+ * The run folder: the name of every file trustser writes into it, in one place.
+ *
+ * ```text
+ * RUN/config.json            the resolved run configuration
+ * RUN/split.json             the speaker-independent split (versioned manifest)
+ * RUN/log.jsonl              one line per finished epoch, folds in run order
+ * RUN/metrics.json           per fold and mean ± std (written when every fold is done)
+ * RUN/fold-K/norm.json       feature normalization fitted on the fold's training data
+ * RUN/fold-K/model.json      model name, options, classes, input geometry, size
+ * RUN/fold-K/best.safetensors        weights of the best dev epoch
+ * RUN/fold-K/checkpoint.safetensors  weights + optimizer + loop state + history (one atomic file)
+ * RUN/fold-K/result.json     the fold's test predictions and metrics
+ * RUN/trust.json, trust.html the audit (written by trustser audit)
+ * ```
+ */
+import { join } from 'node:path';
+
+export const CONFIG_FILE = 'config.json';
+export const SPLIT_FILE = 'split.json';
+export const LOG_FILE = 'log.jsonl';
+export const METRICS_FILE = 'metrics.json';
+export const NORM_FILE = 'norm.json';
+export const MODEL_INFO_FILE = 'model.json';
+export const BEST_FILE = 'best.safetensors';
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+export const RESULT_FILE = 'result.json';
+
+/** The folder of fold `k` in `runDir`. */
+export function foldDir(runDir: string, k: number): string {
+  return join(runDir, `fold-${k}`);
+}
+
+/** The fold index of a folder name (`fold-3` → 3), or null. */
+export function foldIndexOf(name: string): number | null {
+  const m = /^fold-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
