@@ -7,7 +7,7 @@
 export const VAD_FRAME_MS = 25;
 /** Hop between frames in milliseconds. */
 export const VAD_HOP_MS = 10;
-/** Frames quieter than this, relative to the loudest frame, count as silence (dB). */
+/** Features quieter than this, relative to the loudest frame, count as silence (dB). */
 export const VAD_THRESHOLD_DB = -40;
 /** Absolute floor in dBFS (mean power re a full-scale square wave): quieter frames never count as speech. */
 export const VAD_ABSOLUTE_FLOOR_DBFS = -70;
@@ -24,7 +24,7 @@ export interface TrimSilenceOptions {
   thresholdDb?: number;
   /**
    * Absolute activity floor in dBFS: mean frame power relative to a full-scale square wave
-   * (power 1). Frames below it are silence even when the whole file is quiet, so a file of
+   * (power 1). Features below it are silence even when the whole file is quiet, so a file of
    * pure low-level noise trims to nothing. Default {@link VAD_ABSOLUTE_FLOOR_DBFS}.
    */
   floorDbfs?: number;
@@ -67,7 +67,7 @@ export function trimSilence(x: Float32Array, sampleRateHz: number, opts: TrimSil
   return { samples: x.slice(start, end), start, end };
 }
 
-/** Frames of a signal and which of them are active (1) by the energy rule of {@link trimSilence}. */
+/** Features of a signal and which of them are active (1) by the energy rule of {@link trimSilence}. */
 interface FrameActivity {
   frameLen: number;
   hop: number;
@@ -90,7 +90,7 @@ function frameActivity(x: Float32Array, sampleRateHz: number, opts: TrimSilenceO
   const n = x.length;
   if (n === 0) return { frameLen, hop, active: new Uint8Array(0), maxPower: 0 };
 
-  // Frames start every hop; the last frame may be shorter than frameLen (mean over what exists).
+  // Features start every hop; the last frame may be shorter than frameLen (mean over what exists).
   const nFrames = n <= frameLen ? 1 : 1 + Math.ceil((n - frameLen) / hop);
   const power = new Float64Array(nFrames);
   let maxPower = 0;

@@ -4,16 +4,13 @@
  * utterance-level), waveform attacks, robustness, privacy probes, sustainability — written as
  * trust.json (report schema + full details) and trust.html in the run directory.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { classificationMetrics, fairnessReport, wilsonInterval, type Estimate, type FairnessReport, type ReportPrediction } from '../metrics/index.js';
 import { writeTrustReport, type Estimate as ReportEstimate, type FairnessAttribute, type Interval as ReportInterval, type TrustDimension, type TrustReport } from '../report/index.js';
-import type { RunMetrics, FoldResult } from '../run/index.js';
-import { listRunUtterances, type LabelledUtterance } from '../run/index.js';
-import { runConfig, trainedFolds } from '../run/index.js';
-import { fairnessReport, type Estimate, type FairnessReport, type ReportPrediction } from '../metrics/index.js';
+import {
+  RESULT_FILE, SPLIT_FILE, finishedFolds, listRunUtterances, makeRunSplit, readFoldResult, readRunMetrics, runConfig, trainedFolds, type LabelledUtterance,
+} from '../run/index.js';
 import { measureRun, type MeasureOptions } from './measure.js';
-import { classificationMetrics } from '../metrics/index.js';
-import { wilsonInterval } from '../metrics/index.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
 const AGE_BANDS: [number, string][] = [[30, 'under 30'], [45, '30–44'], [Infinity, '45 and over']];
@@ -81,15 +78,15 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   const dir = resolve(runDir);
   const cfg = runConfig(dir);
   const log = o.log ?? (() => {});
-  const folds = trainedFolds(dir).filter((k) => existsSync(join(dir, `fold-${k}`, 'result.json')));
-  if (folds.length === 0) throw new Error(`${dir}: no finished fold to audit (fold-K/result.json); finish training first`);
-  const results = folds.map((k) => JSON.parse(readFileSync(join(dir, `fold-${k}`, 'result.json'), 'utf8')) as FoldResult);
-  const metrics = existsSync(join(dir, 'metrics.json')) ? (JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as RunMetrics) : null;
+  const trained = new Set(trainedFolds(dir));
+  const folds = finishedFolds(dir).filter((k) => trained.has(k));
+  if (folds.length === 0) throw new Error(`${dir}: no finished fold to audit (fold-K/${RESULT_FILE}); finish training first`);
+  const metrics = readRunMetrics(dir);
   const { utterances, classes } = await listRunUtterances(cfg);
   const byId = new Map(utterances.map((u) => [u.id, u]));
-  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as { folds: { train: string[]; dev: string[] }[] };
-  // Runs from before predictions carried their path: take it from the corpus listing.
-  for (const r of results) for (const p of r.predictions) p.path ??= byId.get(p.id)?.path ?? '';
+  // Runs from before predictions carried their path take it from the corpus listing.
+  const results = folds.map((k) => readFoldResult(dir, k, (id) => byId.get(id)?.path));
+  const { split } = await makeRunSplit(cfg, utterances, join(dir, SPLIT_FILE));
 
   const preds: ReportPrediction[] = results.flatMap((r) => r.predictions.map((p) => {
     const a = byId.get(p.id)?.attributes ?? {};

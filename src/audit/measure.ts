@@ -4,18 +4,15 @@
  * embedding privacy probes and sustainability.
  */
 import { loadAudio } from '../audio/index.js';
-import { enrollAll, loadFoldPredictor } from '../run/index.js';
+import { DEFAULT_FRAME_RATE_HZ } from '../models/index.js';
+import { enrollAll, loadFold } from '../run/index.js';
 import { argmax } from '../core/index.js';
 import type { FoldResult } from '../run/index.js';
 import type { LabelledUtterance } from '../run/index.js';
 import { genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
 import { robustnessSweep, type RobustnessPoint } from './robustness.js';
-import { loadFoldClassifier } from '../run/index.js';
 import { attackSuccess, type AttackResult } from './safety.js';
 import { measureSustainability, type SustainabilityReport } from './sustainability.js';
-
-/** Feature frames per second assumed for MAC counts (10 ms hop). */
-const FRAME_RATE_HZ = 100;
 
 export interface MeasureOptions {
   /** Target SNRs of the attacks (dB). */
@@ -76,7 +73,7 @@ export async function measureRun(
   let privacyProblem: string | null = null;
   let sustainability: SustainabilityReport | null = null;
   for (const r of results) {
-    const predictor = await loadFoldPredictor(runDir, r.fold);
+    const predictor = await loadFold(runDir, r.fold);
     const load = (path: string) => loadAudio(path, { sampleRateHz: predictor.sampleRateHz }).then((a) => a.samples);
     const signals = await Promise.all(r.predictions.map((p) => load(p.path)));
     const testSpeakers = r.predictions.map((p) => p.speaker);
@@ -109,18 +106,19 @@ export async function measureRun(
         robust.set(key, acc ? { p: { ...pt, ua: acc.p.ua + pt.ua, wa: acc.p.wa + pt.wa }, n: acc.n + 1 } : { p: pt, n: 1 });
       }
     }
-    sustainability ??= measureSustainability(predictor, signals[0], testSpeakers[0], FRAME_RATE_HZ, trainSeconds);
+    // Vector (functional) features have no frame rate; their models' MACs are per utterance.
+    sustainability ??= measureSustainability(predictor, signals[0], testSpeakers[0], predictor.featureSet.frameRateHz ?? DEFAULT_FRAME_RATE_HZ, trainSeconds);
     if (safetySkipped === null && o.attacks.length > 0) {
       try {
-        const clf = await loadFoldClassifier(runDir, r.fold);
+        const wave = predictor.waveform();
         // Speaker-normalized runs are attacked speaker by speaker, each with their clean enrollment statistics.
-        const groups = clf.speakerNorm ? [...new Set(subset.map((u) => u.speaker))].map((sp) => subset.filter((u) => u.speaker === sp)) : [subset];
+        const groups = predictor.speakerNorm ? [...new Set(subset.map((u) => u.speaker))].map((sp) => subset.filter((u) => u.speaker === sp)) : [subset];
         for (const method of o.attacks) {
           for (const snr of o.snrDb) {
             o.log(`fold ${r.fold}: ${method.toUpperCase()} at ${snr} dB on ${subset.length} utterances`);
             for (const group of groups) {
-              if (clf.speakerNorm) clf.useSpeaker(predictor.speakerStats(group[0].speaker)!);
-              const a = attackSuccess(clf.classify, group, method, snr, { steps: o.pgdSteps });
+              const speaker = group[0].speaker;
+              const a = attackSuccess((w) => wave.classify(w, speaker), group, method, snr, { steps: o.pgdSteps });
               const key = `${method}:${snr}`;
               const prev = attacks.get(key);
               const attacked = (prev?.attacked ?? 0) + a.attacked;
@@ -129,7 +127,6 @@ export async function measureRun(
             }
           }
         }
-        clf.dispose();
       } catch (e) {
         safetySkipped = skipped(e).skipped;
       }

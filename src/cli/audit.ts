@@ -45,15 +45,4 @@ export function registerAudit(program: Command): void {
       });
       process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${summarizeReport(report)}\n\nwritten: ${join(resolve(dir), 'trust.json')}, ${join(resolve(dir), 'trust.html')}\n`);
     });
-
-  program
-    .command('report')
-    .description('one HTML page comparing audited runs (radar overlay, one column per model)')
-    .argument('<runs...>', 'run directories (or trust.json files) already audited')
-    .requiredOption('--out <file>', 'HTML file to write')
-    .action(async (runs: string[], o: { out: string }) => {
-      const reports = runs.map((r) => loadTrustReport(r));
-      await writeFileAtomic(o.out, renderTrustHtml(reports));
-      process.stdout.write(`${resolve(o.out)}: ${reports.length} model(s)\n`);
-    });
 }

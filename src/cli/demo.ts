@@ -11,9 +11,9 @@ import type { Command } from 'commander';
 import { parseRunConfig, type RunConfig } from '../run/index.js';
 import { predictFiles, type FilePrediction } from '../run/index.js';
 import { trainRun } from '../train/index.js';
-import type { FoldResult, Prediction, RunMetrics } from '../run/index.js';
+import { readFoldResult, type Prediction, type RunMetrics } from '../run/index.js';
 import { packageRoot } from '../core/index.js';
-import { formatMetrics } from './train.js';
+import { formatMetrics } from './common.js';
 
 /** RAVDESS beside the project (the layout of this repository's CI and development machines). */
 export function defaultRavdessRoot(): string | null {
@@ -44,7 +44,7 @@ export interface DemoResult {
 export async function runDemo(o: { data: string | null; out: string; epochs?: number; seed?: number; predict?: number; log?: (l: string) => void }): Promise<DemoResult> {
   const cfg = demoConfig(o.data, o);
   const metrics = await trainRun(cfg, o.out, { log: o.log });
-  const result = JSON.parse(readFileSync(join(o.out, 'fold-0', 'result.json'), 'utf8')) as FoldResult;
+  const result = readFoldResult(o.out, 0);
   // One held-out file per class where possible.
   const picked = new Map<number, Prediction>();
   for (const p of result.predictions) if (!picked.has(p.truth)) picked.set(p.truth, p);

@@ -1,41 +1,10 @@
-/** `trustser features extract|list`. */
+/** `trustser features list|extract`: the feature command group. */
 import type { Command } from 'commander';
-import { extractFeatures } from '../features/index.js';
-import { listFeatureSets } from '../features/index.js';
-import { throwIfFailed } from '../core/pure.js';
-import { choiceFlag, intFlag } from '../core/index.js';
+import { registerFeaturesExtract } from './features-extract.js';
+import { registerFeaturesList } from './features-list.js';
 
 export function registerFeatures(program: Command): void {
   const features = program.command('features').description('compute acoustic features');
-  features
-    .command('list')
-    .description('list the feature sets')
-    .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => {
-      const names = listFeatureSets();
-      process.stdout.write(o.json ? `${JSON.stringify(names)}\n` : `${names.join('\n')}\n`);
-    });
-  features
-    .command('extract')
-    .description('compute a feature set for every audio file of a folder or manifest')
-    .requiredOption('--set <name>', 'feature set (see `trustser features list`)')
-    .requiredOption('--in <dir|manifest.csv>', 'folder scanned for audio files, or a CSV manifest with a path column')
-    .requiredOption('--out <file>', 'output: .safetensors (one tensor per file) or .csv (functionals, one row per file)')
-    .option('--format <format>', 'safetensors or csv (default: from the output extension)', choiceFlag(['safetensors', 'csv'] as const))
-    .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intFlag(0))
-    .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
-    .option('--no-cache', 'do not read or write the cache')
-    .option('--json', 'print the summary as JSON')
-    .action(async (o: { set: string; in: string; out: string; format?: 'safetensors' | 'csv'; workers?: number; cache: string | boolean; json?: boolean }) => {
-      const summary = await extractFeatures({
-        set: o.set, input: o.in, out: o.out, format: o.format, workers: o.workers,
-        cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
-      });
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } else {
-        process.stdout.write(`${summary.out}: ${summary.extracted + summary.fromCache} of ${summary.files} files (${summary.fromCache} from cache)\n`);
-      }
-      throwIfFailed('feature extraction (the others are in the output)', summary.failed, summary.files);
-    });
+  registerFeaturesList(features);
+  registerFeaturesExtract(features);
 }

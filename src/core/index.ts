@@ -6,6 +6,6 @@
  */
 export * from './pure.js';
 export { removeStaleTemps, writeFileAtomic, writeFileAtomicSync } from './atomic.js';
-export { readJsonFile } from './json.js';
+export { readJsonFile, readJsonWith } from './json.js';
 export { packageRoot, packageVersion } from './paths.js';
 export { choiceFlag, choiceListFlag, intFlag, numberFlag, numberListFlag, positiveFlag, type NumberBounds } from './flags.js';

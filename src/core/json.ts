@@ -1,5 +1,7 @@
 /** Reading JSON files with errors that name the file and say what it was meant to be. */
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { formatIssues } from './issues.js';
 
 /**
  * Reads and parses the JSON file `path`. Errors: `PATH: cannot read WHAT (CODE)HINT` and
@@ -20,4 +22,14 @@ export function readJsonFile(path: string, what: string, o: { hint?: string; opt
   } catch (e) {
     throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
   }
+}
+
+/**
+ * Reads `path` (see {@link readJsonFile}) and validates it with `schema`: the typed value, or an
+ * error with one `PATH: field: problem` line per issue.
+ */
+export function readJsonWith<S extends z.ZodType>(path: string, schema: S, what: string, o: { hint?: string } = {}): z.output<S> {
+  const r = schema.safeParse(readJsonFile(path, what, o));
+  if (!r.success) throw new Error(formatIssues(path, r.error, { schema }));
+  return r.data;
 }

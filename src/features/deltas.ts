@@ -5,16 +5,16 @@
  *
  * with win_length = 2N + 1 and replicate padding (c[t] for t < 0 is c[0], for t ≥ T is
  * c[T−1]). The seed's `librosa.feature.delta(width=5, mode='nearest')` is the same N = 2
- * filter. Input and output are `[T, D]` {@link Frames}; deltas run along T for each column.
+ * filter. Input and output are `[T, D]` {@link Features}; deltas run along T for each column.
  */
-import { makeFrames, type Frames } from './frames.js';
+import { makeFeatures, type Features } from './types.js';
 
 /** Default half-width N (frames): win_length 5, torchaudio's default. */
 export const DEFAULT_DELTA_N = 2;
 
-function checkFrames(m: Frames, who: string): void {
+function checkFrames(m: Features, who: string): void {
   if (!m || !(m.data instanceof Float32Array) || !Number.isInteger(m.frames) || !Number.isInteger(m.dims)) {
-    throw new TypeError(`${who}: expected Frames { data: Float32Array, frames, dims }`);
+    throw new TypeError(`${who}: expected Features { data: Float32Array, frames, dims }`);
   }
   if (m.frames < 0 || m.dims < 0 || m.data.length !== m.frames * m.dims) {
     throw new RangeError(`${who}: data length ${m.data.length} ≠ frames (${m.frames}) × dims (${m.dims})`);
@@ -26,11 +26,11 @@ function checkFrames(m: Frames, who: string): void {
  * @param n - half-width N in frames (positive integer); window = 2N + 1 frames.
  * @throws RangeError for a bad N or malformed frames.
  */
-export function deltas(m: Frames, n: number = DEFAULT_DELTA_N): Frames {
+export function deltas(m: Features, n: number = DEFAULT_DELTA_N): Features {
   checkFrames(m, 'deltas');
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`deltas: N must be a positive integer (frames), got ${n}`);
   const { frames: T, dims: D, data } = m;
-  const out = makeFrames(T, D);
+  const out = makeFeatures(T, D);
   if (T === 0 || D === 0) return out;
   const denom = (n * (n + 1) * (2 * n + 1)) / 3;
   const acc = new Float64Array(D);
@@ -52,11 +52,11 @@ export function deltas(m: Frames, n: number = DEFAULT_DELTA_N): Frames {
  * `[T, D]` → `[T, 3D]`: each row is [c, Δc, ΔΔc] (ΔΔ = deltas of the deltas, as the seed and
  * torchaudio's docs do).
  */
-export function withDeltas(m: Frames, n: number = DEFAULT_DELTA_N): Frames {
+export function withDeltas(m: Features, n: number = DEFAULT_DELTA_N): Features {
   const d1 = deltas(m, n);
   const d2 = deltas(d1, n);
   const { frames: T, dims: D } = m;
-  const out = makeFrames(T, 3 * D);
+  const out = makeFeatures(T, 3 * D);
   for (let t = 0; t < T; t++) {
     const o = t * 3 * D;
     out.data.set(m.data.subarray(t * D, (t + 1) * D), o);

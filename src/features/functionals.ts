@@ -12,7 +12,7 @@
  * baseline when no pretrained backbone is available.
  */
 import { makeEgemapsFeatureSet } from './egemaps/index.js';
-import type { Frames } from './frames.js';
+import type { Features } from './types.js';
 import { DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_HOP_SAMPLES, DEFAULT_N_MELS } from './mel.js';
 import { DEFAULT_N_MFCC, logMelAndMfcc } from './mfcc.js';
 import { withDeltas } from './deltas.js';
@@ -47,7 +47,7 @@ function percentileSorted(sorted: Float64Array, p: number): number {
  * Indices of the active frames of a natural-log mel spectrogram: total frame energy within
  * `activityDb` dB of the loudest frame (all frames when fewer than {@link MIN_ACTIVE_FRAMES}).
  */
-export function activeFrames(logMel: Frames, activityDb: number): number[] {
+export function activeFrames(logMel: Features, activityDb: number): number[] {
   const energy = new Float64Array(logMel.frames);
   for (let t = 0; t < logMel.frames; t++) {
     let s = 0;
@@ -63,7 +63,7 @@ export function activeFrames(logMel: Frames, activityDb: number): number[] {
  * The {@link FUNCTIONAL_NAMES} of every dim of `m` over the frames `rows`, dim-major
  * (`[dim0 mean, dim0 std, …, dim1 mean, …]`). The slope is per second, with `frameRateHz` frames a second.
  */
-export function frameFunctionals(m: Frames, rows: number[], frameRateHz: number): Float32Array {
+export function frameFunctionals(m: Features, rows: number[], frameRateHz: number): Float32Array {
   const n = rows.length;
   const out = new Float32Array(m.dims * FUNCTIONAL_NAMES.length);
   const tMean = rows.reduce((s, t) => s + t, 0) / n / frameRateHz;
@@ -116,8 +116,11 @@ function melFunctionals(o: FunctionalOptions): FeatureSet {
   return {
     name: MEL_FUNCTIONALS_SET,
     sampleRateHz: o.sampleRateHz,
+    frameRateHz: null,
+    kind: 'vector',
+    options: { ...o },
     settingsKey: () => key,
-    compute(x: Float32Array): Frames {
+    compute(x: Float32Array): Features {
       const { logMel: lm, mfcc: cepstra } = logMelAndMfcc(x, { sampleRateHz: o.sampleRateHz });
       const mf = withDeltas(cepstra);
       const rows = activeFrames(lm, o.activityDb);
@@ -125,7 +128,7 @@ function melFunctionals(o: FunctionalOptions): FeatureSet {
       const data = new Float32Array(a.length + b.length);
       data.set(a);
       data.set(b, a.length);
-      return { data, frames: 1, dims: data.length };
+      return { data, channels: 1, frames: 1, dims: data.length };
     },
     featureNames: () => [...names],
   };
@@ -139,13 +142,16 @@ export function makeEgemapsMel(overrides?: FeatureOverrides): FeatureSet {
   return {
     name: EGEMAPS_MEL_SET,
     sampleRateHz: mel.sampleRateHz,
+    frameRateHz: null,
+    kind: 'vector',
+    options: { ...mel.options },
     settingsKey: () => key,
-    compute(x: Float32Array): Frames {
-      const a = (ege.compute(x) as Frames).data, b = (mel.compute(x) as Frames).data;
+    compute(x: Float32Array): Features {
+      const a = ege.compute(x).data, b = mel.compute(x).data;
       const data = new Float32Array(a.length + b.length);
       data.set(a);
       data.set(b, a.length);
-      return { data, frames: 1, dims: data.length };
+      return { data, channels: 1, frames: 1, dims: data.length };
     },
     featureNames: () => [...ege.featureNames!(), ...mel.featureNames!()],
   };

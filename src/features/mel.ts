@@ -7,7 +7,7 @@
  * (10 ms), {@link DEFAULT_N_MELS} = 64 HTK-scale filters over 0 Hz … Nyquist, no filter
  * normalisation, power spectrogram, ln(mel + 1e-6).
  */
-import { makeFrames, type Frames } from './frames.js';
+import { makeFeatures, type Features } from './types.js';
 import {
   applyLog,
   DEFAULT_POWER,
@@ -210,11 +210,11 @@ export class MelFilterbank implements RowProjection {
    * Applies the bank to a spectrogram `[T, nFreqs]`, giving `[T, nMels]`.
    * @throws RangeError if the spectrogram does not have nFreqs bins.
    */
-  apply(spec: Frames): Frames {
+  apply(spec: Features): Features {
     if (spec.dims !== this.nFreqs) {
       throw new RangeError(`mel: spectrogram has ${spec.dims} bins, the filterbank expects ${this.nFreqs} (nFft = ${this.options.nFft})`);
     }
-    const out = makeFrames(spec.frames, this.nMels);
+    const out = makeFeatures(spec.frames, this.nMels);
     for (let t = 0; t < spec.frames; t++) this.projectRow(spec.data, t * this.nFreqs, out.data, t * this.nMels);
     return out;
   }
@@ -263,7 +263,7 @@ export function resolveMelStftOptions(o: Partial<StftOptions>): StftOptions {
  * Mel spectrogram `[T, nMels]`: the power (or magnitude) spectrogram times the filterbank.
  * Equals `torchaudio.transforms.MelSpectrogram(...)(x).T` for the same settings.
  */
-export function melSpectrogram(x: Float32Array, o: MelSpectrogramOptions): Frames {
+export function melSpectrogram(x: Float32Array, o: MelSpectrogramOptions): Features {
   const stftOptions = resolveMelStftOptions(o);
   const bank = getMelFilterbank({ ...o, nFft: stftOptions.nFft, nMels: o.nMels ?? DEFAULT_N_MELS });
   return getStft(stftOptions).compute(x, o.power ?? DEFAULT_POWER, bank);
@@ -274,7 +274,7 @@ export function melSpectrogram(x: Float32Array, o: MelSpectrogramOptions): Frame
  * {@link applyLog} — by default ln(mel + 1e-6) (torchaudio MFCC's `log_mels` offset); pass
  * `log: 'db'` (with `topDb`, `dbRef`, …) for decibels.
  */
-export function logMelSpectrogram(x: Float32Array, o: MelSpectrogramOptions & LogOptions): Frames {
+export function logMelSpectrogram(x: Float32Array, o: MelSpectrogramOptions & LogOptions): Features {
   const mel = melSpectrogram(x, o);
   applyLog(mel.data, o, (o.power ?? DEFAULT_POWER) === 2);
   return mel;

@@ -13,7 +13,7 @@
  * The dB floor depends on the utterance maximum, so MFCCs of a clip split into snippets differ
  * from those of the whole clip (as in torchaudio).
  */
-import { makeFrames, type Frames } from './frames.js';
+import { makeFeatures, type Features } from './types.js';
 import { getMelFilterbank, melSpectrogram, resolveMelStftOptions, DEFAULT_N_MELS, type MelSpectrogramOptions } from './mel.js';
 import { applyLog, DEFAULT_LN_EPS, DEFAULT_DB_AMIN, resolveStftOptions, type LogOptions } from './stft.js';
 import { RealFft } from '../dsp/index.js';
@@ -141,7 +141,7 @@ function getDct(nMfcc: number, nMels: number, norm: 'ortho' | null, lifter: numb
  * pipeline needing both log-mel and MFCC computes the STFT once. Does not modify `mel`.
  * @returns `[T, nMfcc]`.
  */
-export function mfccFromMel(mel: Frames, o: Omit<MfccOptions, 'sampleRateHz'> = {}): Frames {
+export function mfccFromMel(mel: Features, o: Omit<MfccOptions, 'sampleRateHz'> = {}): Features {
   const nMels = mel.dims;
   const nMfcc = o.nMfcc ?? DEFAULT_N_MFCC;
   const norm = o.dctNorm === undefined ? DEFAULT_DCT_NORM : o.dctNorm;
@@ -162,7 +162,7 @@ export function mfccFromMel(mel: Frames, o: Omit<MfccOptions, 'sampleRateHz'> = 
     for (let i = 0; i < src.length; i++) if (src[i] > maxPower) maxPower = src[i];
     floor = 10 * Math.log10(Math.max(maxPower, DEFAULT_DB_AMIN)) - topDb;
   }
-  const out = makeFrames(T, nMfcc);
+  const out = makeFeatures(T, nMfcc);
   const row = new Float64Array(nMels);
   for (let t = 0; t < T; t++) {
     const base = t * nMels;
@@ -185,7 +185,7 @@ export function mfccFromMel(mel: Frames, o: Omit<MfccOptions, 'sampleRateHz'> = 
  * `torchaudio.transforms.MFCC(sample_rate, n_mfcc, log_mels=..., melkwargs=...)(x).T`).
  * @throws RangeError for nMfcc > nMels and every STFT / filterbank / signal error.
  */
-export function mfcc(x: Float32Array, o: MfccOptions): Frames {
+export function mfcc(x: Float32Array, o: MfccOptions): Features {
   checkMfccOptions(o);
   return mfccFromMel(melSpectrogram(x, o), o);
 }
@@ -198,7 +198,7 @@ export function mfcc(x: Float32Array, o: MfccOptions): Frames {
  *   ln(mel + 1e-6)); it does not affect the MFCCs, which follow `o.logMels` / `o.topDb`.
  * @returns `logMel` `[T, nMels]` and `mfcc` `[T, nMfcc]`.
  */
-export function logMelAndMfcc(x: Float32Array, o: MfccOptions, log: LogOptions = {}): { logMel: Frames; mfcc: Frames } {
+export function logMelAndMfcc(x: Float32Array, o: MfccOptions, log: LogOptions = {}): { logMel: Features; mfcc: Features } {
   checkMfccOptions(o);
   const mel = melSpectrogram(x, o);
   const cepstra = mfccFromMel(mel, o);

@@ -2,7 +2,7 @@
  * Feature standardization: per-(channel, dim) mean and standard deviation fitted on training
  * features only, and applied to any features of the same set.
  */
-import type { FeatureArray } from './extract/cache.js';
+import type { Features } from './types.js';
 
 /** Per-(channel, dim) standardization statistics, computed on training data only. */
 export interface Normalizer {
@@ -15,18 +15,13 @@ export interface Normalizer {
 /** Floor for standard deviations (a constant feature dim is left centred, not blown up). */
 const MIN_STD = 1e-5;
 
-/** Views a feature array as [C, T, D] (C = 1 for [T, D]). */
-export function asCtd(f: FeatureArray): [number, number, number] {
-  return f.shape.length === 3 ? [f.shape[0], f.shape[1], f.shape[2]] : [1, f.shape[0], f.shape[1]];
-}
-
 /** Mean and std per (channel, dim) over every frame of the given utterances. */
-export function fitNormalizer(feats: FeatureArray[]): Normalizer {
-  const [c, , d] = asCtd(feats[0]);
+export function fitNormalizer(feats: Features[]): Normalizer {
+  const [c, , d] = [feats[0].channels, feats[0].frames, feats[0].dims];
   const sum = new Float64Array(c * d), sq = new Float64Array(c * d);
   let frames = 0;
   for (const f of feats) {
-    const [fc, t, fd] = asCtd(f);
+    const [fc, t, fd] = [f.channels, f.frames, f.dims];
     if (fc !== c || fd !== d) throw new Error(`features of different shapes in one corpus ([${c}, *, ${d}] vs [${fc}, *, ${fd}])`);
     for (let ch = 0; ch < c; ch++) {
       for (let i = 0; i < t; i++) {
@@ -46,8 +41,8 @@ export function fitNormalizer(feats: FeatureArray[]): Normalizer {
 }
 
 /** Standardizes a copy of `f` with `n`. */
-export function normalize(f: FeatureArray, n: Normalizer): FeatureArray {
-  const [c, t, d] = asCtd(f);
+export function normalize(f: Features, n: Normalizer): Features {
+  const [c, t, d] = [f.channels, f.frames, f.dims];
   const out = new Float32Array(f.data.length);
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < t; i++) {
@@ -55,5 +50,5 @@ export function normalize(f: FeatureArray, n: Normalizer): FeatureArray {
       for (let k = 0; k < d; k++) out[base + k] = (f.data[base + k] - n.mean[ch * d + k]) / n.std[ch * d + k];
     }
   }
-  return { shape: f.shape, data: out };
+  return { ...f, data: out };
 }

@@ -9,8 +9,7 @@
  * sets of functionals.ts), so
  * code that looks sets up by name should import the registry through here.
  */
-export * from './frames.js';
-export * from '../dsp/index.js';
+export * from './types.js';
 export * from './stft.js';
 export * from './mel.js';
 export * from './mfcc.js';
@@ -18,9 +17,8 @@ export * from './deltas.js';
 export * from './sets.js';
 export * from './segment.js';
 export * from './registry.js';
-export { asCtd, fitNormalizer, normalize, type Normalizer } from './normalize.js';
+export { fitNormalizer, normalize, type Normalizer } from './normalize.js';
 export { MIN_SPEAKER_UTTERANCES, fitSpeakerNormalizers, speakerNormalize } from './speaker-norm.js';
-export type { FeatureArray } from './extract/cache.js';
 // Side effect: registers `egemaps-ts` (after registry.js above has been evaluated).
 import './egemaps/index.js';
 // Side effect: registers `mel-functionals` and `egemaps-mel` (they build on the sets above).

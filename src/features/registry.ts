@@ -14,7 +14,7 @@
  * Overrides: `getFeatureSet(name, { nMels: 80 })` replaces defaults; unknown keys or values of
  * the wrong type are errors naming the accepted keys.
  */
-import type { Frames } from './frames.js';
+import type { Features } from './types.js';
 import { withDeltas, DEFAULT_DELTA_N } from './deltas.js';
 import {
   DEFAULT_F_MIN_HZ,
@@ -30,7 +30,7 @@ import {
   type MelSpectrogramOptions,
 } from './mel.js';
 import { checkMfccOptions, DEFAULT_DCT_NORM, DEFAULT_LIFTER, DEFAULT_MFCC_TOP_DB, DEFAULT_N_MFCC, mfcc } from './mfcc.js';
-import { resolveSpecSetOptions, SPEC_SETS, type ChannelFrames, type SpecSetName, type SpecSetOptions } from './sets.js';
+import { resolveSpecSetOptions, SPEC_SETS, type SpecSetName, type SpecSetOptions } from './sets.js';
 import {
   applyLog,
   DEFAULT_CENTER,
@@ -48,8 +48,9 @@ import {
  */
 export const FEATURES_VERSION = 1;
 
-/** What a feature set produces: `[T, D]` frames or a `[C, T, D]` channel tensor. */
-export type FeatureOutput = Frames | ChannelFrames;
+
+/** What a feature set outputs: frame features [1, T, D], channel images [C, T, D], or one vector [1, 1, D]. */
+export type FeatureKind = 'frames' | 'image' | 'vector';
 
 /** A configured feature extractor. */
 export interface FeatureSet {
@@ -57,10 +58,15 @@ export interface FeatureSet {
   name: string;
   /** Sample rate (Hz) the input signal must have. */
   sampleRateHz: number;
+  /** Output frames per second (Hz) for frame and image sets; null for a vector (one per signal). */
+  frameRateHz: number | null;
+  kind: FeatureKind;
+  /** The resolved settings: every option that affects the output (the settings key hashes them). */
+  options: Readonly<Record<string, unknown>>;
   /** Stable string of every output-affecting setting (hash input for caches). */
   settingsKey(): string;
   /** Features of a mono signal at `sampleRateHz`. */
-  compute(x: Float32Array): FeatureOutput;
+  compute(x: Float32Array): Features;
   /** Optional names of the output dims (D), e.g. for functional sets written as CSV columns. */
   featureNames?(): string[];
 }
@@ -194,9 +200,20 @@ function checkMel<T extends MelFront>(o: T, overrides: FeatureOverrides | undefi
   return r;
 }
 
-function makeSet(name: string, sampleRateHz: number, settings: object, compute: (x: Float32Array) => FeatureOutput): FeatureSet {
+/** A set of frames computed every `hopSamples` of a signal at `sampleRateHz` (both in `settings`). */
+function makeSet(name: string, kind: FeatureKind, settings: { sampleRateHz: number; hopSamples: number }, compute: (x: Float32Array) => Features): FeatureSet {
   const key = `${name}@v${FEATURES_VERSION}:${stableStringify(settings)}`;
-  return { name, sampleRateHz, settingsKey: () => key, compute };
+  return { name, kind, sampleRateHz: settings.sampleRateHz, frameRateHz: settings.sampleRateHz / settings.hopSamples, options: { ...settings }, settingsKey: () => key, compute };
+}
+
+/** The resolved options of a `logmel` set, typed (the waveform front end of the attacks rebuilds it from them). */
+export type LogMelSetOptions = MelFront & Required<LogOptions> & { fMaxHz: number };
+
+/** The options of `set`, which must be a `logmel` set (errors name it otherwise). */
+export function logMelOptions(set: FeatureSet): LogMelSetOptions {
+  if (set.name !== 'logmel') throw new Error(`feature set '${set.name}' is not a log-mel set`);
+  // Built by the 'logmel' factory below from exactly this type.
+  return set.options as LogMelSetOptions;
 }
 
 registerFeatureSet({
@@ -212,7 +229,7 @@ registerFeatureSet({
     };
     const o = checkMel(mergeOverrides('logmel', defaults, overrides, ['fMaxHz', 'norm', 'topDb'], ['dbRef']), overrides);
     applyLog(new Float32Array(1), o); // validates the log settings up front
-    return makeSet('logmel', o.sampleRateHz, o, (x) => logMelSpectrogram(x, o));
+    return makeSet('logmel', 'frames', o, (x) => logMelSpectrogram(x, o));
   },
 });
 
@@ -229,7 +246,7 @@ registerFeatureSet({
   create(overrides) {
     const o = checkMel(mergeOverrides('mfcc', mfccDefaults(), overrides, MFCC_NULLABLE), overrides);
     checkMfccOptions(o);
-    return makeSet('mfcc', o.sampleRateHz, o, (x) => mfcc(x, o));
+    return makeSet('mfcc', 'frames', o, (x) => mfcc(x, o));
   },
 });
 
@@ -239,7 +256,7 @@ registerFeatureSet({
     const o = checkMel(mergeOverrides('mfcc-delta', { ...mfccDefaults(), deltaN: DEFAULT_DELTA_N }, overrides, MFCC_NULLABLE), overrides);
     checkMfccOptions(o);
     if (!Number.isInteger(o.deltaN) || o.deltaN < 1) throw new RangeError(`deltas: N must be a positive integer (frames), got ${o.deltaN}`);
-    return makeSet('mfcc-delta', o.sampleRateHz, o, (x) => withDeltas(mfcc(x, o), o.deltaN));
+    return makeSet('mfcc-delta', 'frames', o, (x) => withDeltas(mfcc(x, o), o.deltaN));
   },
 });
 
@@ -263,7 +280,7 @@ for (const name of Object.keys(SPEC_SETS) as SpecSetName[]) {
         getMelFilterbank({ sampleRateHz: o.sampleRateHz, nFft: o.nFft, nMels: o.nMels, fMinHz: o.fMinHz, fMaxHz: o.fMaxHz, scale: o.melScale, norm: o.melNorm });
       }
       const fn = SPEC_SETS[name];
-      return makeSet(name, o.sampleRateHz, o, (x) => fn(x, o));
+      return makeSet(name, 'image', o, (x) => fn(x, o));
     },
   });
 }

@@ -2,7 +2,7 @@
  * Cutting utterance-level feature matrices into fixed-length segments (seed 003's
  * `segment_nd_features`).
  *
- * A `[T, D]` {@link Frames} (treated as one channel) or `[C, T, D]` {@link ChannelFrames} is
+ * A `[T, D]` {@link Features} (treated as one channel) or `[C, T, D]` {@link Features} is
  * cut along T into chunks of `segmentFrames` frames starting at 0, hop, 2·hop, … (hop defaults
  * to `segmentFrames`: non-overlapping, as the seed). With `padLast` (default, as the seed) the
  * chunks continue until the end of the utterance is covered and the last chunk is zero-padded
@@ -16,17 +16,16 @@
  * ((n·C + c)·S + t)·D + d). The seed stores `(N, C, F, T)`; transpose the last two axes if a
  * model expects that.
  */
-import type { Frames } from './frames.js';
-import type { ChannelFrames } from './sets.js';
+import type { Features } from './types.js';
 
 /** Default segment length in frames (the seed's `segment_size`: 3 s at a 10 ms hop). */
 export const DEFAULT_SEGMENT_FRAMES = 300;
 
 /** Segmenting options. */
 export interface SegmentOptions {
-  /** Frames per segment S (positive integer); default {@link DEFAULT_SEGMENT_FRAMES}. */
+  /** Features per segment S (positive integer); default {@link DEFAULT_SEGMENT_FRAMES}. */
   segmentFrames?: number;
-  /** Frames between segment starts (positive integer); default S (no overlap). */
+  /** Features between segment starts (positive integer); default S (no overlap). */
   hopFrames?: number;
   /** Zero-pad a final partial segment (default true, as the seed) instead of dropping it. */
   padLast?: boolean;
@@ -38,7 +37,7 @@ export interface Segments {
   count: number;
   /** Channels per segment C (1 for `[T, D]` input). */
   channels: number;
-  /** Frames per segment S. */
+  /** Features per segment S. */
   frames: number;
   /** Values per frame D. */
   dims: number;
@@ -56,8 +55,8 @@ export interface Segments {
   firstSegment: Int32Array;
 }
 
-function asChannels(m: Frames | ChannelFrames, who: string): ChannelFrames {
-  const c = 'channels' in m ? m.channels : 1;
+function asChannels(m: Features | Features, who: string): Features {
+  const c = m.channels;
   if (!(m.data instanceof Float32Array)) throw new TypeError(`${who}: data must be a Float32Array`);
   for (const [k, v] of [['channels', c], ['frames', m.frames], ['dims', m.dims]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${who}: ${k} must be a non-negative integer, got ${v}`);
@@ -92,7 +91,7 @@ export function segmentCount(frames: number, o: SegmentOptions = {}): number {
  * utterance ↔ segment mapping.
  * @throws RangeError for malformed inputs, mismatched channels/dims or bad options.
  */
-export function segmentUtterances(utterances: readonly (Frames | ChannelFrames)[], o: SegmentOptions = {}): Segments {
+export function segmentUtterances(utterances: readonly (Features | Features)[], o: SegmentOptions = {}): Segments {
   const who = 'segmentUtterances';
   const opts = resolve(o, who);
   const S = opts.segmentFrames;
@@ -133,12 +132,12 @@ export function segmentUtterances(utterances: readonly (Frames | ChannelFrames)[
 }
 
 /** Segments one utterance (`[T, D]` or `[C, T, D]`); see {@link segmentUtterances}. */
-export function segmentFrames(m: Frames | ChannelFrames, o: SegmentOptions = {}): Segments {
+export function segmentFrames(m: Features | Features, o: SegmentOptions = {}): Segments {
   return segmentUtterances([m], o);
 }
 
 /** Segment `n` as a `[C, S, D]` view into `s.data` (no copy). */
-export function segmentAt(s: Segments, n: number): ChannelFrames {
+export function segmentAt(s: Segments, n: number): Features {
   if (!Number.isInteger(n) || n < 0 || n >= s.count) throw new RangeError(`segmentAt: index ${n} outside [0, ${s.count})`);
   const size = s.channels * s.frames * s.dims;
   return { channels: s.channels, frames: s.frames, dims: s.dims, data: s.data.subarray(n * size, (n + 1) * size) };

@@ -27,20 +27,11 @@
  */
 import { addNoise, meanPower, reverberate, whiteNoise } from '../audio/pure.js';
 import { makeRng } from '../core/pure.js';
-import type { Frames } from './frames.js';
+import type { Features } from './types.js';
 import { deltas } from './deltas.js';
 import { getMelFilterbank, type MelNorm, type MelScale } from './mel.js';
 import { applyLog, getStft, validateSignal } from './stft.js';
 import type { WindowName } from '../dsp/index.js';
-
-/** A multi-channel frame tensor, row-major `[channels, frames, dims]`. */
-export interface ChannelFrames {
-  channels: number;
-  frames: number;
-  dims: number;
-  /** Length channels × frames × dims; index (c·frames + t)·dims + d. */
-  data: Float32Array;
-}
 
 /** Names of the seed's spectrogram sets. */
 export type SpecSetName = 'logspec' | 'logmelspec' | 'logmeldeltaspec' | 'lognrevspec';
@@ -173,17 +164,17 @@ function stftOf(r: ResolvedSpecSetOptions) {
 const dbOptions = (r: ResolvedSpecSetOptions) => ({ log: 'db' as const, dbRef: 'max' as const, dbAmin: 1e-10, topDb: r.topDb });
 
 /** dB power spectrogram (ref = max) of an already pre-emphasised signal, first nFreqBins bins. */
-function logSpecOf(y: Float32Array, r: ResolvedSpecSetOptions): Frames {
+function logSpecOf(y: Float32Array, r: ResolvedSpecSetOptions): Features {
   const spec = stftOf(r).compute(y, 2);
   applyLog(spec.data, dbOptions(r), true);
   const D = r.nFreqBins;
   if (D === spec.dims) return spec;
   const out = new Float32Array(spec.frames * D);
   for (let t = 0; t < spec.frames; t++) out.set(spec.data.subarray(t * spec.dims, t * spec.dims + D), t * D);
-  return { data: out, frames: spec.frames, dims: D };
+  return { data: out, channels: 1, frames: spec.frames, dims: D };
 }
 
-function logMelOf(y: Float32Array, r: ResolvedSpecSetOptions): Frames {
+function logMelOf(y: Float32Array, r: ResolvedSpecSetOptions): Features {
   const bank = getMelFilterbank({
     sampleRateHz: r.sampleRateHz,
     nFft: r.nFft,
@@ -199,7 +190,7 @@ function logMelOf(y: Float32Array, r: ResolvedSpecSetOptions): Frames {
 }
 
 /** Stacks equally-shaped matrices into `[C, T, D]`. */
-export function stackChannels(parts: Frames[]): ChannelFrames {
+export function stackChannels(parts: Features[]): Features {
   if (parts.length === 0) throw new RangeError('stackChannels: no channels');
   const { frames, dims } = parts[0];
   const data = new Float32Array(parts.length * frames * dims);
@@ -219,21 +210,21 @@ function prepare(x: Float32Array, o: SpecSetOptions, who: string): { y: Float32A
 }
 
 /** `logspec`: dB spectrogram, `[C, T, nFreqBins]` with C = `channels` (default 1). */
-export function logspec(x: Float32Array, o: SpecSetOptions = {}): ChannelFrames {
+export function logspec(x: Float32Array, o: SpecSetOptions = {}): Features {
   const { y, r } = prepare(x, o, 'logspec');
   const s = logSpecOf(y, r);
   return stackChannels(r.channels === 3 ? [s, s, s] : [s]);
 }
 
 /** `logmelspec`: dB mel spectrogram, `[C, T, nMels]` with C = `channels` (default 1). */
-export function logmelspec(x: Float32Array, o: SpecSetOptions = {}): ChannelFrames {
+export function logmelspec(x: Float32Array, o: SpecSetOptions = {}): Features {
   const { y, r } = prepare(x, o, 'logmelspec');
   const m = logMelOf(y, r);
   return stackChannels(r.channels === 3 ? [m, m, m] : [m]);
 }
 
 /** `logmeldeltaspec`: `[3, T, nMels]` = dB mel spectrogram, its Δ and ΔΔ (Δ of Δ). */
-export function logmeldeltaspec(x: Float32Array, o: SpecSetOptions = {}): ChannelFrames {
+export function logmeldeltaspec(x: Float32Array, o: SpecSetOptions = {}): Features {
   const { y, r } = prepare(x, o, 'logmeldeltaspec');
   const m = logMelOf(y, r);
   const d1 = deltas(m, r.deltaN);
@@ -253,7 +244,7 @@ function contentSeed(x: Float32Array, seed: number, stream: number): number {
  * signal + white noise at `noiseSnrDb`, and of the signal reverberated with RT60
  * `reverbRt60S`. An all-zero signal has no SNR; its noise channel is then the clean one.
  */
-export function lognrevspec(x: Float32Array, o: SpecSetOptions = {}): ChannelFrames {
+export function lognrevspec(x: Float32Array, o: SpecSetOptions = {}): Features {
   const { y, r } = prepare(x, o, 'lognrevspec');
   const noisy = meanPower(y) > 0 ? addNoise(y, whiteNoise(y.length, makeRng(contentSeed(x, r.seed, 1))), r.noiseSnrDb) : y;
   const wet = reverberate(y, r.sampleRateHz, r.reverbRt60S, makeRng(contentSeed(x, r.seed, 2)));
@@ -261,7 +252,7 @@ export function lognrevspec(x: Float32Array, o: SpecSetOptions = {}): ChannelFra
 }
 
 /** The set functions by name. */
-export const SPEC_SETS: Readonly<Record<SpecSetName, (x: Float32Array, o?: SpecSetOptions) => ChannelFrames>> = {
+export const SPEC_SETS: Readonly<Record<SpecSetName, (x: Float32Array, o?: SpecSetOptions) => Features>> = {
   logspec,
   logmelspec,
   logmeldeltaspec,
@@ -269,7 +260,7 @@ export const SPEC_SETS: Readonly<Record<SpecSetName, (x: Float32Array, o?: SpecS
 };
 
 /** Converts `[C, T, D]` to the seed's `(C, F, T)` order (a new array, index (c·D + d)·T + t). */
-export function toChannelDimTime(m: ChannelFrames): Float32Array {
+export function toChannelDimTime(m: Features): Float32Array {
   const { channels: C, frames: T, dims: D, data } = m;
   const out = new Float32Array(C * T * D);
   for (let c = 0; c < C; c++) {

@@ -9,7 +9,7 @@
  * unlabelled test utterances, so a deployed model needs a few utterances of each speaker first
  * (enrollment); results of speaker-normalized runs must be reported as such.
  */
-import type { FeatureArray } from './extract/cache.js';
+import type { Features } from './types.js';
 import { fitNormalizer, normalize, type Normalizer } from './normalize.js';
 
 /** A speaker's statistics need at least this many utterances (one utterance has no spread between utterances). */
@@ -19,8 +19,8 @@ export const MIN_SPEAKER_UTTERANCES = 4;
  * Fits one {@link Normalizer} per speaker.
  * @throws Error naming every speaker with fewer than {@link MIN_SPEAKER_UTTERANCES} utterances.
  */
-export function fitSpeakerNormalizers(items: { speaker: string; features: FeatureArray }[]): Map<string, Normalizer> {
-  const bySpeaker = new Map<string, FeatureArray[]>();
+export function fitSpeakerNormalizers(items: { speaker: string; features: Features }[]): Map<string, Normalizer> {
+  const bySpeaker = new Map<string, Features[]>();
   for (const it of items) {
     const g = bySpeaker.get(it.speaker);
     if (g) g.push(it.features);
@@ -38,8 +38,8 @@ export function fitSpeakerNormalizers(items: { speaker: string; features: Featur
  * of each speaker's utterances in the list.
  */
 export function speakerNormalize(
-  utterances: { id: string; speaker: string }[], feats: Map<string, FeatureArray>,
-): Map<string, FeatureArray> {
+  utterances: { id: string; speaker: string }[], feats: Map<string, Features>,
+): Map<string, Features> {
   const stats = fitSpeakerNormalizers(utterances.map((u) => ({ speaker: u.speaker, features: feats.get(u.id)! })));
   return new Map(utterances.map((u) => [u.id, normalize(feats.get(u.id)!, stats.get(u.speaker)!)]));
 }

@@ -9,10 +9,10 @@
  *   offset ⌊(nFft − winSamples)/2⌋ inside each nFft-sample frame;
  * - frame count T = 1 + ⌊(L_padded − nFft) / hop⌋; no normalisation of the transform.
  *
- * Output layout: {@link Frames} `[T, nFft/2 + 1]`, row t = frame t, column k = bin k at
+ * Output layout: {@link Features} `[T, nFft/2 + 1]`, row t = frame t, column k = bin k at
  * k·sampleRate/nFft Hz (transposed relative to torch's `(freq, time)`).
  */
-import { makeFrames, type Frames } from './frames.js';
+import { makeFeatures, type Features } from './types.js';
 import { RealFft } from '../dsp/index.js';
 import { makeWindow, WINDOW_NAMES, type WindowName } from '../dsp/index.js';
 
@@ -166,7 +166,7 @@ export class Stft {
     this.row = new Float32Array(this.bins);
   }
 
-  /** Frames produced for a signal of `nSamples` samples. */
+  /** Features produced for a signal of `nSamples` samples. */
   frameCount(nSamples: number): number {
     return stftFrameCount(nSamples, this.options);
   }
@@ -176,7 +176,7 @@ export class Stft {
    * `project`, each row is mapped as it is produced and the result is `[T, outputDims]`.
    * @throws RangeError for an empty / non-finite signal, or one shorter than nFft without centring.
    */
-  compute(x: Float32Array, power: 1 | 2 = DEFAULT_POWER, project?: RowProjection): Frames {
+  compute(x: Float32Array, power: 1 | 2 = DEFAULT_POWER, project?: RowProjection): Features {
     validateSignal(x, 'spectrogram');
     if (power !== 1 && power !== 2) throw new RangeError(`spectrogram: power must be 1 or 2, got ${String(power)}`);
     const { nFft, hopSamples, center, padMode } = this.options;
@@ -190,7 +190,7 @@ export class Stft {
       throw new RangeError(`spectrogram: projection expects ${project.inputDims} bins, the STFT gives ${bins} (nFft = ${nFft})`);
     }
     const outDims = project === undefined ? bins : project.outputDims;
-    const out = makeFrames(frames, outDims);
+    const out = makeFeatures(frames, outDims);
     // Without a projection rows go straight into the output; with one, through `row`.
     const data = project === undefined ? out.data : this.row;
     const { fft, win, winEven, winOdd, frame, re, im } = this;
@@ -258,7 +258,7 @@ export function getStft(o: StftOptions): Stft {
  * framing). Equals `torchaudio.transforms.Spectrogram(n_fft, win_length, hop_length,
  * power=power, center, pad_mode)` transposed, for hann/hamming/rect windows.
  */
-export function spectrogram(x: Float32Array, o: StftOptions & { power?: 1 | 2 }): Frames {
+export function spectrogram(x: Float32Array, o: StftOptions & { power?: 1 | 2 }): Features {
   return getStft(o).compute(x, o.power ?? DEFAULT_POWER);
 }
 
@@ -328,7 +328,7 @@ export function applyLog(data: Float32Array, o: LogOptions = {}, isPower = true)
  * Log spectrogram `[T, ⌊nFft/2⌋ + 1]`: the power (or magnitude, `power: 1`) spectrogram
  * compressed by {@link applyLog} (default ln(|X|² + 1e-6)).
  */
-export function logSpectrogram(x: Float32Array, o: StftOptions & { power?: 1 | 2 } & LogOptions): Frames {
+export function logSpectrogram(x: Float32Array, o: StftOptions & { power?: 1 | 2 } & LogOptions): Features {
   const power = o.power ?? DEFAULT_POWER;
   const s = getStft(o).compute(x, power);
   applyLog(s.data, o, power === 2);

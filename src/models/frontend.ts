@@ -4,10 +4,8 @@
  * model trained on cached DSP features can be attacked in the waveform domain (FGSM/PGD), with
  * gradients flowing through the STFT and filterbank.
  */
-import {
-  DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_LN_EPS, DEFAULT_N_MELS, DEFAULT_POWER, DEFAULT_WINDOW, DEFAULT_CENTER, DEFAULT_PAD_MODE,
-  makeWindow, melFilterbank, resolveMelStftOptions, type MelSpectrogramOptions,
-} from '../features/index.js';
+import { DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_LN_EPS, DEFAULT_N_MELS, DEFAULT_POWER, DEFAULT_WINDOW, DEFAULT_CENTER, DEFAULT_PAD_MODE, melFilterbank, resolveMelStftOptions, type MelSpectrogramOptions } from '../features/index.js';
+import { makeWindow } from '../dsp/index.js';
 import { F, keep, nn, tensor, type Tensor } from '../engine/index.js';
 
 /** Options: those of `logMelSpectrogram` with natural-log compression (sample rate default 16 kHz). */

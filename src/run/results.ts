@@ -1,33 +1,12 @@
 /** What a finished run records about its test folds (fold-K/result.json, metrics.json). */
-import type { ClassificationMetrics } from '../metrics/index.js';
+import type { z } from 'zod';
+import type { FoldResultSchema, PredictionSchema, RunMetricsSchema } from './schemas.js';
 
 /** One test prediction, as stored in fold-K/result.json. */
-export interface Prediction {
-  id: string;
-  path: string;
-  speaker: string;
-  truth: number;
-  pred: number;
-  probs: number[];
-}
+export type Prediction = z.output<typeof PredictionSchema> & { path: string };
 
-export interface FoldResult {
-  fold: number;
-  name: string;
-  bestEpoch: number;
-  devUa: number;
-  test: ClassificationMetrics;
-  predictions: Prediction[];
-}
+/** A finished fold: its best epoch, dev UA, test metrics and predictions. */
+export type FoldResult = Omit<z.output<typeof FoldResultSchema>, 'predictions'> & { predictions: Prediction[] };
 
-export interface RunMetrics {
-  classes: string[];
-  folds: { fold: number; name: string; ua: number; wa: number; macroF1: number; bestEpoch: number }[];
-  ua: { mean: number; std: number };
-  wa: { mean: number; std: number };
-  macroF1: { mean: number; std: number };
-  /** Pooled over all folds' test predictions. */
-  pooled: ClassificationMetrics;
-  /** Wall time of all training epochs (dev evaluation and checkpoints included, feature extraction not), summed over resumes. */
-  trainSeconds: number;
-}
+/** metrics.json: per fold, mean ± std, and pooled over every fold's test predictions. */
+export type RunMetrics = z.output<typeof RunMetricsSchema>;

@@ -4,16 +4,8 @@
  * layout (zero-padded frames, stacked vectors, or fixed-length segments of the raw features).
  * Normalization happens inside the graph.
  */
-import { getFeatureSet, segmentCount, type FeatureSet } from '../features/pure.js';
+import { centreCrop, getFeatureSet, segmentCount, type FeatureSet, type Features } from '../features/pure.js';
 import type { Sidecar } from './sidecar.js';
-
-/** One model input unit: a signal's features [C, T, D] (C = 1 for frame sets). */
-export interface FeatureBlock {
-  channels: number;
-  frames: number;
-  dims: number;
-  data: Float32Array;
-}
 
 /** A batch ready for the session: `features` with its dims and, when the graph takes them, int64 `lengths`. */
 export interface GraphBatch {
@@ -36,14 +28,9 @@ export function featureSetFor(s: Sidecar, label: string): FeatureSet {
  * Features of one mono signal at the set's rate, as the trainer saw them: frame models are
  * centre-cropped to `maxFrames` (training's evaluation crop).
  */
-export function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): FeatureBlock {
-  const f = set.compute(signal);
-  const channels = 'channels' in f ? f.channels : 1;
-  const block: FeatureBlock = { channels, frames: f.frames, dims: f.dims, data: f.data };
-  if (s.input.kind !== 'frames' || block.frames <= s.features.maxFrames) return block;
-  const start = Math.floor((block.frames - s.features.maxFrames) / 2);
-  const d = block.dims;
-  return { channels: 1, frames: s.features.maxFrames, dims: d, data: block.data.slice(start * d, (start + s.features.maxFrames) * d) };
+export function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): Features {
+  const block = set.compute(signal);
+  return s.input.kind === 'frames' ? centreCrop(block, s.features.maxFrames) : block;
 }
 
 /** Audio too short to give the model the feature frames it needs (a client error, not a fault). */
@@ -52,7 +39,7 @@ export class InputTooShortError extends Error {
 }
 
 /** Checks a block against the layout's fixed dims and minimum length (errors name `label`). */
-export function checkBlock(s: Sidecar, b: FeatureBlock, label: string): void {
+export function checkBlock(s: Sidecar, b: Features, label: string): void {
   const dims = s.input.features;
   const wantD = dims[dims.length - 1];
   const wantC = s.input.kind === 'image' ? dims[2] : 1;
@@ -67,7 +54,7 @@ export function checkBlock(s: Sidecar, b: FeatureBlock, label: string): void {
 }
 
 /** Assembles blocks into the graph's `features` (and `lengths`) per the sidecar's layout. */
-export function makeBatch(s: Sidecar, blocks: readonly FeatureBlock[]): GraphBatch {
+export function makeBatch(s: Sidecar, blocks: readonly Features[]): GraphBatch {
   const n = blocks.length;
   const kind = s.input.kind;
   if (kind === 'layers') throw new Error('this model takes backbone hidden states [L, T, D], which the bundled feature sets do not compute; run the graph on them directly');

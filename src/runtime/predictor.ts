@@ -5,8 +5,8 @@
  * give it their own way to run a batch, so Node and the browser predict the same numbers.
  */
 import { resample } from '../dsp/index.js';
-import type { FeatureSet } from '../features/pure.js';
-import { checkBlock, featureSetFor, featurize, makeBatch, windowsOf, type FeatureBlock, type GraphBatch } from './inputs.js';
+import type { FeatureSet, Features } from '../features/pure.js';
+import { checkBlock, featureSetFor, featurize, makeBatch, windowsOf, type GraphBatch } from './inputs.js';
 import type { Sidecar } from './sidecar.js';
 
 /** Default signals (or windows) per session run. */
@@ -61,7 +61,7 @@ export class WindowedPredictor {
   }
 
   /** Posteriors of feature blocks (one row each), in batches of `batchSize`; frame models batch similar lengths together. */
-  async predictBlocks(blocks: readonly FeatureBlock[], labels?: readonly string[]): Promise<number[][]> {
+  async predictBlocks(blocks: readonly Features[], labels?: readonly string[]): Promise<number[][]> {
     blocks.forEach((b, i) => checkBlock(this.sidecar, b, labels?.[i] ?? `input ${i}`));
     const order = blocks.map((_, i) => i).sort((a, b) => blocks[b].frames - blocks[a].frames);
     const probs: number[][] = new Array(blocks.length);
@@ -98,7 +98,7 @@ export class WindowedPredictor {
     if (!(sampleRateHz > 0)) throw new Error(`sampleRateHz must be positive, got ${sampleRateHz}`);
     const { window, hop } = this.windowSamples(o);
     const rate = this.sampleRateHz;
-    let blocks: FeatureBlock[] = [];
+    let blocks: Features[] = [];
     let owners: { signal: number; start: number; end: number }[] = [];
     let names: string[] = [];
     const flush = async () => {

@@ -10,5 +10,5 @@ export {
 export {
   SpoofSidecarSchema, parseSpoofSidecar, WAVE_INPUT, LOGITS_OUTPUT, SPOOF_CLASSES, SCORE_INDEX, FIT_FIRST_OR_TILE, type SpoofSidecar,
 } from './spoof-sidecar.js';
-export { InputTooShortError, featureSetFor, featurize, checkBlock, makeBatch, windowsOf, type FeatureBlock, type GraphBatch, type SampleWindow } from './inputs.js';
+export { InputTooShortError, featureSetFor, featurize, checkBlock, makeBatch, windowsOf, type GraphBatch, type SampleWindow } from './inputs.js';
 export { WindowedPredictor, DEFAULT_BATCH_SIZE, CHUNK_BATCHES, type ProbsRunner, type SignalPrediction, type WindowOptions, type WindowPrediction } from './predictor.js';

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { FeatureBlock, GraphBatch } from './inputs.js';
+import type { Features } from '../features/index.js';
+import type { GraphBatch } from './inputs.js';
 import { WindowedPredictor, type SignalPrediction, type WindowOptions, type WindowPrediction } from './predictor.js';
 import { readSidecar } from './sidecar-files.js';
 import type { Sidecar } from './sidecar.js';
@@ -107,7 +108,7 @@ export class OnnxSerModel {
   }
 
   /** Posteriors of feature blocks (see {@link WindowedPredictor.predictBlocks}). */
-  predictBlocks(blocks: readonly FeatureBlock[], labels?: readonly string[]): Promise<number[][]> {
+  predictBlocks(blocks: readonly Features[], labels?: readonly string[]): Promise<number[][]> {
     return this.core.predictBlocks(blocks, labels);
   }
 

@@ -3,13 +3,14 @@
  * on the emotion embeddings of a trained SER run (Emotion-aware AASIST), behind one
  * `forward(wave, paths)` so that scoring and training need not know which.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { loadAudio } from '../audio/index.js';
 import { loadModule, tensor, type Tensor } from '../engine/index.js';
-import { AasistEmotion, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/index.js';
-import { loadFoldPredictor, requireUtteranceLevelRun } from '../run/index.js';
-import { packageRoot } from '../core/index.js';
+import { AasistEmotion, EMOTION_CONDITIONING_MODES, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/index.js';
+import { loadFold, requireUtteranceLevelRun } from '../run/index.js';
+import { packageRoot, readJsonWith } from '../core/index.js';
 
 /** Named published weights and their file names. */
 export const PUBLISHED_AASIST: Readonly<Record<string, string>> = { aasist: 'AASIST.pth', 'aasist-l': 'AASIST-L.pth' };
@@ -72,7 +73,7 @@ export function wrapSpoofModel(aasist: Aasist, conditioning: EmotionConditioning
 /** Emotion embeddings of `paths` from fold 0 of a SER run (its utterance embedding, penultimate layer). */
 export async function emotionEmbeddings(runDir: string, paths: readonly string[]): Promise<EmotionEmbeddings> {
   requireUtteranceLevelRun(runDir, 'emotion conditioning of the spoof model');
-  const predictor = await loadFoldPredictor(runDir, 0);
+  const predictor = await loadFold(runDir, 0);
   try {
     const out: EmotionEmbeddings = new Map();
     const chunk = 64;
@@ -87,6 +88,12 @@ export async function emotionEmbeddings(runDir: string, paths: readonly string[]
   }
 }
 
+/** What loading needs of a spoof run's config.json (the rest is for resuming training). */
+const SpoofRunConfigSchema = z.object({
+  init: z.string().min(1),
+  conditioning: z.enum(['none', ...EMOTION_CONDITIONING_MODES]).default('none'),
+});
+
 /**
  * Loads a countermeasure from `spec`: published weights (`aasist`, `aasist-l`), a weights file,
  * or a `trustser spoof train` run folder (whose conditioning, if any, needs `emotionRun` to embed
@@ -95,8 +102,8 @@ export async function emotionEmbeddings(runDir: string, paths: readonly string[]
 export async function loadSpoofModel(spec: string, o: { emotionRun?: string; paths?: readonly string[] } = {}): Promise<SpoofModel> {
   const runConfig = join(spec, 'config.json');
   if (!existsSync(runConfig)) return wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(spec)), 'none', null);
-  const cfg = JSON.parse(readFileSync(runConfig, 'utf8')) as { init?: string; conditioning?: EmotionConditioning | 'none' };
-  if (typeof cfg.init !== 'string' || !existsSync(join(spec, SPOOF_RUN_MODEL))) throw new Error(`${resolve(spec)}: not a finished spoof train run (config.json with 'init', ${SPOOF_RUN_MODEL})`);
+  const cfg = readJsonWith(runConfig, SpoofRunConfigSchema, 'the spoof run configuration');
+  if (!existsSync(join(spec, SPOOF_RUN_MODEL))) throw new Error(`${resolve(spec)}: not a finished spoof train run (no ${SPOOF_RUN_MODEL})`);
   const conditioning = cfg.conditioning ?? 'none';
   let emotions: EmotionEmbeddings | null = null;
   if (conditioning !== 'none') {

@@ -13,13 +13,16 @@ import { classificationMetrics, meanStd, type ClassificationMetrics } from '../m
 import { manualSeed, setNumThreads } from '../engine/index.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
-import { computeFeatures, fitNormalizer, normalize, speakerNormalize, type Normalizer } from '../features/index.js';
+import { computeFeatures, fitNormalizer, normalize, speakerNormalize, type Features, type Normalizer } from '../features/index.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { argmax } from '../core/index.js';
 import { buildModel, inputGeometry, isMultitask, loadInitialWeights, makeExamples, predictUtterances, type AuxTargets } from '../models/index.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
-import { LOG_FILE, listRunUtterances, makeRunSplit, type FoldResult, type LabelledUtterance, type Prediction, type RunMetrics } from '../run/index.js';
+import {
+  CONFIG_FILE, LOG_FILE, RESULT_FILE, SPLIT_FILE, foldDir, listRunUtterances, makeRunSplit, readFoldResult, writeFoldModelInfo, writeFoldResult, writeNormalizer, writeRunConfig, writeRunMetrics,
+  type FoldResult, type LabelledUtterance, type Prediction, type RunMetrics,
+} from '../run/index.js';
 import { saveSplit, type Split } from '../data/index.js';
 
 export interface RunOptions {
@@ -30,7 +33,7 @@ export interface RunOptions {
 }
 
 function checkConfigMatches(dir: string, cfg: RunConfig): void {
-  const path = join(dir, 'config.json');
+  const path = join(dir, CONFIG_FILE);
   if (!existsSync(path)) return;
   const prev = readFileSync(path, 'utf8');
   if (prev !== JSON.stringify(cfg, null, 2)) {
@@ -51,7 +54,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   setNumThreads(cfg.training.threads ?? availableParallelism());
 
   const { utterances, classes } = await listRunUtterances(cfg, o.cacheDir);
-  const splitPath = join(dir, 'split.json');
+  const splitPath = join(dir, SPLIT_FILE);
   const { split, isNew } = await makeRunSplit(cfg, utterances, splitPath);
   const folds = cfg.folds ?? split.folds.map((_, i) => i);
   for (const k of folds) if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
@@ -69,7 +72,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
 
   mkdirSync(dir, { recursive: true });
   removeStaleTemps(dir);
-  writeFileAtomicSync(join(dir, 'config.json'), JSON.stringify(cfg, null, 2));
+  writeRunConfig(dir, cfg);
   if (isNew) await saveSplit(splitPath, split, utterances);
   const results: FoldResult[] = [];
   for (const k of folds) {
@@ -77,24 +80,23 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
     log(`fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`);
   }
   const metrics = summarize(results, classes, trainingSeconds(join(dir, LOG_FILE)));
-  writeFileAtomicSync(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2));
+  writeRunMetrics(dir, metrics);
   return metrics;
 }
 
 async function runFold(
   cfg: RunConfig, split: Split, k: number, utterances: LabelledUtterance[], classes: string[],
-  feats: Map<string, { shape: number[]; data: Float32Array }>, dir: string, o: RunOptions, onEpoch: (history: EpochRecord[]) => void,
+  feats: Map<string, Features>, dir: string, o: RunOptions, onEpoch: (history: EpochRecord[]) => void,
 ): Promise<FoldResult> {
-  const foldDir = join(dir, `fold-${k}`);
-  const resultPath = join(foldDir, 'result.json');
-  if (existsSync(resultPath)) return JSON.parse(readFileSync(resultPath, 'utf8')) as FoldResult;
-  mkdirSync(foldDir, { recursive: true });
+  const fdir = foldDir(dir, k);
+  if (existsSync(join(fdir, RESULT_FILE))) return readFoldResult(dir, k);
+  mkdirSync(fdir, { recursive: true });
   const fold = split.folds[k];
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const part = (ids: string[]) => ids.map((id) => byId.get(id)!);
   const train = part(fold.train), dev = part(fold.dev), test = part(fold.test);
   const norm: Normalizer = fitNormalizer(train.map((u) => feats.get(u.id)!));
-  writeFileAtomicSync(join(foldDir, 'norm.json'), JSON.stringify(norm));
+  writeNormalizer(dir, k, norm);
   const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
   const geometry = inputGeometry(cfg.model.name, feats.get(train[0].id)!, cfg.features);
   // Initial weights depend only on (seed, fold), not on what ran before in this process.
@@ -104,13 +106,13 @@ async function runFold(
   if (model instanceof SerModelBase) {
     model.lossOptions = { ...model.lossOptions, labelSmoothing: cfg.training.labelSmoothing, ...(weights ? { classWeights: Array.from(weights) } : {}) };
   }
-  writeFileAtomicSync(join(foldDir, 'model.json'), JSON.stringify({ model: cfg.model, classes, geometry, describe: model.describe() }, null, 2));
+  writeFoldModelInfo(dir, k, { model: cfg.model, classes, geometry, describe: { ...model.describe() } });
   if (cfg.model.weights) await loadInitialWeights(model, cfg.model.weights);
   const aux = isMultitask(model) ? auxTargets(utterances, model.numRaces) : null;
   const examples = (us: LabelledUtterance[]) =>
     makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg, aux ? us.map((u) => aux(u)) : undefined);
   const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames, classWeights: weights };
-  const r = await trainFold(model, data, cfg.training, foldDir, k, (p) => o.onProgress?.(k, p), onEpoch);
+  const r = await trainFold(model, data, cfg.training, fdir, k, (p) => o.onProgress?.(k, p), onEpoch);
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {
     const probs = post.get(i)!;
@@ -121,7 +123,7 @@ async function runFold(
     fold: k, name: fold.name, bestEpoch: r.bestEpoch, devUa: r.bestUa,
     test: classificationMetrics(predictions.map((p) => p.truth), predictions.map((p) => p.pred), classes.length), predictions,
   };
-  writeFileAtomicSync(resultPath, JSON.stringify(result));
+  writeFoldResult(dir, k, result);
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ComplexFft, RealFft, isPowerOfTwo } from '../../src/dsp/index.js';
-import { makeWindow } from '../../src/features/index.js';
+import { makeWindow } from '../../src/dsp/index.js';
 
 /** Direct O(n²) DFT in double precision. */
 function naiveDft(re: ArrayLike<number>, im: ArrayLike<number>): { re: Float64Array; im: Float64Array } {

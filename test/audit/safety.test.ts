@@ -1,33 +1,33 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAudio } from '../../src/audio/index.js';
 import { attackSuccess, fgsm, measuredSnrDb, pgd, predictWave } from '../../src/audit/safety.js';
-import { loadFoldClassifier, type FoldClassifier } from '../../src/run/classifier.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { trainRun } from '../../src/train/index.js';
-import type { FoldResult } from '../../src/run/index.js';
+import { enrollAll, loadFold, readFoldResult, type TrainedFold, type WaveformClassifier } from '../../src/run/index.js';
 import { noGrad, tensor, tidy } from '../../src/engine/index.js';
 import { tempDir } from '../audio/helpers.js';
-import { enrollAll, loadFoldPredictor } from '../../src/run/predict.js';
 
 describe('waveform attacks on a trained run', () => {
   let dir = '';
   let cleanup = () => {};
-  let clf: FoldClassifier;
+  let fold: TrainedFold;
+  let clf: { classify: WaveformClassifier };
   let utts: { samples: Float32Array; label: number; probs: number[] }[] = [];
   before(async () => {
     ({ dir, cleanup } = tempDir());
     const cfg = syntheticRunConfig({ folds: [0] });
     const out = join(dir, 'run');
     await trainRun(cfg, out, { cacheDir: join(dir, 'cache'), workers: 0 });
-    clf = await loadFoldClassifier(out, 0);
-    const result = JSON.parse(readFileSync(join(out, 'fold-0', 'result.json'), 'utf8')) as FoldResult;
+    fold = await loadFold(out, 0);
+    const wave = fold.waveform();
+    clf = { classify: (w) => wave.classify(w) };
+    const result = readFoldResult(out, 0);
     utts = await Promise.all(result.predictions.map(async (p) => ({ samples: (await loadAudio(p.path)).samples, label: p.truth, probs: p.probs })));
   });
   after(() => {
-    clf?.dispose();
+    fold?.dispose();
     cleanup();
   });
 
@@ -68,23 +68,23 @@ describe('the differentiable pipeline of a speaker-normalized run', () => {
   test("reproduces the test posteriors with each speaker's enrolled statistics, and refuses to guess them", async () => {
     const out = join(dir, 'run');
     await trainRun(syntheticRunConfig({ folds: [0], features: { set: 'logmel', maxFrames: 100, speakerNorm: true } }), out, { cacheDir: join(dir, 'cache'), workers: 0 });
-    const result = JSON.parse(readFileSync(join(out, 'fold-0', 'result.json'), 'utf8')) as FoldResult;
+    const result = readFoldResult(out, 0);
     const signals = await Promise.all(result.predictions.map(async (p) => (await loadAudio(p.path)).samples));
     const speakers = result.predictions.map((p) => p.speaker);
-    const fp = await loadFoldPredictor(out, 0);
-    enrollAll(fp, signals, speakers);
-    const c = await loadFoldClassifier(out, 0);
+    const fp = await loadFold(out, 0);
     try {
+      const c = fp.waveform();
       const wave = (i: number) => tensor(signals[i], [1, signals[i].length]);
-      assert.equal(c.speakerNorm, true);
-      assert.throws(() => c.classify(wave(0)), /normalizes features per speaker; give the speaker's statistics \(useSpeaker\) first/);
+      assert.equal(fp.speakerNorm, true);
+      assert.throws(() => c.classify(wave(0)), /normalizes features per speaker \(features\.speakerNorm\); give each signal's speaker/);
+      assert.throws(() => c.classify(wave(0), speakers[0]), /speaker '.*' is not enrolled/);
+      // The waveform model uses the statistics the fold's enrollment fitted (no second loader, no copies).
+      enrollAll(fp, signals, speakers);
       for (const i of [0, 1, signals.length - 2, signals.length - 1]) {
-        c.useSpeaker(fp.speakerStats(speakers[i])!);
-        const probs = noGrad(() => tidy(() => Array.from(c.classify(wave(i)).softmax(-1).toArray() as Float32Array)));
+        const probs = noGrad(() => tidy(() => Array.from(c.classify(wave(i), speakers[i]).softmax(-1).toArray() as Float32Array)));
         probs.forEach((p, k) => assert.ok(Math.abs(p - result.predictions[i].probs[k]) < 1e-3, `utterance ${i} class ${k}: ${p} vs ${result.predictions[i].probs[k]}`));
       }
     } finally {
-      c.dispose();
       fp.dispose();
     }
   });

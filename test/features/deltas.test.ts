@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deltas, withDeltas, makeFrames, type Frames } from '../../src/features/index.js';
+import { deltas, withDeltas, makeFeatures, type Features } from '../../src/features/index.js';
 
 /** [T, D] ramp: column d is slope[d]·t + d. */
-function ramp(T: number, slopes: number[]): Frames {
-  const m = makeFrames(T, slopes.length);
+function ramp(T: number, slopes: number[]): Features {
+  const m = makeFeatures(T, slopes.length);
   for (let t = 0; t < T; t++) for (let d = 0; d < slopes.length; d++) m.data[t * slopes.length + d] = slopes[d] * t + d;
   return m;
 }
@@ -53,6 +53,6 @@ test('withDeltas stacks [c, Δ, ΔΔ] per row', () => {
 test('bad delta inputs give clear errors', () => {
   assert.throws(() => deltas(ramp(5, [1]), 0), /N must be a positive integer/);
   assert.throws(() => deltas(ramp(5, [1]), 1.5), /N must be a positive integer/);
-  assert.throws(() => deltas({ data: new Float32Array(3), frames: 2, dims: 2 }), /data length 3/);
-  assert.equal(deltas(makeFrames(0, 4)).frames, 0);
+  assert.throws(() => deltas({ data: new Float32Array(3), channels: 1, frames: 2, dims: 2 }), /data length 3/);
+  assert.equal(deltas(makeFeatures(0, 4)).frames, 0);
 });

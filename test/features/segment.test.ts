@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { segmentAt, segmentCount, segmentFrames, segmentUtterances, makeFrames, type Frames } from '../../src/features/index.js';
+import { segmentAt, segmentCount, segmentFrames, segmentUtterances, makeFeatures, type Features } from '../../src/features/index.js';
 
 /** [T, D] with value 100·t + d + 1 (never 0, so padding is recognisable). */
-function numbered(T: number, D: number): Frames {
-  const m = makeFrames(T, D);
+function numbered(T: number, D: number): Features {
+  const m = makeFeatures(T, D);
   for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) m.data[t * D + d] = 100 * t + d + 1;
   return m;
 }
@@ -31,7 +31,7 @@ test('an utterance shorter than one segment gives one padded segment; exact mult
   const exact = segmentFrames(numbered(6, 1), { segmentFrames: 3 });
   assert.equal(exact.count, 2);
   assert.deepEqual(Array.from(exact.validFrames), [3, 3]);
-  assert.equal(segmentFrames(makeFrames(0, 4), { segmentFrames: 3 }).count, 0);
+  assert.equal(segmentFrames(makeFeatures(0, 4), { segmentFrames: 3 }).count, 0);
 });
 
 test('overlapping segments (hop < S) and padLast: false', () => {
@@ -69,7 +69,7 @@ test('several [C, T, D] utterances: [N, C, S, D] layout and utterance ↔ segmen
 test('bad segmenting inputs give clear errors', () => {
   assert.throws(() => segmentFrames(numbered(4, 1), { segmentFrames: 0 }), /segmentFrames must be a positive integer/);
   assert.throws(() => segmentFrames(numbered(4, 1), { segmentFrames: 2, hopFrames: -1 }), /hopFrames must be a positive integer/);
-  assert.throws(() => segmentFrames({ data: new Float32Array(5), frames: 2, dims: 2 }), /data length 5/);
+  assert.throws(() => segmentFrames({ data: new Float32Array(5), channels: 1, frames: 2, dims: 2 }), /data length 5/);
   assert.throws(() => segmentUtterances([numbered(4, 1), numbered(4, 2)], { segmentFrames: 2 }), /utterance 1 has 1 channels × 2 dims, expected 1 × 1/);
   assert.throws(() => segmentAt(segmentFrames(numbered(4, 1), { segmentFrames: 2 }), 2), /outside \[0, 2\)/);
 });

@@ -11,8 +11,7 @@ import {
   registerFeatureSet,
   deltas,
   toChannelDimTime,
-  type ChannelFrames,
-  type Frames,
+  type Features,
 } from '../../src/features/index.js';
 
 const SR = 16000;
@@ -33,7 +32,7 @@ function voice(n = SR): Float32Array {
   return x;
 }
 
-function channel(m: ChannelFrames, c: number): Float32Array {
+function channel(m: Features, c: number): Float32Array {
   const size = m.frames * m.dims;
   return m.data.subarray(c * size, (c + 1) * size);
 }
@@ -69,7 +68,7 @@ test('logmelspec: [1, T, 128]; logmeldeltaspec: [3, T, 128] = log-mel, Δ, ΔΔ'
   const d = logmeldeltaspec(x);
   assert.deepEqual([d.channels, d.frames, d.dims], [3, T, 128]);
   assert.deepEqual(channel(d, 0), m.data);
-  const base: Frames = { data: m.data, frames: T, dims: 128 };
+  const base: Features = { data: m.data, channels: 1, frames: T, dims: 128 };
   const d1 = deltas(base, 2);
   assert.deepEqual(channel(d, 1), d1.data);
   assert.deepEqual(channel(d, 2), deltas(d1, 2).data);
@@ -107,7 +106,7 @@ test('lognrevspec: [3, T, 200], reproducible, noisy and reverberant channels dif
 
 test('pre-emphasis and the seed (C, F, T) transpose', () => {
   assert.deepEqual(Array.from(preEmphasize(Float32Array.from([1, 2, 4]), 0.5)), [1, 1.5, 3]);
-  const m: ChannelFrames = { channels: 2, frames: 2, dims: 3, data: Float32Array.from([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]) };
+  const m: Features = { channels: 2, frames: 2, dims: 3, data: Float32Array.from([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]) };
   assert.deepEqual(Array.from(toChannelDimTime(m)), [0, 3, 1, 4, 2, 5, 10, 13, 11, 14, 12, 15]);
 });
 
@@ -143,7 +142,8 @@ test('registry sets compute the documented shapes', () => {
     assert.equal(set.name, name);
     assert.equal(set.sampleRateHz, SR);
     const out = set.compute(x);
-    const got = 'channels' in out ? [out.channels, out.frames, out.dims] : [out.frames, out.dims];
+    const got = shape.length === 3 ? [out.channels, out.frames, out.dims] : [out.frames, out.dims];
+    if (shape.length === 2) assert.equal(out.channels, 1, name);
     assert.deepEqual(got, shape, name);
   }
   const big = getFeatureSet('logmel', { nMels: 80, log: 'db', dbRef: 'max', topDb: 80 }).compute(x);
@@ -183,18 +183,21 @@ test('registerFeatureSet: custom sets and factories, duplicates rejected', () =>
   registerFeatureSet({
     name,
     sampleRateHz: SR,
+    frameRateHz: null,
+    kind: 'vector',
+    options: {},
     settingsKey: () => `${name}:v1`,
-    compute: (s: Float32Array) => ({ data: Float32Array.of(s.reduce((a, v) => a + v * v, 0)), frames: 1, dims: 1 }),
+    compute: (s: Float32Array) => ({ data: Float32Array.of(s.reduce((a, v) => a + v * v, 0)), channels: 1, frames: 1, dims: 1 }),
   });
   assert.ok(listFeatureSets().includes(name));
   assert.equal(getFeatureSet(name).compute(Float32Array.of(1, 2)).data[0], 5);
   assert.throws(() => getFeatureSet(name, { gain: 2 }), /takes no overrides/);
-  assert.throws(() => registerFeatureSet({ name, sampleRateHz: SR, settingsKey: () => '', compute: () => ({ data: new Float32Array(0), frames: 0, dims: 0 }) }), /already registered/);
+  assert.throws(() => registerFeatureSet({ name, sampleRateHz: SR, frameRateHz: null, kind: 'vector', options: {}, settingsKey: () => '', compute: () => ({ data: new Float32Array(0), channels: 1, frames: 0, dims: 0 }) }), /already registered/);
   assert.throws(() => registerFeatureSet({ name: 'logmel', create: () => getFeatureSet('mfcc') }), /already registered/);
   const fname = `${name}-factory`;
   registerFeatureSet({
     name: fname,
-    create: (o) => ({ name: fname, sampleRateHz: SR, settingsKey: () => JSON.stringify(o ?? {}), compute: () => ({ data: new Float32Array(0), frames: 0, dims: 0 }) }),
+    create: (o) => ({ name: fname, sampleRateHz: SR, frameRateHz: null, kind: 'vector', options: o ?? {}, settingsKey: () => JSON.stringify(o ?? {}), compute: () => ({ data: new Float32Array(0), channels: 1, frames: 0, dims: 0 }) }),
   });
   assert.equal(getFeatureSet(fname, { a: 1 }).settingsKey(), '{"a":1}');
 });

@@ -11,16 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import {
-  melFilterbank,
-  spectrogram,
-  logMelSpectrogram,
-  mfcc,
-  deltas,
-  type MelScale,
-  type MelNorm,
-  type WindowName,
-} from '../../src/features/index.js';
+import { melFilterbank, spectrogram, logMelSpectrogram, mfcc, deltas, type MelScale, type MelNorm } from '../../src/features/index.js';
+import { type WindowName } from '../../src/dsp/index.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'features');
 const TOLERANCE = 1e-4;
@@ -169,7 +161,7 @@ test('MFCC parity: log_mels, hamming, center=false, slaney mel', () => {
 for (const n of [2, 4]) {
   test(`deltas parity: compute_deltas win_length ${2 * n + 1}`, () => {
     const base = caseByName('mfcc_db');
-    const input = { data: readF32(base.file), frames: base.shape[0], dims: base.shape[1] };
+    const input = { data: readF32(base.file), channels: 1, frames: base.shape[0], dims: base.shape[1] };
     const d = deltas(input, n);
     check(`deltas_n${n}`, d.data, [d.frames, d.dims]);
   });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyLog, logSpectrogram, makeWindow, spectrogram, stftFrameCount, Stft } from '../../src/features/index.js';
+import { applyLog, logSpectrogram, spectrogram, stftFrameCount, Stft } from '../../src/features/index.js';
+import { makeWindow } from '../../src/dsp/index.js';
 
 function cosine(n: number, cyclesPerSample: number, amp = 1): Float32Array {
   const x = new Float32Array(n);

@@ -6,9 +6,9 @@ import type { SerModel } from '../../src/models/index.js';
 import { CnnLstmMultitask } from '../../src/models/index.js';
 import { noGrad, tidy, toRawDict, type Tensor } from '../../src/engine/index.js';
 import { batchTensors, makeExamples } from '../../src/models/index.js';
-import { normalize, type Normalizer } from '../../src/features/index.js';
+import { normalize, type Features, type Normalizer } from '../../src/features/index.js';
 import { exportModelGraph, type ExportedGraph } from '../../src/runtime/export/index.js';
-import { makeBatch, type FeatureBlock } from '../../src/runtime/inputs.js';
+import { makeBatch, type GraphBatch } from '../../src/runtime/inputs.js';
 import type { Sidecar } from '../../src/runtime/sidecar.js';
 import { makeRng, type Rng } from '../../src/core/index.js';
 
@@ -35,7 +35,7 @@ export function randomNormalizer(channels: number, dims: number, rng: Rng): Norm
 }
 
 /** Raw features [C, T, D] filled with N(mean, std²)-ish values. */
-export function randomBlock(channels: number, frames: number, dims: number, rng: Rng): FeatureBlock {
+export function randomBlock(channels: number, frames: number, dims: number, rng: Rng): Features {
   return { channels, frames, dims, data: Float32Array.from({ length: channels * frames * dims }, () => rng.normal() * 1.5) };
 }
 
@@ -50,7 +50,7 @@ export async function sessionOf(e: ExportedGraph): Promise<ort.InferenceSession>
 }
 
 /** Runs the graph on raw blocks assembled as the runtime does; returns every output as flat arrays. */
-export async function runOnnx(session: ort.InferenceSession, e: ExportedGraph, blocks: FeatureBlock[]): Promise<Record<string, Float32Array>> {
+export async function runOnnx(session: ort.InferenceSession, e: ExportedGraph, blocks: Features[]): Promise<Record<string, Float32Array>> {
   const layoutOnly = { input: { ...e.layout, normalization: 'in-graph' } } as unknown as Sidecar;
   const b = makeBatch(layoutOnly, blocks);
   const feeds: Record<string, ort.Tensor> = { features: new ort.Tensor('float32', b.features, b.dims) };
@@ -60,12 +60,9 @@ export async function runOnnx(session: ort.InferenceSession, e: ExportedGraph, b
 }
 
 /** The engine's utterance posteriors (and embeddings, extra heads) for raw blocks, via the training code. */
-export function engineOutputs(model: SerModel, blocks: FeatureBlock[], n: Normalizer | null, seg: { frames: number; hop: number }): Record<string, Float32Array> {
+export function engineOutputs(model: SerModel, blocks: Features[], n: Normalizer | null, seg: { frames: number; hop: number }): Record<string, Float32Array> {
   const kind = model.inputKind;
-  const feats = blocks.map((b) => {
-    const f = { shape: b.channels > 1 || kind === 'image' ? [b.channels, b.frames, b.dims] : [b.frames, b.dims], data: b.data };
-    return n ? normalize(f, n) : f;
-  });
+  const feats = blocks.map((b) => (n ? normalize(b, n) : b));
   const ex = makeExamples(feats, feats.map(() => 0), kind, seg);
   const maxFrames = Math.max(...blocks.map((b) => b.frames));
   return noGrad(() => tidy(() => {

@@ -7,14 +7,14 @@ import { fitSpeakerNormalizers, MIN_SPEAKER_UTTERANCES, speakerNormalize } from 
 import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun } from '../../src/train/index.js';
 import type { FoldResult } from '../../src/run/index.js';
-import { enrollAll, loadFoldPredictor, predictFiles } from '../../src/run/predict.js';
+import { enrollAll, loadFold, predictFiles } from '../../src/run/index.js';
 import { exportRun } from '../../src/runtime/index.js';
 import { emotionEmbeddings } from '../../src/spoof/model.js';
 import { loadAudio } from '../../src/audio/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
 
-const vec = (...v: number[]) => ({ shape: [1, v.length], data: Float32Array.from(v) });
+const vec = (...v: number[]) => ({ data: Float32Array.from(v), channels: 1, frames: 1, dims: v.length });
 
 test("speakerNormalize standardizes each dim with the speaker's own utterances", () => {
   const utts = [
@@ -67,7 +67,7 @@ describe('a speaker-normalized run', () => {
     const m = JSON.parse(readFileSync(join(out(), 'metrics.json'), 'utf8')) as { ua: { mean: number } };
     assert.ok(m.ua.mean > 0.5, `UA ${m.ua.mean} (chance 0.25)`);
     const r = JSON.parse(readFileSync(join(out(), 'fold-1', 'result.json'), 'utf8')) as FoldResult;
-    const fp = await loadFoldPredictor(out(), 1);
+    const fp = await loadFold(out(), 1);
     const signals = await Promise.all(r.predictions.map(async (p) => (await loadAudio(p.path, { sampleRateHz: fp.sampleRateHz })).samples));
     const speakers = r.predictions.map((p) => p.speaker);
     assert.equal(fp.speakerNorm, true);

@@ -33,9 +33,9 @@ export const MIN_DURATION_S = 0.1;
 // Activity gate (silence)
 // ---------------------------------------------------------------------------------------
 
-/** Frames quieter than this absolute RMS level (dB re full scale 1.0) count as silent. */
+/** Features quieter than this absolute RMS level (dB re full scale 1.0) count as silent. */
 export const SILENCE_ABS_DB = -70;
-/** Frames more than this many dB below the loudest frame of the input count as silent. */
+/** Features more than this many dB below the loudest frame of the input count as silent. */
 export const SILENCE_REL_DB = 45;
 /** Floor of the RMS energy LLD (dB re full scale); digital silence maps to this value. */
 export const ENERGY_FLOOR_DB = -100;

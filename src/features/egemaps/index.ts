@@ -13,7 +13,7 @@
  *
  * See docs/egemaps-ts.md for the feature table and the method.
  */
-import type { Frames } from '../frames.js';
+import type { Features } from '../types.js';
 import { listFeatureSets, registerFeatureSet, type FeatureOverrides, type FeatureSet } from '../registry.js';
 import * as C from './constants.js';
 import { computeRawLlds, smoothLlds, validateInput, type RawLlds } from './lld.js';
@@ -101,10 +101,13 @@ export function makeEgemapsFeatureSet(sampleRateHz: number = EGEMAPS_DEFAULT_SAM
   return {
     name: C.EGEMAPS_SET_NAME,
     sampleRateHz,
+    frameRateHz: null,
+    kind: 'vector',
+    options: { sampleRateHz },
     settingsKey: () => key,
-    compute(x: Float32Array): Frames {
+    compute(x: Float32Array): Features {
       const { values } = computeEgemaps(x, sampleRateHz);
-      return { data: values, frames: 1, dims: values.length };
+      return { data: values, channels: 1, frames: 1, dims: values.length };
     },
     featureNames: () => [...EGEMAPS_FEATURE_NAMES],
   };

@@ -8,7 +8,7 @@
  *   (0.01 = 1 %);
  * - shimmer (local, dB) = mean |20·log10(A_{i+1}/A_i)| over pairs of consecutive periods whose
  *   peak-amplitude ratio is at most {@link MAX_AMPLITUDE_FACTOR}.
- * Periods outside [1/{@link F0_MAX_HZ}, 1/{@link F0_MIN_HZ}] are ignored. Frames without a valid
+ * Periods outside [1/{@link F0_MAX_HZ}, 1/{@link F0_MIN_HZ}] are ignored. Features without a valid
  * pair get `NaN` (missing; excluded from the functionals).
  */
 import { F0_MAX_HZ, F0_MIN_HZ, MAX_AMPLITUDE_FACTOR, MAX_PERIOD_FACTOR } from './constants.js';

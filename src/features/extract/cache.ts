@@ -8,15 +8,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseSafetensors, serializeSafetensors } from '../../tensor-io/index.js';
 import { writeFileAtomicSync } from '../../core/index.js';
+import { fromShape, shapeOf, type Features } from '../types.js';
 
 /** Bump when the extraction code changes numerically, so stale cache entries are not reused. */
 export const CACHE_FORMAT_VERSION = 1;
-
-/** Feature values with their shape ([T, D] or [C, T, D]). */
-export interface FeatureArray {
-  shape: number[];
-  data: Float32Array;
-}
 
 /** The default cache folder: $TRUSTSER_CACHE, else $XDG_CACHE_HOME/trustser/features, else ~/.cache/trustser/features. */
 export function defaultCacheDir(): string {
@@ -37,21 +32,21 @@ export class FeatureCache {
   }
 
   /** The cached features, or null when absent or unreadable (a corrupt entry is treated as a miss). */
-  get(key: string): FeatureArray | null {
+  get(key: string): Features | null {
     const p = this.pathOf(key);
     if (!existsSync(p)) return null;
     try {
       const t = parseSafetensors(readFileSync(p), p).tensors.get('features');
-      return t && t.data instanceof Float32Array ? { shape: t.shape, data: t.data } : null;
+      return t && t.data instanceof Float32Array ? fromShape(t.shape, t.data, p) : null;
     } catch {
       return null;
     }
   }
 
   /** Stores features atomically (temp file + rename). */
-  put(key: string, value: FeatureArray): void {
+  put(key: string, value: Features): void {
     const p = this.pathOf(key);
     mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
-    writeFileAtomicSync(p, serializeSafetensors(new Map([['features', { dtype: 'float32', shape: value.shape, data: value.data }]])));
+    writeFileAtomicSync(p, serializeSafetensors(new Map([['features', { dtype: 'float32', shape: shapeOf(value), data: value.data }]])));
   }
 }

@@ -6,7 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { decodeAudio, prepareAudio } from '../../audio/index.js';
 // The face (not registry.js alone): its imports register every feature set, also in worker threads.
 import { getFeatureSet, type FeatureSet } from '../pure.js';
-import { cacheKey, FeatureCache, type FeatureArray } from './cache.js';
+import { cacheKey, FeatureCache } from './cache.js';
+import type { Features } from '../types.js';
 
 /** What a worker is asked to do. */
 export interface ExtractTask {
@@ -21,7 +22,7 @@ export interface ExtractTask {
 
 /** A task's outcome. */
 export type ExtractResult =
-  | ({ id: string; ok: true; cached: boolean } & FeatureArray)
+  | { id: string; ok: true; cached: boolean; features: Features }
   | { id: string; ok: false; reason: string };
 
 const sets = new Map<string, FeatureSet>();
@@ -45,12 +46,11 @@ export async function runTask(task: ExtractTask): Promise<ExtractResult> {
     const cache = task.cacheDir === null ? null : new FeatureCache(task.cacheDir);
     const key = cacheKey(bytes, set.settingsKey());
     const hit = cache?.get(key);
-    if (hit) return { id: task.id, ok: true, cached: true, ...hit };
+    if (hit) return { id: task.id, ok: true, cached: true, features: hit };
     const audio = await decodeAudio(bytes, task.path);
-    const f = set.compute(prepareAudio(audio, set.sampleRateHz));
-    const value: FeatureArray = 'channels' in f ? { shape: [f.channels, f.frames, f.dims], data: f.data } : { shape: [f.frames, f.dims], data: f.data };
-    cache?.put(key, value);
-    return { id: task.id, ok: true, cached: false, ...value };
+    const features = set.compute(prepareAudio(audio, set.sampleRateHz));
+    cache?.put(key, features);
+    return { id: task.id, ok: true, cached: false, features };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return { id: task.id, ok: false, reason: msg.includes(task.path) ? msg : `${task.path}: ${msg}` };

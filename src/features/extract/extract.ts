@@ -10,7 +10,8 @@ import { serializeSafetensors } from '../../tensor-io/index.js';
 import type { RawTensor } from '../../tensor-io/index.js';
 import { removeStaleTemps, writeFileAtomic } from '../../core/index.js';
 import { getFeatureSet } from '../pure.js';
-import { defaultCacheDir, type FeatureArray } from './cache.js';
+import { defaultCacheDir } from './cache.js';
+import { shapeOf, type Features } from '../types.js';
 import { listInputs } from '../../audio/index.js';
 import { runPool } from './pool.js';
 
@@ -52,7 +53,7 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
   const items = await listInputs(o.input);
   removeStaleTemps(dirname(resolve(o.out)), { recursive: false });
   const cacheDir = o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir;
-  const results = new Map<string, FeatureArray>();
+  const results = new Map<string, Features>();
   const failed: ExtractSummary['failed'] = [];
   const pathOf = new Map(items.map((i) => [i.id, i.path]));
   let fromCache = 0;
@@ -63,7 +64,7 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
     o.workers ?? availableParallelism(),
     (r) => {
       if (r.ok) {
-        results.set(r.id, { shape: r.shape, data: r.data });
+        results.set(r.id, r.features);
         if (r.cached) fromCache++;
       } else {
         failed.push({ path: pathOf.get(r.id) ?? r.id, reason: r.reason });
@@ -78,12 +79,12 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
     const names = set.featureNames?.() ?? null;
     const dims = ordered[0][1].data.length;
     for (const [id, f] of ordered) {
-      if (f.shape.length !== 2 || f.shape[0] !== 1) throw new Error(`--format csv needs one feature vector per file; '${o.set}' gave [${f.shape.join(', ')}] for ${id}`);
+      if (f.channels !== 1 || f.frames !== 1) throw new Error(`--format csv needs one feature vector per file; '${o.set}' gave [${shapeOf(f).join(', ')}] for ${id}`);
     }
     const header = ['id', ...(names ?? Array.from({ length: dims }, (_, i) => `f${i}`))];
     await writeFileAtomic(o.out, stringify([header, ...ordered.map(([id, f]) => [id, ...Array.from(f.data)])]));
   } else {
-    const dict = new Map<string, RawTensor>(ordered.map(([id, f]) => [id, { dtype: 'float32', shape: f.shape, data: f.data }]));
+    const dict = new Map<string, RawTensor>(ordered.map(([id, f]) => [id, { dtype: 'float32', shape: shapeOf(f), data: f.data }]));
     const metadata = {
       set: o.set,
       settings: set.settingsKey(),

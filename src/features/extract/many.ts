@@ -3,7 +3,8 @@
  * any failure aborts with every file's reason listed.
  */
 import { availableParallelism } from 'node:os';
-import { defaultCacheDir, type FeatureArray } from './cache.js';
+import { defaultCacheDir } from './cache.js';
+import type { Features } from '../types.js';
 import { runPool } from './pool.js';
 
 /** Computes features for `items` (cached by content + settings); failures abort with every reason listed. */
@@ -12,14 +13,14 @@ export async function computeFeatures(
   setName: string,
   overrides: Record<string, unknown>,
   o: { workers?: number; cacheDir?: string | null; onProgress?: (done: number, total: number) => void } = {},
-): Promise<Map<string, FeatureArray>> {
-  const out = new Map<string, FeatureArray>();
+): Promise<Map<string, Features>> {
+  const out = new Map<string, Features>();
   const failed: string[] = [];
   await runPool(
     items.map((it) => ({ id: it.id, path: it.path, setName, overrides, cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir })),
     o.workers ?? availableParallelism(),
     (r) => {
-      if (r.ok) out.set(r.id, { shape: r.shape, data: r.data });
+      if (r.ok) out.set(r.id, r.features);
       else failed.push(r.reason);
       o.onProgress?.(out.size + failed.length, items.length);
     },

@@ -5,6 +5,6 @@ import { runTask, type ExtractTask } from './compute.js';
 parentPort!.on('message', (task: ExtractTask) => {
   void runTask(task).then((r) => {
     // Transfer the feature buffer instead of copying it.
-    parentPort!.postMessage(r, r.ok ? [r.data.buffer as ArrayBuffer] : []);
+    parentPort!.postMessage(r, r.ok ? [r.features.data.buffer as ArrayBuffer] : []);
   });
 });

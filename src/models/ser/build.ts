@@ -1,5 +1,5 @@
 /** Model construction for training runs, from the run config and the features' geometry. */
-import type { FeatureArray } from '../../features/pure.js';
+import type { Features } from '../../features/pure.js';
 import { AlexNet, FcnGap, loadTorchvisionWeights } from './alexnet.js';
 import type { SerModel } from './base.js';
 import { CnnLstmMultitask, type MultitaskOutputs, type MultitaskTargets } from './cnn-lstm-multitask.js';
@@ -28,22 +28,18 @@ export interface InputGeometry {
 }
 
 /**
- * The model input shape for features of shape [T, D] or [C, T, D]: frame and vector models take
- * D; image models take [C, F = D, T = segment length].
+ * The model input shape for features [C, T, D]: frame and vector models take D; image models
+ * take [C, F = D, T = segment length].
  */
-export function inputGeometry(modelName: string, f: FeatureArray, features: { segmentFrames: number }): InputGeometry {
+export function inputGeometry(modelName: string, f: Features, features: { segmentFrames: number }): InputGeometry {
   const kinds = modelInfo(modelName).inputKinds;
-  const d = f.shape[f.shape.length - 1];
-  if (kinds.includes('image')) {
-    const c = f.shape.length === 3 ? f.shape[0] : 1;
-    return { inputShape: [c, d, features.segmentFrames] };
-  }
-  if (kinds.includes('vector') && f.shape.length === 2 && f.shape[0] !== 1) {
-    throw new Error(`model '${modelName}' takes one feature vector per utterance (a functional set such as egemaps-ts), but the features have ${f.shape[0]} frames`);
+  if (kinds.includes('image')) return { inputShape: [f.channels, f.dims, features.segmentFrames] };
+  if (kinds.includes('vector') && f.channels === 1 && f.frames !== 1) {
+    throw new Error(`model '${modelName}' takes one feature vector per utterance (a functional set such as egemaps-ts), but the features have ${f.frames} frames`);
   }
   if (!kinds.includes('frames') && !kinds.includes('vector')) throw new Error(`model '${modelName}' needs ${kinds.join('/')} inputs, which no bundled feature set provides`);
-  if (f.shape.length === 3) throw new Error(`model '${modelName}' takes [T, D] frames, but the feature set gives ${f.shape[0]}-channel images; use logmel/mfcc/mfcc-delta`);
-  return { inputShape: [d] };
+  if (f.channels !== 1) throw new Error(`model '${modelName}' takes [T, D] frames, but the feature set gives ${f.channels}-channel images; use logmel/mfcc/mfcc-delta`);
+  return { inputShape: [f.dims] };
 }
 
 /** Builds the configured model for `numClasses` classes. */

@@ -152,7 +152,7 @@ export class CnnLstm extends SerModelBase {
     this.embedDim = cfg.denseDim;
   }
 
-  /** Frames needed so that every time pooling keeps ≥ 1 step. */
+  /** Features needed so that every time pooling keeps ≥ 1 step. */
   get minFrames(): number {
     return this.cfg.timePool ** this.blocks.length;
   }

@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../../core/index.js';
 import { noGrad, tensor, tidy, type Tensor } from '../../engine/index.js';
-import { asCtd, segmentCount, type FeatureArray } from '../../features/index.js';
+import { centreCropStart, segmentCount, type Features } from '../../features/index.js';
 import type { InputKind } from './base.js';
 import type { TrainableModel } from './build.js';
 
@@ -17,8 +17,8 @@ export interface Example {
   label: number;
   /** Auxiliary targets of multitask models (−100 = unknown). */
   aux?: AuxTargets;
-  /** Normalized features: [T, D] frames, [C, S, D] segment, or [1, D] vector. */
-  features: FeatureArray;
+  /** Normalized features: T frames, a C-channel segment of S frames, or one frame (a vector). */
+  features: Features;
 }
 
 /** Class indices of the speaker attributes a multitask model predicts (−100 = unknown). */
@@ -31,11 +31,11 @@ export interface AuxTargets {
  * Turns utterance features into model examples: image models get fixed-length segments (seed
  * 003's zero-padded last segment); others one example per utterance.
  */
-export function makeExamples(feats: FeatureArray[], labels: number[], kind: InputKind, seg: { frames: number; hop?: number }, aux?: AuxTargets[]): Example[] {
+export function makeExamples(feats: Features[], labels: number[], kind: InputKind, seg: { frames: number; hop?: number }, aux?: AuxTargets[]): Example[] {
   if (kind !== 'image') return feats.map((f, u) => ({ utterance: u, label: labels[u], features: f, aux: aux?.[u] }));
   const out: Example[] = [];
   feats.forEach((f, u) => {
-    const [c, t, d] = asCtd(f);
+    const { channels: c, frames: t, dims: d } = f;
     const hop = seg.hop ?? seg.frames;
     const n = segmentCount(t, { segmentFrames: seg.frames, hopFrames: hop });
     for (let s = 0; s < n; s++) {
@@ -43,7 +43,7 @@ export function makeExamples(feats: FeatureArray[], labels: number[], kind: Inpu
       const start = s * hop;
       const len = Math.min(seg.frames, t - start);
       for (let ch = 0; ch < c; ch++) data.set(f.data.subarray((ch * t + start) * d, (ch * t + start + len) * d), ch * seg.frames * d);
-      out.push({ utterance: u, label: labels[u], features: { shape: [c, seg.frames, d], data } });
+      out.push({ utterance: u, label: labels[u], features: { channels: c, frames: seg.frames, dims: d, data } });
     }
   });
   return out;
@@ -64,18 +64,18 @@ export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, 
   }
   if (kind === 'image') {
     // [C, S, D] segments → [N, C, F = D, T = S] (frequency as image height, time as width).
-    const [c, s, d] = ex[0].features.shape;
+    const { channels: c, frames: s, dims: d } = ex[0].features;
     const data = new Float32Array(ex.length * c * s * d);
     ex.forEach((e, i) => data.set(e.features.data, i * c * s * d));
     return { x: tensor(data, [ex.length, c, s, d]).transpose(2, 3).contiguous(), lengths: null, y, aux };
   }
-  const d = ex[0].features.shape[1];
+  const d = ex[0].features.dims;
   const data = new Float32Array(ex.length * maxFrames * d);
   const lengths = new BigInt64Array(ex.length);
   ex.forEach((e, i) => {
-    const t = e.features.shape[0];
+    const t = e.features.frames;
     const len = Math.min(t, maxFrames);
-    const start = t <= maxFrames ? 0 : rng ? rng.int(t - maxFrames + 1) : Math.floor((t - maxFrames) / 2);
+    const start = t <= maxFrames ? 0 : rng ? rng.int(t - maxFrames + 1) : centreCropStart(t, maxFrames);
     data.set(e.features.data.subarray(start * d, (start + len) * d), i * maxFrames * d);
     lengths[i] = BigInt(len);
   });

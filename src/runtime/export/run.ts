@@ -10,7 +10,7 @@ import { makeRng } from '../../core/index.js';
 import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../engine/index.js';
-import { loadFoldPredictor, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/index.js';
+import { loadFold, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/index.js';
 import { readJsonFile } from '../../core/index.js';
 import { packageVersion } from '../../core/index.js';
 import { OnnxSerModel } from '../session.js';
@@ -91,7 +91,7 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   const trust = existsSync(trustPath) ? trustSummary(loadTrustReport(trustPath)) : null;
   const result = (readJsonFile(join(foldDir, 'result.json'), "the fold's result", { optional: true }) ?? {}) as { name?: string };
 
-  const fp = await loadFoldPredictor(dir, fold);
+  const fp = await loadFold(dir, fold);
   try {
     const desc = fp.model.describe();
     const set = getFeatureSet(cfg.features.set, cfg.features.overrides);

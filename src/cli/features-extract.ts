@@ -1,0 +1,30 @@
+/** `trustser features extract`: a feature set for every audio file of a folder or manifest. */
+import type { Command } from 'commander';
+import { choiceFlag, intFlag, throwIfFailed } from '../core/index.js';
+import { extractFeatures } from '../features/index.js';
+
+export function registerFeaturesExtract(features: Command): void {
+  features
+    .command('extract')
+    .description('compute a feature set for every audio file of a folder or manifest')
+    .requiredOption('--set <name>', 'feature set (see `trustser features list`)')
+    .requiredOption('--in <dir|manifest.csv>', 'folder scanned for audio files, or a CSV manifest with a path column')
+    .requiredOption('--out <file>', 'output: .safetensors (one tensor per file) or .csv (functionals, one row per file)')
+    .option('--format <format>', 'safetensors or csv (default: from the output extension)', choiceFlag(['safetensors', 'csv'] as const))
+    .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intFlag(0))
+    .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
+    .option('--no-cache', 'do not read or write the cache')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: { set: string; in: string; out: string; format?: 'safetensors' | 'csv'; workers?: number; cache: string | boolean; json?: boolean }) => {
+      const summary = await extractFeatures({
+        set: o.set, input: o.in, out: o.out, format: o.format, workers: o.workers,
+        cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
+      });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        process.stdout.write(`${summary.out}: ${summary.extracted + summary.fromCache} of ${summary.files} files (${summary.fromCache} from cache)\n`);
+      }
+      throwIfFailed('feature extraction (the others are in the output)', summary.failed, summary.files);
+    });
+}

@@ -1,0 +1,69 @@
+/** `trustser predict`: class probabilities of audio files with a run (its folds' ensemble) or an exported ONNX model. */
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { choiceFlag, intFlag, positiveFlag, throwIfFailed } from '../core/index.js';
+import { predictFiles, type FilePrediction } from '../run/index.js';
+import { predictFilesOnnx } from '../runtime/index.js';
+import { audioFiles } from './common.js';
+
+const PREDICT_FORMATS = ['table', 'csv', 'json'] as const;
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description("class probabilities for audio files with a trained run (the folds' models averaged) or an exported ONNX model")
+    .option('--model <run-dir>', 'run directory written by `trustser train`')
+    .option('--onnx <file>', 'ONNX model written by `trustser export` (its sidecar next to it)')
+    .argument('<inputs...>', 'audio files or folders')
+    .option('--fold <k>', 'use one fold’s model instead of the ensemble', intFlag(0))
+    .option('--format <fmt>', 'table, csv or json', choiceFlag(PREDICT_FORMATS), 'table' as const)
+    .option('--window <s>', '--onnx: classify windows of this many seconds and average them (default: whole files, as training)', positiveFlag)
+    .option('--hop <s>', '--onnx: seconds between window starts (default: the window)', positiveFlag)
+    .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads', intFlag(1))
+    .option('--speaker-by <how>', "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)", choiceFlag(['all', 'dir'] as const), 'all' as const)
+    .action(async (inputs: string[], o: PredictFlags) => {
+      if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
+      const files = await audioFiles(inputs);
+      const r = o.onnx !== undefined ? await predictOnnx(o.onnx, files, o) : await predictFiles(o.model!, files, {
+        fold: o.fold,
+        speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
+      });
+      writePredictions(r.classes, r.predictions, o.format);
+      throwIfFailed('prediction', r.failed, files.length);
+    });
+}
+
+
+interface PredictFlags {
+  model?: string;
+  onnx?: string;
+  fold?: number;
+  format: (typeof PREDICT_FORMATS)[number];
+  window?: number;
+  hop?: number;
+  threads?: number;
+  speakerBy: 'all' | 'dir';
+}
+
+/** `predict --onnx`: the exported model's posteriors (per-window posteriors go into the JSON output). */
+function predictOnnx(file: string, files: string[], o: PredictFlags) {
+  if (o.fold !== undefined) throw new Error('--fold applies to --model run directories; an ONNX file holds one fold');
+  return predictFilesOnnx(file, files, { windowSeconds: o.window, hopSeconds: o.hop, intraOpThreads: o.threads });
+}
+
+/** Prints predictions as a table, CSV or JSON (shared by `--model` and `--onnx`). */
+function writePredictions(classes: string[], predictions: FilePrediction[], format: string): void {
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
+  } else if (format === 'csv') {
+    process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...(p.probs.length ? p.probs.map((v) => v.toFixed(4)) : classes.map(() => ''))])]));
+  } else {
+    const width = Math.max(...predictions.map((p) => p.path.length), 4);
+    process.stdout.write(`${'file'.padEnd(width)}  ${'label'.padEnd(10)}${classes.map((c) => c.slice(0, 8).padStart(9)).join('')}\n`);
+    for (const p of predictions) {
+      const cells = p.probs.length ? p.probs.map((v) => v.toFixed(3).padStart(9)).join('') : `  (${p.noSpeech})`;
+      process.stdout.write(`${p.path.padEnd(width)}  ${p.label.padEnd(10)}${cells}\n`);
+    }
+  }
+}

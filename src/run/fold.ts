@@ -1,0 +1,177 @@
+/**
+ * A trained fold of a run, loaded once: its configuration, classes, feature set and model, as a
+ * function of raw signals (features, speaker statistics, normalization and model as in
+ * training), and — for log-mel runs — as a differentiable waveform classifier for the attacks,
+ * on the same model and the same enrolled speaker statistics.
+ */
+import { join } from 'node:path';
+import { keep, loadModule, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
+import { centreCropStart, fitSpeakerNormalizers, getFeatureSet, logMelOptions, normalize, type FeatureSet, type Features, type Normalizer } from '../features/index.js';
+import { LogMelFrontend, batchTensors, buildModel, makeExamples, predictUtterances, type SerModel } from '../models/index.js';
+import type { RunConfig } from './config.js';
+import { readFoldModelInfo, readNormalizer, runConfig } from './files.js';
+import { BEST_FILE, foldDir } from './layout.js';
+
+/** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
+export type WaveformClassifier = (wave: Tensor) => Tensor;
+
+/** A fold as a differentiable function of one waveform [1, samples] at the fold's rate. */
+export interface WaveformModel {
+  /** Logits [1, classes]; `speaker` (enrolled) for speaker-normalized runs. */
+  classify(wave: Tensor, speaker?: string): Tensor;
+  /** Utterance embedding [1, embedDim]. */
+  embed(wave: Tensor, speaker?: string): Tensor;
+}
+
+/** One trained fold applied to mono signals at `sampleRateHz`. */
+export interface TrainedFold {
+  runDir: string;
+  fold: number;
+  config: RunConfig;
+  classes: string[];
+  model: SerModel;
+  featureSet: FeatureSet;
+  sampleRateHz: number;
+  /** True when the run normalizes features per speaker: `predict`/`embed` then need each signal's enrolled speaker. */
+  speakerNorm: boolean;
+  /**
+   * Speaker-normalized runs: fits `speaker`'s feature statistics on the speaker's (unlabelled)
+   * signals, replacing earlier ones; needs at least MIN_SPEAKER_UTTERANCES signals.
+   */
+  enroll(speaker: string, signals: Float32Array[]): void;
+  /** The enrolled statistics of `speaker` (undefined when not enrolled). */
+  speakerStats(speaker: string): Normalizer | undefined;
+  /** Posteriors [U][classes] (segment models: mean over an utterance's segments); `speakers[u]` for speaker-normalized runs. */
+  predict(signals: Float32Array[], speakers?: string[]): number[][];
+  /** Utterance embeddings [U][embedDim] (frame and vector models; segment models: mean over segments). */
+  embed(signals: Float32Array[], speakers?: string[]): Float32Array[];
+  /**
+   * The fold through the differentiable log-mel front end (built on first use, freed with the
+   * fold). Only natural-log `logmel` runs of frame models are differentiable end to end; others
+   * throw saying why.
+   */
+  waveform(): WaveformModel;
+  dispose(): void;
+}
+
+/** Loads fold `fold` of the run in `runDir`. */
+export async function loadFold(runDir: string, fold: number): Promise<TrainedFold> {
+  const cfg = runConfig(runDir);
+  const info = readFoldModelInfo(runDir, fold);
+  const norm = readNormalizer(runDir, fold);
+  const model = buildModel(info.model, info.classes.length, info.geometry);
+  await loadModule(model, join(foldDir(runDir, fold), BEST_FILE));
+  model.eval();
+  const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+  const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
+  const batch = cfg.training.batchSize;
+  const maxFrames = cfg.features.maxFrames;
+  // Enrollment, embedding and prediction often see the same signal objects: compute their features once.
+  const computed = new WeakMap<Float32Array, Features>();
+  const features = (x: Float32Array): Features => {
+    let f = computed.get(x);
+    if (!f) computed.set(x, (f = set.compute(x)));
+    return f;
+  };
+  const enrolled = new Map<string, Normalizer>();
+  const statsOf = (who: string | undefined): Normalizer | null => {
+    if (!cfg.features.speakerNorm) return null;
+    if (who === undefined) throw new Error(`${runDir}: this run normalizes features per speaker (features.speakerNorm); give each signal's speaker`);
+    const st = enrolled.get(who);
+    if (!st) throw new Error(`${runDir}: speaker '${who}' is not enrolled (a speaker-normalized run needs some of the speaker's utterances first)`);
+    return st;
+  };
+  const examples = (signals: Float32Array[], speakers?: string[]) =>
+    makeExamples(signals.map((x, u) => {
+      const st = statsOf(speakers?.[u]);
+      return normalize(st ? normalize(features(x), st) : features(x), norm);
+    }), signals.map(() => 0), model.inputKind, seg);
+  let waveform: (WaveformModel & { dispose(): void }) | null = null;
+  return {
+    runDir, fold, config: cfg, classes: info.classes, model, featureSet: set, sampleRateHz: set.sampleRateHz, speakerNorm: cfg.features.speakerNorm,
+    enroll: (speaker, signals) => {
+      enrolled.set(speaker, fitSpeakerNormalizers(signals.map((x) => ({ speaker, features: features(x) }))).get(speaker)!);
+    },
+    speakerStats: (speaker) => enrolled.get(speaker),
+    predict: (signals, speakers) => {
+      const post = predictUtterances(model, examples(signals, speakers), model.inputKind, maxFrames, batch);
+      return signals.map((_, u) => post.get(u)!);
+    },
+    embed: (signals, speakers) => {
+      const ex = examples(signals, speakers);
+      const sums = new Map<number, { v: Float32Array; n: number }>();
+      for (let i = 0; i < ex.length; i += batch) {
+        const part = ex.slice(i, i + batch);
+        const e = noGrad(() => tidy(() => {
+          const b = batchTensors(part, model.inputKind, maxFrames, null);
+          return (model.embed(b.x, b.lengths) as Tensor).toArray() as Float32Array;
+        }));
+        const d = e.length / part.length;
+        part.forEach((p, j) => {
+          const acc = sums.get(p.utterance) ?? { v: new Float32Array(d), n: 0 };
+          for (let k = 0; k < d; k++) acc.v[k] += e[j * d + k];
+          acc.n++;
+          sums.set(p.utterance, acc);
+        });
+      }
+      return signals.map((_, u) => sums.get(u)!.v.map((x) => x / sums.get(u)!.n));
+    },
+    waveform: () => (waveform ??= waveformModel(runDir, cfg, set, model, norm, (who) => statsOf(who))),
+    dispose: () => {
+      waveform?.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** The differentiable log-mel → normalization → model chain of a fold (see {@link TrainedFold.waveform}). */
+function waveformModel(
+  runDir: string, cfg: RunConfig, set: FeatureSet, model: SerModel, norm: Normalizer, statsOf: (who: string | undefined) => Normalizer | null,
+): WaveformModel & { dispose(): void } {
+  if (set.name !== 'logmel') throw new Error(`${runDir}: waveform attacks need the differentiable log-mel front end; this run uses '${set.name}' features`);
+  const s = logMelOptions(set);
+  if (s.log !== 'ln') throw new Error(`${runDir}: only natural-log log-mel features are supported by the differentiable front end`);
+  if (model.inputKind !== 'frames') throw new Error(`${runDir}: model '${cfg.model.name}' does not take frame features`);
+  const frontend = new LogMelFrontend({
+    sampleRateHz: s.sampleRateHz, nFft: s.nFft, winSamples: s.winSamples, hopSamples: s.hopSamples, window: s.window, center: s.center,
+    padMode: s.padMode, nMels: s.nMels, fMinHz: s.fMinHz, fMaxHz: s.fMaxHz, scale: s.scale, norm: s.norm, power: s.power, lnEps: s.lnEps,
+  });
+  const stat = (v: number[]) => keep(tensor(Float32Array.from(v)));
+  const mean = stat(norm.mean), std = stat(norm.std);
+  // Keyed by the statistics object: a speaker enrolled again gets new statistics and new tensors.
+  const speakers = new Map<Normalizer, { mean: Tensor; std: Tensor }>();
+  const maxFrames = cfg.features.maxFrames;
+  // As batchTensors at evaluation: centre crop to maxFrames (shorter inputs keep their length).
+  const inputs = (wave: Tensor, who: string | undefined): { x: Tensor; lengths: Tensor } => {
+    let x = frontend.forward(wave);
+    const st = statsOf(who);
+    if (st) {
+      let t = speakers.get(st);
+      if (!t) speakers.set(st, (t = { mean: stat(st.mean), std: stat(st.std) }));
+      x = x.sub(t.mean).div(t.std);
+    }
+    x = x.sub(mean).div(std);
+    const frames = x.shape[1];
+    if (frames > maxFrames) x = x.narrow(1, centreCropStart(frames, maxFrames), maxFrames);
+    return { x, lengths: tensor(BigInt64Array.of(BigInt(Math.min(frames, maxFrames))), [1]) };
+  };
+  return {
+    classify: (wave, who) => {
+      const f = inputs(wave, who);
+      return model.forward(f.x, f.lengths);
+    },
+    embed: (wave, who) => {
+      const f = inputs(wave, who);
+      return model.embed(f.x, f.lengths);
+    },
+    dispose: () => {
+      frontend.dispose();
+      mean.dispose();
+      std.dispose();
+      for (const t of speakers.values()) {
+        t.mean.dispose();
+        t.std.dispose();
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * zod schemas of the run folder's JSON files (see layout.ts), so every reader gets validated,
+ * typed values and a damaged or foreign file is an error naming the file and the field.
+ */
+import { z } from 'zod';
+import { ModelConfig } from './config.js';
+
+/** A rate; JSON turns NaN (a class absent from a test set) into null, read back as NaN. */
+const rateOrNaN = z.number().nullable().transform((v) => (v === null ? Number.NaN : v));
+
+/** Metrics of one set of predictions (metrics/classification). */
+export const ClassificationMetricsSchema = z.object({
+  wa: z.number(),
+  ua: z.number(),
+  macroF1: z.number(),
+  recall: z.array(rateOrNaN),
+  confusion: z.array(z.array(z.number().int().min(0))),
+  n: z.number().int().min(0),
+});
+
+/** fold-K/norm.json: standardization statistics per (channel, dim). */
+export const NormalizerSchema = z.object({
+  channels: z.number().int().min(1),
+  dims: z.number().int().min(1),
+  mean: z.array(z.number()),
+  std: z.array(z.number().positive()),
+}).refine((n) => n.mean.length === n.channels * n.dims && n.std.length === n.mean.length, { message: 'mean and std need channels × dims values' });
+
+/** fold-K/model.json: enough to rebuild the fold's model. */
+export const FoldModelInfoSchema = z.object({
+  model: ModelConfig,
+  classes: z.array(z.string().min(1)).min(2),
+  geometry: z.object({ inputShape: z.array(z.number().int().min(1)).min(1) }),
+  describe: z.record(z.string(), z.unknown()).optional(),
+});
+export type FoldModelInfo = z.infer<typeof FoldModelInfoSchema>;
+
+/** One test prediction, as stored in fold-K/result.json. */
+export const PredictionSchema = z.object({
+  id: z.string(),
+  /** Older runs did not store it: the corpus listing fills it in. */
+  path: z.string().optional(),
+  speaker: z.string(),
+  truth: z.number().int().min(0),
+  pred: z.number().int().min(0),
+  probs: z.array(z.number()),
+});
+
+/** fold-K/result.json: the fold's test predictions and metrics. */
+export const FoldResultSchema = z.object({
+  fold: z.number().int().min(0),
+  name: z.string(),
+  bestEpoch: z.number().int().min(0),
+  devUa: z.number(),
+  test: ClassificationMetricsSchema,
+  predictions: z.array(PredictionSchema),
+});
+
+const meanStd = z.object({ mean: z.number(), std: z.number() });
+
+/** metrics.json: per fold and mean ± std, plus the pooled metrics. */
+export const RunMetricsSchema = z.object({
+  classes: z.array(z.string()),
+  folds: z.array(z.object({ fold: z.number().int(), name: z.string(), ua: z.number(), wa: z.number(), macroF1: z.number(), bestEpoch: z.number().int() })),
+  ua: meanStd,
+  wa: meanStd,
+  macroF1: meanStd,
+  pooled: ClassificationMetricsSchema,
+  trainSeconds: z.number().min(0),
+});
