@@ -1,5 +1,5 @@
 /**
- * Privacy (METRICS.md): how much a model's utterance embeddings reveal about the speaker.
+ * Privacy (docs/metrics.md): how much a model's utterance embeddings reveal about the speaker.
  *  - Gender probe: logistic regression on standardized embeddings, trained and tested on disjoint
  *    speakers (given train/test sets, or a 2-fold speaker cross-validation balanced by gender);
  *    accuracy beside the majority-class rate.

@@ -1,5 +1,5 @@
 /**
- * Safety: adversarial attacks on the waveform (METRICS.md "Safety"), through the differentiable
+ * Safety: adversarial attacks on the waveform (docs/metrics.md, "Safety"), through the differentiable
  * log-mel front end, the run's normalization and the model. The perturbation is scaled per
  * utterance so that 10·log10(Σx² / Σδ²) equals the target SNR exactly.
  *  - FGSM (Goodfellow et al. 2015): δ = ε · sign(∇ₓ L).

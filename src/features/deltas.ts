@@ -4,7 +4,7 @@
  *   d[t] = Σ_{k=1..N} k·(c[t+k] − c[t−k]) / (2·Σ_{k=1..N} k²),
  *
  * with win_length = 2N + 1 and replicate padding (c[t] for t < 0 is c[0], for t ≥ T is
- * c[T−1]). The seed's `librosa.feature.delta(width=5, mode='nearest')` is the same N = 2
+ * c[T−1]). The recipe's `librosa.feature.delta(width=5, mode='nearest')` is the same N = 2
  * filter. Input and output are `[T, D]` {@link Features}; deltas run along T for each column.
  */
 import { makeFeatures, type Features } from './types.js';
@@ -49,7 +49,7 @@ export function deltas(m: Features, n: number = DEFAULT_DELTA_N): Features {
 }
 
 /**
- * `[T, D]` → `[T, 3D]`: each row is [c, Δc, ΔΔc] (ΔΔ = deltas of the deltas, as the seed and
+ * `[T, D]` → `[T, 3D]`: each row is [c, Δc, ΔΔc] (ΔΔ = deltas of the deltas, as that recipe and
  * torchaudio's docs do).
  */
 export function withDeltas(m: Features, n: number = DEFAULT_DELTA_N): Features {

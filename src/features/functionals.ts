@@ -13,7 +13,8 @@
  */
 import { makeEgemapsFeatureSet } from './egemaps/index.js';
 import type { Features } from './types.js';
-import { DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_HOP_SAMPLES, DEFAULT_N_MELS } from './mel.js';
+import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
+import { DEFAULT_HOP_SAMPLES, DEFAULT_N_MELS } from './mel.js';
 import { DEFAULT_N_MFCC, logMelAndMfcc } from './mfcc.js';
 import { withDeltas } from './deltas.js';
 import { FEATURES_VERSION, getFeatureSet, mergeOverrides, registerFeatureSet, stableStringify, type FeatureOverrides, type FeatureSet } from './registry.js';
@@ -89,7 +90,7 @@ export function frameFunctionals(m: Features, rows: number[], frameRateHz: numbe
 }
 
 function resolveOptions(set: string, overrides: FeatureOverrides | undefined): FunctionalOptions {
-  const o = mergeOverrides<FunctionalOptions>(set, { sampleRateHz: DEFAULT_FEATURE_SAMPLE_RATE_HZ, activityDb: DEFAULT_ACTIVITY_DB }, overrides);
+  const o = mergeOverrides<FunctionalOptions>(set, { sampleRateHz: DEFAULT_SAMPLE_RATE_HZ, activityDb: DEFAULT_ACTIVITY_DB }, overrides);
   for (const [k, v] of Object.entries(o)) {
     if (!Number.isFinite(v) || v <= 0) throw new Error(`feature set '${set}': option '${k}' must be a positive number`);
   }

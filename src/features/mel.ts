@@ -17,8 +17,6 @@ import {
   type StftOptions,
 } from './stft.js';
 
-/** Default sample rate the defaults below are tuned for (Hz). */
-export const DEFAULT_FEATURE_SAMPLE_RATE_HZ = 16000;
 /** Default FFT size (samples): 32 ms at 16 kHz. */
 export const DEFAULT_N_FFT = 512;
 /** Default analysis window (samples): 25 ms at 16 kHz; used when nFft is not given either. */

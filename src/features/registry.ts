@@ -8,12 +8,13 @@
  * - `logmel`     `[T, 64]`  ln(mel + 1e-6), 64 HTK mels, nFft 512, hann 400, hop 160
  * - `mfcc`       `[T, 40]`  torchaudio MFCC (dB log-mel, top_db 80, DCT-II ortho) on the same mel front end
  * - `mfcc-delta` `[T, 120]` each row [MFCC, Δ, ΔΔ] (N = 2)
- * - `logspec`, `logmelspec`, `logmeldeltaspec`, `lognrevspec`: the seed-003 image sets
+ * - `logspec`, `logmelspec`, `logmeldeltaspec`, `lognrevspec`: the spectrogram-image sets (SER with pre-trained image classifiers)
  *   (see sets.ts), `[C, T, D]`
  *
  * Overrides: `getFeatureSet(name, { nMels: 80 })` replaces defaults; unknown keys or values of
  * the wrong type are errors naming the accepted keys.
  */
+import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
 import type { Features } from './types.js';
 import { withDeltas, DEFAULT_DELTA_N } from './deltas.js';
 import {
@@ -23,7 +24,6 @@ import {
   DEFAULT_MEL_SCALE,
   DEFAULT_N_FFT,
   DEFAULT_N_MELS,
-  DEFAULT_FEATURE_SAMPLE_RATE_HZ,
   DEFAULT_WIN_SAMPLES,
   getMelFilterbank,
   logMelSpectrogram,
@@ -169,7 +169,7 @@ type MelFront = Required<Omit<MelSpectrogramOptions, 'fMaxHz' | 'norm'>> & { fMa
 
 function melFrontDefaults(): MelFront {
   return {
-    sampleRateHz: DEFAULT_FEATURE_SAMPLE_RATE_HZ,
+    sampleRateHz: DEFAULT_SAMPLE_RATE_HZ,
     nFft: DEFAULT_N_FFT,
     winSamples: DEFAULT_WIN_SAMPLES,
     hopSamples: DEFAULT_HOP_SAMPLES,

@@ -1,10 +1,10 @@
 /**
- * Cutting utterance-level feature matrices into fixed-length segments (seed 003's
+ * Cutting utterance-level feature matrices into fixed-length segments (the spectrogram-image recipe's
  * `segment_nd_features`).
  *
  * A `[T, D]` {@link Features} (treated as one channel) or `[C, T, D]` {@link Features} is
  * cut along T into chunks of `segmentFrames` frames starting at 0, hop, 2·hop, … (hop defaults
- * to `segmentFrames`: non-overlapping, as the seed). With `padLast` (default, as the seed) the
+ * to `segmentFrames`: non-overlapping, as that recipe). With `padLast` (default, as that recipe) the
  * chunks continue until the end of the utterance is covered and the last chunk is zero-padded
  * (an utterance shorter than one segment gives one padded segment); with `padLast: false` only
  * complete chunks are kept (possibly none). An empty utterance (T = 0) gives no segments.
@@ -18,7 +18,7 @@
  */
 import type { Features } from './types.js';
 
-/** Default segment length in frames (the seed's `segment_size`: 3 s at a 10 ms hop). */
+/** Default segment length in frames (the recipe's `segment_size`: 3 s at a 10 ms hop). */
 export const DEFAULT_SEGMENT_FRAMES = 300;
 
 /** Segmenting options. */
@@ -27,7 +27,7 @@ export interface SegmentOptions {
   segmentFrames?: number;
   /** Features between segment starts (positive integer); default S (no overlap). */
   hopFrames?: number;
-  /** Zero-pad a final partial segment (default true, as the seed) instead of dropping it. */
+  /** Zero-pad a final partial segment (default true, as that recipe) instead of dropping it. */
   padLast?: boolean;
 }
 
@@ -49,7 +49,7 @@ export interface Segments {
   validFrames: Int32Array;
   /** For each segment, the index of its utterance (all 0 for {@link segmentFrames}). */
   utterance: Int32Array;
-  /** For each utterance, its number of segments (the seed's per-utterance `segs`). */
+  /** For each utterance, its number of segments (the recipe's per-utterance `segs`). */
   segmentsPerUtterance: Int32Array;
   /** For each utterance, the index of its first segment (length = utterances + 1; last = N). */
   firstSegment: Int32Array;

@@ -1,5 +1,5 @@
 /**
- * The spectrogram "image" feature sets of seed 003 (SER with pre-trained image CNNs):
+ * The spectrogram "image" feature sets of SER with pre-trained image classifiers (AlexNet fine-tuning, FCN+GAP):
  *
  * | name              | channels                                                    |
  * |-------------------|-------------------------------------------------------------|
@@ -8,16 +8,16 @@
  * | `logmeldeltaspec` | log-mel, Δ, ΔΔ                                              |
  * | `lognrevspec`     | log spectrogram of x, of x + white noise, of reverberated x |
  *
- * The seed's README and extractor give `logspec` and `logmelspec` one channel (C = 1), so
+ * The recipe's README and extractor give `logspec` and `logmelspec` one channel (C = 1), so
  * that is the default; `channels: 3` replicates it for a 3-channel image CNN input.
  *
- * Recipe (the seed's librosa code, re-expressed): pre-emphasis y[n] = x[n] − 0.97·x[n−1]
+ * Recipe (that system's librosa code, re-expressed): pre-emphasis y[n] = x[n] − 0.97·x[n−1]
  * (y[0] = x[0]); STFT with a 40 ms hamming window, 10 ms hop, nFft 800, centred with reflect
  * padding; power → dB relative to the matrix maximum (`ref=np.max`), clamped at 1e-10 and
  * floored 80 dB below the maximum, per channel; `logspec` keeps the first 200 bins (0–4 kHz at
  * 16 kHz); mel sets use 128 slaney-scale, slaney-normalised filters (librosa's defaults);
  * deltas use N = 2 with edge replication (`librosa.feature.delta(width=5, mode='nearest')`),
- * ΔΔ being the delta of Δ. For `lognrevspec` the seed added N(0, 0.002²) noise and SoX reverb;
+ * ΔΔ being the delta of Δ. For `lognrevspec` the recipe added N(0, 0.002²) noise and SoX reverb;
  * here white noise is added at a fixed SNR and reverb is `reverberate` with a given RT60 (from
  * src/audio), both drawn from generators seeded by `seed` and a hash of the samples, so one
  * utterance always gets the same augmentation and different utterances get different noise.
@@ -25,6 +25,7 @@
  * Output layout: `{ channels: C, frames: T, dims: D, data }`, data row-major `[C, T, D]`
  * (index (c·T + t)·D + d). The seed stores `(C, F, T)`; {@link toChannelDimTime} converts.
  */
+import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
 import { addNoise, meanPower, reverberate, whiteNoise } from '../audio/pure.js';
 import { makeRng } from '../core/pure.js';
 import type { Features } from './types.js';
@@ -33,13 +34,11 @@ import { getMelFilterbank, type MelNorm, type MelScale } from './mel.js';
 import { applyLog, getStft, validateSignal } from './stft.js';
 import type { WindowName } from '../dsp/index.js';
 
-/** Names of the seed's spectrogram sets. */
+/** Names of the recipe's spectrogram sets. */
 export type SpecSetName = 'logspec' | 'logmelspec' | 'logmeldeltaspec' | 'lognrevspec';
 /** All spectrogram set names. */
 export const SPEC_SET_NAMES: readonly SpecSetName[] = ['logspec', 'logmelspec', 'logmeldeltaspec', 'lognrevspec'];
 
-/** Sample rate the set defaults assume (Hz). */
-export const SPEC_SET_SAMPLE_RATE_HZ = 16000;
 /** Window length (ms) → ⌊0.040·sr⌋ samples (640 at 16 kHz). */
 export const SPEC_SET_WIN_MS = 40;
 /** Hop (ms) → ⌊0.010·sr⌋ samples (160 at 16 kHz). */
@@ -112,7 +111,7 @@ export type ResolvedSpecSetOptions = Required<Omit<SpecSetOptions, 'fMaxHz'>> & 
  * @throws RangeError naming the offending option.
  */
 export function resolveSpecSetOptions(o: SpecSetOptions = {}): ResolvedSpecSetOptions {
-  const sr = o.sampleRateHz ?? SPEC_SET_SAMPLE_RATE_HZ;
+  const sr = o.sampleRateHz ?? DEFAULT_SAMPLE_RATE_HZ;
   if (!Number.isFinite(sr) || sr <= 0) throw new RangeError(`spec set: sampleRateHz must be > 0 Hz, got ${sr}`);
   const r: ResolvedSpecSetOptions = {
     sampleRateHz: sr,
@@ -259,7 +258,7 @@ export const SPEC_SETS: Readonly<Record<SpecSetName, (x: Float32Array, o?: SpecS
   lognrevspec,
 };
 
-/** Converts `[C, T, D]` to the seed's `(C, F, T)` order (a new array, index (c·D + d)·T + t). */
+/** Converts `[C, T, D]` to the recipe's `(C, F, T)` order (a new array, index (c·D + d)·T + t). */
 export function toChannelDimTime(m: Features): Float32Array {
   const { channels: C, frames: T, dims: D, data } = m;
   const out = new Float32Array(C * T * D);

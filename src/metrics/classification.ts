@@ -1,5 +1,5 @@
 /**
- * Classification metrics as defined in ../shared/METRICS.md: WA (overall accuracy), UA
+ * Classification metrics as defined in docs/metrics.md: WA (overall accuracy), UA
  * (unweighted average recall over the classes present in the reference), macro-F1, per-class
  * recall and the confusion matrix; plus summaries over folds (mean ± std).
  */

@@ -1,5 +1,5 @@
 /**
- * Group fairness of a multiclass classifier, exactly as defined in ../shared/METRICS.md: the
+ * Group fairness of a multiclass classifier, exactly as defined in docs/metrics.md: the
  * holisticai multiclass metrics that Trust-SER reports (statistical parity, equality of
  * opportunity, and the related true-rates difference and average odds) and Trust-SER's own
  * demographic parity.
@@ -14,7 +14,7 @@
  * normalisations below is |C|.
  *
  * Orientation: `byGroup` confusion-rate matrices are truth-major like `classificationMetrics`:
- * rates[t][p] = P(ŷ = p | y = t, g), the transpose of METRICS.md's M_g(i, j) = P(ŷ = i | y = j, g).
+ * rates[t][p] = P(ŷ = p | y = t, g), the transpose of docs/metrics.md's M_g(i, j) = P(ŷ = i | y = j, g).
  */
 import {
   groupCounts,
@@ -280,7 +280,7 @@ export function fairnessFromCounts(counts: GroupCounts, classes: number[]): Fair
 }
 
 /**
- * Every fairness metric of METRICS.md at once (statistical parity, equality of opportunity,
+ * Every fairness metric of docs/metrics.md at once (statistical parity, equality of opportunity,
  * true-rates difference, average odds, demographic parity), each with max and mean aggregation
  * and its pairwise table. All in [0, 1]; 0 = fair, higher = less fair.
  *

@@ -1,6 +1,6 @@
 /**
  * Anti-spoofing metrics on detection scores (higher score = more bona fide): the equal error
- * rate (EER, interpolated on the ROC as ../shared/METRICS.md defines it), the normalized minimum
+ * rate (EER, interpolated on the ROC as docs/metrics.md defines it), the normalized minimum
  * detection cost (min DCF) with configurable costs and prior, DET-curve points, and the EER of
  * every group of a metadata attribute (e.g. emotion).
  *

@@ -4,7 +4,8 @@
  * model trained on cached DSP features can be attacked in the waveform domain (FGSM/PGD), with
  * gradients flowing through the STFT and filterbank.
  */
-import { DEFAULT_FEATURE_SAMPLE_RATE_HZ, DEFAULT_LN_EPS, DEFAULT_N_MELS, DEFAULT_POWER, DEFAULT_WINDOW, DEFAULT_CENTER, DEFAULT_PAD_MODE, melFilterbank, resolveMelStftOptions, type MelSpectrogramOptions } from '../features/index.js';
+import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/index.js';
+import { DEFAULT_LN_EPS, DEFAULT_N_MELS, DEFAULT_POWER, DEFAULT_WINDOW, DEFAULT_CENTER, DEFAULT_PAD_MODE, melFilterbank, resolveMelStftOptions, type MelSpectrogramOptions } from '../features/index.js';
 import { makeWindow } from '../dsp/index.js';
 import { F, keep, nn, tensor, type Tensor } from '../engine/index.js';
 
@@ -30,7 +31,7 @@ export class LogMelFrontend extends nn.Module {
     this.hopSamples = s.hopSamples;
     this.winSamples = s.winSamples ?? s.nFft;
     this.nMels = o.nMels ?? DEFAULT_N_MELS;
-    this.sampleRateHz = o.sampleRateHz ?? DEFAULT_FEATURE_SAMPLE_RATE_HZ;
+    this.sampleRateHz = o.sampleRateHz ?? DEFAULT_SAMPLE_RATE_HZ;
     // Constants, not state: kept alive but not registered as buffers (no checkpoint entries).
     this.window = keep(tensor(Float32Array.from(makeWindow(o.window ?? DEFAULT_WINDOW, this.winSamples))));
     const fb = melFilterbank({ ...o, sampleRateHz: this.sampleRateHz, nFft: this.nFft, nMels: this.nMels });

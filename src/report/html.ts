@@ -132,7 +132,7 @@ export function renderTrustHtml(reports: TrustReport[]): string {
     .join('');
   const summary = section('summary', null, 'Summary', 'The models audited and their headline numbers; every section below gives the details with confidence intervals.', warningsBlock(models) + metricTable(names, summaryRows(models)));
   const dims = DIMENSIONS.map((d, i) => d.render(models, i + 1).replace(/<\/section>$/, `${sectionNotes(models, d.id)}</section>`)).join('\n');
-  const defs = section('definitions', null, 'Definitions', 'How the numbers above are computed (see METRICS.md in the trustser repository for the exact formulas).', `<dl class="defs">${DEFINITIONS.map(([t, d]) => `<dt>${escapeXml(t)}</dt><dd>${escapeXml(d)}</dd>`).join('')}</dl>`);
+  const defs = section('definitions', null, 'Definitions', 'How the numbers above are computed (docs/metrics.md in the trustser repository gives the exact formulas).', `<dl class="defs">${DEFINITIONS.map(([t, d]) => `<dt>${escapeXml(t)}</dt><dd>${escapeXml(d)}</dd>`).join('')}</dl>`);
   return `<!doctype html>
 <html lang="en">
 <head>

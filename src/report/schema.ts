@@ -4,7 +4,7 @@
  * Every trust dimension (accuracy, fairness, safety, robustness, privacy, sustainability) is
  * optional: a report shows what was measured and says "not measured" for the rest. Rates and
  * scores are fractions in [0, 1] (shown as percentages); fairness gaps are distances in [0, 1]
- * as defined in METRICS.md. Parsing validates every field with zod; errors name the field.
+ * as defined in docs/metrics.md. Parsing validates every field with zod; errors name the field.
  */
 import { z } from 'zod';
 import { formatIssues } from '../core/pure.js';
@@ -65,7 +65,7 @@ export interface FairnessGroup {
   ua: Estimate;
 }
 
-/** Fairness with respect to one protected attribute (METRICS.md gives the definitions). */
+/** Fairness with respect to one protected attribute (docs/metrics.md gives the definitions). */
 export interface FairnessAttribute {
   groups: FairnessGroup[];
   /** Multiclass statistical parity gap (total-variation distance of prediction rates). */

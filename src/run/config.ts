@@ -7,8 +7,8 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { getCorpus, listCorpora } from '../data/index.js';
-import { getFeatureSet, listFeatureSets } from '../features/index.js';
-import { listModels, modelConfigSchemas, type ModelName } from '../models/index.js';
+import { getFeatureSet, listFeatureSets, type FeatureKind } from '../features/index.js';
+import { listModels, modelConfigSchemas, modelInfo, type ModelName } from '../models/index.js';
 import { closestName, issueLines } from '../core/pure.js';
 
 export const CorpusConfig = z.strictObject({
@@ -40,7 +40,7 @@ export const FeatureConfig = z.strictObject({
   overrides: z.record(z.string(), z.unknown()).default({}),
   /** Frame models: utterances are cropped/padded to this many frames (10 ms each by default). */
   maxFrames: z.number().int().min(1).default(400),
-  /** Segment models: segment length and hop in frames (seed 003). */
+  /** Segment models: segment length and hop in frames (the spectrogram-image recipe). */
   segmentFrames: z.number().int().min(1).default(300),
   segmentHopFrames: z.number().int().min(1).optional(),
   /**
@@ -74,9 +74,9 @@ export const TrainingConfig = z.strictObject({
   labelSmoothing: z.number().min(0).max(0.5).default(0),
   /** Mixup (Zhang et al. 2018): mixing weight λ ~ Beta(alpha, alpha); null = off. */
   mixupAlpha: z.number().positive().nullable().default(null),
-  /** Stability training (Zheng et al. 2016; seed 003): Gaussian input noise σ (in normalized feature units) and loss weight; null = off. */
+  /** Stability training (Zheng et al. 2016; the spectrogram-image recipe): Gaussian input noise σ (in normalized feature units) and loss weight; null = off. */
   stability: z.strictObject({ sigma: z.number().positive(), weight: z.number().positive() }).nullable().default(null),
-  /** Bootstrap sampling of the training set each epoch (seed 001). */
+  /** Bootstrap sampling of the training set each epoch (the gender/race bias study of SER on CREMA-D). */
   bootstrap: z.boolean().default(false),
   gradClip: z.number().positive().nullable().default(5),
   seed: z.number().int().default(1),
@@ -141,12 +141,20 @@ function registryIssues(cfg: unknown): string[] {
   }
   const set = field<string>(cfg, ['features', 'set'], 'string');
   const sets = listFeatureSets();
+  let kind: FeatureKind | null = null;
   if (set !== undefined && !sets.includes(set)) unknown('features.set', 'feature set', set, sets);
   else if (set !== undefined) {
     try {
-      getFeatureSet(set, field(cfg, ['features', 'overrides'], 'object'));
+      kind = getFeatureSet(set, field(cfg, ['features', 'overrides'], 'object')).kind;
     } catch (e) {
       out.push(`features.overrides: ${(e as Error).message}`);
+    }
+  }
+  if (kind !== null && model !== undefined && models.includes(model)) {
+    const takes = modelInfo(model).inputKinds;
+    if (!takes.includes(kind) && !(kind === 'frames' && takes.includes('layers'))) {
+      const fitting = sets.filter((n) => takes.includes(getFeatureSet(n).kind));
+      out.push(`features.set: model '${model}' takes ${takes.join('/')} features, but '${set}' gives ${kind} (sets that fit: ${fitting.join(', ') || 'none'})`);
     }
   }
   const folds = field<unknown[]>(cfg, ['folds'], 'array');

@@ -36,7 +36,7 @@ const LayoutSchema = z.strictObject({
 const TrustSummarySchema = z.strictObject({
   ua: z.number().nullable(),
   wa: z.number().nullable(),
-  /** Per protected attribute: statistical-parity and equal-opportunity gaps (METRICS.md). */
+  /** Per protected attribute: statistical-parity and equal-opportunity gaps (docs/metrics.md). */
   fairness: z.record(z.string(), z.strictObject({ statisticalParity: z.number(), equalOpportunity: z.number().nullable() })),
   attackSuccess: z.array(z.strictObject({ method: z.string(), snrDb: z.number(), successRate: z.number() })),
   privacy: z.strictObject({ genderProbeAccuracy: z.number(), majority: z.number() }).nullable(),

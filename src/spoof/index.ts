@@ -1,6 +1,6 @@
 /** Anti-spoofing data and scoring: the synthetic spoof set, AASIST scoring, fine-tuning and evaluation. */
 export { makeSpoofSet, planSpoofs, SPOOF_MANIFEST, SPOOF_SETTINGS, type SpoofSetOptions, type SpoofSetSummary } from './make-set.js';
-export { synthesize, renditionSsml, CODECS, SPOOF_SAMPLE_RATE_HZ, type CodecChannel, type Rendition } from './synth.js';
+export { synthesize, renditionSsml, CODECS, type CodecChannel, type Rendition } from './synth.js';
 export { DEFAULT_VOICES, EMOTION_PROSODY, READ_SENTENCES, READ_GROUP, type SpoofVoice, type ProsodyProfile } from './voices.js';
 export {
   loadSpoofModel, wrapSpoofModel, emotionEmbeddings, resolveSpoofWeights, aasistWeightDirs, PUBLISHED_AASIST, AASIST_DIR_ENV, SPOOF_RUN_MODEL,

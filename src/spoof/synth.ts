@@ -4,6 +4,7 @@
  * sox are Debian packages the setup script installs; they are driven as programs because no
  * npm package synthesizes speech offline.
  */
+import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/index.js';
 import { execFile } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,9 +12,6 @@ import { promisify } from 'node:util';
 import type { ProsodyProfile } from './voices.js';
 
 const run = promisify(execFile);
-
-/** Sample rate of the produced files (Hz), that of the bona fide data and of AASIST. */
-export const SPOOF_SAMPLE_RATE_HZ = 16000;
 
 /** A lossy channel a spoof can be passed through before it is stored. */
 export interface CodecChannel {
@@ -27,8 +25,8 @@ export interface CodecChannel {
 
 /** Codecs: MP3 at 32 kb/s, Ogg Vorbis at quality 0, GSM 06.10 and A-law telephony (8 kHz). */
 export const CODECS: Readonly<Record<string, CodecChannel>> = {
-  mp3: { ext: 'mp3', rateHz: SPOOF_SAMPLE_RATE_HZ, args: ['-C', '32'] },
-  ogg: { ext: 'ogg', rateHz: SPOOF_SAMPLE_RATE_HZ, args: ['-C', '0'] },
+  mp3: { ext: 'mp3', rateHz: DEFAULT_SAMPLE_RATE_HZ, args: ['-C', '32'] },
+  ogg: { ext: 'ogg', rateHz: DEFAULT_SAMPLE_RATE_HZ, args: ['-C', '0'] },
   gsm: { ext: 'gsm', rateHz: 8000, args: [] },
   alaw: { ext: 'wav', rateHz: 8000, args: ['-e', 'a-law'] },
 };
@@ -72,7 +70,7 @@ export async function synthesize(r: Rendition, outPath: string, workDir: string)
       await tool('sox', [raw, '-r', String(c.rateHz), '-c', '1', ...c.args, coded], r.voice);
       source = coded;
     }
-    await tool('sox', [source, '-r', String(SPOOF_SAMPLE_RATE_HZ), '-b', '16', '-c', '1', '-e', 'signed-integer', partial, 'gain', '-n', r.peakDb.toFixed(1)], r.voice);
+    await tool('sox', [source, '-r', String(DEFAULT_SAMPLE_RATE_HZ), '-b', '16', '-c', '1', '-e', 'signed-integer', partial, 'gain', '-n', r.peakDb.toFixed(1)], r.voice);
     await rename(partial, outPath);
   } finally {
     await Promise.all([raw, coded, partial].map((p) => (p ? rm(p, { force: true }) : null)));

@@ -80,7 +80,7 @@ function lossOf(
     if (lengths) lens = lengths.maximum(lengths.indexSelect(0, perm));
   }
   if (model.forwardHeads && model.multitaskLoss && aux) {
-    // Multitask (seed 001): emotion plus speaker-attribute heads on one embedding.
+    // Multitask (the gender/race bias study of SER on CREMA-D): emotion plus speaker-attribute heads on one embedding.
     if (cfg.mixupAlpha !== null) throw new Error('training.mixupAlpha: mixup is not supported with multitask models');
     const out = model.forwardHeads(input, lens);
     return model.multitaskLoss(out, { emotion: y, gender: aux.gender, race: out.race ? aux.race : null }).total;

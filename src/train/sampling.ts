@@ -1,6 +1,6 @@
 /**
  * Epoch orders and regularizers' randomness: shuffling, random oversampling of rare classes,
- * bootstrap resampling (seed 001), class weights, and Beta draws for mixup.
+ * bootstrap resampling (the gender/race bias study of SER on CREMA-D), class weights, and Beta draws for mixup.
  */
 import type { Rng } from '../core/index.js';
 

@@ -74,7 +74,7 @@ describe('CLI errors and batches', () => {
     const out = join(dir, 'fixme');
     const bad = cli('train', ...quick, '--model', 'mlp', '--features', 'logmel', '--out', out);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /model 'mlp' takes one feature vector per utterance/);
+    assert.match(bad.stderr, /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, mel-functionals\)/);
     assert.equal(existsSync(out), false, 'nothing written');
     const good = cli('train', ...quick, '--model', 'mlp', '--features', 'egemaps-ts', '--out', out, '--json');
     assert.equal(good.status, 0, good.stderr);

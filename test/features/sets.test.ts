@@ -104,7 +104,7 @@ test('lognrevspec: [3, T, 200], reproducible, noisy and reverberant channels dif
   assert.deepEqual(channel(silent, 1), channel(silent, 0));
 });
 
-test('pre-emphasis and the seed (C, F, T) transpose', () => {
+test('pre-emphasis and the recipe (C, F, T) transpose', () => {
   assert.deepEqual(Array.from(preEmphasize(Float32Array.from([1, 2, 4]), 0.5)), [1, 1.5, 3]);
   const m: Features = { channels: 2, frames: 2, dims: 3, data: Float32Array.from([0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15]) };
   assert.deepEqual(Array.from(toChannelDimTime(m)), [0, 3, 1, 4, 2, 5, 10, 13, 11, 14, 12, 15]);

@@ -12,7 +12,7 @@ import {
   type GroupedPrediction,
 } from '../../src/metrics/index.js';
 
-// The holisticai documentation example (METRICS.md "Known answers").
+// The holisticai documentation example (docs/metrics.md, "Known answers").
 const P_ATTR = ['A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'C', 'C'];
 const Y_PRED = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0];
 const Y_TRUE = [0, 1, 1, 0, 1, 0, 2, 1, 2, 1];
@@ -27,7 +27,7 @@ function group(name: string, pairs: [number, number][]): GroupedPrediction[] {
   return pairs.map(([truth, pred]) => ({ truth, pred, group: name }));
 }
 
-test('METRICS.md known answers are reproduced exactly', () => {
+test('the known answers of docs/metrics.md are reproduced exactly', () => {
   assert.equal(statisticalParity(KNOWN, 3).max, 0.5);
   assert.equal(equalityOfOpportunity(KNOWN, 3).mean, 0.7962962962962963);
   assert.equal(trueRatesDifference(KNOWN, 3).mean, 0.6666666666666666);

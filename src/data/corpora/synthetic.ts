@@ -6,15 +6,13 @@
  * loud, bright (many strong harmonics). Speakers differ by a base-F0 offset, so speaker-independent
  * splits are meaningful. This is a stand-in, not speech: accuracy on it says nothing about SER.
  */
+import { DEFAULT_SAMPLE_RATE_HZ } from '../../audio/index.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeWav16 } from '../../audio/index.js';
 import { makeRng, type Rng } from '../../core/index.js';
 import { writeFileAtomicSync } from '../../core/index.js';
 import type { Utterance } from './types.js';
-
-/** Sample rate of the synthesized clips (Hz). */
-export const SYNTH_SAMPLE_RATE_HZ = 16000;
 
 /** Class names, in label-index order. */
 export const SYNTH_CLASSES = ['neutral', 'happy', 'sad', 'angry'] as const;
@@ -69,9 +67,9 @@ function synthesize(p: Prosody, baseF0Hz: number, n: number, rng: Rng): Float32A
   const nHarm = Math.floor(4000 / f0);
   let acc = 0;
   for (let i = 0; i < n; i++) {
-    const t = i / SYNTH_SAMPLE_RATE_HZ;
+    const t = i / DEFAULT_SAMPLE_RATE_HZ;
     const inst = f0 * (1 + p.f0Range * Math.sin(2 * Math.PI * p.f0RateHz * t + phase));
-    acc += (2 * Math.PI * inst) / SYNTH_SAMPLE_RATE_HZ;
+    acc += (2 * Math.PI * inst) / DEFAULT_SAMPLE_RATE_HZ;
     let v = 0;
     for (let h = 1; h <= nHarm; h++) v += Math.sin(h * acc) / h ** p.tilt;
     out[i] = p.level * syllableEnvelope(t, sylRate, phase) * v * 0.5 + 0.003 * rng.normal();
@@ -86,7 +84,7 @@ function synthesize(p: Prosody, baseF0Hz: number, n: number, rng: Rng): Float32A
 export function synthesizeEmotionCorpus(o: SynthOptions = {}): SynthUtterance[] {
   const speakers = o.speakers ?? 6;
   const per = o.perClassPerSpeaker ?? 6;
-  const n = Math.round((o.durationS ?? 1) * SYNTH_SAMPLE_RATE_HZ);
+  const n = Math.round((o.durationS ?? 1) * DEFAULT_SAMPLE_RATE_HZ);
   const rng = makeRng(o.seed ?? 1);
   const out: SynthUtterance[] = [];
   for (let s = 0; s < speakers; s++) {
@@ -109,10 +107,10 @@ export function writeSyntheticCorpus(dir: string, o: SynthOptions = {}): Utteran
   mkdirSync(dir, { recursive: true });
   return synthesizeEmotionCorpus(o).map((u) => {
     const path = resolve(join(dir, `${u.id}.wav`));
-    if (!existsSync(path)) writeFileAtomicSync(path, encodeWav16(u.samples, SYNTH_SAMPLE_RATE_HZ));
+    if (!existsSync(path)) writeFileAtomicSync(path, encodeWav16(u.samples, DEFAULT_SAMPLE_RATE_HZ));
     const spk = Number(u.speaker.slice(3));
     return {
-      id: u.id, path, corpus: 'synthetic', durationS: u.samples.length / SYNTH_SAMPLE_RATE_HZ, speaker: `synthetic:${u.speaker}`,
+      id: u.id, path, corpus: 'synthetic', durationS: u.samples.length / DEFAULT_SAMPLE_RATE_HZ, speaker: `synthetic:${u.speaker}`,
       labels: { emotion: u.emotion }, attributes: { gender: spk % 2 === 0 ? 'male' : 'female' },
     };
   });

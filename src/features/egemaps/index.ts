@@ -13,6 +13,7 @@
  *
  * See docs/egemaps-ts.md for the feature table and the method.
  */
+import { DEFAULT_SAMPLE_RATE_HZ } from '../../audio/pure.js';
 import type { Features } from '../types.js';
 import { listFeatureSets, registerFeatureSet, type FeatureOverrides, type FeatureSet } from '../registry.js';
 import * as C from './constants.js';
@@ -22,9 +23,6 @@ import { EGEMAPS_FEATURE_NAMES, EGEMAPS_FEATURES, summarize, type EgemapsFeature
 export { EGEMAPS_FEATURES, EGEMAPS_FEATURE_NAMES, type EgemapsFeatureInfo };
 export type { RawLlds };
 export { EGEMAPS_SET_NAME, EGEMAPS_VERSION } from './constants.js';
-
-/** Sample rate of the registered `egemaps-ts` set unless overridden (Hz). */
-export const EGEMAPS_DEFAULT_SAMPLE_RATE_HZ = 16000;
 
 /** Output of {@link computeEgemaps}. */
 export interface EgemapsResult {
@@ -93,7 +91,7 @@ export function renderEgemapsTable(): string {
  * The `egemaps-ts` {@link FeatureSet} at a given sample rate: `compute` returns `[1, D]` frames
  * (one row of {@link EGEMAPS_FEATURES}.length functionals), `featureNames` their names.
  */
-export function makeEgemapsFeatureSet(sampleRateHz: number = EGEMAPS_DEFAULT_SAMPLE_RATE_HZ): FeatureSet {
+export function makeEgemapsFeatureSet(sampleRateHz: number = DEFAULT_SAMPLE_RATE_HZ): FeatureSet {
   if (!Number.isFinite(sampleRateHz) || sampleRateHz < C.MIN_SAMPLE_RATE_HZ) {
     throw new RangeError(`egemaps-ts: sampleRateHz must be a finite number ≥ ${C.MIN_SAMPLE_RATE_HZ}, got ${sampleRateHz}`);
   }
@@ -115,7 +113,7 @@ export function makeEgemapsFeatureSet(sampleRateHz: number = EGEMAPS_DEFAULT_SAM
 
 /** Accepted overrides of the registered set: only `sampleRateHz`. */
 function createFromOverrides(overrides?: FeatureOverrides): FeatureSet {
-  let sampleRateHz = EGEMAPS_DEFAULT_SAMPLE_RATE_HZ;
+  let sampleRateHz = DEFAULT_SAMPLE_RATE_HZ;
   for (const [k, v] of Object.entries(overrides ?? {})) {
     if (v === undefined) continue;
     if (k !== 'sampleRateHz') throw new Error(`feature set '${C.EGEMAPS_SET_NAME}': unknown option '${k}' (accepted: sampleRateHz)`);

@@ -62,7 +62,7 @@ export async function loadInitialWeights(model: SerModel, path: string): Promise
   else loadPthInto(model, path);
 }
 
-/** True for models with speaker-attribute heads trained alongside emotion (seed 001). */
+/** True for models with speaker-attribute heads trained alongside emotion (the gender/race bias study of SER on CREMA-D). */
 export function isMultitask(model: SerModel): model is CnnLstmMultitask {
   return model instanceof CnnLstmMultitask;
 }

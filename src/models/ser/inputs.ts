@@ -82,7 +82,7 @@ export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, 
   return { x: tensor(data, [ex.length, maxFrames, d]), lengths: tensor(lengths, [ex.length]), y, aux };
 }
 
-/** Posteriors [U, C] of examples, averaged per utterance (segment models: seed 003's rule). */
+/** Posteriors [U, C] of examples, averaged per utterance (segment models: the spectrogram-image recipe's rule). */
 export function predictUtterances(model: TrainableModel, ex: Example[], kind: InputKind, maxFrames: number, batchSize: number): Map<number, number[]> {
   const sums = new Map<number, { p: number[]; n: number }>();
   model.eval();

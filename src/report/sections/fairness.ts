@@ -1,4 +1,4 @@
-/** Section 2: fairness — UA per group with CIs, and the group-gap metrics of METRICS.md. */
+/** Section 2: fairness — UA per group with CIs, and the group-gap metrics of docs/metrics.md. */
 import { barChart } from '../bars.js';
 import { formatEstimateHtml, formatFixed } from '../format.js';
 import { type TableGroup, type TableRow, chartRow, figure, metricTable, section, union } from '../layout.js';
@@ -82,6 +82,6 @@ export function fairnessSection(models: ReportModel[], num: number): string {
     rows.push({ label: 'Statistical parity gap', cells: models.map(() => null) });
   }
   const lead =
-    'How evenly the model serves the values of each protected attribute. Gaps are distances in [0, 1] between groups (0 = parity; lower is better), aggregated over group pairs as defined in METRICS.md.';
+    'How evenly the model serves the values of each protected attribute. Gaps are distances in [0, 1] between groups (0 = parity; lower is better), aggregated over group pairs as defined in docs/metrics.md.';
   return section('fairness', num, 'Fairness', lead, chartRow([...figures, metricTable(models.map((m) => m.name), rows)]));
 }
