@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { writeFileAtomicSync } from '../src/core/atomic.js';
 import { packageRoot } from '../src/core/paths.js';
 
-const HEADER = '# Benchmark results\n\nEach section is written by its benchmark (`npm run bench:NAME`); numbers are from the run on the date shown.\n';
+const HEADER =
+  '# Benchmark results\n\nEach section is written by its benchmark (`npm run bench:NAME`); numbers are from the run on the date shown.\n';
 
 /** Replaces (or appends) the section `name` of bench/RESULTS.md with `markdown`. */
 export function writeResultsSection(name: string, markdown: string): string {
@@ -43,7 +44,10 @@ export const REFERENCE_MALLOC_ENV = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHO
  * JSON. Errors end with `hint` (how to get the reference stack).
  */
 export function runPythonReference<T>(script: string, args: readonly string[], hint = "install it with 'bash scripts/setup --bench'"): T {
-  const r = spawnSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', ...REFERENCE_MALLOC_ENV } });
+  const r = spawnSync('/usr/bin/python3', [script, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', ...REFERENCE_MALLOC_ENV },
+  });
   if (r.status !== 0) throw new Error(`Python reference ${script} failed (${hint}): ${(r.stderr ?? '').trim().split('\n').pop()}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
@@ -52,7 +56,12 @@ export function runPythonReference<T>(script: string, args: readonly string[], h
  * Items per second of `step` (one call handles `items` items): `warmup` untimed calls, then
  * calls timed until at least `minSeconds` have passed and `minRuns` calls were made.
  */
-export async function itemsPerSecond(items: number, minSeconds: number, step: () => unknown, o: { warmup?: number; minRuns?: number } = {}): Promise<number> {
+export async function itemsPerSecond(
+  items: number,
+  minSeconds: number,
+  step: () => unknown,
+  o: { warmup?: number; minRuns?: number } = {},
+): Promise<number> {
   for (let i = 0; i < (o.warmup ?? 1); i++) await step();
   let n = 0;
   const t0 = performance.now();

@@ -12,20 +12,43 @@ const ROOT = packageRoot();
 const SRC = join(ROOT, 'src');
 
 /** The stages, lowest first: a stage may import only stages before it. */
-export const STAGES = ['core', 'tensor-io', 'engine', 'dsp', 'audio', 'features', 'data', 'models', 'metrics', 'report', 'run', 'train', 'audit', 'spoof', 'runtime', 'serve', 'cli'] as const;
+export const STAGES = [
+  'core',
+  'tensor-io',
+  'engine',
+  'dsp',
+  'audio',
+  'features',
+  'data',
+  'models',
+  'metrics',
+  'report',
+  'run',
+  'train',
+  'audit',
+  'spoof',
+  'runtime',
+  'serve',
+  'cli',
+] as const;
 const FACES = ['index.ts', 'pure.ts'];
 /** Packages that only run in Node (a browser face must not reach them). */
 const NODE_ONLY_PACKAGES = ['onnxruntime-node', 'piscina', 'fastify', '@fastify/', 'cli-progress', 'commander'];
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => join(dir, f));
 }
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Import specifiers of a file (static, re-exports, dynamic), without type-only imports. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];
   for (const m of text.matchAll(IMPORT)) {
     if (/^\s*(?:import|export)\s+type\s/.test(m[0].trimStart())) continue;
@@ -36,14 +59,17 @@ function importsOf(file: string): string[] {
 
 /** All imports (types included): the layering rules hold for types too. */
 function allImportsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
   return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
 }
 
 function resolveSpec(from: string, spec: string): string | null {
   if (!spec.startsWith('.') || /\.(css|json|wasm)$/.test(spec)) return null;
   const base = resolve(dirname(from), spec);
-  for (const c of [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')]) if (existsSync(c) && c.endsWith('.ts')) return c;
+  for (const c of [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')])
+    if (existsSync(c) && c.endsWith('.ts')) return c;
   throw new Error(`${relative(ROOT, from)}: cannot resolve '${spec}'`);
 }
 
@@ -62,12 +88,15 @@ function isFace(file: string): boolean {
 const srcFiles = tsFiles(SRC);
 
 test('every stage folder is a known stage with an index.ts face', () => {
-  const folders = readdirSync(SRC, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const folders = readdirSync(SRC, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   assert.deepEqual(folders, [...STAGES].sort());
   for (const s of STAGES) assert.ok(existsSync(join(SRC, s, 'index.ts')), `src/${s}/index.ts`);
 });
 
-test('no file imports another stage\'s internals, and imports go down the stage order only', () => {
+test("no file imports another stage's internals, and imports go down the stage order only", () => {
   const problems: string[] = [];
   for (const f of srcFiles) {
     const from = stageOf(f);
@@ -78,7 +107,8 @@ test('no file imports another stage\'s internals, and imports go down the stage 
       if (to === null || to === from) continue;
       const where = `${relative(ROOT, f)} → ${relative(ROOT, t)}`;
       if (!isFace(t)) problems.push(`${where}: reaches into ${to}'s internals (import its index.ts)`);
-      if (from !== null && STAGES.indexOf(to as never) >= STAGES.indexOf(from as never)) problems.push(`${where}: ${from} may not import ${to} (stages import only stages below them)`);
+      if (from !== null && STAGES.indexOf(to as never) >= STAGES.indexOf(from as never))
+        problems.push(`${where}: ${from} may not import ${to} (stages import only stages below them)`);
     }
   }
   assert.deepEqual(problems, []);
@@ -86,10 +116,19 @@ test('no file imports another stage\'s internals, and imports go down the stage 
 
 test('no cycle of files inside a stage', () => {
   const graph = new Map<string, string[]>();
-  for (const f of srcFiles) graph.set(f, importsOf(f).map((s) => resolveSpec(f, s)).filter((t): t is string => t !== null && stageOf(t) === stageOf(f)));
+  for (const f of srcFiles)
+    graph.set(
+      f,
+      importsOf(f)
+        .map((s) => resolveSpec(f, s))
+        .filter((t): t is string => t !== null && stageOf(t) === stageOf(f)),
+    );
   // Tarjan's strongly connected components.
   let index = 0;
-  const idx = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>(), stack: string[] = [];
+  const idx = new Map<string, number>(),
+    low = new Map<string, number>(),
+    onStack = new Set<string>(),
+    stack: string[] = [];
   const cycles: string[][] = [];
   const visit = (v: string): void => {
     idx.set(v, index);
@@ -127,7 +166,8 @@ test('browser faces (pure.ts) reach no Node built-in and no Node-only package', 
       if (seen.has(f)) return;
       seen.add(f);
       for (const spec of importsOf(f)) {
-        if (spec.startsWith('node:') || NODE_ONLY_PACKAGES.some((p) => spec === p || spec.startsWith(p))) bad.push(`${[...via, relative(ROOT, f)].join(' → ')} imports '${spec}'`);
+        if (spec.startsWith('node:') || NODE_ONLY_PACKAGES.some((p) => spec === p || spec.startsWith(p)))
+          bad.push(`${[...via, relative(ROOT, f)].join(' → ')} imports '${spec}'`);
         const t = resolveSpec(f, spec);
         if (t) walk(t, [...via, relative(ROOT, f)]);
       }

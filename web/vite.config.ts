@@ -23,7 +23,13 @@ const ORT_OUT_DIR = 'ort';
  * MP3, Ogg Vorbis, Ogg Opus). Its other codecs (AAC, WMA, tracker modules, …, several MB) are
  * never reached from src/audio and resolve to {@link NO_CODEC}; WebAudio decodes such files.
  */
-const BUNDLED_CODECS = new Set(['@audio/decode-wav', '@audio/decode-flac', '@audio/decode-mp3', '@audio/decode-vorbis', '@audio/decode-opus']);
+const BUNDLED_CODECS = new Set([
+  '@audio/decode-wav',
+  '@audio/decode-flac',
+  '@audio/decode-mp3',
+  '@audio/decode-vorbis',
+  '@audio/decode-opus',
+]);
 const NO_CODEC = '\0trustser-no-codec';
 
 /** Leaves out the codecs above and refuses Node built-ins (a clear build error naming the importer). */

@@ -35,20 +35,36 @@ const ci = (e: { value: number; low?: number; high?: number }) => `${pct(e.value
 function rows(name: string, r: TrustReport): string[] {
   const out = [`| ${name} | UA % (95 % CI, speaker bootstrap) | ${ci(r.accuracy!.ua)} |`, `| | WA % | ${ci(r.accuracy!.wa)} |`];
   for (const [a, f] of Object.entries(r.fairness ?? {})) {
-    out.push(`| | fairness by ${a}: statistical parity gap (max over pairs) | ${f.statisticalParity.value.toFixed(3)} [${f.statisticalParity.low.toFixed(3)}, ${f.statisticalParity.high.toFixed(3)}] |`);
+    out.push(
+      `| | fairness by ${a}: statistical parity gap (max over pairs) | ${f.statisticalParity.value.toFixed(3)} [${f.statisticalParity.low.toFixed(3)}, ${f.statisticalParity.high.toFixed(3)}] |`,
+    );
     out.push(`| | fairness by ${a}: equality-of-opportunity gap | ${f.equalOpportunity ? f.equalOpportunity.value.toFixed(3) : '—'} |`);
-    if (f.demographicParity) out.push(`| | fairness by ${a}: Trust-SER demographic parity | ${f.demographicParity.value.toFixed(3)} [${f.demographicParity.low.toFixed(3)}, ${f.demographicParity.high.toFixed(3)}] |`);
+    if (f.demographicParity)
+      out.push(
+        `| | fairness by ${a}: Trust-SER demographic parity | ${f.demographicParity.value.toFixed(3)} [${f.demographicParity.low.toFixed(3)}, ${f.demographicParity.high.toFixed(3)}] |`,
+      );
   }
   const attacks = r.safety?.attacks ?? [];
   if (attacks.length === 0) out.push('| | attack success | not measured (no differentiable front end for these features) |');
   for (const a of attacks) out.push(`| | ${a.method.toUpperCase()} success % at ${a.snrDb} dB SNR | ${pct(a.successRate)} |`);
-  for (const p of r.robustness ?? []) out.push(`| | UA % under ${p.kind}${p.level === null ? '' : p.kind === 'reverb' ? ` RT60 ${p.level} s` : ` ${p.level} dB SNR`} | ${pct(p.ua)} |`);
+  for (const p of r.robustness ?? [])
+    out.push(
+      `| | UA % under ${p.kind}${p.level === null ? '' : p.kind === 'reverb' ? ` RT60 ${p.level} s` : ` ${p.level} dB SNR`} | ${pct(p.ua)} |`,
+    );
   if (r.privacy) {
-    out.push(`| | gender inference from embeddings % (majority) | ${pct(r.privacy.genderProbe.accuracy)} (${pct(r.privacy.genderProbe.majority)}) |`);
-    if (r.privacy.speakerProbe) out.push(`| | speaker identification % within test speakers (chance) | ${pct(r.privacy.speakerProbe.accuracy)} (${pct(r.privacy.speakerProbe.chance)}) |`);
+    out.push(
+      `| | gender inference from embeddings % (majority) | ${pct(r.privacy.genderProbe.accuracy)} (${pct(r.privacy.genderProbe.majority)}) |`,
+    );
+    if (r.privacy.speakerProbe)
+      out.push(
+        `| | speaker identification % within test speakers (chance) | ${pct(r.privacy.speakerProbe.accuracy)} (${pct(r.privacy.speakerProbe.chance)}) |`,
+      );
   }
   const s = r.sustainability;
-  if (s) out.push(`| | parameters / MMAC per s of audio / latency ms / RTF / peak RSS MB / training min | ${s.params} / ${(s.macsPerSecond / 1e6).toFixed(2)} / ${s.latencyMs.toFixed(1)} / ${s.realTimeFactor.toExponential(2)} / ${s.peakMemoryMb.toFixed(0)} / ${s.trainSeconds == null ? '—' : (s.trainSeconds / 60).toFixed(1)} |`);
+  if (s)
+    out.push(
+      `| | parameters / MMAC per s of audio / latency ms / RTF / peak RSS MB / training min | ${s.params} / ${(s.macsPerSecond / 1e6).toFixed(2)} / ${s.latencyMs.toFixed(1)} / ${s.realTimeFactor.toExponential(2)} / ${s.peakMemoryMb.toFixed(0)} / ${s.trainSeconds == null ? '—' : (s.trainSeconds / 60).toFixed(1)} |`,
+    );
   return out;
 }
 
@@ -56,7 +72,17 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string' }, 'max-utterances': { type: 'string' } } });
   const all = finished();
   if (all.length === 0) throw new Error(`${BENCH_RUNS}: no finished benchmark run (npm run bench:ser-ravdess first)`);
-  const picked = values.runs ? values.runs.split(',') : [...new Set([all[0].name, ...all.filter((r) => r.attackable).slice(0, 1).map((r) => r.name)])];
+  const picked = values.runs
+    ? values.runs.split(',')
+    : [
+        ...new Set([
+          all[0].name,
+          ...all
+            .filter((r) => r.attackable)
+            .slice(0, 1)
+            .map((r) => r.name),
+        ]),
+      ];
   const maxUtterances = Number(values['max-utterances'] ?? 60);
   const body: string[] = [];
   for (const name of picked) {

@@ -13,8 +13,12 @@ import { Adam, F, manualSeed, nn, noGrad, randint, randn, setNumThreads, tidy, t
 import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
-const BATCH = 32, MELS = 64, FRAMES = 128, CLASSES = 6;
-const LSTM_FEATURES = 64, LSTM_HIDDEN = 64;
+const BATCH = 32,
+  MELS = 64,
+  FRAMES = 128,
+  CLASSES = 6;
+const LSTM_FEATURES = 64,
+  LSTM_HIDDEN = 64;
 const ROUNDS = 4;
 
 class Cnn extends nn.Module {
@@ -78,7 +82,9 @@ function main(): void {
   const y = randint(0, CLASSES, [BATCH]);
   // Alternate the two sides and keep each one's best round, so background load hits both alike.
   const best = (a: Speed | undefined, b: Speed): Speed =>
-    a === undefined ? b : { trainStepsPerS: Math.max(a.trainStepsPerS, b.trainStepsPerS), inferUttPerS: Math.max(a.inferUttPerS, b.inferUttPerS) };
+    a === undefined
+      ? b
+      : { trainStepsPerS: Math.max(a.trainStepsPerS, b.trainStepsPerS), inferUttPerS: Math.max(a.inferUttPerS, b.inferUttPerS) };
   let engine: { cnn?: Speed; lstm?: Speed } = {};
   let ref: { torch: string; cnn?: Speed; lstm?: Speed } = { torch: '' };
   for (let round = 0; round < ROUNDS; round++) {
@@ -91,7 +97,8 @@ function main(): void {
   }
   const rows = (['cnn', 'lstm'] as const).flatMap((w) =>
     (['trainStepsPerS', 'inferUttPerS'] as const).map((m) => {
-      const a = engine[w]![m], b = ref[w]![m];
+      const a = engine[w]![m],
+        b = ref[w]![m];
       return `| ${w.toUpperCase()} | ${m === 'trainStepsPerS' ? 'training steps/s' : 'inference utterances/s'} | ${a.toFixed(2)} | ${b.toFixed(2)} | **${(a / b).toFixed(2)}** |`;
     }),
   );

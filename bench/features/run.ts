@@ -20,7 +20,11 @@ const N_MFCC = 40;
 
 function ravdessFiles(limit: number): string[] {
   const root = join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k');
-  const all = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.wav')).sort().map((f) => join(root, f));
+  const all = readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .map((f) => join(root, f));
   if (all.length === 0) throw new Error(`${root}: no RAVDESS files (../shared/data is needed for this benchmark)`);
   // Spread the subset over all actors.
   const step = Math.max(1, Math.floor(all.length / limit));
@@ -52,14 +56,24 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'trustser-bench-'));
   const list = join(dir, 'files.txt');
   writeFileSync(list, files.join('\n'));
-  const ref = runPythonReference<{ torchaudio: string; audioS: number; logmelS: number; mfccDeltaS: number }>(join(packageRoot(), 'bench', 'features', 'reference.py'), [list]);
+  const ref = runPythonReference<{ torchaudio: string; audioS: number; logmelS: number; mfccDeltaS: number }>(
+    join(packageRoot(), 'bench', 'features', 'reference.py'),
+    [list],
+  );
 
   // Scaling: whole extraction (decode, resample check, compute) on 1..N worker threads.
   const threads = availableParallelism();
   const scaling: { workers: number; seconds: number }[] = [];
   for (let workers = 1; workers <= threads; workers++) {
     const t0 = performance.now();
-    await extractFeatures({ set: 'mfcc-delta', input: join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k'), out: join(dir, 'out.safetensors'), workers, cacheDir: null, progress: false });
+    await extractFeatures({
+      set: 'mfcc-delta',
+      input: join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k'),
+      out: join(dir, 'out.safetensors'),
+      workers,
+      cacheDir: null,
+      progress: false,
+    });
     scaling.push({ workers, seconds: (performance.now() - t0) / 1000 });
   }
   rmSync(dir, { recursive: true, force: true });

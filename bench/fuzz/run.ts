@@ -24,7 +24,11 @@ const CLIENT_ERRORS = new Set([400, 413, 415, 422]);
 const load = loadavg()[0].toFixed(2);
 console.error(`decoders: ${WORKERS} × ${DECODER_CASES_PER_WORKER} cases`);
 const dec = await runFuzz({
-  runs: DECODER_CASES_PER_WORKER, seed: 1, workers: WORKERS, stallMs: 30_000, reportEvery: 500,
+  runs: DECODER_CASES_PER_WORKER,
+  seed: 1,
+  workers: WORKERS,
+  stallMs: 30_000,
+  reportEvery: 500,
   onProgress: (n) => n % 10_000 < 500 && console.error(`  ${n} cases`),
 });
 
@@ -36,12 +40,25 @@ try {
   const seeds = fuzzSeeds();
   const t0 = performance.now();
   try {
-    await fc.assert(fc.asyncProperty(caseArb(seeds.length), fc.constantFrom('audio/wav', 'audio/mpeg', 'application/octet-stream', 'audio/x-made-up', 'text/plain'), async (c, type) => {
-      const res = await fetch(`${s.url}/v1/analyze`, { method: 'POST', body: mutate(seeds[c.seed].bytes, c.mutations), headers: { 'content-type': type }, signal: AbortSignal.timeout(30_000) });
-      const json = (await res.json()) as { error?: { code: string } };
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status !== 200 && !(CLIENT_ERRORS.has(res.status) && json.error?.code)) throw new Error(`${res.status} ${JSON.stringify(json)} for ${seeds[c.seed].name} as ${type}`);
-    }), { numRuns: UPLOADS, seed: 7, endOnFailure: true });
+    await fc.assert(
+      fc.asyncProperty(
+        caseArb(seeds.length),
+        fc.constantFrom('audio/wav', 'audio/mpeg', 'application/octet-stream', 'audio/x-made-up', 'text/plain'),
+        async (c, type) => {
+          const res = await fetch(`${s.url}/v1/analyze`, {
+            method: 'POST',
+            body: mutate(seeds[c.seed].bytes, c.mutations),
+            headers: { 'content-type': type },
+            signal: AbortSignal.timeout(30_000),
+          });
+          const json = (await res.json()) as { error?: { code: string } };
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status !== 200 && !(CLIENT_ERRORS.has(res.status) && json.error?.code))
+            throw new Error(`${res.status} ${JSON.stringify(json)} for ${seeds[c.seed].name} as ${type}`);
+        },
+      ),
+      { numRuns: UPLOADS, seed: 7, endOnFailure: true },
+    );
   } finally {
     uploadSeconds = (performance.now() - t0) / 1000;
     await s.close();
@@ -50,7 +67,9 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const rows = Object.entries(dec.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `| ${k} | ${v} |`);
+const rows = Object.entries(dec.outcomes)
+  .sort((a, b) => b[1] - a[1])
+  .map(([k, v]) => `| ${k} | ${v} |`);
 const md = `## Fuzzing the decoders and the upload path (\`npm run bench:fuzz\`)
 
 ${machineLine()}; load average ${load} at the start. Seeds: WAV (PCM 16, float 32 stereo, PCM 24 extensible), FLAC and Ogg Vorbis (SoX), MP3 and Ogg Opus (fixtures); fast-check mutations (bit flips, byte and 32-bit length-field overwrites, truncation, insertion, deletion, duplication, half of them in the first 64 bytes). Property: \`decodeAudio\` returns well-formed audio (equal-length channels, finite samples, a positive rate) or throws one \`AudioError\` naming the input; a watchdog stops a worker silent for 30 s.
@@ -61,7 +80,11 @@ ${machineLine()}; load average ${load} at the start. Seeds: WAV (PCM 16, float 3
 |---|---:|
 ${rows.join('\n')}
 
-Upload path: ${UPLOADS} mutated raw-body uploads under five content types to a running \`trustser serve\` (tiny model) in ${uploadSeconds.toFixed(0)} s; every answer a 200 or a 4xx JSON error: ${Object.entries(statuses).map(([k, v]) => `${k}: ${v}`).join(', ')}.
+Upload path: ${UPLOADS} mutated raw-body uploads under five content types to a running \`trustser serve\` (tiny model) in ${uploadSeconds.toFixed(0)} s; every answer a 200 or a 4xx JSON error: ${Object.entries(
+  statuses,
+)
+  .map(([k, v]) => `${k}: ${v}`)
+  .join(', ')}.
 
 Found by fuzzing and fixed (each now has a regression test): a WAV whose PCM tag turned into IMA ADPCM's (keeping 16 bits and 2-byte blocks) decoded 6 KB into 79.8 million samples — delegated codecs' header fields are now checked against the codec and their output against the most samples the data can hold; a header claiming a 604 MHz sample rate made resampling 200 samples take 50 s — rates outside 1 kHz…768 kHz are refused; a truncated multipart upload was answered 500 — it is a 400 \`bad_multipart\`.
 `;

@@ -36,8 +36,11 @@ const WARMUP = 2;
 
 type Speeds = Record<string, number>;
 
-
-function pytorch(dir: string, threads: number, minSeconds: number): { torch: string; models: Record<string, { probs: number[]; uttPerS: Speeds }> } {
+function pytorch(
+  dir: string,
+  threads: number,
+  minSeconds: number,
+): { torch: string; models: Record<string, { probs: number[]; uttPerS: Speeds }> } {
   const script = join(packageRoot(), 'bench', 'inference', 'reference.py');
   return runPythonReference(script, [dir, String(threads), String(minSeconds), ...BATCHES.map(String)]);
 }
@@ -48,8 +51,10 @@ function buildModel(name: string): SerModel {
   const rng = makeRng(1);
   const stats = new Map<string, { dtype: 'float32'; shape: number[]; data: Float32Array }>();
   for (const [k, t] of m.stateDict()) {
-    if (k.endsWith('running_mean')) stats.set(k, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.2 * rng.normal()) });
-    if (k.endsWith('running_var')) stats.set(k, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.5 + rng.next()) });
+    if (k.endsWith('running_mean'))
+      stats.set(k, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.2 * rng.normal()) });
+    if (k.endsWith('running_var'))
+      stats.set(k, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.5 + rng.next()) });
   }
   m.loadStateDict(stats, false);
   return m.eval();
@@ -79,18 +84,41 @@ async function main(): Promise<void> {
   });
 
   // Speeds keyed `threads/batch`.
-  const sides = new Map<string, { engine: Speeds; onnx: Speeds; torch: Speeds; probs: Float32Array; params: number; model: SerModel; sessions: Map<number, ort.InferenceSession> }>();
+  const sides = new Map<
+    string,
+    {
+      engine: Speeds;
+      onnx: Speeds;
+      torch: Speeds;
+      probs: Float32Array;
+      params: number;
+      model: SerModel;
+      sessions: Map<number, ort.InferenceSession>;
+    }
+  >();
   for (const name of MODELS) {
     const model = buildModel(name);
     const d = model.describe();
     await saveModule(model, join(dir, `${name}.safetensors`));
     writeFileSync(join(dir, `${name}.json`), JSON.stringify(d.config));
-    const bytes = exportModelGraph({ name: d.name, config: d.config, weights: toRawDict(model.stateDict()) }, { normalizer: null }).graph.serialize({ producerName: 'trustser-bench', producerVersion: '0' });
+    const bytes = exportModelGraph(
+      { name: d.name, config: d.config, weights: toRawDict(model.stateDict()) },
+      { normalizer: null },
+    ).graph.serialize({ producerName: 'trustser-bench', producerVersion: '0' });
     const sessions = new Map<number, ort.InferenceSession>();
     for (const t of threadSettings) sessions.set(t, await ort.InferenceSession.create(bytes, ortSessionOptions({ intraOpThreads: t })));
-    const probs = noGrad(() => tidy(() => model.forward(tensor(x.subarray(0, PARITY_ROWS * FRAMES * MELS), [PARITY_ROWS, FRAMES, MELS])).softmax(-1).toArray() as Float32Array));
+    const probs = noGrad(() =>
+      tidy(
+        () =>
+          model
+            .forward(tensor(x.subarray(0, PARITY_ROWS * FRAMES * MELS), [PARITY_ROWS, FRAMES, MELS]))
+            .softmax(-1)
+            .toArray() as Float32Array,
+      ),
+    );
     const onnxProbs = (await sessions.get(1)!.run(feedsOf(PARITY_ROWS))).probs.data as Float32Array;
-    if (!(maxDiff(onnxProbs, probs) <= PARITY_TOLERANCE)) throw new Error(`${name}: ONNX Runtime and the engine disagree (max |Δp| = ${maxDiff(onnxProbs, probs)})`);
+    if (!(maxDiff(onnxProbs, probs) <= PARITY_TOLERANCE))
+      throw new Error(`${name}: ONNX Runtime and the engine disagree (max |Δp| = ${maxDiff(onnxProbs, probs)})`);
     sides.set(name, { engine: {}, onnx: {}, torch: {}, probs, params: d.params, model, sessions });
   }
 
@@ -103,17 +131,31 @@ async function main(): Promise<void> {
       for (const [, side] of sides) {
         for (const b of BATCHES) {
           const xt = tensor(x.subarray(0, b * FRAMES * MELS), [b, FRAMES, MELS]);
-          best(side.engine, `${t}/${b}`, await itemsPerSecond(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(xt))), { warmup: WARMUP, minRuns: WARMUP }));
+          best(
+            side.engine,
+            `${t}/${b}`,
+            await itemsPerSecond(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(xt))), {
+              warmup: WARMUP,
+              minRuns: WARMUP,
+            }),
+          );
           xt.dispose();
           const feeds = feedsOf(b);
-          best(side.onnx, `${t}/${b}`, await itemsPerSecond(b, minSeconds, () => side.sessions.get(t)!.run(feeds), { warmup: WARMUP, minRuns: WARMUP }));
+          best(
+            side.onnx,
+            `${t}/${b}`,
+            await itemsPerSecond(b, minSeconds, () => side.sessions.get(t)!.run(feeds), { warmup: WARMUP, minRuns: WARMUP }),
+          );
         }
       }
       const ref = pytorch(dir, t, minSeconds);
       torchVersion = ref.torch;
       for (const [name, side] of sides) {
         const r = ref.models[name];
-        if (!(maxDiff(r.probs, side.probs) <= PARITY_TOLERANCE)) throw new Error(`${name}: PyTorch and the engine disagree (max |Δp| = ${maxDiff(r.probs, side.probs)}); timings would compare different models`);
+        if (!(maxDiff(r.probs, side.probs) <= PARITY_TOLERANCE))
+          throw new Error(
+            `${name}: PyTorch and the engine disagree (max |Δp| = ${maxDiff(r.probs, side.probs)}); timings would compare different models`,
+          );
         for (const b of BATCHES) best(side.torch, `${t}/${b}`, r.uttPerS[String(b)]);
       }
     }
@@ -129,7 +171,9 @@ async function main(): Promise<void> {
     for (const t of threadSettings) {
       for (const b of BATCHES) {
         const k = `${t}/${b}`;
-        rows.push(`| ${name} (${(s.params / 1e3).toFixed(0)} k params) | ${t} | ${b} | ${s.onnx[k].toFixed(1)} | ${s.engine[k].toFixed(1)} | ${s.torch[k].toFixed(1)} | **${(s.onnx[k] / s.torch[k]).toFixed(2)}** | ${(s.onnx[k] / s.engine[k]).toFixed(2)} | ${(1 / (s.onnx[k] * SECONDS)).toExponential(2)} |`);
+        rows.push(
+          `| ${name} (${(s.params / 1e3).toFixed(0)} k params) | ${t} | ${b} | ${s.onnx[k].toFixed(1)} | ${s.engine[k].toFixed(1)} | ${s.torch[k].toFixed(1)} | **${(s.onnx[k] / s.torch[k]).toFixed(2)}** | ${(s.onnx[k] / s.engine[k]).toFixed(2)} | ${(1 / (s.onnx[k] * SECONDS)).toExponential(2)} |`,
+        );
       }
     }
   }

@@ -44,16 +44,54 @@ const SUITE: SuiteEntry[] = [
   { model: 'logreg', features: 'egemaps-ts', training: LINEAR_TRAINING },
   { model: 'linear-svm', features: 'egemaps-ts', training: LINEAR_TRAINING },
   { model: 'mlp', features: 'egemaps-ts', training: MLP_TRAINING },
-  { model: 'fcn-gap', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 40, lr: 1e-3, batchSize: 32, patience: 12 } },
-  { model: 'trust-ser-cnn', features: 'logmel', options: { pooling: 'att' }, training: { epochs: 25, lr: 1e-3, batchSize: 32, patience: 8, mixupAlpha: 0.2 } },
-  { model: 'cnn-lstm-att', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
-  { model: 'alexnet', features: 'logmelspec', featureOptions: { segmentFrames: 300 }, training: { epochs: 12, lr: 3e-4, batchSize: 32, patience: 5, stability: { sigma: 0.1, weight: 1 } } },
-  { model: 'cnn-lstm', features: 'logmel', featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
-  { id: 'cnn-lstm-att-spk', model: 'cnn-lstm-att', features: 'logmel', speakerNorm: true, featureOptions: { maxFrames: 300 }, training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 } },
+  {
+    model: 'fcn-gap',
+    features: 'logmelspec',
+    featureOptions: { segmentFrames: 300 },
+    training: { epochs: 40, lr: 1e-3, batchSize: 32, patience: 12 },
+  },
+  {
+    model: 'trust-ser-cnn',
+    features: 'logmel',
+    options: { pooling: 'att' },
+    training: { epochs: 25, lr: 1e-3, batchSize: 32, patience: 8, mixupAlpha: 0.2 },
+  },
+  {
+    model: 'cnn-lstm-att',
+    features: 'logmel',
+    featureOptions: { maxFrames: 300 },
+    training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 },
+  },
+  {
+    model: 'alexnet',
+    features: 'logmelspec',
+    featureOptions: { segmentFrames: 300 },
+    training: { epochs: 12, lr: 3e-4, batchSize: 32, patience: 5, stability: { sigma: 0.1, weight: 1 } },
+  },
+  {
+    model: 'cnn-lstm',
+    features: 'logmel',
+    featureOptions: { maxFrames: 300 },
+    training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 },
+  },
+  {
+    id: 'cnn-lstm-att-spk',
+    model: 'cnn-lstm-att',
+    features: 'logmel',
+    speakerNorm: true,
+    featureOptions: { maxFrames: 300 },
+    training: { epochs: 12, lr: 1e-3, batchSize: 32, patience: 5 },
+  },
   { id: 'logreg-spk', model: 'logreg', features: 'egemaps-ts', speakerNorm: true, training: FUSED_TRAINING },
   { id: 'logreg-fused', model: 'logreg', features: 'egemaps-mel', training: FUSED_TRAINING },
   { id: 'logreg-fused-spk', model: 'logreg', features: 'egemaps-mel', speakerNorm: true, training: FUSED_TRAINING },
-  { id: 'mlp-fused-spk', model: 'mlp', features: 'egemaps-mel', speakerNorm: true, training: { ...MLP_TRAINING, epochs: 100, patience: 100, weightDecay: 1e-2 } },
+  {
+    id: 'mlp-fused-spk',
+    model: 'mlp',
+    features: 'egemaps-mel',
+    speakerNorm: true,
+    training: { ...MLP_TRAINING, epochs: 100, patience: 100, weightDecay: 1e-2 },
+  },
 ];
 
 const idOf = (s: SuiteEntry) => s.id ?? s.model;
@@ -78,13 +116,16 @@ async function main(): Promise<void> {
   if (!existsSync(root)) throw new Error(`${root}: RAVDESS not found (pass --data DIR)`);
   const only = values.only?.split(',');
   for (const s of SUITE.filter((x) => !only || only.includes(idOf(x)))) {
-    const cfg = parseRunConfig({
-      corpus: { name: 'ravdess', root, labelMap: '8class' },
-      protocol: { kind: 'speaker-kfold', folds: FOLDS, seed: SEED, balanceBy: 'gender', devSpeakers: 2 },
-      features: { set: s.features, speakerNorm: s.speakerNorm ?? false, ...s.featureOptions },
-      model: { name: s.model, options: s.options ?? {} },
-      training: { seed: SEED, ...s.training },
-    }, `bench suite entry '${idOf(s)}'`);
+    const cfg = parseRunConfig(
+      {
+        corpus: { name: 'ravdess', root, labelMap: '8class' },
+        protocol: { kind: 'speaker-kfold', folds: FOLDS, seed: SEED, balanceBy: 'gender', devSpeakers: 2 },
+        features: { set: s.features, speakerNorm: s.speakerNorm ?? false, ...s.featureOptions },
+        model: { name: s.model, options: s.options ?? {} },
+        training: { seed: SEED, ...s.training },
+      },
+      `bench suite entry '${idOf(s)}'`,
+    );
     console.error(`== ${idOf(s)} (${featuresCell(s)}) → ${outDir(idOf(s))}`);
     await trainRun(cfg, outDir(idOf(s)), { log: (l) => console.error(`   ${l}`) });
   }
@@ -115,7 +156,9 @@ async function main(): Promise<void> {
     '| model | features | UA % (mean ± std) | WA % | macro-F1 % | training time (min) |',
     '|---|---|---:|---:|---:|---:|',
     ...rows,
-    ...(reused ? ['', '† not re-run in this invocation: the row recorded by an earlier run (its run folder, bench/out, is not on this machine).'] : []),
+    ...(reused
+      ? ['', '† not re-run in this invocation: the row recorded by an earlier run (its run folder, bench/out, is not on this machine).']
+      : []),
   ].join('\n');
   console.log(md);
   console.log(`\nwritten to ${writeResultsSection('ser-ravdess', md)}`);

@@ -37,8 +37,23 @@ interface Pass {
 }
 
 async function pass(url: string, body: Buffer, connections: number, seconds: number): Promise<Pass> {
-  const r = await autocannon({ url: `${url}/v1/analyze`, method: 'POST', headers: { 'content-type': 'audio/wav' }, body, connections, duration: seconds, timeout: 30 });
-  return { connections, requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r['2xx'] + r.non2xx, failed: r.errors + r.non2xx };
+  const r = await autocannon({
+    url: `${url}/v1/analyze`,
+    method: 'POST',
+    headers: { 'content-type': 'audio/wav' },
+    body,
+    connections,
+    duration: seconds,
+    timeout: 30,
+  });
+  return {
+    connections,
+    requestsPerSecond: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r['2xx'] + r.non2xx,
+    failed: r.errors + r.non2xx,
+  };
 }
 
 async function warm(url: string, body: Buffer): Promise<void> {
@@ -50,7 +65,9 @@ async function warm(url: string, body: Buffer): Promise<void> {
 
 /** The soak's request kinds: what to send and whether it is a valid request. */
 function soakKinds(): { name: string; valid: boolean; make: () => { body: Buffer | string | undefined; type: string } }[] {
-  const short = speechClip(1, 1), medium = speechClip(4, 2), long = speechClip(60, 3);
+  const short = speechClip(1, 1),
+    medium = speechClip(4, 2),
+    long = speechClip(60, 3);
   const junk = Buffer.from('RIFF\u0010\u0000\u0000\u0000WAVEfmt garbage that is not audio at all');
   const cut = Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\n\r\nRIFF');
   return [
@@ -79,26 +96,35 @@ async function soak(url: string, clients: number, seconds: number): Promise<Soak
   const rng = makeRng(11);
   const end = performance.now() + seconds * 1000;
   const r: SoakResult = { statuses: {}, byKind: {}, requests: 0, validFailed: 0, serverErrors: 0, seconds };
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
-      const k = kinds[rng.int(kinds.length)];
-      const { body, type } = k.make();
-      const t0 = performance.now();
-      let status: string;
-      try {
-        const res = await fetch(`${url}/v1/analyze`, { method: 'POST', body, headers: { 'content-type': type }, signal: AbortSignal.timeout(60_000) });
-        await res.arrayBuffer();
-        status = String(res.status);
-      } catch (e) {
-        status = `client error (${(e as Error).name})`;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const k = kinds[rng.int(kinds.length)];
+        const { body, type } = k.make();
+        const t0 = performance.now();
+        let status: string;
+        try {
+          const res = await fetch(`${url}/v1/analyze`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': type },
+            signal: AbortSignal.timeout(60_000),
+          });
+          await res.arrayBuffer();
+          status = String(res.status);
+        } catch (e) {
+          status = `client error (${(e as Error).name})`;
+        }
+        const times = r.byKind[k.name] ?? [];
+        times.push(performance.now() - t0);
+        r.byKind[k.name] = times;
+        r.statuses[status] = (r.statuses[status] ?? 0) + 1;
+        r.requests++;
+        if (k.valid && status !== '200' && status !== '429') r.validFailed++;
+        if (status.startsWith('5')) r.serverErrors++;
       }
-      (r.byKind[k.name] ??= []).push(performance.now() - t0);
-      r.statuses[status] = (r.statuses[status] ?? 0) + 1;
-      r.requests++;
-      if (k.valid && status !== '200' && status !== '429') r.validFailed++;
-      if (status.startsWith('5')) r.serverErrors++;
-    }
-  }));
+    }),
+  );
   return r;
 }
 
@@ -166,8 +192,10 @@ async function main(): Promise<void> {
   }
 
   const healthP99 = percentile(saturation.health, 0.99);
-  const row = (what: string, p: Pass) => `| ${what} | ${p.connections} | ${p.requestsPerSecond.toFixed(1)} | ${p.p50} | ${p.p99} | ${p.total} | ${p.failed} |`;
-  const one = throughput[0].loaded.requestsPerSecond, two = throughput[1].loaded.requestsPerSecond;
+  const row = (what: string, p: Pass) =>
+    `| ${what} | ${p.connections} | ${p.requestsPerSecond.toFixed(1)} | ${p.p50} | ${p.p99} | ${p.total} | ${p.failed} |`;
+  const one = throughput[0].loaded.requestsPerSecond,
+    two = throughput[1].loaded.requestsPerSecond;
   const md = [
     '## HTTP service (`npm run bench:serve`)',
     '',
@@ -187,15 +215,27 @@ async function main(): Promise<void> {
     '',
     `**Saturation:** 4 connections keep both workers busy with 60 s clips for ${seconds} s (${saturation.analyses.total} analyses, p50 ${saturation.analyses.p50} ms); meanwhile /healthz polled every ${HEALTH_POLL_MS} ms answered ${saturation.health.length} times: p50 ${percentile(saturation.health, 0.5).toFixed(1)} ms, p99 **${healthP99.toFixed(1)} ms** (goal < ${HEALTH_P99_GOAL_MS} ms: ${healthP99 < HEALTH_P99_GOAL_MS ? 'met' : 'not met'}).`,
     '',
-    `**Soak:** ${connections} clients for ${soakSeconds} s sending a random mix of 1 s / 4 s / 60 s clips and malformed requests (undecodable bytes, a JSON body, a truncated multipart body, no body): ${soakResult.requests} requests (${(soakResult.requests / soakSeconds).toFixed(1)}/s); answers ${Object.entries(soakResult.statuses).sort().map(([k, v]) => `${k}: ${v}`).join(', ')}; valid requests failed: ${soakResult.validFailed}; 5xx: ${soakResult.serverErrors}. /healthz p99 during the soak ${percentile(soakHealth, 0.99).toFixed(1)} ms. Server RSS ${rss.before.toFixed(0)} MiB after warm-up, peak ${rss.peak.toFixed(0)} MiB, ${rss.after.toFixed(0)} MiB at the end (growth ${(rss.after - rss.before).toFixed(0)} MiB).`,
+    `**Soak:** ${connections} clients for ${soakSeconds} s sending a random mix of 1 s / 4 s / 60 s clips and malformed requests (undecodable bytes, a JSON body, a truncated multipart body, no body): ${soakResult.requests} requests (${(soakResult.requests / soakSeconds).toFixed(1)}/s); answers ${Object.entries(
+      soakResult.statuses,
+    )
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(
+        ', ',
+      )}; valid requests failed: ${soakResult.validFailed}; 5xx: ${soakResult.serverErrors}. /healthz p99 during the soak ${percentile(soakHealth, 0.99).toFixed(1)} ms. Server RSS ${rss.before.toFixed(0)} MiB after warm-up, peak ${rss.peak.toFixed(0)} MiB, ${rss.after.toFixed(0)} MiB at the end (growth ${(rss.after - rss.before).toFixed(0)} MiB).`,
     '',
     '| soak request kind | count | p50 (ms) | p99 (ms) |',
     '|---|---:|---:|---:|',
-    ...Object.entries(soakResult.byKind).map(([k, xs]) => `| ${k} | ${xs.length} | ${percentile(xs, 0.5).toFixed(0)} | ${percentile(xs, 0.99).toFixed(0)} |`),
+    ...Object.entries(soakResult.byKind).map(
+      ([k, xs]) => `| ${k} | ${xs.length} | ${percentile(xs, 0.5).toFixed(0)} | ${percentile(xs, 0.99).toFixed(0)} |`,
+    ),
   ].join('\n');
   const path = writeResultsSection('serve', md);
   process.stdout.write(`${md}\n\nwritten to ${path}\n`);
-  const anyFailed = throughput.some((t) => t.unloaded.failed + t.loaded.failed + t.real.failed > 0) || saturation.analyses.failed > 0 || soakResult.validFailed + soakResult.serverErrors > 0;
+  const anyFailed =
+    throughput.some((t) => t.unloaded.failed + t.loaded.failed + t.real.failed > 0) ||
+    saturation.analyses.failed > 0 ||
+    soakResult.validFailed + soakResult.serverErrors > 0;
   if (anyFailed) process.exitCode = 1;
 }
 

@@ -34,7 +34,9 @@ export function speechClip(seconds: number, seed = 1): Buffer {
 /** RAVDESS' first clip when the shared data is present, else a synthesized one (with its name). */
 export function realClip(): { bytes: Buffer; name: string } {
   const p = join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k', 'Actor_01', '03-01-01-01-01-01-01.wav');
-  return existsSync(p) ? { bytes: readFileSync(p), name: 'RAVDESS Actor_01 03-01-01-01-01-01-01' } : { bytes: speechClip(3.3), name: 'synthesized' };
+  return existsSync(p)
+    ? { bytes: readFileSync(p), name: 'RAVDESS Actor_01 03-01-01-01-01-01-01' }
+    : { bytes: speechClip(3.3), name: 'synthesized' };
 }
 
 /** Trains and exports the benchmark model (default-size trust-ser-cnn, log-mel) into `out` once. */
@@ -68,7 +70,10 @@ export function startServer(args: string[]): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start within ${SERVER_START_MS / 1000} s: ${err}`)), SERVER_START_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start within ${SERVER_START_MS / 1000} s: ${err}`)),
+      SERVER_START_MS,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);

@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { makeRng } from '../../src/core/index.js';
-import { AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, Aasist, loadAasistWeights } from '../../src/models/aasist/index.js';
+import {
+  AASIST_CONFIG,
+  AASIST_L_CONFIG,
+  AASIST_SAMPLES,
+  AASIST_SAMPLE_RATE_HZ,
+  Aasist,
+  loadAasistWeights,
+} from '../../src/models/aasist/index.js';
 import { exportAasistGraph } from '../../src/runtime/export/index.js';
 import { ortSessionOptions } from '../../src/runtime/session.js';
 import { resolveSpoofWeights } from '../../src/spoof/index.js';
@@ -24,13 +31,15 @@ import { packageRoot } from '../../src/core/paths.js';
 import { itemsPerSecond, machineLine, runPythonReference, writeResultsSection } from '../results.js';
 
 const BATCHES = [1, 8];
-const MODELS = [['aasist', AASIST_CONFIG], ['aasist-l', AASIST_L_CONFIG]] as const;
+const MODELS = [
+  ['aasist', AASIST_CONFIG],
+  ['aasist-l', AASIST_L_CONFIG],
+] as const;
 const PARITY_TOLERANCE = 1e-4;
 const WARMUP = 1;
 const CLIP_SECONDS = AASIST_SAMPLES / AASIST_SAMPLE_RATE_HZ;
 
 type Speeds = Record<number, number>;
-
 
 /** The published weights when found, else random ones (seeded). */
 function buildModel(spec: string, config: typeof AASIST_CONFIG): { model: Aasist; weights: string } {
@@ -56,11 +65,17 @@ interface TorchResult {
 /** The PyTorch side: reference.py on the safetensors weights and the input written to `dir`. */
 function pytorch(dir: string, threads: number, minSeconds: number, names: string[]): TorchResult {
   const script = join(packageRoot(), 'bench', 'spoof-throughput', 'reference.py');
-  return runPythonReference<TorchResult>(script, [dir, String(threads), String(minSeconds), names.join(','), ...BATCHES.map(String)], 'run with --no-torch to skip it');
+  return runPythonReference<TorchResult>(
+    script,
+    [dir, String(threads), String(minSeconds), names.join(','), ...BATCHES.map(String)],
+    'run with --no-torch to skip it',
+  );
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { threads: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'no-torch': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { threads: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'no-torch': { type: 'boolean' } },
+  });
   const threads = Number(values.threads ?? 2);
   const minSeconds = Number(values.seconds ?? 2);
   const rounds = Number(values.rounds ?? 2);
@@ -73,16 +88,32 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'input.f32'), wave);
   setNumThreads(threads);
 
-  const sides = new Map<string, { engine: Speeds; onnx: Speeds; torch: Speeds; weights: string; params: number; logits: Float32Array; model: Aasist; session: ort.InferenceSession }>();
+  const sides = new Map<
+    string,
+    {
+      engine: Speeds;
+      onnx: Speeds;
+      torch: Speeds;
+      weights: string;
+      params: number;
+      logits: Float32Array;
+      model: Aasist;
+      session: ort.InferenceSession;
+    }
+  >();
   for (const [name, config] of MODELS) {
     const { model, weights } = buildModel(name, config);
     await saveModule(model, join(dir, `${name}.safetensors`));
     writeFileSync(join(dir, `${name}.json`), JSON.stringify(model.config));
-    const bytes = exportAasistGraph({ config: model.config, weights: toRawDict(model.stateDict()) }).graph.serialize({ producerName: 'trustser-bench', producerVersion: '0' });
+    const bytes = exportAasistGraph({ config: model.config, weights: toRawDict(model.stateDict()) }).graph.serialize({
+      producerName: 'trustser-bench',
+      producerVersion: '0',
+    });
     const session = await ort.InferenceSession.create(bytes, ortSessionOptions({ intraOpThreads: threads }));
     const logits = noGrad(() => tidy(() => model.forward(tensor(wave, [maxBatch, AASIST_SAMPLES])).toFloat32()));
     const onnx = (await session.run({ wave: new ort.Tensor('float32', wave, [maxBatch, AASIST_SAMPLES]) })).logits.data as Float32Array;
-    if (!(maxDiff(onnx, logits) <= PARITY_TOLERANCE)) throw new Error(`${name}: ONNX Runtime and the engine disagree (max |Δlogit| = ${maxDiff(onnx, logits)})`);
+    if (!(maxDiff(onnx, logits) <= PARITY_TOLERANCE))
+      throw new Error(`${name}: ONNX Runtime and the engine disagree (max |Δlogit| = ${maxDiff(onnx, logits)})`);
     const params = model.parameters().reduce((s, p) => s + p.numel, 0);
     sides.set(name, { engine: {}, onnx: {}, torch: {}, weights, params, logits, model, session });
   }
@@ -94,7 +125,11 @@ async function main(): Promise<void> {
     for (const side of sides.values()) {
       for (const b of BATCHES) {
         const x = tensor(wave.subarray(0, b * AASIST_SAMPLES), [b, AASIST_SAMPLES]);
-        best(side.engine, b, await itemsPerSecond(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(x))), { warmup: WARMUP }));
+        best(
+          side.engine,
+          b,
+          await itemsPerSecond(b, minSeconds, () => noGrad(() => tidy(() => void side.model.forward(x))), { warmup: WARMUP }),
+        );
         x.dispose();
         const feeds = { wave: new ort.Tensor('float32', wave.subarray(0, b * AASIST_SAMPLES), [b, AASIST_SAMPLES]) };
         best(side.onnx, b, await itemsPerSecond(b, minSeconds, () => side.session.run(feeds), { warmup: WARMUP }));
@@ -106,7 +141,10 @@ async function main(): Promise<void> {
       torchVersion = ref.torch;
       for (const [name, side] of sides) {
         const r = ref.models[name];
-        if (!(maxDiff(r.logits, side.logits) <= PARITY_TOLERANCE)) throw new Error(`${name}: PyTorch and the engine disagree (max |Δlogit| = ${maxDiff(r.logits, side.logits)}); timings would compare different models`);
+        if (!(maxDiff(r.logits, side.logits) <= PARITY_TOLERANCE))
+          throw new Error(
+            `${name}: PyTorch and the engine disagree (max |Δlogit| = ${maxDiff(r.logits, side.logits)}); timings would compare different models`,
+          );
         for (const b of BATCHES) best(side.torch, b, r.clipsPerS[String(b)]);
       }
     }
@@ -117,7 +155,9 @@ async function main(): Promise<void> {
   for (const [name, s] of sides) {
     for (const b of BATCHES) {
       const torch = s.torch[b];
-      rows.push(`| ${name} (${(s.params / 1e3).toFixed(0)} k params, ${s.weights} weights) | ${b} | ${s.onnx[b].toFixed(2)} | ${s.engine[b].toFixed(2)} | ${cell(torch)} | **${(s.onnx[b] / s.engine[b]).toFixed(2)}** | ${torch === undefined ? '–' : (s.onnx[b] / torch).toFixed(2)} | ${(1 / (s.onnx[b] * CLIP_SECONDS)).toFixed(3)} |`);
+      rows.push(
+        `| ${name} (${(s.params / 1e3).toFixed(0)} k params, ${s.weights} weights) | ${b} | ${s.onnx[b].toFixed(2)} | ${s.engine[b].toFixed(2)} | ${cell(torch)} | **${(s.onnx[b] / s.engine[b]).toFixed(2)}** | ${torch === undefined ? '–' : (s.onnx[b] / torch).toFixed(2)} | ${(1 / (s.onnx[b] * CLIP_SECONDS)).toFixed(3)} |`,
+      );
     }
   }
   const md = [

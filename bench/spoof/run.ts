@@ -15,7 +15,15 @@ import { setNumThreads } from '../../src/engine/index.js';
 import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun } from '../../src/train/run.js';
 import {
-  SPOOF_MANIFEST, evaluateScores, loadSpoofManifest, loadSpoofModel, makeSpoofSet, readScores, scoreFiles, trainSpoofModel, writeScores,
+  SPOOF_MANIFEST,
+  evaluateScores,
+  loadSpoofManifest,
+  loadSpoofModel,
+  makeSpoofSet,
+  readScores,
+  scoreFiles,
+  trainSpoofModel,
+  writeScores,
   type SpoofEvaluation,
 } from '../../src/spoof/index.js';
 import type { Utterance } from '../../src/data/corpora/types.js';
@@ -29,14 +37,17 @@ const THREADS = 2;
 const SER_RUN = join(OUT, 'ser-mlp-fold0');
 
 async function emotionRun(): Promise<string> {
-  const cfg = parseRunConfig({
-    corpus: { name: 'ravdess', root: join(SHARED, 'ravdess-speech-16k'), labelMap: '8class' },
-    protocol: { kind: 'speaker-kfold', folds: 6, seed: 1, balanceBy: 'gender', devSpeakers: 2 },
-    features: { set: 'egemaps-ts' },
-    model: { name: 'mlp' },
-    training: { seed: 1, epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, patience: 40 },
-    folds: [0],
-  }, 'bench/spoof SER run');
+  const cfg = parseRunConfig(
+    {
+      corpus: { name: 'ravdess', root: join(SHARED, 'ravdess-speech-16k'), labelMap: '8class' },
+      protocol: { kind: 'speaker-kfold', folds: 6, seed: 1, balanceBy: 'gender', devSpeakers: 2 },
+      features: { set: 'egemaps-ts' },
+      model: { name: 'mlp' },
+      training: { seed: 1, epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, patience: 40 },
+      folds: [0],
+    },
+    'bench/spoof SER run',
+  );
   await trainRun(cfg, SER_RUN, { log: (l) => console.error(`   ${l}`) });
   return SER_RUN;
 }
@@ -46,9 +57,14 @@ async function scored(name: string, spec: string, utts: readonly Utterance[], em
   if (existsSync(file)) return file;
   const model = await loadSpoofModel(spec, { emotionRun, paths: utts.map((u) => u.path) });
   const t0 = performance.now();
-  const { scores, failed } = await scoreFiles(model, utts.map((u) => u.path), {
-    onProgress: (d, n) => d % 200 < 8 && console.error(`   ${name}: ${d}/${n} scored (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
-  });
+  const { scores, failed } = await scoreFiles(
+    model,
+    utts.map((u) => u.path),
+    {
+      onProgress: (d, n) =>
+        d % 200 < 8 && console.error(`   ${name}: ${d}/${n} scored (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
+    },
+  );
   model.module.dispose();
   throwIfFailed('spoof scoring', failed, utts.length);
   await writeScores(file, scores);
@@ -81,17 +97,27 @@ function groupTable(columns: [string, SpoofEvaluation][]): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, 'skip-finetune': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { epochs: { type: 'string', default: '3' }, 'skip-finetune': { type: 'boolean', default: false } },
+  });
   setNumThreads(THREADS);
   const set = join(OUT, 'set');
   if (!existsSync(join(set, SPOOF_MANIFEST))) {
     console.error(`== spoof set → ${set}`);
-    await makeSpoofSet({ outDir: set, ravdessRoot: join(SHARED, 'ravdess-speech-16k'), librispeechRoot: join(SHARED, 'librispeech-test-other-subset'), progress: false });
+    await makeSpoofSet({
+      outDir: set,
+      ravdessRoot: join(SHARED, 'ravdess-speech-16k'),
+      librispeechRoot: join(SHARED, 'librispeech-test-other-subset'),
+      progress: false,
+    });
   }
   const utts = await loadSpoofManifest(set);
   console.error(`== published weights on all ${utts.length} trials`);
   const full: [string, SpoofEvaluation][] = [];
-  for (const [name, spec] of [['AASIST', 'aasist'], ['AASIST-L', 'aasist-l']] as const) {
+  for (const [name, spec] of [
+    ['AASIST', 'aasist'],
+    ['AASIST-L', 'aasist-l'],
+  ] as const) {
     full.push([name, evaluateScores(readScores(await scored(name, spec, utts)), utts)]);
   }
   const byCodec = evaluateScores(readScores(join(OUT, 'scores-AASIST.csv')), utts, { groupBy: 'codec', pooledBonafide: true });
@@ -107,7 +133,7 @@ async function main(): Promise<void> {
     '|---|---:|---:|---:|',
     ...full.map(([n, e]) => summaryRow(`${n} (published weights), all trials`, e)),
     '',
-    'Per emotion group (bona fide of that RAVDESS emotion vs spoofs rendered with that emotion\'s prosody; `read` = LibriSpeech vs read sentences): the group\'s own EER, and its miss / false-acceptance rates at the pooled EER threshold (the operating point a deployed detector has), published weights:',
+    "Per emotion group (bona fide of that RAVDESS emotion vs spoofs rendered with that emotion's prosody; `read` = LibriSpeech vs read sentences): the group's own EER, and its miss / false-acceptance rates at the pooled EER threshold (the operating point a deployed detector has), published weights:",
     '',
     ...groupTable(full),
     '',
@@ -127,12 +153,23 @@ async function main(): Promise<void> {
     for (const v of variants) {
       const run = join(OUT, `finetune-aasist-${v.conditioning}-e${epochs}`);
       console.error(`== fine-tuning AASIST (${v.conditioning}, ${epochs} epochs) → ${run}`);
-      const r = await trainSpoofModel({ set, outDir: run, init: 'aasist', conditioning: v.conditioning, emotionRun: v.emotion, epochs, log: (l) => console.error(`   ${l}`) });
+      const r = await trainSpoofModel({
+        set,
+        outDir: run,
+        init: 'aasist',
+        conditioning: v.conditioning,
+        emotionRun: v.emotion,
+        epochs,
+        log: (l) => console.error(`   ${l}`),
+      });
       r.model.module.dispose();
       const test = new Set(r.split.test);
       testUtts = utts.filter((u) => test.has(u.id));
       results.push([v.name, evaluateScores(readScores(await scored(`${v.conditioning}-e${epochs}`, run, testUtts, v.emotion)), testUtts)]);
-      const log = readFileSync(join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seconds: number });
+      const log = readFileSync(join(run, 'log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { seconds: number });
       minutes.push(`${v.name} ${(log.reduce((a, b) => a + b.seconds, 0) / 60).toFixed(1)} min`);
     }
     const published = evaluateScores(readScores(join(OUT, 'scores-AASIST.csv')), testUtts);

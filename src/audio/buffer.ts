@@ -17,7 +17,11 @@ export const MAX_SAMPLE_RATE_HZ = 768_000;
 /** Throws an AudioError (`unsupported`) naming `file` when `rateHz` is outside the accepted range. */
 export function checkSampleRate(file: string, rateHz: number): void {
   if (!Number.isInteger(rateHz) || rateHz < MIN_SAMPLE_RATE_HZ || rateHz > MAX_SAMPLE_RATE_HZ) {
-    throw new AudioError(file, 'unsupported', `sample rate ${rateHz} Hz is outside ${MIN_SAMPLE_RATE_HZ}…${MAX_SAMPLE_RATE_HZ} Hz (a damaged header, or not audio)`);
+    throw new AudioError(
+      file,
+      'unsupported',
+      `sample rate ${rateHz} Hz is outside ${MIN_SAMPLE_RATE_HZ}…${MAX_SAMPLE_RATE_HZ} Hz (a damaged header, or not audio)`,
+    );
   }
 }
 

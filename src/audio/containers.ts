@@ -90,9 +90,14 @@ export function sniffContainer(b: Uint8Array, file: string): Container {
   }
   if (skip > 0 || mp3FramesAt(b, 0) >= MP3_SNIFF_FRAMES) return 'mp3';
   for (const [magic, at, name] of KNOWN_UNSUPPORTED) {
-    if (ascii(b, at, magic.length) === magic) throw new AudioError(file, 'unsupported', `${name} files are not supported; supported: WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus`);
+    if (ascii(b, at, magic.length) === magic)
+      throw new AudioError(file, 'unsupported', `${name} files are not supported; supported: WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus`);
   }
-  throw new AudioError(file, 'unsupported', `unrecognised audio container (first bytes ${preview(b)}); supported: WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus`);
+  throw new AudioError(
+    file,
+    'unsupported',
+    `unrecognised audio container (first bytes ${preview(b)}); supported: WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -105,7 +110,8 @@ export function checkFlac(b: Uint8Array, file: string): ContainerExpectation {
   if (start + 4 + FLAC_STREAMINFO_BYTES > b.length) throw new AudioError(file, 'truncated', 'file ends inside the FLAC STREAMINFO block');
   const type = b[start] & 0x7f;
   const length = (b[start + 1] << 16) | (b[start + 2] << 8) | b[start + 3];
-  if (type !== 0 || length !== FLAC_STREAMINFO_BYTES) throw new AudioError(file, 'corrupt', 'FLAC stream does not start with a valid STREAMINFO block');
+  if (type !== 0 || length !== FLAC_STREAMINFO_BYTES)
+    throw new AudioError(file, 'corrupt', 'FLAC stream does not start with a valid STREAMINFO block');
   const s = start + 4;
   // Bytes 10..17: 20 bits sample rate, 3 bits channels−1, 5 bits bps−1, 36 bits total samples.
   const sampleRateHz = (b[s + 10] << 12) | (b[s + 11] << 4) | (b[s + 12] >> 4);
@@ -123,7 +129,9 @@ export function checkFlac(b: Uint8Array, file: string): ContainerExpectation {
   }
   const declaresNoAudio = pos === b.length;
   // total = 0 means "unknown" in FLAC; then only the decoder's output can be checked.
-  return totalSamples > 0 ? { sampleRateHz, bitsPerSample, totalSamples, declaresNoAudio } : { sampleRateHz, bitsPerSample, declaresNoAudio };
+  return totalSamples > 0
+    ? { sampleRateHz, bitsPerSample, totalSamples, declaresNoAudio }
+    : { sampleRateHz, bitsPerSample, declaresNoAudio };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -161,7 +169,8 @@ export function checkOgg(b: Uint8Array, file: string, container: 'ogg-vorbis' | 
   let maxGranule = 0;
   while (pos < b.length) {
     if (pos + OGG_PAGE_HEADER_BYTES > b.length) throw new AudioError(file, 'truncated', `file ends inside the header of Ogg page ${pages}`);
-    if (ascii(b, pos, 4) !== 'OggS') throw new AudioError(file, 'corrupt', `Ogg page ${pages} (byte ${pos}) lacks the "OggS" capture pattern`);
+    if (ascii(b, pos, 4) !== 'OggS')
+      throw new AudioError(file, 'corrupt', `Ogg page ${pages} (byte ${pos}) lacks the "OggS" capture pattern`);
     const segments = b[pos + 26];
     const tableEnd = pos + OGG_PAGE_HEADER_BYTES + segments;
     if (tableEnd > b.length) throw new AudioError(file, 'truncated', `file ends inside Ogg page ${pages}`);
@@ -170,7 +179,8 @@ export function checkOgg(b: Uint8Array, file: string, container: 'ogg-vorbis' | 
     const end = tableEnd + bodyBytes;
     if (end > b.length) throw new AudioError(file, 'truncated', `file ends inside Ogg page ${pages} (needs ${end - b.length} more bytes)`);
     const stored = dv.getUint32(pos + 22, true);
-    if (oggCrc(b, pos, end, pos + 22) !== stored) throw new AudioError(file, 'corrupt', `Ogg page ${pages} (byte ${pos}) fails its CRC check`);
+    if (oggCrc(b, pos, end, pos + 22) !== stored)
+      throw new AudioError(file, 'corrupt', `Ogg page ${pages} (byte ${pos}) fails its CRC check`);
     lastFlags = b[pos + 5];
     // Granule position: samples decoded up to the end of this page; −1 when no packet ends here.
     const granuleLow = dv.getUint32(pos + 6, true);
@@ -263,8 +273,14 @@ export function checkMp3(b: Uint8Array, file: string): ContainerExpectation {
       if (b.length - pos < MP3_FRAME_HEADER_BYTES && b.subarray(pos).every((x) => x === 0)) break; // zero padding
       throw new AudioError(file, 'corrupt', `MPEG frame sync lost at byte ${pos} after ${frames} frames`);
     }
-    if (f.sampleRateHz !== first.sampleRateHz) throw new AudioError(file, 'corrupt', `MPEG frame ${frames} changes the sample rate from ${first.sampleRateHz} to ${f.sampleRateHz} Hz`);
-    if (pos + f.bytes > b.length) throw new AudioError(file, 'truncated', `file ends inside MPEG frame ${frames} (needs ${pos + f.bytes - b.length} more bytes)`);
+    if (f.sampleRateHz !== first.sampleRateHz)
+      throw new AudioError(
+        file,
+        'corrupt',
+        `MPEG frame ${frames} changes the sample rate from ${first.sampleRateHz} to ${f.sampleRateHz} Hz`,
+      );
+    if (pos + f.bytes > b.length)
+      throw new AudioError(file, 'truncated', `file ends inside MPEG frame ${frames} (needs ${pos + f.bytes - b.length} more bytes)`);
     pos += f.bytes;
     frames++;
   }

@@ -104,15 +104,26 @@ async function decodeByLibrary(bytes: Uint8Array, label: string, container: Cont
     throw new AudioError(label, 'corrupt', `${name} decoder reports ${sampleRate} Hz but the header says ${expect.sampleRateHz} Hz`);
   }
   if (expect.maxSamples !== undefined && frames > expect.maxSamples) {
-    throw new AudioError(label, 'corrupt', `${name} decoder produced ${frames} samples per channel where the data holds at most ${expect.maxSamples} (stream damaged)`);
+    throw new AudioError(
+      label,
+      'corrupt',
+      `${name} decoder produced ${frames} samples per channel where the data holds at most ${expect.maxSamples} (stream damaged)`,
+    );
   }
   if (expect.totalSamples !== undefined && frames !== expect.totalSamples) {
     const kind = frames < expect.totalSamples ? 'truncated' : 'corrupt';
     const what = kind === 'truncated' ? 'file truncated or frames damaged' : 'stream damaged';
-    throw new AudioError(label, kind, `${name} header declares ${expect.totalSamples} samples per channel but ${frames} were decoded (${what})`);
+    throw new AudioError(
+      label,
+      kind,
+      `${name} header declares ${expect.totalSamples} samples per channel but ${frames} were decoded (${what})`,
+    );
   }
   // Decoders may hand out views into WASM memory that later calls overwrite: copy.
-  return { sampleRateHz: sampleRate, channels: channelData.map((c) => (c.byteOffset === 0 && c.buffer.byteLength === c.byteLength ? c : c.slice())) };
+  return {
+    sampleRateHz: sampleRate,
+    channels: channelData.map((c) => (c.byteOffset === 0 && c.buffer.byteLength === c.byteLength ? c : c.slice())),
+  };
 }
 
 /**

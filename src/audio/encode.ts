@@ -8,7 +8,8 @@ const PCM16_MAX = 32767;
  * @param sampleRateHz sample rate written to the header (Hz).
  */
 export function encodeWav16(samples: Float32Array, sampleRateHz: number): Uint8Array {
-  if (!Number.isInteger(sampleRateHz) || sampleRateHz <= 0) throw new RangeError(`encodeWav16: sampleRateHz must be a positive integer, got ${sampleRateHz}`);
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz <= 0)
+    throw new RangeError(`encodeWav16: sampleRateHz must be a positive integer, got ${sampleRateHz}`);
   const dataBytes = samples.length * 2;
   const out = new Uint8Array(WAV_HEADER_BYTES + dataBytes);
   const v = new DataView(out.buffer);

@@ -27,7 +27,8 @@ export async function scanDir(root: string): Promise<InputItem[]> {
 
 async function readManifest(file: string): Promise<InputItem[]> {
   const rows = parse(await readFile(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  if (rows.length > 0 && !('path' in rows[0])) throw new Error(`${file}: the manifest has no 'path' column (columns: ${Object.keys(rows[0]).join(', ')})`);
+  if (rows.length > 0 && !('path' in rows[0]))
+    throw new Error(`${file}: the manifest has no 'path' column (columns: ${Object.keys(rows[0]).join(', ')})`);
   const base = dirname(resolve(file));
   const items = rows.map((r, i) => {
     if (!r.path) throw new Error(`${file}: row ${i + 2} has an empty 'path'`);

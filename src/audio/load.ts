@@ -63,7 +63,8 @@ async function readAudioBytes(path: string): Promise<Uint8Array> {
  */
 export async function loadAudio(path: string, opts: LoadAudioOptions = {}): Promise<LoadedAudio> {
   const targetHz = opts.sampleRateHz ?? DEFAULT_SAMPLE_RATE_HZ;
-  if (!Number.isInteger(targetHz) || targetHz <= 0) throw new RangeError(`loadAudio: sampleRateHz must be a positive integer, got ${targetHz}`);
+  if (!Number.isInteger(targetHz) || targetHz <= 0)
+    throw new RangeError(`loadAudio: sampleRateHz must be a positive integer, got ${targetHz}`);
   const bytes = await readAudioBytes(path);
   const audio = await decodeAudio(bytes, path);
   const mono = opts.mono ?? true;
@@ -101,9 +102,14 @@ export interface BatchResult {
  * @param opts - as for {@link loadAudio} (only the mono mix / first channel is returned).
  * @param onProgress - optional per-file callback (for progress bars and logging).
  */
-export async function loadAudioBatch(paths: readonly string[], opts: LoadAudioOptions = {}, onProgress?: (p: BatchProgress) => void): Promise<BatchResult> {
+export async function loadAudioBatch(
+  paths: readonly string[],
+  opts: LoadAudioOptions = {},
+  onProgress?: (p: BatchProgress) => void,
+): Promise<BatchResult> {
   const sampleRateHz = opts.sampleRateHz ?? DEFAULT_SAMPLE_RATE_HZ;
-  if (!Number.isInteger(sampleRateHz) || sampleRateHz <= 0) throw new RangeError(`loadAudioBatch: sampleRateHz must be a positive integer, got ${sampleRateHz}`);
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz <= 0)
+    throw new RangeError(`loadAudioBatch: sampleRateHz must be a positive integer, got ${sampleRateHz}`);
   const results: Array<{ samples: Float32Array } | { error: AudioError }> = new Array(paths.length);
   let next = 0;
   let done = 0;

@@ -3,7 +3,16 @@
  * needs node:fs). The web build resolves src/audio/index.ts to this file, so the project's
  * feature code runs unchanged in a browser.
  */
-export { DEFAULT_SAMPLE_RATE_HZ, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ, checkSampleRate, durationSeconds, frameCount, toMono, type Audio } from './buffer.js';
+export {
+  DEFAULT_SAMPLE_RATE_HZ,
+  MAX_SAMPLE_RATE_HZ,
+  MIN_SAMPLE_RATE_HZ,
+  checkSampleRate,
+  durationSeconds,
+  frameCount,
+  toMono,
+  type Audio,
+} from './buffer.js';
 export { AudioError, type AudioErrorKind } from './errors.js';
 export { decodeAudio } from './decode.js';
 export { prepareAudio } from './prepare.js';

@@ -24,7 +24,8 @@ const T20_RANGE_DB: [number, number] = [-5, -25];
 const T30_RANGE_DB: [number, number] = [-5, -35];
 
 function checkRt60(rt60S: number): void {
-  if (!(rt60S >= MIN_RT60_S && rt60S <= MAX_RT60_S)) throw new RangeError(`rt60S must be in [${MIN_RT60_S}, ${MAX_RT60_S}] seconds, got ${rt60S}`);
+  if (!(rt60S >= MIN_RT60_S && rt60S <= MAX_RT60_S))
+    throw new RangeError(`rt60S must be in [${MIN_RT60_S}, ${MAX_RT60_S}] seconds, got ${rt60S}`);
 }
 
 /**

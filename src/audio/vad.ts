@@ -129,7 +129,11 @@ export interface SpeechActivity {
  * than the minimum are not speech; a model's output on them would be noise, so callers report
  * "no speech" instead of an emotion. Pure (no Node or browser APIs).
  */
-export function speechActivity(x: Float32Array, sampleRateHz: number, opts: TrimSilenceOptions & { minSpeechSeconds?: number } = {}): SpeechActivity {
+export function speechActivity(
+  x: Float32Array,
+  sampleRateHz: number,
+  opts: TrimSilenceOptions & { minSpeechSeconds?: number } = {},
+): SpeechActivity {
   const a = frameActivity(x, sampleRateHz, opts);
   const minSeconds = opts.minSpeechSeconds ?? MIN_SPEECH_SECONDS;
   let frames = 0;
@@ -139,10 +143,13 @@ export function speechActivity(x: Float32Array, sampleRateHz: number, opts: Trim
   const durationMs = (1000 * x.length) / sampleRateHz;
   const floor = opts.floorDbfs ?? VAD_ABSOLUTE_FLOOR_DBFS;
   if (activeSeconds >= minSeconds) return { detected: true, activeSeconds, peakDbfs };
-  const reason = x.length / sampleRateHz < minSeconds
-    ? `too short to hold speech (${durationMs.toFixed(0)} ms; at least ${(1000 * minSeconds).toFixed(0)} ms needed)`
-    : frames === 0
-      ? (a.maxPower === 0 ? 'digital silence' : `silence (loudest frame ${peakDbfs.toFixed(1)} dBFS, below the ${floor} dBFS floor)`)
-      : `only ${(1000 * activeSeconds).toFixed(0)} ms of sound above the floor (at least ${(1000 * minSeconds).toFixed(0)} ms needed)`;
+  const reason =
+    x.length / sampleRateHz < minSeconds
+      ? `too short to hold speech (${durationMs.toFixed(0)} ms; at least ${(1000 * minSeconds).toFixed(0)} ms needed)`
+      : frames === 0
+        ? a.maxPower === 0
+          ? 'digital silence'
+          : `silence (loudest frame ${peakDbfs.toFixed(1)} dBFS, below the ${floor} dBFS floor)`
+        : `only ${(1000 * activeSeconds).toFixed(0)} ms of sound above the floor (at least ${(1000 * minSeconds).toFixed(0)} ms needed)`;
   return { detected: false, activeSeconds, peakDbfs, reason };
 }

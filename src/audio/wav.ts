@@ -29,22 +29,22 @@ export const WAVE_FORMAT = {
 
 /** Names for format tags, so errors say what the file holds. */
 const FORMAT_NAMES: Record<number, string> = {
-  0x0000: 'unknown',
-  0x0002: 'MS ADPCM',
-  0x0006: 'A-law',
-  0x0007: 'µ-law',
-  0x0011: 'IMA ADPCM',
-  0x0022: 'TrueSpeech',
-  0x0031: 'GSM 6.10',
-  0x0040: 'G.721 ADPCM',
-  0x0050: 'MPEG-1 Layer I/II',
-  0x0055: 'MPEG Layer III (MP3 inside WAV)',
-  0x00ff: 'AAC',
-  0x0161: 'WMA',
-  0x1610: 'HE-AAC',
-  0x2000: 'AC-3',
-  0x674f: 'Ogg Vorbis',
-  0xf1ac: 'FLAC',
+  0: 'unknown',
+  2: 'MS ADPCM',
+  6: 'A-law',
+  7: 'µ-law',
+  17: 'IMA ADPCM',
+  34: 'TrueSpeech',
+  49: 'GSM 6.10',
+  64: 'G.721 ADPCM',
+  80: 'MPEG-1 Layer I/II',
+  85: 'MPEG Layer III (MP3 inside WAV)',
+  255: 'AAC',
+  353: 'WMA',
+  5648: 'HE-AAC',
+  8192: 'AC-3',
+  26447: 'Ogg Vorbis',
+  61868: 'FLAC',
 };
 
 /** Tags audio-decode handles correctly and that we therefore delegate to it. */
@@ -122,7 +122,12 @@ export function parseWavHeader(b: Uint8Array, file: string): WavInfo {
     const size = dv.getUint32(pos + 4, true);
     const body = pos + CHUNK_HEADER_BYTES;
     if (id === 'fmt ') {
-      if (body + size > b.length) throw new AudioError(file, 'truncated', `file ends inside the 'fmt ' chunk (needs ${size} bytes at offset ${body}, file is ${b.length} bytes)`);
+      if (body + size > b.length)
+        throw new AudioError(
+          file,
+          'truncated',
+          `file ends inside the 'fmt ' chunk (needs ${size} bytes at offset ${body}, file is ${b.length} bytes)`,
+        );
       fmt = parseFmt(dv, body, size, file);
     } else if (id === 'data') {
       if (!fmt) throw new AudioError(file, 'corrupt', "'data' chunk comes before the 'fmt ' chunk");
@@ -155,7 +160,12 @@ export function parseWavHeader(b: Uint8Array, file: string): WavInfo {
 }
 
 /** Bits per sample of each delegated codec, and the per-channel header bytes of an ADPCM block. */
-const DELEGATED_BITS: Readonly<Record<number, number>> = { [WAVE_FORMAT.ALAW]: 8, [WAVE_FORMAT.MULAW]: 8, [WAVE_FORMAT.MS_ADPCM]: 4, [WAVE_FORMAT.IMA_ADPCM]: 4 };
+const DELEGATED_BITS: Readonly<Record<number, number>> = {
+  [WAVE_FORMAT.ALAW]: 8,
+  [WAVE_FORMAT.MULAW]: 8,
+  [WAVE_FORMAT.MS_ADPCM]: 4,
+  [WAVE_FORMAT.IMA_ADPCM]: 4,
+};
 const ADPCM_BLOCK_HEADER_BYTES: Readonly<Record<number, number>> = { [WAVE_FORMAT.MS_ADPCM]: 7, [WAVE_FORMAT.IMA_ADPCM]: 4 };
 
 /**
@@ -165,12 +175,18 @@ const ADPCM_BLOCK_HEADER_BYTES: Readonly<Record<number, number>> = { [WAVE_FORMA
  */
 function checkDelegatedFormat(tag: number, channels: number, blockAlign: number, bits: number, file: string): void {
   const name = formatName(tag);
-  if (bits !== DELEGATED_BITS[tag]) throw new AudioError(file, 'corrupt', `${name} has ${DELEGATED_BITS[tag]} bits per sample, the header says ${bits}`);
+  if (bits !== DELEGATED_BITS[tag])
+    throw new AudioError(file, 'corrupt', `${name} has ${DELEGATED_BITS[tag]} bits per sample, the header says ${bits}`);
   const header = ADPCM_BLOCK_HEADER_BYTES[tag];
   if (header === undefined) {
-    if (blockAlign !== channels) throw new AudioError(file, 'corrupt', `${name} blocks are one byte per channel (${channels}), the header says ${blockAlign}`);
+    if (blockAlign !== channels)
+      throw new AudioError(file, 'corrupt', `${name} blocks are one byte per channel (${channels}), the header says ${blockAlign}`);
   } else if (blockAlign <= header * channels) {
-    throw new AudioError(file, 'corrupt', `${name} blocks of ${blockAlign} bytes cannot hold the ${header * channels}-byte block header of ${channels} channel(s)`);
+    throw new AudioError(
+      file,
+      'corrupt',
+      `${name} blocks of ${blockAlign} bytes cannot hold the ${header * channels}-byte block header of ${channels} channel(s)`,
+    );
   }
 }
 
@@ -188,7 +204,8 @@ function parseFmt(dv: DataView, o: number, size: number, file: string): Omit<Wav
   const blockAlign = dv.getUint16(o + 12, true);
   const declaredBits = dv.getUint16(o + 14, true);
   if (formatTag === WAVE_FORMAT.EXTENSIBLE) {
-    if (size < FMT_EXTENSIBLE_BYTES) throw new AudioError(file, 'corrupt', `WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk is ${size} bytes, expected ${FMT_EXTENSIBLE_BYTES}`);
+    if (size < FMT_EXTENSIBLE_BYTES)
+      throw new AudioError(file, 'corrupt', `WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk is ${size} bytes, expected ${FMT_EXTENSIBLE_BYTES}`);
     const guid = o + 24;
     formatTag = dv.getUint16(guid, true);
     for (let i = 0; i < KSDATAFORMAT_GUID_SUFFIX.length; i++) {
@@ -207,13 +224,19 @@ function parseFmt(dv: DataView, o: number, size: number, file: string): Omit<Wav
     return { formatTag, channels, sampleRateHz, bitsPerSample: declaredBits, blockAlign, delegate: true };
   }
   if (formatTag !== WAVE_FORMAT.PCM && formatTag !== WAVE_FORMAT.IEEE_FLOAT) {
-    throw new AudioError(file, 'unsupported', `unsupported WAV codec ${formatName(formatTag)}; supported: PCM, IEEE float, A-law, µ-law, MS/IMA ADPCM`);
+    throw new AudioError(
+      file,
+      'unsupported',
+      `unsupported WAV codec ${formatName(formatTag)}; supported: PCM, IEEE float, A-law, µ-law, MS/IMA ADPCM`,
+    );
   }
-  if (blockAlign % channels !== 0) throw new AudioError(file, 'corrupt', `block size ${blockAlign} is not a multiple of the channel count ${channels}`);
+  if (blockAlign % channels !== 0)
+    throw new AudioError(file, 'corrupt', `block size ${blockAlign} is not a multiple of the channel count ${channels}`);
   // The container width comes from blockAlign; wBitsPerSample may be smaller (e.g. 20 valid
   // bits in 24), and left-justified samples scale correctly by the container width.
   const bitsPerSample = (blockAlign / channels) * 8;
-  if (declaredBits > bitsPerSample) throw new AudioError(file, 'corrupt', `${declaredBits} bits per sample do not fit in ${blockAlign / channels}-byte samples`);
+  if (declaredBits > bitsPerSample)
+    throw new AudioError(file, 'corrupt', `${declaredBits} bits per sample do not fit in ${blockAlign / channels}-byte samples`);
   const ok = formatTag === WAVE_FORMAT.PCM ? [8, 16, 24, 32].includes(bitsPerSample) : [32, 64].includes(bitsPerSample);
   if (!ok) {
     const kind = formatTag === WAVE_FORMAT.PCM ? 'PCM' : 'float';
@@ -245,7 +268,7 @@ export function decodeWavSamples(b: Uint8Array, info: WavInfo): Audio {
       for (let i = 0; i < frames; i++, p += blockAlign) ch[i] = dv.getInt16(p, true) / 32768;
     } else if (bitsPerSample === 24) {
       for (let i = 0; i < frames; i++, p += blockAlign) {
-        const v = (dv.getUint8(p) | (dv.getUint8(p + 1) << 8) | (dv.getUint8(p + 2) << 16)) << 8 >> 8;
+        const v = ((dv.getUint8(p) | (dv.getUint8(p + 1) << 8) | (dv.getUint8(p + 2) << 16)) << 8) >> 8;
         ch[i] = v / 8388608;
       }
     } else {

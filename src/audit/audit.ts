@@ -5,15 +5,42 @@
  * trust.json (report schema + full details) and trust.html in the run directory.
  */
 import { join, resolve } from 'node:path';
-import { classificationMetrics, fairnessReport, wilsonInterval, type Estimate, type FairnessReport, type ReportPrediction } from '../metrics/index.js';
-import { writeTrustReport, type Estimate as ReportEstimate, type FairnessAttribute, type Interval as ReportInterval, type TrustDimension, type TrustReport } from '../report/index.js';
 import {
-  RESULT_FILE, SPLIT_FILE, finishedFolds, listRunUtterances, makeRunSplit, readFoldResult, readRunMetrics, runConfig, trainedFolds, type LabelledUtterance,
+  classificationMetrics,
+  fairnessReport,
+  wilsonInterval,
+  type Estimate,
+  type FairnessReport,
+  type ReportPrediction,
+} from '../metrics/index.js';
+import {
+  writeTrustReport,
+  type Estimate as ReportEstimate,
+  type FairnessAttribute,
+  type Interval as ReportInterval,
+  type TrustDimension,
+  type TrustReport,
+} from '../report/index.js';
+import {
+  RESULT_FILE,
+  SPLIT_FILE,
+  finishedFolds,
+  listRunUtterances,
+  makeRunSplit,
+  readFoldResult,
+  readRunMetrics,
+  runConfig,
+  trainedFolds,
+  type LabelledUtterance,
 } from '../run/index.js';
 import { measureRun, type MeasureOptions } from './measure.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
-const AGE_BANDS: [number, string][] = [[30, 'under 30'], [45, '30–44'], [Infinity, '45 and over']];
+const AGE_BANDS: [number, string][] = [
+  [30, 'under 30'],
+  [45, '30–44'],
+  [Infinity, '45 and over'],
+];
 
 export interface AuditOptions extends Partial<MeasureOptions> {
   /** Bootstrap resamples per interval (default 1000). */
@@ -40,7 +67,11 @@ function reported(e: Estimate): ReportEstimate {
   const ci = e.speaker ?? e.utterance;
   if (!ci) return { value: clamp01(e.value) };
   return {
-    value: clamp01(ci.center), low: clamp01(ci.low), high: clamp01(ci.high), unit: e.speaker ? 'speaker' : 'utterance', method: ci.method,
+    value: clamp01(ci.center),
+    low: clamp01(ci.low),
+    high: clamp01(ci.high),
+    unit: e.speaker ? 'speaker' : 'utterance',
+    method: ci.method,
     ...(ci.method === 'basic' ? { plugIn: clamp01(e.value) } : {}),
   };
 }
@@ -69,7 +100,9 @@ class Caveats {
   readonly notMeasured: Partial<Record<TrustDimension, string>> = {};
   readonly warnings: string[] = [];
   note(d: TrustDimension, text: string): void {
-    (this.notes[d] ??= []).push(text);
+    const list = this.notes[d] ?? [];
+    list.push(text);
+    this.notes[d] = list;
   }
 }
 
@@ -88,13 +121,25 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   const results = folds.map((k) => readFoldResult(dir, k, (id) => byId.get(id)?.path));
   const { split } = await makeRunSplit(cfg, utterances, join(dir, SPLIT_FILE));
 
-  const preds: ReportPrediction[] = results.flatMap((r) => r.predictions.map((p) => {
-    const a = byId.get(p.id)?.attributes ?? {};
-    return { truth: p.truth, pred: p.pred, speaker: p.speaker, gender: a.gender, race: a.race, age: ageBand(a.age), speakerId: p.speaker };
-  }));
+  const preds: ReportPrediction[] = results.flatMap((r) =>
+    r.predictions.map((p) => {
+      const a = byId.get(p.id)?.attributes ?? {};
+      return {
+        truth: p.truth,
+        pred: p.pred,
+        speaker: p.speaker,
+        gender: a.gender,
+        race: a.race,
+        age: ageBand(a.age),
+        speakerId: p.speaker,
+      };
+    }),
+  );
   const seed = o.seed ?? 1;
   const resamples = o.resamples ?? 1000;
-  const attributes = ['gender', 'race', 'age', 'speakerId'].filter((a) => new Set(preds.map((p) => p[a]).filter((v) => v !== undefined)).size >= 2);
+  const attributes = ['gender', 'race', 'age', 'speakerId'].filter(
+    (a) => new Set(preds.map((p) => p[a]).filter((v) => v !== undefined)).size >= 2,
+  );
   const fairness: Record<string, FairnessReport> = {};
   for (const a of attributes) {
     log(`fairness by ${a === 'speakerId' ? 'speaker' : a} (${resamples} bootstrap resamples)`);
@@ -103,23 +148,42 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   }
   // Overall accuracy intervals: from any attribute's report (the overall numbers do not depend on it),
   // else from a report over speakers.
-  const overall = (Object.values(fairness)[0] ?? fairnessReport(preds.map((p) => ({ ...p, all: 'all' })), 'speaker', { numClasses: classes.length, resamples, seed })).overall;
+  const overall = (
+    Object.values(fairness)[0] ??
+    fairnessReport(
+      preds.map((p) => ({ ...p, all: 'all' })),
+      'speaker',
+      { numClasses: classes.length, resamples, seed },
+    )
+  ).overall;
   const c = new Caveats();
-  if (attributes.length === 0) c.notMeasured.fairness = 'the corpus records no speaker attribute with two or more values among the test utterances';
+  if (attributes.length === 0)
+    c.notMeasured.fairness = 'the corpus records no speaker attribute with two or more values among the test utterances';
   for (const [a, f] of Object.entries(fairness)) for (const n of f.notes) c.note('fairness', `by ${a}: ${n}`);
 
   const measured = await measureRun(
-    dir, results,
-    (k) => [...split.folds[k].train, ...split.folds[k].dev].map((id) => byId.get(id)).filter((u): u is LabelledUtterance => u !== undefined),
+    dir,
+    results,
+    (k) =>
+      [...split.folds[k].train, ...split.folds[k].dev].map((id) => byId.get(id)).filter((u): u is LabelledUtterance => u !== undefined),
     (id) => byId.get(id)?.attributes.gender,
     metrics?.trainSeconds ?? null,
     {
-      snrDb: o.snrDb ?? [45, 40, 35, 30], attacks: o.attacks ?? ['fgsm', 'pgd'], pgdSteps: o.pgdSteps ?? 10,
-      maxUtterancesPerFold: o.maxUtterancesPerFold ?? 60, robustness: o.robustness ?? true, seed, log,
+      snrDb: o.snrDb ?? [45, 40, 35, 30],
+      attacks: o.attacks ?? ['fgsm', 'pgd'],
+      pgdSteps: o.pgdSteps ?? 10,
+      maxUtterancesPerFold: o.maxUtterancesPerFold ?? 60,
+      robustness: o.robustness ?? true,
+      seed,
+      log,
     },
   );
   // Pooled over the audited folds; a class absent from the test sets reports recall 0 (the schema wants a rate).
-  const pooled = classificationMetrics(preds.map((p) => p.truth), preds.map((p) => p.pred), classes.length);
+  const pooled = classificationMetrics(
+    preds.map((p) => p.truth),
+    preds.map((p) => p.pred),
+    classes.length,
+  );
   const recall = pooled.recall.map((r) => (Number.isNaN(r) ? 0 : r));
   const safety = Array.isArray(measured.safety) ? measured.safety.filter((a) => a.attacked > 0) : null;
   if (!Array.isArray(measured.safety)) c.notMeasured.safety = measured.safety.skipped;
@@ -127,8 +191,12 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   else if (safety?.length === 0) c.notMeasured.safety = 'no test utterance was classified correctly, so there was nothing to attack';
   if (safety && safety.length > 0) {
     const fewest = Math.min(...safety.map((a) => a.attacked));
-    c.note('safety', `each success rate is over the utterances classified correctly before the attack (${fewest === Math.max(...safety.map((a) => a.attacked)) ? fewest : `${fewest}–${Math.max(...safety.map((a) => a.attacked))}`} here, from at most ${o.maxUtterancesPerFold ?? 60} per fold); brackets are 95% Wilson intervals, which treat utterances as independent`);
-    if (fewest < FEW_ATTACKED) c.note('safety', `only ${fewest} utterance(s) were attacked at some points: those rates are rough (see the intervals)`);
+    c.note(
+      'safety',
+      `each success rate is over the utterances classified correctly before the attack (${fewest === Math.max(...safety.map((a) => a.attacked)) ? fewest : `${fewest}–${Math.max(...safety.map((a) => a.attacked))}`} here, from at most ${o.maxUtterancesPerFold ?? 60} per fold); brackets are 95% Wilson intervals, which treat utterances as independent`,
+    );
+    if (fewest < FEW_ATTACKED)
+      c.note('safety', `only ${fewest} utterance(s) were attacked at some points: those rates are rough (see the intervals)`);
   }
   if (!measured.robustness) c.notMeasured.robustness = 'skipped (--no-robustness)';
   if (!('accuracy' in measured.privacy.gender)) c.notMeasured.privacy = measured.privacy.gender.skipped;
@@ -140,28 +208,59 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
     c.warnings.push(text);
     c.note('accuracy', text);
   }
-  c.note('accuracy', `intervals: 95% bootstrap, resampling ${ua.unit === 'speaker' ? 'speakers (cluster bootstrap)' : 'utterances'} (${resamples} resamples)`);
+  c.note(
+    'accuracy',
+    `intervals: 95% bootstrap, resampling ${ua.unit === 'speaker' ? 'speakers (cluster bootstrap)' : 'utterances'} (${resamples} resamples)`,
+  );
   if (Object.values(fairness).some((f) => f.notes.some((n) => n.includes('bias-corrected')))) {
-    c.warnings.push('some fairness gaps are biased upward by sampling noise (small groups); their bias-corrected values and basic bootstrap intervals are shown, with the plug-in values beside them');
+    c.warnings.push(
+      'some fairness gaps are biased upward by sampling noise (small groups); their bias-corrected values and basic bootstrap intervals are shown, with the plug-in values beside them',
+    );
   }
   const report: TrustReport = {
     version: 1,
     model: { name: cfg.model.name, description: `${cfg.model.name} on ${cfg.features.set} features` },
-    corpus: { name: cfg.corpus.name, protocol: `${cfg.protocol.kind}${'folds' in cfg.protocol ? `, ${cfg.protocol.folds} folds` : ''} (${results.length} audited)`, testUtterances: preds.length },
+    corpus: {
+      name: cfg.corpus.name,
+      protocol: `${cfg.protocol.kind}${'folds' in cfg.protocol ? `, ${cfg.protocol.folds} folds` : ''} (${results.length} audited)`,
+      testUtterances: preds.length,
+    },
     classes,
     createdAt: new Date().toISOString(),
-    accuracy: { ua, wa: reported(overall.wa), macroF1: reported(overall.macroF1), confusion: pooled.confusion, perClassRecall: recall, chance },
+    accuracy: {
+      ua,
+      wa: reported(overall.wa),
+      macroF1: reported(overall.macroF1),
+      confusion: pooled.confusion,
+      perClassRecall: recall,
+      chance,
+    },
     fairness: Object.fromEntries(Object.entries(fairness).map(([k, f]) => [k, toAttribute(f)])),
-    ...(safety && safety.length > 0 ? {
-      safety: { attacks: safety.map((a) => ({ method: a.method, snrDb: a.snrDb, successRate: a.successRate, attacked: a.attacked, flipped: a.flipped, ...wilsonInterval(a.flipped, a.attacked) })) },
-    } : {}),
+    ...(safety && safety.length > 0
+      ? {
+          safety: {
+            attacks: safety.map((a) => ({
+              method: a.method,
+              snrDb: a.snrDb,
+              successRate: a.successRate,
+              attacked: a.attacked,
+              flipped: a.flipped,
+              ...wilsonInterval(a.flipped, a.attacked),
+            })),
+          },
+        }
+      : {}),
     ...(measured.robustness ? { robustness: measured.robustness.map((p) => ({ kind: p.kind, level: p.level, ua: p.ua })) } : {}),
-    ...('accuracy' in measured.privacy.gender ? {
-      privacy: {
-        genderProbe: { accuracy: measured.privacy.gender.accuracy, majority: measured.privacy.gender.baseline },
-        ...('accuracy' in measured.privacy.speaker ? { speakerProbe: { accuracy: measured.privacy.speaker.accuracy, chance: measured.privacy.speaker.baseline } } : {}),
-      },
-    } : {}),
+    ...('accuracy' in measured.privacy.gender
+      ? {
+          privacy: {
+            genderProbe: { accuracy: measured.privacy.gender.accuracy, majority: measured.privacy.gender.baseline },
+            ...('accuracy' in measured.privacy.speaker
+              ? { speakerProbe: { accuracy: measured.privacy.speaker.accuracy, chance: measured.privacy.speaker.baseline } }
+              : {}),
+          },
+        }
+      : {}),
     sustainability: measured.sustainability,
     notes: c.notes,
     notMeasured: c.notMeasured,

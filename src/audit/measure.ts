@@ -63,13 +63,18 @@ function averageProbes(rs: ProbeResult[]): ProbeSummary | null {
  * the fold's training (+dev) utterances, whose embeddings train the gender probe.
  */
 export async function measureRun(
-  runDir: string, results: FoldResult[], trainOf: (fold: number) => LabelledUtterance[], genderOf: (id: string) => string | undefined,
-  trainSeconds: number | null, o: MeasureOptions,
+  runDir: string,
+  results: FoldResult[],
+  trainOf: (fold: number) => LabelledUtterance[],
+  genderOf: (id: string) => string | undefined,
+  trainSeconds: number | null,
+  o: MeasureOptions,
 ): Promise<Measurements> {
   const attacks = new Map<string, AttackResult>();
   let safetySkipped: string | null = null;
   const robust = new Map<string, { p: RobustnessPoint; n: number }>();
-  const genderProbes: ProbeResult[] = [], speakerProbes: ProbeResult[] = [];
+  const genderProbes: ProbeResult[] = [],
+    speakerProbes: ProbeResult[] = [];
   let privacyProblem: string | null = null;
   let sustainability: SustainabilityReport | null = null;
   for (const r of results) {
@@ -80,7 +85,10 @@ export async function measureRun(
     // Speaker-normalized runs: each speaker is enrolled from their clean utterances, and the
     // robustness sweep keeps these clean statistics (enrollment happened before the noise).
     if (predictor.speakerNorm) enrollAll(predictor, signals, testSpeakers);
-    const subset = spread(r.predictions.map((p, i) => ({ samples: signals[i], label: p.truth, speaker: p.speaker })), o.maxUtterancesPerFold);
+    const subset = spread(
+      r.predictions.map((p, i) => ({ samples: signals[i], label: p.truth, speaker: p.speaker })),
+      o.maxUtterancesPerFold,
+    );
     // Privacy, in this fold's embedding space: the gender probe learns from training speakers and is
     // tested on the fold's unseen test speakers; the speaker probe splits each test speaker's utterances.
     o.log(`fold ${r.fold}: embeddings and privacy probes`);
@@ -90,9 +98,19 @@ export async function measureRun(
     if (predictor.speakerNorm) enrollAll(predictor, trainSignals, trainSpeakers);
     const trainEmb = predictor.embed(trainSignals, trainSpeakers);
     const testEmb = predictor.embed(signals, testSpeakers);
-    const testItems: EmbeddedUtterance[] = r.predictions.map((p, i) => ({ embedding: testEmb[i], speaker: p.speaker, gender: genderOf(p.id) }));
+    const testItems: EmbeddedUtterance[] = r.predictions.map((p, i) => ({
+      embedding: testEmb[i],
+      speaker: p.speaker,
+      gender: genderOf(p.id),
+    }));
     try {
-      genderProbes.push(genderProbeHeldOut(train.map((u, i) => ({ embedding: trainEmb[i], speaker: u.speaker, gender: u.attributes.gender })), testItems, o.seed));
+      genderProbes.push(
+        genderProbeHeldOut(
+          train.map((u, i) => ({ embedding: trainEmb[i], speaker: u.speaker, gender: u.attributes.gender })),
+          testItems,
+          o.seed,
+        ),
+      );
       speakerProbes.push(speakerProbe(testItems, o.seed));
     } catch (e) {
       privacyProblem ??= skipped(e).skipped;
@@ -100,19 +118,33 @@ export async function measureRun(
     if (o.robustness) {
       o.log(`fold ${r.fold}: robustness sweep on ${subset.length} utterances`);
       const subsetSpeakers = subset.map((u) => u.speaker);
-      for (const pt of robustnessSweep((xs) => predictor.predict(xs, subsetSpeakers).map(argmax), subset, predictor.classes.length, predictor.sampleRateHz, { seed: o.seed })) {
+      for (const pt of robustnessSweep(
+        (xs) => predictor.predict(xs, subsetSpeakers).map(argmax),
+        subset,
+        predictor.classes.length,
+        predictor.sampleRateHz,
+        { seed: o.seed },
+      )) {
         const key = `${pt.kind}:${pt.level}`;
         const acc = robust.get(key);
         robust.set(key, acc ? { p: { ...pt, ua: acc.p.ua + pt.ua, wa: acc.p.wa + pt.wa }, n: acc.n + 1 } : { p: pt, n: 1 });
       }
     }
     // Vector (functional) features have no frame rate; their models' MACs are per utterance.
-    sustainability ??= measureSustainability(predictor, signals[0], testSpeakers[0], predictor.featureSet.frameRateHz ?? DEFAULT_FRAME_RATE_HZ, trainSeconds);
+    sustainability ??= measureSustainability(
+      predictor,
+      signals[0],
+      testSpeakers[0],
+      predictor.featureSet.frameRateHz ?? DEFAULT_FRAME_RATE_HZ,
+      trainSeconds,
+    );
     if (safetySkipped === null && o.attacks.length > 0) {
       try {
         const wave = predictor.waveform();
         // Speaker-normalized runs are attacked speaker by speaker, each with their clean enrollment statistics.
-        const groups = predictor.speakerNorm ? [...new Set(subset.map((u) => u.speaker))].map((sp) => subset.filter((u) => u.speaker === sp)) : [subset];
+        const groups = predictor.speakerNorm
+          ? [...new Set(subset.map((u) => u.speaker))].map((sp) => subset.filter((u) => u.speaker === sp))
+          : [subset];
         for (const method of o.attacks) {
           for (const snr of o.snrDb) {
             o.log(`fold ${r.fold}: ${method.toUpperCase()} at ${snr} dB on ${subset.length} utterances`);
@@ -123,7 +155,14 @@ export async function measureRun(
               const prev = attacks.get(key);
               const attacked = (prev?.attacked ?? 0) + a.attacked;
               const flipped = (prev?.flipped ?? 0) + a.flipped;
-              attacks.set(key, { method, snrDb: snr, attacked, flipped, successRate: attacked === 0 ? NaN : flipped / attacked, maxSnrErrorDb: Math.max(prev?.maxSnrErrorDb ?? 0, a.maxSnrErrorDb) });
+              attacks.set(key, {
+                method,
+                snrDb: snr,
+                attacked,
+                flipped,
+                successRate: attacked === 0 ? NaN : flipped / attacked,
+                maxSnrErrorDb: Math.max(prev?.maxSnrErrorDb ?? 0, a.maxSnrErrorDb),
+              });
             }
           }
         }

@@ -34,18 +34,28 @@ export interface ProbeResult {
 /** Trains a linear probe on (xTrain, yTrain) and returns predictions for xTest. */
 function linearProbe(xTrain: Float32Array[], yTrain: number[], xTest: Float32Array[], classes: number, seed: number): number[] {
   const d = xTrain[0].length;
-  const mean = new Float64Array(d), sd = new Float64Array(d);
+  const mean = new Float64Array(d),
+    sd = new Float64Array(d);
   for (const x of xTrain) for (let k = 0; k < d; k++) mean[k] += x[k] / xTrain.length;
   for (const x of xTrain) for (let k = 0; k < d; k++) sd[k] += (x[k] - mean[k]) ** 2 / xTrain.length;
   const z = (xs: Float32Array[]) => {
     const out = new Float32Array(xs.length * d);
-    xs.forEach((x, i) => { for (let k = 0; k < d; k++) out[i * d + k] = (x[k] - mean[k]) / Math.sqrt(sd[k] + 1e-8); });
+    xs.forEach((x, i) => {
+      for (let k = 0; k < d; k++) out[i * d + k] = (x[k] - mean[k]) / Math.sqrt(sd[k] + 1e-8);
+    });
     return out;
   };
   const probe = new nn.Linear(d, classes);
   // Re-draw the initial weights from the probe's own seed, for reproducibility.
   const rng = makeRng(seed);
-  noGrad(() => probe.weight.copy_(tensor(Float32Array.from({ length: d * classes }, () => (rng.next() - 0.5) / Math.sqrt(d)), [classes, d])));
+  noGrad(() =>
+    probe.weight.copy_(
+      tensor(
+        Float32Array.from({ length: d * classes }, () => (rng.next() - 0.5) / Math.sqrt(d)),
+        [classes, d],
+      ),
+    ),
+  );
   const opt = new SGD(probe.parameters(), { lr: PROBE_LR, momentum: 0.9, weightDecay: PROBE_WEIGHT_DECAY });
   const x = tensor(z(xTrain), [xTrain.length, d]);
   const y = tensor(BigInt64Array.from(yTrain, BigInt), [yTrain.length]);
@@ -56,7 +66,17 @@ function linearProbe(xTrain: Float32Array[], yTrain: number[], xTest: Float32Arr
       opt.step();
     });
   }
-  const pred = noGrad(() => tidy(() => Array.from(probe.forward(tensor(z(xTest), [xTest.length, d])).argmax(1).toArray() as BigInt64Array, Number)));
+  const pred = noGrad(() =>
+    tidy(() =>
+      Array.from(
+        probe
+          .forward(tensor(z(xTest), [xTest.length, d]))
+          .argmax(1)
+          .toArray() as BigInt64Array,
+        Number,
+      ),
+    ),
+  );
   x.dispose();
   y.dispose();
   probe.dispose();
@@ -79,13 +99,22 @@ export function genderProbe(items: EmbeddedUtterance[], seed = 1): ProbeResult {
     }
     spk.forEach((s, i) => fold.set(s, i % 2));
   }
-  let correct = 0, total = 0;
+  let correct = 0,
+    total = 0;
   for (const k of [0, 1]) {
     const train = labelled.filter((u) => fold.get(u.speaker) !== k);
     const test = labelled.filter((u) => fold.get(u.speaker) === k);
     if (train.length === 0 || test.length === 0) throw new Error('privacy: the gender probe needs at least two speakers per gender');
-    const pred = linearProbe(train.map((u) => u.embedding), train.map((u) => genders.indexOf(u.gender!)), test.map((u) => u.embedding), genders.length, seed + k);
-    pred.forEach((p, i) => { if (p === genders.indexOf(test[i].gender!)) correct++; });
+    const pred = linearProbe(
+      train.map((u) => u.embedding),
+      train.map((u) => genders.indexOf(u.gender!)),
+      test.map((u) => u.embedding),
+      genders.length,
+      seed + k,
+    );
+    pred.forEach((p, i) => {
+      if (p === genders.indexOf(test[i].gender!)) correct++;
+    });
     total += test.length;
   }
   const counts = genders.map((g) => labelled.filter((u) => u.gender === g).length);
@@ -96,13 +125,20 @@ export function genderProbe(items: EmbeddedUtterance[], seed = 1): ProbeResult {
 export function speakerProbe(items: EmbeddedUtterance[], seed = 1): ProbeResult {
   const speakers = [...new Set(items.map((u) => u.speaker))].sort();
   if (speakers.length < 2) throw new Error('privacy: the speaker probe needs at least two speakers');
-  const train: EmbeddedUtterance[] = [], test: EmbeddedUtterance[] = [];
+  const train: EmbeddedUtterance[] = [],
+    test: EmbeddedUtterance[] = [];
   for (const s of speakers) {
     const own = items.filter((u) => u.speaker === s);
     if (own.length < 2) throw new Error(`privacy: speaker ${s} has fewer than two utterances`);
     own.forEach((u, i) => (i % 2 === 0 ? train : test).push(u));
   }
-  const pred = linearProbe(train.map((u) => u.embedding), train.map((u) => speakers.indexOf(u.speaker)), test.map((u) => u.embedding), speakers.length, seed);
+  const pred = linearProbe(
+    train.map((u) => u.embedding),
+    train.map((u) => speakers.indexOf(u.speaker)),
+    test.map((u) => u.embedding),
+    speakers.length,
+    seed,
+  );
   const correct = pred.filter((p, i) => p === speakers.indexOf(test[i].speaker)).length;
   return { accuracy: correct / test.length, baseline: 1 / speakers.length, n: test.length };
 }
@@ -116,7 +152,13 @@ export function genderProbeHeldOut(train: EmbeddedUtterance[], test: EmbeddedUtt
   if (te.length === 0) throw new Error('privacy: the gender probe has no test utterance with a known gender');
   const shared = tr.find((u) => te.some((v) => v.speaker === u.speaker));
   if (shared) throw new Error(`privacy: speaker ${shared.speaker} is in both the probe's training and test sets`);
-  const pred = linearProbe(tr.map((u) => u.embedding), tr.map((u) => genders.indexOf(u.gender!)), te.map((u) => u.embedding), genders.length, seed);
+  const pred = linearProbe(
+    tr.map((u) => u.embedding),
+    tr.map((u) => genders.indexOf(u.gender!)),
+    te.map((u) => u.embedding),
+    genders.length,
+    seed,
+  );
   const correct = pred.filter((p, i) => genders[p] === te[i].gender).length;
   const counts = genders.map((g) => te.filter((u) => u.gender === g).length);
   return { accuracy: correct / te.length, baseline: Math.max(...counts) / te.length, n: te.length };

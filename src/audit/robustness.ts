@@ -23,7 +23,14 @@ export interface RobustnessPoint {
 }
 
 /** Corrupts one signal; babble is built from other utterances of the set (never the signal itself). */
-function corrupt(x: Float32Array, kind: CorruptionKind, level: number, others: Float32Array[], sampleRateHz: number, seed: number): Float32Array {
+function corrupt(
+  x: Float32Array,
+  kind: CorruptionKind,
+  level: number,
+  others: Float32Array[],
+  sampleRateHz: number,
+  seed: number,
+): Float32Array {
   const rng = makeRng(seed);
   if (kind === 'white') return addNoise(x, whiteNoise(x.length, rng), level);
   if (kind === 'babble') {

@@ -11,7 +11,6 @@
 import { F, grad, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
 import type { WaveformClassifier } from '../run/index.js';
 
-
 /** Squared norm of δ allowed at `snrDb` for a signal of energy Σx² (linear units). */
 export function perturbationEnergy(signalEnergy: number, snrDb: number): number {
   return signalEnergy / 10 ** (snrDb / 10);
@@ -19,7 +18,8 @@ export function perturbationEnergy(signalEnergy: number, snrDb: number): number 
 
 /** The SNR (dB) of a perturbation δ relative to the clean signal x: 10·log10(Σx² / Σδ²). */
 export function measuredSnrDb(x: Float32Array, delta: Float32Array): number {
-  let sx = 0, sd = 0;
+  let sx = 0,
+    sd = 0;
   for (let i = 0; i < x.length; i++) {
     sx += x[i] * x[i];
     sd += delta[i] * delta[i];
@@ -81,13 +81,22 @@ export function pgd(classify: WaveformClassifier, x: Float32Array, label: number
     }
     const norm = Math.sqrt(energy(delta));
     if (norm === 0) return new Float32Array(x.length);
-    return delta.mul(radius / norm).reshape([-1]).toArray() as Float32Array;
+    return delta
+      .mul(radius / norm)
+      .reshape([-1])
+      .toArray() as Float32Array;
   });
 }
 
 /** Predicted class of one waveform. */
 export function predictWave(classify: WaveformClassifier, x: Float32Array): number {
-  return noGrad(() => tidy(() => classify(tensor(x, [1, x.length])).argmax(1).item()));
+  return noGrad(() =>
+    tidy(() =>
+      classify(tensor(x, [1, x.length]))
+        .argmax(1)
+        .item(),
+    ),
+  );
 }
 
 export interface AttackResult {
@@ -104,9 +113,15 @@ export interface AttackResult {
 
 /** Runs one attack at one SNR over utterances; returns the success rate. */
 export function attackSuccess(
-  classify: WaveformClassifier, utts: { samples: Float32Array; label: number }[], method: 'fgsm' | 'pgd', snrDb: number, o: PgdOptions = {},
+  classify: WaveformClassifier,
+  utts: { samples: Float32Array; label: number }[],
+  method: 'fgsm' | 'pgd',
+  snrDb: number,
+  o: PgdOptions = {},
 ): AttackResult {
-  let attacked = 0, flipped = 0, maxErr = 0;
+  let attacked = 0,
+    flipped = 0,
+    maxErr = 0;
   for (const u of utts) {
     if (predictWave(classify, u.samples) !== u.label) continue;
     attacked++;

@@ -31,7 +31,13 @@ export interface SustainabilityReport {
  * must be enrolled when the run is speaker-normalized).
  * @param frameRateHz feature frames per second (16 kHz audio with a 160-sample hop: 100 Hz).
  */
-export function measureSustainability(predictor: TrainedFold, signal: Float32Array, speaker: string, frameRateHz: number, trainSeconds: number | null): SustainabilityReport {
+export function measureSustainability(
+  predictor: TrainedFold,
+  signal: Float32Array,
+  speaker: string,
+  frameRateHz: number,
+  trainSeconds: number | null,
+): SustainabilityReport {
   // A fresh copy per call: the predictor may memoize features per signal object, and latency must include them.
   for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal.slice()], [speaker]);
   const times: number[] = [];

@@ -16,12 +16,23 @@ export function registerAnalyze(program: Command): void {
     .action(async (inputs: string[], o: { emotionModel: string; spoofModel: string; json?: boolean }) => {
       const files = await audioFiles(inputs);
       const { scores, failed } = await scoreWithProgress(o.spoofModel, files, { emotionModel: o.emotionModel, quiet: o.json });
-      const rows = scores.map((s) => ({ path: s.path, emotion: s.emotion ?? NO_SPEECH_LABEL, emotionProb: s.emotionProb ?? null, spoofScore: s.score, verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof' }));
+      const rows = scores.map((s) => ({
+        path: s.path,
+        emotion: s.emotion ?? NO_SPEECH_LABEL,
+        emotionProb: s.emotionProb ?? null,
+        spoofScore: s.score,
+        verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof',
+      }));
       if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
       else {
         const width = Math.max(4, ...rows.map((r) => r.path.length));
-        process.stdout.write(`${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  verdict\n`);
-        for (const r of rows) process.stdout.write(`${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict}\n`);
+        process.stdout.write(
+          `${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  verdict\n`,
+        );
+        for (const r of rows)
+          process.stdout.write(
+            `${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict}\n`,
+          );
       }
       throwIfFailed('analysis', failed, files.length);
     });

@@ -2,8 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { auditRun } from '../audit/index.js';
-import { loadTrustReport, renderTrustHtml, type TrustReport } from '../report/index.js';
-import { writeFileAtomic } from '../core/index.js';
+import type { TrustReport } from '../report/index.js';
 import { choiceListFlag, intFlag, numberListFlag } from '../core/index.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -13,23 +12,38 @@ const ATTACKS = ['fgsm', 'pgd'] as const;
 
 /** A few lines summarizing a report (the HTML holds the rest). */
 export function summarizeReport(r: TrustReport): string {
-  const lines = [`${r.model.name} on ${r.corpus?.name ?? '?'}: UA ${pct(r.accuracy!.ua.value)} [${pct(r.accuracy!.ua.low ?? NaN)}, ${pct(r.accuracy!.ua.high ?? NaN)}]`];
+  const lines = [
+    `${r.model.name} on ${r.corpus?.name ?? '?'}: UA ${pct(r.accuracy!.ua.value)} [${pct(r.accuracy!.ua.low ?? NaN)}, ${pct(r.accuracy!.ua.high ?? NaN)}]`,
+  ];
   for (const w of r.warnings ?? []) lines.push(`warning: ${w}`);
-  for (const [a, f] of Object.entries(r.fairness ?? {})) lines.push(`fairness by ${a}: statistical parity gap ${f.statisticalParity.value.toFixed(3)} [${f.statisticalParity.low.toFixed(3)}, ${f.statisticalParity.high.toFixed(3)}]`);
+  for (const [a, f] of Object.entries(r.fairness ?? {}))
+    lines.push(
+      `fairness by ${a}: statistical parity gap ${f.statisticalParity.value.toFixed(3)} [${f.statisticalParity.low.toFixed(3)}, ${f.statisticalParity.high.toFixed(3)}]`,
+    );
   for (const a of r.safety?.attacks ?? []) {
     const ci = a.low !== undefined && a.high !== undefined ? ` [${pct(a.low)}, ${pct(a.high)}]` : '';
-    lines.push(`${a.method.toUpperCase()} at ${a.snrDb} dB SNR: attack success ${pct(a.successRate)}${ci}${a.attacked !== undefined ? ` (${a.flipped} of ${a.attacked})` : ''}`);
+    lines.push(
+      `${a.method.toUpperCase()} at ${a.snrDb} dB SNR: attack success ${pct(a.successRate)}${ci}${a.attacked !== undefined ? ` (${a.flipped} of ${a.attacked})` : ''}`,
+    );
   }
   for (const [d, why] of Object.entries(r.notMeasured ?? {})) lines.push(`${d}: not measured (${why})`);
-  if (r.privacy) lines.push(`gender inference from embeddings: ${pct(r.privacy.genderProbe.accuracy)} (majority ${pct(r.privacy.genderProbe.majority)})`);
-  if (r.sustainability) lines.push(`${r.sustainability.params} parameters, ${(r.sustainability.macsPerSecond / 1e6).toFixed(1)} MMAC/s, latency ${r.sustainability.latencyMs.toFixed(1)} ms`);
+  if (r.privacy)
+    lines.push(
+      `gender inference from embeddings: ${pct(r.privacy.genderProbe.accuracy)} (majority ${pct(r.privacy.genderProbe.majority)})`,
+    );
+  if (r.sustainability)
+    lines.push(
+      `${r.sustainability.params} parameters, ${(r.sustainability.macsPerSecond / 1e6).toFixed(1)} MMAC/s, latency ${r.sustainability.latencyMs.toFixed(1)} ms`,
+    );
   return lines.join('\n');
 }
 
 export function registerAudit(program: Command): void {
   program
     .command('audit')
-    .description("audit a trained run on its held-out folds: accuracy, fairness (bootstrap CIs), attacks, robustness, privacy, sustainability → trust.json, trust.html")
+    .description(
+      'audit a trained run on its held-out folds: accuracy, fairness (bootstrap CIs), attacks, robustness, privacy, sustainability → trust.json, trust.html',
+    )
     .argument('<run-dir>', 'run directory written by `trustser train`')
     .option('--snr <list>', 'attack SNRs in dB', numberListFlag(), [45, 40, 35, 30])
     .option('--attacks <list>', 'fgsm, pgd or both', choiceListFlag(ATTACKS), [...ATTACKS])
@@ -38,11 +52,33 @@ export function registerAudit(program: Command): void {
     .option('--resamples <n>', 'bootstrap resamples', intFlag(10), 1000)
     .option('--no-robustness', 'skip the noise/reverb sweeps')
     .option('--json', 'print trust.json')
-    .action(async (dir: string, o: { snr: number[]; attacks: (typeof ATTACKS)[number][]; pgdSteps: number; maxUtterances: number; resamples: number; robustness: boolean; json?: boolean }) => {
-      const report = await auditRun(dir, {
-        snrDb: o.snr, attacks: o.attacks, pgdSteps: o.pgdSteps, maxUtterancesPerFold: o.maxUtterances,
-        resamples: o.resamples, robustness: o.robustness, log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-      });
-      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${summarizeReport(report)}\n\nwritten: ${join(resolve(dir), 'trust.json')}, ${join(resolve(dir), 'trust.html')}\n`);
-    });
+    .action(
+      async (
+        dir: string,
+        o: {
+          snr: number[];
+          attacks: (typeof ATTACKS)[number][];
+          pgdSteps: number;
+          maxUtterances: number;
+          resamples: number;
+          robustness: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const report = await auditRun(dir, {
+          snrDb: o.snr,
+          attacks: o.attacks,
+          pgdSteps: o.pgdSteps,
+          maxUtterancesPerFold: o.maxUtterances,
+          resamples: o.resamples,
+          robustness: o.robustness,
+          log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+        });
+        process.stdout.write(
+          o.json
+            ? `${JSON.stringify(report)}\n`
+            : `${summarizeReport(report)}\n\nwritten: ${join(resolve(dir), 'trust.json')}, ${join(resolve(dir), 'trust.html')}\n`,
+        );
+      },
+    );
 }

@@ -5,7 +5,7 @@
  * chosen because it trains in seconds on 2 cores and is among the stronger from-scratch models in
  * bench/ser-ravdess.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseRunConfig, type RunConfig } from '../run/index.js';
@@ -23,14 +23,19 @@ export function defaultRavdessRoot(): string | null {
 
 /** Demo settings: one of six folds (4 test actors), an MLP on functionals, about a minute on 2 cores. */
 export function demoConfig(data: string | null, o: { epochs?: number; seed?: number } = {}): RunConfig {
-  return parseRunConfig({
-    corpus: data ? { name: 'ravdess', root: data, labelMap: '8class' } : { name: 'synthetic' },
-    protocol: data ? { kind: 'speaker-kfold', folds: 6, balanceBy: 'gender', devSpeakers: 2, seed: o.seed ?? 1 } : { kind: 'speaker-kfold', folds: 3, devSpeakers: 1, seed: o.seed ?? 1 },
-    features: { set: 'egemaps-ts' },
-    model: { name: 'mlp', options: {} },
-    training: { epochs: o.epochs ?? 150, batchSize: 32, lr: 1e-3, weightDecay: 1e-3, patience: 40, seed: o.seed ?? 1 },
-    folds: [0],
-  }, 'demo');
+  return parseRunConfig(
+    {
+      corpus: data ? { name: 'ravdess', root: data, labelMap: '8class' } : { name: 'synthetic' },
+      protocol: data
+        ? { kind: 'speaker-kfold', folds: 6, balanceBy: 'gender', devSpeakers: 2, seed: o.seed ?? 1 }
+        : { kind: 'speaker-kfold', folds: 3, devSpeakers: 1, seed: o.seed ?? 1 },
+      features: { set: 'egemaps-ts' },
+      model: { name: 'mlp', options: {} },
+      training: { epochs: o.epochs ?? 150, batchSize: 32, lr: 1e-3, weightDecay: 1e-3, patience: 40, seed: o.seed ?? 1 },
+      folds: [0],
+    },
+    'demo',
+  );
 }
 
 export interface DemoResult {
@@ -41,7 +46,14 @@ export interface DemoResult {
 }
 
 /** Trains the demo run into `out` (resumable) and predicts up to `predict` held-out files. */
-export async function runDemo(o: { data: string | null; out: string; epochs?: number; seed?: number; predict?: number; log?: (l: string) => void }): Promise<DemoResult> {
+export async function runDemo(o: {
+  data: string | null;
+  out: string;
+  epochs?: number;
+  seed?: number;
+  predict?: number;
+  log?: (l: string) => void;
+}): Promise<DemoResult> {
   const cfg = demoConfig(o.data, o);
   const metrics = await trainRun(cfg, o.out, { log: o.log });
   const result = readFoldResult(o.out, 0);
@@ -49,8 +61,17 @@ export async function runDemo(o: { data: string | null; out: string; epochs?: nu
   const picked = new Map<number, Prediction>();
   for (const p of result.predictions) if (!picked.has(p.truth)) picked.set(p.truth, p);
   const chosen = [...picked.values()].slice(0, o.predict ?? 4);
-  const { predictions } = await predictFiles(o.out, chosen.map((p) => p.path), { fold: 0 });
-  return { corpus: cfg.corpus.name, out: resolve(o.out), metrics, predictions: predictions.map((p, i) => ({ ...p, truth: metrics.classes[chosen[i].truth] })) };
+  const { predictions } = await predictFiles(
+    o.out,
+    chosen.map((p) => p.path),
+    { fold: 0 },
+  );
+  return {
+    corpus: cfg.corpus.name,
+    out: resolve(o.out),
+    metrics,
+    predictions: predictions.map((p, i) => ({ ...p, truth: metrics.classes[chosen[i].truth] })),
+  };
 }
 
 export function registerDemo(program: Command): void {
@@ -63,7 +84,8 @@ export function registerDemo(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { data?: string; synthetic?: boolean; out: string; json?: boolean }) => {
       const data = opts.synthetic ? null : (opts.data ?? defaultRavdessRoot());
-      if (!opts.json) process.stderr.write(`demo: ${data ? `RAVDESS at ${data}` : 'synthesized corpus (RAVDESS not found)'} → ${resolve(opts.out)}\n`);
+      if (!opts.json)
+        process.stderr.write(`demo: ${data ? `RAVDESS at ${data}` : 'synthesized corpus (RAVDESS not found)'} → ${resolve(opts.out)}\n`);
       const r = await runDemo({ data, out: opts.out, log: opts.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -74,6 +96,8 @@ export function registerDemo(program: Command): void {
         const conf = Math.max(...p.probs);
         process.stdout.write(`  ${p.path}\n    truth ${p.truth.padEnd(10)} predicted ${p.label.padEnd(10)} (p = ${conf.toFixed(2)})\n`);
       }
-      process.stdout.write(`\nrun directory: ${r.out} (try: npx trustser evaluate ${opts.out}; npx trustser predict --model ${opts.out} FILE.wav)\n`);
+      process.stdout.write(
+        `\nrun directory: ${r.out} (try: npx trustser evaluate ${opts.out}; npx trustser predict --model ${opts.out} FILE.wav)\n`,
+      );
     });
 }

@@ -5,8 +5,13 @@ import { exportSpoofModel } from '../runtime/index.js';
 export function registerExportSpoof(program: Command): void {
   program
     .command('export-spoof')
-    .description('export the AASIST spoofing countermeasure as an ONNX model (input wave [batch, 64600] at 16 kHz, output logits [batch, 2] = [spoof, bona fide]) plus its sidecar, checked against the engine')
-    .requiredOption('--model <spec>', 'aasist, aasist-l, a .pth/.safetensors file, or a `spoof train` run folder without emotion conditioning')
+    .description(
+      'export the AASIST spoofing countermeasure as an ONNX model (input wave [batch, 64600] at 16 kHz, output logits [batch, 2] = [spoof, bona fide]) plus its sidecar, checked against the engine',
+    )
+    .requiredOption(
+      '--model <spec>',
+      'aasist, aasist-l, a .pth/.safetensors file, or a `spoof train` run folder without emotion conditioning',
+    )
     .requiredOption('--out <file>', 'ONNX file to write (the sidecar goes to <file>.json)')
     .option('--json', 'print the sidecar as JSON')
     .action(async (o: { model: string; out: string; json?: boolean }) => {
@@ -16,11 +21,13 @@ export function registerExportSpoof(program: Command): void {
         return;
       }
       const s = r.sidecar;
-      process.stdout.write([
-        `${s.model.name} (${s.model.params.toLocaleString('en-US')} parameters, from ${s.model.source}) → ${r.modelPath} (${(r.bytes / 1024).toFixed(1)} KiB)`,
-        `sidecar: ${r.sidecarPath}`,
-        `input: ${s.input.name} [batch, ${s.input.samples}] at ${s.sampleRateHz} Hz; output: ${s.outputs[0]} [batch, 2] = [${s.classes.join(', ')}], score = ${s.classes[s.scoreIndex]} logit`,
-        `checked against the engine on ${s.verification.probes} probe signals: max |Δlogit| = ${s.verification.maxAbsDiff.toExponential(2)}`,
-      ].join('\n') + '\n');
+      process.stdout.write(
+        `${[
+          `${s.model.name} (${s.model.params.toLocaleString('en-US')} parameters, from ${s.model.source}) → ${r.modelPath} (${(r.bytes / 1024).toFixed(1)} KiB)`,
+          `sidecar: ${r.sidecarPath}`,
+          `input: ${s.input.name} [batch, ${s.input.samples}] at ${s.sampleRateHz} Hz; output: ${s.outputs[0]} [batch, 2] = [${s.classes.join(', ')}], score = ${s.classes[s.scoreIndex]} logit`,
+          `checked against the engine on ${s.verification.probes} probe signals: max |Δlogit| = ${s.verification.maxAbsDiff.toExponential(2)}`,
+        ].join('\n')}\n`,
+      );
     });
 }

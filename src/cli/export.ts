@@ -19,12 +19,14 @@ export function registerExport(program: Command): void {
         return;
       }
       const s = r.sidecar;
-      process.stdout.write([
-        `${s.model.name} (fold ${s.fold}${s.foldName ? `, ${s.foldName}` : ''}) → ${r.modelPath} (${(r.bytes / 1024).toFixed(1)} KiB)`,
-        `sidecar: ${r.sidecarPath}`,
-        `input: ${s.input.kind} [${s.input.features.join(', ')}] from '${s.features.set}' at ${s.sampleRateHz} Hz; outputs: ${s.outputs.join(', ')}`,
-        `classes: ${s.classes.join(', ')}`,
-        `checked against the engine on ${s.verification.probes} probe signals: max |Δp| = ${s.verification.maxAbsDiff.toExponential(2)}`,
-      ].join('\n') + '\n');
+      process.stdout.write(
+        `${[
+          `${s.model.name} (fold ${s.fold}${s.foldName ? `, ${s.foldName}` : ''}) → ${r.modelPath} (${(r.bytes / 1024).toFixed(1)} KiB)`,
+          `sidecar: ${r.sidecarPath}`,
+          `input: ${s.input.kind} [${s.input.features.join(', ')}] from '${s.features.set}' at ${s.sampleRateHz} Hz; outputs: ${s.outputs.join(', ')}`,
+          `classes: ${s.classes.join(', ')}`,
+          `checked against the engine on ${s.verification.probes} probe signals: max |Δp| = ${s.verification.maxAbsDiff.toExponential(2)}`,
+        ].join('\n')}\n`,
+      );
     });
 }

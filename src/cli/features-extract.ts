@@ -15,16 +15,32 @@ export function registerFeaturesExtract(features: Command): void {
     .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
     .option('--no-cache', 'do not read or write the cache')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { set: string; in: string; out: string; format?: 'safetensors' | 'csv'; workers?: number; cache: string | boolean; json?: boolean }) => {
-      const summary = await extractFeatures({
-        set: o.set, input: o.in, out: o.out, format: o.format, workers: o.workers,
-        cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
-      });
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } else {
-        process.stdout.write(`${summary.out}: ${summary.extracted + summary.fromCache} of ${summary.files} files (${summary.fromCache} from cache)\n`);
-      }
-      throwIfFailed('feature extraction (the others are in the output)', summary.failed, summary.files);
-    });
+    .action(
+      async (o: {
+        set: string;
+        in: string;
+        out: string;
+        format?: 'safetensors' | 'csv';
+        workers?: number;
+        cache: string | boolean;
+        json?: boolean;
+      }) => {
+        const summary = await extractFeatures({
+          set: o.set,
+          input: o.in,
+          out: o.out,
+          format: o.format,
+          workers: o.workers,
+          cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
+        });
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(summary)}\n`);
+        } else {
+          process.stdout.write(
+            `${summary.out}: ${summary.extracted + summary.fromCache} of ${summary.files} files (${summary.fromCache} from cache)\n`,
+          );
+        }
+        throwIfFailed('feature extraction (the others are in the output)', summary.failed, summary.files);
+      },
+    );
 }

@@ -9,7 +9,12 @@ export function registerInfo(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => {
       const e = engineInfo();
-      const info = { node: process.version, libtorch: e.torch, threads: getNumThreads(), openblasThreads: process.env.OPENBLAS_NUM_THREADS ?? null };
+      const info = {
+        node: process.version,
+        libtorch: e.torch,
+        threads: getNumThreads(),
+        openblasThreads: process.env.OPENBLAS_NUM_THREADS ?? null,
+      };
       if (o.json) process.stdout.write(`${JSON.stringify(info)}\n`);
       else for (const [k, v] of Object.entries(info)) process.stdout.write(`${k.padEnd(16)}${v}\n`);
     });

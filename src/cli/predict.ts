@@ -18,22 +18,33 @@ export function registerPredict(program: Command): void {
     .argument('<inputs...>', 'audio files or folders')
     .option('--fold <k>', 'use one fold’s model instead of the ensemble', intFlag(0))
     .option('--format <fmt>', 'table, csv or json', choiceFlag(PREDICT_FORMATS), 'table' as const)
-    .option('--window <s>', '--onnx: classify windows of this many seconds and average them (default: whole files, as training)', positiveFlag)
+    .option(
+      '--window <s>',
+      '--onnx: classify windows of this many seconds and average them (default: whole files, as training)',
+      positiveFlag,
+    )
     .option('--hop <s>', '--onnx: seconds between window starts (default: the window)', positiveFlag)
     .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads', intFlag(1))
-    .option('--speaker-by <how>', "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)", choiceFlag(['all', 'dir'] as const), 'all' as const)
+    .option(
+      '--speaker-by <how>',
+      "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)",
+      choiceFlag(['all', 'dir'] as const),
+      'all' as const,
+    )
     .action(async (inputs: string[], o: PredictFlags) => {
       if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
       const files = await audioFiles(inputs);
-      const r = o.onnx !== undefined ? await predictOnnx(o.onnx, files, o) : await predictFiles(o.model!, files, {
-        fold: o.fold,
-        speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
-      });
+      const r =
+        o.onnx !== undefined
+          ? await predictOnnx(o.onnx, files, o)
+          : await predictFiles(o.model!, files, {
+              fold: o.fold,
+              speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
+            });
       writePredictions(r.classes, r.predictions, o.format);
       throwIfFailed('prediction', r.failed, files.length);
     });
 }
-
 
 interface PredictFlags {
   model?: string;
@@ -57,7 +68,12 @@ function writePredictions(classes: string[], predictions: FilePrediction[], form
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
   } else if (format === 'csv') {
-    process.stdout.write(stringify([['path', 'label', ...classes], ...predictions.map((p) => [p.path, p.label, ...(p.probs.length ? p.probs.map((v) => v.toFixed(4)) : classes.map(() => ''))])]));
+    process.stdout.write(
+      stringify([
+        ['path', 'label', ...classes],
+        ...predictions.map((p) => [p.path, p.label, ...(p.probs.length ? p.probs.map((v) => v.toFixed(4)) : classes.map(() => ''))]),
+      ]),
+    );
   } else {
     const width = Math.max(...predictions.map((p) => p.path.length), 4);
     process.stdout.write(`${'file'.padEnd(width)}  ${'label'.padEnd(10)}${classes.map((c) => c.slice(0, 8).padStart(9)).join('')}\n`);

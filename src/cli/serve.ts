@@ -5,8 +5,17 @@
  */
 import type { Command } from 'commander';
 import {
-  DEFAULT_CONCURRENCY, DEFAULT_HOP_SECONDS, DEFAULT_HOST, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_PORT, DEFAULT_QUEUE,
-  DEFAULT_THREADS, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW_SECONDS, startServer,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_HOP_SECONDS,
+  DEFAULT_HOST,
+  DEFAULT_MAX_BODY_MB,
+  DEFAULT_MAX_SECONDS,
+  DEFAULT_PORT,
+  DEFAULT_QUEUE,
+  DEFAULT_THREADS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_WINDOW_SECONDS,
+  startServer,
 } from '../serve/index.js';
 import { intFlag, positiveFlag } from '../core/index.js';
 
@@ -36,7 +45,10 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve an exported model over HTTP (POST /v1/analyze, GET /v1/model, GET /healthz) with the in-browser web app at /')
     .requiredOption('--model <file>', 'exported SER model (model.onnx, sidecar model.onnx.json beside it)')
-    .option('--spoof <file>', 'countermeasure ONNX graph (input wave [batch, 64600] at 16 kHz, output logits [batch, 2] = [spoof, bona fide])')
+    .option(
+      '--spoof <file>',
+      'countermeasure ONNX graph (input wave [batch, 64600] at 16 kHz, output logits [batch, 2] = [spoof, bona fide])',
+    )
     .option('--host <addr>', 'address to listen on', DEFAULT_HOST)
     .option('--port <n>', 'TCP port (0: any free port)', intFlag(0, 65535), DEFAULT_PORT)
     .option('--token <t>', `bearer token required on every route but /healthz and the web app (default: $${TOKEN_ENV}; none: no auth)`)
@@ -69,7 +81,9 @@ export function registerServe(program: Command): void {
         log: f.log ?? false,
       });
       const sc = s.state.sidecar;
-      process.stdout.write(`trustser serve: ${sc.model.name} (${sc.classes.length} classes${s.state.spoof ? ', with spoof model' : ''}) listening on ${s.url}${s.options.token ? ' (bearer token required)' : ''}\n`);
+      process.stdout.write(
+        `trustser serve: ${sc.model.name} (${sc.classes.length} classes${s.state.spoof ? ', with spoof model' : ''}) listening on ${s.url}${s.options.token ? ' (bearer token required)' : ''}\n`,
+      );
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);

@@ -10,18 +10,45 @@ export function registerEvaluate(spoof: Command): void {
     .description('EER (with threshold), min DCF, DET data and per-group EER of a scores file against a spoof-set manifest')
     .requiredOption('--scores <file>', 'scores CSV from `trustser spoof score`')
     .requiredOption('--manifest <file>', 'spoof-set manifest (a folder holding manifest.csv, or the file)')
-    .option('--group-by <what>', "'emotion' (manifest label), 'predicted-emotion', or a manifest column (gender, codec, voice, source)", 'emotion')
-    .option('--against-all-bonafide', 'score each group\'s spoofs against every bona fide trial (for spoof-only columns: codec, voice)')
+    .option(
+      '--group-by <what>',
+      "'emotion' (manifest label), 'predicted-emotion', or a manifest column (gender, codec, voice, source)",
+      'emotion',
+    )
+    .option('--against-all-bonafide', "score each group's spoofs against every bona fide trial (for spoof-only columns: codec, voice)")
     .option('--cost-miss <x>', 'cost of rejecting bona fide', positiveFlag, 1)
     .option('--cost-fa <x>', 'cost of accepting a spoof', positiveFlag, 10)
     .option('--prior-spoof <p>', 'prior probability of a spoof', numberFlag({ min: 0, max: 1, exclusiveMin: true }), 0.05)
     .option('--det-out <file>', 'write the DET curve (pMiss, pFa, probits, threshold) as CSV')
     .option('--json', 'print the full evaluation as JSON')
-    .action(async (o: { scores: string; manifest: string; groupBy: string; againstAllBonafide?: boolean; costMiss: number; costFa: number; priorSpoof: number; detOut?: string; json?: boolean }) => {
-      const scores = readScores(o.scores);
-      const utts = await loadSpoofManifest(o.manifest);
-      const e = evaluateScores(scores, utts, { groupBy: o.groupBy, pooledBonafide: o.againstAllBonafide, dcf: { costMiss: o.costMiss, costFa: o.costFa, priorSpoof: o.priorSpoof } });
-      if (o.detOut) await writeFileAtomic(o.detOut, stringify(e.det.map((p) => [p.threshold, p.pMiss, p.pFa, p.probitMiss, p.probitFa]), { header: true, columns: ['threshold', 'p_miss', 'p_fa', 'probit_miss', 'probit_fa'] }));
-      process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatSpoofEvaluation(e)}\n`);
-    });
+    .action(
+      async (o: {
+        scores: string;
+        manifest: string;
+        groupBy: string;
+        againstAllBonafide?: boolean;
+        costMiss: number;
+        costFa: number;
+        priorSpoof: number;
+        detOut?: string;
+        json?: boolean;
+      }) => {
+        const scores = readScores(o.scores);
+        const utts = await loadSpoofManifest(o.manifest);
+        const e = evaluateScores(scores, utts, {
+          groupBy: o.groupBy,
+          pooledBonafide: o.againstAllBonafide,
+          dcf: { costMiss: o.costMiss, costFa: o.costFa, priorSpoof: o.priorSpoof },
+        });
+        if (o.detOut)
+          await writeFileAtomic(
+            o.detOut,
+            stringify(
+              e.det.map((p) => [p.threshold, p.pMiss, p.pFa, p.probitMiss, p.probitFa]),
+              { header: true, columns: ['threshold', 'p_miss', 'p_fa', 'probit_miss', 'probit_fa'] },
+            ),
+          );
+        process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatSpoofEvaluation(e)}\n`);
+      },
+    );
 }

@@ -29,12 +29,24 @@ interface TrainFlags {
 /** The run config from --config, with command-line flags overriding its fields. */
 function configFromFlags(f: TrainFlags): RunConfig {
   const base: Record<string, unknown> = f.config ? (loadRunConfig(f.config) as unknown as Record<string, unknown>) : {};
-  const corpus = { ...(base.corpus as object), ...(f.corpus ? { name: f.corpus } : {}), ...(f.data ? { root: f.data } : {}), ...(f.labelMap ? { labelMap: f.labelMap } : {}) };
+  const corpus = {
+    ...(base.corpus as object),
+    ...(f.corpus ? { name: f.corpus } : {}),
+    ...(f.data ? { root: f.data } : {}),
+    ...(f.labelMap ? { labelMap: f.labelMap } : {}),
+  };
   const folds = f.folds;
   const protocol = base.protocol ?? { kind: 'speaker-kfold', folds: folds ?? 5, balanceBy: 'gender' };
   if (folds !== undefined) Object.assign(protocol as object, { folds });
-  const training = { ...(base.training as object), ...defined({ epochs: f.epochs, batchSize: f.batchSize, lr: f.lr, weightDecay: f.weightDecay, seed: f.seed }) };
-  const features = { ...(base.features as object), ...(f.features ? { set: f.features } : {}), ...(f.speakerNorm ? { speakerNorm: true } : {}) };
+  const training = {
+    ...(base.training as object),
+    ...defined({ epochs: f.epochs, batchSize: f.batchSize, lr: f.lr, weightDecay: f.weightDecay, seed: f.seed }),
+  };
+  const features = {
+    ...(base.features as object),
+    ...(f.features ? { set: f.features } : {}),
+    ...(f.speakerNorm ? { speakerNorm: true } : {}),
+  };
   const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
   return parseRunConfig({ ...base, corpus, protocol, features, model, training }, f.config ?? 'command line');
 }
@@ -51,7 +63,10 @@ export function registerTrain(program: Command): void {
     .option('--corpus <name>', "corpus adapter (ravdess, crema-d, iemocap, ..., or 'synthetic')")
     .option('--data <dir>', 'corpus folder')
     .option('--label-map <name>', "the corpus' label map (e.g. ravdess: 8class, 4class)")
-    .option('--model <name>', 'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)')
+    .option(
+      '--model <name>',
+      'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)',
+    )
     .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts, mel-functionals, egemaps-mel)')
     .option('--speaker-norm', "standardize features per speaker (uses every speaker's unlabelled utterances; see README)")
     .option('--folds <k>', 'speaker-independent folds', intFlag(2))

@@ -4,7 +4,7 @@
  * the old file or the complete new one, never a partial write.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, type Dirent, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -133,7 +133,7 @@ function isAlive(pid: number): boolean {
  */
 export function removeStaleTemps(dir: string, o: { recursive?: boolean } = {}): string[] {
   const removed: string[] = [];
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true, recursive: o.recursive ?? true });
   } catch {

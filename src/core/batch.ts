@@ -20,7 +20,11 @@ export function failureReason(path: string, e: unknown): string {
  * prints its lines and exits with status 1.
  */
 export class FailedFilesError extends Error {
-  constructor(readonly what: string, readonly failures: readonly FileFailure[], readonly total: number) {
+  constructor(
+    readonly what: string,
+    readonly failures: readonly FileFailure[],
+    readonly total: number,
+  ) {
     super(`${failures.length} of ${total} file(s) failed ${what}:\n${failures.map((f) => `  ${f.reason}`).join('\n')}`);
     this.name = 'FailedFilesError';
   }
@@ -37,13 +41,16 @@ export function throwIfFailed(what: string, failures: readonly FileFailure[], to
  * item order; `pathOf` names an item in failures.
  */
 export async function settleBatch<I, R>(
-  items: readonly I[], batch: (xs: readonly I[]) => Promise<R[]> | R[], pathOf: (x: I) => string,
+  items: readonly I[],
+  batch: (xs: readonly I[]) => Promise<R[]> | R[],
+  pathOf: (x: I) => string,
 ): Promise<{ results: { item: I; result: R }[]; failed: FileFailure[] }> {
   try {
     const rs = await batch(items);
     return { results: items.map((item, i) => ({ item, result: rs[i] })), failed: [] };
   } catch (batchError) {
-    if (items.length === 1) return { results: [], failed: [{ path: pathOf(items[0]), reason: failureReason(pathOf(items[0]), batchError) }] };
+    if (items.length === 1)
+      return { results: [], failed: [{ path: pathOf(items[0]), reason: failureReason(pathOf(items[0]), batchError) }] };
     const results: { item: I; result: R }[] = [];
     const failed: FileFailure[] = [];
     for (const item of items) {

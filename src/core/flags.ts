@@ -23,8 +23,12 @@ function describe(kind: string, b: NumberBounds): string {
 
 function checkNumber(v: string, integer: boolean, b: NumberBounds): number {
   const n = Number(v);
-  const ok = v.trim() !== '' && Number.isFinite(n) && (!integer || Number.isInteger(n))
-    && (b.min === undefined || (b.exclusiveMin ? n > b.min : n >= b.min)) && (b.max === undefined || n <= b.max);
+  const ok =
+    v.trim() !== '' &&
+    Number.isFinite(n) &&
+    (!integer || Number.isInteger(n)) &&
+    (b.min === undefined || (b.exclusiveMin ? n > b.min : n >= b.min)) &&
+    (b.max === undefined || n <= b.max);
   if (!ok) throw new InvalidArgumentError(describe(integer ? 'an integer' : 'a number', b));
   return n;
 }
@@ -53,7 +57,10 @@ export function choiceFlag<T extends string>(choices: readonly T[]): (v: string)
 /** A comma-separated list of numbers within bounds (at least one). */
 export function numberListFlag(b: NumberBounds = {}): (v: string) => number[] {
   return (v) => {
-    const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (parts.length === 0) throw new InvalidArgumentError('expected comma-separated numbers');
     return parts.map((p) => {
       try {
@@ -68,9 +75,13 @@ export function numberListFlag(b: NumberBounds = {}): (v: string) => number[] {
 /** A comma-separated list of `choices` (at least one, no repeats). */
 export function choiceListFlag<T extends string>(choices: readonly T[]): (v: string) => T[] {
   return (v) => {
-    const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (parts.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${choices.join(', ')}`);
-    for (const p of parts) if (!(choices as readonly string[]).includes(p)) throw new InvalidArgumentError(`unknown '${p}' (expected ${choices.join(', ')})`);
+    for (const p of parts)
+      if (!(choices as readonly string[]).includes(p)) throw new InvalidArgumentError(`unknown '${p}' (expected ${choices.join(', ')})`);
     return [...new Set(parts)] as T[];
   };
 }

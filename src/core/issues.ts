@@ -31,13 +31,26 @@ export function closestName(given: string, known: readonly string[], aliases: Re
   return best !== null && bestD <= Math.max(2, Math.floor(given.length / 3)) ? best : null;
 }
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType; valueType?: z.ZodType };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+};
 
 /** The object keys a schema accepts at `path` (unions: the keys of every option). */
 export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const def = schema.def as unknown as Def;
   switch (def.type) {
-    case 'optional': case 'nullable': case 'default': case 'prefault': case 'catch': case 'readonly':
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'catch':
+    case 'readonly':
       return keysAt(def.innerType!, path);
     case 'pipe':
       return keysAt(def.in!, path);
@@ -96,5 +109,7 @@ export function issueLines(error: z.ZodError, o: IssueOptions = {}): string[] {
 
 /** {@link issueLines}, each line prefixed with `label: ` (a file name), joined by newlines. */
 export function formatIssues(label: string, error: z.ZodError, o: IssueOptions = {}): string {
-  return issueLines(error, o).map((l) => `${label}: ${l}`).join('\n');
+  return issueLines(error, o)
+    .map((l) => `${label}: ${l}`)
+    .join('\n');
 }

@@ -11,7 +11,10 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'trustser') return (root = dir);
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'trustser') {
+      root = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir) throw new Error('trustser: cannot find the package root (package.json named trustser)');
     dir = up;

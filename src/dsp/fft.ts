@@ -192,12 +192,22 @@ export class ComplexFft {
   private pass4Last(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
     const { s } = st;
     for (let q = 0; q < s; q++) {
-      const a0r = xr[q], a0i = xi[q];
-      const a1r = xr[q + s], a1i = xi[q + s];
-      const a2r = xr[q + 2 * s], a2i = xi[q + 2 * s];
-      const a3r = xr[q + 3 * s], a3i = xi[q + 3 * s];
-      const s02r = a0r + a2r, s02i = a0i + a2i, d02r = a0r - a2r, d02i = a0i - a2i;
-      const s13r = a1r + a3r, s13i = a1i + a3i, d13r = a1r - a3r, d13i = a1i - a3i;
+      const a0r = xr[q],
+        a0i = xi[q];
+      const a1r = xr[q + s],
+        a1i = xi[q + s];
+      const a2r = xr[q + 2 * s],
+        a2i = xi[q + 2 * s];
+      const a3r = xr[q + 3 * s],
+        a3i = xi[q + 3 * s];
+      const s02r = a0r + a2r,
+        s02i = a0i + a2i,
+        d02r = a0r - a2r,
+        d02i = a0i - a2i;
+      const s13r = a1r + a3r,
+        s13i = a1i + a3i,
+        d13r = a1r - a3r,
+        d13i = a1i - a3i;
       yr[q] = s02r + s13r;
       yi[q] = s02i + s13i;
       yr[q + s] = d02r + d13i;
@@ -216,24 +226,42 @@ export class ComplexFft {
     const rs = 4 * s;
     for (let p = 0; p < m; p++) {
       const w = p * 3;
-      const w1r = twRe[w], w1i = twIm[w], w2r = twRe[w + 1], w2i = twIm[w + 1], w3r = twRe[w + 2], w3i = twIm[w + 2];
+      const w1r = twRe[w],
+        w1i = twIm[w],
+        w2r = twRe[w + 1],
+        w2i = twIm[w + 1],
+        w3r = twRe[w + 2],
+        w3i = twIm[w + 2];
       const inBase = s * p;
       const outBase = rs * p;
       for (let q = 0; q < s; q++) {
         const i0 = inBase + q;
-        const a0r = xr[i0], a0i = xi[i0];
-        const a1r = xr[i0 + sm], a1i = xi[i0 + sm];
-        const a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
-        const a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm];
-        const s02r = a0r + a2r, s02i = a0i + a2i, d02r = a0r - a2r, d02i = a0i - a2i;
-        const s13r = a1r + a3r, s13i = a1i + a3i, d13r = a1r - a3r, d13i = a1i - a3i;
+        const a0r = xr[i0],
+          a0i = xi[i0];
+        const a1r = xr[i0 + sm],
+          a1i = xi[i0 + sm];
+        const a2r = xr[i0 + 2 * sm],
+          a2i = xi[i0 + 2 * sm];
+        const a3r = xr[i0 + 3 * sm],
+          a3i = xi[i0 + 3 * sm];
+        const s02r = a0r + a2r,
+          s02i = a0i + a2i,
+          d02r = a0r - a2r,
+          d02i = a0i - a2i;
+        const s13r = a1r + a3r,
+          s13i = a1i + a3i,
+          d13r = a1r - a3r,
+          d13i = a1i - a3i;
         const o = outBase + q;
         yr[o] = s02r + s13r;
         yi[o] = s02i + s13i;
         // X1 = d02 − i·d13, X2 = s02 − s13, X3 = d02 + i·d13
-        const x1r = d02r + d13i, x1i = d02i - d13r;
-        const x2r = s02r - s13r, x2i = s02i - s13i;
-        const x3r = d02r - d13i, x3i = d02i + d13r;
+        const x1r = d02r + d13i,
+          x1i = d02i - d13r;
+        const x2r = s02r - s13r,
+          x2i = s02i - s13i;
+        const x3r = d02r - d13i,
+          x3i = d02i + d13r;
         yr[o + s] = x1r * w1r - x1i * w1i;
         yi[o + s] = x1r * w1i + x1i * w1r;
         yr[o + 2 * s] = x2r * w2r - x2i * w2i;
@@ -250,16 +278,21 @@ export class ComplexFft {
     const sm = s * m;
     const rs = 2 * s;
     for (let p = 0; p < m; p++) {
-      const wr = twRe[p], wi = twIm[p];
+      const wr = twRe[p],
+        wi = twIm[p];
       const inBase = s * p;
       const outBase = rs * p;
       for (let q = 0; q < s; q++) {
         const i0 = inBase + q;
-        const a0r = xr[i0], a0i = xi[i0], a1r = xr[i0 + sm], a1i = xi[i0 + sm];
+        const a0r = xr[i0],
+          a0i = xi[i0],
+          a1r = xr[i0 + sm],
+          a1i = xi[i0 + sm];
         const o = outBase + q;
         yr[o] = a0r + a1r;
         yi[o] = a0i + a1i;
-        const dr = a0r - a1r, di = a0i - a1i;
+        const dr = a0r - a1r,
+          di = a0i - a1i;
         yr[o + s] = dr * wr - di * wi;
         yi[o + s] = dr * wi + di * wr;
       }
@@ -274,22 +307,33 @@ export class ComplexFft {
     const h = Math.sqrt(3) / 2;
     for (let p = 0; p < m; p++) {
       const w = p * 2;
-      const w1r = twRe[w], w1i = twIm[w], w2r = twRe[w + 1], w2i = twIm[w + 1];
+      const w1r = twRe[w],
+        w1i = twIm[w],
+        w2r = twRe[w + 1],
+        w2i = twIm[w + 1];
       const inBase = s * p;
       const outBase = rs * p;
       for (let q = 0; q < s; q++) {
         const i0 = inBase + q;
-        const a0r = xr[i0], a0i = xi[i0];
-        const a1r = xr[i0 + sm], a1i = xi[i0 + sm];
-        const a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
-        const tr = a1r + a2r, ti = a1i + a2i;
-        const br = a0r - 0.5 * tr, bi = a0i - 0.5 * ti;
-        const zr = h * (a1r - a2r), zi = h * (a1i - a2i);
+        const a0r = xr[i0],
+          a0i = xi[i0];
+        const a1r = xr[i0 + sm],
+          a1i = xi[i0 + sm];
+        const a2r = xr[i0 + 2 * sm],
+          a2i = xi[i0 + 2 * sm];
+        const tr = a1r + a2r,
+          ti = a1i + a2i;
+        const br = a0r - 0.5 * tr,
+          bi = a0i - 0.5 * ti;
+        const zr = h * (a1r - a2r),
+          zi = h * (a1i - a2i);
         const o = outBase + q;
         yr[o] = a0r + tr;
         yi[o] = a0i + ti;
-        const x1r = br + zi, x1i = bi - zr;
-        const x2r = br - zi, x2i = bi + zr;
+        const x1r = br + zi,
+          x1i = bi - zr;
+        const x2r = br - zi,
+          x2i = bi + zr;
         yr[o + s] = x1r * w1r - x1i * w1i;
         yi[o + s] = x1r * w1i + x1i * w1r;
         yr[o + 2 * s] = x2r * w2r - x2i * w2i;
@@ -303,25 +347,42 @@ export class ComplexFft {
     const { m, s, twRe, twIm } = st;
     const sm = s * m;
     const rs = 5 * s;
-    const c1 = Math.cos((2 * Math.PI) / 5), c2 = Math.cos((4 * Math.PI) / 5);
-    const s1 = Math.sin((2 * Math.PI) / 5), s2 = Math.sin((4 * Math.PI) / 5);
+    const c1 = Math.cos((2 * Math.PI) / 5),
+      c2 = Math.cos((4 * Math.PI) / 5);
+    const s1 = Math.sin((2 * Math.PI) / 5),
+      s2 = Math.sin((4 * Math.PI) / 5);
     for (let p = 0; p < m; p++) {
       const w = p * 4;
       const inBase = s * p;
       const outBase = rs * p;
       for (let q = 0; q < s; q++) {
         const i0 = inBase + q;
-        const a0r = xr[i0], a0i = xi[i0];
-        const a1r = xr[i0 + sm], a1i = xi[i0 + sm];
-        const a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
-        const a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm];
-        const a4r = xr[i0 + 4 * sm], a4i = xi[i0 + 4 * sm];
-        const t1r = a1r + a4r, t1i = a1i + a4i, t2r = a2r + a3r, t2i = a2i + a3i;
-        const t3r = a1r - a4r, t3i = a1i - a4i, t4r = a2r - a3r, t4i = a2i - a3i;
-        const b1r = a0r + c1 * t1r + c2 * t2r, b1i = a0i + c1 * t1i + c2 * t2i;
-        const b2r = a0r + c2 * t1r + c1 * t2r, b2i = a0i + c2 * t1i + c1 * t2i;
-        const z1r = s1 * t3r + s2 * t4r, z1i = s1 * t3i + s2 * t4i;
-        const z2r = s2 * t3r - s1 * t4r, z2i = s2 * t3i - s1 * t4i;
+        const a0r = xr[i0],
+          a0i = xi[i0];
+        const a1r = xr[i0 + sm],
+          a1i = xi[i0 + sm];
+        const a2r = xr[i0 + 2 * sm],
+          a2i = xi[i0 + 2 * sm];
+        const a3r = xr[i0 + 3 * sm],
+          a3i = xi[i0 + 3 * sm];
+        const a4r = xr[i0 + 4 * sm],
+          a4i = xi[i0 + 4 * sm];
+        const t1r = a1r + a4r,
+          t1i = a1i + a4i,
+          t2r = a2r + a3r,
+          t2i = a2i + a3i;
+        const t3r = a1r - a4r,
+          t3i = a1i - a4i,
+          t4r = a2r - a3r,
+          t4i = a2i - a3i;
+        const b1r = a0r + c1 * t1r + c2 * t2r,
+          b1i = a0i + c1 * t1i + c2 * t2i;
+        const b2r = a0r + c2 * t1r + c1 * t2r,
+          b2i = a0i + c2 * t1i + c1 * t2i;
+        const z1r = s1 * t3r + s2 * t4r,
+          z1i = s1 * t3i + s2 * t4i;
+        const z2r = s2 * t3r - s1 * t4r,
+          z2i = s2 * t3i - s1 * t4i;
         const o = outBase + q;
         yr[o] = a0r + t1r + t2r;
         yi[o] = a0i + t1i + t2i;
@@ -339,8 +400,10 @@ export class ComplexFft {
     const { r, m, s, twRe, twIm } = st;
     const sm = s * m;
     const rs = r * s;
-    const rootRe = this.rootRe[r], rootIm = this.rootIm[r];
-    const accRe = this.accRe, accIm = this.accIm;
+    const rootRe = this.rootRe[r],
+      rootIm = this.rootIm[r];
+    const accRe = this.accRe,
+      accIm = this.accIm;
     for (let p = 0; p < m; p++) {
       const w = p * (r - 1);
       const inBase = s * p;
@@ -348,10 +411,12 @@ export class ComplexFft {
       for (let q = 0; q < s; q++) {
         const i0 = inBase + q;
         for (let k = 0; k < r; k++) {
-          let sr = 0, si = 0;
+          let sr = 0,
+            si = 0;
           for (let j = 0; j < r; j++) {
             const t = (j * k) % r;
-            const ar = xr[i0 + j * sm], ai = xi[i0 + j * sm];
+            const ar = xr[i0 + j * sm],
+              ai = xi[i0 + j * sm];
             sr += ar * rootRe[t] - ai * rootIm[t];
             si += ar * rootIm[t] + ai * rootRe[t];
           }
@@ -424,13 +489,15 @@ class Bluestein {
     workIm.fill(0, n);
     this.inner.forward(workRe, workIm);
     for (let k = 0; k < m; k++) {
-      const ar = workRe[k], ai = workIm[k];
+      const ar = workRe[k],
+        ai = workIm[k];
       workRe[k] = ar * kernRe[k] - ai * kernIm[k];
       workIm[k] = ar * kernIm[k] + ai * kernRe[k];
     }
     this.inner.inverse(workRe, workIm);
     for (let k = 0; k < n; k++) {
-      const ar = workRe[k], ai = workIm[k];
+      const ar = workRe[k],
+        ai = workIm[k];
       re[k] = ar * chirpRe[k] - ai * chirpIm[k];
       im[k] = ar * chirpIm[k] + ai * chirpRe[k];
     }

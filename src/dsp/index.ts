@@ -5,5 +5,13 @@
 export { ComplexFft, MAX_FFT_SIZE, checkSize, isPowerOfTwo } from './fft.js';
 export { RealFft } from './real-fft.js';
 export { convolve } from './convolve.js';
-export { RESAMPLER_ATTENUATION_DB, RESAMPLER_PASSBAND_EDGE, RESAMPLER_STOPBAND_EDGE, rationalApprox, resample, resampleRatio, resampledLength } from './resample.js';
+export {
+  RESAMPLER_ATTENUATION_DB,
+  RESAMPLER_PASSBAND_EDGE,
+  RESAMPLER_STOPBAND_EDGE,
+  rationalApprox,
+  resample,
+  resampleRatio,
+  resampledLength,
+} from './resample.js';
 export { POVEY_EXPONENT, WINDOW_NAMES, makeWindow, type WindowName } from './window.js';

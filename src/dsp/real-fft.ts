@@ -103,10 +103,16 @@ export class RealFft {
     out[offset + h] = xh * xh;
     // Same split as transformPacked, fused with |X|².
     for (let k = 1; k < h; k++) {
-      const zr = zRe[k], zi = zIm[k], cr = zRe[h - k], ci = zIm[h - k];
-      const er = zr + cr, ei = zi - ci; // 2·E
-      const or = zi + ci, oi = cr - zr; // 2·O
-      const wr = wRe[k], wi = wIm[k];
+      const zr = zRe[k],
+        zi = zIm[k],
+        cr = zRe[h - k],
+        ci = zIm[h - k];
+      const er = zr + cr,
+        ei = zi - ci; // 2·E
+      const or = zi + ci,
+        oi = cr - zr; // 2·O
+      const wr = wRe[k],
+        wi = wIm[k];
       const xr = er + or * wr - oi * wi;
       const xi = ei + or * wi + oi * wr;
       out[offset + k] = 0.25 * (xr * xr + xi * xi);
@@ -128,10 +134,16 @@ export class RealFft {
     outIm[h] = 0;
     // X[k] = E[k] + w^k·O[k], E = (Z[k] + conj Z[h−k])/2, O = (Z[k] − conj Z[h−k])/(2i)
     for (let k = 1; k < h; k++) {
-      const zr = zRe[k], zi = zIm[k], cr = zRe[h - k], ci = zIm[h - k];
-      const er = 0.5 * (zr + cr), ei = 0.5 * (zi - ci);
-      const or = 0.5 * (zi + ci), oi = 0.5 * (cr - zr);
-      const wr = wRe[k], wi = wIm[k];
+      const zr = zRe[k],
+        zi = zIm[k],
+        cr = zRe[h - k],
+        ci = zIm[h - k];
+      const er = 0.5 * (zr + cr),
+        ei = 0.5 * (zi - ci);
+      const or = 0.5 * (zi + ci),
+        oi = 0.5 * (cr - zr);
+      const wr = wRe[k],
+        wi = wIm[k];
       outRe[k] = er + or * wr - oi * wi;
       outIm[k] = ei + or * wi + oi * wr;
     }

@@ -141,7 +141,10 @@ export function resampledLength(n: number, fromHz: number, toHz: number): number
  * @returns ⌈x.length · toHz / fromHz⌉ samples at `toHz`; a copy of `x` when the rates match.
  */
 export function resample(x: Float32Array, fromHz: number, toHz: number): Float32Array {
-  for (const [name, v] of [['fromHz', fromHz], ['toHz', toHz]] as const) {
+  for (const [name, v] of [
+    ['fromHz', fromHz],
+    ['toHz', toHz],
+  ] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`resample: ${name} must be a positive integer number of Hz, got ${v}`);
   }
   if (fromHz === toHz) return x.slice();

@@ -38,7 +38,7 @@ export function makeWindow(name: WindowName, length: number): Float64Array {
       return w;
     case 'povey': {
       for (let n = 0; n < length; n++) {
-        w[n] = Math.pow(0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (length - 1)), POVEY_EXPONENT);
+        w[n] = (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / (length - 1))) ** POVEY_EXPONENT;
       }
       return w;
     }

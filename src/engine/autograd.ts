@@ -37,17 +37,29 @@ export function grad(
 ): (Tensor | null)[] {
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
-  const r = native.grad(outs.map((t) => t.handle), ins.map((t) => t.handle), o.gradOutputs?.map((t) => t.handle) ?? null,
-    o.retainGraph ?? null, o.createGraph ?? false) as (NativeTensor | null)[];
+  const r = native.grad(
+    outs.map((t) => t.handle),
+    ins.map((t) => t.handle),
+    o.gradOutputs?.map((t) => t.handle) ?? null,
+    o.retainGraph ?? null,
+    o.createGraph ?? false,
+  ) as (NativeTensor | null)[];
   return r.map((x) => (x === null ? null : new Tensor(x)));
 }
 
 /** Scales gradients so their global `normType`-norm is at most `maxNorm`; returns the norm before clipping. */
 export function clipGradNorm(params: Tensor[], maxNorm: number, normType = 2): number {
-  return native.clipGradNorm(params.map((p) => p.handle), maxNorm, normType) as number;
+  return native.clipGradNorm(
+    params.map((p) => p.handle),
+    maxNorm,
+    normType,
+  ) as number;
 }
 
 /** Clamps every gradient element into [-value, value]. */
 export function clipGradValue(params: Tensor[], value: number): void {
-  native.clipGradValue(params.map((p) => p.handle), value);
+  native.clipGradValue(
+    params.map((p) => p.handle),
+    value,
+  );
 }

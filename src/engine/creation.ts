@@ -106,10 +106,20 @@ export function bernoulli(p: Tensor): Tensor {
   return new Tensor(native.bernoulli(p.handle));
 }
 export function cat(ts: Tensor[], dim = 0): Tensor {
-  return new Tensor(native.cat(ts.map((t) => t.handle), dim));
+  return new Tensor(
+    native.cat(
+      ts.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 export function stack(ts: Tensor[], dim = 0): Tensor {
-  return new Tensor(native.stack(ts.map((t) => t.handle), dim));
+  return new Tensor(
+    native.stack(
+      ts.map((t) => t.handle),
+      dim,
+    ),
+  );
 }
 function wrapList(hs: NativeTensor[]): Tensor[] {
   return hs.map((x) => new Tensor(x));
@@ -132,7 +142,12 @@ export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Ten
 }
 /** `torch.einsum`. */
 export function einsum(equation: string, ...ts: Tensor[]): Tensor {
-  return new Tensor(native.einsum(equation, ts.map((t) => t.handle)));
+  return new Tensor(
+    native.einsum(
+      equation,
+      ts.map((t) => t.handle),
+    ),
+  );
 }
 export function outer(a: Tensor, b: Tensor): Tensor {
   return new Tensor(native.outer(a.handle, b.handle));

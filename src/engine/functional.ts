@@ -43,9 +43,24 @@ export interface ConvTransposeOptions {
   dilation?: Pair;
   groups?: number;
 }
-function convT(op: 'convTranspose1d' | 'convTranspose2d', x: Tensor, w: Tensor, b: Tensor | null | undefined, o: ConvTransposeOptions): Tensor {
+function convT(
+  op: 'convTranspose1d' | 'convTranspose2d',
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null | undefined,
+  o: ConvTransposeOptions,
+): Tensor {
   return new Tensor(
-    native[op](x.handle, w.handle, opt(b), list(o.stride ?? 1), list(o.padding ?? 0), list(o.outputPadding ?? 0), o.groups ?? 1, list(o.dilation ?? 1)),
+    native[op](
+      x.handle,
+      w.handle,
+      opt(b),
+      list(o.stride ?? 1),
+      list(o.padding ?? 0),
+      list(o.outputPadding ?? 0),
+      o.groups ?? 1,
+      list(o.dilation ?? 1),
+    ),
   );
 }
 /** Transposed 1-D convolution: w [Cin, Cout/groups, K]. */
@@ -64,16 +79,38 @@ export interface PoolOptions {
   ceilMode?: boolean;
 }
 export function maxPool1d(x: Tensor, kernel: Pair, o: PoolOptions & { dilation?: Pair } = {}): Tensor {
-  return new Tensor(native.maxPool1d(x.handle, list(kernel), list(o.stride ?? kernel), list(o.padding ?? 0), list(o.dilation ?? 1), o.ceilMode ?? false));
+  return new Tensor(
+    native.maxPool1d(x.handle, list(kernel), list(o.stride ?? kernel), list(o.padding ?? 0), list(o.dilation ?? 1), o.ceilMode ?? false),
+  );
 }
 export function maxPool2d(x: Tensor, kernel: Pair, o: PoolOptions & { dilation?: Pair } = {}): Tensor {
-  return new Tensor(native.maxPool2d(x.handle, list(kernel), list(o.stride ?? kernel), list(o.padding ?? 0), list(o.dilation ?? 1), o.ceilMode ?? false));
+  return new Tensor(
+    native.maxPool2d(x.handle, list(kernel), list(o.stride ?? kernel), list(o.padding ?? 0), list(o.dilation ?? 1), o.ceilMode ?? false),
+  );
 }
 export function avgPool1d(x: Tensor, kernel: Pair, o: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
-  return new Tensor(native.avgPool1d(x.handle, list(kernel), list(o.stride ?? kernel), list(o.padding ?? 0), o.ceilMode ?? false, o.countIncludePad ?? true));
+  return new Tensor(
+    native.avgPool1d(
+      x.handle,
+      list(kernel),
+      list(o.stride ?? kernel),
+      list(o.padding ?? 0),
+      o.ceilMode ?? false,
+      o.countIncludePad ?? true,
+    ),
+  );
 }
 export function avgPool2d(x: Tensor, kernel: Pair, o: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
-  return new Tensor(native.avgPool2d(x.handle, list(kernel), list(o.stride ?? kernel), list(o.padding ?? 0), o.ceilMode ?? false, o.countIncludePad ?? true));
+  return new Tensor(
+    native.avgPool2d(
+      x.handle,
+      list(kernel),
+      list(o.stride ?? kernel),
+      list(o.padding ?? 0),
+      o.ceilMode ?? false,
+      o.countIncludePad ?? true,
+    ),
+  );
 }
 export function adaptiveAvgPool1d(x: Tensor, size: number): Tensor {
   return new Tensor(native.adaptiveAvgPool1d(x.handle, [size]));
@@ -101,7 +138,16 @@ export interface BatchNormArgs {
 /** Batch normalization over dim 1 (as torch.nn.functional.batch_norm). */
 export function batchNorm(x: Tensor, a: BatchNormArgs): Tensor {
   return new Tensor(
-    native.batchNorm(x.handle, opt(a.weight), opt(a.bias), opt(a.runningMean), opt(a.runningVar), a.training, a.momentum ?? 0.1, a.eps ?? 1e-5),
+    native.batchNorm(
+      x.handle,
+      opt(a.weight),
+      opt(a.bias),
+      opt(a.runningMean),
+      opt(a.runningVar),
+      a.training,
+      a.momentum ?? 0.1,
+      a.eps ?? 1e-5,
+    ),
   );
 }
 /** Layer normalization over the trailing `normalizedShape` dims. */
@@ -158,14 +204,30 @@ export interface RnnArgs {
 }
 /** Multi-layer LSTM. Returns [output, h_n, c_n]. */
 export function lstm(x: Tensor, state: [Tensor, Tensor] | null, a: RnnArgs): [Tensor, Tensor, Tensor] {
-  const r = native.lstm(x.handle, state ? state.map((t) => t.handle) : null, a.params.map((p) => p.handle), a.numLayers, a.bidirectional,
-    a.batchFirst, a.dropout ?? 0, a.training ?? false) as NativeTensor[];
+  const r = native.lstm(
+    x.handle,
+    state ? state.map((t) => t.handle) : null,
+    a.params.map((p) => p.handle),
+    a.numLayers,
+    a.bidirectional,
+    a.batchFirst,
+    a.dropout ?? 0,
+    a.training ?? false,
+  ) as NativeTensor[];
   return [new Tensor(r[0]), new Tensor(r[1]), new Tensor(r[2])];
 }
 /** Multi-layer GRU. Returns [output, h_n]. */
 export function gru(x: Tensor, h0: Tensor | null, a: RnnArgs): [Tensor, Tensor] {
-  const r = native.gru(x.handle, opt(h0), a.params.map((p) => p.handle), a.numLayers, a.bidirectional, a.batchFirst, a.dropout ?? 0,
-    a.training ?? false) as NativeTensor[];
+  const r = native.gru(
+    x.handle,
+    opt(h0),
+    a.params.map((p) => p.handle),
+    a.numLayers,
+    a.bidirectional,
+    a.batchFirst,
+    a.dropout ?? 0,
+    a.training ?? false,
+  ) as NativeTensor[];
   return [new Tensor(r[0]), new Tensor(r[1])];
 }
 
@@ -175,10 +237,20 @@ export function gru(x: Tensor, h0: Tensor | null, a: RnnArgs): [Tensor, Tensor] 
  * Returns [output, attention weights].
  */
 export function scaledDotProductAttention(
-  q: Tensor, k: Tensor, v: Tensor,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
   o: { mask?: Tensor | null; dropout?: number; training?: boolean; causal?: boolean } = {},
 ): [Tensor, Tensor] {
-  const r = native.sdpa(q.handle, k.handle, v.handle, opt(o.mask), o.dropout ?? 0, o.training ?? false, o.causal ?? false) as NativeTensor[];
+  const r = native.sdpa(
+    q.handle,
+    k.handle,
+    v.handle,
+    opt(o.mask),
+    o.dropout ?? 0,
+    o.training ?? false,
+    o.causal ?? false,
+  ) as NativeTensor[];
   return [new Tensor(r[0]), new Tensor(r[1])];
 }
 
@@ -192,9 +264,15 @@ export interface CrossEntropyOptions {
 }
 /** Cross-entropy from logits [N, C] and int64 class targets [N] (or class probabilities [N, C]). */
 export function crossEntropy(logits: Tensor, target: Tensor, o: CrossEntropyOptions = {}): Tensor {
-  return new Tensor(native.crossEntropy(logits.handle, target.handle, opt(o.weight), o.reduction ?? 'mean', o.ignoreIndex ?? -100, o.labelSmoothing ?? 0));
+  return new Tensor(
+    native.crossEntropy(logits.handle, target.handle, opt(o.weight), o.reduction ?? 'mean', o.ignoreIndex ?? -100, o.labelSmoothing ?? 0),
+  );
 }
-export function nllLoss(logProbs: Tensor, target: Tensor, o: { weight?: Tensor | null; reduction?: Reduction; ignoreIndex?: number } = {}): Tensor {
+export function nllLoss(
+  logProbs: Tensor,
+  target: Tensor,
+  o: { weight?: Tensor | null; reduction?: Reduction; ignoreIndex?: number } = {},
+): Tensor {
   return new Tensor(native.nllLoss(logProbs.handle, target.handle, opt(o.weight), o.reduction ?? 'mean', o.ignoreIndex ?? -100));
 }
 export function mseLoss(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Tensor {
@@ -209,7 +287,9 @@ export function binaryCrossEntropy(p: Tensor, target: Tensor, o: { weight?: Tens
 }
 /** Binary cross-entropy on logits (numerically stable). */
 export function binaryCrossEntropyWithLogits(
-  logits: Tensor, target: Tensor, o: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
+  logits: Tensor,
+  target: Tensor,
+  o: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
 ): Tensor {
   return new Tensor(native.bceWithLogits(logits.handle, target.handle, opt(o.weight), opt(o.posWeight), o.reduction ?? 'mean'));
 }
@@ -234,8 +314,19 @@ export interface StftArgs {
 }
 /** Short-time Fourier transform of [L] or [N, L] signals → real view [..., nFft/2+1, frames, 2]. */
 export function stft(x: Tensor, a: StftArgs): Tensor {
-  return new Tensor(native.stft(x.handle, a.nFft, a.hopSamples ?? null, a.winSamples ?? null, opt(a.window), a.center ?? true, a.padMode ?? 'reflect',
-    a.normalized ?? false, true));
+  return new Tensor(
+    native.stft(
+      x.handle,
+      a.nFft,
+      a.hopSamples ?? null,
+      a.winSamples ?? null,
+      opt(a.window),
+      a.center ?? true,
+      a.padMode ?? 'reflect',
+      a.normalized ?? false,
+      true,
+    ),
+  );
 }
 type FftNorm = 'backward' | 'forward' | 'ortho';
 /** Real FFT along `dim` → real view [..., n/2+1, 2]. */

@@ -9,8 +9,18 @@ export { noGrad, enableGrad, isGradEnabled, grad, clipGradNorm, clipGradValue } 
 export * as F from './functional.js';
 export * as nn from './nn/index.js';
 export {
-  Optimizer, Adam, AdamW, SGD, CosineAnnealingLR, StepLR, ReduceLROnPlateau,
-  type ParamState, type AdamOptions, type SgdOptions, type PlateauOptions, type LrScheduler,
+  Optimizer,
+  Adam,
+  AdamW,
+  SGD,
+  CosineAnnealingLR,
+  StepLR,
+  ReduceLROnPlateau,
+  type ParamState,
+  type AdamOptions,
+  type SgdOptions,
+  type PlateauOptions,
+  type LrScheduler,
 } from './optim.js';
 export { toRaw, fromRaw, toRawDict, saveModule, loadModule, loadPthInto } from './serialize.js';
 export { saveSafetensors, loadSafetensors, serializeSafetensors, parseSafetensors, type SafetensorsContents } from '../tensor-io/index.js';

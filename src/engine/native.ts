@@ -39,7 +39,7 @@ export interface NativeOptimizer {
 
 // The op functions are many and uniform (tensors, numbers, arrays in; tensors out); their typed
 // faces live in tensor.ts and functional.ts, so the raw table is typed loosely here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the untyped native op table (typed faces above)
 type OpTable = Record<string, (...args: any[]) => any>;
 
 export type NativeBinding = OpTable & {

@@ -14,9 +14,17 @@ export interface ParamState {
 /** Base optimizer over a fixed list of parameters. */
 export class Optimizer {
   private readonly impl: NativeOptimizer;
-  constructor(readonly kind: 'adam' | 'adamw' | 'sgd', readonly params: Tensor[], options: Record<string, number | boolean>) {
+  constructor(
+    readonly kind: 'adam' | 'adamw' | 'sgd',
+    readonly params: Tensor[],
+    options: Record<string, number | boolean>,
+  ) {
     if (params.length === 0) throw new Error(`${kind}: no parameters to optimize`);
-    this.impl = new native.Optimizer(kind, params.map((p) => p.handle), options);
+    this.impl = new native.Optimizer(
+      kind,
+      params.map((p) => p.handle),
+      options,
+    );
   }
   /** Applies one update from the parameters' current gradients. */
   step(): void {
@@ -34,14 +42,18 @@ export class Optimizer {
   }
   /** Copies of the per-parameter state (null before the first step), for checkpoints. */
   getState(): (ParamState | null)[] {
-    return this.impl.getState().map((s) =>
-      s === null ? null : { step: s.step, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, h]) => [k, new Tensor(h)])) },
-    );
+    return this.impl
+      .getState()
+      .map((s) =>
+        s === null ? null : { step: s.step, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, h]) => [k, new Tensor(h)])) },
+      );
   }
   /** Restores state saved by {@link getState} (shapes are checked). */
   setState(state: (ParamState | null)[]): void {
     this.impl.setState(
-      state.map((s) => (s === null ? null : { step: s.step, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, t]) => [k, t.handle])) })),
+      state.map((s) =>
+        s === null ? null : { step: s.step, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, t]) => [k, t.handle])) },
+      ),
     );
   }
 }
@@ -54,7 +66,12 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 const adamOpts = (o: AdamOptions, wd: number) => ({
-  lr: o.lr ?? 1e-3, beta1: o.betas?.[0] ?? 0.9, beta2: o.betas?.[1] ?? 0.999, eps: o.eps ?? 1e-8, weightDecay: o.weightDecay ?? wd, amsgrad: o.amsgrad ?? false,
+  lr: o.lr ?? 1e-3,
+  beta1: o.betas?.[0] ?? 0.9,
+  beta2: o.betas?.[1] ?? 0.999,
+  eps: o.eps ?? 1e-8,
+  weightDecay: o.weightDecay ?? wd,
+  amsgrad: o.amsgrad ?? false,
 });
 
 /** Adam (L2 weight decay added to the gradient, as torch.optim.Adam). */
@@ -79,7 +96,13 @@ export interface SgdOptions {
 /** Stochastic gradient descent with optional (Nesterov) momentum. */
 export class SGD extends Optimizer {
   constructor(params: Tensor[], o: SgdOptions) {
-    super('sgd', params, { lr: o.lr, momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, weightDecay: o.weightDecay ?? 0, nesterov: o.nesterov ?? false });
+    super('sgd', params, {
+      lr: o.lr,
+      momentum: o.momentum ?? 0,
+      dampening: o.dampening ?? 0,
+      weightDecay: o.weightDecay ?? 0,
+      nesterov: o.nesterov ?? false,
+    });
   }
 }
 
@@ -98,7 +121,11 @@ export interface LrScheduler {
 export class CosineAnnealingLR implements LrScheduler {
   private epoch = 0;
   private readonly baseLr: number;
-  constructor(private readonly opt: Optimizer, private readonly tMax: number, private readonly etaMin = 0) {
+  constructor(
+    private readonly opt: Optimizer,
+    private readonly tMax: number,
+    private readonly etaMin = 0,
+  ) {
     if (!(tMax > 0)) throw new Error(`CosineAnnealingLR: tMax must be > 0, got ${tMax}`);
     this.baseLr = opt.lr;
   }
@@ -120,7 +147,11 @@ export class CosineAnnealingLR implements LrScheduler {
 export class StepLR implements LrScheduler {
   private epoch = 0;
   private readonly baseLr: number;
-  constructor(private readonly opt: Optimizer, private readonly stepSize: number, private readonly gamma = 0.1) {
+  constructor(
+    private readonly opt: Optimizer,
+    private readonly stepSize: number,
+    private readonly gamma = 0.1,
+  ) {
     if (!(stepSize >= 1)) throw new Error(`StepLR: stepSize must be ≥ 1, got ${stepSize}`);
     this.baseLr = opt.lr;
   }
@@ -154,7 +185,10 @@ export class ReduceLROnPlateau implements LrScheduler {
   private badEpochs = 0;
   private cooldownLeft = 0;
   private readonly o: Required<PlateauOptions>;
-  constructor(private readonly opt: Optimizer, o: PlateauOptions = {}) {
+  constructor(
+    private readonly opt: Optimizer,
+    o: PlateauOptions = {},
+  ) {
     this.o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minLr: 0, ...o };
     if (!(this.o.factor > 0 && this.o.factor < 1)) throw new Error(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.o.factor}`);
     this.best = this.o.mode === 'min' ? Infinity : -Infinity;

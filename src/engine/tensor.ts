@@ -398,7 +398,12 @@ export class Tensor implements Disposable {
   }
   /** Advanced indexing `x[i0, i1, ...]`; null keeps a dimension whole. */
   index(indices: (Tensor | null)[]): Tensor {
-    return new Tensor(native.index(this.handle, indices.map((t) => (t === null ? null : t.handle))));
+    return new Tensor(
+      native.index(
+        this.handle,
+        indices.map((t) => (t === null ? null : t.handle)),
+      ),
+    );
   }
   flip(dims: number[]): Tensor {
     return new Tensor(native.flip(this.handle, dims));

@@ -39,7 +39,7 @@ export function deltas(m: Features, n: number = DEFAULT_DELTA_N): Features {
     acc.fill(0);
     for (let k = 1; k <= n; k++) {
       const ahead = (t + k < T ? t + k : T - 1) * D;
-      const behind = (t - k >= 0 ? t - k : 0) * D;
+      const behind = Math.max(t - k, 0) * D;
       for (let d = 0; d < D; d++) acc[d] += k * (data[ahead + d] - data[behind + d]);
     }
     const row = t * D;

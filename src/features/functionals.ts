@@ -17,7 +17,15 @@ import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
 import { DEFAULT_HOP_SAMPLES, DEFAULT_N_MELS } from './mel.js';
 import { DEFAULT_N_MFCC, logMelAndMfcc } from './mfcc.js';
 import { withDeltas } from './deltas.js';
-import { FEATURES_VERSION, getFeatureSet, mergeOverrides, registerFeatureSet, stableStringify, type FeatureOverrides, type FeatureSet } from './registry.js';
+import {
+  FEATURES_VERSION,
+  getFeatureSet,
+  mergeOverrides,
+  registerFeatureSet,
+  stableStringify,
+  type FeatureOverrides,
+  type FeatureSet,
+} from './registry.js';
 
 /** Activity threshold: frames more than this far below the loudest frame are left out (dB). */
 export const DEFAULT_ACTIVITY_DB = 40;
@@ -72,9 +80,10 @@ export function frameFunctionals(m: Features, rows: number[], frameRateHz: numbe
   const col = new Float64Array(n);
   for (let k = 0; k < m.dims; k++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += (col[i] = m.data[rows[i] * m.dims + k]);
+    for (let i = 0; i < n; i++) sum += col[i] = m.data[rows[i] * m.dims + k];
     const mean = sum / n;
-    let sq = 0, cov = 0;
+    let sq = 0,
+      cov = 0;
     for (let i = 0; i < n; i++) {
       sq += (col[i] - mean) ** 2;
       cov += (rows[i] / frameRateHz - tMean) * (col[i] - mean);
@@ -110,7 +119,9 @@ function melFunctionals(o: FunctionalOptions): FeatureSet {
   const frameRateHz = o.sampleRateHz / DEFAULT_HOP_SAMPLES;
   const blocks = [
     { name: 'logmel', dims: DEFAULT_N_MELS },
-    { name: 'mfcc', dims: DEFAULT_N_MFCC }, { name: 'mfcc_d', dims: DEFAULT_N_MFCC }, { name: 'mfcc_dd', dims: DEFAULT_N_MFCC },
+    { name: 'mfcc', dims: DEFAULT_N_MFCC },
+    { name: 'mfcc_d', dims: DEFAULT_N_MFCC },
+    { name: 'mfcc_dd', dims: DEFAULT_N_MFCC },
   ];
   const names = blocks.flatMap((b) => Array.from({ length: b.dims }, (_, k) => FUNCTIONAL_NAMES.map((f) => `${b.name}${k}_${f}`)).flat());
   const key = `${MEL_FUNCTIONALS_SET}@v${FEATURES_VERSION}:${stableStringify({ ...o, logmel: logmel.settingsKey(), mfcc: mfcc.settingsKey() })}`;
@@ -125,7 +136,8 @@ function melFunctionals(o: FunctionalOptions): FeatureSet {
       const { logMel: lm, mfcc: cepstra } = logMelAndMfcc(x, { sampleRateHz: o.sampleRateHz });
       const mf = withDeltas(cepstra);
       const rows = activeFrames(lm, o.activityDb);
-      const a = frameFunctionals(lm, rows, frameRateHz), b = frameFunctionals(mf, rows, frameRateHz);
+      const a = frameFunctionals(lm, rows, frameRateHz),
+        b = frameFunctionals(mf, rows, frameRateHz);
       const data = new Float32Array(a.length + b.length);
       data.set(a);
       data.set(b, a.length);
@@ -148,7 +160,8 @@ export function makeEgemapsMel(overrides?: FeatureOverrides): FeatureSet {
     options: { ...mel.options },
     settingsKey: () => key,
     compute(x: Float32Array): Features {
-      const a = ege.compute(x).data, b = mel.compute(x).data;
+      const a = ege.compute(x).data,
+        b = mel.compute(x).data;
       const data = new Float32Array(a.length + b.length);
       data.set(a);
       data.set(b, a.length);

@@ -4,4 +4,13 @@
  * files (`trustser features extract`) and the features of many utterances for training.
  */
 export * from './pure.js';
-export { CACHE_FORMAT_VERSION, FeatureCache, cacheKey, computeFeatures, defaultCacheDir, extractFeatures, type ExtractOptions, type ExtractSummary } from './extract/index.js';
+export {
+  CACHE_FORMAT_VERSION,
+  FeatureCache,
+  cacheKey,
+  computeFeatures,
+  defaultCacheDir,
+  extractFeatures,
+  type ExtractOptions,
+  type ExtractSummary,
+} from './extract/index.js';

@@ -8,14 +8,7 @@
  * normalisation, power spectrogram, ln(mel + 1e-6).
  */
 import { makeFeatures, type Features } from './types.js';
-import {
-  applyLog,
-  DEFAULT_POWER,
-  getStft,
-  type LogOptions,
-  type RowProjection,
-  type StftOptions,
-} from './stft.js';
+import { applyLog, DEFAULT_POWER, getStft, type LogOptions, type RowProjection, type StftOptions } from './stft.js';
 
 /** Default FFT size (samples): 32 ms at 16 kHz. */
 export const DEFAULT_N_FFT = 512;
@@ -69,7 +62,7 @@ export function hzToMel(hz: number, scale: MelScale = DEFAULT_MEL_SCALE): number
 
 /** Mel → Hz on the given scale (inverse of {@link hzToMel}). */
 export function melToHz(mel: number, scale: MelScale = DEFAULT_MEL_SCALE): number {
-  if (scale === 'htk') return 700 * (Math.pow(10, mel / 2595) - 1);
+  if (scale === 'htk') return 700 * (10 ** (mel / 2595) - 1);
   if (mel >= SLANEY_MIN_LOG_MEL) return SLANEY_MIN_LOG_HZ * Math.exp(SLANEY_LOGSTEP * (mel - SLANEY_MIN_LOG_MEL));
   return SLANEY_F_SP * mel;
 }

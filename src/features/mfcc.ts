@@ -171,8 +171,8 @@ export function mfccFromMel(mel: Features, o: Omit<MfccOptions, 'sampleRateHz'> 
     } else {
       for (let m = 0; m < nMels; m++) {
         const p = src[base + m];
-        const db = DB_PER_NEPER * Math.log(p > DEFAULT_DB_AMIN ? p : DEFAULT_DB_AMIN);
-        row[m] = db > floor ? db : floor;
+        const db = DB_PER_NEPER * Math.log(Math.max(p, DEFAULT_DB_AMIN));
+        row[m] = Math.max(db, floor);
       }
     }
     dct.apply(row, out.data, t * nMfcc);

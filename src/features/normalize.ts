@@ -18,7 +18,8 @@ const MIN_STD = 1e-5;
 /** Mean and std per (channel, dim) over every frame of the given utterances. */
 export function fitNormalizer(feats: Features[]): Normalizer {
   const [c, , d] = [feats[0].channels, feats[0].frames, feats[0].dims];
-  const sum = new Float64Array(c * d), sq = new Float64Array(c * d);
+  const sum = new Float64Array(c * d),
+    sq = new Float64Array(c * d);
   let frames = 0;
   for (const f of feats) {
     const [fc, t, fd] = [f.channels, f.frames, f.dims];

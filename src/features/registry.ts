@@ -48,7 +48,6 @@ import {
  */
 export const FEATURES_VERSION = 1;
 
-
 /** What a feature set outputs: frame features [1, T, D], channel images [C, T, D], or one vector [1, 1, D]. */
 export type FeatureKind = 'frames' | 'image' | 'vector';
 
@@ -201,9 +200,22 @@ function checkMel<T extends MelFront>(o: T, overrides: FeatureOverrides | undefi
 }
 
 /** A set of frames computed every `hopSamples` of a signal at `sampleRateHz` (both in `settings`). */
-function makeSet(name: string, kind: FeatureKind, settings: { sampleRateHz: number; hopSamples: number }, compute: (x: Float32Array) => Features): FeatureSet {
+function makeSet(
+  name: string,
+  kind: FeatureKind,
+  settings: { sampleRateHz: number; hopSamples: number },
+  compute: (x: Float32Array) => Features,
+): FeatureSet {
   const key = `${name}@v${FEATURES_VERSION}:${stableStringify(settings)}`;
-  return { name, kind, sampleRateHz: settings.sampleRateHz, frameRateHz: settings.sampleRateHz / settings.hopSamples, options: { ...settings }, settingsKey: () => key, compute };
+  return {
+    name,
+    kind,
+    sampleRateHz: settings.sampleRateHz,
+    frameRateHz: settings.sampleRateHz / settings.hopSamples,
+    options: { ...settings },
+    settingsKey: () => key,
+    compute,
+  };
 }
 
 /** The resolved options of a `logmel` set, typed (the waveform front end of the attacks rebuilds it from them). */
@@ -236,7 +248,14 @@ registerFeatureSet({
 type MfccSet = MelFront & { nMfcc: number; dctNorm: 'ortho' | null; logMels: boolean; topDb: number | null; lifter: number };
 
 function mfccDefaults(): MfccSet {
-  return { ...melFrontDefaults(), nMfcc: DEFAULT_N_MFCC, dctNorm: DEFAULT_DCT_NORM, logMels: false, topDb: DEFAULT_MFCC_TOP_DB, lifter: DEFAULT_LIFTER };
+  return {
+    ...melFrontDefaults(),
+    nMfcc: DEFAULT_N_MFCC,
+    dctNorm: DEFAULT_DCT_NORM,
+    logMels: false,
+    topDb: DEFAULT_MFCC_TOP_DB,
+    lifter: DEFAULT_LIFTER,
+  };
 }
 
 const MFCC_NULLABLE = ['fMaxHz', 'norm', 'dctNorm', 'topDb'];
@@ -277,7 +296,15 @@ for (const name of Object.keys(SPEC_SETS) as SpecSetName[]) {
       });
       resolveStftOptions(o);
       if (name === 'logmelspec' || name === 'logmeldeltaspec') {
-        getMelFilterbank({ sampleRateHz: o.sampleRateHz, nFft: o.nFft, nMels: o.nMels, fMinHz: o.fMinHz, fMaxHz: o.fMaxHz, scale: o.melScale, norm: o.melNorm });
+        getMelFilterbank({
+          sampleRateHz: o.sampleRateHz,
+          nFft: o.nFft,
+          nMels: o.nMels,
+          fMinHz: o.fMinHz,
+          fMaxHz: o.fMaxHz,
+          scale: o.melScale,
+          norm: o.melNorm,
+        });
       }
       const fn = SPEC_SETS[name];
       return makeSet(name, 'image', o, (x) => fn(x, o));

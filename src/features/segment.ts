@@ -58,7 +58,11 @@ export interface Segments {
 function asChannels(m: Features | Features, who: string): Features {
   const c = m.channels;
   if (!(m.data instanceof Float32Array)) throw new TypeError(`${who}: data must be a Float32Array`);
-  for (const [k, v] of [['channels', c], ['frames', m.frames], ['dims', m.dims]] as const) {
+  for (const [k, v] of [
+    ['channels', c],
+    ['frames', m.frames],
+    ['dims', m.dims],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${who}: ${k} must be a non-negative integer, got ${v}`);
   }
   if (m.data.length !== c * m.frames * m.dims) {
@@ -128,7 +132,18 @@ export function segmentUtterances(utterances: readonly (Features | Features)[], 
       }
     }
   }
-  return { count: N, channels: C, frames: S, dims: D, data, startFrame, validFrames, utterance, segmentsPerUtterance: perUtt, firstSegment: first };
+  return {
+    count: N,
+    channels: C,
+    frames: S,
+    dims: D,
+    data,
+    startFrame,
+    validFrames,
+    utterance,
+    segmentsPerUtterance: perUtt,
+    firstSegment: first,
+  };
 }
 
 /** Segments one utterance (`[T, D]` or `[C, T, D]`); see {@link segmentUtterances}. */

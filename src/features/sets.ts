@@ -157,7 +157,14 @@ export function preEmphasize(x: Float32Array, coef: number): Float32Array {
 }
 
 function stftOf(r: ResolvedSpecSetOptions) {
-  return getStft({ nFft: r.nFft, hopSamples: r.hopSamples, winSamples: r.winSamples, window: r.window, center: r.center, padMode: r.padMode });
+  return getStft({
+    nFft: r.nFft,
+    hopSamples: r.hopSamples,
+    winSamples: r.winSamples,
+    window: r.window,
+    center: r.center,
+    padMode: r.padMode,
+  });
 }
 
 const dbOptions = (r: ResolvedSpecSetOptions) => ({ log: 'db' as const, dbRef: 'max' as const, dbAmin: 1e-10, topDb: r.topDb });

@@ -28,7 +28,9 @@ export function fitSpeakerNormalizers(items: { speaker: string; features: Featur
   }
   const few = [...bySpeaker].filter(([, fs]) => fs.length < MIN_SPEAKER_UTTERANCES).map(([s, fs]) => `${s} (${fs.length})`);
   if (few.length > 0) {
-    throw new Error(`speaker normalization needs at least ${MIN_SPEAKER_UTTERANCES} utterances per speaker; too few for: ${few.join(', ')}`);
+    throw new Error(
+      `speaker normalization needs at least ${MIN_SPEAKER_UTTERANCES} utterances per speaker; too few for: ${few.join(', ')}`,
+    );
   }
   return new Map([...bySpeaker].map(([s, fs]) => [s, fitNormalizer(fs)]));
 }
@@ -37,9 +39,7 @@ export function fitSpeakerNormalizers(items: { speaker: string; features: Featur
  * Speaker-normalized copies of the features of `utterances` (ids → features), with statistics
  * of each speaker's utterances in the list.
  */
-export function speakerNormalize(
-  utterances: { id: string; speaker: string }[], feats: Map<string, Features>,
-): Map<string, Features> {
+export function speakerNormalize(utterances: { id: string; speaker: string }[], feats: Map<string, Features>): Map<string, Features> {
   const stats = fitSpeakerNormalizers(utterances.map((u) => ({ speaker: u.speaker, features: feats.get(u.id)! })));
   return new Map(utterances.map((u) => [u.id, normalize(feats.get(u.id)!, stats.get(u.speaker)!)]));
 }

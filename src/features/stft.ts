@@ -313,7 +313,7 @@ export function applyLog(data: Float32Array, o: LogOptions = {}, isPower = true)
   const perNeper = mult / Math.LN10; // m·log10(x) = (m/ln 10)·ln(x); ln is the faster builtin
   let max = -Infinity;
   for (let i = 0; i < data.length; i++) {
-    const v = perNeper * Math.log(data[i] > amin ? data[i] : amin) - offset;
+    const v = perNeper * Math.log(Math.max(data[i], amin)) - offset;
     data[i] = v;
     if (v > max) max = v;
   }

@@ -33,9 +33,11 @@ export function shapeOf(f: Features): number[] {
 
 /** Features from a stored shape (`[T, D]` or `[C, T, D]`) and its values; errors name `label`. */
 export function fromShape(shape: readonly number[], data: Float32Array, label = 'features'): Features {
-  if (shape.length !== 2 && shape.length !== 3) throw new Error(`${label}: expected a [T, D] or [C, T, D] shape, got [${shape.join(', ')}]`);
+  if (shape.length !== 2 && shape.length !== 3)
+    throw new Error(`${label}: expected a [T, D] or [C, T, D] shape, got [${shape.join(', ')}]`);
   const [channels, frames, dims] = shape.length === 2 ? [1, shape[0], shape[1]] : [shape[0], shape[1], shape[2]];
-  if (channels * frames * dims !== data.length) throw new Error(`${label}: shape [${shape.join(', ')}] does not hold ${data.length} values`);
+  if (channels * frames * dims !== data.length)
+    throw new Error(`${label}: shape [${shape.join(', ')}] does not hold ${data.length} values`);
   return { data, channels, frames, dims };
 }
 

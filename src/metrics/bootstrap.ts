@@ -13,14 +13,7 @@
 import { makeRng } from '../core/index.js';
 import { classificationMetrics, meanStd } from './classification.js';
 import { fairnessFromCounts, type FairnessOptions, type PairwiseFairness } from './fairness.js';
-import {
-  countByGroup,
-  countsIfAllGroups,
-  groupCounts,
-  performanceFromCounts,
-  resolveClasses,
-  type GroupedPrediction,
-} from './groups.js';
+import { countByGroup, countsIfAllGroups, groupCounts, performanceFromCounts, resolveClasses, type GroupedPrediction } from './groups.js';
 
 /** How to bootstrap. */
 export interface BootstrapOptions<T> {
@@ -169,20 +162,21 @@ export function bootstrapCis<T>(
     else if (values.length < MIN_VALID_RESAMPLES) {
       failure = `'${k}' is defined on only ${values.length} of ${resamples} resamples (need ${MIN_VALID_RESAMPLES})`;
     }
-    const entry: BootstrapCi | BootstrapFailure = failure !== undefined
-      ? { estimate: isValue(estimate) ? estimate : null, resamples: values.length, requested: resamples, error: failure }
-      : {
-          estimate: estimate as number,
-          low: quantileSorted(values, alpha / 2),
-          high: quantileSorted(values, 1 - alpha / 2),
-          se: meanStd(values).std,
-          median: quantileSorted(values, 0.5),
-          resamples: values.length,
-          requested: resamples,
-          level,
-          unit: clusters ? 'cluster' : 'item',
-          units,
-        };
+    const entry: BootstrapCi | BootstrapFailure =
+      failure !== undefined
+        ? { estimate: isValue(estimate) ? estimate : null, resamples: values.length, requested: resamples, error: failure }
+        : {
+            estimate: estimate as number,
+            low: quantileSorted(values, alpha / 2),
+            high: quantileSorted(values, 1 - alpha / 2),
+            se: meanStd(values).std,
+            median: quantileSorted(values, 0.5),
+            resamples: values.length,
+            requested: resamples,
+            level,
+            unit: clusters ? 'cluster' : 'item',
+            units,
+          };
     Object.defineProperty(out, k, { value: entry, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -206,10 +200,14 @@ export function bootstrapCi<T>(
   statistic: (sample: readonly T[]) => number | undefined,
   options: BootstrapOptions<T> = {},
 ): BootstrapCi {
-  const r = bootstrapCis(items, (s) => {
-    const v = statistic(s);
-    return v === undefined ? undefined : { value: v };
-  }, options).value;
+  const r = bootstrapCis(
+    items,
+    (s) => {
+      const v = statistic(s);
+      return v === undefined ? undefined : { value: v };
+    },
+    options,
+  ).value;
   if (!isBootstrapCi(r)) throw new Error(`bootstrap: ${r.error.replace("'value'", 'the statistic')}`);
   return r;
 }
@@ -309,7 +307,8 @@ function reportRows(preds: readonly ReportPrediction[], attribute: string): Row[
   return preds.map((p, i) => {
     const g = p[attribute];
     if (g === undefined || g === null || g === '') throw new Error(`fairness report: prediction ${i} has no '${attribute}'`);
-    if (p.speaker === undefined || p.speaker === null || p.speaker === '') throw new Error(`fairness report: prediction ${i} has no speaker`);
+    if (p.speaker === undefined || p.speaker === null || p.speaker === '')
+      throw new Error(`fairness report: prediction ${i} has no speaker`);
     return { truth: p.truth, pred: p.pred, group: String(g), speaker: String(p.speaker) };
   });
 }
@@ -319,7 +318,8 @@ function inferNumClasses(rows: readonly Row[]): number {
   let k = 2;
   rows.forEach((r, i) => {
     for (const v of [r.truth, r.pred]) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`fairness report: label or prediction ${v} of prediction ${i} is not a class index 0, 1, …`);
+      if (!Number.isInteger(v) || v < 0)
+        throw new Error(`fairness report: label or prediction ${v} of prediction ${i} is not a class index 0, 1, …`);
       k = Math.max(k, v + 1);
     }
   });
@@ -329,12 +329,18 @@ function inferNumClasses(rows: readonly Row[]): number {
 /** The scalar statistics of a sample, keyed for `bootstrapCis`. */
 function reportStatistics(rows: readonly Row[], numClasses: number, groups: readonly string[], classes: number[]): Record<string, number> {
   const out: Record<string, number> = {};
-  const m = classificationMetrics(rows.map((r) => r.truth), rows.map((r) => r.pred), numClasses);
+  const m = classificationMetrics(
+    rows.map((r) => r.truth),
+    rows.map((r) => r.pred),
+    numClasses,
+  );
   Object.assign(out, { 'overall.ua': m.ua, 'overall.wa': m.wa, 'overall.macroF1': m.macroF1 });
   const raw = countByGroup(rows, numClasses, groups);
   raw.confusion.forEach((confusion, i) => {
     if (raw.sizes[i] === 0) return;
-    const perf = performanceFromCounts({ numClasses, groups: [groups[i]], sizes: [raw.sizes[i]], confusion: [confusion] }).byGroup[groups[i]];
+    const perf = performanceFromCounts({ numClasses, groups: [groups[i]], sizes: [raw.sizes[i]], confusion: [confusion] }).byGroup[
+      groups[i]
+    ];
     Object.assign(out, { [`group.${i}.ua`]: perf.ua, [`group.${i}.wa`]: perf.wa, [`group.${i}.macroF1`]: perf.macroF1 });
   });
   const counts = countsIfAllGroups(rows, numClasses, groups);
@@ -390,32 +396,52 @@ export function fairnessReport(preds: readonly ReportPrediction[], attribute: st
   const singleSpeakerGroups = groups.filter((_, i) => groupSpeakers[i] < 2);
   // Resampling speakers says nothing about a group of one speaker (every resample that holds the
   // group holds the same utterances: a zero-width interval), nor about gaps between such groups.
-  const groupIndex = (key: string) => (/^group\.(\d+)\./.exec(key)?.[1] ?? null);
+  const groupIndex = (key: string) => /^group\.(\d+)\./.exec(key)?.[1] ?? null;
   const noSpeakerInterval = (key: string): string | undefined => {
     const g = groupIndex(key);
     if (g !== null) return groupSpeakers[Number(g)] < 2 ? `the group '${groups[Number(g)]}' has a single speaker` : undefined;
     if (key.startsWith('overall.')) return undefined;
-    return singleSpeakerGroups.length > 0 ? `${singleSpeakerGroups.length} group(s) have a single speaker (${singleSpeakerGroups.slice(0, 3).join(', ')}${singleSpeakerGroups.length > 3 ? ', …' : ''})` : undefined;
+    return singleSpeakerGroups.length > 0
+      ? `${singleSpeakerGroups.length} group(s) have a single speaker (${singleSpeakerGroups.slice(0, 3).join(', ')}${singleSpeakerGroups.length > 3 ? ', …' : ''})`
+      : undefined;
   };
   const estimate = (key: string): Estimate => {
     const why = noSpeakerInterval(key);
-    return { value: full[key], utterance: toInterval(utt[key]), speaker: why ? null : toInterval(spk[key]), ...(why ? { noSpeakerInterval: why } : {}) };
+    return {
+      value: full[key],
+      utterance: toInterval(utt[key]),
+      speaker: why ? null : toInterval(spk[key]),
+      ...(why ? { noSpeakerInterval: why } : {}),
+    };
   };
 
   const notes: string[] = [];
-  for (const [kind, res] of [['utterance', utt], ['speaker', spk]] as const) {
+  for (const [kind, res] of [
+    ['utterance', utt],
+    ['speaker', spk],
+  ] as const) {
     if (kind === 'speaker' && singleSpeakerGroups.length > 0) continue; // not used for the gaps, see below
-    const failed = Object.entries(res).filter(([, r]) => !isBootstrapCi(r)).map(([k]) => k);
-    if (failed.length > 0) notes.push(`${kind} bootstrap: no interval for ${failed.join(', ')} (too few resamples with every group present)`);
+    const failed = Object.entries(res)
+      .filter(([, r]) => !isBootstrapCi(r))
+      .map(([k]) => k);
+    if (failed.length > 0)
+      notes.push(`${kind} bootstrap: no interval for ${failed.join(', ')} (too few resamples with every group present)`);
     const valid = res['statisticalParity.max']?.resamples ?? 0;
-    if (valid < 0.9 * resamples) notes.push(`${kind} bootstrap: only ${valid} of ${resamples} resamples contained every group; the fairness intervals rest on those`);
+    if (valid < 0.9 * resamples)
+      notes.push(`${kind} bootstrap: only ${valid} of ${resamples} resamples contained every group; the fairness intervals rest on those`);
   }
   if (singleSpeakerGroups.length > 0) {
-    notes.push(`${singleSpeakerGroups.length === groups.length ? 'every group is one speaker' : `${singleSpeakerGroups.length} of ${groups.length} groups have a single speaker`}: the gaps and those groups' UA carry utterance-level intervals only (resampling speakers says nothing about one speaker)`);
+    notes.push(
+      `${singleSpeakerGroups.length === groups.length ? 'every group is one speaker' : `${singleSpeakerGroups.length} of ${groups.length} groups have a single speaker`}: the gaps and those groups' UA carry utterance-level intervals only (resampling speakers says nothing about one speaker)`,
+    );
   }
-  const biased = METRIC_KEYS.filter((k) => estimate(`${k}.max`).utterance?.method === 'basic' || estimate(`${k}.max`).speaker?.method === 'basic');
+  const biased = METRIC_KEYS.filter(
+    (k) => estimate(`${k}.max`).utterance?.method === 'basic' || estimate(`${k}.max`).speaker?.method === 'basic',
+  );
   if (biased.length > 0) {
-    notes.push(`the plug-in ${biased.join(', ')} (max over group pairs) lie outside their bootstrap percentile range: the estimates are biased upward by sampling noise, so the bias-corrected estimate (2θ̂ − median) and the basic bootstrap interval are reported`);
+    notes.push(
+      `the plug-in ${biased.join(', ')} (max over group pairs) lie outside their bootstrap percentile range: the estimates are biased upward by sampling noise, so the bias-corrected estimate (2θ̂ − median) and the basic bootstrap interval are reported`,
+    );
   }
 
   const reported = <G>(k: (typeof METRIC_KEYS)[number], m: PairwiseFairness<G>): ReportedMetric<G> => ({
@@ -432,18 +458,23 @@ export function fairnessReport(preds: readonly ReportPrediction[], attribute: st
     speakers: new Set(rows.map((r) => r.speaker)).size,
     bootstrap: { method: 'percentile', resamples, level, seed },
     overall: { ua: estimate('overall.ua'), wa: estimate('overall.wa'), macroF1: estimate('overall.macroF1') },
-    perGroup: Object.fromEntries(groups.map((g, i): [string, ReportedGroup] => {
-      const p = perf.byGroup[g];
-      return [g, {
-        n: p.n,
-        speakers: groupSpeakers[i],
-        ua: estimate(`group.${i}.ua`),
-        wa: estimate(`group.${i}.wa`),
-        macroF1: estimate(`group.${i}.macroF1`),
-        recall: p.recall,
-        confusion: p.confusion,
-      }];
-    })),
+    perGroup: Object.fromEntries(
+      groups.map((g, i): [string, ReportedGroup] => {
+        const p = perf.byGroup[g];
+        return [
+          g,
+          {
+            n: p.n,
+            speakers: groupSpeakers[i],
+            ua: estimate(`group.${i}.ua`),
+            wa: estimate(`group.${i}.wa`),
+            macroF1: estimate(`group.${i}.macroF1`),
+            recall: p.recall,
+            confusion: p.confusion,
+          },
+        ];
+      }),
+    ),
     statisticalParity: reported('statisticalParity', metrics.statisticalParity),
     equalityOfOpportunity: reported('equalityOfOpportunity', metrics.equalityOfOpportunity),
     trueRates: reported('trueRates', metrics.trueRates),

@@ -26,8 +26,10 @@ export function classificationMetrics(truth: ArrayLike<number>, pred: ArrayLike<
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let correct = 0;
   for (let i = 0; i < truth.length; i++) {
-    const t = truth[i], p = pred[i];
-    if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses)) throw new Error(`metrics: label ${t} or prediction ${p} outside 0..${numClasses - 1}`);
+    const t = truth[i],
+      p = pred[i];
+    if (!(t >= 0 && t < numClasses && p >= 0 && p < numClasses))
+      throw new Error(`metrics: label ${t} or prediction ${p} outside 0..${numClasses - 1}`);
     confusion[t][p]++;
     if (t === p) correct++;
   }
@@ -67,18 +69,21 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
 export function ccc(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (n !== y.length || n === 0) throw new Error(`ccc: need two equal, non-empty series (got ${x.length} and ${y.length})`);
-  let mx = 0, my = 0;
+  let mx = 0,
+    my = 0;
   for (let i = 0; i < n; i++) {
     mx += x[i];
     my += y[i];
   }
   mx /= n;
   my /= n;
-  let vx = 0, vy = 0, cov = 0;
+  let vx = 0,
+    vy = 0,
+    cov = 0;
   for (let i = 0; i < n; i++) {
     vx += (x[i] - mx) ** 2;
     vy += (y[i] - my) ** 2;
     cov += (x[i] - mx) * (y[i] - my);
   }
-  return (2 * cov / n) / (vx / n + vy / n + (mx - my) ** 2);
+  return (2 * cov) / n / (vx / n + vy / n + (mx - my) ** 2);
 }

@@ -16,13 +16,7 @@
  * Orientation: `byGroup` confusion-rate matrices are truth-major like `classificationMetrics`:
  * rates[t][p] = P(ŷ = p | y = t, g), the transpose of docs/metrics.md's M_g(i, j) = P(ŷ = i | y = j, g).
  */
-import {
-  groupCounts,
-  resolveClasses,
-  type GroupCounts,
-  type GroupedPrediction,
-  type GroupOptions,
-} from './groups.js';
+import { groupCounts, resolveClasses, type GroupCounts, type GroupedPrediction, type GroupOptions } from './groups.js';
 
 /**
  * holisticai adds this to every count of the per-group confusion tensor before normalising, so
@@ -202,7 +196,11 @@ export function demographicParityFromCounts(counts: GroupCounts, classes: number
   });
 }
 
-function prepare(preds: readonly GroupedPrediction[], numClasses: number, options: FairnessOptions): { counts: GroupCounts; classes: number[] } {
+function prepare(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  options: FairnessOptions,
+): { counts: GroupCounts; classes: number[] } {
   const counts = groupCounts(preds, numClasses, options);
   return { counts, classes: resolveClasses(counts, options.classes) };
 }
@@ -216,7 +214,11 @@ function prepare(preds: readonly GroupedPrediction[], numClasses: number, option
  * @param preds - predictions with their group (≥ 2 non-empty groups).
  * @param numClasses - K; labels and predictions must lie in 0..K−1.
  */
-export function statisticalParity(preds: readonly GroupedPrediction[], numClasses: number, options: FairnessOptions = {}): PairwiseFairness<number[]> {
+export function statisticalParity(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  options: FairnessOptions = {},
+): PairwiseFairness<number[]> {
   const { counts, classes } = prepare(preds, numClasses, options);
   return statisticalParityFromCounts(counts, classes);
 }
@@ -228,7 +230,11 @@ export function statisticalParity(preds: readonly GroupedPrediction[], numClasse
  * Range [0, 1]: 0 = identical error patterns; higher = less fair. `byGroup` = the truth-major
  * rates[t][p] = M_g(p, t); `perClass` splits d by true class.
  */
-export function equalityOfOpportunity(preds: readonly GroupedPrediction[], numClasses: number, options: FairnessOptions = {}): PairwiseFairness<number[][]> {
+export function equalityOfOpportunity(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  options: FairnessOptions = {},
+): PairwiseFairness<number[][]> {
   const { counts, classes } = prepare(preds, numClasses, options);
   return equalityOfOpportunityFromCounts(counts, classes);
 }
@@ -238,7 +244,11 @@ export function equalityOfOpportunity(preds: readonly GroupedPrediction[], numCl
  * d(g, h) = mean_c |M_g(c, c) − M_h(c, c)|, the mean gap in per-class recall (smoothed as in
  * equality of opportunity). Range [0, 1]; higher = less fair. `byGroup` = the recall vector.
  */
-export function trueRatesDifference(preds: readonly GroupedPrediction[], numClasses: number, options: FairnessOptions = {}): PairwiseFairness<number[]> {
+export function trueRatesDifference(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  options: FairnessOptions = {},
+): PairwiseFairness<number[]> {
   const { counts, classes } = prepare(preds, numClasses, options);
   return trueRatesFromCounts(counts, classes);
 }
@@ -249,7 +259,11 @@ export function trueRatesDifference(preds: readonly GroupedPrediction[], numClas
  * Errors that cancel within a predicted class are not seen (a perfect and a fully permuted
  * classifier can score 0). Range [0, 1]; higher = less fair.
  */
-export function averageOdds(preds: readonly GroupedPrediction[], numClasses: number, options: FairnessOptions = {}): PairwiseFairness<number[]> {
+export function averageOdds(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  options: FairnessOptions = {},
+): PairwiseFairness<number[]> {
   const { counts, classes } = prepare(preds, numClasses, options);
   return averageOddsFromCounts(counts, classes);
 }
@@ -261,7 +275,11 @@ export function averageOdds(preds: readonly GroupedPrediction[], numClasses: num
  * groups (male, female): then `max` = `mean` = its DP. With more groups every pair is compared
  * and aggregated like the other metrics (`max` = the worst pair). Range [0, 1]; higher = less fair.
  */
-export function demographicParity(preds: readonly GroupedPrediction[], numClasses: number, options: FairnessOptions = {}): PairwiseFairness<number[]> {
+export function demographicParity(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  options: FairnessOptions = {},
+): PairwiseFairness<number[]> {
   const { counts, classes } = prepare(preds, numClasses, options);
   return demographicParityFromCounts(counts, classes);
 }

@@ -105,7 +105,11 @@ export function distinctGroups(preds: readonly GroupedPrediction[]): string[] {
  * Counts without validation; groups of `groupList` without predictions get size 0, predictions
  * of unlisted groups are reported through the return value `unlisted` (internal building block).
  */
-export function countByGroup(preds: readonly GroupedPrediction[], numClasses: number, groupList: readonly string[]): GroupCounts & { unlisted: string | undefined } {
+export function countByGroup(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  groupList: readonly string[],
+): GroupCounts & { unlisted: string | undefined } {
   const index = new Map<string, number>();
   groupList.forEach((g, i) => index.set(g, i));
   const sizes = new Array<number>(groupList.length).fill(0);
@@ -141,11 +145,14 @@ export function groupCounts(preds: readonly GroupedPrediction[], numClasses: num
     groupList = distinctGroups(preds);
   }
   if (groupList.length < 2) {
-    throw new Error(`fairness: need at least two groups to compare, got ${groupList.length}${groupList.length === 1 ? ` ('${groupList[0]}')` : ''}`);
+    throw new Error(
+      `fairness: need at least two groups to compare, got ${groupList.length}${groupList.length === 1 ? ` ('${groupList[0]}')` : ''}`,
+    );
   }
   const counts = countByGroup(preds, numClasses, groupList);
-  if (counts.unlisted !== undefined) throw new Error(`fairness: group '${counts.unlisted}' occurs in the data but is not in the group list`);
-  const empty = counts.sizes.findIndex((s) => s === 0);
+  if (counts.unlisted !== undefined)
+    throw new Error(`fairness: group '${counts.unlisted}' occurs in the data but is not in the group list`);
+  const empty = counts.sizes.indexOf(0);
   if (empty >= 0) throw new Error(`fairness: group '${groupList[empty]}' is empty (it has no predictions)`);
   return { numClasses: counts.numClasses, groups: counts.groups, sizes: counts.sizes, confusion: counts.confusion };
 }
@@ -230,7 +237,11 @@ export function resolveClasses(counts: GroupCounts, classes: readonly number[] |
 }
 
 /** Counts of a resample over a fixed group list; undefined when a group has no predictions. */
-export function countsIfAllGroups(preds: readonly GroupedPrediction[], numClasses: number, groups: readonly string[]): GroupCounts | undefined {
+export function countsIfAllGroups(
+  preds: readonly GroupedPrediction[],
+  numClasses: number,
+  groups: readonly string[],
+): GroupCounts | undefined {
   const c = countByGroup(preds, numClasses, groups);
   if (c.unlisted !== undefined || c.sizes.some((s) => s === 0)) return undefined;
   return { numClasses: c.numClasses, groups: c.groups, sizes: c.sizes, confusion: c.confusion };

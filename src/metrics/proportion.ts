@@ -9,7 +9,8 @@ import { probit } from './spoofing.js';
  */
 export function wilsonInterval(successes: number, trials: number, level = 0.95): { low: number; high: number } {
   if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`wilsonInterval: trials must be a positive integer, got ${trials}`);
-  if (!Number.isInteger(successes) || successes < 0 || successes > trials) throw new RangeError(`wilsonInterval: successes must be an integer in 0…${trials}, got ${successes}`);
+  if (!Number.isInteger(successes) || successes < 0 || successes > trials)
+    throw new RangeError(`wilsonInterval: successes must be an integer in 0…${trials}, got ${successes}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`wilsonInterval: level must lie in (0, 1), got ${level}`);
   const z = probit(1 - (1 - level) / 2);
   const p = successes / trials;

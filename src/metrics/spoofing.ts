@@ -50,7 +50,8 @@ function checkScores(bona: ArrayLike<number>, spoof: ArrayLike<number>): void {
     throw new Error(`spoofing metrics need both classes: got ${bona.length} bona fide and ${spoof.length} spoof scores`);
   }
   for (const s of [bona, spoof]) {
-    for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) throw new Error(`spoofing metrics: score ${s[i]} at index ${i} is not a finite number`);
+    for (let i = 0; i < s.length; i++)
+      if (!Number.isFinite(s[i])) throw new Error(`spoofing metrics: score ${s[i]} at index ${i} is not a finite number`);
   }
 }
 
@@ -66,7 +67,8 @@ export function operatingPoints(bona: ArrayLike<number>, spoof: ArrayLike<number
   for (let i = 0; i < spoof.length; i++) trials.push([spoof[i], false]);
   trials.sort((a, b) => a[0] - b[0]);
   const points: OperatingPoint[] = [{ threshold: -Infinity, pMiss: 0, pFa: 1 }];
-  let missed = 0, rejectedSpoof = 0;
+  let missed = 0,
+    rejectedSpoof = 0;
   for (let i = 0; i < trials.length; ) {
     const t = trials[i][0];
     // Raising the threshold just past t rejects every trial scored t.
@@ -86,8 +88,10 @@ export function equalErrorRate(bona: ArrayLike<number>, spoof: ArrayLike<number>
   // pMiss rises and pFa falls with the threshold; find the first point where pMiss >= pFa.
   let k = pts.findIndex((p) => p.pMiss >= p.pFa);
   if (k <= 0) k = 1;
-  const a = pts[k - 1], b = pts[k];
-  const da = a.pMiss - a.pFa, db = b.pMiss - b.pFa;
+  const a = pts[k - 1],
+    b = pts[k];
+  const da = a.pMiss - a.pFa,
+    db = b.pMiss - b.pFa;
   const alpha = db === da ? 0 : -da / (db - da);
   const eer = a.pMiss + alpha * (b.pMiss - a.pMiss);
   return { eer, threshold: interpolateThreshold(a.threshold, b.threshold, alpha) };
@@ -146,11 +150,16 @@ export function probit(p: number): number {
   const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
-  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  const tail = (q: number) =>
+    (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   if (p < low) return tail(Math.sqrt(-2 * Math.log(p)));
   if (p > 1 - low) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
-  const q = p - 0.5, r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  const q = p - 0.5,
+    r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 /** A scored trial with its metadata. */
@@ -185,7 +194,8 @@ export interface GroupEerOptions {
 
 /** Scores split by class. */
 export function splitScores(trials: readonly SpoofTrial[]): { bona: number[]; spoof: number[] } {
-  const bona: number[] = [], spoof: number[] = [];
+  const bona: number[] = [],
+    spoof: number[] = [];
   for (const t of trials) (t.bonafide ? bona : spoof).push(t.score);
   return { bona, spoof };
 }
@@ -208,7 +218,8 @@ export function eerByGroup(trials: readonly SpoofTrial[], o: GroupEerOptions = {
     if (!byGroup.has(t.group)) byGroup.set(t.group, []);
     byGroup.get(t.group)!.push(t);
   }
-  const groups: GroupEer[] = [], skipped: string[] = [];
+  const groups: GroupEer[] = [],
+    skipped: string[] = [];
   for (const name of [...byGroup.keys()].sort()) {
     const own = splitScores(byGroup.get(name)!);
     const bona = o.pooledBonafide ? all.bona : own.bona;
@@ -217,8 +228,12 @@ export function eerByGroup(trials: readonly SpoofTrial[], o: GroupEerOptions = {
       continue;
     }
     groups.push({
-      group: name, bonafide: bona.length, spoof: own.spoof.length, ...equalErrorRate(bona, own.spoof),
-      pMissShared: own.bona.length === 0 ? NaN : 1 - rateAtOrAbove(own.bona, shared), pFaShared: rateAtOrAbove(own.spoof, shared),
+      group: name,
+      bonafide: bona.length,
+      spoof: own.spoof.length,
+      ...equalErrorRate(bona, own.spoof),
+      pMissShared: own.bona.length === 0 ? NaN : 1 - rateAtOrAbove(own.bona, shared),
+      pFaShared: rateAtOrAbove(own.spoof, shared),
     });
   }
   return { groups, skipped };

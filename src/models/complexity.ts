@@ -96,7 +96,8 @@ export function multiheadAttentionMacs(mha: nn.MultiheadAttention, queryLen: num
  * layers [L, T, D], image [C, F, T], vector [D]. See the module doc for the rules.
  */
 export function countMacs(model: SerModel, exampleShape: readonly number[]): number {
-  for (const d of exampleShape) if (!Number.isInteger(d) || d < 1) fail('countMacs', `example shape must hold positive integers, got [${exampleShape.join(', ')}]`);
+  for (const d of exampleShape)
+    if (!Number.isInteger(d) || d < 1) fail('countMacs', `example shape must hold positive integers, got [${exampleShape.join(', ')}]`);
   return model.macs(exampleShape);
 }
 

@@ -5,7 +5,17 @@
  * gradients flowing through the STFT and filterbank.
  */
 import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/index.js';
-import { DEFAULT_LN_EPS, DEFAULT_N_MELS, DEFAULT_POWER, DEFAULT_WINDOW, DEFAULT_CENTER, DEFAULT_PAD_MODE, melFilterbank, resolveMelStftOptions, type MelSpectrogramOptions } from '../features/index.js';
+import {
+  DEFAULT_LN_EPS,
+  DEFAULT_N_MELS,
+  DEFAULT_POWER,
+  DEFAULT_WINDOW,
+  DEFAULT_CENTER,
+  DEFAULT_PAD_MODE,
+  melFilterbank,
+  resolveMelStftOptions,
+  type MelSpectrogramOptions,
+} from '../features/index.js';
 import { makeWindow } from '../dsp/index.js';
 import { F, keep, nn, tensor, type Tensor } from '../engine/index.js';
 
@@ -35,14 +45,18 @@ export class LogMelFrontend extends nn.Module {
     // Constants, not state: kept alive but not registered as buffers (no checkpoint entries).
     this.window = keep(tensor(Float32Array.from(makeWindow(o.window ?? DEFAULT_WINDOW, this.winSamples))));
     const fb = melFilterbank({ ...o, sampleRateHz: this.sampleRateHz, nFft: this.nFft, nMels: this.nMels });
-    this.bank = keep(tensor(fb, [this.nFft / 2 + 1 | 0, this.nMels]));
+    this.bank = keep(tensor(fb, [(this.nFft / 2 + 1) | 0, this.nMels]));
   }
 
   /** Log-mel of a batch of waveforms [N, samples] (or one waveform [samples] → [frames, nMels]). */
   forward(wave: Tensor): Tensor {
     const spec = F.stft(wave, {
-      nFft: this.nFft, hopSamples: this.hopSamples, winSamples: this.winSamples, window: this.window,
-      center: this.o.center ?? DEFAULT_CENTER, padMode: this.o.padMode ?? DEFAULT_PAD_MODE,
+      nFft: this.nFft,
+      hopSamples: this.hopSamples,
+      winSamples: this.winSamples,
+      window: this.window,
+      center: this.o.center ?? DEFAULT_CENTER,
+      padMode: this.o.padMode ?? DEFAULT_PAD_MODE,
     }); // [..., freq, frames, 2]
     let power = spec.square().sum(-1);
     if ((this.o.power ?? DEFAULT_POWER) === 1) power = power.sqrt();

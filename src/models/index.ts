@@ -7,5 +7,14 @@ export * from './ser/index.js';
 export * from './aasist/index.js';
 export { LogMelFrontend, type LogMelFrontendOptions } from './frontend.js';
 export {
-  countParams, countMacs, macsPerSecond, linearMacs, conv1dMacs, conv2dMacs, lstmMacs, gruMacs, multiheadAttentionMacs, DEFAULT_FRAME_RATE_HZ,
+  countParams,
+  countMacs,
+  macsPerSecond,
+  linearMacs,
+  conv1dMacs,
+  conv2dMacs,
+  lstmMacs,
+  gruMacs,
+  multiheadAttentionMacs,
+  DEFAULT_FRAME_RATE_HZ,
 } from './complexity.js';

@@ -3,7 +3,21 @@
  * one colour per model, optional reference marks (e.g. chance level) across each bar.
  */
 import { truncate } from './format.js';
-import { FONT_SIZE, INK, type LegendItem, chartTitle, el, legend, linearScale, niceTicks, notMeasuredChart, svgRoot, text, textWidth, tooltip } from './svg.js';
+import {
+  FONT_SIZE,
+  INK,
+  type LegendItem,
+  chartTitle,
+  el,
+  legend,
+  linearScale,
+  niceTicks,
+  notMeasuredChart,
+  svgRoot,
+  text,
+  textWidth,
+  tooltip,
+} from './svg.js';
 
 /** One bar: a value with an optional interval and an optional reference level drawn across it. */
 export interface BarValue {
@@ -58,7 +72,9 @@ export function barChart(spec: BarChartSpec): string {
   const hasData = spec.categories.length > 0 && spec.series.some((s) => s.values.some((v) => v !== null));
   if (!hasData) return notMeasuredChart(spec.title, width);
   const all = spec.series.flatMap((s) => s.values.flatMap((v) => (v ? [v.value, v.high ?? v.value, v.reference ?? 0] : [])));
-  const { ticks, domain } = spec.yDomain ? { ticks: niceTicks(...spec.yDomain, 5).ticks, domain: spec.yDomain } : niceTicks(0, Math.max(...all), 5);
+  const { ticks, domain } = spec.yDomain
+    ? { ticks: niceTicks(...spec.yDomain, 5).ticks, domain: spec.yDomain }
+    : niceTicks(0, Math.max(...all), 5);
   const plotW = width - LAYOUT.left - LAYOUT.right;
   const y0 = LAYOUT.top + LAYOUT.plotHeight;
   const y = linearScale(domain, [y0, LAYOUT.top]);
@@ -67,10 +83,19 @@ export function barChart(spec: BarChartSpec): string {
   for (const t of ticks) {
     if (t < domain[0] || t > domain[1]) continue;
     body += el('line', { x1: LAYOUT.left, x2: LAYOUT.left + plotW, y1: y(t), y2: y(t), stroke: INK.grid });
-    body += text(LAYOUT.left - 6, y(t) + 4, (spec.tickFormat ?? spec.format)(t), { 'text-anchor': 'end', 'font-size': FONT_SIZE.tick, fill: INK.muted });
+    body += text(LAYOUT.left - 6, y(t) + 4, (spec.tickFormat ?? spec.format)(t), {
+      'text-anchor': 'end',
+      'font-size': FONT_SIZE.tick,
+      fill: INK.muted,
+    });
   }
   const yMid = LAYOUT.top + LAYOUT.plotHeight / 2;
-  body += text(LAYOUT.pad + 4, yMid, spec.yLabel, { 'text-anchor': 'middle', fill: INK.muted, transform: `rotate(-90 ${LAYOUT.pad + 4} ${yMid})`, 'dominant-baseline': 'hanging' });
+  body += text(LAYOUT.pad + 4, yMid, spec.yLabel, {
+    'text-anchor': 'middle',
+    fill: INK.muted,
+    transform: `rotate(-90 ${LAYOUT.pad + 4} ${yMid})`,
+    'dominant-baseline': 'hanging',
+  });
 
   const groupW = plotW / spec.categories.length;
   const labels = spec.categories.map((c) => truncate(c, CATEGORY_MAX_CHARS));
@@ -87,12 +112,21 @@ export function barChart(spec: BarChartSpec): string {
       const x = gx + k * barW;
       const cxBar = x + barW / 2;
       if (!v) {
-        body += text(cxBar, y0 - 6, 'n/m', { 'text-anchor': 'middle', 'font-size': FONT_SIZE.small, fill: INK.faint, 'font-style': 'italic' });
+        body += text(cxBar, y0 - 6, 'n/m', {
+          'text-anchor': 'middle',
+          'font-size': FONT_SIZE.small,
+          fill: INK.faint,
+          'font-style': 'italic',
+        });
         return;
       }
       const ci = v.low !== undefined && v.high !== undefined ? ` [${spec.format(v.low)}–${spec.format(v.high)}]` : '';
       const top = y(Math.max(domain[0], Math.min(domain[1], v.value)));
-      body += el('rect', { x: x + 1, y: top, width: barW - 2, height: Math.max(0, y0 - top), fill: s.color, 'fill-opacity': 0.85 }, tooltip(`${s.name} — ${cat}: ${spec.format(v.value)}${ci}`));
+      body += el(
+        'rect',
+        { x: x + 1, y: top, width: barW - 2, height: Math.max(0, y0 - top), fill: s.color, 'fill-opacity': 0.85 },
+        tooltip(`${s.name} — ${cat}: ${spec.format(v.value)}${ci}`),
+      );
       let labelY = top;
       if (v.low !== undefined && v.high !== undefined) {
         const [lo, hi] = [y(v.low), y(v.high)];
@@ -105,7 +139,15 @@ export function barChart(spec: BarChartSpec): string {
       if (v.reference !== undefined) {
         hasReference = true;
         const ry = y(v.reference);
-        body += el('line', { x1: x - 2, x2: x + barW + 2, y1: ry, y2: ry, stroke: INK.text, 'stroke-width': 1.5, 'stroke-dasharray': REFERENCE_DASH });
+        body += el('line', {
+          x1: x - 2,
+          x2: x + barW + 2,
+          y1: ry,
+          y2: ry,
+          stroke: INK.text,
+          'stroke-width': 1.5,
+          'stroke-dasharray': REFERENCE_DASH,
+        });
         labelY = Math.min(labelY, ry);
       }
       if (barW >= MIN_LABELLED_BAR) {
@@ -123,7 +165,8 @@ export function barChart(spec: BarChartSpec): string {
   body += el('line', { x1: LAYOUT.left, x2: LAYOUT.left + plotW, y1: y0, y2: y0, stroke: INK.axis });
 
   const items: LegendItem[] = spec.series.map((s) => ({ label: s.name, color: s.color }));
-  if (hasReference && spec.referenceLabel) items.push({ label: spec.referenceLabel, color: INK.text, swatch: 'line', dash: REFERENCE_DASH });
+  if (hasReference && spec.referenceLabel)
+    items.push({ label: spec.referenceLabel, color: INK.text, swatch: 'line', dash: REFERENCE_DASH });
   const showLegend = spec.series.length > 1 || items.length > 1;
   const lg = showLegend ? legend(items, LAYOUT.left, y0 + categoryDepth + LAYOUT.legendGap, plotW) : { svg: '', height: 0 };
   const height = y0 + categoryDepth + (showLegend ? LAYOUT.legendGap + lg.height : 0) + LAYOUT.pad;

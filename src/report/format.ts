@@ -9,6 +9,7 @@ import type { Estimate } from './schema.js';
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** C0 control characters other than tab, newline and carriage return are not allowed in XML. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters XML forbids
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 /**
@@ -94,9 +95,11 @@ export function formatEstimateHtml(e: Estimate, fmt: NumberFormat): string {
   const value = escapeXml(fmt(e.value));
   if (e.low === undefined || e.high === undefined) return value;
   const ci = `<span class="nw">${value} <span class="ci">[${escapeXml(fmt(e.low))}${CI_DASH}${escapeXml(fmt(e.high))}]</span></span>`;
-  if (e.method === 'basic' && e.plugIn !== undefined) return `${ci}<span class="sub">bias-corrected; plug-in ${escapeXml(fmt(e.plugIn))}</span>`;
+  if (e.method === 'basic' && e.plugIn !== undefined)
+    return `${ci}<span class="sub">bias-corrected; plug-in ${escapeXml(fmt(e.plugIn))}</span>`;
   // Reports of older audits could hold a percentile interval that misses its own estimate.
-  if (e.value < e.low || e.value > e.high) return `${ci}<span class="sub warn">the interval excludes the estimate (an older audit; re-run trustser audit)</span>`;
+  if (e.value < e.low || e.value > e.high)
+    return `${ci}<span class="sub warn">the interval excludes the estimate (an older audit; re-run trustser audit)</span>`;
   return ci;
 }
 

@@ -41,7 +41,13 @@ export function heatColor(share: number): string {
   const t = (s - s0) / (s1 - s0);
   const a = hexToRgb(c0);
   const b = hexToRgb(c1);
-  return `#${a.map((v, k) => Math.round(v + (b[k] - v) * t).toString(16).padStart(2, '0')).join('')}`;
+  return `#${a
+    .map((v, k) =>
+      Math.round(v + (b[k] - v) * t)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /**
@@ -89,12 +95,22 @@ export function confusionHeatmap(classes: string[], confusion: number[][] | unde
   for (let j = 0; j < k; j++) {
     const x = left + j * cell + cell / 2 + 4;
     const y = top + gridSize + LAYOUT.labelPad;
-    body += text(x, y, labels[j], { 'text-anchor': 'end', 'font-size': FONT_SIZE.tick, transform: `rotate(-${COLUMN_LABEL_ANGLE} ${x} ${y})`, 'dominant-baseline': 'hanging' });
+    body += text(x, y, labels[j], {
+      'text-anchor': 'end',
+      'font-size': FONT_SIZE.tick,
+      transform: `rotate(-${COLUMN_LABEL_ANGLE} ${x} ${y})`,
+      'dominant-baseline': 'hanging',
+    });
   }
   body += el('rect', { x: left, y: top, width: gridSize, height: gridSize, fill: 'none', stroke: INK.border });
   const trueX = LAYOUT.pad + 4;
   const trueY = top + gridSize / 2;
-  body += text(trueX, trueY, 'true class', { 'text-anchor': 'middle', fill: INK.muted, transform: `rotate(-90 ${trueX} ${trueY})`, 'dominant-baseline': 'hanging' });
+  body += text(trueX, trueY, 'true class', {
+    'text-anchor': 'middle',
+    fill: INK.muted,
+    transform: `rotate(-90 ${trueX} ${trueY})`,
+    'dominant-baseline': 'hanging',
+  });
   body += text(left + gridSize / 2, bottomOfLabels + 12, 'predicted class', { 'text-anchor': 'middle', fill: INK.muted });
   body += shadeScale(LAYOUT.pad, bottomOfLabels + LAYOUT.axisTitle + 12);
   return svgRoot(width, height, title, body, 'chart heatmap');

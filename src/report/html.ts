@@ -37,11 +37,23 @@ const SUMMARY_MAX_CLASSES = 10;
 const DEFINITIONS: ReadonlyArray<[string, string]> = [
   ['UA', 'Unweighted average recall: the mean of the per-class recalls over the classes present in the test set.'],
   ['WA', 'Weighted accuracy: the share of test utterances classified correctly.'],
-  ['Statistical parity gap', 'Total-variation distance ½ Σ_c |P(ŷ=c | g) − P(ŷ=c | h)| between the prediction-rate vectors of two groups, aggregated over group pairs.'],
-  ['Equal-opportunity gap', 'Σ_{i,j} |M_g(i,j) − M_h(i,j)| / 2K between the column-normalized confusion matrices of two groups, aggregated over pairs.'],
+  [
+    'Statistical parity gap',
+    'Total-variation distance ½ Σ_c |P(ŷ=c | g) − P(ŷ=c | h)| between the prediction-rate vectors of two groups, aggregated over group pairs.',
+  ],
+  [
+    'Equal-opportunity gap',
+    'Σ_{i,j} |M_g(i,j) − M_h(i,j)| / 2K between the column-normalized confusion matrices of two groups, aggregated over pairs.',
+  ],
   ['Demographic parity', 'Trust-SER’s two-group metric: max over classes of |P(y=ŷ=c | male) − P(y=ŷ=c | female)|.'],
-  ['Attack success rate', 'Share of correctly classified utterances misclassified after the attack; the perturbation is scaled to the stated signal-to-perturbation ratio.'],
-  ['Gender-probe accuracy', 'Accuracy of a classifier trained on the model’s embeddings to predict gender, tested on speakers it has not seen.'],
+  [
+    'Attack success rate',
+    'Share of correctly classified utterances misclassified after the attack; the perturbation is scaled to the stated signal-to-perturbation ratio.',
+  ],
+  [
+    'Gender-probe accuracy',
+    'Accuracy of a classifier trained on the model’s embeddings to predict gender, tested on speakers it has not seen.',
+  ],
   ['MACs/s', 'Multiply-accumulate operations per second of input audio, counted from the model structure.'],
   ['Real-time factor', 'Processing time divided by audio duration.'],
 ];
@@ -53,8 +65,18 @@ function summaryRows(models: ReportModel[]): Array<TableRow | TableGroup> {
   const meta = (f: (r: TrustReport) => string | undefined) => models.map((m) => f(m.report) ?? NOT_GIVEN);
   return [
     { label: 'Description', cells: meta((r) => (r.model.description ? escapeXml(r.model.description) : undefined)) },
-    { label: 'Corpus', cells: meta((r) => (r.corpus ? escapeXml(r.corpus.name) + (r.corpus.protocol ? `<span class="sub">${escapeXml(r.corpus.protocol)}</span>` : '') : undefined)) },
-    { label: 'Test utterances', cells: meta((r) => (r.corpus?.testUtterances !== undefined ? formatCount(r.corpus.testUtterances) : undefined)) },
+    {
+      label: 'Corpus',
+      cells: meta((r) =>
+        r.corpus
+          ? escapeXml(r.corpus.name) + (r.corpus.protocol ? `<span class="sub">${escapeXml(r.corpus.protocol)}</span>` : '')
+          : undefined,
+      ),
+    },
+    {
+      label: 'Test utterances',
+      cells: meta((r) => (r.corpus?.testUtterances !== undefined ? formatCount(r.corpus.testUtterances) : undefined)),
+    },
     {
       label: 'Classes',
       cells: cells((r) => {
@@ -68,14 +90,30 @@ function summaryRows(models: ReportModel[]): Array<TableRow | TableGroup> {
     { label: 'Macro-F1', cells: cells((r) => (r.accuracy ? formatEstimateHtml(r.accuracy.macroF1, pct) : undefined)) },
     {
       label: 'Largest statistical parity gap',
-      cells: cells((r) => { const g = worstParityGap(r); return g ? `${formatFixed(g.value)}<span class="sub">${escapeXml(g.attribute)}</span>` : undefined; }),
+      cells: cells((r) => {
+        const g = worstParityGap(r);
+        return g ? `${formatFixed(g.value)}<span class="sub">${escapeXml(g.attribute)}</span>` : undefined;
+      }),
     },
     {
       label: 'Strongest attack success',
-      cells: cells((r) => { const a = worstAttack(r); return a ? `${pct(a.successRate)}<span class="sub">${a.method.toUpperCase()} at ${a.snrDb} dB</span>` : undefined; }),
+      cells: cells((r) => {
+        const a = worstAttack(r);
+        return a ? `${pct(a.successRate)}<span class="sub">${a.method.toUpperCase()} at ${a.snrDb} dB</span>` : undefined;
+      }),
     },
-    { label: 'Gender-probe accuracy', cells: cells((r) => (r.privacy ? `${pct(r.privacy.genderProbe.accuracy)}<span class="sub">majority ${pct(r.privacy.genderProbe.majority)}</span>` : undefined)) },
-    { label: 'Compute', cells: cells((r) => (r.sustainability ? escapeXml(formatSiUnit(r.sustainability.macsPerSecond, 'MAC/s')) : undefined)) },
+    {
+      label: 'Gender-probe accuracy',
+      cells: cells((r) =>
+        r.privacy
+          ? `${pct(r.privacy.genderProbe.accuracy)}<span class="sub">majority ${pct(r.privacy.genderProbe.majority)}</span>`
+          : undefined,
+      ),
+    },
+    {
+      label: 'Compute',
+      cells: cells((r) => (r.sustainability ? escapeXml(formatSiUnit(r.sustainability.macsPerSecond, 'MAC/s')) : undefined)),
+    },
   ];
 }
 
@@ -91,7 +129,9 @@ function sectionNotes(models: ReportModel[], dim: TrustDimension): string {
 
 /** The page-wide warnings of the reports (e.g. accuracy at chance level), or nothing. */
 function warningsBlock(models: ReportModel[]): string {
-  const items = models.flatMap((m) => (m.report.warnings ?? []).map((w) => `${models.length > 1 ? `${escapeXml(m.name)}: ` : ''}${escapeXml(w)}`));
+  const items = models.flatMap((m) =>
+    (m.report.warnings ?? []).map((w) => `${models.length > 1 ? `${escapeXml(m.name)}: ` : ''}${escapeXml(w)}`),
+  );
   return items.length ? `<ul class="warnings" role="note">${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '';
 }
 
@@ -106,8 +146,19 @@ function radarSection(models: ReportModel[]): string {
       return score === null ? null : `${formatFixed(score, 2)}${source ? `<span class="sub">${escapeXml(source)}</span>` : ''}`;
     }),
   }));
-  const lead = 'Five trust scores, each normalized to [0, 1] with 1 = best: the axis labels state the measured range mapped from the centre (0) to the rim (1).';
-  return section('profile', null, 'Trust profile', lead, `<div class="radar-row"><figure>${radar}</figure>${metricTable(models.map((m) => m.name), rows, 'Trust scores (0–1, higher is better)')}</div>`);
+  const lead =
+    'Five trust scores, each normalized to [0, 1] with 1 = best: the axis labels state the measured range mapped from the centre (0) to the rim (1).';
+  return section(
+    'profile',
+    null,
+    'Trust profile',
+    lead,
+    `<div class="radar-row"><figure>${radar}</figure>${metricTable(
+      models.map((m) => m.name),
+      rows,
+      'Trust scores (0–1, higher is better)',
+    )}</div>`,
+  );
 }
 
 /**
@@ -122,17 +173,40 @@ export function renderTrustHtml(reports: TrustReport[]): string {
   const title = single ? `Trust report: ${names[0]}` : `Trust report: ${names.join(' vs ')}`;
   const heading = single ? escapeXml(names[0]) : `Comparison of ${models.length} models`;
   const subtitle = single
-    ? [reports[0].model.description, reports[0].corpus ? `${reports[0].corpus.name}${reports[0].corpus.protocol ? `, ${reports[0].corpus.protocol}` : ''}` : undefined, `${reports[0].classes.length} classes`]
+    ? [
+        reports[0].model.description,
+        reports[0].corpus ? `${reports[0].corpus.name}${reports[0].corpus.protocol ? `, ${reports[0].corpus.protocol}` : ''}` : undefined,
+        `${reports[0].classes.length} classes`,
+      ]
         .filter((s): s is string => Boolean(s))
         .map(escapeXml)
         .join(' · ')
     : names.map((n, i) => `<span class="swatch" style="background:${seriesColor(i)}"></span>${escapeXml(n)}`).join(' &nbsp; ');
-  const nav = [['summary', 'Summary'], ['profile', 'Trust profile'], ...DIMENSIONS.map((d) => [d.id, d.title]), ['definitions', 'Definitions']]
+  const nav = [
+    ['summary', 'Summary'],
+    ['profile', 'Trust profile'],
+    ...DIMENSIONS.map((d) => [d.id, d.title]),
+    ['definitions', 'Definitions'],
+  ]
     .map(([id, t]) => `<a href="#${id}">${t}</a>`)
     .join('');
-  const summary = section('summary', null, 'Summary', 'The models audited and their headline numbers; every section below gives the details with confidence intervals.', warningsBlock(models) + metricTable(names, summaryRows(models)));
-  const dims = DIMENSIONS.map((d, i) => d.render(models, i + 1).replace(/<\/section>$/, `${sectionNotes(models, d.id)}</section>`)).join('\n');
-  const defs = section('definitions', null, 'Definitions', 'How the numbers above are computed (docs/metrics.md in the trustser repository gives the exact formulas).', `<dl class="defs">${DEFINITIONS.map(([t, d]) => `<dt>${escapeXml(t)}</dt><dd>${escapeXml(d)}</dd>`).join('')}</dl>`);
+  const summary = section(
+    'summary',
+    null,
+    'Summary',
+    'The models audited and their headline numbers; every section below gives the details with confidence intervals.',
+    warningsBlock(models) + metricTable(names, summaryRows(models)),
+  );
+  const dims = DIMENSIONS.map((d, i) => d.render(models, i + 1).replace(/<\/section>$/, `${sectionNotes(models, d.id)}</section>`)).join(
+    '\n',
+  );
+  const defs = section(
+    'definitions',
+    null,
+    'Definitions',
+    'How the numbers above are computed (docs/metrics.md in the trustser repository gives the exact formulas).',
+    `<dl class="defs">${DEFINITIONS.map(([t, d]) => `<dt>${escapeXml(t)}</dt><dd>${escapeXml(d)}</dd>`).join('')}</dl>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -30,6 +30,15 @@ export { radarChart, radarGeometry, radarPoint, type RadarModel, type RadarGeome
 export { confusionHeatmap } from './heatmap.js';
 export { barChart, type BarChartSpec, type BarSeries, type BarValue } from './bars.js';
 export { lineChart, type LineChartSpec, type LineSeries, type ReferenceLine } from './lines.js';
-export { escapeXml, formatCount, formatEstimateHtml, formatEstimateText, formatFixed, formatPercent, formatSiUnit, type NumberFormat } from './format.js';
+export {
+  escapeXml,
+  formatCount,
+  formatEstimateHtml,
+  formatEstimateText,
+  formatFixed,
+  formatPercent,
+  formatSiUnit,
+  type NumberFormat,
+} from './format.js';
 export { INK, NOT_MEASURED, notMeasuredChart, seriesColor, seriesDash, type LegendItem } from './svg.js';
 export { trustScoreSources, worstAttack, worstParityGap } from './radar.js';

@@ -139,8 +139,10 @@ function axisLabel(g: RadarGeometry, i: number, n: number, axis: RadarAxis): str
   const x = g.cx + r * cos;
   let y = g.cy + r * sin;
   const anchor = cos > 0.25 ? 'start' : cos < -0.25 ? 'end' : 'middle';
-  if (sin < -0.5) y -= RADAR.labelLine + 4; // above the top vertex: two lines end at the vertex
-  else if (sin > 0.5) y += RADAR.labelLine - 2; // below the bottom vertices
+  if (sin < -0.5)
+    y -= RADAR.labelLine + 4; // above the top vertex: two lines end at the vertex
+  else if (sin > 0.5)
+    y += RADAR.labelLine - 2; // below the bottom vertices
   else y -= 2;
   return (
     text(x, y, axis.name, { 'text-anchor': anchor, 'font-weight': 600 }) +
@@ -169,7 +171,13 @@ export function radarChart(models: RadarModel[], title = 'Trust profile'): strin
   }
   for (let k = 1; k <= RADAR.rings; k++) {
     const [x, y] = radarPoint(g, 0, n, k / RADAR.rings);
-    grid += text(x + 4, y + 10, formatFixed(k / RADAR.rings, 2), { 'font-size': FONT_SIZE.small, fill: INK.faint, stroke: '#ffffff', 'stroke-width': 3, 'paint-order': 'stroke' });
+    grid += text(x + 4, y + 10, formatFixed(k / RADAR.rings, 2), {
+      'font-size': FONT_SIZE.small,
+      fill: INK.faint,
+      stroke: '#ffffff',
+      'stroke-width': 3,
+      'paint-order': 'stroke',
+    });
   }
   let shapes = '';
   const items: LegendItem[] = [];
@@ -200,7 +208,12 @@ export function radarChart(models: RadarModel[], title = 'Trust profile'): strin
     items.push({ label: m.name, color, note: missing.length ? `(not measured: ${missing.join(', ')})` : undefined });
   });
   if (models.every((m) => RADAR_AXES.every((a) => m.scores[a.key] === null))) {
-    shapes += text(g.cx, g.cy - 12, NOT_MEASURED, { 'text-anchor': 'middle', fill: INK.faint, 'font-style': 'italic', 'font-size': FONT_SIZE.title });
+    shapes += text(g.cx, g.cy - 12, NOT_MEASURED, {
+      'text-anchor': 'middle',
+      fill: INK.faint,
+      'font-style': 'italic',
+      'font-size': FONT_SIZE.title,
+    });
   }
   const legendY = g.cy + g.radius * Math.sin(axisAngle(2, n)) + RADAR.labelGap + 2 * RADAR.labelLine + 16;
   const lg = legend(items, 20, legendY, RADAR.width - 40);

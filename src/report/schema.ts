@@ -159,7 +159,12 @@ const ciOrdered = (e: { low?: number; high?: number }) => e.low === undefined ||
 const ciMessage = { message: 'low must not exceed high' };
 
 const estimateShape = {
-  value: rate, low: rate.optional(), high: rate.optional(), method: z.enum(['percentile', 'basic']).optional(), unit: z.enum(['speaker', 'utterance']).optional(), plugIn: rate.optional(),
+  value: rate,
+  low: rate.optional(),
+  high: rate.optional(),
+  method: z.enum(['percentile', 'basic']).optional(),
+  unit: z.enum(['speaker', 'utterance']).optional(),
+  plugIn: rate.optional(),
 };
 const EstimateSchema = z
   .object(estimateShape)
@@ -208,17 +213,30 @@ export const TrustReportSchema = z
   .strictObject({
     version: z.literal(TRUST_REPORT_VERSION).optional(),
     model: z.object({ name: z.string().min(1), description: z.string().optional() }),
-    corpus: z.object({ name: z.string().min(1), protocol: z.string().optional(), testUtterances: z.number().int().min(0).optional() }).optional(),
+    corpus: z
+      .object({ name: z.string().min(1), protocol: z.string().optional(), testUtterances: z.number().int().min(0).optional() })
+      .optional(),
     classes: z.array(z.string().min(1)).min(1),
     createdAt: z.string().optional(),
     accuracy: AccuracySchema.optional(),
     fairness: z.record(z.string().min(1), FairnessAttributeSchema).optional(),
-    safety: z.object({
-      attacks: z.array(z.object({
-        method: z.enum(['fgsm', 'pgd']), snrDb: z.number(), successRate: rate,
-        attacked: z.number().int().min(0).optional(), flipped: z.number().int().min(0).optional(), low: rate.optional(), high: rate.optional(),
-      }).refine(ciOrdered, ciMessage)),
-    }).optional(),
+    safety: z
+      .object({
+        attacks: z.array(
+          z
+            .object({
+              method: z.enum(['fgsm', 'pgd']),
+              snrDb: z.number(),
+              successRate: rate,
+              attacked: z.number().int().min(0).optional(),
+              flipped: z.number().int().min(0).optional(),
+              low: rate.optional(),
+              high: rate.optional(),
+            })
+            .refine(ciOrdered, ciMessage),
+        ),
+      })
+      .optional(),
     robustness: z.array(RobustnessPointSchema).optional(),
     privacy: z
       .object({
@@ -236,13 +254,26 @@ export const TrustReportSchema = z
     const k = r.classes.length;
     if (!r.accuracy) return;
     if (r.accuracy.confusion.length !== k) {
-      ctx.addIssue({ code: 'custom', path: ['accuracy', 'confusion'], message: `expected ${k} rows (one per class), got ${r.accuracy.confusion.length}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accuracy', 'confusion'],
+        message: `expected ${k} rows (one per class), got ${r.accuracy.confusion.length}`,
+      });
     }
     r.accuracy.confusion.forEach((row, i) => {
-      if (row.length !== k) ctx.addIssue({ code: 'custom', path: ['accuracy', 'confusion', i], message: `expected ${k} columns (one per class), got ${row.length}` });
+      if (row.length !== k)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accuracy', 'confusion', i],
+          message: `expected ${k} columns (one per class), got ${row.length}`,
+        });
     });
     if (r.accuracy.perClassRecall.length !== k) {
-      ctx.addIssue({ code: 'custom', path: ['accuracy', 'perClassRecall'], message: `expected ${k} values (one per class), got ${r.accuracy.perClassRecall.length}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accuracy', 'perClassRecall'],
+        message: `expected ${k} values (one per class), got ${r.accuracy.perClassRecall.length}`,
+      });
     }
   });
 

@@ -179,9 +179,27 @@ export function legend(items: LegendItem[], x: number, y: number, maxWidth: numb
     const mid = cy + LEGEND.rowHeight / 2;
     out +=
       item.swatch === 'line'
-        ? el('line', { x1: cx, y1: mid, x2: cx + swatchW, y2: mid, stroke: item.color, 'stroke-width': 2.5, 'stroke-dasharray': item.dash || undefined })
-        : el('rect', { x: cx, y: mid - LEGEND.swatch / 2, width: LEGEND.swatch, height: LEGEND.swatch, rx: 2, fill: item.color, 'fill-opacity': 0.85 });
-    const label = escapeXml(item.label) + (item.note ? el('tspan', { fill: INK.faint, 'font-style': 'italic', 'font-size': FONT_SIZE.small }, ` ${escapeXml(item.note)}`) : '');
+        ? el('line', {
+            x1: cx,
+            y1: mid,
+            x2: cx + swatchW,
+            y2: mid,
+            stroke: item.color,
+            'stroke-width': 2.5,
+            'stroke-dasharray': item.dash || undefined,
+          })
+        : el('rect', {
+            x: cx,
+            y: mid - LEGEND.swatch / 2,
+            width: LEGEND.swatch,
+            height: LEGEND.swatch,
+            rx: 2,
+            fill: item.color,
+            'fill-opacity': 0.85,
+          });
+    const label =
+      escapeXml(item.label) +
+      (item.note ? el('tspan', { fill: INK.faint, 'font-style': 'italic', 'font-size': FONT_SIZE.small }, ` ${escapeXml(item.note)}`) : '');
     out += el('text', { x: cx + swatchW + LEGEND.gap, y: mid + 4, 'font-size': FONT_SIZE.label, fill: INK.text }, label);
     cx += w + LEGEND.itemGap;
   }
@@ -198,7 +216,21 @@ export const PLACEHOLDER_HEIGHT = 120;
 export function notMeasuredChart(title: string, width: number, height = PLACEHOLDER_HEIGHT): string {
   const body =
     chartTitle(12, 22, title) +
-    el('rect', { x: 12, y: 34, width: width - 24, height: height - 46, rx: 6, fill: INK.panel, stroke: INK.border, 'stroke-dasharray': '5 4' }) +
-    text(width / 2, 34 + (height - 46) / 2 + 5, NOT_MEASURED, { 'text-anchor': 'middle', fill: INK.faint, 'font-style': 'italic', 'font-size': FONT_SIZE.title });
+    el('rect', {
+      x: 12,
+      y: 34,
+      width: width - 24,
+      height: height - 46,
+      rx: 6,
+      fill: INK.panel,
+      stroke: INK.border,
+      'stroke-dasharray': '5 4',
+    }) +
+    text(width / 2, 34 + (height - 46) / 2 + 5, NOT_MEASURED, {
+      'text-anchor': 'middle',
+      fill: INK.faint,
+      'font-style': 'italic',
+      'font-size': FONT_SIZE.title,
+    });
   return svgRoot(width, height, `${title}: ${NOT_MEASURED}`, body, 'chart not-measured');
 }

@@ -35,7 +35,12 @@ export async function saveCheckpoint<S, H>(path: string, module: nn.Module, opt:
       t.dispose();
     }
   });
-  await saveSafetensors(path, dict, { format: CHECKPOINT_FORMAT, steps: JSON.stringify(steps), state: JSON.stringify(c.state), history: JSON.stringify(c.history) });
+  await saveSafetensors(path, dict, {
+    format: CHECKPOINT_FORMAT,
+    steps: JSON.stringify(steps),
+    state: JSON.stringify(c.state),
+    history: JSON.stringify(c.history),
+  });
 }
 
 /**
@@ -46,7 +51,8 @@ export async function saveCheckpoint<S, H>(path: string, module: nn.Module, opt:
 export async function loadCheckpoint<S, H>(path: string, module: nn.Module, opt: Optimizer): Promise<CheckpointContents<S, H> | null> {
   if (!existsSync(path)) return null;
   const { tensors, metadata } = await loadSafetensors(path);
-  if (metadata.format !== CHECKPOINT_FORMAT) throw new Error(`${path}: not a trustser training checkpoint (format '${metadata.format ?? 'none'}')`);
+  if (metadata.format !== CHECKPOINT_FORMAT)
+    throw new Error(`${path}: not a trustser training checkpoint (format '${metadata.format ?? 'none'}')`);
   const weights = new Map<string, RawTensor>();
   for (const [k, t] of tensors) if (k.startsWith(MODEL_PREFIX)) weights.set(k.slice(MODEL_PREFIX.length), t);
   try {

@@ -28,7 +28,11 @@ export const ProtocolConfig = z.discriminatedUnion('kind', [
     balanceBy: z.enum(['gender']).optional(),
     devSpeakers: z.number().int().min(1).default(2),
   }),
-  z.strictObject({ kind: z.literal('leave-one-speaker-out'), seed: z.number().int().default(1), devSpeakers: z.number().int().min(1).default(2) }),
+  z.strictObject({
+    kind: z.literal('leave-one-speaker-out'),
+    seed: z.number().int().default(1),
+    devSpeakers: z.number().int().min(1).default(2),
+  }),
   z.strictObject({ kind: z.literal('leave-one-session-out'), seed: z.number().int().default(1) }),
   z.strictObject({ kind: z.literal('official') }),
   z.strictObject({ kind: z.literal('manifest'), path: z.string() }),
@@ -99,15 +103,32 @@ export type TrainingConfig = z.infer<typeof TrainingConfig>;
 
 /** Long-hand spellings of config keys (squashed: lower case, no separators) and the key they mean. */
 const KEY_ALIASES: Readonly<Record<string, string>> = {
-  learningrate: 'lr', lrate: 'lr', batch: 'batchSize', bs: 'batchSize', numepochs: 'epochs', maxepochs: 'epochs', epoch: 'epochs',
-  wd: 'weightDecay', l2: 'weightDecay', featureset: 'set', mixup: 'mixupAlpha', smoothing: 'labelSmoothing', nfolds: 'folds', numfolds: 'folds',
+  learningrate: 'lr',
+  lrate: 'lr',
+  batch: 'batchSize',
+  bs: 'batchSize',
+  numepochs: 'epochs',
+  maxepochs: 'epochs',
+  epoch: 'epochs',
+  wd: 'weightDecay',
+  l2: 'weightDecay',
+  featureset: 'set',
+  mixup: 'mixupAlpha',
+  smoothing: 'labelSmoothing',
+  nfolds: 'folds',
+  numfolds: 'folds',
 };
 
 /** A field of a not-yet-validated config, if it has the expected type. */
 function field<T>(v: unknown, path: string[], type: 'string' | 'object' | 'array'): T | undefined {
   let cur = v;
   for (const k of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  const ok = type === 'array' ? Array.isArray(cur) : type === 'object' ? cur !== null && typeof cur === 'object' && !Array.isArray(cur) : typeof cur === type;
+  const ok =
+    type === 'array'
+      ? Array.isArray(cur)
+      : type === 'object'
+        ? cur !== null && typeof cur === 'object' && !Array.isArray(cur)
+        : typeof cur === type;
   return ok ? (cur as T) : undefined;
 }
 
@@ -127,9 +148,15 @@ function registryIssues(cfg: unknown): string[] {
     try {
       getCorpus(corpus);
     } catch {
-      unknown('corpus.name', 'corpus', corpus, listCorpora().map((a) => a.name));
+      unknown(
+        'corpus.name',
+        'corpus',
+        corpus,
+        listCorpora().map((a) => a.name),
+      );
     }
-    if (field(cfg, ['corpus', 'root'], 'string') === undefined) out.push(`corpus.root: the '${corpus}' corpus needs its folder (--data DIR)`);
+    if (field(cfg, ['corpus', 'root'], 'string') === undefined)
+      out.push(`corpus.root: the '${corpus}' corpus needs its folder (--data DIR)`);
   }
   const model = field<string>(cfg, ['model', 'name'], 'string');
   const models: readonly string[] = listModels();
@@ -154,13 +181,16 @@ function registryIssues(cfg: unknown): string[] {
     const takes = modelInfo(model).inputKinds;
     if (!takes.includes(kind) && !(kind === 'frames' && takes.includes('layers'))) {
       const fitting = sets.filter((n) => takes.includes(getFeatureSet(n).kind));
-      out.push(`features.set: model '${model}' takes ${takes.join('/')} features, but '${set}' gives ${kind} (sets that fit: ${fitting.join(', ') || 'none'})`);
+      out.push(
+        `features.set: model '${model}' takes ${takes.join('/')} features, but '${set}' gives ${kind} (sets that fit: ${fitting.join(', ') || 'none'})`,
+      );
     }
   }
   const folds = field<unknown[]>(cfg, ['folds'], 'array');
-  const k = (field<Record<string, unknown>>(cfg, ['protocol'], 'object') ?? {}).folds;
+  const k = field<Record<string, unknown>>(cfg, ['protocol'], 'object')?.folds;
   if (folds && typeof k === 'number') {
-    for (const f of folds) if (typeof f === 'number' && f >= k) out.push(`folds: fold ${f} does not exist (the protocol has ${k} folds, 0…${k - 1})`);
+    for (const f of folds)
+      if (typeof f === 'number' && f >= k) out.push(`folds: fold ${f} does not exist (the protocol has ${k} folds, 0…${k - 1})`);
   }
   return out;
 }
@@ -189,7 +219,9 @@ export function loadRunConfig(path: string): RunConfig {
   try {
     value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new Error(`${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`);
+    throw new Error(
+      `${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   return parseRunConfig(value, path);
 }

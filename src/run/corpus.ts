@@ -13,12 +13,19 @@ export type LabelledUtterance = Utterance & { label: number };
  * Lists the configured corpus with its label map. The `synthetic` corpus is written as WAV files
  * into the cache folder (or `corpus.root` when given) the first time.
  */
-export async function listRunUtterances(cfg: RunConfig, cacheDir?: string | null): Promise<{ utterances: LabelledUtterance[]; classes: string[] }> {
+export async function listRunUtterances(
+  cfg: RunConfig,
+  cacheDir?: string | null,
+): Promise<{ utterances: LabelledUtterance[]; classes: string[] }> {
   const c = cfg.corpus;
   if (c.name === 'synthetic') {
     const seed = Number(c.options.seed ?? 1);
     const dir = c.root ?? join(cacheDir ?? defaultCacheDir(), `synthetic-corpus-seed${seed}`);
-    const utts = writeSyntheticCorpus(dir, { seed, speakers: Number(c.options.speakers ?? 6), perClassPerSpeaker: Number(c.options.perClassPerSpeaker ?? 6) });
+    const utts = writeSyntheticCorpus(dir, {
+      seed,
+      speakers: Number(c.options.speakers ?? 6),
+      perClassPerSpeaker: Number(c.options.perClassPerSpeaker ?? 6),
+    });
     const classes: string[] = [...SYNTH_CLASSES];
     return { utterances: utts.map((u) => ({ ...u, label: classes.indexOf(u.labels.emotion!) })), classes };
   }

@@ -6,7 +6,16 @@
  */
 import { join } from 'node:path';
 import { keep, loadModule, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
-import { centreCropStart, fitSpeakerNormalizers, getFeatureSet, logMelOptions, normalize, type FeatureSet, type Features, type Normalizer } from '../features/index.js';
+import {
+  centreCropStart,
+  fitSpeakerNormalizers,
+  getFeatureSet,
+  logMelOptions,
+  normalize,
+  type FeatureSet,
+  type Features,
+  type Normalizer,
+} from '../features/index.js';
 import { LogMelFrontend, batchTensors, buildModel, makeExamples, predictUtterances, type SerModel } from '../models/index.js';
 import type { RunConfig } from './config.js';
 import { readFoldModelInfo, readNormalizer, runConfig } from './files.js';
@@ -69,26 +78,44 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
   // Enrollment, embedding and prediction often see the same signal objects: compute their features once.
   const computed = new WeakMap<Float32Array, Features>();
   const features = (x: Float32Array): Features => {
-    let f = computed.get(x);
-    if (!f) computed.set(x, (f = set.compute(x)));
+    const hit = computed.get(x);
+    if (hit) return hit;
+    const f = set.compute(x);
+    computed.set(x, f);
     return f;
   };
   const enrolled = new Map<string, Normalizer>();
   const statsOf = (who: string | undefined): Normalizer | null => {
     if (!cfg.features.speakerNorm) return null;
-    if (who === undefined) throw new Error(`${runDir}: this run normalizes features per speaker (features.speakerNorm); give each signal's speaker`);
+    if (who === undefined)
+      throw new Error(`${runDir}: this run normalizes features per speaker (features.speakerNorm); give each signal's speaker`);
     const st = enrolled.get(who);
-    if (!st) throw new Error(`${runDir}: speaker '${who}' is not enrolled (a speaker-normalized run needs some of the speaker's utterances first)`);
+    if (!st)
+      throw new Error(
+        `${runDir}: speaker '${who}' is not enrolled (a speaker-normalized run needs some of the speaker's utterances first)`,
+      );
     return st;
   };
   const examples = (signals: Float32Array[], speakers?: string[]) =>
-    makeExamples(signals.map((x, u) => {
-      const st = statsOf(speakers?.[u]);
-      return normalize(st ? normalize(features(x), st) : features(x), norm);
-    }), signals.map(() => 0), model.inputKind, seg);
+    makeExamples(
+      signals.map((x, u) => {
+        const st = statsOf(speakers?.[u]);
+        return normalize(st ? normalize(features(x), st) : features(x), norm);
+      }),
+      signals.map(() => 0),
+      model.inputKind,
+      seg,
+    );
   let waveform: (WaveformModel & { dispose(): void }) | null = null;
   return {
-    runDir, fold, config: cfg, classes: info.classes, model, featureSet: set, sampleRateHz: set.sampleRateHz, speakerNorm: cfg.features.speakerNorm,
+    runDir,
+    fold,
+    config: cfg,
+    classes: info.classes,
+    model,
+    featureSet: set,
+    sampleRateHz: set.sampleRateHz,
+    speakerNorm: cfg.features.speakerNorm,
     enroll: (speaker, signals) => {
       enrolled.set(speaker, fitSpeakerNormalizers(signals.map((x) => ({ speaker, features: features(x) }))).get(speaker)!);
     },
@@ -102,10 +129,12 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
       const sums = new Map<number, { v: Float32Array; n: number }>();
       for (let i = 0; i < ex.length; i += batch) {
         const part = ex.slice(i, i + batch);
-        const e = noGrad(() => tidy(() => {
-          const b = batchTensors(part, model.inputKind, maxFrames, null);
-          return (model.embed(b.x, b.lengths) as Tensor).toArray() as Float32Array;
-        }));
+        const e = noGrad(() =>
+          tidy(() => {
+            const b = batchTensors(part, model.inputKind, maxFrames, null);
+            return (model.embed(b.x, b.lengths) as Tensor).toArray() as Float32Array;
+          }),
+        );
         const d = e.length / part.length;
         part.forEach((p, j) => {
           const acc = sums.get(p.utterance) ?? { v: new Float32Array(d), n: 0 };
@@ -126,18 +155,37 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
 
 /** The differentiable log-mel → normalization → model chain of a fold (see {@link TrainedFold.waveform}). */
 function waveformModel(
-  runDir: string, cfg: RunConfig, set: FeatureSet, model: SerModel, norm: Normalizer, statsOf: (who: string | undefined) => Normalizer | null,
+  runDir: string,
+  cfg: RunConfig,
+  set: FeatureSet,
+  model: SerModel,
+  norm: Normalizer,
+  statsOf: (who: string | undefined) => Normalizer | null,
 ): WaveformModel & { dispose(): void } {
-  if (set.name !== 'logmel') throw new Error(`${runDir}: waveform attacks need the differentiable log-mel front end; this run uses '${set.name}' features`);
+  if (set.name !== 'logmel')
+    throw new Error(`${runDir}: waveform attacks need the differentiable log-mel front end; this run uses '${set.name}' features`);
   const s = logMelOptions(set);
   if (s.log !== 'ln') throw new Error(`${runDir}: only natural-log log-mel features are supported by the differentiable front end`);
   if (model.inputKind !== 'frames') throw new Error(`${runDir}: model '${cfg.model.name}' does not take frame features`);
   const frontend = new LogMelFrontend({
-    sampleRateHz: s.sampleRateHz, nFft: s.nFft, winSamples: s.winSamples, hopSamples: s.hopSamples, window: s.window, center: s.center,
-    padMode: s.padMode, nMels: s.nMels, fMinHz: s.fMinHz, fMaxHz: s.fMaxHz, scale: s.scale, norm: s.norm, power: s.power, lnEps: s.lnEps,
+    sampleRateHz: s.sampleRateHz,
+    nFft: s.nFft,
+    winSamples: s.winSamples,
+    hopSamples: s.hopSamples,
+    window: s.window,
+    center: s.center,
+    padMode: s.padMode,
+    nMels: s.nMels,
+    fMinHz: s.fMinHz,
+    fMaxHz: s.fMaxHz,
+    scale: s.scale,
+    norm: s.norm,
+    power: s.power,
+    lnEps: s.lnEps,
   });
   const stat = (v: number[]) => keep(tensor(Float32Array.from(v)));
-  const mean = stat(norm.mean), std = stat(norm.std);
+  const mean = stat(norm.mean),
+    std = stat(norm.std);
   // Keyed by the statistics object: a speaker enrolled again gets new statistics and new tensors.
   const speakers = new Map<Normalizer, { mean: Tensor; std: Tensor }>();
   const maxFrames = cfg.features.maxFrames;
@@ -146,8 +194,8 @@ function waveformModel(
     let x = frontend.forward(wave);
     const st = statsOf(who);
     if (st) {
-      let t = speakers.get(st);
-      if (!t) speakers.set(st, (t = { mean: stat(st.mean), std: stat(st.std) }));
+      const t = speakers.get(st) ?? { mean: stat(st.mean), std: stat(st.std) };
+      speakers.set(st, t);
       x = x.sub(t.mean).div(t.std);
     }
     x = x.sub(mean).div(std);

@@ -8,15 +8,48 @@
  */
 export * from './layout.js';
 export {
-  CorpusConfig, FeatureConfig, ModelConfig, ProtocolConfig, RunConfig, TrainingConfig, loadRunConfig, parseRunConfig,
+  CorpusConfig,
+  FeatureConfig,
+  ModelConfig,
+  ProtocolConfig,
+  RunConfig,
+  TrainingConfig,
+  loadRunConfig,
+  parseRunConfig,
 } from './config.js';
-export { ClassificationMetricsSchema, FoldModelInfoSchema, FoldResultSchema, NormalizerSchema, PredictionSchema, RunMetricsSchema, type FoldModelInfo } from './schemas.js';
+export {
+  ClassificationMetricsSchema,
+  FoldModelInfoSchema,
+  FoldResultSchema,
+  NormalizerSchema,
+  PredictionSchema,
+  RunMetricsSchema,
+  type FoldModelInfo,
+} from './schemas.js';
 export type { FoldResult, Prediction, RunMetrics } from './results.js';
 export {
-  finishedFolds, readFoldModelInfo, readFoldResult, readNormalizer, readRunMetrics, runConfig, trainedFolds,
-  writeFoldModelInfo, writeFoldResult, writeNormalizer, writeRunConfig, writeRunMetrics,
+  finishedFolds,
+  readFoldModelInfo,
+  readFoldResult,
+  readNormalizer,
+  readRunMetrics,
+  runConfig,
+  trainedFolds,
+  writeFoldModelInfo,
+  writeFoldResult,
+  writeNormalizer,
+  writeRunConfig,
+  writeRunMetrics,
 } from './files.js';
 export { listRunUtterances, makeRunSplit, type LabelledUtterance } from './corpus.js';
 export { loadCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
 export { loadFold, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
-export { NO_SPEECH_LABEL, SINGLE_SPEAKER, enrollAll, noSpeechPrediction, predictFiles, requireUtteranceLevelRun, type FilePrediction } from './predict.js';
+export {
+  NO_SPEECH_LABEL,
+  SINGLE_SPEAKER,
+  enrollAll,
+  noSpeechPrediction,
+  predictFiles,
+  requireUtteranceLevelRun,
+  type FilePrediction,
+} from './predict.js';

@@ -35,7 +35,9 @@ export function noSpeechPrediction(path: string, reason: string): FilePrediction
  * files are one speaker).
  */
 export async function predictFiles(
-  runDir: string, paths: string[], o: { fold?: number; speakerOf?: (path: string) => string } = {},
+  runDir: string,
+  paths: string[],
+  o: { fold?: number; speakerOf?: (path: string) => string } = {},
 ): Promise<{ classes: string[]; predictions: FilePrediction[]; failed: FileFailure[] }> {
   const dir = resolve(runDir);
   const cfg = runConfig(dir);
@@ -55,8 +57,21 @@ export async function predictFiles(
   for (const k of folds) {
     const fp = await loadFold(dir, k);
     classes = fp.classes;
-    if (fp.speakerNorm) enrollAll(fp, items.map((it) => it.samples), items.map((it) => it.speaker));
-    const r = await settleBatch(items, (xs) => fp.predict(xs.map((x) => x.samples), xs.map((x) => x.speaker)), (x) => x.path);
+    if (fp.speakerNorm)
+      enrollAll(
+        fp,
+        items.map((it) => it.samples),
+        items.map((it) => it.speaker),
+      );
+    const r = await settleBatch(
+      items,
+      (xs) =>
+        fp.predict(
+          xs.map((x) => x.samples),
+          xs.map((x) => x.speaker),
+        ),
+      (x) => x.path,
+    );
     fp.dispose();
     failed.push(...r.failed);
     items = r.results.map((x) => x.item);
@@ -96,6 +111,8 @@ export function enrollAll(fp: TrainedFold, signals: Float32Array[], speakers: st
  */
 export function requireUtteranceLevelRun(runDir: string, what: string): void {
   if (runConfig(runDir).features.speakerNorm) {
-    throw new Error(`${resolve(runDir)}: ${what} cannot use this run: it normalizes features per speaker (features.speakerNorm) and ${what} has no speaker enrollment; train a run without speakerNorm for it`);
+    throw new Error(
+      `${resolve(runDir)}: ${what} cannot use this run: it normalizes features per speaker (features.speakerNorm) and ${what} has no speaker enrollment; train a run without speakerNorm for it`,
+    );
   }
 }

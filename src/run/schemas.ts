@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { ModelConfig } from './config.js';
 
 /** A rate; JSON turns NaN (a class absent from a test set) into null, read back as NaN. */
-const rateOrNaN = z.number().nullable().transform((v) => (v === null ? Number.NaN : v));
+const rateOrNaN = z
+  .number()
+  .nullable()
+  .transform((v) => (v === null ? Number.NaN : v));
 
 /** Metrics of one set of predictions (metrics/classification). */
 export const ClassificationMetricsSchema = z.object({
@@ -19,12 +22,16 @@ export const ClassificationMetricsSchema = z.object({
 });
 
 /** fold-K/norm.json: standardization statistics per (channel, dim). */
-export const NormalizerSchema = z.object({
-  channels: z.number().int().min(1),
-  dims: z.number().int().min(1),
-  mean: z.array(z.number()),
-  std: z.array(z.number().positive()),
-}).refine((n) => n.mean.length === n.channels * n.dims && n.std.length === n.mean.length, { message: 'mean and std need channels × dims values' });
+export const NormalizerSchema = z
+  .object({
+    channels: z.number().int().min(1),
+    dims: z.number().int().min(1),
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
+  })
+  .refine((n) => n.mean.length === n.channels * n.dims && n.std.length === n.mean.length, {
+    message: 'mean and std need channels × dims values',
+  });
 
 /** fold-K/model.json: enough to rebuild the fold's model. */
 export const FoldModelInfoSchema = z.object({
@@ -61,7 +68,16 @@ const meanStd = z.object({ mean: z.number(), std: z.number() });
 /** metrics.json: per fold and mean ± std, plus the pooled metrics. */
 export const RunMetricsSchema = z.object({
   classes: z.array(z.string()),
-  folds: z.array(z.object({ fold: z.number().int(), name: z.string(), ua: z.number(), wa: z.number(), macroF1: z.number(), bestEpoch: z.number().int() })),
+  folds: z.array(
+    z.object({
+      fold: z.number().int(),
+      name: z.string(),
+      ua: z.number(),
+      wa: z.number(),
+      macroF1: z.number(),
+      bestEpoch: z.number().int(),
+    }),
+  ),
   ua: meanStd,
   wa: meanStd,
   macroF1: meanStd,

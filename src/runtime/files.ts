@@ -25,7 +25,9 @@ export type PredictFilesOnnxOptions = OnnxModelOptions & WindowOptions;
  * the no-speech label and no windows.
  */
 export async function predictFilesOnnx(
-  modelPath: string, paths: readonly string[], o: PredictFilesOnnxOptions = {},
+  modelPath: string,
+  paths: readonly string[],
+  o: PredictFilesOnnxOptions = {},
 ): Promise<{ classes: string[]; predictions: OnnxFilePrediction[]; failed: FileFailure[] }> {
   const model = await loadOnnxModel(modelPath, { intraOpThreads: o.intraOpThreads, batchSize: o.batchSize, spinWait: o.spinWait });
   try {
@@ -39,9 +41,20 @@ export async function predictFilesOnnx(
         if (!a.detected) predictions.push({ ...noSpeechPrediction(f.path, a.reason!), windows: [] });
         return a.detected;
       });
-      const r = await settleBatch(speech, (xs) => model.predictMany(xs.map((x) => x.samples), model.sampleRateHz, { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds }, xs.map((x) => x.path)), (x) => x.path);
+      const r = await settleBatch(
+        speech,
+        (xs) =>
+          model.predictMany(
+            xs.map((x) => x.samples),
+            model.sampleRateHz,
+            { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds },
+            xs.map((x) => x.path),
+          ),
+        (x) => x.path,
+      );
       failed.push(...r.failed);
-      for (const { item, result: p } of r.results) predictions.push({ path: item.path, probs: p.probs, label: p.label, windows: p.windows });
+      for (const { item, result: p } of r.results)
+        predictions.push({ path: item.path, probs: p.probs, label: p.label, windows: p.windows });
     }
     const order = new Map(paths.map((p, i) => [p, i]));
     predictions.sort((a, b) => order.get(a.path)! - order.get(b.path)!);

@@ -9,9 +9,19 @@ export * from './export/index.js';
 export * from './pure.js';
 export { readSidecar, readSpoofSidecar } from './sidecar-files.js';
 export {
-  OnnxSerModel, loadOnnxModel, ortSessionOptions, type OnnxModelOptions, type GraphOutputs,
+  OnnxSerModel,
+  loadOnnxModel,
+  ortSessionOptions,
+  type OnnxModelOptions,
+  type GraphOutputs,
 } from './session.js';
 export { predictFilesOnnx, type OnnxFilePrediction, type PredictFilesOnnxOptions } from './files.js';
 export {
-  OnnxSpoofSession, loadSpoofSession, scoreFilesOnnx, DEFAULT_SPOOF_BATCH, type SpoofSessionOptions, type SpoofClipScore, type SpoofFileScore,
+  OnnxSpoofSession,
+  loadSpoofSession,
+  scoreFilesOnnx,
+  DEFAULT_SPOOF_BATCH,
+  type SpoofSessionOptions,
+  type SpoofClipScore,
+  type SpoofFileScore,
 } from './spoof-session.js';

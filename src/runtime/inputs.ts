@@ -18,9 +18,12 @@ export interface GraphBatch {
 export function featureSetFor(s: Sidecar, label: string): FeatureSet {
   const set = getFeatureSet(s.features.set, s.features.overrides);
   if (set.settingsKey() !== s.features.settingsKey) {
-    throw new Error(`${label}: feature set '${s.features.set}' no longer computes what the model was trained on (settings ${set.settingsKey()} ≠ exported ${s.features.settingsKey}); re-export the model`);
+    throw new Error(
+      `${label}: feature set '${s.features.set}' no longer computes what the model was trained on (settings ${set.settingsKey()} ≠ exported ${s.features.settingsKey}); re-export the model`,
+    );
   }
-  if (set.sampleRateHz !== s.sampleRateHz) throw new Error(`${label}: sampleRateHz ${s.sampleRateHz} disagrees with feature set '${s.features.set}' (${set.sampleRateHz} Hz)`);
+  if (set.sampleRateHz !== s.sampleRateHz)
+    throw new Error(`${label}: sampleRateHz ${s.sampleRateHz} disagrees with feature set '${s.features.set}' (${set.sampleRateHz} Hz)`);
   return set;
 }
 
@@ -44,9 +47,12 @@ export function checkBlock(s: Sidecar, b: Features, label: string): void {
   const wantD = dims[dims.length - 1];
   const wantC = s.input.kind === 'image' ? dims[2] : 1;
   if (b.dims !== wantD || b.channels !== wantC) {
-    throw new Error(`${label}: features are [${b.channels} × ${b.frames} × ${b.dims}], the model takes ${wantC} channel(s) of ${wantD} dims`);
+    throw new Error(
+      `${label}: features are [${b.channels} × ${b.frames} × ${b.dims}], the model takes ${wantC} channel(s) of ${wantD} dims`,
+    );
   }
-  if (s.input.kind === 'vector' && b.frames !== 1) throw new Error(`${label}: the model takes one feature vector per utterance, got ${b.frames} frames`);
+  if (s.input.kind === 'vector' && b.frames !== 1)
+    throw new Error(`${label}: the model takes one feature vector per utterance, got ${b.frames} frames`);
   if (b.frames < s.input.minFrames) {
     throw new InputTooShortError(`${label}: ${b.frames} feature frames, the model needs ≥ ${s.input.minFrames}; the audio is too short`);
   }
@@ -57,7 +63,10 @@ export function checkBlock(s: Sidecar, b: Features, label: string): void {
 export function makeBatch(s: Sidecar, blocks: readonly Features[]): GraphBatch {
   const n = blocks.length;
   const kind = s.input.kind;
-  if (kind === 'layers') throw new Error('this model takes backbone hidden states [L, T, D], which the bundled feature sets do not compute; run the graph on them directly');
+  if (kind === 'layers')
+    throw new Error(
+      'this model takes backbone hidden states [L, T, D], which the bundled feature sets do not compute; run the graph on them directly',
+    );
   if (kind === 'vector') {
     const d = blocks[0].dims;
     const out = new Float32Array(n * d);

@@ -53,7 +53,12 @@ export class WindowedPredictor {
    * @param label names the model in errors (its path)
    * @param batchSize signals or windows per graph run
    */
-  constructor(readonly sidecar: Sidecar, private readonly runProbs: ProbsRunner, readonly batchSize: number = DEFAULT_BATCH_SIZE, label = 'model.onnx') {
+  constructor(
+    readonly sidecar: Sidecar,
+    private readonly runProbs: ProbsRunner,
+    readonly batchSize: number = DEFAULT_BATCH_SIZE,
+    label = 'model.onnx',
+  ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     this.classes = sidecar.classes;
     this.sampleRateHz = sidecar.sampleRateHz;
@@ -67,7 +72,12 @@ export class WindowedPredictor {
     const probs: number[][] = new Array(blocks.length);
     for (let i = 0; i < order.length; i += this.batchSize) {
       const idx = order.slice(i, i + this.batchSize);
-      const rows = await this.runProbs(makeBatch(this.sidecar, idx.map((j) => blocks[j])));
+      const rows = await this.runProbs(
+        makeBatch(
+          this.sidecar,
+          idx.map((j) => blocks[j]),
+        ),
+      );
       idx.forEach((j, r) => (probs[j] = rows[r]));
     }
     return probs;
@@ -80,7 +90,12 @@ export class WindowedPredictor {
    * Features are computed chunk by chunk, so memory stays bounded for long inputs. `labels`
    * name the signals in errors.
    */
-  async predictMany(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): Promise<SignalPrediction[]> {
+  async predictMany(
+    signals: readonly Float32Array[],
+    sampleRateHz: number,
+    o: WindowOptions = {},
+    labels?: readonly string[],
+  ): Promise<SignalPrediction[]> {
     const out: SignalPrediction[] = signals.map(() => ({ probs: [], label: '', windows: [] }));
     for await (const w of this.windows(signals, sampleRateHz, o, labels)) out[w.signal].windows.push(w.prediction);
     for (const p of out) {
@@ -94,7 +109,12 @@ export class WindowedPredictor {
    * Streams window posteriors of `signals` (see {@link predictMany}) as they are computed, in
    * chunks of {@link CHUNK_BATCHES} batches; windows of one signal come in time order.
    */
-  async *windows(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): AsyncGenerator<{ signal: number; prediction: WindowPrediction }> {
+  async *windows(
+    signals: readonly Float32Array[],
+    sampleRateHz: number,
+    o: WindowOptions = {},
+    labels?: readonly string[],
+  ): AsyncGenerator<{ signal: number; prediction: WindowPrediction }> {
     if (!(sampleRateHz > 0)) throw new Error(`sampleRateHz must be positive, got ${sampleRateHz}`);
     const { window, hop } = this.windowSamples(o);
     const rate = this.sampleRateHz;
@@ -103,7 +123,10 @@ export class WindowedPredictor {
     let names: string[] = [];
     const flush = async () => {
       const probs = await this.predictBlocks(blocks, names);
-      const done = owners.map((w, i) => ({ signal: w.signal, prediction: { startSeconds: w.start / rate, endSeconds: w.end / rate, probs: probs[i] } }));
+      const done = owners.map((w, i) => ({
+        signal: w.signal,
+        prediction: { startSeconds: w.start / rate, endSeconds: w.end / rate, probs: probs[i] },
+      }));
       blocks = [];
       owners = [];
       names = [];
@@ -132,7 +155,8 @@ export class WindowedPredictor {
       return { window: null, hop: null };
     }
     const hopS = o.hopSeconds ?? o.windowSeconds;
-    if (!(o.windowSeconds > 0) || !(hopS > 0)) throw new Error(`window and hop must be positive seconds, got ${o.windowSeconds} and ${hopS}`);
+    if (!(o.windowSeconds > 0) || !(hopS > 0))
+      throw new Error(`window and hop must be positive seconds, got ${o.windowSeconds} and ${hopS}`);
     return { window: Math.round(o.windowSeconds * this.sampleRateHz), hop: Math.max(1, Math.round(hopS * this.sampleRateHz)) };
   }
 }

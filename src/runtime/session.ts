@@ -13,7 +13,6 @@ import { WindowedPredictor, type SignalPrediction, type WindowOptions, type Wind
 import { readSidecar } from './sidecar-files.js';
 import type { Sidecar } from './sidecar.js';
 
-
 export interface OnnxModelOptions {
   /** ONNX Runtime intra-op threads (default: ORT's choice, all cores). */
   intraOpThreads?: number;
@@ -29,10 +28,13 @@ export interface OnnxModelOptions {
 /** ONNX Runtime session options for {@link OnnxModelOptions} (threads checked). */
 export function ortSessionOptions(o: OnnxModelOptions = {}): ort.InferenceSession.SessionOptions {
   const threads = o.intraOpThreads;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new Error(`intraOpThreads must be a positive integer, got ${threads}`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+    throw new Error(`intraOpThreads must be a positive integer, got ${threads}`);
   return {
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
-    interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
     extra: { session: { intra_op: { allow_spinning: o.spinWait ? '1' : '0' } } },
   };
 }
@@ -52,7 +54,12 @@ export class OnnxSerModel {
   readonly sampleRateHz: number;
   private readonly core: WindowedPredictor;
 
-  private constructor(readonly path: string, readonly sidecar: Sidecar, private readonly session: ort.InferenceSession, o: OnnxModelOptions) {
+  private constructor(
+    readonly path: string,
+    readonly sidecar: Sidecar,
+    private readonly session: ort.InferenceSession,
+    o: OnnxModelOptions,
+  ) {
     this.classes = sidecar.classes;
     this.sampleRateHz = sidecar.sampleRateHz;
     this.core = new WindowedPredictor(sidecar, async (b) => (await this.runBatch(b)).probs, o.batchSize, path);
@@ -96,8 +103,10 @@ export class OnnxSerModel {
     if (b.dims.length !== want.length || want.some((d, i) => typeof d === 'number' && d !== b.dims[i])) {
       throw new Error(`${this.path}: features must be [${want.join(', ')}], got [${b.dims.join(', ')}]`);
     }
-    if (b.features.length !== b.dims.reduce((x, y) => x * y, 1)) throw new Error(`${this.path}: ${b.features.length} feature values do not fill [${b.dims.join(', ')}]`);
-    if (this.sidecar.input.lengths !== (b.lengths !== null)) throw new Error(`${this.path}: the graph ${this.sidecar.input.lengths ? 'needs' : 'takes no'} lengths`);
+    if (b.features.length !== b.dims.reduce((x, y) => x * y, 1))
+      throw new Error(`${this.path}: ${b.features.length} feature values do not fill [${b.dims.join(', ')}]`);
+    if (this.sidecar.input.lengths !== (b.lengths !== null))
+      throw new Error(`${this.path}: the graph ${this.sidecar.input.lengths ? 'needs' : 'takes no'} lengths`);
     const feeds: Record<string, ort.Tensor> = { features: new ort.Tensor('float32', b.features, b.dims) };
     if (b.lengths) {
       if (b.lengths.length !== b.dims[0]) throw new Error(`${this.path}: lengths must be [${b.dims[0]}], got [${b.lengths.length}]`);
@@ -113,12 +122,22 @@ export class OnnxSerModel {
   }
 
   /** Class posteriors of mono signals (see {@link WindowedPredictor.predictMany}). */
-  predictMany(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): Promise<SignalPrediction[]> {
+  predictMany(
+    signals: readonly Float32Array[],
+    sampleRateHz: number,
+    o: WindowOptions = {},
+    labels?: readonly string[],
+  ): Promise<SignalPrediction[]> {
     return this.core.predictMany(signals, sampleRateHz, o, labels);
   }
 
   /** Window posteriors as they are computed (see {@link WindowedPredictor.windows}). */
-  windows(signals: readonly Float32Array[], sampleRateHz: number, o: WindowOptions = {}, labels?: readonly string[]): AsyncGenerator<{ signal: number; prediction: WindowPrediction }> {
+  windows(
+    signals: readonly Float32Array[],
+    sampleRateHz: number,
+    o: WindowOptions = {},
+    labels?: readonly string[],
+  ): AsyncGenerator<{ signal: number; prediction: WindowPrediction }> {
     return this.core.windows(signals, sampleRateHz, o, labels);
   }
 

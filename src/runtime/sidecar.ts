@@ -89,11 +89,16 @@ export function sidecarPath(modelPath: string): string {
 /** Validates a sidecar object; `label` (a file name) prefixes every error. */
 export function parseSidecar(value: unknown, label = 'model.onnx.json'): Sidecar {
   const kind = (value as { input?: { kind?: unknown } } | null)?.input?.kind;
-  if (kind === WAVEFORM_INPUT_KIND) throw new Error(`${label}: input.kind: a spoofing countermeasure (waveform input), not an emotion model; open it with loadSpoofSession`);
+  if (kind === WAVEFORM_INPUT_KIND)
+    throw new Error(
+      `${label}: input.kind: a spoofing countermeasure (waveform input), not an emotion model; open it with loadSpoofSession`,
+    );
   const r = SidecarSchema.safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new Error(`${label}: ${first.path.length ? first.path.join('.') : '(root)'}: ${first.message}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : ''}`);
+    throw new Error(
+      `${label}: ${first.path.length ? first.path.join('.') : '(root)'}: ${first.message}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : ''}`,
+    );
   }
   const s = r.data;
   if (s.outputs[0] !== 'probs') throw new Error(`${label}: outputs: the first output must be 'probs', got '${s.outputs[0]}'`);

@@ -49,7 +49,12 @@ export class OnnxSpoofSession {
   readonly sampleRateHz: number;
   readonly batchSize: number;
 
-  private constructor(readonly path: string, readonly sidecar: SpoofSidecar | null, private readonly session: ort.InferenceSession, o: SpoofSessionOptions) {
+  private constructor(
+    readonly path: string,
+    readonly sidecar: SpoofSidecar | null,
+    private readonly session: ort.InferenceSession,
+    o: SpoofSessionOptions,
+  ) {
     this.samples = sidecar?.input.samples ?? AASIST_SAMPLES;
     this.sampleRateHz = sidecar?.sampleRateHz ?? AASIST_SAMPLE_RATE_HZ;
     this.batchSize = o.batchSize ?? DEFAULT_SPOOF_BATCH;
@@ -66,8 +71,14 @@ export class OnnxSpoofSession {
    * A session over serialized ONNX bytes; `sidecar` null means the contract's defaults
    * (64,600 samples at 16 kHz). `label` names the model in errors.
    */
-  static async fromBytes(bytes: Uint8Array, sidecar: SpoofSidecar | null, label: string, o: SpoofSessionOptions = {}): Promise<OnnxSpoofSession> {
-    if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1)) throw new Error(`batchSize must be a positive integer, got ${o.batchSize}`);
+  static async fromBytes(
+    bytes: Uint8Array,
+    sidecar: SpoofSidecar | null,
+    label: string,
+    o: SpoofSessionOptions = {},
+  ): Promise<OnnxSpoofSession> {
+    if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1))
+      throw new Error(`batchSize must be a positive integer, got ${o.batchSize}`);
     const options = ortSessionOptions(o);
     let session: ort.InferenceSession;
     try {
@@ -90,7 +101,9 @@ export class OnnxSpoofSession {
   async logits(wave: Float32Array, batch: number): Promise<Float32Array> {
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`${this.path}: batch must be a positive integer, got ${batch}`);
     if (wave.length !== batch * this.samples) {
-      throw new Error(`${this.path}: '${WAVE_INPUT}' must be [${batch}, ${this.samples}] (${batch * this.samples} samples), got ${wave.length} samples`);
+      throw new Error(
+        `${this.path}: '${WAVE_INPUT}' must be [${batch}, ${this.samples}] (${batch * this.samples} samples), got ${wave.length} samples`,
+      );
     }
     const out = await this.session.run({ [WAVE_INPUT]: new ort.Tensor('float32', wave, [batch, this.samples]) });
     const t = out[LOGITS_OUTPUT];
@@ -139,7 +152,9 @@ export function loadSpoofSession(path: string, o: SpoofSessionOptions = {}): Pro
  * listed in `failed` with its reason while the others are scored.
  */
 export async function scoreFilesOnnx(
-  modelPath: string, paths: readonly string[], o: SpoofSessionOptions & { onProgress?: (done: number, total: number) => void } = {},
+  modelPath: string,
+  paths: readonly string[],
+  o: SpoofSessionOptions & { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<{ scores: SpoofFileScore[]; failed: FileFailure[] }> {
   if (paths.length === 0) throw new Error('spoof scoring: no audio files given');
   const model = await loadSpoofSession(modelPath, o);
@@ -149,7 +164,15 @@ export async function scoreFilesOnnx(
     for (let i = 0; i < paths.length; i += FILE_CHUNK) {
       const loaded = await loadAudioBatch(paths.slice(i, i + FILE_CHUNK), { sampleRateHz: model.sampleRateHz });
       failed.push(...loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })));
-      const r = await settleBatch(loaded.ok, (xs) => model.scoreSignals(xs.map((x) => x.samples), xs.map((x) => x.path)), (x) => x.path);
+      const r = await settleBatch(
+        loaded.ok,
+        (xs) =>
+          model.scoreSignals(
+            xs.map((x) => x.samples),
+            xs.map((x) => x.path),
+          ),
+        (x) => x.path,
+      );
       failed.push(...r.failed);
       for (const { item, result } of r.results) scores.push({ path: item.path, ...result });
       o.onProgress?.(scores.length + failed.length, paths.length);

@@ -10,7 +10,7 @@
  * for a model on raw samples, so it has its own schema instead of dummy values in those.
  */
 import { z } from 'zod';
-import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND, sidecarPath } from './sidecar.js';
+import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND } from './sidecar.js';
 
 /** Graph input and output names of the spoof-model contract. */
 export const WAVE_INPUT = 'wave';
@@ -54,13 +54,18 @@ export type SpoofSidecar = z.infer<typeof SpoofSidecarSchema>;
 export function parseSpoofSidecar(value: unknown, label = 'spoof.onnx.json'): SpoofSidecar {
   const kind = (value as { input?: { kind?: unknown } } | null)?.input?.kind;
   if (kind !== undefined && kind !== WAVEFORM_INPUT_KIND) {
-    throw new Error(`${label}: input.kind: '${String(kind)}' is an emotion model's input; a spoofing countermeasure takes '${WAVEFORM_INPUT_KIND}'`);
+    throw new Error(
+      `${label}: input.kind: '${String(kind)}' is an emotion model's input; a spoofing countermeasure takes '${WAVEFORM_INPUT_KIND}'`,
+    );
   }
   const r = SpoofSidecarSchema.safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new Error(`${label}: ${first.path.length ? first.path.join('.') : '(root)'}: ${first.message}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : ''}`);
+    throw new Error(
+      `${label}: ${first.path.length ? first.path.join('.') : '(root)'}: ${first.message}${r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : ''}`,
+    );
   }
-  if (r.data.outputs[0] !== LOGITS_OUTPUT) throw new Error(`${label}: outputs: the first output must be '${LOGITS_OUTPUT}', got '${r.data.outputs[0]}'`);
+  if (r.data.outputs[0] !== LOGITS_OUTPUT)
+    throw new Error(`${label}: outputs: the first output must be '${LOGITS_OUTPUT}', got '${r.data.outputs[0]}'`);
   return r.data;
 }

@@ -107,11 +107,19 @@ export function meanPosteriors(windows: readonly { probs: readonly number[] }[],
 }
 
 /** The emotion part of a result from window posteriors (class order as `classes`). */
-export function emotionResult(classes: readonly string[], windows: readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[]): Pick<AnalyzeResponse, 'emotion' | 'windows'> & { emotion: NonNullable<AnalyzeResponse['emotion']> } {
+export function emotionResult(
+  classes: readonly string[],
+  windows: readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[],
+): Pick<AnalyzeResponse, 'emotion' | 'windows'> & { emotion: NonNullable<AnalyzeResponse['emotion']> } {
   const mean = meanPosteriors(windows, classes.length);
   return {
     emotion: { label: classes[argmax(mean)], probs: probsByClass(classes, mean) },
-    windows: windows.map((w) => ({ startSeconds: w.startSeconds, endSeconds: w.endSeconds, probs: probsByClass(classes, w.probs), label: classes[argmax(w.probs)] })),
+    windows: windows.map((w) => ({
+      startSeconds: w.startSeconds,
+      endSeconds: w.endSeconds,
+      probs: probsByClass(classes, w.probs),
+      label: classes[argmax(w.probs)],
+    })),
   };
 }
 
@@ -131,11 +139,18 @@ export function spoofVerdict(logits: readonly number[]): SpoofResult {
  * @param sampleRateHz rate of `signal` (Hz)
  */
 export async function analyzeEmotion(
-  classes: readonly string[], signal: Float32Array, sampleRateHz: number,
+  classes: readonly string[],
+  signal: Float32Array,
+  sampleRateHz: number,
   windows: (signal: Float32Array) => Promise<readonly { startSeconds: number; endSeconds: number; probs: readonly number[] }[]>,
 ): Promise<EmotionAnalysis> {
   const a = speechActivity(signal, sampleRateHz);
-  const speech: SpeechInfo = { detected: a.detected, activeSeconds: a.activeSeconds, peakDbfs: Number.isFinite(a.peakDbfs) ? a.peakDbfs : null, ...(a.reason ? { reason: a.reason } : {}) };
+  const speech: SpeechInfo = {
+    detected: a.detected,
+    activeSeconds: a.activeSeconds,
+    peakDbfs: Number.isFinite(a.peakDbfs) ? a.peakDbfs : null,
+    ...(a.reason ? { reason: a.reason } : {}),
+  };
   if (!a.detected) return { emotion: null, windows: [], speech };
   return { ...emotionResult(classes, await windows(signal)), speech };
 }

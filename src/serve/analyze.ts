@@ -6,7 +6,7 @@
  */
 import { AudioError, decodeAudio, durationSeconds, prepareAudio } from '../audio/index.js';
 import { InputTooShortError, type OnnxSerModel, type WindowPrediction } from '../runtime/index.js';
-import { analyzeEmotion, type AnalyzeResponse } from './analysis.js';
+import { analyzeEmotion, type AnalyzeResponse, type EmotionAnalysis } from './analysis.js';
 import { HttpError } from './errors.js';
 import type { ServedSpoofModel } from './spoof.js';
 
@@ -39,7 +39,11 @@ export async function analyzeAudio(a: Analyzer, bytes: Uint8Array, label: string
   const audio = await decode(bytes, label);
   const seconds = durationSeconds(audio);
   if (seconds > a.maxSeconds) {
-    throw new HttpError(413, 'audio_too_long', `${label}: ${seconds.toFixed(2)} s of audio; this server analyzes at most ${a.maxSeconds} s (--max-seconds)`);
+    throw new HttpError(
+      413,
+      'audio_too_long',
+      `${label}: ${seconds.toFixed(2)} s of audio; this server analyzes at most ${a.maxSeconds} s (--max-seconds)`,
+    );
   }
   const rate = a.model.sampleRateHz;
   const signal = prepareAudio(audio, rate);
@@ -47,10 +51,11 @@ export async function analyzeAudio(a: Analyzer, bytes: Uint8Array, label: string
 
   const windows = async (x: Float32Array) => {
     const out: WindowPrediction[] = [];
-    for await (const w of a.model.windows([x], rate, { windowSeconds: a.windowSeconds, hopSeconds: a.hopSeconds }, [label])) out.push(w.prediction);
+    for await (const w of a.model.windows([x], rate, { windowSeconds: a.windowSeconds, hopSeconds: a.hopSeconds }, [label]))
+      out.push(w.prediction);
     return out;
   };
-  let emotion;
+  let emotion: EmotionAnalysis;
   try {
     emotion = await analyzeEmotion(a.model.classes, signal, rate, windows);
   } catch (e) {
@@ -71,6 +76,12 @@ export async function analyzeAudio(a: Analyzer, bytes: Uint8Array, label: string
     ...(spoof ? { spoof } : {}),
     audio: { durationSeconds: seconds, sampleRateHz: audio.sampleRateHz, channels: audio.channels.length },
     timingMs: { decode: t1 - t0, emotion: t2 - t1, ...(spoofMs === undefined ? {} : { spoof: spoofMs }), total },
-    model: { name: a.model.sidecar.model.name, classes: a.model.classes, sampleRateHz: rate, windowSeconds: a.windowSeconds, hopSeconds: a.hopSeconds },
+    model: {
+      name: a.model.sidecar.model.name,
+      classes: a.model.classes,
+      sampleRateHz: rate,
+      windowSeconds: a.windowSeconds,
+      hopSeconds: a.hopSeconds,
+    },
   };
 }

@@ -6,8 +6,19 @@
  */
 export { createServer, startServer, UPLOAD_TIMEOUT_MS, type Service, type RunningService } from './server.js';
 export {
-  resolveServeOptions, defaultWebDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_SECONDS, DEFAULT_TIMEOUT_MS,
-  DEFAULT_CONCURRENCY, DEFAULT_QUEUE, DEFAULT_THREADS, MIB, type ServeOptions, type ResolvedServeOptions,
+  resolveServeOptions,
+  defaultWebDir,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_MAX_BODY_MB,
+  DEFAULT_MAX_SECONDS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_QUEUE,
+  DEFAULT_THREADS,
+  MIB,
+  type ServeOptions,
+  type ResolvedServeOptions,
 } from './options.js';
 export * from './pure.js';
 export { analyzeAudio, type Analyzer } from './analyze.js';

@@ -15,7 +15,10 @@ import type { WorkerResult, WorkerSetup, WorkerTask } from './worker.js';
 
 /** Thrown when every worker is busy and the wait queue is full (the service answers 429). */
 export class PoolFullError extends Error {
-  constructor(readonly concurrency: number, readonly queue: number) {
+  constructor(
+    readonly concurrency: number,
+    readonly queue: number,
+  ) {
     super(`the server is busy (${concurrency} analyses running, ${queue} waiting); retry shortly`);
     this.name = 'PoolFullError';
   }
@@ -41,14 +44,25 @@ export class AnalysisPool {
    * @param concurrency analyses run at once (threads, ≥ 1)
    * @param queue requests allowed to wait for a thread (≥ 0)
    */
-  constructor(setup: WorkerSetup, readonly concurrency: number, readonly queue: number) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  constructor(
+    setup: WorkerSetup,
+    readonly concurrency: number,
+    readonly queue: number,
+  ) {
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
     if (!Number.isInteger(queue) || queue < 0) throw new RangeError(`queue must be a non-negative integer, got ${queue}`);
     const { filename, execArgv } = workerFile();
     this.pool = new Piscina({
-      filename, execArgv, workerData: setup, minThreads: concurrency, maxThreads: concurrency, concurrentTasksPerWorker: 1,
+      filename,
+      execArgv,
+      workerData: setup,
+      minThreads: concurrency,
+      maxThreads: concurrency,
+      concurrentTasksPerWorker: 1,
       // The pool's own queue is never the limit: this class refuses requests beyond `queue` first.
-      maxQueue: queue + concurrency, idleTimeout: Number.POSITIVE_INFINITY,
+      maxQueue: queue + concurrency,
+      idleTimeout: Number.POSITIVE_INFINITY,
       env: { ...process.env, OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? '1' },
     });
   }

@@ -4,8 +4,23 @@
  * check, window means, the spoof verdict, the trust radar of a sidecar.
  */
 export {
-  DEFAULT_WINDOW_SECONDS, DEFAULT_HOP_SECONDS, SPOOF_INPUT, SPOOF_OUTPUT, SPOOF_LOGIT_INDEX, BONAFIDE_LOGIT_INDEX,
-  probsByClass, meanPosteriors, emotionResult, analyzeEmotion, spoofVerdict,
-  type AnalyzeResponse, type EmotionAnalysis, type SpeechInfo, type ModelInfo, type WindowResult, type SpoofResult, type TimingMs,
+  DEFAULT_WINDOW_SECONDS,
+  DEFAULT_HOP_SECONDS,
+  SPOOF_INPUT,
+  SPOOF_OUTPUT,
+  SPOOF_LOGIT_INDEX,
+  BONAFIDE_LOGIT_INDEX,
+  probsByClass,
+  meanPosteriors,
+  emotionResult,
+  analyzeEmotion,
+  spoofVerdict,
+  type AnalyzeResponse,
+  type EmotionAnalysis,
+  type SpeechInfo,
+  type ModelInfo,
+  type WindowResult,
+  type SpoofResult,
+  type TimingMs,
 } from './analysis.js';
 export { summaryTrustScores, summaryTrustSources } from './trust.js';

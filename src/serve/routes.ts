@@ -68,7 +68,12 @@ async function uploadOf(req: FastifyRequest): Promise<{ bytes: Uint8Array; label
   if (req.isMultipart()) {
     try {
       const part = await req.file();
-      if (!part) throw new HttpError(400, 'no_audio', 'the multipart body has no file part; send the audio as a file field (e.g. -F file=@clip.wav)');
+      if (!part)
+        throw new HttpError(
+          400,
+          'no_audio',
+          'the multipart body has no file part; send the audio as a file field (e.g. -F file=@clip.wav)',
+        );
       const buf = await part.toBuffer();
       return { bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), label: part.filename || part.fieldname };
     } catch (e) {
@@ -79,7 +84,11 @@ async function uploadOf(req: FastifyRequest): Promise<{ bytes: Uint8Array; label
     }
   }
   if (!Buffer.isBuffer(req.body)) {
-    throw new HttpError(400, 'no_audio', 'send the audio as the request body (Content-Type audio/wav, audio/flac, audio/mpeg, audio/ogg or application/octet-stream) or as a multipart file field');
+    throw new HttpError(
+      400,
+      'no_audio',
+      'send the audio as the request body (Content-Type audio/wav, audio/flac, audio/mpeg, audio/ogg or application/octet-stream) or as a multipart file field',
+    );
   }
   return { bytes: new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength), label: RAW_UPLOAD_LABEL };
 }
@@ -113,7 +122,10 @@ export function registerRoutes(app: FastifyInstance, s: ServiceState): void {
   app.get('/v1/model', async () => modelInfo(s));
   app.get(SIDECAR_FILE_ROUTE, async () => s.sidecar);
   const bytes = (data: Uint8Array) => async (_req: FastifyRequest, reply: FastifyReply) =>
-    reply.type('application/octet-stream').header('cache-control', 'no-cache').send(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    reply
+      .type('application/octet-stream')
+      .header('cache-control', 'no-cache')
+      .send(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   app.get(MODEL_FILE_ROUTE, bytes(s.modelBytes));
   app.get(SPOOF_FILE_ROUTE, async (req, reply) => {
     if (!s.spoof) throw new HttpError(404, 'no_spoof_model', 'this server has no spoof model (start it with --spoof)');

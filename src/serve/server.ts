@@ -30,8 +30,16 @@ const MULTIPART_FIELD_BYTES = 1024;
  * the page can load nothing from elsewhere and, outside server mode, sends no audio anywhere.
  */
 const WEB_CSP = [
-  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "img-src 'self' data: blob:",
-  "media-src 'self' blob:", "connect-src 'self'", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** A service ready to listen (`app.listen`) or to answer `app.inject` requests. */
@@ -66,8 +74,15 @@ function requireToken(app: FastifyInstance, token: string): void {
     if (req.routeOptions.config?.public === true) return;
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!m || !sameToken(m[1], token)) {
-      return reply.status(401).header('www-authenticate', 'Bearer realm="trustser"')
-        .send(errorBody('unauthorized', m ? 'the bearer token is not valid' : 'this server needs a bearer token (Authorization: Bearer <token>)'));
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Bearer realm="trustser"')
+        .send(
+          errorBody(
+            'unauthorized',
+            m ? 'the bearer token is not valid' : 'this server needs a bearer token (Authorization: Bearer <token>)',
+          ),
+        );
     }
   });
 }
@@ -76,20 +91,34 @@ function requireToken(app: FastifyInstance, token: string): void {
 function sendError(app: FastifyInstance, o: ResolvedServeOptions): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof HttpError) return reply.status(err.status).send(errorBody(err.code, err.message));
-    if (err instanceof PoolFullError) return reply.status(429).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody('busy', err.message));
+    if (err instanceof PoolFullError)
+      return reply.status(429).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody('busy', err.message));
     const status = (err as FastifyError).statusCode ?? 500;
     if (status === 413) {
-      return reply.status(413).send(errorBody('body_too_large', `the request body is larger than ${o.maxBodyMb} MiB (${o.maxBodyBytes} bytes, --max-body-mb)`));
+      return reply
+        .status(413)
+        .send(errorBody('body_too_large', `the request body is larger than ${o.maxBodyMb} MiB (${o.maxBodyBytes} bytes, --max-body-mb)`));
     }
     if (status === 415) {
-      return reply.status(415).send(errorBody('unsupported_media_type', `Content-Type '${req.headers['content-type'] ?? ''}' is not accepted; send audio/* or application/octet-stream, or multipart/form-data with a file field`));
+      return reply
+        .status(415)
+        .send(
+          errorBody(
+            'unsupported_media_type',
+            `Content-Type '${req.headers['content-type'] ?? ''}' is not accepted; send audio/* or application/octet-stream, or multipart/form-data with a file field`,
+          ),
+        );
     }
-    if (status >= 400 && status < 500) return reply.status(status).send(errorBody((err as FastifyError).code ?? 'bad_request', err.message));
+    if (status >= 400 && status < 500)
+      return reply.status(status).send(errorBody((err as FastifyError).code ?? 'bad_request', err.message));
     req.log.error(err);
     return reply.status(500).send(errorBody('internal', err.message.split('\n')[0]));
   });
   app.setNotFoundHandler((req, reply) => {
-    const hint = req.url === '/' || req.url.startsWith('/index.html') ? `; the web app is not built (npm run build:web) or not found in ${o.webDir}` : '';
+    const hint =
+      req.url === '/' || req.url.startsWith('/index.html')
+        ? `; the web app is not built (npm run build:web) or not found in ${o.webDir}`
+        : '';
     return reply.status(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}${hint}`));
   });
 }
@@ -117,8 +146,16 @@ export async function createServer(opts: ServeOptions): Promise<Service> {
   const o = resolveServeOptions(opts);
   const checked = await checkModels(o);
   const pool = new AnalysisPool(
-    { modelPath: resolve(o.modelPath), spoofPath: o.spoofPath ? resolve(o.spoofPath) : null, threads: o.threads, windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds, maxSeconds: o.maxSeconds },
-    o.concurrency, o.queue,
+    {
+      modelPath: resolve(o.modelPath),
+      spoofPath: o.spoofPath ? resolve(o.spoofPath) : null,
+      threads: o.threads,
+      windowSeconds: o.windowSeconds,
+      hopSeconds: o.hopSeconds,
+      maxSeconds: o.maxSeconds,
+    },
+    o.concurrency,
+    o.queue,
   );
   const state: ServiceState = { options: o, ...checked, pool, startedAt: Date.now() };
   const app = Fastify({ logger: o.log, bodyLimit: o.maxBodyBytes, requestTimeout: UPLOAD_TIMEOUT_MS });
@@ -142,7 +179,9 @@ export async function createServer(opts: ServeOptions): Promise<Service> {
     });
   }
   return {
-    app, options: o, state,
+    app,
+    options: o,
+    state,
     async close() {
       await app.close();
       await pool.close();
@@ -164,5 +203,3 @@ export async function startServer(opts: ServeOptions): Promise<RunningService> {
   const host = service.options.host.includes(':') ? `[${service.options.host}]` : service.options.host;
   return { ...service, url: `http://${host}:${port}` };
 }
-
-

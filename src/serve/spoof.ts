@@ -11,7 +11,11 @@ import { spoofVerdict, type SpoofResult } from './analysis.js';
 
 /** A countermeasure served by `trustser serve`. */
 export class ServedSpoofModel {
-  private constructor(readonly path: string, readonly bytes: Uint8Array, private readonly session: OnnxSpoofSession) {}
+  private constructor(
+    readonly path: string,
+    readonly bytes: Uint8Array,
+    private readonly session: OnnxSpoofSession,
+  ) {}
 
   /**
    * Opens `path` (and its sidecar `path.json` when present); errors name the file.

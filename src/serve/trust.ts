@@ -21,14 +21,21 @@ export function summaryTrustScores(t: TrustSummary): TrustScores {
     fairness: gaps.length ? clamp01(1 - Math.max(...gaps)) : null,
     safety: attacks.length ? clamp01(1 - Math.max(...attacks)) : null,
     privacy: p ? (p.majority >= 1 ? 1 : clamp01((1 - p.genderProbeAccuracy) / (1 - p.majority))) : null,
-    efficiency: macs === null ? null : macs <= 0 ? 1 : clamp01(1 - (Math.log10(macs) - MACS_LOG10_BEST) / (MACS_LOG10_WORST - MACS_LOG10_BEST)),
+    efficiency:
+      macs === null ? null : macs <= 0 ? 1 : clamp01(1 - (Math.log10(macs) - MACS_LOG10_BEST) / (MACS_LOG10_WORST - MACS_LOG10_BEST)),
   };
 }
 
 /** The measured value behind each score, as short text for the radar's tooltips. */
 export function summaryTrustSources(t: TrustSummary): Record<keyof TrustScores, string | null> {
-  const worstGap = Object.entries(t.fairness).reduce<[string, number] | null>((w, [a, f]) => (!w || f.statisticalParity > w[1] ? [a, f.statisticalParity] : w), null);
-  const worstAttack = t.attackSuccess.reduce<TrustSummary['attackSuccess'][number] | null>((w, a) => (!w || a.successRate > w.successRate ? a : w), null);
+  const worstGap = Object.entries(t.fairness).reduce<[string, number] | null>(
+    (w, [a, f]) => (!w || f.statisticalParity > w[1] ? [a, f.statisticalParity] : w),
+    null,
+  );
+  const worstAttack = t.attackSuccess.reduce<TrustSummary['attackSuccess'][number] | null>(
+    (w, a) => (!w || a.successRate > w.successRate ? a : w),
+    null,
+  );
   return {
     accuracy: t.ua === null ? null : `UA ${formatPercent(t.ua)}`,
     fairness: worstGap ? `SP ${formatFixed(worstGap[1])}, ${worstGap[0]}` : null,

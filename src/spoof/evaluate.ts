@@ -8,7 +8,20 @@ import { resolve } from 'node:path';
 import { getCorpus } from '../data/index.js';
 import type { Utterance } from '../data/index.js';
 import { parseCsv, requireColumns, cell, numberCell } from '../data/index.js';
-import { detCurve, eerByGroup, equalErrorRate, minDcf, splitScores, DEFAULT_DCF, type DcfOptions, type DetPoint, type EerResult, type GroupEer, type MinDcfResult, type SpoofTrial } from '../metrics/index.js';
+import {
+  detCurve,
+  eerByGroup,
+  equalErrorRate,
+  minDcf,
+  splitScores,
+  DEFAULT_DCF,
+  type DcfOptions,
+  type DetPoint,
+  type EerResult,
+  type GroupEer,
+  type MinDcfResult,
+  type SpoofTrial,
+} from '../metrics/index.js';
 
 /** Columns of a scores file (`trustser spoof score`): one row per audio file. */
 export const SCORE_COLUMNS = ['path', 'score'] as const;
@@ -77,7 +90,11 @@ function groupOf(u: Utterance, s: ScoredFile, groupBy: GroupBy): string | undefi
 }
 
 /** Joins scores to the manifest by path and computes every spoofing metric. */
-export function evaluateScores(scores: readonly ScoredFile[], utterances: readonly Utterance[], o: EvaluateSpoofOptions = {}): SpoofEvaluation {
+export function evaluateScores(
+  scores: readonly ScoredFile[],
+  utterances: readonly Utterance[],
+  o: EvaluateSpoofOptions = {},
+): SpoofEvaluation {
   const groupBy = o.groupBy ?? 'emotion';
   const byPath = new Map(scores.map((s) => [resolve(s.path), s]));
   if (groupBy === 'predicted-emotion' && !scores.some((s) => s.emotion !== undefined)) {
@@ -127,7 +144,10 @@ export function formatSpoofEvaluation(e: SpoofEvaluation): string {
     '',
     `EER by ${e.groupBy}, and each group's error rates at the pooled EER threshold:`,
     `  ${'group'.padEnd(14)}${'bona fide'.padStart(10)}${'spoof'.padStart(8)}${'EER'.padStart(10)}${'miss'.padStart(10)}${'false acc.'.padStart(12)}`,
-    ...e.groups.map((g) => `  ${g.group.padEnd(14)}${String(g.bonafide).padStart(10)}${String(g.spoof).padStart(8)}${pct(g.eer).padStart(10)}${rate(g.pMissShared).padStart(10)}${rate(g.pFaShared).padStart(12)}`),
+    ...e.groups.map(
+      (g) =>
+        `  ${g.group.padEnd(14)}${String(g.bonafide).padStart(10)}${String(g.spoof).padStart(8)}${pct(g.eer).padStart(10)}${rate(g.pMissShared).padStart(10)}${rate(g.pFaShared).padStart(12)}`,
+    ),
   ];
   if (e.skipped.length) lines.push(`  (one class only, no EER: ${e.skipped.join(', ')})`);
   return lines.join('\n');

@@ -90,12 +90,26 @@ export function planSpoofs(o: SpoofSetOptions): PlannedSpoof[] {
   const plans: PlannedSpoof[] = [];
   const add = (voice: SpoofVoice, text: string, group: string, tag: string, take: number) => {
     const base = EMOTION_PROSODY[group] ?? EMOTION_PROSODY.neutral;
-    const prosody = { ratePct: jitter(base.ratePct, rng), pitchPct: base.pitchPct + (2 * rng.next() - 1) * PROSODY_JITTER_PCT, rangePct: base.rangePct };
+    const prosody = {
+      ratePct: jitter(base.ratePct, rng),
+      pitchPct: base.pitchPct + (2 * rng.next() - 1) * PROSODY_JITTER_PCT,
+      rangePct: base.rangePct,
+    };
     const codec = rng.next() < codecFraction ? codecs[Math.floor(rng.next() * codecs.length)] : null;
     const peakDb = lo + rng.next() * (hi - lo);
     const id = `espeak/${voice.name}/${tag}-t${take + 1}`;
     plans.push({
-      row: { id, path: `spoof/${voice.name}/${tag}-t${take + 1}.wav`, label: group, speaker: `espeak-${voice.name}`, gender: voice.gender, spoof: 'spoof', source: 'espeak-ng', voice: voice.name, codec: codec ?? 'none' },
+      row: {
+        id,
+        path: `spoof/${voice.name}/${tag}-t${take + 1}.wav`,
+        label: group,
+        speaker: `espeak-${voice.name}`,
+        gender: voice.gender,
+        spoof: 'spoof',
+        source: 'espeak-ng',
+        voice: voice.name,
+        codec: codec ?? 'none',
+      },
       rendition: { text, voice: voice.name, prosody, codec, peakDb },
     });
   };
@@ -106,34 +120,57 @@ export function planSpoofs(o: SpoofSetOptions): PlannedSpoof[] {
           for (const emotion of Object.keys(EMOTION_PROSODY)) add(voice, text, emotion, `${emotion}-s${code}`, take);
         }
       }
-      if (o.librispeechRoot !== null) READ_SENTENCES.forEach((text, i) => add(voice, text, READ_GROUP, `read-${String(i + 1).padStart(2, '0')}`, take));
+      if (o.librispeechRoot !== null)
+        READ_SENTENCES.forEach((text, i) => add(voice, text, READ_GROUP, `read-${String(i + 1).padStart(2, '0')}`, take));
     }
   }
   return plans;
 }
 
 function checkOptions(o: SpoofSetOptions): void {
-  if (o.ravdessRoot === null && o.librispeechRoot === null) throw new Error('spoof make-set: no bona fide data (give a RAVDESS and/or LibriSpeech folder)');
-  for (const [name, root] of [['RAVDESS', o.ravdessRoot], ['LibriSpeech', o.librispeechRoot]] as const) {
+  if (o.ravdessRoot === null && o.librispeechRoot === null)
+    throw new Error('spoof make-set: no bona fide data (give a RAVDESS and/or LibriSpeech folder)');
+  for (const [name, root] of [
+    ['RAVDESS', o.ravdessRoot],
+    ['LibriSpeech', o.librispeechRoot],
+  ] as const) {
     if (root !== null && !existsSync(root)) throw new Error(`spoof make-set: ${name} folder ${root} does not exist`);
   }
-  if (o.takes !== undefined && !(Number.isInteger(o.takes) && o.takes >= 1)) throw new Error(`spoof make-set: takes must be a positive integer, got ${o.takes}`);
-  if (o.codecFraction !== undefined && !(o.codecFraction >= 0 && o.codecFraction <= 1)) throw new Error(`spoof make-set: codecFraction must lie in [0, 1], got ${o.codecFraction}`);
-  for (const c of o.codecs ?? []) if (!(c in CODECS)) throw new Error(`spoof make-set: unknown codec '${c}' (known: ${Object.keys(CODECS).join(', ')})`);
+  if (o.takes !== undefined && !(Number.isInteger(o.takes) && o.takes >= 1))
+    throw new Error(`spoof make-set: takes must be a positive integer, got ${o.takes}`);
+  if (o.codecFraction !== undefined && !(o.codecFraction >= 0 && o.codecFraction <= 1))
+    throw new Error(`spoof make-set: codecFraction must lie in [0, 1], got ${o.codecFraction}`);
+  for (const c of o.codecs ?? [])
+    if (!(c in CODECS)) throw new Error(`spoof make-set: unknown codec '${c}' (known: ${Object.keys(CODECS).join(', ')})`);
   if (o.codecs && o.codecs.length === 0) throw new Error('spoof make-set: codecs is empty');
   if (o.voices && o.voices.length === 0) throw new Error('spoof make-set: no voices given');
-  if (o.peakDbRange && !(o.peakDbRange[0] <= o.peakDbRange[1] && o.peakDbRange[1] <= 0)) throw new Error(`spoof make-set: peakDbRange must be [low, high] with low ≤ high ≤ 0 dBFS, got [${o.peakDbRange}]`);
-  if (existsSync(join(o.outDir, SPOOF_MANIFEST))) throw new Error(`spoof make-set: ${o.outDir} already holds a spoof set (${SPOOF_MANIFEST}); choose another folder`);
+  if (o.peakDbRange && !(o.peakDbRange[0] <= o.peakDbRange[1] && o.peakDbRange[1] <= 0))
+    throw new Error(`spoof make-set: peakDbRange must be [low, high] with low ≤ high ≤ 0 dBFS, got [${o.peakDbRange}]`);
+  if (existsSync(join(o.outDir, SPOOF_MANIFEST)))
+    throw new Error(`spoof make-set: ${o.outDir} already holds a spoof set (${SPOOF_MANIFEST}); choose another folder`);
 }
 
 async function bonafideRows(o: SpoofSetOptions): Promise<ManifestRow[]> {
   const rows: ManifestRow[] = [];
-  const sources: [string, string | null][] = [['ravdess', o.ravdessRoot], ['librispeech', o.librispeechRoot]];
+  const sources: [string, string | null][] = [
+    ['ravdess', o.ravdessRoot],
+    ['librispeech', o.librispeechRoot],
+  ];
   for (const [corpus, root] of sources) {
     if (root === null) continue;
     for (const u of await getCorpus(corpus).list(resolve(root))) {
       const label = corpus === 'ravdess' ? String(u.labels.emotion) : READ_GROUP;
-      rows.push({ id: `${corpus}/${u.id}`, path: u.path, label, speaker: u.speaker, gender: u.attributes.gender ?? '', spoof: 'bonafide', source: corpus, voice: '', codec: 'none' });
+      rows.push({
+        id: `${corpus}/${u.id}`,
+        path: u.path,
+        label,
+        speaker: u.speaker,
+        gender: u.attributes.gender ?? '',
+        spoof: 'bonafide',
+        source: corpus,
+        voice: '',
+        codec: 'none',
+      });
     }
   }
   return rows;
@@ -148,7 +185,13 @@ export async function makeSpoofSet(o: SpoofSetOptions): Promise<SpoofSetSummary>
   const todo = plans.filter((p) => !existsSync(join(outDir, p.row.path)));
   for (const dir of new Set(plans.map((p) => join(outDir, p.row.path, '..')))) await mkdir(dir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'trustser-spoof-'));
-  const bar = (o.progress ?? process.stderr.isTTY) ? new cliProgress.SingleBar({ stream: process.stderr, format: 'spoof set [{bar}] {value}/{total} files | {eta_formatted} left' }, cliProgress.Presets.shades_classic) : null;
+  const bar =
+    (o.progress ?? process.stderr.isTTY)
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: 'spoof set [{bar}] {value}/{total} files | {eta_formatted} left' },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   bar?.start(todo.length, 0);
   try {
     let next = 0;

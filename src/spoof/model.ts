@@ -33,11 +33,17 @@ export function aasistWeightDirs(): string[] {
 export function resolveSpoofWeights(spec: string): string {
   const name = PUBLISHED_AASIST[spec.toLowerCase()];
   if (!name) {
-    if (!existsSync(spec)) throw new Error(`spoof model '${spec}': no such file (use aasist, aasist-l, a .pth/.safetensors file or a spoof train run folder)`);
+    if (!existsSync(spec))
+      throw new Error(`spoof model '${spec}': no such file (use aasist, aasist-l, a .pth/.safetensors file or a spoof train run folder)`);
     return resolve(spec);
   }
-  const found = aasistWeightDirs().map((d) => join(d, name)).find((p) => existsSync(p));
-  if (!found) throw new Error(`spoof model '${spec}': ${name} not found in ${aasistWeightDirs().join(' or ')} (set ${AASIST_DIR_ENV} to the folder holding it)`);
+  const found = aasistWeightDirs()
+    .map((d) => join(d, name))
+    .find((p) => existsSync(p));
+  if (!found)
+    throw new Error(
+      `spoof model '${spec}': ${name} not found in ${aasistWeightDirs().join(' or ')} (set ${AASIST_DIR_ENV} to the folder holding it)`,
+    );
   return found;
 }
 

@@ -40,7 +40,11 @@ export interface ScoreOptions {
  * does). A file that cannot be read or scored is listed in `failed` with its reason while the
  * others are scored.
  */
-export async function scoreFiles(model: SpoofModel, paths: readonly string[], o: ScoreOptions = {}): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
+export async function scoreFiles(
+  model: SpoofModel,
+  paths: readonly string[],
+  o: ScoreOptions = {},
+): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
   if (paths.length === 0) throw new Error('spoof score: no audio files given');
   if (o.emotionRun) requireUtteranceLevelRun(o.emotionRun, 'spoof scoring with emotions');
   const batch = o.batchSize ?? SCORE_BATCH;
@@ -50,16 +54,35 @@ export async function scoreFiles(model: SpoofModel, paths: readonly string[], o:
   for (let i = 0; i < paths.length; i += batch) {
     const loaded = await loadAudioBatch(paths.slice(i, i + batch), { sampleRateHz: AASIST_SAMPLE_RATE_HZ });
     failed.push(...loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })));
-    const r = await settleBatch(loaded.ok, (xs) => {
-      const logits = noGrad(() => tidy(() => model.forward(aasistBatch(xs.map((x) => x.samples), AASIST_SAMPLES), xs.map((x) => x.path)).toFloat32()));
-      return xs.map((_, j): [number, number] => [logits[2 * j], logits[2 * j + 1]]);
-    }, (x) => x.path);
+    const r = await settleBatch(
+      loaded.ok,
+      (xs) => {
+        const logits = noGrad(() =>
+          tidy(() =>
+            model
+              .forward(
+                aasistBatch(
+                  xs.map((x) => x.samples),
+                  AASIST_SAMPLES,
+                ),
+                xs.map((x) => x.path),
+              )
+              .toFloat32(),
+          ),
+        );
+        return xs.map((_, j): [number, number] => [logits[2 * j], logits[2 * j + 1]]);
+      },
+      (x) => x.path,
+    );
     failed.push(...r.failed);
     for (const { item, result: l } of r.results) scores.push({ path: item.path, score: l[BONAFIDE_CLASS], logits: l });
     o.onProgress?.(scores.length + failed.length, paths.length);
   }
   if (o.emotionRun && scores.length > 0) {
-    const { predictions, failed: emotionFailed } = await predictFiles(o.emotionRun, scores.map((s) => s.path));
+    const { predictions, failed: emotionFailed } = await predictFiles(
+      o.emotionRun,
+      scores.map((s) => s.path),
+    );
     const byPath = new Map(predictions.map((p) => [p.path, p]));
     for (const s of scores) {
       const p = byPath.get(s.path);

@@ -57,7 +57,8 @@ export function renditionSsml(r: Rendition): string {
  * Errors name the program and the voice.
  */
 export async function synthesize(r: Rendition, outPath: string, workDir: string): Promise<void> {
-  if (r.codec !== null && !(r.codec in CODECS)) throw new Error(`spoof: unknown codec '${r.codec}' (known: ${Object.keys(CODECS).join(', ')})`);
+  if (r.codec !== null && !(r.codec in CODECS))
+    throw new Error(`spoof: unknown codec '${r.codec}' (known: ${Object.keys(CODECS).join(', ')})`);
   const stem = join(workDir, `${process.pid}-${Math.random().toString(36).slice(2)}`);
   const raw = `${stem}-tts.wav`;
   const coded = r.codec ? `${stem}-codec.${CODECS[r.codec].ext}` : null;
@@ -70,7 +71,25 @@ export async function synthesize(r: Rendition, outPath: string, workDir: string)
       await tool('sox', [raw, '-r', String(c.rateHz), '-c', '1', ...c.args, coded], r.voice);
       source = coded;
     }
-    await tool('sox', [source, '-r', String(DEFAULT_SAMPLE_RATE_HZ), '-b', '16', '-c', '1', '-e', 'signed-integer', partial, 'gain', '-n', r.peakDb.toFixed(1)], r.voice);
+    await tool(
+      'sox',
+      [
+        source,
+        '-r',
+        String(DEFAULT_SAMPLE_RATE_HZ),
+        '-b',
+        '16',
+        '-c',
+        '1',
+        '-e',
+        'signed-integer',
+        partial,
+        'gain',
+        '-n',
+        r.peakDb.toFixed(1),
+      ],
+      r.voice,
+    );
     await rename(partial, outPath);
   } finally {
     await Promise.all([raw, coded, partial].map((p) => (p ? rm(p, { force: true }) : null)));
@@ -82,7 +101,8 @@ async function tool(program: string, args: string[], voice: string): Promise<voi
     await run(program, args, { maxBuffer: 1 << 20 });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new Error(`spoof: '${program}' is not installed (run scripts/setup, or apt-get install espeak-ng sox libsox-fmt-all)`);
+    if (err.code === 'ENOENT')
+      throw new Error(`spoof: '${program}' is not installed (run scripts/setup, or apt-get install espeak-ng sox libsox-fmt-all)`);
     throw new Error(`spoof: ${program} failed for voice '${voice}': ${(err.stderr ?? err.message).trim().split('\n')[0]}`);
   }
 }

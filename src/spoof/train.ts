@@ -47,7 +47,16 @@ export interface SpoofTrainOptions {
 }
 
 /** Defaults: the published optimizer settings, 2 s crops, a quarter of each source's speakers held out. */
-export const SPOOF_TRAIN_DEFAULTS = { epochs: 4, batchSize: 8, lr: 1e-4, weightDecay: 1e-4, cropSamples: 32_000, folds: 4, testFold: 0, seed: 1 };
+export const SPOOF_TRAIN_DEFAULTS = {
+  epochs: 4,
+  batchSize: 8,
+  lr: 1e-4,
+  weightDecay: 1e-4,
+  cropSamples: 32_000,
+  folds: 4,
+  testFold: 0,
+  seed: 1,
+};
 
 /** Speaker-disjoint train/test ids: fold `testFold` of a gender-balanced speaker k-fold within each source. */
 export function spoofSplit(utts: readonly Utterance[], folds: number, testFold: number, seed: number): { train: string[]; test: string[] } {
@@ -57,7 +66,8 @@ export function spoofSplit(utts: readonly Utterance[], folds: number, testFold: 
     if (!bySource.has(s)) bySource.set(s, []);
     bySource.get(s)!.push(u);
   }
-  const train: string[] = [], test: string[] = [];
+  const train: string[] = [],
+    test: string[] = [];
   for (const [source, list] of [...bySource].sort((a, b) => a[0].localeCompare(b[0]))) {
     const speakers = new Set(list.map((u) => u.speaker)).size;
     if (speakers < folds) throw new Error(`spoof split: source '${source}' has ${speakers} speaker(s), fewer than the ${folds} folds`);
@@ -89,8 +99,13 @@ function randomCrop(x: Float32Array, length: number, rng: Rng): Float32Array {
 }
 
 /** Runs (or resumes) fine-tuning; returns the trained model and the split. */
-export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: SpoofModel; split: { train: string[]; test: string[] }; utterances: Utterance[] }> {
-  const s = { ...SPOOF_TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as Required<SpoofTrainOptions>;
+export async function trainSpoofModel(
+  o: SpoofTrainOptions,
+): Promise<{ model: SpoofModel; split: { train: string[]; test: string[] }; utterances: Utterance[] }> {
+  const s = {
+    ...SPOOF_TRAIN_DEFAULTS,
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+  } as Required<SpoofTrainOptions>;
   const conditioning = o.conditioning ?? 'none';
   if (conditioning !== 'none' && !o.emotionRun) throw new Error(`--conditioning ${conditioning} needs --emotion-model RUN_DIR`);
   for (const k of ['epochs', 'batchSize', 'cropSamples', 'folds'] as const) {
@@ -99,10 +114,30 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   if (s.cropSamples > AASIST_SAMPLES) throw new Error(`spoof train: cropSamples must be at most ${AASIST_SAMPLES}, got ${s.cropSamples}`);
   const utts = await loadSpoofManifest(s.set);
   const split = spoofSplit(utts, s.folds, s.testFold, s.seed);
-  const emotions = conditioning === 'none' ? null : await emotionEmbeddings(o.emotionRun!, utts.map((u) => u.path));
+  const emotions =
+    conditioning === 'none'
+      ? null
+      : await emotionEmbeddings(
+          o.emotionRun!,
+          utts.map((u) => u.path),
+        );
   const model = wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(o.init)), conditioning, emotions);
   const out = resolve(s.outDir);
-  const config = { version: 1, set: resolve(s.set), init: o.init, conditioning, emotionRun: o.emotionRun ? resolve(o.emotionRun) : null, epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, weightDecay: s.weightDecay, cropSamples: s.cropSamples, folds: s.folds, testFold: s.testFold, seed: s.seed };
+  const config = {
+    version: 1,
+    set: resolve(s.set),
+    init: o.init,
+    conditioning,
+    emotionRun: o.emotionRun ? resolve(o.emotionRun) : null,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    lr: s.lr,
+    weightDecay: s.weightDecay,
+    cropSamples: s.cropSamples,
+    folds: s.folds,
+    testFold: s.testFold,
+    seed: s.seed,
+  };
   const cfgPath = join(out, 'config.json');
   if (existsSync(cfgPath) && readFileSync(cfgPath, 'utf8') !== `${JSON.stringify(config, null, 2)}\n`) {
     throw new Error(`${out} holds a run with other settings (config.json differs); choose another --out`);
@@ -111,9 +146,17 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   const trainUtts = split.train.map((id) => byId.get(id)!);
   const spoofs = trainUtts.filter((u) => u.labels.spoof === 'spoof');
   const bona = trainUtts.filter((u) => u.labels.spoof === 'bonafide');
-  if (spoofs.length === 0 || bona.length === 0) throw new Error('spoof train: the training split needs both bona fide and spoof utterances');
-  const loaded = await loadAudioBatch(trainUtts.map((u) => u.path), { sampleRateHz: AASIST_SAMPLE_RATE_HZ });
-  throwIfFailed('to load for spoof training', loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })), trainUtts.length);
+  if (spoofs.length === 0 || bona.length === 0)
+    throw new Error('spoof train: the training split needs both bona fide and spoof utterances');
+  const loaded = await loadAudioBatch(
+    trainUtts.map((u) => u.path),
+    { sampleRateHz: AASIST_SAMPLE_RATE_HZ },
+  );
+  throwIfFailed(
+    'to load for spoof training',
+    loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })),
+    trainUtts.length,
+  );
   const audio = new Map(trainUtts.map((u, i) => [u.id, loaded.ok[i].samples]));
 
   // Everything is checked: now the run folder is written.
@@ -124,7 +167,9 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   const opt = new Adam(model.module.parameters(), { lr: s.lr, weightDecay: s.weightDecay });
   const checkpoint = join(out, CHECKPOINT_FILE);
   if (existsSync(join(out, 'state.json')) && !existsSync(checkpoint)) {
-    throw new Error(`${out}: this run was interrupted under an older trustser whose checkpoints did not resume exactly; choose another --out`);
+    throw new Error(
+      `${out}: this run was interrupted under an older trustser whose checkpoints did not resume exactly; choose another --out`,
+    );
   }
   let st: TrainState = { epoch: 0, lr: s.lr };
   let history: SpoofEpochRecord[] = [];
@@ -145,15 +190,23 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
     const order = shuffle(chosen, rng);
     model.module.train();
     const t0 = performance.now();
-    let lossSum = 0, batches = 0;
+    let lossSum = 0,
+      batches = 0;
     for (let i = 0; i < order.length; i += s.batchSize) {
       const part = order.slice(i, i + s.batchSize);
       const data = new Float32Array(part.length * s.cropSamples);
       part.forEach((u, j) => data.set(randomCrop(audio.get(u.id)!, s.cropSamples, rng), j * s.cropSamples));
       lossSum += tidy(() => {
         opt.zeroGrad();
-        const logits = model.forward(tensor(data, [part.length, s.cropSamples]), part.map((u) => u.path));
-        const y = tensor(part.map((u) => (u.labels.spoof === 'bonafide' ? 1 : 0)), [part.length], 'int64');
+        const logits = model.forward(
+          tensor(data, [part.length, s.cropSamples]),
+          part.map((u) => u.path),
+        );
+        const y = tensor(
+          part.map((u) => (u.labels.spoof === 'bonafide' ? 1 : 0)),
+          [part.length],
+          'int64',
+        );
         const loss = F.crossEntropy(logits, y);
         loss.backward();
         opt.step();

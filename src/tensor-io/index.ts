@@ -4,10 +4,27 @@
  * the raw tensor record both produce.
  */
 export {
-  DTYPES, allocData, bytesOf, dataMatchesDType, isRawTensor, isValidShape, itemSize, numel, typedFromBytes,
-  type DType, type RawTensor, type StateDict, type TypedData,
+  DTYPES,
+  allocData,
+  bytesOf,
+  dataMatchesDType,
+  isRawTensor,
+  isValidShape,
+  itemSize,
+  numel,
+  typedFromBytes,
+  type DType,
+  type RawTensor,
+  type StateDict,
+  type TypedData,
 } from './raw.js';
 export {
-  loadSafetensors, loadSafetensorsSync, parseSafetensors, saveSafetensors, saveSafetensorsSync, serializeSafetensors, type SafetensorsContents,
+  loadSafetensors,
+  loadSafetensorsSync,
+  parseSafetensors,
+  saveSafetensors,
+  saveSafetensorsSync,
+  serializeSafetensors,
+  type SafetensorsContents,
 } from './safetensors.js';
 export { parsePthObject, readPth, readPthObject, toStateDict } from './pth.js';

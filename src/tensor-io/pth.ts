@@ -10,7 +10,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { allocData, isRawTensor, itemSize, numel, typedFromBytes, type DType, type RawTensor, type StateDict, type TypedData } from './raw.js';
+import {
+  allocData,
+  isRawTensor,
+  itemSize,
+  numel,
+  typedFromBytes,
+  type DType,
+  type RawTensor,
+  type StateDict,
+  type TypedData,
+} from './raw.js';
 
 /** A class or function named by a pickle GLOBAL (only allow-listed ones are created). */
 class PyGlobal {
@@ -19,7 +29,11 @@ class PyGlobal {
 
 /** A storage loaded from `data/<key>`, as typed values. */
 class PyStorage {
-  constructor(readonly key: string, readonly dtype: DType, readonly values: TypedData) {}
+  constructor(
+    readonly key: string,
+    readonly dtype: DType,
+    readonly values: TypedData,
+  ) {}
 }
 
 const STORAGE_DTYPES: Record<string, DType> = {
@@ -37,20 +51,50 @@ const ONLY = '(only state dicts of tensors are read)';
 
 /** Opcodes understood by the machine (values are the pickle opcode bytes). */
 const OP = {
-  MARK: 0x28, STOP: 0x2e, BININT: 0x4a, BININT1: 0x4b, BININT2: 0x4d, NONE: 0x4e, BINPERSID: 0x51,
-  REDUCE: 0x52, BINUNICODE: 0x58, EMPTY_LIST: 0x5d, APPEND: 0x61, BUILD: 0x62, GLOBAL: 0x63,
-  APPENDS: 0x65, BINFLOAT: 0x47, BINGET: 0x68, LONG_BINGET: 0x6a, BINPUT: 0x71, LONG_BINPUT: 0x72,
-  SETITEM: 0x73, TUPLE: 0x74, SETITEMS: 0x75, EMPTY_DICT: 0x7d, EMPTY_TUPLE: 0x29, PROTO: 0x80,
-  TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, NEWTRUE: 0x88, NEWFALSE: 0x89, LONG1: 0x8a,
-  SHORT_BINUNICODE: 0x8c, MEMOIZE: 0x94, FRAME: 0x95,
+  MARK: 0x28,
+  STOP: 0x2e,
+  BININT: 0x4a,
+  BININT1: 0x4b,
+  BININT2: 0x4d,
+  NONE: 0x4e,
+  BINPERSID: 0x51,
+  REDUCE: 0x52,
+  BINUNICODE: 0x58,
+  EMPTY_LIST: 0x5d,
+  APPEND: 0x61,
+  BUILD: 0x62,
+  GLOBAL: 0x63,
+  APPENDS: 0x65,
+  BINFLOAT: 0x47,
+  BINGET: 0x68,
+  LONG_BINGET: 0x6a,
+  BINPUT: 0x71,
+  LONG_BINPUT: 0x72,
+  SETITEM: 0x73,
+  TUPLE: 0x74,
+  SETITEMS: 0x75,
+  EMPTY_DICT: 0x7d,
+  EMPTY_TUPLE: 0x29,
+  PROTO: 0x80,
+  TUPLE1: 0x85,
+  TUPLE2: 0x86,
+  TUPLE3: 0x87,
+  NEWTRUE: 0x88,
+  NEWFALSE: 0x89,
+  LONG1: 0x8a,
+  SHORT_BINUNICODE: 0x8c,
+  MEMOIZE: 0x94,
+  FRAME: 0x95,
 } as const;
 
 /** Names of all standard pickle opcodes, for error messages. */
 const OPCODE_NAMES: Record<number, string> = (() => {
   const names: Record<number, string> = {};
-  const low = '(MARK .STOP 0POP 1POP_MARK 2DUP FFLOAT IINT JBININT KBININT1 LLONG MBININT2 NNONE PPERSID QBINPERSID RREDUCE SSTRING TBINSTRING USHORT_BINSTRING VUNICODE XBINUNICODE aAPPEND bBUILD cGLOBAL dDICT }EMPTY_DICT eAPPENDS gGET hBINGET iINST jLONG_BINGET lLIST ]EMPTY_LIST oOBJ pPUT qBINPUT rLONG_BINPUT sSETITEM tTUPLE )EMPTY_TUPLE uSETITEMS GBINFLOAT BBINBYTES CSHORT_BINBYTES';
+  const low =
+    '(MARK .STOP 0POP 1POP_MARK 2DUP FFLOAT IINT JBININT KBININT1 LLONG MBININT2 NNONE PPERSID QBINPERSID RREDUCE SSTRING TBINSTRING USHORT_BINSTRING VUNICODE XBINUNICODE aAPPEND bBUILD cGLOBAL dDICT }EMPTY_DICT eAPPENDS gGET hBINGET iINST jLONG_BINGET lLIST ]EMPTY_LIST oOBJ pPUT qBINPUT rLONG_BINPUT sSETITEM tTUPLE )EMPTY_TUPLE uSETITEMS GBINFLOAT BBINBYTES CSHORT_BINBYTES';
   for (const w of low.split(' ')) names[w.charCodeAt(0)] = w.slice(1);
-  const high = 'PROTO NEWOBJ EXT1 EXT2 EXT4 TUPLE1 TUPLE2 TUPLE3 NEWTRUE NEWFALSE LONG1 LONG4 SHORT_BINUNICODE BINUNICODE8 BINBYTES8 EMPTY_SET ADDITEMS FROZENSET NEWOBJ_EX STACK_GLOBAL MEMOIZE FRAME BYTEARRAY8 NEXT_BUFFER READONLY_BUFFER';
+  const high =
+    'PROTO NEWOBJ EXT1 EXT2 EXT4 TUPLE1 TUPLE2 TUPLE3 NEWTRUE NEWFALSE LONG1 LONG4 SHORT_BINUNICODE BINUNICODE8 BINBYTES8 EMPTY_SET ADDITEMS FROZENSET NEWOBJ_EX STACK_GLOBAL MEMOIZE FRAME BYTEARRAY8 NEXT_BUFFER READONLY_BUFFER';
   high.split(' ').forEach((name, i) => (names[0x80 + i] = name));
   return names;
 })();
@@ -121,37 +165,75 @@ function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader): unkn
     if (!Array.isArray(l) || Object.isFrozen(l)) fail(`malformed pickle: ${where()} on a non-list`);
     return l as unknown[];
   };
-  const int = (v: bigint): number | bigint => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+  const int = (v: bigint): number | bigint =>
+    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 
   for (;;) {
     opPos = pos;
     op = pkl[take(1)];
     switch (op) {
-      case OP.PROTO: take(1); break;
-      case OP.FRAME: take(8); break;
-      case OP.MARK: marks.push(stack.length); break;
-      case OP.STOP: return pop();
-      case OP.EMPTY_DICT: stack.push(new Map()); break;
-      case OP.EMPTY_LIST: stack.push([]); break;
-      case OP.EMPTY_TUPLE: stack.push(Object.freeze([])); break;
-      case OP.TUPLE: stack.push(Object.freeze(popMark())); break;
-      case OP.TUPLE1: case OP.TUPLE2: case OP.TUPLE3: {
+      case OP.PROTO:
+        take(1);
+        break;
+      case OP.FRAME:
+        take(8);
+        break;
+      case OP.MARK:
+        marks.push(stack.length);
+        break;
+      case OP.STOP:
+        return pop();
+      case OP.EMPTY_DICT:
+        stack.push(new Map());
+        break;
+      case OP.EMPTY_LIST:
+        stack.push([]);
+        break;
+      case OP.EMPTY_TUPLE:
+        stack.push(Object.freeze([]));
+        break;
+      case OP.TUPLE:
+        stack.push(Object.freeze(popMark()));
+        break;
+      case OP.TUPLE1:
+      case OP.TUPLE2:
+      case OP.TUPLE3: {
         const n = op - OP.TUPLE1 + 1;
         const items: unknown[] = [];
         for (let i = 0; i < n; i++) items.unshift(pop());
         stack.push(Object.freeze(items));
         break;
       }
-      case OP.BINPUT: memo.set(pkl[take(1)], top()); break;
-      case OP.LONG_BINPUT: memo.set(view.getUint32(take(4), true), top()); break;
-      case OP.MEMOIZE: memo.set(memo.size, top()); break;
-      case OP.BINGET: stack.push(get(pkl[take(1)])); break;
-      case OP.LONG_BINGET: stack.push(get(view.getUint32(take(4), true))); break;
-      case OP.BINUNICODE: stack.push(text(view.getUint32(take(4), true))); break;
-      case OP.SHORT_BINUNICODE: stack.push(text(pkl[take(1)])); break;
-      case OP.BININT: stack.push(view.getInt32(take(4), true)); break;
-      case OP.BININT1: stack.push(pkl[take(1)]); break;
-      case OP.BININT2: stack.push(view.getUint16(take(2), true)); break;
+      case OP.BINPUT:
+        memo.set(pkl[take(1)], top());
+        break;
+      case OP.LONG_BINPUT:
+        memo.set(view.getUint32(take(4), true), top());
+        break;
+      case OP.MEMOIZE:
+        memo.set(memo.size, top());
+        break;
+      case OP.BINGET:
+        stack.push(get(pkl[take(1)]));
+        break;
+      case OP.LONG_BINGET:
+        stack.push(get(view.getUint32(take(4), true)));
+        break;
+      case OP.BINUNICODE:
+        stack.push(text(view.getUint32(take(4), true)));
+        break;
+      case OP.SHORT_BINUNICODE:
+        stack.push(text(pkl[take(1)]));
+        break;
+      case OP.BININT:
+        stack.push(view.getInt32(take(4), true));
+        break;
+      case OP.BININT1:
+        stack.push(pkl[take(1)]);
+        break;
+      case OP.BININT2:
+        stack.push(view.getUint16(take(2), true));
+        break;
       case OP.LONG1: {
         const n = pkl[take(1)];
         const at = take(n);
@@ -161,10 +243,18 @@ function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader): unkn
         stack.push(int(v));
         break;
       }
-      case OP.BINFLOAT: stack.push(view.getFloat64(take(8), false)); break;
-      case OP.NONE: stack.push(null); break;
-      case OP.NEWTRUE: stack.push(true); break;
-      case OP.NEWFALSE: stack.push(false); break;
+      case OP.BINFLOAT:
+        stack.push(view.getFloat64(take(8), false));
+        break;
+      case OP.NONE:
+        stack.push(null);
+        break;
+      case OP.NEWTRUE:
+        stack.push(true);
+        break;
+      case OP.NEWFALSE:
+        stack.push(false);
+        break;
       case OP.GLOBAL: {
         const ref = `${line()} ${line()}`;
         if (!ALLOWED_GLOBALS.has(ref)) fail(`unsupported pickle global '${ref}' ${ONLY}`);
@@ -195,9 +285,19 @@ function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader): unkn
         for (let i = 0; i < items.length; i += 2) d.set(items[i], items[i + 1]);
         break;
       }
-      case OP.APPEND: { const v = pop(); listTop().push(v); break; }
-      case OP.APPENDS: { const items = popMark(); listTop().push(...items); break; }
-      case OP.BINPERSID: stack.push(persistentLoad(pop(), fail, loadStorage)); break;
+      case OP.APPEND: {
+        const v = pop();
+        listTop().push(v);
+        break;
+      }
+      case OP.APPENDS: {
+        const items = popMark();
+        listTop().push(...items);
+        break;
+      }
+      case OP.BINPERSID:
+        stack.push(persistentLoad(pop(), fail, loadStorage));
+        break;
       default: {
         const ch = op >= 0x20 && op < 0x7f ? ` '${String.fromCharCode(op)}'` : '';
         const name = OPCODE_NAMES[op] ? ` (${OPCODE_NAMES[op]})` : '';
@@ -254,7 +354,8 @@ const isIntTuple = (v: unknown): v is number[] =>
 function rebuildTensor(args: readonly unknown[], fail: Fail): RawTensor {
   const [storage, offset, size, stride] = args;
   if (args.length < 4 || !(storage instanceof PyStorage)) return fail('malformed _rebuild_tensor_v2 call: no storage');
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) return fail(`malformed _rebuild_tensor_v2 storage offset ${describe(offset)}`);
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)
+    return fail(`malformed _rebuild_tensor_v2 storage offset ${describe(offset)}`);
   if (!isIntTuple(size) || !isIntTuple(stride) || size.length !== stride.length) {
     return fail(`malformed _rebuild_tensor_v2 size ${describe(size)} / stride ${describe(stride)}`);
   }
@@ -262,7 +363,9 @@ function rebuildTensor(args: readonly unknown[], fail: Fail): RawTensor {
   const available = storage.values.length;
   const last = n === 0 ? offset - 1 : offset + size.reduce((acc, s, d) => acc + (s - 1) * stride[d], 0);
   if (last >= available || (n === 0 && offset > available)) {
-    return fail(`storage '${storage.key}' has ${available} elements, too few for a tensor of size [${size}] stride [${stride}] at offset ${offset}`);
+    return fail(
+      `storage '${storage.key}' has ${available} elements, too few for a tensor of size [${size}] stride [${stride}] at offset ${offset}`,
+    );
   }
   const shape = [...size];
   let contiguous = true;
@@ -373,7 +476,9 @@ export function toStateDict(value: unknown, label = '<pth buffer>'): StateDict {
   const out: StateDict = new Map();
   for (const [k, v] of value) {
     if (typeof k !== 'string' || !isRawTensor(v)) {
-      throw new Error(`${label}: top-level dict is not a dict of tensors (entry ${describe(k)} is ${isRawTensor(v) ? 'a tensor under a non-string key' : describe(v)}); use readPthObject() for checkpoints that wrap a state dict`);
+      throw new Error(
+        `${label}: top-level dict is not a dict of tensors (entry ${describe(k)} is ${isRawTensor(v) ? 'a tensor under a non-string key' : describe(v)}); use readPthObject() for checkpoints that wrap a state dict`,
+      );
     }
     out.set(k, v);
   }

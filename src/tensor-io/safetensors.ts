@@ -147,7 +147,8 @@ export function parseSafetensors(bytes: Uint8Array, fileLabel = '<safetensors bu
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of entries) {
-    if (e.begin < cursor) fail(`tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (which ends at ${cursor})`);
+    if (e.begin < cursor)
+      fail(`tensor '${e.name}': data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (which ends at ${cursor})`);
     if (e.begin > cursor) fail(`tensor '${e.name}': gap in the data buffer before offset ${e.begin} (previous tensor ends at ${cursor})`);
     cursor = e.end;
   }
@@ -155,7 +156,8 @@ export function parseSafetensors(bytes: Uint8Array, fileLabel = '<safetensors bu
   const tensors: StateDict = new Map();
   for (const e of entries) {
     const values = typedFromBytes(e.dtype, data.subarray(e.begin, e.end));
-    if (e.dtype === 'bool' && (values as Uint8Array).some((v) => v > 1)) fail(`tensor '${e.name}': BOOL data holds a byte other than 0 or 1`);
+    if (e.dtype === 'bool' && (values as Uint8Array).some((v) => v > 1))
+      fail(`tensor '${e.name}': BOOL data holds a byte other than 0 or 1`);
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: values });
   }
   return { tensors, metadata };

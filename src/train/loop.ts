@@ -7,8 +7,21 @@ import { join } from 'node:path';
 import { makeRng, type Rng } from '../core/index.js';
 import { classificationMetrics } from '../metrics/index.js';
 import {
-  Adam, AdamW, CosineAnnealingLR, F, clipGradNorm, randnLike, oneHot as oneHotOf, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy,
-  type Optimizer, type Tensor,
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  F,
+  clipGradNorm,
+  randnLike,
+  oneHot as oneHotOf,
+  loadModule,
+  manualSeed,
+  saveModule,
+  settle,
+  tensor,
+  tidy,
+  type Optimizer,
+  type Tensor,
 } from '../engine/index.js';
 import { BEST_FILE, CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import type { TrainingConfig } from '../run/index.js';
@@ -63,8 +76,15 @@ export function scoreUtterances(post: Map<number, number[]>, labelOf: (u: number
 }
 
 function lossOf(
-  model: TrainableModel, x: Tensor, lengths: Tensor | null, y: Tensor, aux: { gender: Tensor; race: Tensor } | null,
-  cfg: TrainingConfig, weights: Tensor | null, rng: Rng, numClasses: number,
+  model: TrainableModel,
+  x: Tensor,
+  lengths: Tensor | null,
+  y: Tensor,
+  aux: { gender: Tensor; race: Tensor } | null,
+  cfg: TrainingConfig,
+  weights: Tensor | null,
+  rng: Rng,
+  numClasses: number,
 ): Tensor {
   let target: Tensor = y;
   let input = x;
@@ -88,12 +108,18 @@ function lossOf(
   const logits = model.forward(input, lens);
   // Hard targets: the model's own loss (its lossOptions carry class weights and smoothing);
   // mixed (soft) targets: cross-entropy against the mixed label distribution.
-  let loss = cfg.mixupAlpha === null ? model.lossFn(logits, target) : F.crossEntropy(logits, target, { weight: weights, labelSmoothing: cfg.labelSmoothing });
+  let loss =
+    cfg.mixupAlpha === null
+      ? model.lossFn(logits, target)
+      : F.crossEntropy(logits, target, { weight: weights, labelSmoothing: cfg.labelSmoothing });
   if (cfg.stability !== null) {
     // Stability training: outputs on noisy inputs should match the clean ones, KL(p_clean ‖ p_noisy).
     const noisy = model.forward(input.add(randnLike(input).mul(cfg.stability.sigma)), lens);
     const pClean = logits.softmax(-1).detach();
-    const kl = pClean.mul(pClean.add(1e-8).log().sub(noisy.logSoftmax(-1))).sum(-1).mean();
+    const kl = pClean
+      .mul(pClean.add(1e-8).log().sub(noisy.logSoftmax(-1)))
+      .sum(-1)
+      .mean();
     loss = loss.add(kl.mul(cfg.stability.weight));
   }
   return loss;
@@ -122,14 +148,21 @@ function makeOptimizer(model: TrainableModel, cfg: TrainingConfig): Optimizer {
  * best weights on return.
  */
 export async function trainFold(
-  model: TrainableModel, data: FoldData, cfg: TrainingConfig, dir: string, fold: number,
-  onProgress?: (p: FoldProgress) => void, onEpoch?: (history: EpochRecord[]) => void,
+  model: TrainableModel,
+  data: FoldData,
+  cfg: TrainingConfig,
+  dir: string,
+  fold: number,
+  onProgress?: (p: FoldProgress) => void,
+  onEpoch?: (history: EpochRecord[]) => void,
 ): Promise<{ bestUa: number; bestEpoch: number; epochsRun: number }> {
   const opt = makeOptimizer(model, cfg);
   const sched = cfg.cosine ? new CosineAnnealingLR(opt, cfg.epochs, cfg.lr * cfg.minLrFactor) : null;
   const checkpoint = join(dir, CHECKPOINT_FILE);
   if (existsSync(join(dir, 'state.json')) && !existsSync(checkpoint)) {
-    throw new Error(`${dir}: this fold was interrupted under an older trustser whose checkpoints did not resume exactly; delete the folder to train the fold again`);
+    throw new Error(
+      `${dir}: this fold was interrupted under an older trustser whose checkpoints did not resume exactly; delete the folder to train the fold again`,
+    );
   }
   let st: FoldState = { epoch: 0, bestUa: -1, bestEpoch: 0, badEpochs: 0, lr: cfg.lr, stopped: false };
   let history: EpochRecord[] = [];
@@ -169,16 +202,27 @@ export async function trainFold(
       await settle();
     }
     sched?.step();
-    const dev = scoreUtterances(predictUtterances(model, data.dev, data.kind, data.maxFrames, cfg.batchSize), (u) => devLabels.get(u)!, data.numClasses);
+    const dev = scoreUtterances(
+      predictUtterances(model, data.dev, data.kind, data.maxFrames, cfg.batchSize),
+      (u) => devLabels.get(u)!,
+      data.numClasses,
+    );
     const improved = dev.ua > st.bestUa;
     st = {
-      epoch, lr: opt.lr, bestUa: improved ? dev.ua : st.bestUa, bestEpoch: improved ? epoch : st.bestEpoch,
-      badEpochs: improved ? 0 : st.badEpochs + 1, stopped: false,
+      epoch,
+      lr: opt.lr,
+      bestUa: improved ? dev.ua : st.bestUa,
+      bestEpoch: improved ? epoch : st.bestEpoch,
+      badEpochs: improved ? 0 : st.badEpochs + 1,
+      stopped: false,
     };
     st.stopped = st.badEpochs >= cfg.patience;
     // best first: a kill before the checkpoint repeats this epoch, which rewrites the same best weights.
     if (improved) await saveModule(model, join(dir, BEST_FILE), { epoch: String(epoch), devUa: String(dev.ua) });
-    history = [...history, { fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 }];
+    history = [
+      ...history,
+      { fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 },
+    ];
     await saveCheckpoint(checkpoint, model, opt, { state: st, history });
     onEpoch?.(history);
   }

@@ -9,19 +9,42 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
+import { classificationMetrics, meanStd } from '../metrics/index.js';
 import { manualSeed, setNumThreads } from '../engine/index.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
 import { computeFeatures, fitNormalizer, normalize, speakerNormalize, type Features, type Normalizer } from '../features/index.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { argmax } from '../core/index.js';
-import { buildModel, inputGeometry, isMultitask, loadInitialWeights, makeExamples, predictUtterances, type AuxTargets } from '../models/index.js';
+import {
+  buildModel,
+  inputGeometry,
+  isMultitask,
+  loadInitialWeights,
+  makeExamples,
+  predictUtterances,
+  type AuxTargets,
+} from '../models/index.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
 import {
-  CONFIG_FILE, LOG_FILE, RESULT_FILE, SPLIT_FILE, foldDir, listRunUtterances, makeRunSplit, readFoldResult, writeFoldModelInfo, writeFoldResult, writeNormalizer, writeRunConfig, writeRunMetrics,
-  type FoldResult, type LabelledUtterance, type Prediction, type RunMetrics,
+  CONFIG_FILE,
+  LOG_FILE,
+  RESULT_FILE,
+  SPLIT_FILE,
+  foldDir,
+  listRunUtterances,
+  makeRunSplit,
+  readFoldResult,
+  writeFoldModelInfo,
+  writeFoldResult,
+  writeNormalizer,
+  writeRunConfig,
+  writeRunMetrics,
+  type FoldResult,
+  type LabelledUtterance,
+  type Prediction,
+  type RunMetrics,
 } from '../run/index.js';
 import { saveSplit, type Split } from '../data/index.js';
 
@@ -57,8 +80,10 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   const splitPath = join(dir, SPLIT_FILE);
   const { split, isNew } = await makeRunSplit(cfg, utterances, splitPath);
   const folds = cfg.folds ?? split.folds.map((_, i) => i);
-  for (const k of folds) if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
-  if (cfg.model.weights !== undefined && !existsSync(cfg.model.weights)) throw new Error(`model.weights: ${cfg.model.weights}: no such file`);
+  for (const k of folds)
+    if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
+  if (cfg.model.weights !== undefined && !existsSync(cfg.model.weights))
+    throw new Error(`model.weights: ${cfg.model.weights}: no such file`);
   log(`${utterances.length} utterances, ${classes.length} classes (${classes.join(', ')}), ${split.folds.length} folds`);
 
   const byId = new Map(utterances.map((u) => [u.id, u]));
@@ -76,8 +101,12 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   if (isNew) await saveSplit(splitPath, split, utterances);
   const results: FoldResult[] = [];
   for (const k of folds) {
-    results.push(await runFold(cfg, split, k, utterances, classes, feats, dir, o, (history) => rewriteLog(join(dir, LOG_FILE), k, history, folds)));
-    log(`fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`);
+    results.push(
+      await runFold(cfg, split, k, utterances, classes, feats, dir, o, (history) => rewriteLog(join(dir, LOG_FILE), k, history, folds)),
+    );
+    log(
+      `fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`,
+    );
   }
   const metrics = summarize(results, classes, trainingSeconds(join(dir, LOG_FILE)));
   writeRunMetrics(dir, metrics);
@@ -85,8 +114,15 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
 }
 
 async function runFold(
-  cfg: RunConfig, split: Split, k: number, utterances: LabelledUtterance[], classes: string[],
-  feats: Map<string, Features>, dir: string, o: RunOptions, onEpoch: (history: EpochRecord[]) => void,
+  cfg: RunConfig,
+  split: Split,
+  k: number,
+  utterances: LabelledUtterance[],
+  classes: string[],
+  feats: Map<string, Features>,
+  dir: string,
+  o: RunOptions,
+  onEpoch: (history: EpochRecord[]) => void,
 ): Promise<FoldResult> {
   const fdir = foldDir(dir, k);
   if (existsSync(join(fdir, RESULT_FILE))) return readFoldResult(dir, k);
@@ -94,7 +130,9 @@ async function runFold(
   const fold = split.folds[k];
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const part = (ids: string[]) => ids.map((id) => byId.get(id)!);
-  const train = part(fold.train), dev = part(fold.dev), test = part(fold.test);
+  const train = part(fold.train),
+    dev = part(fold.dev),
+    test = part(fold.test);
   const norm: Normalizer = fitNormalizer(train.map((u) => feats.get(u.id)!));
   writeNormalizer(dir, k, norm);
   const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
@@ -102,16 +140,39 @@ async function runFold(
   // Initial weights depend only on (seed, fold), not on what ran before in this process.
   manualSeed(cfg.training.seed * 7919 + k);
   const model = buildModel(cfg.model, classes.length, geometry);
-  const weights = cfg.training.balance === 'weights' ? classWeights(train.map((u) => u.label), classes.length) : null;
+  const weights =
+    cfg.training.balance === 'weights'
+      ? classWeights(
+          train.map((u) => u.label),
+          classes.length,
+        )
+      : null;
   if (model instanceof SerModelBase) {
-    model.lossOptions = { ...model.lossOptions, labelSmoothing: cfg.training.labelSmoothing, ...(weights ? { classWeights: Array.from(weights) } : {}) };
+    model.lossOptions = {
+      ...model.lossOptions,
+      labelSmoothing: cfg.training.labelSmoothing,
+      ...(weights ? { classWeights: Array.from(weights) } : {}),
+    };
   }
   writeFoldModelInfo(dir, k, { model: cfg.model, classes, geometry, describe: { ...model.describe() } });
   if (cfg.model.weights) await loadInitialWeights(model, cfg.model.weights);
   const aux = isMultitask(model) ? auxTargets(utterances, model.numRaces) : null;
   const examples = (us: LabelledUtterance[]) =>
-    makeExamples(us.map((u) => normalize(feats.get(u.id)!, norm)), us.map((u) => u.label), model.inputKind, seg, aux ? us.map((u) => aux(u)) : undefined);
-  const data = { train: examples(train), dev: examples(dev), numClasses: classes.length, kind: model.inputKind, maxFrames: cfg.features.maxFrames, classWeights: weights };
+    makeExamples(
+      us.map((u) => normalize(feats.get(u.id)!, norm)),
+      us.map((u) => u.label),
+      model.inputKind,
+      seg,
+      aux ? us.map((u) => aux(u)) : undefined,
+    );
+  const data = {
+    train: examples(train),
+    dev: examples(dev),
+    numClasses: classes.length,
+    kind: model.inputKind,
+    maxFrames: cfg.features.maxFrames,
+    classWeights: weights,
+  };
   const r = await trainFold(model, data, cfg.training, fdir, k, (p) => o.onProgress?.(k, p), onEpoch);
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {
@@ -120,8 +181,16 @@ async function runFold(
   });
   model.dispose();
   const result: FoldResult = {
-    fold: k, name: fold.name, bestEpoch: r.bestEpoch, devUa: r.bestUa,
-    test: classificationMetrics(predictions.map((p) => p.truth), predictions.map((p) => p.pred), classes.length), predictions,
+    fold: k,
+    name: fold.name,
+    bestEpoch: r.bestEpoch,
+    devUa: r.bestUa,
+    test: classificationMetrics(
+      predictions.map((p) => p.truth),
+      predictions.map((p) => p.pred),
+      classes.length,
+    ),
+    predictions,
   };
   writeFoldResult(dir, k, result);
   return result;
@@ -132,11 +201,22 @@ export function summarize(results: FoldResult[], classes: string[], trainSeconds
   const all = results.flatMap((r) => r.predictions);
   return {
     classes,
-    folds: results.map((r) => ({ fold: r.fold, name: r.name, ua: r.test.ua, wa: r.test.wa, macroF1: r.test.macroF1, bestEpoch: r.bestEpoch })),
+    folds: results.map((r) => ({
+      fold: r.fold,
+      name: r.name,
+      ua: r.test.ua,
+      wa: r.test.wa,
+      macroF1: r.test.macroF1,
+      bestEpoch: r.bestEpoch,
+    })),
     ua: meanStd(results.map((r) => r.test.ua)),
     wa: meanStd(results.map((r) => r.test.wa)),
     macroF1: meanStd(results.map((r) => r.test.macroF1)),
-    pooled: classificationMetrics(all.map((p) => p.truth), all.map((p) => p.pred), classes.length),
+    pooled: classificationMetrics(
+      all.map((p) => p.truth),
+      all.map((p) => p.pred),
+      classes.length,
+    ),
     trainSeconds,
   };
 }
@@ -144,7 +224,8 @@ export function summarize(results: FoldResult[], classes: string[], trainSeconds
 /** Gender (female 0, male 1) and race (sorted distinct values) targets; −100 where unknown. */
 function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUtterance) => AuxTargets {
   const races = [...new Set(utts.map((u) => u.attributes.race).filter((r): r is string => typeof r === 'string'))].sort();
-  if (races.length > numRaces) throw new Error(`model.options.numRaces is ${numRaces}, but the corpus has ${races.length} races (${races.join(', ')})`);
+  if (races.length > numRaces)
+    throw new Error(`model.options.numRaces is ${numRaces}, but the corpus has ${races.length} races (${races.join(', ')})`);
   return (u) => ({
     gender: u.attributes.gender === 'female' ? 0 : u.attributes.gender === 'male' ? 1 : -100,
     race: typeof u.attributes.race === 'string' ? races.indexOf(u.attributes.race) : -100,
@@ -157,7 +238,11 @@ function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUt
  */
 function rewriteLog(path: string, fold: number, history: EpochRecord[], foldOrder: number[]): void {
   const others = existsSync(path)
-    ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochRecord).filter((r) => r.fold !== fold)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as EpochRecord)
+        .filter((r) => r.fold !== fold)
     : [];
   const rank = (r: EpochRecord) => foldOrder.indexOf(r.fold);
   const lines = [...others, ...history].sort((a, b) => rank(a) - rank(b) || a.epoch - b.epoch);
@@ -167,5 +252,8 @@ function rewriteLog(path: string, fold: number, history: EpochRecord[], foldOrde
 /** Sum of the per-epoch wall times in the run's log (each kept epoch once; an epoch redone after a kill counts once). */
 function trainingSeconds(logPath: string): number {
   if (!existsSync(logPath)) return 0;
-  return readFileSync(logPath, 'utf8').split('\n').filter(Boolean).reduce((s, l) => s + ((JSON.parse(l) as { seconds?: number }).seconds ?? 0), 0);
+  return readFileSync(logPath, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .reduce((s, l) => s + ((JSON.parse(l) as { seconds?: number }).seconds ?? 0), 0);
 }

@@ -46,7 +46,7 @@ export function classWeights(labels: number[], numClasses: number): Float32Array
 
 /** A Gamma(shape, 1) draw (Marsaglia–Tsang; shape < 1 via the boost x·U^(1/shape)). */
 function gamma(shape: number, rng: Rng): number {
-  if (shape < 1) return gamma(shape + 1, rng) * Math.pow(rng.next() || Number.MIN_VALUE, 1 / shape);
+  if (shape < 1) return gamma(shape + 1, rng) * (rng.next() || Number.MIN_VALUE) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

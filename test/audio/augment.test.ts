@@ -33,7 +33,14 @@ describe('addNoise hits the requested SNR', () => {
     ['white noise, same length', whiteNoise(clean.length, makeRng(7))],
     ['white noise, 0.3 s (tiled)', whiteNoise(Math.round(0.3 * FS), makeRng(8))],
     ['white noise, 10 s (cropped)', whiteNoise(10 * FS, makeRng(9))],
-    ['babble of 4 talkers', babbleNoise([1, 2, 3, 4].map((s) => speechLike(2 * FS, 10 + s)), clean.length, makeRng(5))],
+    [
+      'babble of 4 talkers',
+      babbleNoise(
+        [1, 2, 3, 4].map((s) => speechLike(2 * FS, 10 + s)),
+        clean.length,
+        makeRng(5),
+      ),
+    ],
     ['a 50 Hz hum (tiled, non-integer periods)', tone(50, FS, 333, 0.1)],
   ];
   let worst = 0;
@@ -140,8 +147,14 @@ describe('makeRng', () => {
     const b = makeRng(123);
     const c = makeRng(124);
     const seqA = Array.from({ length: 100 }, () => a.nextUint32());
-    assert.deepEqual(Array.from({ length: 100 }, () => b.nextUint32()), seqA);
-    assert.notDeepEqual(Array.from({ length: 100 }, () => c.nextUint32()), seqA);
+    assert.deepEqual(
+      Array.from({ length: 100 }, () => b.nextUint32()),
+      seqA,
+    );
+    assert.notDeepEqual(
+      Array.from({ length: 100 }, () => c.nextUint32()),
+      seqA,
+    );
   });
 
   it('pins the first outputs of seed 0 (so streams stay reproducible across versions)', () => {

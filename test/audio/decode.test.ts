@@ -155,7 +155,10 @@ describe('MP3 and Ogg Opus fixtures (made with libsndfile)', () => {
     assert.equal(audio.sampleRateHz, 48000);
     assert.equal(audio.channels.length, 2);
     assert.equal(audio.channels[0].length, 24000);
-    for (const [c, f0, f1] of [[0, 200, 4000], [1, 4000, 200]] as const) {
+    for (const [c, f0, f1] of [
+      [0, 200, 4000],
+      [1, 4000, 200],
+    ] as const) {
       const ref = chirp(f0, f1, 48000, 24000);
       const { r, lag } = bestCorrelation(ref, audio.channels[c], 400);
       assert.equal(lag, 0, `channel ${c} delay`);
@@ -192,7 +195,8 @@ describe('real corpus files', () => {
     if (hasSox()) {
       const ref = soxToInt16(ravdess);
       assert.equal(ref.length, 52853);
-      for (let i = 0; i < ref.length; i++) if (audio.channels[0][i] !== ref[i] / 32768) assert.fail(`sample ${i}: ${audio.channels[0][i]} vs ${ref[i] / 32768}`);
+      for (let i = 0; i < ref.length; i++)
+        if (audio.channels[0][i] !== ref[i] / 32768) assert.fail(`sample ${i}: ${audio.channels[0][i]} vs ${ref[i] / 32768}`);
     }
   });
 
@@ -202,7 +206,8 @@ describe('real corpus files', () => {
     assert.equal(samples.length, 240000); // soxi -s
     if (hasSox()) {
       const ref = soxToInt16(libri);
-      for (let i = 0; i < ref.length; i++) if (samples[i] !== ref[i] / 32768) assert.fail(`sample ${i}: ${samples[i]} vs ${ref[i] / 32768}`);
+      for (let i = 0; i < ref.length; i++)
+        if (samples[i] !== ref[i] / 32768) assert.fail(`sample ${i}: ${samples[i]} vs ${ref[i] / 32768}`);
     }
   });
 

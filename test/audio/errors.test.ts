@@ -108,7 +108,14 @@ describe('bad inputs give one clear AudioError naming the file', () => {
   });
 
   it('Infinity sample in a float64 stereo WAV', async () => {
-    const wav = makeWav({ format: 'float64', sampleRateHz: 16000, channels: [[0, 0, 0], [0, -Infinity, 0]] });
+    const wav = makeWav({
+      format: 'float64',
+      sampleRateHz: 16000,
+      channels: [
+        [0, 0, 0],
+        [0, -Infinity, 0],
+      ],
+    });
     await expectFailure(file('inf.wav', wav), 'non-finite', /sample 1 of channel 1 is -Infinity/);
   });
 
@@ -126,11 +133,19 @@ describe('bad inputs give one clear AudioError naming the file', () => {
   });
 
   it('unknown container (text file)', async () => {
-    await expectFailure(file('notes.wav', 'hello, this is not audio at all\n'), 'unsupported', /unrecognised audio container \(first bytes 68 65 6c 6c/);
+    await expectFailure(
+      file('notes.wav', 'hello, this is not audio at all\n'),
+      'unsupported',
+      /unrecognised audio container \(first bytes 68 65 6c 6c/,
+    );
   });
 
   it('recognised but unsupported container (AIFF)', async () => {
-    await expectFailure(file('x.aiff', new TextEncoder().encode('FORM\x00\x00\x00\x20AIFFCOMM')), 'unsupported', /AIFF files are not supported/);
+    await expectFailure(
+      file('x.aiff', new TextEncoder().encode('FORM\x00\x00\x00\x20AIFFCOMM')),
+      'unsupported',
+      /AIFF files are not supported/,
+    );
   });
 
   it('truncated MP3 (last frame cut)', async () => {
@@ -160,7 +175,11 @@ describe('bad inputs give one clear AudioError naming the file', () => {
     const flacPath = join(dir, 'src.flac');
     sox([wav, flacPath]);
     const flac = readFileSync(flacPath);
-    await expectFailure(file('cut.flac', flac.subarray(0, Math.floor(flac.length * 0.6))), 'truncated', /declares 32000 samples per channel but \d+ were decoded/);
+    await expectFailure(
+      file('cut.flac', flac.subarray(0, Math.floor(flac.length * 0.6))),
+      'truncated',
+      /declares 32000 samples per channel but \d+ were decoded/,
+    );
     await expectFailure(file('stub.flac', flac.subarray(0, 20)), 'truncated', /inside the FLAC STREAMINFO/);
     const bad = Uint8Array.from(flac);
     for (let i = 200; i < bad.length; i += 5) bad[i] ^= 0x33;
@@ -185,7 +204,10 @@ describe('bad inputs give one clear AudioError naming the file', () => {
   });
 
   it('decodeAudio errors use the label as file', async () => {
-    await assert.rejects(decodeAudio(new Uint8Array(0), 'label.wav'), (err: unknown) => err instanceof AudioError && err.file === 'label.wav' && err.message === 'label.wav: file is empty (0 bytes)');
+    await assert.rejects(
+      decodeAudio(new Uint8Array(0), 'label.wav'),
+      (err: unknown) => err instanceof AudioError && err.file === 'label.wav' && err.message === 'label.wav: file is empty (0 bytes)',
+    );
   });
 });
 
@@ -199,7 +221,10 @@ describe('loadAudioBatch reports and skips bad files', () => {
     const good1 = join(dir, 'good1.wav');
     const good2 = join(dir, 'good2.wav');
     writeFileSync(good1, wavFromFloat(goodTone, 16000));
-    writeFileSync(good2, makeWav({ format: 'pcm16', sampleRateHz: 8000, channels: [Array.from({ length: 800 }, (_, i) => (i % 50) * 100)] }));
+    writeFileSync(
+      good2,
+      makeWav({ format: 'pcm16', sampleRateHz: 8000, channels: [Array.from({ length: 800 }, (_, i) => (i % 50) * 100)] }),
+    );
     const empty = join(dir, 'empty.wav');
     writeFileSync(empty, new Uint8Array(0));
     const missing = join(dir, 'missing.flac');
@@ -209,14 +234,26 @@ describe('loadAudioBatch reports and skips bad files', () => {
     const progress: BatchProgress[] = [];
     const result = await loadAudioBatch(paths, {}, (p) => progress.push(p));
     assert.equal(result.sampleRateHz, 16000);
-    assert.deepEqual(result.ok.map((o) => o.path), [good1, good2]);
+    assert.deepEqual(
+      result.ok.map((o) => o.path),
+      [good1, good2],
+    );
     assert.equal(result.ok[0].samples.length, 1600);
     assert.equal(result.ok[1].samples.length, 1600, '8 kHz file resampled to 16 kHz');
-    assert.deepEqual(result.failed.map((f) => f.path), [empty, missing, nan, dir]);
-    assert.deepEqual(result.failed.map((f) => f.error.kind), ['empty', 'missing', 'non-finite', 'not-a-file']);
+    assert.deepEqual(
+      result.failed.map((f) => f.path),
+      [empty, missing, nan, dir],
+    );
+    assert.deepEqual(
+      result.failed.map((f) => f.error.kind),
+      ['empty', 'missing', 'non-finite', 'not-a-file'],
+    );
     for (const f of result.failed) assert.ok(f.reason.length > 0 && f.error.message === `${f.path}: ${f.reason}`);
     assert.equal(progress.length, paths.length);
-    assert.deepEqual(progress.map((p) => p.done), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      progress.map((p) => p.done),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.ok(progress.every((p) => p.total === paths.length));
     assert.equal(progress.filter((p) => p.error).length, 4);
   });

@@ -67,7 +67,13 @@ export function tone(freqHz: number, sampleRateHz: number, n: number, amplitude 
  * Least-squares fit of a·cos + b·sin at a known frequency over samples [from, to):
  * returns the amplitude √(a² + b²) and the fitted sinusoid's residual RMS.
  */
-export function fitSine(y: ArrayLike<number>, freqHz: number, sampleRateHz: number, from = 0, to = y.length): { amplitude: number; residualRms: number } {
+export function fitSine(
+  y: ArrayLike<number>,
+  freqHz: number,
+  sampleRateHz: number,
+  from = 0,
+  to = y.length,
+): { amplitude: number; residualRms: number } {
   let cc = 0;
   let ss = 0;
   let cs = 0;
@@ -152,7 +158,15 @@ export function makeWav(spec: WavSpec): Uint8Array {
   const blockAlign = nCh * bps;
   const dataBytes = frames * blockAlign;
   const fmtBytes = spec.extensible ? 40 : 16;
-  const list = spec.oddListChunk ? [...'LIST'].map((c) => c.charCodeAt(0)).concat([5, 0, 0, 0], [...'INFOx'].map((c) => c.charCodeAt(0)), [0]) : [];
+  const list = spec.oddListChunk
+    ? [...'LIST']
+        .map((c) => c.charCodeAt(0))
+        .concat(
+          [5, 0, 0, 0],
+          [...'INFOx'].map((c) => c.charCodeAt(0)),
+          [0],
+        )
+    : [];
   const total = 12 + 8 + fmtBytes + list.length + 8 + dataBytes;
   const b = new Uint8Array(total);
   const dv = new DataView(b.buffer);

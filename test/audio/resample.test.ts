@@ -83,7 +83,14 @@ describe('resampler quality (measured)', () => {
 
 describe('resampler behaviour', () => {
   it('output length is ⌈n · to / from⌉', () => {
-    for (const [n, from, to] of [[48000, 48000, 16000], [1001, 48000, 16000], [44100, 44100, 16000], [12345, 22050, 16000], [7, 8000, 16000], [1, 16000, 44100]]) {
+    for (const [n, from, to] of [
+      [48000, 48000, 16000],
+      [1001, 48000, 16000],
+      [44100, 44100, 16000],
+      [12345, 22050, 16000],
+      [7, 8000, 16000],
+      [1, 16000, 44100],
+    ]) {
       const expected = Math.ceil((n * to) / from);
       assert.equal(resampledLength(n, from, to), expected);
       assert.equal(resample(new Float32Array(n), from, to).length, expected);
@@ -99,7 +106,12 @@ describe('resampler behaviour', () => {
   });
 
   it('is zero-phase: a resampled tone matches the tone sampled at the new rate', () => {
-    for (const [from, to] of [[48000, 16000], [44100, 16000], [16000, 22050], [8000, 16000]]) {
+    for (const [from, to] of [
+      [48000, 16000],
+      [44100, 16000],
+      [16000, 22050],
+      [8000, 16000],
+    ]) {
       const y = resample(tone(1000, from, from, 0.5, 0.3), from, to);
       const ref = tone(1000, to, y.length, 0.5, 0.3);
       const [a, b] = middle(y.length);

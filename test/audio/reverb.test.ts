@@ -24,7 +24,10 @@ describe('synthetic RIR', () => {
           assert.equal(rir.length, Math.ceil(1.5 * rt60 * fs));
           assert.ok(Math.abs(meanPower(rir) * rir.length - 1) < 1e-5, 'unit energy');
           const { t20S, t30S } = measureRt60(rir, fs);
-          for (const [name, t] of [['T20', t20S], ['T30', t30S]] as const) {
+          for (const [name, t] of [
+            ['T20', t20S],
+            ['T30', t30S],
+          ] as const) {
             const err = Math.abs(t - rt60) / rt60;
             worst = Math.max(worst, err);
             assert.ok(err < RT60_TOLERANCE, `RT60 ${rt60} s seed ${seed}: ${name} = ${t} s (${(err * 100).toFixed(1)} %)`);

@@ -58,12 +58,26 @@ describe('WAV decoding (hand-written files)', () => {
     const audio = await decodeAudio(makeWav({ format: 'pcm24', sampleRateHz: 48000, channels, extensible: true }), 'surround.wav');
     assert.equal(audio.sampleRateHz, 48000);
     assert.equal(audio.channels.length, 6);
-    channels.forEach((codes, c) => assertSamples(audio.channels[c], codes.map((v) => v / 8388608 + 0), `channel ${c}`));
+    channels.forEach((codes, c) =>
+      assertSamples(
+        audio.channels[c],
+        codes.map((v) => v / 8388608 + 0),
+        `channel ${c}`,
+      ),
+    );
   });
 
   it('de-interleaves stereo float64 EXTENSIBLE', async () => {
     const audio = await decodeAudio(
-      makeWav({ format: 'float64', sampleRateHz: 8000, channels: [[0.5, -0.5], [0.25, 1]], extensible: true }),
+      makeWav({
+        format: 'float64',
+        sampleRateHz: 8000,
+        channels: [
+          [0.5, -0.5],
+          [0.25, 1],
+        ],
+        extensible: true,
+      }),
       'f64.wav',
     );
     assertSamples(audio.channels[0], [0.5, -0.5], 'left');
@@ -71,7 +85,10 @@ describe('WAV decoding (hand-written files)', () => {
   });
 
   it('skips an odd-sized chunk and its pad byte before data', async () => {
-    const audio = await decodeAudio(makeWav({ format: 'pcm16', sampleRateHz: 16000, channels: [[100, -100, 200]], oddListChunk: true }), 'list.wav');
+    const audio = await decodeAudio(
+      makeWav({ format: 'pcm16', sampleRateHz: 16000, channels: [[100, -100, 200]], oddListChunk: true }),
+      'list.wav',
+    );
     assertSamples(audio.channels[0], [100 / 32768, -100 / 32768, 200 / 32768], 'samples');
   });
 
@@ -79,7 +96,11 @@ describe('WAV decoding (hand-written files)', () => {
     for (const placeholder of [0, 0xffffffff]) {
       const bytes = makeWav({ format: 'pcm16', sampleRateHz: 16000, channels: [[1, 2, 3, 4]], dataSizeOverride: placeholder });
       const audio = await decodeAudio(bytes, 'stream.wav');
-      assertSamples(audio.channels[0], [1, 2, 3, 4].map((v) => v / 32768), `placeholder ${placeholder}`);
+      assertSamples(
+        audio.channels[0],
+        [1, 2, 3, 4].map((v) => v / 32768),
+        `placeholder ${placeholder}`,
+      );
     }
   });
 

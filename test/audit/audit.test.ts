@@ -52,11 +52,15 @@ describe('trustser audit', () => {
     assert.equal(r.accuracy!.chance, 0.25);
     for (const [attr, f] of Object.entries(r.fairness!)) {
       for (const g of f.groups) check(`${attr}/${g.name}`, g.ua);
-      for (const k of ['statisticalParity', 'equalOpportunity', 'trueRatesDifference', 'averageOdds', 'demographicParity'] as const) if (f[k]) check(`${attr}/${k}`, f[k]!);
+      for (const k of ['statisticalParity', 'equalOpportunity', 'trueRatesDifference', 'averageOdds', 'demographicParity'] as const)
+        if (f[k]) check(`${attr}/${k}`, f[k]!);
     }
     // Each speaker is its own group: its UA interval resamples utterances (a speaker resample would give zero width).
     for (const g of r.fairness!.speaker.groups) assert.equal(g.ua.unit, 'utterance', g.name);
-    assert.ok(r.fairness!.speaker.groups.some((g) => g.ua.high! > g.ua.low!), 'utterance resampling gives the speakers real intervals');
+    assert.ok(
+      r.fairness!.speaker.groups.some((g) => g.ua.high! > g.ua.low!),
+      'utterance resampling gives the speakers real intervals',
+    );
     for (const a of r.safety!.attacks) {
       assert.ok(a.attacked! > 0 && a.flipped! <= a.attacked!, JSON.stringify(a));
       assert.equal(a.successRate, a.flipped! / a.attacked!);
@@ -82,7 +86,10 @@ describe('trustser audit', () => {
     assert.equal(r.notMeasured!.robustness, 'skipped (--no-robustness)');
     assert.equal(r.notMeasured!.safety, 'no attack was requested (--attacks)');
     assert.equal(r.safety, undefined);
-    assert.ok(r.warnings!.some((w) => /not distinguishable from chance \(25\.0% for 4 classes\)/.test(w)), JSON.stringify(r.warnings));
+    assert.ok(
+      r.warnings!.some((w) => /not distinguishable from chance \(25\.0% for 4 classes\)/.test(w)),
+      JSON.stringify(r.warnings),
+    );
     const html = readFileSync(join(guesser, 'trust.html'), 'utf8');
     assert.match(html, /<ul class="warnings" role="note"><li>UA 25\.0% is not distinguishable from chance/);
     assert.ok(html.includes('not measured: skipped (--no-robustness)'));
@@ -128,11 +135,18 @@ describe('trustser audit of a speaker-normalized run', () => {
 
   test('enrolls the speakers and measures every axis, attacks included', async () => {
     const run = join(dir, 'run');
-    const cfg = syntheticRunConfig({ folds: [0], features: { set: 'logmel', maxFrames: 100, speakerNorm: true }, training: { epochs: 4, batchSize: 16, lr: 3e-3, threads: 1 } });
+    const cfg = syntheticRunConfig({
+      folds: [0],
+      features: { set: 'logmel', maxFrames: 100, speakerNorm: true },
+      training: { epochs: 4, batchSize: 16, lr: 3e-3, threads: 1 },
+    });
     await trainRun(cfg, run, { workers: 0 });
     const r = await auditRun(run, { snrDb: [30], attacks: ['fgsm'], maxUtterancesPerFold: 8, resamples: 20, robustness: true });
     const m = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')) as { ua: { mean: number } };
-    assert.ok(Math.abs((r.accuracy!.ua.plugIn ?? r.accuracy!.ua.value) - m.ua.mean) < 1e-9, 'accuracy comes from the run’s own test predictions');
+    assert.ok(
+      Math.abs((r.accuracy!.ua.plugIn ?? r.accuracy!.ua.value) - m.ua.mean) < 1e-9,
+      'accuracy comes from the run’s own test predictions',
+    );
     // The report keeps an attack only when some utterance was correctly classified and attacked.
     assert.equal(r.safety!.attacks.length, 1, JSON.stringify(r.safety));
     assert.ok(r.safety!.attacks[0].successRate >= 0 && r.safety!.attacks[0].successRate <= 1);

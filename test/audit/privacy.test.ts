@@ -11,7 +11,10 @@ function embeddings(leak: number, seed: number): EmbeddedUtterance[] {
     const gender = s % 2 === 0 ? 'female' : 'male';
     const centroid = Float32Array.from({ length: 16 }, () => 0.5 * rng.normal());
     for (let u = 0; u < 10; u++) {
-      const e = Float32Array.from({ length: 16 }, (_, k) => leak * (centroid[k] + (k === 0 ? (gender === 'female' ? 3 : -3) : 0)) + rng.normal());
+      const e = Float32Array.from(
+        { length: 16 },
+        (_, k) => leak * (centroid[k] + (k === 0 ? (gender === 'female' ? 3 : -3) : 0)) + rng.normal(),
+      );
       out.push({ embedding: e, speaker: `s${s}`, gender });
     }
   }

@@ -24,7 +24,9 @@ describe('waveform attacks on a trained run', () => {
     const wave = fold.waveform();
     clf = { classify: (w) => wave.classify(w) };
     const result = readFoldResult(out, 0);
-    utts = await Promise.all(result.predictions.map(async (p) => ({ samples: (await loadAudio(p.path)).samples, label: p.truth, probs: p.probs })));
+    utts = await Promise.all(
+      result.predictions.map(async (p) => ({ samples: (await loadAudio(p.path)).samples, label: p.truth, probs: p.probs })),
+    );
   });
   after(() => {
     fold?.dispose();
@@ -33,7 +35,16 @@ describe('waveform attacks on a trained run', () => {
 
   test('the differentiable pipeline reproduces the trained model’s test posteriors', () => {
     for (const u of utts.slice(0, 12)) {
-      const probs = noGrad(() => tidy(() => Array.from(clf.classify(tensor(u.samples, [1, u.samples.length])).softmax(-1).toArray() as Float32Array)));
+      const probs = noGrad(() =>
+        tidy(() =>
+          Array.from(
+            clf
+              .classify(tensor(u.samples, [1, u.samples.length]))
+              .softmax(-1)
+              .toArray() as Float32Array,
+          ),
+        ),
+      );
       probs.forEach((p, k) => assert.ok(Math.abs(p - u.probs[k]) < 1e-3, `class ${k}: ${p} vs ${u.probs[k]}`));
     }
   });
@@ -50,7 +61,10 @@ describe('waveform attacks on a trained run', () => {
   test('attack success grows with attack strength, and PGD is at least as strong as FGSM', () => {
     const rates = [50, 30, 10].map((snr) => attackSuccess(clf.classify, utts, 'fgsm', snr));
     for (const r of rates) assert.ok(r.attacked > 0 && r.maxSnrErrorDb < 0.1);
-    assert.ok(rates[0].successRate <= rates[1].successRate && rates[1].successRate <= rates[2].successRate, rates.map((r) => r.successRate).join(' ≤ '));
+    assert.ok(
+      rates[0].successRate <= rates[1].successRate && rates[1].successRate <= rates[2].successRate,
+      rates.map((r) => r.successRate).join(' ≤ '),
+    );
     assert.ok(rates[2].successRate > rates[0].successRate, 'a 10 dB attack flips more than a 50 dB one');
     const p = attackSuccess(clf.classify, utts.slice(0, 16), 'pgd', 20, { steps: 5 });
     const f = attackSuccess(clf.classify, utts.slice(0, 16), 'fgsm', 20);
@@ -67,7 +81,10 @@ describe('the differentiable pipeline of a speaker-normalized run', () => {
 
   test("reproduces the test posteriors with each speaker's enrolled statistics, and refuses to guess them", async () => {
     const out = join(dir, 'run');
-    await trainRun(syntheticRunConfig({ folds: [0], features: { set: 'logmel', maxFrames: 100, speakerNorm: true } }), out, { cacheDir: join(dir, 'cache'), workers: 0 });
+    await trainRun(syntheticRunConfig({ folds: [0], features: { set: 'logmel', maxFrames: 100, speakerNorm: true } }), out, {
+      cacheDir: join(dir, 'cache'),
+      workers: 0,
+    });
     const result = readFoldResult(out, 0);
     const signals = await Promise.all(result.predictions.map(async (p) => (await loadAudio(p.path)).samples));
     const speakers = result.predictions.map((p) => p.speaker);
@@ -82,7 +99,12 @@ describe('the differentiable pipeline of a speaker-normalized run', () => {
       enrollAll(fp, signals, speakers);
       for (const i of [0, 1, signals.length - 2, signals.length - 1]) {
         const probs = noGrad(() => tidy(() => Array.from(c.classify(wave(i), speakers[i]).softmax(-1).toArray() as Float32Array)));
-        probs.forEach((p, k) => assert.ok(Math.abs(p - result.predictions[i].probs[k]) < 1e-3, `utterance ${i} class ${k}: ${p} vs ${result.predictions[i].probs[k]}`));
+        probs.forEach((p, k) =>
+          assert.ok(
+            Math.abs(p - result.predictions[i].probs[k]) < 1e-3,
+            `utterance ${i} class ${k}: ${p} vs ${result.predictions[i].probs[k]}`,
+          ),
+        );
       }
     } finally {
       fp.dispose();

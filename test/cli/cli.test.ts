@@ -55,7 +55,8 @@ test('the demo trains on held-out speakers and predicts files (synthesized corpu
 
 test('a missing libtorch is reported in one line naming the fix', () => {
   const r = spawnSync(process.execPath, [join(root, 'native', 'torch-paths.cjs'), 'check'], {
-    encoding: 'utf8', env: { ...process.env, LIBTORCH: '/nonexistent/libtorch' },
+    encoding: 'utf8',
+    env: { ...process.env, LIBTORCH: '/nonexistent/libtorch' },
   });
   assert.equal(r.status, 1);
   const lines = r.stderr.trim().split('\n');

@@ -20,7 +20,11 @@ describe('CLI errors and batches', () => {
   let cleanup = () => {};
   let cache = '';
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TRUSTSER_CACHE: cache } });
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, TRUSTSER_CACHE: cache },
+    });
   const quick = ['--corpus', 'synthetic', '--folds', '3', '--epochs', '1', '--workers', '0'];
   before(() => {
     ({ dir, cleanup } = tempDir());
@@ -29,20 +33,33 @@ describe('CLI errors and batches', () => {
   after(() => cleanup());
 
   test('errorLines keeps every line, the aggregated errors and the causes', () => {
-    const e = new Error('outer failed:\n  first reason\n  second reason', { cause: new AggregateError([new Error('a'), new Error('b\nb2')], 'inner') });
-    assert.deepEqual(errorLines(e), ['outer failed:', '  first reason', '  second reason', '  caused by: inner', '    a', '    b', '    b2']);
+    const e = new Error('outer failed:\n  first reason\n  second reason', {
+      cause: new AggregateError([new Error('a'), new Error('b\nb2')], 'inner'),
+    });
+    assert.deepEqual(errorLines(e), [
+      'outer failed:',
+      '  first reason',
+      '  second reason',
+      '  caused by: inner',
+      '    a',
+      '    b',
+      '    b2',
+    ]);
     assert.deepEqual(errorLines('plain'), ['plain']);
   });
 
   test('a config with several wrong fields names every one; an unknown key names the closest valid key; nothing is written', () => {
     const cfg = join(dir, 'bad.yaml');
-    writeFileSync(cfg, [
-      'corpus: { name: ravdes, root: /nowhere }',
-      'protocol: { kind: speaker-kfold, folds: 6 }',
-      'features: { set: logmell }',
-      'model: { name: mlp, options: { hidden: 3 } }',
-      'training: { learningrate: 0.1, epochs: -1 }',
-    ].join('\n'));
+    writeFileSync(
+      cfg,
+      [
+        'corpus: { name: ravdes, root: /nowhere }',
+        'protocol: { kind: speaker-kfold, folds: 6 }',
+        'features: { set: logmell }',
+        'model: { name: mlp, options: { hidden: 3 } }',
+        'training: { learningrate: 0.1, epochs: -1 }',
+      ].join('\n'),
+    );
     const out = join(dir, 'never');
     const r = cli('train', '--config', cfg, '--out', out);
     assert.equal(r.status, 1);
@@ -54,7 +71,11 @@ describe('CLI errors and batches', () => {
       /corpus\.name: unknown corpus 'ravdes' \(did you mean 'ravdess'\?/,
       /features\.set: unknown feature set 'logmell' \(did you mean 'logmel'\?/,
       /model\.options\.hidden: unknown key 'hidden' \(did you mean 'hiddenDims'\?\)/,
-    ]) assert.ok(lines.some((l) => want.test(l)), `${want} in:\n${r.stderr}`);
+    ])
+      assert.ok(
+        lines.some((l) => want.test(l)),
+        `${want} in:\n${r.stderr}`,
+      );
     assert.equal(existsSync(out), false);
   });
 
@@ -74,7 +95,10 @@ describe('CLI errors and batches', () => {
     const out = join(dir, 'fixme');
     const bad = cli('train', ...quick, '--model', 'mlp', '--features', 'logmel', '--out', out);
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, mel-functionals\)/);
+    assert.match(
+      bad.stderr,
+      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, mel-functionals\)/,
+    );
     assert.equal(existsSync(out), false, 'nothing written');
     const good = cli('train', ...quick, '--model', 'mlp', '--features', 'egemaps-ts', '--out', out, '--json');
     assert.equal(good.status, 0, good.stderr);
@@ -95,7 +119,25 @@ describe('CLI errors and batches', () => {
     writeFileSync(join(corpus, 's3-sad.wav'), 'RIFF----WAVEnope');
     writeFileSync(join(corpus, 'list.csv'), `${rows.join('\n')}\n`);
     const out = join(dir, 'unreadable');
-    const r = cli('train', '--corpus', 'manifest', '--data', join(corpus, 'list.csv'), '--model', 'logreg', '--features', 'egemaps-ts', '--folds', '3', '--epochs', '1', '--workers', '0', '--out', out);
+    const r = cli(
+      'train',
+      '--corpus',
+      'manifest',
+      '--data',
+      join(corpus, 'list.csv'),
+      '--model',
+      'logreg',
+      '--features',
+      'egemaps-ts',
+      '--folds',
+      '3',
+      '--epochs',
+      '1',
+      '--workers',
+      '0',
+      '--out',
+      out,
+    );
     assert.equal(r.status, 1);
     assert.match(r.stderr, /1 file\(s\) could not be read for training:\n {2}.*s3-sad\.wav: \S/);
     assert.equal(existsSync(out), false);
@@ -103,7 +145,10 @@ describe('CLI errors and batches', () => {
 
   test('predict and features extract finish the good files, list each bad one with its reason, and exit 1', async () => {
     const run = join(dir, 'run');
-    await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 } }), run, { cacheDir: cache, workers: 0 });
+    await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 } }), run, {
+      cacheDir: cache,
+      workers: 0,
+    });
     const files = join(dir, 'files');
     mkdirSync(files, { recursive: true });
     const good = join(files, 'a-good.wav');
@@ -120,6 +165,9 @@ describe('CLI errors and batches', () => {
     const f = cli('features', 'extract', '--set', 'logmel', '--in', files, '--out', out, '--no-cache', '--workers', '0');
     assert.equal(f.status, 1);
     assert.ok(existsSync(out), 'the good file is in the output');
-    assert.match(f.stderr, /2 of 3 file\(s\) failed feature extraction \(the others are in the output\):\n {2}.*b-truncated\.wav: .+\n {2}.*c-text\.flac: /);
+    assert.match(
+      f.stderr,
+      /2 of 3 file\(s\) failed feature extraction \(the others are in the output\):\n {2}.*b-truncated\.wav: .+\n {2}.*c-text\.flac: /,
+    );
   });
 });

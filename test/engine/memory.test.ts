@@ -46,13 +46,14 @@ function setup() {
   const opt = new T.Adam(net.parameters(), { lr: 1e-3 });
   const x = T.keep(T.randn([32, 16]));
   const y = T.keep(T.randint(0, 4, [32]));
-  const step = (): number => tidy(() => {
-    opt.zeroGrad();
-    const loss = F.crossEntropy(net.forward(x), y);
-    loss.backward();
-    opt.step();
-    return loss.item();
-  });
+  const step = (): number =>
+    tidy(() => {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(net.forward(x), y);
+      loss.backward();
+      opt.step();
+      return loss.item();
+    });
   const dispose = () => {
     net.dispose();
     x.dispose();
@@ -79,9 +80,11 @@ describe('memory', () => {
     const rssEnd = await settledRss();
     const growth = (rssEnd - rssWarm) / MB;
     const lateGrowth = (rssEnd - rssHalf) / MB;
-    t.diagnostic(`RSS at step ${WARMUP}: ${(rssWarm / MB).toFixed(1)} MB, at ${STEPS / 2}: ${(rssHalf / MB).toFixed(1)} MB, ` +
-      `at ${STEPS}: ${(rssEnd / MB).toFixed(1)} MB; growth ${growth.toFixed(2)} MB (second half ${lateGrowth.toFixed(2)} MB); ` +
-      `${((performance.now() - started) / 1000).toFixed(1)} s; loss ${first.toFixed(4)} → ${last.toFixed(4)}`);
+    t.diagnostic(
+      `RSS at step ${WARMUP}: ${(rssWarm / MB).toFixed(1)} MB, at ${STEPS / 2}: ${(rssHalf / MB).toFixed(1)} MB, ` +
+        `at ${STEPS}: ${(rssEnd / MB).toFixed(1)} MB; growth ${growth.toFixed(2)} MB (second half ${lateGrowth.toFixed(2)} MB); ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s; loss ${first.toFixed(4)} → ${last.toFixed(4)}`,
+    );
     assert.equal(T.scopeDepth(), 0);
     assert.ok(last < first, 'the loop really trains');
     assert.ok(growth < BOUND_MB, `RSS grew ${growth.toFixed(1)} MB between step ${WARMUP} and ${STEPS}`);

@@ -15,14 +15,22 @@ test('a module state dict survives a safetensors round trip exactly', async () =
     manualSeed(1);
     const a = model();
     // Move the batch-norm running statistics away from their initial values.
-    tidy(() => a.forward(tensor(new Float32Array(2 * 2 * 8).map((_, i) => Math.sin(i)), [2, 2, 8])));
+    tidy(() =>
+      a.forward(
+        tensor(
+          new Float32Array(2 * 2 * 8).map((_, i) => Math.sin(i)),
+          [2, 2, 8],
+        ),
+      ),
+    );
     manualSeed(2);
     const b = model();
     const path = join(dir, 'm.safetensors');
     await saveModule(a, path, { note: 'test' });
     const meta = await loadModule(b, path);
     assert.equal(meta.note, 'test');
-    const sa = a.stateDict(), sb = b.stateDict();
+    const sa = a.stateDict(),
+      sb = b.stateDict();
     assert.deepEqual([...sa.keys()], [...sb.keys()]);
     for (const [k, t] of sa) assert.ok(t.equal(sb.get(k)!), k);
     assert.equal(sb.get('1.num_batches_tracked')!.item(), 1);
@@ -40,7 +48,10 @@ test('loading a checkpoint of another architecture names the file and key, and c
     await saveModule(small, path);
     const big = new nn.Linear(4, 2);
     const before = big.weight.toArray();
-    await assert.rejects(loadModule(big, path), (e: Error) => e.message.includes(path) && e.message.includes("'weight'") && /shape/.test(e.message));
+    await assert.rejects(
+      loadModule(big, path),
+      (e: Error) => e.message.includes(path) && e.message.includes("'weight'") && /shape/.test(e.message),
+    );
     assert.deepEqual(big.weight.toArray(), before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -73,7 +84,14 @@ test('saving into a missing directory fails and leaves no partial file', async (
 test('toRaw/fromRaw keep dtype, shape and values', () => {
   tidy(() => {
     for (const dtype of ['float32', 'float64', 'int64', 'int32', 'bool'] as const) {
-      const t = tensor([[1, 0, 3], [4, 5, 0]], undefined, dtype);
+      const t = tensor(
+        [
+          [1, 0, 3],
+          [4, 5, 0],
+        ],
+        undefined,
+        dtype,
+      );
       const r = toRaw(t);
       assert.equal(r.dtype, dtype);
       assert.deepEqual(r.shape, [2, 3]);
@@ -83,7 +101,9 @@ test('toRaw/fromRaw keep dtype, shape and values', () => {
 });
 
 const AASIST = join(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'aasist', 'AASIST.pth');
-test('loadPthInto copies published .pth weights into a module (AASIST first batch norm)', { skip: existsSync(AASIST) ? false : '../shared not present' }, () => {
+test('loadPthInto copies published .pth weights into a module (AASIST first batch norm)', {
+  skip: existsSync(AASIST) ? false : '../shared not present',
+}, () => {
   const bn = new nn.BatchNorm2d(1);
   loadPthInto(bn, AASIST, { strict: false, rename: (k) => (k.startsWith('first_bn.') ? k.slice('first_bn.'.length) : null) });
   assert.equal(bn.stateDict().get('num_batches_tracked')!.item(), 106757);

@@ -13,7 +13,9 @@ const CLIPS = 10;
 /** Every 144th file of the sorted corpus: spread over actors (odd = male, even = female). */
 function pickClips(): string[] {
   const files: string[] = [];
-  for (const actor of readdirSync(ROOT).filter((d) => d.startsWith('Actor_')).sort()) {
+  for (const actor of readdirSync(ROOT)
+    .filter((d) => d.startsWith('Actor_'))
+    .sort()) {
     for (const f of readdirSync(join(ROOT, actor)).sort()) if (f.endsWith('.wav')) files.push(join(ROOT, actor, f));
   }
   const step = Math.max(1, Math.floor(files.length / CLIPS));

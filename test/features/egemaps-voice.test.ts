@@ -2,8 +2,16 @@
 // shimmer, noise level and formant frequencies.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { computeEgemaps } from '../../src/features/egemaps/index.js';
-import { harmonicTone, localJitter, normalizePeak, pulseTrain, rms, vowel, whiteNoise, type VowelOptions } from '../fixtures/egemaps/synth.js';
+import {
+  harmonicTone,
+  localJitter,
+  normalizePeak,
+  pulseTrain,
+  rms,
+  vowel,
+  whiteNoise,
+  type VowelOptions,
+} from '../fixtures/egemaps/synth.js';
 import { egemapsLookup } from '../fixtures/egemaps/synth.js';
 
 const FS = 16000;
@@ -11,7 +19,6 @@ const FS = 16000;
 const VOWEL_A = { formantsHz: [700, 1220, 2600, 3500], bandwidthsHz: [80, 90, 120, 200] };
 
 const features = (x: Float32Array) => egemapsLookup(x, FS);
-
 
 function synth(o: Partial<VowelOptions> & { f0Hz: number }): Float32Array {
   return normalizePeak(vowel({ sampleRateHz: FS, durationS: 1, ...VOWEL_A, ...o }));
@@ -62,7 +69,7 @@ describe('egemaps-ts shimmer', () => {
   for (const db of [0.5, 1, 2]) {
     it(`alternating ${db} dB period amplitudes read ${db} dB local shimmer (±10 %)`, () => {
       for (const f0Hz of [100, 150]) {
-        const get = features(synth({ f0Hz, shimmerRatio: Math.pow(10, db / 20) }));
+        const get = features(synth({ f0Hz, shimmerRatio: 10 ** (db / 20) }));
         const s = get('shimmerLocalDb_mean');
         assert.ok(Math.abs(s - db) < 0.1 * db, `${f0Hz} Hz: shimmer ${s} dB`);
       }
@@ -78,7 +85,7 @@ describe('egemaps-ts shimmer', () => {
 describe('egemaps-ts HNR', () => {
   const clean = harmonicTone(FS, 150, 1, 20, 1, 5);
   const mix = (snrDb: number): Float32Array => {
-    const n = whiteNoise(clean.length, rms(clean) * Math.pow(10, -snrDb / 20), 11);
+    const n = whiteNoise(clean.length, rms(clean) * 10 ** (-snrDb / 20), 11);
     return normalizePeak(clean.map((v, i) => v + n[i]));
   };
 

@@ -40,7 +40,10 @@ function value(r: { names: string[]; values: Float32Array }, name: string): numb
 describe('egemaps-ts: feature list and documentation', () => {
   it('has unique names, and every feature has a unit and a definition', () => {
     assert.equal(new Set(EGEMAPS_FEATURE_NAMES).size, EGEMAPS_FEATURE_NAMES.length);
-    assert.deepEqual([...EGEMAPS_FEATURE_NAMES], EGEMAPS_FEATURES.map((f) => f.name));
+    assert.deepEqual(
+      [...EGEMAPS_FEATURE_NAMES],
+      EGEMAPS_FEATURES.map((f) => f.name),
+    );
     for (const f of EGEMAPS_FEATURES) {
       assert.match(f.name, /^[A-Za-z0-9_.]+$/, f.name);
       assert.ok(f.unit.length > 0, `${f.name} unit`);
@@ -106,7 +109,14 @@ describe('egemaps-ts: computeEgemaps contract', () => {
       const r = computeEgemaps(x, FS, { strict: true });
       assert.ok(r.values.every(Number.isFinite));
       assert.equal(value(r, 'voicedFraction'), 0);
-      for (const n of ['F0semitoneFrom27.5Hz_mean', 'jitterLocal_mean', 'shimmerLocalDb_mean', 'HNRdB_mean', 'F1frequencyHz_mean', 'voicedSegmentsPerSec']) {
+      for (const n of [
+        'F0semitoneFrom27.5Hz_mean',
+        'jitterLocal_mean',
+        'shimmerLocalDb_mean',
+        'HNRdB_mean',
+        'F1frequencyHz_mean',
+        'voicedSegmentsPerSec',
+      ]) {
         assert.equal(value(r, n), 0, n);
       }
     }
@@ -117,7 +127,9 @@ describe('egemaps-ts: computeEgemaps contract', () => {
 
   it('works at other sample rates (8, 22.05, 44.1 kHz) with consistent F0', () => {
     for (const fs of [8000, 22050, 44100]) {
-      const x = normalizePeak(vowel({ sampleRateHz: fs, durationS: 0.5, f0Hz: 150, formantsHz: [700, 1220, 2600], bandwidthsHz: [80, 90, 120] }));
+      const x = normalizePeak(
+        vowel({ sampleRateHz: fs, durationS: 0.5, f0Hz: 150, formantsHz: [700, 1220, 2600], bandwidthsHz: [80, 90, 120] }),
+      );
       const r = computeEgemaps(x, fs, { strict: true });
       assert.ok(r.values.every(Number.isFinite), `finite at ${fs}`);
       assert.ok(Math.abs(value(r, 'F0Hz_mean') - 150) < 1.5, `F0 at ${fs}: ${value(r, 'F0Hz_mean')}`);
@@ -147,14 +159,26 @@ describe('egemaps-ts: functionals', () => {
   });
 
   it('runs, nz-smoothing and rising/falling slopes', () => {
-    assert.deepEqual(runs([0, 1, 1, 0, 1]), [{ start: 1, end: 3 }, { start: 4, end: 5 }]);
-    assert.deepEqual(runs([0, 1, 1, 0, 1], 0), [{ start: 0, end: 1 }, { start: 3, end: 4 }]);
+    assert.deepEqual(runs([0, 1, 1, 0, 1]), [
+      { start: 1, end: 3 },
+      { start: 4, end: 5 },
+    ]);
+    assert.deepEqual(runs([0, 1, 1, 0, 1], 0), [
+      { start: 0, end: 1 },
+      { start: 3, end: 4 },
+    ]);
     const s = sma3(Float32Array.from([3, 6, NaN, 1, 2, 3]));
     assert.deepEqual(Array.from(s), [4.5, 4.5, NaN, 1.5, 2, 2.5]);
     // 0 → 2 over 2 frames (10 ms each) = 100 /s rising, then 2 → 1 in one frame = 100 /s falling.
     const sl = contourSlopes([0, 1, 2, 1, NaN, 5, 5, 6], 0.01);
-    assert.deepEqual(sl.rising.map((v) => Math.round(v)), [100, 50]);
-    assert.deepEqual(sl.falling.map((v) => Math.round(v)), [100]);
+    assert.deepEqual(
+      sl.rising.map((v) => Math.round(v)),
+      [100, 50],
+    );
+    assert.deepEqual(
+      sl.falling.map((v) => Math.round(v)),
+      [100],
+    );
   });
 
   it('counts peaks with hysteresis', () => {

@@ -21,7 +21,8 @@ describe('features extract', () => {
     audioDir = join(dir, 'audio');
     mkdirSync(join(audioDir, 'sub'), { recursive: true });
     // Five tones of different pitch and length; one in a sub-folder; one at 8 kHz (resampled on load).
-    for (let i = 0; i < 4; i++) writeFileSync(join(audioDir, `t${i}.wav`), wavFromFloat(tone(200 + 100 * i, RATE, RATE * (0.3 + 0.1 * i), 0.5), RATE));
+    for (let i = 0; i < 4; i++)
+      writeFileSync(join(audioDir, `t${i}.wav`), wavFromFloat(tone(200 + 100 * i, RATE, RATE * (0.3 + 0.1 * i), 0.5), RATE));
     writeFileSync(join(audioDir, 'sub', 'low-rate.wav'), wavFromFloat(tone(440, 8000, 4000, 0.5), 8000));
   });
   after(() => cleanup());
@@ -32,11 +33,12 @@ describe('features extract', () => {
     const outW = join(dir, 'w.safetensors');
     const outI = join(dir, 'i.safetensors');
     const sW = await extractFeatures({ set: 'logmel', input: audioDir, out: outW, workers: 2, cacheDir: null, progress: false });
-    const sI = await extractFeatures({ set: 'logmel', input: audioDir, out: outI, workers: 0, cacheDir: null, progress: false });
+    const _sI = await extractFeatures({ set: 'logmel', input: audioDir, out: outI, workers: 0, cacheDir: null, progress: false });
     assert.equal(sW.files, 5);
     assert.equal(sW.extracted, 5);
     assert.deepEqual(sW.failed, []);
-    const w = read(outW), i = read(outI);
+    const w = read(outW),
+      i = read(outI);
     assert.deepEqual([...w.tensors.keys()], ['sub/low-rate.wav', 't0.wav', 't1.wav', 't2.wav', 't3.wav']);
     assert.equal(w.metadata.set, 'logmel');
     const set = getFeatureSet('logmel');
@@ -66,7 +68,15 @@ describe('features extract', () => {
     assert.equal(third.fromCache, 4);
     assert.deepEqual(readFileSync(out), reference);
     // Other settings never hit these entries.
-    const other = await extractFeatures({ set: 'mfcc', input: audioDir, out, workers: 0, cacheDir, progress: false, overrides: { nMfcc: 13 } });
+    const other = await extractFeatures({
+      set: 'mfcc',
+      input: audioDir,
+      out,
+      workers: 0,
+      cacheDir,
+      progress: false,
+      overrides: { nMfcc: 13 },
+    });
     assert.equal(other.fromCache, 0);
   });
 
@@ -76,7 +86,14 @@ describe('features extract', () => {
     writeFileSync(join(mixed, 'good.wav'), wavFromFloat(tone(300, RATE, RATE / 2, 0.5), RATE));
     writeFileSync(join(mixed, 'empty.wav'), '');
     writeFileSync(join(mixed, 'text.flac'), 'not audio at all');
-    const s = await extractFeatures({ set: 'logmel', input: mixed, out: join(dir, 'm.safetensors'), workers: 0, cacheDir: null, progress: false });
+    const s = await extractFeatures({
+      set: 'logmel',
+      input: mixed,
+      out: join(dir, 'm.safetensors'),
+      workers: 0,
+      cacheDir: null,
+      progress: false,
+    });
     assert.equal(s.extracted, 1);
     assert.deepEqual(s.failed.map((f) => f.path.split('/').pop()).sort(), ['empty.wav', 'text.flac']);
     for (const f of s.failed) assert.ok(f.reason.includes(f.path), f.reason);
@@ -95,19 +112,52 @@ describe('features extract', () => {
   describe('bad inputs give one clear error and leave no output', () => {
     const cases: [string, () => Record<string, unknown>, RegExp][] = [
       ['missing input', () => ({ input: join(dir, 'nope') }), /nope: no such file or directory/],
-      ['empty folder', () => (mkdirSync(join(dir, 'empty'), { recursive: true }), { input: join(dir, 'empty') }), /no audio files found/],
-      ['manifest without a path column', () => (writeFileSync(join(dir, 'bad.csv'), 'file,label\na.wav,x\n'), { input: join(dir, 'bad.csv') }), /bad\.csv: the manifest has no 'path' column/],
+      [
+        'empty folder',
+        () => {
+          mkdirSync(join(dir, 'empty'), { recursive: true });
+          return { input: join(dir, 'empty') };
+        },
+        /no audio files found/,
+      ],
+      [
+        'manifest without a path column',
+        () => {
+          writeFileSync(join(dir, 'bad.csv'), 'file,label\na.wav,x\n');
+          return { input: join(dir, 'bad.csv') };
+        },
+        /bad\.csv: the manifest has no 'path' column/,
+      ],
       ['unknown feature set', () => ({ set: 'nope' }), /nope/],
       ['unknown output extension', () => ({ out: join(dir, 'out.bin') }), /out\.bin: unknown output format/],
       ['CSV of frame-level features', () => ({ out: join(dir, 'frames.csv') }), /one feature vector per file/],
-      ['only broken files', () => (mkdirSync(join(dir, 'broken'), { recursive: true }), writeFileSync(join(dir, 'broken', 'x.wav'), 'RIFF'), { input: join(dir, 'broken') }), /no file could be processed/],
+      [
+        'only broken files',
+        () => {
+          mkdirSync(join(dir, 'broken'), { recursive: true });
+          writeFileSync(join(dir, 'broken', 'x.wav'), 'RIFF');
+          return { input: join(dir, 'broken') };
+        },
+        /no file could be processed/,
+      ],
     ];
     for (const [name, make, pattern] of cases) {
       test(name, async () => {
-        const o = { set: 'logmel', input: audioDir, out: join(dir, `bad-${name.replace(/\W/g, '')}.safetensors`), workers: 0, cacheDir: null, progress: false, ...make() } as Parameters<typeof extractFeatures>[0];
+        const o = {
+          set: 'logmel',
+          input: audioDir,
+          out: join(dir, `bad-${name.replace(/\W/g, '')}.safetensors`),
+          workers: 0,
+          cacheDir: null,
+          progress: false,
+          ...make(),
+        } as Parameters<typeof extractFeatures>[0];
         await assert.rejects(extractFeatures(o), pattern);
         assert.equal(existsSync(o.out), false);
-        assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+        assert.deepEqual(
+          readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+          [],
+        );
       });
     }
   });
@@ -115,13 +165,34 @@ describe('features extract', () => {
   test('killed mid-run: no partial output, and the rerun resumes from the cache', async () => {
     const many = join(dir, 'many');
     mkdirSync(many);
-    for (let i = 0; i < 40; i++) writeFileSync(join(many, `f${String(i).padStart(2, '0')}.wav`), wavFromFloat(tone(150 + 7 * i, RATE, RATE * 2, 0.4), RATE));
+    for (let i = 0; i < 40; i++)
+      writeFileSync(join(many, `f${String(i).padStart(2, '0')}.wav`), wavFromFloat(tone(150 + 7 * i, RATE, RATE * 2, 0.4), RATE));
     const cacheDir = join(dir, 'kill-cache');
     const out = join(dir, 'killed.safetensors');
     const root = packageRoot();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), 'features', 'extract', '--set', 'lognrevspec',
-      '--in', many, '--out', out, '--cache', cacheDir, '--workers', '1'], { cwd: root, stdio: 'ignore' });
-    const cached = () => (existsSync(cacheDir) ? readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith('.safetensors')).length : 0);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'test', 'helpers', 'cli-entry.ts'),
+        'features',
+        'extract',
+        '--set',
+        'lognrevspec',
+        '--in',
+        many,
+        '--out',
+        out,
+        '--cache',
+        cacheDir,
+        '--workers',
+        '1',
+      ],
+      { cwd: root, stdio: 'ignore' },
+    );
+    const cached = () =>
+      existsSync(cacheDir) ? readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith('.safetensors')).length : 0;
     const exited = new Promise((r) => child.on('exit', r));
     const deadline = Date.now() + 60_000;
     while (cached() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

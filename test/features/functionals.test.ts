@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeFrames, DEFAULT_ACTIVITY_DB, EGEMAPS_MEL_SET, frameFunctionals, FUNCTIONAL_NAMES, MEL_FUNCTIONALS_SET } from '../../src/features/functionals.js';
+import {
+  activeFrames,
+  DEFAULT_ACTIVITY_DB,
+  EGEMAPS_MEL_SET,
+  frameFunctionals,
+  FUNCTIONAL_NAMES,
+  MEL_FUNCTIONALS_SET,
+} from '../../src/features/functionals.js';
 import { getFeatureSet, type Features } from '../../src/features/index.js';
 import { EGEMAPS_FEATURE_NAMES } from '../../src/features/egemaps/index.js';
 import { tone } from '../audio/helpers.js';
@@ -21,7 +28,12 @@ test('frameFunctionals: mean, std, percentiles and slope of each dim over the ch
 });
 
 test('activeFrames leaves out frames far below the loudest one', () => {
-  const lm: Features = { channels: 1, frames: 4, dims: 1, data: Float32Array.from([Math.log(1), Math.log(1e-3), Math.log(1e-5), Math.log(0.5)]) };
+  const lm: Features = {
+    channels: 1,
+    frames: 4,
+    dims: 1,
+    data: Float32Array.from([Math.log(1), Math.log(1e-3), Math.log(1e-5), Math.log(0.5)]),
+  };
   assert.deepEqual(activeFrames(lm, 40), [0, 1, 3]); // 1e-5 is 50 dB down
   assert.deepEqual(activeFrames(lm, 20), [0, 1, 2, 3], 'fewer than MIN_ACTIVE_FRAMES active: every frame');
 });
@@ -31,7 +43,8 @@ test('mel-functionals ignore leading silence: padding a tone with silence barely
   const x = tone(220, SR, SR, 0.3);
   const padded = new Float32Array(2 * SR);
   padded.set(x, SR);
-  const a = set.compute(x) as Features, b = set.compute(padded) as Features;
+  const a = set.compute(x) as Features,
+    b = set.compute(padded) as Features;
   const names = set.featureNames!();
   assert.equal(a.dims, names.length);
   assert.equal(a.dims, (64 + 3 * 40) * FUNCTIONAL_NAMES.length);
@@ -65,6 +78,9 @@ test('egemaps-mel is egemaps-ts followed by mel-functionals, with names and a se
 });
 
 test('bad options of the functional sets name the option', () => {
-  assert.throws(() => getFeatureSet(MEL_FUNCTIONALS_SET, { nMels: 40 }), /mel-functionals': unknown option 'nMels' \(accepted: activityDb, sampleRateHz\)/);
+  assert.throws(
+    () => getFeatureSet(MEL_FUNCTIONALS_SET, { nMels: 40 }),
+    /mel-functionals': unknown option 'nMels' \(accepted: activityDb, sampleRateHz\)/,
+  );
   assert.throws(() => getFeatureSet(EGEMAPS_MEL_SET, { activityDb: -3 }), /egemaps-mel': option 'activityDb' must be a positive number/);
 });

@@ -62,7 +62,10 @@ test('sparse MelFilterbank.apply equals the dense product', () => {
       assert.ok(Math.abs(v - acc) <= 1e-5 * Math.max(1e-3, Math.abs(acc)), `t ${t} j ${j}: ${v} vs ${acc}`);
     }
   }
-  assert.throws(() => bank.apply(spectrogram(tone(4000, 440, 16000), { nFft: 512, hopSamples: 160 })), /257 bins, the filterbank expects 201/);
+  assert.throws(
+    () => bank.apply(spectrogram(tone(4000, 440, 16000), { nFft: 512, hopSamples: 160 })),
+    /257 bins, the filterbank expects 201/,
+  );
   assert.equal(new MelFilterbank({ sampleRateHz: 16000, nFft: 64, nMels: 64 }).emptyFilters > 0, true);
 });
 
@@ -94,16 +97,28 @@ test('log-mel: default ln(mel + 1e-6), dB option', () => {
 
 test('bad filterbank settings give clear errors', () => {
   const x = tone(1600, 440, 16000);
-  assert.throws(() => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 40, fMaxHz: 8001 }), /fMaxHz \(8001 Hz\) must not exceed the Nyquist frequency 8000 Hz/);
+  assert.throws(
+    () => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 40, fMaxHz: 8001 }),
+    /fMaxHz \(8001 Hz\) must not exceed the Nyquist frequency 8000 Hz/,
+  );
   assert.throws(() => melSpectrogram(x, { sampleRateHz: 16000, fMaxHz: 9000 }), /Nyquist/);
-  assert.throws(() => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 40, fMinHz: 5000, fMaxHz: 4000 }), /fMinHz \(5000 Hz\) must be below fMaxHz/);
+  assert.throws(
+    () => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 40, fMinHz: 5000, fMaxHz: 4000 }),
+    /fMinHz \(5000 Hz\) must be below fMaxHz/,
+  );
   assert.throws(() => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 0 }), /nMels must be a positive integer/);
   assert.throws(() => melFilterbank({ sampleRateHz: 0, nFft: 512, nMels: 10 }), /sampleRateHz must be a positive number/);
   assert.throws(() => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 10, fMinHz: -1 }), /fMinHz must be ≥ 0/);
-  assert.throws(() => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 10, scale: 'bark' as never }), /scale must be 'htk' or 'slaney'/);
+  assert.throws(
+    () => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 10, scale: 'bark' as never }),
+    /scale must be 'htk' or 'slaney'/,
+  );
   assert.throws(() => melFilterbank({ sampleRateHz: 16000, nFft: 512, nMels: 10, norm: 'l2' as never }), /norm must be 'slaney' or null/);
   assert.throws(() => melSpectrogram(new Float32Array(0), { sampleRateHz: 16000 }), /signal is empty/);
-  assert.throws(() => melSpectrogram(x, { sampleRateHz: 16000, nFft: 256, winSamples: 400 }), /winSamples \(400\) must not exceed nFft \(256\)/);
+  assert.throws(
+    () => melSpectrogram(x, { sampleRateHz: 16000, nFft: 256, winSamples: 400 }),
+    /winSamples \(400\) must not exceed nFft \(256\)/,
+  );
   // Only nFft given: the window defaults to nFft samples (torch's rule), so this is valid.
   assert.equal(melSpectrogram(x, { sampleRateHz: 16000, nFft: 256 }).frames, 11);
 });

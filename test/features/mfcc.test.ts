@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dctMatrix, deltas, logMelAndMfcc, logMelSpectrogram, melSpectrogram, mfcc, mfccFromMel, DEFAULT_N_MFCC } from '../../src/features/index.js';
+import {
+  dctMatrix,
+  deltas,
+  logMelAndMfcc,
+  logMelSpectrogram,
+  melSpectrogram,
+  mfcc,
+  mfccFromMel,
+  DEFAULT_N_MFCC,
+} from '../../src/features/index.js';
 
 function chirp(n: number, sr: number): Float32Array {
   const x = new Float32Array(n);

@@ -48,7 +48,8 @@ test('overlapping segments (hop < S) and padLast: false', () => {
 test('several [C, T, D] utterances: [N, C, S, D] layout and utterance ↔ segment mapping', () => {
   const mk = (T: number, base: number) => {
     const data = new Float32Array(2 * T * 3);
-    for (let c = 0; c < 2; c++) for (let t = 0; t < T; t++) for (let d = 0; d < 3; d++) data[(c * T + t) * 3 + d] = base + 1000 * c + 10 * t + d;
+    for (let c = 0; c < 2; c++)
+      for (let t = 0; t < T; t++) for (let d = 0; d < 3; d++) data[(c * T + t) * 3 + d] = base + 1000 * c + 10 * t + d;
     return { channels: 2, frames: T, dims: 3, data };
   };
   const s = segmentUtterances([mk(5, 1), mk(2, 50000), mk(9, 90000)], { segmentFrames: 4 });
@@ -70,6 +71,9 @@ test('bad segmenting inputs give clear errors', () => {
   assert.throws(() => segmentFrames(numbered(4, 1), { segmentFrames: 0 }), /segmentFrames must be a positive integer/);
   assert.throws(() => segmentFrames(numbered(4, 1), { segmentFrames: 2, hopFrames: -1 }), /hopFrames must be a positive integer/);
   assert.throws(() => segmentFrames({ data: new Float32Array(5), channels: 1, frames: 2, dims: 2 }), /data length 5/);
-  assert.throws(() => segmentUtterances([numbered(4, 1), numbered(4, 2)], { segmentFrames: 2 }), /utterance 1 has 1 channels × 2 dims, expected 1 × 1/);
+  assert.throws(
+    () => segmentUtterances([numbered(4, 1), numbered(4, 2)], { segmentFrames: 2 }),
+    /utterance 1 has 1 channels × 2 dims, expected 1 × 1/,
+  );
   assert.throws(() => segmentAt(segmentFrames(numbered(4, 1), { segmentFrames: 2 }), 2), /outside \[0, 2\)/);
 });

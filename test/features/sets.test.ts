@@ -124,7 +124,8 @@ test('bad set inputs give clear errors', () => {
 
 test('registry lists every built-in set', () => {
   const names = listFeatureSets();
-  for (const n of ['logmel', 'mfcc', 'mfcc-delta', 'logspec', 'logmelspec', 'logmeldeltaspec', 'lognrevspec']) assert.ok(names.includes(n), n);
+  for (const n of ['logmel', 'mfcc', 'mfcc-delta', 'logspec', 'logmelspec', 'logmeldeltaspec', 'lognrevspec'])
+    assert.ok(names.includes(n), n);
 });
 
 test('registry sets compute the documented shapes', () => {
@@ -192,12 +193,32 @@ test('registerFeatureSet: custom sets and factories, duplicates rejected', () =>
   assert.ok(listFeatureSets().includes(name));
   assert.equal(getFeatureSet(name).compute(Float32Array.of(1, 2)).data[0], 5);
   assert.throws(() => getFeatureSet(name, { gain: 2 }), /takes no overrides/);
-  assert.throws(() => registerFeatureSet({ name, sampleRateHz: SR, frameRateHz: null, kind: 'vector', options: {}, settingsKey: () => '', compute: () => ({ data: new Float32Array(0), channels: 1, frames: 0, dims: 0 }) }), /already registered/);
+  assert.throws(
+    () =>
+      registerFeatureSet({
+        name,
+        sampleRateHz: SR,
+        frameRateHz: null,
+        kind: 'vector',
+        options: {},
+        settingsKey: () => '',
+        compute: () => ({ data: new Float32Array(0), channels: 1, frames: 0, dims: 0 }),
+      }),
+    /already registered/,
+  );
   assert.throws(() => registerFeatureSet({ name: 'logmel', create: () => getFeatureSet('mfcc') }), /already registered/);
   const fname = `${name}-factory`;
   registerFeatureSet({
     name: fname,
-    create: (o) => ({ name: fname, sampleRateHz: SR, frameRateHz: null, kind: 'vector', options: o ?? {}, settingsKey: () => JSON.stringify(o ?? {}), compute: () => ({ data: new Float32Array(0), channels: 1, frames: 0, dims: 0 }) }),
+    create: (o) => ({
+      name: fname,
+      sampleRateHz: SR,
+      frameRateHz: null,
+      kind: 'vector',
+      options: o ?? {},
+      settingsKey: () => JSON.stringify(o ?? {}),
+      compute: () => ({ data: new Float32Array(0), channels: 1, frames: 0, dims: 0 }),
+    }),
   });
   assert.equal(getFeatureSet(fname, { a: 1 }).settingsKey(), '{"a":1}');
 });

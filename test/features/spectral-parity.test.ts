@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { melFilterbank, spectrogram, logMelSpectrogram, mfcc, deltas, type MelScale, type MelNorm } from '../../src/features/index.js';
-import { type WindowName } from '../../src/dsp/index.js';
+import type { WindowName } from '../../src/dsp/index.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'features');
 const TOLERANCE = 1e-4;
@@ -103,7 +103,15 @@ for (const name of ['fbank_htk_none', 'fbank_slaney_slaney', 'fbank_htk_slaney',
 }
 
 test('spectrogram parity: magnitude, hamming 300 in nFft 400, constant padding', () => {
-  const s = spectrogram(signal, { nFft: 400, winSamples: 300, hopSamples: 160, window: 'hamming', power: 1, center: true, padMode: 'constant' });
+  const s = spectrogram(signal, {
+    nFft: 400,
+    winSamples: 300,
+    hopSamples: 160,
+    window: 'hamming',
+    power: 1,
+    center: true,
+    padMode: 'constant',
+  });
   check('spec_mag_hamming_400', s.data, [s.frames, s.dims]);
 });
 

@@ -21,8 +21,14 @@ export function fuzzSeeds(): Seed[] {
   const ints = Array.from(x, (v) => Math.round(v * 32767));
   const seeds: Seed[] = [
     { name: 'pcm16.wav', bytes: wavFromFloat(x, 16000) },
-    { name: 'float32-stereo.wav', bytes: makeWav({ format: 'float32', sampleRateHz: 22050, channels: [Array.from(x), Array.from(x, (v) => -v)] }) },
-    { name: 'pcm24-extensible.wav', bytes: makeWav({ format: 'pcm24', sampleRateHz: 8000, channels: [ints.map((v) => v * 256)], extensible: true }) },
+    {
+      name: 'float32-stereo.wav',
+      bytes: makeWav({ format: 'float32', sampleRateHz: 22050, channels: [Array.from(x), Array.from(x, (v) => -v)] }),
+    },
+    {
+      name: 'pcm24-extensible.wav',
+      bytes: makeWav({ format: 'pcm24', sampleRateHz: 8000, channels: [ints.map((v) => v * 256)], extensible: true }),
+    },
     { name: 'chirp.mp3', bytes: new Uint8Array(readFileSync(join(FIXTURES, 'chirp-16k-mono.mp3'))) },
     { name: 'chirp.opus', bytes: new Uint8Array(readFileSync(join(FIXTURES, 'chirp-48k-stereo.opus'))) },
   ];
@@ -32,7 +38,10 @@ export function fuzzSeeds(): Seed[] {
     try {
       const wav = join(dir, 'seed.wav');
       writeFileSync(wav, seeds[0].bytes);
-      for (const [ext, name] of [['flac', 'seed.flac'], ['ogg', 'seed.ogg']] as const) {
+      for (const [ext, name] of [
+        ['flac', 'seed.flac'],
+        ['ogg', 'seed.ogg'],
+      ] as const) {
         if (!formats.has(ext)) continue;
         sox([wav, join(dir, name)]);
         seeds.push({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) });
@@ -137,13 +146,17 @@ export async function checkDecode(bytes: Uint8Array, label: string): Promise<Out
   try {
     audio = await decodeAudio(bytes, label);
   } catch (e) {
-    if (!(e instanceof AudioError)) throw new Error(`${label}: decodeAudio threw ${(e as Error)?.name ?? typeof e}, not an AudioError: ${String((e as Error)?.message ?? e)}`);
+    if (!(e instanceof AudioError))
+      throw new Error(
+        `${label}: decodeAudio threw ${(e as Error)?.name ?? typeof e}, not an AudioError: ${String((e as Error)?.message ?? e)}`,
+      );
     if (!e.message.startsWith(`${label}: `) || e.reason.trim() === '') throw new Error(`${label}: unclear error '${e.message}'`);
     return { ok: false, kind: e.kind };
   }
   const n = audio.channels[0]?.length ?? 0;
   if (audio.channels.length === 0 || n === 0) throw new Error(`${label}: decoded to no samples without an error`);
-  if (!Number.isInteger(audio.sampleRateHz) || audio.sampleRateHz <= 0) throw new Error(`${label}: decoded with sample rate ${audio.sampleRateHz}`);
+  if (!Number.isInteger(audio.sampleRateHz) || audio.sampleRateHz <= 0)
+    throw new Error(`${label}: decoded with sample rate ${audio.sampleRateHz}`);
   if (n > MAX_FRAMES) throw new Error(`${label}: ${n} samples from a ${bytes.length}-byte input`);
   for (const ch of audio.channels) {
     if (ch.length !== n) throw new Error(`${label}: channels of unequal length`);

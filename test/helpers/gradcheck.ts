@@ -76,7 +76,10 @@ export function gradcheck(f: (inputs: Tensor[]) => Tensor, inputs: Tensor[], o: 
     const out = f(xs);
     if (out.numel !== 1) throw new Error(`gradcheck: f must return a single-element tensor, got shape [${out.shape.join(', ')}]`);
     if (!out.requiresGrad) throw new Error('gradcheck: the output does not depend on any checked input (requiresGrad is false)');
-    const gs = grad(out, wrt.map((i) => xs[i]));
+    const gs = grad(
+      out,
+      wrt.map((i) => xs[i]),
+    );
     return gs.map((g, k) => {
       const i = wrt[k];
       if (g === null) return new Float64Array(data[i].length);

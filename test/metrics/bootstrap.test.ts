@@ -63,7 +63,8 @@ test('the cluster bootstrap is wider when utterances within a speaker are correl
   assert.equal(utt.estimate, spk.estimate);
   assert.equal(spk.unit, 'cluster');
   assert.equal(spk.units, 20);
-  const wu = utt.high - utt.low, ws = spk.high - spk.low;
+  const wu = utt.high - utt.low,
+    ws = spk.high - spk.low;
   // Design effect 1 + (m − 1)ρ ≈ 1 + 24·0.9: the cluster interval is several times wider.
   assert.ok(ws > 2.5 * wu, `cluster width ${ws} vs utterance width ${wu}`);
   assert.ok(spk.se > 2.5 * utt.se);
@@ -112,8 +113,10 @@ test('clear errors for bad input', () => {
   assert.throws(() => bootstrapCi([1, 2], mean, { resamples: 100.5 }), /resamples must be an integer/);
   assert.throws(() => bootstrapCi([1, 2], () => undefined), /undefined on the full data/);
   assert.throws(() => bootstrapCi([1, 2], () => NaN), /undefined on the full data/);
-  assert.throws(() => bootstrapCi([1, 2, 3], (s) => (s.length === 3 && s[0] === 1 && s[1] === 2 && s[2] === 3 ? 1 : undefined), { resamples: 10 }),
-    /defined on only [01] of 10 resamples/);
+  assert.throws(
+    () => bootstrapCi([1, 2, 3], (s) => (s.length === 3 && s[0] === 1 && s[1] === 2 && s[2] === 3 ? 1 : undefined), { resamples: 10 }),
+    /defined on only [01] of 10 resamples/,
+  );
   assert.throws(() => bootstrapCi([1, 2], mean, { clusterBy: () => undefined as unknown as string }), /item 0 has no cluster/);
 });
 
@@ -121,7 +124,10 @@ test('clear errors for bad input', () => {
 function syntheticPredictions(seed: number): ReportPrediction[] {
   const rng = makeRng(seed);
   const out: ReportPrediction[] = [];
-  for (const [gender, base] of [['female', 0.8], ['male', 0.55]] as const) {
+  for (const [gender, base] of [
+    ['female', 0.8],
+    ['male', 0.55],
+  ] as const) {
     for (let s = 0; s < 4; s++) {
       const acc = Math.min(0.98, Math.max(0.05, base + 0.25 * (rng.next() - 0.5) * 2));
       for (let u = 0; u < 30; u++) {
@@ -160,7 +166,8 @@ test('the fairness report: values match the metrics, intervals at two levels, JS
   // All utterance resamples contain both genders; the utterance intervals rest on all of them.
   assert.equal(rep.statisticalParity.max.utterance!.resamples, 300);
   // Speaker accuracies differ, so resampling speakers widens the WA interval.
-  const u = rep.overall.wa.utterance!, s = rep.overall.wa.speaker!;
+  const u = rep.overall.wa.utterance!,
+    s = rep.overall.wa.speaker!;
   assert.ok(s.high - s.low > u.high - u.low, `speaker ${s.high - s.low} vs utterance ${u.high - u.low}`);
   assert.deepEqual(JSON.parse(JSON.stringify(rep)), rep);
   // Deterministic for a seed.
@@ -173,7 +180,10 @@ test('a speaker-wise report gives no speaker-cluster interval where one speaker 
   const rep = fairnessReport(preds, 'speaker', { resamples: 200, seed: 1 });
   assert.equal(rep.groups.length, 4);
   assert.equal(rep.numClasses, 4);
-  assert.ok(rep.notes.some((n) => /every group is one speaker: the gaps and those groups' UA carry utterance-level intervals only/.test(n)), rep.notes.join('\n'));
+  assert.ok(
+    rep.notes.some((n) => /every group is one speaker: the gaps and those groups' UA carry utterance-level intervals only/.test(n)),
+    rep.notes.join('\n'),
+  );
   for (const g of rep.groups) {
     const ua = rep.perGroup[g].ua;
     // Resampling speakers would repeat this one speaker's utterances: a zero-width interval.
@@ -203,7 +213,8 @@ test('every reported interval holds its own point: a biased plug-in gets the bia
   const small = syntheticPredictions(2).filter((_, i) => i % 30 < 4);
   const rep = fairnessReport(small, 'gender', { numClasses: 4, resamples: 200, seed: 3 });
   for (const k of ['statisticalParity', 'equalityOfOpportunity', 'trueRates', 'averageOdds', 'demographicParity'] as const) {
-    for (const iv of [rep[k].max.utterance, rep[k].max.speaker]) if (iv) assert.ok(iv.low <= iv.center && iv.center <= iv.high, `${k}: ${JSON.stringify(iv)}`);
+    for (const iv of [rep[k].max.utterance, rep[k].max.speaker])
+      if (iv) assert.ok(iv.low <= iv.center && iv.center <= iv.high, `${k}: ${JSON.stringify(iv)}`);
   }
 });
 
@@ -226,6 +237,16 @@ test('the fairness report refuses bad input clearly', () => {
   assert.throws(() => fairnessReport(preds, 'gender', { resamples: 5 }), /resamples must be an integer ≥ 10/);
   assert.throws(() => fairnessReport(preds, 'gender', { level: 1.5 }), /level must lie strictly between 0 and 1/);
   assert.throws(() => fairnessReport(preds, 'gender', { numClasses: 3 }), /outside 0\.\.2/);
-  assert.throws(() => fairnessReport([{ truth: -1, pred: 0, speaker: 's', gender: 'f' }], 'gender'), /-1 of prediction 0 is not a class index/);
-  assert.throws(() => fairnessReport(preds.filter((p) => p.gender === 'male'), 'gender'), /at least two groups/);
+  assert.throws(
+    () => fairnessReport([{ truth: -1, pred: 0, speaker: 's', gender: 'f' }], 'gender'),
+    /-1 of prediction 0 is not a class index/,
+  );
+  assert.throws(
+    () =>
+      fairnessReport(
+        preds.filter((p) => p.gender === 'male'),
+        'gender',
+      ),
+    /at least two groups/,
+  );
 });

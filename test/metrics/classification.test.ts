@@ -13,7 +13,12 @@ test('WA, UA, macro-F1 and the confusion matrix on a hand-checked example', () =
   assert.ok(Number.isNaN(m.recall[3]));
   // precision: c0 2/3, c1 1/2, c2 1 → F1: c0 2/3, c1 2/3, c2 2/3
   assert.ok(Math.abs(m.macroF1 - 2 / 3) < 1e-12);
-  assert.deepEqual(m.confusion, [[2, 1, 0, 0], [0, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]);
+  assert.deepEqual(m.confusion, [
+    [2, 1, 0, 0],
+    [0, 1, 0, 0],
+    [1, 0, 1, 0],
+    [0, 0, 0, 0],
+  ]);
 });
 
 test('bad inputs give clear errors', () => {
@@ -33,6 +38,13 @@ test('CCC is 1 for identical series, lower for shifted or scaled ones', () => {
   const x = [1, 2, 3, 4, 5];
   assert.ok(Math.abs(ccc(x, x) - 1) < 1e-12);
   // y = x + 1: ρ = 1, σ equal, mean gap 1 → 2·2 / (2 + 2 + 1) = 0.8 (population variance 2).
-  assert.ok(Math.abs(ccc(x, x.map((v) => v + 1)) - 0.8) < 1e-12);
+  assert.ok(
+    Math.abs(
+      ccc(
+        x,
+        x.map((v) => v + 1),
+      ) - 0.8,
+    ) < 1e-12,
+  );
   assert.throws(() => ccc([1], [1, 2]), /equal, non-empty/);
 });

@@ -45,7 +45,14 @@ test('statistical parity on the known example, by hand', () => {
   // d(A,B) = ½(1/4 + 1/4 + 0) = 1/4; d(A,C) = ½(0 + 1/4 + 1/4) = 1/4; d(B,C) = ½(1/4 + 1/2 + 1/4) = 1/2
   const sp = statisticalParity(KNOWN, 3);
   assert.deepEqual(sp.byGroup, { A: [0.5, 0.25, 0.25], B: [0.25, 0.5, 0.25], C: [0.5, 0, 0.5] });
-  assert.deepEqual(sp.pairs.map((p) => [p.a, p.b, p.value]), [['A', 'B', 0.25], ['A', 'C', 0.25], ['B', 'C', 0.5]]);
+  assert.deepEqual(
+    sp.pairs.map((p) => [p.a, p.b, p.value]),
+    [
+      ['A', 'B', 0.25],
+      ['A', 'C', 0.25],
+      ['B', 'C', 0.5],
+    ],
+  );
   assert.deepEqual(sp.worst, { a: 'B', b: 'C' });
   close(sp.mean, 1 / 3);
   assert.deepEqual(sp.pairs[2].perClass, [0.125, 0.25, 0.125]);
@@ -64,11 +71,22 @@ test('the absent-class column is uniform (holisticai smoothing), which the known
   close(eo.pairs[2].value, 8 / 9);
   close(eo.max, 8 / 9);
   // perClass splits each distance by true class.
-  for (const p of eo.pairs) close(p.perClass.reduce((a, b) => a + b, 0), p.value);
+  for (const p of eo.pairs)
+    close(
+      p.perClass.reduce((a, b) => a + b, 0),
+      p.value,
+    );
 });
 
 test('identical groups score 0 on every metric', () => {
-  const pairs: [number, number][] = [[0, 0], [0, 1], [1, 1], [2, 0], [2, 2], [1, 2]];
+  const pairs: [number, number][] = [
+    [0, 0],
+    [0, 1],
+    [1, 1],
+    [2, 0],
+    [2, 2],
+    [1, 2],
+  ];
   const preds = [...group('f', pairs), ...group('m', pairs), ...group('m', pairs)];
   const all = fairnessMetrics(preds, 3);
   for (const m of [all.statisticalParity, all.demographicParity]) {
@@ -89,13 +107,38 @@ test('identical groups score 0 on every metric', () => {
 
 test('disjoint predictions give statistical parity 1; flipped errors separate EO from average odds', () => {
   // f always predicted 0, m always 1: prediction-rate vectors [1, 0] and [0, 1].
-  const sp = statisticalParity([...group('f', [[0, 0], [1, 0]]), ...group('m', [[0, 1], [1, 1]])], 2);
+  const sp = statisticalParity(
+    [
+      ...group('f', [
+        [0, 0],
+        [1, 0],
+      ]),
+      ...group('m', [
+        [0, 1],
+        [1, 1],
+      ]),
+    ],
+    2,
+  );
   assert.equal(sp.max, 1);
   assert.equal(sp.mean, 1);
   // f perfect (M = I), m always wrong (M = anti-diagonal): Σ|diff| = 4, /(2K = 4) = 1; true
   // rates mean |1 − 0| = 1; average odds: per predicted class the column sums are 1 and 1 in
   // both groups, so 0 — the errors cancel.
-  const preds = [...group('f', [[0, 0], [0, 0], [1, 1], [1, 1]]), ...group('m', [[0, 1], [0, 1], [1, 0], [1, 0]])];
+  const preds = [
+    ...group('f', [
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [1, 1],
+    ]),
+    ...group('m', [
+      [0, 1],
+      [0, 1],
+      [1, 0],
+      [1, 0],
+    ]),
+  ];
   assert.equal(equalityOfOpportunity(preds, 2).max, 1);
   assert.equal(trueRatesDifference(preds, 2).max, 1);
   assert.equal(averageOdds(preds, 2).max, 0);
@@ -112,7 +155,16 @@ test('an absent class in one group: EO and true rates by hand', () => {
   // column 1 (absent) = [1/2, 1/2]. EO = (|0 − 1/2| + |1 − 1/2|) / 4 = 1/4;
   // true rates = (|1 − 1| + |1 − 1/2|) / 2 = 1/4; average odds: column sums per predicted
   // class a = [1, 1], b = [3/2, 1/2] → (1/2 + 1/2) / 4 = 1/4.
-  const preds = [...group('a', [[0, 0], [1, 1]]), ...group('b', [[0, 0], [0, 0]])];
+  const preds = [
+    ...group('a', [
+      [0, 0],
+      [1, 1],
+    ]),
+    ...group('b', [
+      [0, 0],
+      [0, 0],
+    ]),
+  ];
   close(equalityOfOpportunity(preds, 2).max, 0.25);
   close(trueRatesDifference(preds, 2).max, 0.25);
   close(averageOdds(preds, 2).max, 0.25);
@@ -121,13 +173,29 @@ test('an absent class in one group: EO and true rates by hand', () => {
 });
 
 test('demographic parity (Trust-SER) over two groups and, for more, the worst pair', () => {
-  const male = group('male', [[0, 0], [0, 0], [1, 1], [1, 0]]); // p = [2/4, 1/4]
-  const female = group('female', [[0, 1], [0, 0], [1, 1], [1, 1], [2, 2]]); // p = [1/5, 2/5, 1/5]
+  const male = group('male', [
+    [0, 0],
+    [0, 0],
+    [1, 1],
+    [1, 0],
+  ]); // p = [2/4, 1/4]
+  const female = group('female', [
+    [0, 1],
+    [0, 0],
+    [1, 1],
+    [1, 1],
+    [2, 2],
+  ]); // p = [1/5, 2/5, 1/5]
   const dp2 = demographicParity([...male, ...female], 3);
   // |1/2 − 1/5| = 0.3, |1/4 − 2/5| = 0.15, |0 − 1/5| = 0.2 → 0.3
   close(dp2.max, 0.3);
   assert.equal(dp2.max, dp2.mean);
-  const other = group('other', [[0, 0], [1, 1], [2, 2], [2, 2]]); // p = [1/4, 1/4, 1/2]
+  const other = group('other', [
+    [0, 0],
+    [1, 1],
+    [2, 2],
+    [2, 2],
+  ]); // p = [1/4, 1/4, 1/2]
   const dp3 = demographicParity([...male, ...female, ...other], 3);
   // pairs (female, male) 0.3; (female, other) max(0.05, 0.15, 0.3) = 0.3; (male, other) max(0.25, 0, 0.5) = 0.5
   close(dp3.max, 0.5);
@@ -152,7 +220,10 @@ test('the class set defaults to the observed classes; an explicit one changes th
 
 test('an explicit group list sets the order of pairs', () => {
   const sp = statisticalParity(KNOWN, 3, { groups: ['C', 'B', 'A'] });
-  assert.deepEqual(sp.pairs.map((p) => `${p.a}-${p.b}`), ['C-B', 'C-A', 'B-A']);
+  assert.deepEqual(
+    sp.pairs.map((p) => `${p.a}-${p.b}`),
+    ['C-B', 'C-A', 'B-A'],
+  );
   assert.equal(sp.max, 0.5);
 });
 
@@ -165,7 +236,11 @@ test('per-group performance reuses the classification metrics', () => {
   assert.equal(a.wa, 3 / 4);
   assert.equal(a.ua, (1 + 0.5) / 2);
   assert.deepEqual(a.recall, [1, 0.5, null]);
-  assert.deepEqual(a.confusion, [[2, 0, 0], [0, 1, 1], [0, 0, 0]]);
+  assert.deepEqual(a.confusion, [
+    [2, 0, 0],
+    [0, 1, 1],
+    [0, 0, 0],
+  ]);
   const c = perf.byGroup.C; // truth [2, 1], pred [2, 0]
   assert.equal(c.wa, 0.5);
   assert.deepEqual(c.recall, [null, 0, 1]);
@@ -183,6 +258,16 @@ test('clear errors: lengths, labels, groups', () => {
   assert.throws(() => statisticalParity(zipPredictions([0, 1], [0, 1], ['a', 'a']), 3), /at least two groups.*got 1 \('a'\)/);
   assert.throws(() => equalityOfOpportunity(KNOWN, 3, { groups: ['A', 'B', 'C', 'D'] }), /group 'D' is empty/);
   assert.throws(() => equalityOfOpportunity(KNOWN, 3, { groups: ['A', 'B'] }), /group 'C' occurs in the data but is not in the group list/);
-  assert.throws(() => demographicParity([{ truth: 0, pred: 0, group: '' }, { truth: 0, pred: 0, group: 'x' }], 2), /prediction 0 has no group/);
+  assert.throws(
+    () =>
+      demographicParity(
+        [
+          { truth: 0, pred: 0, group: '' },
+          { truth: 0, pred: 0, group: 'x' },
+        ],
+        2,
+      ),
+    /prediction 0 has no group/,
+  );
   assert.throws(() => statisticalParity(KNOWN, 1), /numClasses must be an integer ≥ 2/);
 });

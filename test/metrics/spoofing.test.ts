@@ -26,7 +26,14 @@ describe('equalErrorRate', () => {
   it('treats tied scores as one operating point', () => {
     const pts = operatingPoints([1, 1, 2], [1]);
     // thresholds: -inf, then past 1 (rejects both bona 1s and the spoof 1), then past 2
-    assert.deepEqual(pts.map((p) => [p.pMiss, p.pFa]), [[0, 1], [2 / 3, 0], [1, 0]]);
+    assert.deepEqual(
+      pts.map((p) => [p.pMiss, p.pFa]),
+      [
+        [0, 1],
+        [2 / 3, 0],
+        [1, 0],
+      ],
+    );
   });
 
   it('refuses one-class input and non-finite scores', () => {
@@ -81,29 +88,53 @@ describe('eerByGroup', () => {
       { score: 5, bonafide: true, group: 'calm' },
       { score: 0, bonafide: false },
     ]);
-    assert.deepEqual(r.groups.map((g) => [g.group, g.eer, g.bonafide, g.spoof]), [['angry', 0, 1, 1], ['sad', 1, 1, 1]]);
+    assert.deepEqual(
+      r.groups.map((g) => [g.group, g.eer, g.bonafide, g.spoof]),
+      [
+        ['angry', 0, 1, 1],
+        ['sad', 1, 1, 1],
+      ],
+    );
     assert.deepEqual(r.skipped, ['calm']);
   });
 
   it('gives each group its miss and false-acceptance rates at the shared threshold', () => {
     const trials = [
-      { score: 5, bonafide: true, group: 'a' }, { score: 4, bonafide: true, group: 'a' }, { score: 1, bonafide: false, group: 'a' },
-      { score: 2.5, bonafide: true, group: 'b' }, { score: 3.5, bonafide: true, group: 'b' }, { score: 0, bonafide: false, group: 'b' },
+      { score: 5, bonafide: true, group: 'a' },
+      { score: 4, bonafide: true, group: 'a' },
+      { score: 1, bonafide: false, group: 'a' },
+      { score: 2.5, bonafide: true, group: 'b' },
+      { score: 3.5, bonafide: true, group: 'b' },
+      { score: 0, bonafide: false, group: 'b' },
     ];
     // Shared threshold 3: group a keeps both bona fide (miss 0); group b rejects 2.5 (miss 1/2).
     const r = eerByGroup(trials, { sharedThreshold: 3 });
-    assert.deepEqual(r.groups.map((g) => [g.group, g.eer, g.pMissShared, g.pFaShared]), [['a', 0, 0, 0], ['b', 0, 0.5, 0]]);
+    assert.deepEqual(
+      r.groups.map((g) => [g.group, g.eer, g.pMissShared, g.pFaShared]),
+      [
+        ['a', 0, 0, 0],
+        ['b', 0, 0.5, 0],
+      ],
+    );
   });
 
   it('scores spoof-only groups against every bona fide trial when asked', () => {
     const trials = [
-      { score: 2, bonafide: true, group: 'none' }, { score: 3, bonafide: true, group: 'none' },
-      { score: 2.5, bonafide: false, group: 'mp3' }, { score: 0, bonafide: false, group: 'gsm' },
+      { score: 2, bonafide: true, group: 'none' },
+      { score: 3, bonafide: true, group: 'none' },
+      { score: 2.5, bonafide: false, group: 'mp3' },
+      { score: 0, bonafide: false, group: 'gsm' },
     ];
     assert.deepEqual(eerByGroup(trials).skipped, ['gsm', 'mp3', 'none']);
     const r = eerByGroup(trials, { pooledBonafide: true, sharedThreshold: 1 });
     // mp3: bona 2,3 vs spoof 2.5 → pMiss = pFa = 1/2 between thresholds 2.5 and 3; gsm separable.
-    assert.deepEqual(r.groups.map((g) => [g.group, g.bonafide, g.eer]), [['gsm', 2, 0], ['mp3', 2, 0.5]]);
+    assert.deepEqual(
+      r.groups.map((g) => [g.group, g.bonafide, g.eer]),
+      [
+        ['gsm', 2, 0],
+        ['mp3', 2, 0.5],
+      ],
+    );
     assert.ok(Number.isNaN(r.groups[0].pMissShared));
     assert.equal(r.groups[1].pFaShared, 1);
   });

@@ -25,20 +25,22 @@ describe('AasistEmotion', () => {
     manualSeed(10);
     const base = new Aasist(AASIST_L_CONFIG).eval();
     try {
-      noGrad(() => tidy(() => {
-        const wave = randn([BATCH, SAMPLES]).mul(0.1);
-        const e = randn([BATCH, EMOTION_DIM]);
-        const plain = base.forwardWithEmbedding(wave);
-        for (const mode of EMOTION_CONDITIONING_MODES) {
-          const m = new AasistEmotion({ mode, emotionDim: EMOTION_DIM, aasist: base }).eval();
-          const out = m.forwardWithEmbedding(wave, e);
-          assert.deepEqual(out.logits.shape, [BATCH, 2], mode);
-          assert.deepEqual(out.embedding.shape, [BATCH, 160], mode);
-          const tol = mode === 'concat' ? 1e-6 : 0; // concat sums 8 extra zero terms; FiLM is exact
-          assert.ok(out.logits.allclose(plain.logits, 0, tol), `${mode}: logits differ from plain AASIST at init`);
-          assert.ok(out.embedding.allclose(plain.embedding, 0, 0), mode);
-        }
-      }));
+      noGrad(() =>
+        tidy(() => {
+          const wave = randn([BATCH, SAMPLES]).mul(0.1);
+          const e = randn([BATCH, EMOTION_DIM]);
+          const plain = base.forwardWithEmbedding(wave);
+          for (const mode of EMOTION_CONDITIONING_MODES) {
+            const m = new AasistEmotion({ mode, emotionDim: EMOTION_DIM, aasist: base }).eval();
+            const out = m.forwardWithEmbedding(wave, e);
+            assert.deepEqual(out.logits.shape, [BATCH, 2], mode);
+            assert.deepEqual(out.embedding.shape, [BATCH, 160], mode);
+            const tol = mode === 'concat' ? 1e-6 : 0; // concat sums 8 extra zero terms; FiLM is exact
+            assert.ok(out.logits.allclose(plain.logits, 0, tol), `${mode}: logits differ from plain AASIST at init`);
+            assert.ok(out.embedding.allclose(plain.embedding, 0, 0), mode);
+          }
+        }),
+      );
     } finally {
       base.dispose();
     }
@@ -87,10 +89,12 @@ describe('AasistEmotion', () => {
       m.aasist.loadStateDict(donor.stateDict(), true);
       assert.ok([...m.stateDict().keys()].includes('aasist.pos_S'));
       assert.ok([...m.stateDict().keys()].includes('film_gamma.weight'));
-      noGrad(() => tidy(() => {
-        const wave = randn([1, SAMPLES]);
-        assert.ok(m.forward(wave, randn([1, EMOTION_DIM])).allclose(donor.forward(wave), 0, 0));
-      }));
+      noGrad(() =>
+        tidy(() => {
+          const wave = randn([1, SAMPLES]);
+          assert.ok(m.forward(wave, randn([1, EMOTION_DIM])).allclose(donor.forward(wave), 0, 0));
+        }),
+      );
     } finally {
       donor.dispose();
       m.dispose();
@@ -106,13 +110,15 @@ describe('AasistEmotion', () => {
     try {
       loadPthInto(viaPth.aasist, AASIST_L_PTH);
       assert.equal(viaPretrained.training, false);
-      noGrad(() => tidy(() => {
-        const wave = randn([1, SAMPLES]).mul(0.1);
-        const e = randn([1, EMOTION_DIM]);
-        const expected = reference.forward(wave);
-        assert.ok(viaPth.forward(wave, e).allclose(expected, 0, 0));
-        assert.ok(viaPretrained.forward(wave, e).allclose(expected, 0, 1e-6));
-      }));
+      noGrad(() =>
+        tidy(() => {
+          const wave = randn([1, SAMPLES]).mul(0.1);
+          const e = randn([1, EMOTION_DIM]);
+          const expected = reference.forward(wave);
+          assert.ok(viaPth.forward(wave, e).allclose(expected, 0, 0));
+          assert.ok(viaPretrained.forward(wave, e).allclose(expected, 0, 1e-6));
+        }),
+      );
     } finally {
       reference.dispose();
       viaPth.dispose();
@@ -121,16 +127,30 @@ describe('AasistEmotion', () => {
   });
 
   test('bad options and mis-shaped emotion embeddings give clear errors', () => {
-    assert.throws(() => new AasistEmotion({ mode: 'sum' as 'film', emotionDim: 4 }), /AasistEmotion: mode must be one of concat, film, gfilm, got 'sum'/);
-    assert.throws(() => new AasistEmotion({ mode: 'film', emotionDim: 0, aasist: AASIST_L_CONFIG }), /emotionDim must be a positive integer, got 0/);
+    assert.throws(
+      () => new AasistEmotion({ mode: 'sum' as 'film', emotionDim: 4 }),
+      /AasistEmotion: mode must be one of concat, film, gfilm, got 'sum'/,
+    );
+    assert.throws(
+      () => new AasistEmotion({ mode: 'film', emotionDim: 0, aasist: AASIST_L_CONFIG }),
+      /emotionDim must be a positive integer, got 0/,
+    );
     const m = new AasistEmotion({ mode: 'concat', emotionDim: EMOTION_DIM, aasist: AASIST_L_CONFIG }).eval();
     try {
-      noGrad(() => tidy(() => {
-        const wave = randn([BATCH, SAMPLES]);
-        assert.throws(() => m.forward(wave, randn([BATCH, EMOTION_DIM + 1])), /expected float32 emotion embeddings \[2, 8\], got float32\[2, 9\]/);
-        assert.throws(() => m.forward(wave, randn([1, EMOTION_DIM])), /expected float32 emotion embeddings \[2, 8\], got float32\[1, 8\]/);
-        assert.throws(() => m.condition(randn([BATCH, 160]), randn([BATCH, EMOTION_DIM])), /condition\(\) needs mode film or gfilm/);
-      }));
+      noGrad(() =>
+        tidy(() => {
+          const wave = randn([BATCH, SAMPLES]);
+          assert.throws(
+            () => m.forward(wave, randn([BATCH, EMOTION_DIM + 1])),
+            /expected float32 emotion embeddings \[2, 8\], got float32\[2, 9\]/,
+          );
+          assert.throws(
+            () => m.forward(wave, randn([1, EMOTION_DIM])),
+            /expected float32 emotion embeddings \[2, 8\], got float32\[1, 8\]/,
+          );
+          assert.throws(() => m.condition(randn([BATCH, 160]), randn([BATCH, EMOTION_DIM])), /condition\(\) needs mode film or gfilm/);
+        }),
+      );
     } finally {
       m.dispose();
     }

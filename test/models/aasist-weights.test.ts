@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { noGrad, readPth, tidy } from '../../src/engine/index.js';
 import { loadAudio } from '../../src/audio/index.js';
 import {
-  AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, detectAasistVariant, loadAasistWeights,
+  AASIST_CONFIG,
+  AASIST_L_CONFIG,
+  AASIST_SAMPLES,
+  Aasist,
+  aasistBatch,
+  detectAasistVariant,
+  loadAasistWeights,
 } from '../../src/models/aasist/index.js';
 import { ROOT } from '../audio/helpers.js';
 
@@ -19,9 +25,10 @@ const WEIGHTS_DIR = join(SHARED, 'models', 'aasist');
 const AASIST_PTH = join(WEIGHTS_DIR, 'AASIST.pth');
 const AASIST_L_PTH = join(WEIGHTS_DIR, 'AASIST-L.pth');
 const REFERENCE = join(WEIGHTS_DIR, 'reference-logits.json');
-const skip = existsSync(AASIST_PTH) && existsSync(AASIST_L_PTH) && existsSync(REFERENCE)
-  ? false
-  : `AASIST weights not found in ${WEIGHTS_DIR}; skipping (see ../shared/models/aasist/README.md)`;
+const skip =
+  existsSync(AASIST_PTH) && existsSync(AASIST_L_PTH) && existsSync(REFERENCE)
+    ? false
+    : `AASIST weights not found in ${WEIGHTS_DIR}; skipping (see ../shared/models/aasist/README.md)`;
 /** Agreement the README promises for a faithful reimplementation. */
 const LOGIT_TOLERANCE = 1e-4;
 
@@ -34,7 +41,10 @@ interface ReferenceCase {
 
 describe('published AASIST weights', { skip }, () => {
   test('AASIST.pth and AASIST-L.pth load strictly: same tensor names and shapes as the modules', () => {
-    for (const [path, config, variant] of [[AASIST_PTH, AASIST_CONFIG, 'AASIST'], [AASIST_L_PTH, AASIST_L_CONFIG, 'AASIST-L']] as const) {
+    for (const [path, config, variant] of [
+      [AASIST_PTH, AASIST_CONFIG, 'AASIST'],
+      [AASIST_L_PTH, AASIST_L_CONFIG, 'AASIST-L'],
+    ] as const) {
       const file = readPth(path);
       const fresh = new Aasist(config);
       const loaded = loadAasistWeights(path);
@@ -58,7 +68,10 @@ describe('published AASIST weights', { skip }, () => {
       const cut = join(dir, 'AASIST-cut.pth');
       const bytes = readFileSync(AASIST_PTH);
       writeFileSync(cut, bytes.subarray(0, bytes.length - 1000));
-      assert.throws(() => loadAasistWeights(cut), (e: Error) => e.message.startsWith(`${cut}: `));
+      assert.throws(
+        () => loadAasistWeights(cut),
+        (e: Error) => e.message.startsWith(`${cut}: `),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

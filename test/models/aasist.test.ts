@@ -5,8 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualSeed, nn, noGrad, randn, saveModule, tensor, tidy } from '../../src/engine/index.js';
 import {
-  AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, aasistMinSamples, detectAasistVariant, fitAasistInput,
-  FREQ_MASK_MAX_FILTERS, SincFrontEnd, loadAasistWeights, melBandEdgesHz, readoutDim, sincFilterBank, spectralNodes, temporalNodes,
+  AASIST_CONFIG,
+  AASIST_L_CONFIG,
+  AASIST_SAMPLES,
+  Aasist,
+  aasistBatch,
+  aasistMinSamples,
+  detectAasistVariant,
+  fitAasistInput,
+  FREQ_MASK_MAX_FILTERS,
+  SincFrontEnd,
+  loadAasistWeights,
+  melBandEdgesHz,
+  readoutDim,
+  sincFilterBank,
+  spectralNodes,
+  temporalNodes,
 } from '../../src/models/aasist/index.js';
 
 /** Published parameter counts (README of the weights; the paper reports 297 K and 85 K). */
@@ -22,7 +36,10 @@ function withTmp<T>(fn: (dir: string) => Promise<T> | T): Promise<T> {
 
 describe('configs and geometry', () => {
   test('parameter counts equal the published 297,866 (AASIST) and 85,306 (AASIST-L)', () => {
-    for (const [config, expected] of [[AASIST_CONFIG, AASIST_PARAMS], [AASIST_L_CONFIG, AASIST_L_PARAMS]] as const) {
+    for (const [config, expected] of [
+      [AASIST_CONFIG, AASIST_PARAMS],
+      [AASIST_L_CONFIG, AASIST_L_PARAMS],
+    ] as const) {
       const m = new Aasist(config);
       try {
         assert.equal(m.numParameters(), expected);
@@ -45,7 +62,19 @@ describe('configs and geometry', () => {
 
   test('invalid configs are refused naming the field', () => {
     assert.throws(() => new Aasist({ ...AASIST_CONFIG, gatDims: [0, 32] }), /AASIST config: gatDims\.0/);
-    assert.throws(() => new Aasist({ ...AASIST_CONFIG, blocks: [[1, 32], [16, 32], [32, 64], [64, 64]] }), /blocks\.1 takes 16 channels but blocks\.0 gives 32/);
+    assert.throws(
+      () =>
+        new Aasist({
+          ...AASIST_CONFIG,
+          blocks: [
+            [1, 32],
+            [16, 32],
+            [32, 64],
+            [64, 64],
+          ],
+        }),
+      /blocks\.1 takes 16 channels but blocks\.0 gives 32/,
+    );
     assert.throws(() => new Aasist({ ...AASIST_CONFIG, poolRatios: [0.5, 1.5, 0.5, 0.5] }), /poolRatios\.1/);
   });
 });
@@ -79,14 +108,16 @@ describe('sinc front end', () => {
     manualSeed(4);
     const front = new SincFrontEnd(70, 128, 16_000, true);
     const zeroFilters = (train: boolean): number[] =>
-      noGrad(() => tidy(() => {
-        front.train(train);
-        const out = front.forward(randn([1, 1_000])).toFloat32();
-        const frames = out.length / 70;
-        const zero: number[] = [];
-        for (let i = 0; i < 70; i++) if (out.subarray(i * frames, (i + 1) * frames).every((v) => v === 0)) zero.push(i);
-        return zero;
-      }));
+      noGrad(() =>
+        tidy(() => {
+          front.train(train);
+          const out = front.forward(randn([1, 1_000])).toFloat32();
+          const frames = out.length / 70;
+          const zero: number[] = [];
+          for (let i = 0; i < 70; i++) if (out.subarray(i * frames, (i + 1) * frames).every((v) => v === 0)) zero.push(i);
+          return zero;
+        }),
+      );
     const counts: number[] = [];
     for (let r = 0; r < 12; r++) {
       const zero = zeroFilters(true);
@@ -94,7 +125,10 @@ describe('sinc front end', () => {
       assert.ok(zero.length < FREQ_MASK_MAX_FILTERS);
       zero.forEach((f, i) => assert.equal(f, zero[0] + i, 'masked filters are adjacent'));
     }
-    assert.ok(counts.some((c) => c > 0), `no filter was ever masked: ${counts}`);
+    assert.ok(
+      counts.some((c) => c > 0),
+      `no filter was ever masked: ${counts}`,
+    );
     assert.deepEqual(zeroFilters(false), []);
   });
 });
@@ -125,16 +159,18 @@ describe('forward and training', () => {
     manualSeed(1);
     const m = new Aasist(AASIST_L_CONFIG).eval();
     try {
-      noGrad(() => tidy(() => {
-        const wave = randn([3, SHORT]).mul(0.1);
-        const { logits, embedding } = m.forwardWithEmbedding(wave);
-        assert.deepEqual(logits.shape, [3, 2]);
-        assert.deepEqual(embedding.shape, [3, 160]);
-        assert.ok(logits.allclose(m.forward(wave), 0, 0));
-        assert.ok(embedding.allclose(m.embed(wave), 0, 0));
-        const single = m.forward(wave.narrow(0, 1, 1));
-        assert.ok(single.allclose(logits.narrow(0, 1, 1), 1e-5, 1e-5));
-      }));
+      noGrad(() =>
+        tidy(() => {
+          const wave = randn([3, SHORT]).mul(0.1);
+          const { logits, embedding } = m.forwardWithEmbedding(wave);
+          assert.deepEqual(logits.shape, [3, 2]);
+          assert.deepEqual(embedding.shape, [3, 160]);
+          assert.ok(logits.allclose(m.forward(wave), 0, 0));
+          assert.ok(embedding.allclose(m.embed(wave), 0, 0));
+          const single = m.forward(wave.narrow(0, 1, 1));
+          assert.ok(single.allclose(logits.narrow(0, 1, 1), 1e-5, 1e-5));
+        }),
+      );
     } finally {
       m.dispose();
     }
@@ -144,11 +180,13 @@ describe('forward and training', () => {
     const m = new Aasist(AASIST_L_CONFIG).eval();
     const min = aasistMinSamples(AASIST_L_CONFIG);
     try {
-      noGrad(() => tidy(() => {
-        assert.throws(() => m.forward(randn([1, min - 1])), new RegExp(`at least ${min} samples, got float32\\[1, ${min - 1}\\]`));
-        assert.throws(() => m.forward(randn([min])), /expected a float32 waveform batch \[B, samples\]/);
-        assert.deepEqual(m.forward(randn([1, min])).shape, [1, 2]);
-      }));
+      noGrad(() =>
+        tidy(() => {
+          assert.throws(() => m.forward(randn([1, min - 1])), new RegExp(`at least ${min} samples, got float32\\[1, ${min - 1}\\]`));
+          assert.throws(() => m.forward(randn([min])), /expected a float32 waveform batch \[B, samples\]/);
+          assert.deepEqual(m.forward(randn([1, min])).shape, [1, 2]);
+        }),
+      );
     } finally {
       m.dispose();
     }
@@ -194,10 +232,12 @@ describe('loadAasistWeights', () => {
         assert.equal(loaded.training, false);
         assert.deepEqual(loaded.config, AASIST_L_CONFIG);
         assert.equal(detectAasistVariant(loaded.stateDict()), 'AASIST-L');
-        noGrad(() => tidy(() => {
-          const wave = randn([1, SHORT]);
-          assert.ok(loaded.forward(wave).allclose(src.forward(wave), 0, 0));
-        }));
+        noGrad(() =>
+          tidy(() => {
+            const wave = randn([1, SHORT]);
+            assert.ok(loaded.forward(wave).allclose(src.forward(wave), 0, 0));
+          }),
+        );
       } finally {
         src.dispose();
         loaded.dispose();
@@ -208,13 +248,21 @@ describe('loadAasistWeights', () => {
     withTmp(async (dir) => {
       const other = join(dir, 'linear.safetensors');
       await saveModule(new nn.Linear(4, 2), other);
-      assert.throws(() => loadAasistWeights(other), (e: Error) => e.message === `${other}: not an AASIST or AASIST-L state dict (none of its 2 tensor names, e.g. 'weight', 'bias', is an AASIST one)`);
+      assert.throws(
+        () => loadAasistWeights(other),
+        (e: Error) =>
+          e.message ===
+          `${other}: not an AASIST or AASIST-L state dict (none of its 2 tensor names, e.g. 'weight', 'bias', is an AASIST one)`,
+      );
 
       // Same keys as AASIST, but the HS-GAL attention vectors have the wrong width.
       const bad = join(dir, 'bad.safetensors');
       const wrong = new Aasist({ ...AASIST_CONFIG, gatDims: [64, 16] });
       await saveModule(wrong, bad);
-      assert.throws(() => loadAasistWeights(bad), /bad\.safetensors: not an AASIST or AASIST-L state dict \(closest is AASIST: 'HtrgGAT_layer_ST11\.att_weight11' is \[16, 1\], expected \[32, 1\]/);
+      assert.throws(
+        () => loadAasistWeights(bad),
+        /bad\.safetensors: not an AASIST or AASIST-L state dict \(closest is AASIST: 'HtrgGAT_layer_ST11\.att_weight11' is \[16, 1\], expected \[32, 1\]/,
+      );
       wrong.dispose();
 
       const m = new Aasist(AASIST_CONFIG);
@@ -224,13 +272,22 @@ describe('loadAasistWeights', () => {
       const bytes = readFileSync(good);
       const truncated = join(dir, 'truncated.safetensors');
       writeFileSync(truncated, bytes.subarray(0, bytes.length >> 1));
-      assert.throws(() => loadAasistWeights(truncated), (e: Error) => e.message.startsWith(`${truncated}: `) && /truncated/.test(e.message));
+      assert.throws(
+        () => loadAasistWeights(truncated),
+        (e: Error) => e.message.startsWith(`${truncated}: `) && /truncated/.test(e.message),
+      );
 
       const garbage = join(dir, 'notes.txt');
       writeFileSync(garbage, 'not a checkpoint at all');
       assert.throws(() => loadAasistWeights(garbage), /notes\.txt: neither a PyTorch \.pth checkpoint \(zip\) nor a safetensors file/);
       assert.throws(() => loadAasistWeights(join(dir, 'missing.pth')), /missing\.pth: cannot read file/);
       // Loading writes nothing.
-      assert.deepEqual(readdirSync(dir).sort(), ['bad.safetensors', 'good.safetensors', 'linear.safetensors', 'notes.txt', 'truncated.safetensors']);
+      assert.deepEqual(readdirSync(dir).sort(), [
+        'bad.safetensors',
+        'good.safetensors',
+        'linear.safetensors',
+        'notes.txt',
+        'truncated.safetensors',
+      ]);
     }));
 });

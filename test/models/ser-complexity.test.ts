@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nn } from '../../src/engine/index.js';
 import {
-  MaskedLSTM, conv1dMacs, conv2dMacs, countMacs, countParams, createModel, gruMacs, linearMacs, lstmMacs, macsPerSecond,
+  MaskedLSTM,
+  conv1dMacs,
+  conv2dMacs,
+  countMacs,
+  countParams,
+  createModel,
+  gruMacs,
+  linearMacs,
+  lstmMacs,
+  macsPerSecond,
   multiheadAttentionMacs,
 } from '../../src/models/index.js';
 
@@ -13,7 +22,10 @@ test('layer MACs equal hand-computed values', () => {
   assert.deepEqual(conv2dMacs(new nn.Conv2d(3, 8, 3, { padding: 1 }), [10, 12]), { macs: 25_920, outShape: [10, 12] });
   // Stride 2, no padding: out ⌊7/2⌋+1 = 4 × ⌊9/2⌋+1 = 5.
   assert.deepEqual(conv2dMacs(new nn.Conv2d(3, 8, 3, { stride: 2 }), [10, 12]), { macs: 4_320, outShape: [4, 5] });
-  assert.deepEqual(conv2dMacs(new nn.Conv2d(4, 8, [3, 5], { padding: 'same', groups: 2 }), [6, 6]), { macs: 8 * 2 * 15 * 36, outShape: [6, 6] });
+  assert.deepEqual(conv2dMacs(new nn.Conv2d(4, 8, [3, 5], { padding: 'same', groups: 2 }), [6, 6]), {
+    macs: 8 * 2 * 15 * 36,
+    outShape: [6, 6],
+  });
   assert.deepEqual(conv1dMacs(new nn.Conv1d(4, 6, 5), 20), { macs: 6 * 4 * 5 * 16, outLength: 16 });
   // LSTM: 4·H·(in + H) per frame: 4·8·18·7 = 4032.
   assert.equal(lstmMacs(new nn.LSTM(10, 8), 7), 4_032);

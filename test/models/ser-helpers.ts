@@ -16,13 +16,48 @@ const FRAMES = 24;
 const DIM = 16;
 
 export const TINY_CASES: TinyCase[] = [
-  { label: 'trust-ser-cnn (frames, mean)', name: 'trust-ser-cnn', options: { inputDim: DIM, numClasses: NUM_CLASSES, hiddenSize: 16 }, example: [FRAMES, DIM] },
-  { label: 'trust-ser-cnn (frames, att, 3 convs)', name: 'trust-ser-cnn', options: { inputDim: DIM, numClasses: NUM_CLASSES, hiddenSize: 16, pooling: 'att', convLayers: 3 }, example: [FRAMES, DIM] },
-  { label: 'trust-ser-cnn (layers, att)', name: 'trust-ser-cnn', options: { inputShape: [3, DIM], numClasses: NUM_CLASSES, hiddenSize: 16, pooling: 'att' }, example: [3, FRAMES, DIM] },
-  { label: 'cnn-lstm (last)', name: 'cnn-lstm', options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm() }, example: [FRAMES, DIM] },
-  { label: 'cnn-lstm (mean, 2 layers, relu)', name: 'cnn-lstm', options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm(), pooling: 'mean', lstmLayers: 2, activation: 'relu' }, example: [FRAMES, DIM] },
-  { label: 'cnn-lstm-att', name: 'cnn-lstm-att', options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm() }, example: [FRAMES, DIM] },
-  { label: 'cnn-lstm-att-multitask', name: 'cnn-lstm-att-multitask', options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm(), numRaces: 3 }, example: [FRAMES, DIM] },
+  {
+    label: 'trust-ser-cnn (frames, mean)',
+    name: 'trust-ser-cnn',
+    options: { inputDim: DIM, numClasses: NUM_CLASSES, hiddenSize: 16 },
+    example: [FRAMES, DIM],
+  },
+  {
+    label: 'trust-ser-cnn (frames, att, 3 convs)',
+    name: 'trust-ser-cnn',
+    options: { inputDim: DIM, numClasses: NUM_CLASSES, hiddenSize: 16, pooling: 'att', convLayers: 3 },
+    example: [FRAMES, DIM],
+  },
+  {
+    label: 'trust-ser-cnn (layers, att)',
+    name: 'trust-ser-cnn',
+    options: { inputShape: [3, DIM], numClasses: NUM_CLASSES, hiddenSize: 16, pooling: 'att' },
+    example: [3, FRAMES, DIM],
+  },
+  {
+    label: 'cnn-lstm (last)',
+    name: 'cnn-lstm',
+    options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm() },
+    example: [FRAMES, DIM],
+  },
+  {
+    label: 'cnn-lstm (mean, 2 layers, relu)',
+    name: 'cnn-lstm',
+    options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm(), pooling: 'mean', lstmLayers: 2, activation: 'relu' },
+    example: [FRAMES, DIM],
+  },
+  {
+    label: 'cnn-lstm-att',
+    name: 'cnn-lstm-att',
+    options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm() },
+    example: [FRAMES, DIM],
+  },
+  {
+    label: 'cnn-lstm-att-multitask',
+    name: 'cnn-lstm-att-multitask',
+    options: { inputDim: DIM, numClasses: NUM_CLASSES, ...tinyCnnLstm(), numRaces: 3 },
+    example: [FRAMES, DIM],
+  },
   { label: 'linear-svm', name: 'linear-svm', options: { inputDim: 12, numClasses: NUM_CLASSES }, example: [12] },
   { label: 'logreg', name: 'logreg', options: { inputDim: 12, numClasses: NUM_CLASSES }, example: [12] },
   { label: 'mlp', name: 'mlp', options: { inputDim: 12, numClasses: NUM_CLASSES, hiddenDims: [32, 16] }, example: [12] },
@@ -72,7 +107,11 @@ export function accuracy(model: SerModel, x: Tensor, labels: number[], lengths: 
 
 /** Full-batch Adam until training accuracy ≥ target (checked every 5 steps). */
 export function trainUntil(
-  model: SerModel, x: Tensor, y: Tensor, labels: number[], o: { lr?: number; maxSteps?: number; target?: number; lengths?: Tensor | null } = {},
+  model: SerModel,
+  x: Tensor,
+  y: Tensor,
+  labels: number[],
+  o: { lr?: number; maxSteps?: number; target?: number; lengths?: Tensor | null } = {},
 ): { initial: number; accuracy: number; steps: number } {
   const opt = new Adam(model.parameters(), { lr: o.lr ?? 1e-2 });
   const target = o.target ?? 0.9;

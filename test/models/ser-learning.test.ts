@@ -16,7 +16,13 @@ for (const c of TINY_CASES) {
     const timeModel = m.inputKind === 'frames' || m.inputKind === 'layers';
     // Variable lengths (full and 3/4) exercise the masked pooling during training.
     const full = c.example.at(-2)!;
-    const lengths = timeModel ? tensor(labels.map((_, i) => (i % 2 === 0 ? full : Math.floor((3 * full) / 4))), [n], 'int64') : null;
+    const lengths = timeModel
+      ? tensor(
+          labels.map((_, i) => (i % 2 === 0 ? full : Math.floor((3 * full) / 4))),
+          [n],
+          'int64',
+        )
+      : null;
     const started = Date.now();
     const r = trainUntil(m, x, y, labels, { lengths, lr: m.inputKind === 'image' ? 3e-3 : 1e-2, target: TARGET_ACCURACY });
     assert.ok(r.initial < TARGET_ACCURACY, `already at ${r.initial} before training`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cat, manualSeed, noGrad, randn, tensor, tidy, zeros, type Tensor } from '../../src/engine/index.js';
 import { CnnLstmMultitask, TrustSerCnn, type SerModel } from '../../src/models/index.js';
-import { NUM_CLASSES, TINY_CASES, build, type TinyCase } from './ser-helpers.js';
+import { NUM_CLASSES, TINY_CASES, build } from './ser-helpers.js';
 
 const BATCH = 3;
 const hasTime = (m: SerModel) => m.inputKind === 'frames' || m.inputKind === 'layers';
@@ -42,7 +42,11 @@ for (const c of TINY_CASES) {
       let loss: Tensor;
       if (m instanceof CnnLstmMultitask) {
         const out = m.forwardHeads(x, lengths);
-        loss = m.multitaskLoss(out, { emotion: target, gender: tensor([0, 1, 1, 0], [4], 'int64'), race: tensor([2, 0, 1, 2], [4], 'int64') }).total;
+        loss = m.multitaskLoss(out, {
+          emotion: target,
+          gender: tensor([0, 1, 1, 0], [4], 'int64'),
+          race: tensor([2, 0, 1, 2], [4], 'int64'),
+        }).total;
       } else {
         loss = m.lossFn(m.forward(x, lengths), target);
       }
@@ -70,19 +74,23 @@ for (const c of TINY_CASES.filter((k) => k.example.length >= 2 && k.name !== 'al
     const tAxis = layered ? 2 : 1;
     const full = c.example.at(-2)!;
     const short = 13; // odd: exercises floor() in the CNN's time pooling
-    tidy(() => noGrad(() => {
-      const a = randn([1, ...c.example]).narrow(tAxis, 0, short);
-      const garbage = randn([1, ...c.example]).narrow(tAxis, 0, full - short).mul(50);
-      const padded = cat([cat([a, garbage], tAxis), randn([1, ...c.example])], 0);
-      const lengths = tensor([short, full], [2], 'int64');
-      for (const f of ['forward', 'embed'] as const) {
-        const alone = m[f](a);
-        const batched = m[f](padded, lengths).narrow(0, 0, 1);
-        assert.ok(batched.allclose(alone, 1e-4, 1e-5), `${f}: ${batched.toNested()} ≠ ${alone.toNested()}`);
-      }
-      // And the padding really is ignored: without lengths the output differs.
-      assert.ok(!m.forward(padded).narrow(0, 0, 1).allclose(m.forward(a), 1e-4, 1e-5));
-    }));
+    tidy(() =>
+      noGrad(() => {
+        const a = randn([1, ...c.example]).narrow(tAxis, 0, short);
+        const garbage = randn([1, ...c.example])
+          .narrow(tAxis, 0, full - short)
+          .mul(50);
+        const padded = cat([cat([a, garbage], tAxis), randn([1, ...c.example])], 0);
+        const lengths = tensor([short, full], [2], 'int64');
+        for (const f of ['forward', 'embed'] as const) {
+          const alone = m[f](a);
+          const batched = m[f](padded, lengths).narrow(0, 0, 1);
+          assert.ok(batched.allclose(alone, 1e-4, 1e-5), `${f}: ${batched.toNested()} ≠ ${alone.toNested()}`);
+        }
+        // And the padding really is ignored: without lengths the output differs.
+        assert.ok(!m.forward(padded).narrow(0, 0, 1).allclose(m.forward(a), 1e-4, 1e-5));
+      }),
+    );
     m.dispose();
   });
 }

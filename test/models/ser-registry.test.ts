@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AlexNet, CnnLstmAtt, LinearSvm, TrustSerCnn, createModel, listModels, modelConfigSchemas, modelInfo,
+  AlexNet,
+  CnnLstmAtt,
+  LinearSvm,
+  TrustSerCnn,
+  createModel,
+  listModels,
+  modelConfigSchemas,
+  modelInfo,
 } from '../../src/models/index.js';
 
 const NAMES = ['trust-ser-cnn', 'cnn-lstm', 'cnn-lstm-att', 'cnn-lstm-att-multitask', 'linear-svm', 'logreg', 'mlp', 'alexnet', 'fcn-gap'];
@@ -24,11 +31,21 @@ test('createModel builds the right class and input kind', () => {
   assert.equal(t.inputKind, 'layers');
   assert.equal(createModel('trust-ser-cnn', { inputDim: 64, numClasses: 4 }).inputKind, 'frames');
   const d = createModel('mlp', { inputDim: 88, numClasses: 4, classWeights: [1, 2, 1, 1] }).describe();
-  assert.deepEqual(d.config, { inputShape: [88], numClasses: 4, hiddenDims: [256, 128], dropout: 0.3, activation: 'relu', classWeights: [1, 2, 1, 1] });
+  assert.deepEqual(d.config, {
+    inputShape: [88],
+    numClasses: 4,
+    hiddenDims: [256, 128],
+    dropout: 0.3,
+    activation: 'relu',
+    classWeights: [1, 2, 1, 1],
+  });
 });
 
 test('unknown names and bad configs give errors naming the models or the field', () => {
-  assert.throws(() => createModel('resnet', { inputDim: 4, numClasses: 2 }), new RegExp(`unknown model 'resnet'; available: ${NAMES.join(', ')}`));
+  assert.throws(
+    () => createModel('resnet', { inputDim: 4, numClasses: 2 }),
+    new RegExp(`unknown model 'resnet'; available: ${NAMES.join(', ')}`),
+  );
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ['trust-ser-cnn', { inputDim: 8, hiddenSize: 0 }, /trust-ser-cnn: invalid config: hiddenSize: Too small/],
     ['trust-ser-cnn', { inputDim: 8, pooling: 'max' }, /invalid config: pooling: Invalid option/],

@@ -64,10 +64,20 @@ describe('trust scores', () => {
     assert.ok(Math.abs(s.efficiency! - 0.5) < 1e-12, '1e8 is half-way between 1e6 and 1e10 in log');
   });
   it('clamps out-of-range values and reports missing sections as null', () => {
-    const r = { ...fullReport(), privacy: { genderProbe: { accuracy: 0.3, majority: 0.5 } }, sustainability: { ...fullReport().sustainability!, macsPerSecond: 100 } };
+    const r = {
+      ...fullReport(),
+      privacy: { genderProbe: { accuracy: 0.3, majority: 0.5 } },
+      sustainability: { ...fullReport().sustainability!, macsPerSecond: 100 },
+    };
     assert.equal(trustScores(r).privacy, 1, 'a probe below the majority rate is as private as it gets');
     assert.equal(trustScores(r).efficiency, 1);
-    assert.deepEqual(trustScores({ model: { name: 'x' }, classes: ['a'] }), { accuracy: null, fairness: null, safety: null, privacy: null, efficiency: null });
+    assert.deepEqual(trustScores({ model: { name: 'x' }, classes: ['a'] }), {
+      accuracy: null,
+      fairness: null,
+      safety: null,
+      privacy: null,
+      efficiency: null,
+    });
   });
 });
 
@@ -81,7 +91,10 @@ describe('radar geometry', () => {
     poly.forEach(([x, y], i) => {
       assert.ok(Math.abs(Math.hypot(x - g.cx, y - g.cy) - g.radius) < EPS, `vertex ${i} at radius ${Math.hypot(x - g.cx, y - g.cy)}`);
       const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
-      assert.ok(Math.abs(x - (g.cx + g.radius * Math.cos(a))) < EPS && Math.abs(y - (g.cy + g.radius * Math.sin(a))) < EPS, `vertex ${i} direction`);
+      assert.ok(
+        Math.abs(x - (g.cx + g.radius * Math.cos(a))) < EPS && Math.abs(y - (g.cy + g.radius * Math.sin(a))) < EPS,
+        `vertex ${i} direction`,
+      );
     });
     // the first axis (UA) points straight up
     assert.ok(Math.abs(poly[0][0] - g.cx) < EPS && Math.abs(poly[0][1] - (g.cy - g.radius)) < EPS);
@@ -129,7 +142,9 @@ describe('confusion heat map', () => {
     for (const c of classes) assert.ok((svg.match(new RegExp(`>${c}</text>`, 'g')) ?? []).length >= 2, `${c} labels a row and a column`);
   });
   it('shades by the row-normalized share', () => {
-    const fills = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="(#[0-9a-f]{6})" stroke="#ffffff"/g)].map((m) => m[1]);
+    const fills = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="(#[0-9a-f]{6})" stroke="#ffffff"/g)].map(
+      (m) => m[1],
+    );
     assert.equal(fills.length, 9);
     assert.equal(fills[0], HEAT_STOPS[HEAT_STOPS.length - 1][1], 'a full row share is the darkest colour');
     assert.equal(fills[1], HEAT_STOPS[0][1], 'zero is the lightest');
@@ -152,7 +167,16 @@ describe('bars and lines', () => {
     const svg = barChart({
       title: 'UA by gender',
       categories: ['female', 'male'],
-      series: [{ name: 'm', color: '#0072B2', values: [{ value: 0.6, low: 0.5, high: 0.7 }, { value: 0.5, reference: 0.4 }] }],
+      series: [
+        {
+          name: 'm',
+          color: '#0072B2',
+          values: [
+            { value: 0.6, low: 0.5, high: 0.7 },
+            { value: 0.5, reference: 0.4 },
+          ],
+        },
+      ],
       yLabel: 'UA',
       yDomain: [0, 1],
       format: pct,
@@ -168,19 +192,36 @@ describe('bars and lines', () => {
       xLabel: 'x',
       yLabel: 'y',
       series: [
-        { name: 'a', color: '#000000', points: [[20, 0.5], [0, 0.1], [10, 0.3]] },
+        {
+          name: 'a',
+          color: '#000000',
+          points: [
+            [20, 0.5],
+            [0, 0.1],
+            [10, 0.3],
+          ],
+        },
         { name: 'b', color: '#D55E00', dash: '7 4', points: [[0, 0.2]] },
       ],
       format: pct,
     });
     const lines = [...svg.matchAll(/<polyline class="series" data-series="([^"]+)" points="([^"]+)"/g)];
-    assert.deepEqual(lines.map((m) => m[1]), ['a', 'b']);
+    assert.deepEqual(
+      lines.map((m) => m[1]),
+      ['a', 'b'],
+    );
     const xs = lines[0][2].split(' ').map((p) => Number(p.split(',')[0]));
-    assert.deepEqual([...xs].sort((p, q) => p - q), xs);
+    assert.deepEqual(
+      [...xs].sort((p, q) => p - q),
+      xs,
+    );
   });
   it('empty charts are "not measured" placeholders', () => {
     assert.match(barChart({ title: 'b', categories: [], series: [], yLabel: '', format: pct }), /class="chart not-measured"/);
-    assert.match(lineChart({ title: 'l', xLabel: '', yLabel: '', series: [{ name: 's', color: '#000', points: [] }], format: pct }), /class="chart not-measured"/);
+    assert.match(
+      lineChart({ title: 'l', xLabel: '', yLabel: '', series: [{ name: 's', color: '#000', points: [] }], format: pct }),
+      /class="chart not-measured"/,
+    );
   });
 });
 

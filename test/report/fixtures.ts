@@ -76,7 +76,14 @@ export function fullReport(name = 'mlp-egemaps', quality = 0.5): TrustReport {
       ...[0.2, 0.4, 0.8, 1.2].map((rt, i) => ({ kind: 'reverb' as const, level: rt, ua: ua * (1 - 0.1 * (i + 1)) })),
     ],
     privacy: { genderProbe: { accuracy: 0.86 - 0.2 * quality, majority: 0.5 }, speakerProbe: { accuracy: 0.41, chance: 1 / 24 } },
-    sustainability: { params: 123_456 + Math.round(quality * 1e6), macsPerSecond: 2.5e7 * (1 + 10 * quality), latencyMs: 3.42, realTimeFactor: 0.00094, peakMemoryMb: 412, trainSeconds: 754 },
+    sustainability: {
+      params: 123_456 + Math.round(quality * 1e6),
+      macsPerSecond: 2.5e7 * (1 + 10 * quality),
+      latencyMs: 3.42,
+      realTimeFactor: 0.00094,
+      peakMemoryMb: 412,
+      trainSeconds: 754,
+    },
   };
 }
 

@@ -136,7 +136,9 @@ describe('renderTrustHtml: caveats, reasons, warnings and interval kinds', () =>
   const base = fullReport('m');
   const report: TrustReport = {
     ...base,
-    fairness: { gender: { ...base.fairness!.gender, statisticalParity: { value: 0.534, low: 0.442, high: 0.614, method: 'basic', plugIn: 0.617 } } },
+    fairness: {
+      gender: { ...base.fairness!.gender, statisticalParity: { value: 0.534, low: 0.442, high: 0.614, method: 'basic', plugIn: 0.617 } },
+    },
     safety: { attacks: [{ method: 'fgsm', snrDb: 45, successRate: 0.625, attacked: 8, flipped: 5, low: 0.306, high: 0.863 }] },
     privacy: undefined,
     notes: { fairness: ['only 12 of 1000 resamples held every group'] },
@@ -146,18 +148,28 @@ describe('renderTrustHtml: caveats, reasons, warnings and interval kinds', () =>
   const html = renderTrustHtml([report]);
 
   it('a bias-corrected gap says so and shows the plug-in value', () => {
-    assert.ok(sectionOf(html, 'fairness').includes('0.534 <span class="ci">[0.442–0.614]</span></span><span class="sub">bias-corrected; plug-in 0.617</span>'));
+    assert.ok(
+      sectionOf(html, 'fairness').includes(
+        '0.534 <span class="ci">[0.442–0.614]</span></span><span class="sub">bias-corrected; plug-in 0.617</span>',
+      ),
+    );
   });
   it('attack rates carry their counts and interval', () => {
-    assert.ok(sectionOf(html, 'safety').includes('62.5% <span class="ci">[30.6%–86.3%]</span></span><span class="sub">5 of 8 attacked</span>'));
+    assert.ok(
+      sectionOf(html, 'safety').includes('62.5% <span class="ci">[30.6%–86.3%]</span></span><span class="sub">5 of 8 attacked</span>'),
+    );
   });
   it('notes sit in their section, reasons replace a bare "not measured", warnings head the summary', () => {
     assert.ok(sectionOf(html, 'fairness').includes('<ul class="notes"><li>only 12 of 1000 resamples held every group</li></ul>'));
     assert.ok(sectionOf(html, 'privacy').includes('<li>not measured: the corpus records no gender</li>'));
-    assert.ok(sectionOf(html, 'summary').includes('<ul class="warnings" role="note"><li>UA 12.5% is not distinguishable from chance</li></ul>'));
+    assert.ok(
+      sectionOf(html, 'summary').includes('<ul class="warnings" role="note"><li>UA 12.5% is not distinguishable from chance</li></ul>'),
+    );
   });
   it('an older report whose interval misses its estimate is flagged, not hidden', () => {
-    const old = renderTrustHtml([{ ...base, fairness: { gender: { ...base.fairness!.gender, statisticalParity: { value: 0.617, low: 0.62, high: 0.792 } } } }]);
+    const old = renderTrustHtml([
+      { ...base, fairness: { gender: { ...base.fairness!.gender, statisticalParity: { value: 0.617, low: 0.62, high: 0.792 } } } },
+    ]);
     assert.ok(sectionOf(old, 'fairness').includes('the interval excludes the estimate (an older audit; re-run trustser audit)'));
   });
 });
@@ -186,7 +198,11 @@ describe('renderTrustHtml: several models', () => {
 });
 
 describe('the page is self-contained', () => {
-  const pages = [renderTrustHtml([fullReport()]), renderTrustHtml([fullReport('a'), fullReport('b', 0.8)]), renderTrustHtml([minimalReport()])];
+  const pages = [
+    renderTrustHtml([fullReport()]),
+    renderTrustHtml([fullReport('a'), fullReport('b', 0.8)]),
+    renderTrustHtml([minimalReport()]),
+  ];
   it('has no remote URL, no src attribute, no script, no stylesheet link, no CSS import or url()', () => {
     for (const html of pages) {
       assert.doesNotMatch(html, /https?:\/\//i);

@@ -70,12 +70,23 @@ export function decodePng(file: Uint8Array): DecodedPng {
       const x = raw[src + i];
       let v: number;
       switch (filter) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + ((a + b) >> 1); break;
-        case 4: v = x + paeth(a, b, c); break;
-        default: throw new Error(`bad PNG filter type ${filter} in row ${y}`);
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + a;
+          break;
+        case 2:
+          v = x + b;
+          break;
+        case 3:
+          v = x + ((a + b) >> 1);
+          break;
+        case 4:
+          v = x + paeth(a, b, c);
+          break;
+        default:
+          throw new Error(`bad PNG filter type ${filter} in row ${y}`);
       }
       data[dst + i] = v & 0xff;
     }

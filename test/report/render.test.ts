@@ -48,7 +48,9 @@ function rgb(hex: string): [number, number, number] {
 
 const chromium = findChromium();
 
-describe('headless Chromium renders the report', { skip: chromium ? false : 'chromium is not installed (apt-get install --no-install-recommends chromium, or set CHROMIUM_BIN)' }, () => {
+describe('headless Chromium renders the report', {
+  skip: chromium ? false : 'chromium is not installed (apt-get install --no-install-recommends chromium, or set CHROMIUM_BIN)',
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustser-render-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 

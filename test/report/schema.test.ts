@@ -36,11 +36,13 @@ describe('parseTrustReport accepts valid reports', () => {
     assert.deepEqual(parseTrustReport(minimalReport('m')), { model: { name: 'm' }, classes: ['neutral', 'happy'] });
   });
   it('accuracy estimates may omit their interval; training time may be null', () => {
-    const r = parseTrustReport(edited((x) => {
-      delete x.accuracy.ua.low;
-      delete x.accuracy.ua.high;
-      x.sustainability.trainSeconds = null;
-    }));
+    const r = parseTrustReport(
+      edited((x) => {
+        delete x.accuracy.ua.low;
+        delete x.accuracy.ua.high;
+        x.sustainability.trainSeconds = null;
+      }),
+    );
     assert.deepEqual(r.accuracy?.ua, { value: r.accuracy?.ua.value });
     assert.equal(r.sustainability?.trainSeconds, null);
   });
@@ -61,13 +63,25 @@ describe('validation errors name the field', () => {
     ['a rate above 1', (r) => (r.accuracy.wa.value = 1.2), /: accuracy\.wa\.value: /],
     ['a lone interval end', (r) => delete r.accuracy.macroF1.value, /: accuracy\.macroF1\.value: /],
     ['an interval with only low', (r) => (r.accuracy.macroF1.low = 0.1), /: accuracy\.macroF1: give both low and high/],
-    ['an interval with low > high', (r) => (r.accuracy.ua = { value: 0.5, low: 0.6, high: 0.4 }), /: accuracy\.ua: low must not exceed high/],
+    [
+      'an interval with low > high',
+      (r) => (r.accuracy.ua = { value: 0.5, low: 0.6, high: 0.4 }),
+      /: accuracy\.ua: low must not exceed high/,
+    ],
     ['a confusion matrix with a missing row', (r) => r.accuracy.confusion.pop(), /: accuracy\.confusion: expected 8 rows/],
     ['a confusion row with an extra column', (r) => r.accuracy.confusion[3].push(1), /: accuracy\.confusion\.3: expected 8 columns/],
     ['a negative count', (r) => (r.accuracy.confusion[0][1] = -1), /: accuracy\.confusion\.0\.1: /],
     ['per-class recalls of the wrong length', (r) => r.accuracy.perClassRecall.push(0.5), /: accuracy\.perClassRecall: expected 8 values/],
-    ['a fairness group with half a CI', (r) => delete r.fairness.gender.groups[1].ua.low, /: fairness\.gender\.groups\.1\.ua: give both low and high, or neither/],
-    ['a fairness attribute without statistical parity', (r) => delete r.fairness.gender.statisticalParity, /: fairness\.gender\.statisticalParity: /],
+    [
+      'a fairness group with half a CI',
+      (r) => delete r.fairness.gender.groups[1].ua.low,
+      /: fairness\.gender\.groups\.1\.ua: give both low and high, or neither/,
+    ],
+    [
+      'a fairness attribute without statistical parity',
+      (r) => delete r.fairness.gender.statisticalParity,
+      /: fairness\.gender\.statisticalParity: /,
+    ],
     ['a fractional group size', (r) => (r.fairness.gender.groups[0].n = 1.5), /: fairness\.gender\.groups\.0\.n: /],
     ['an unknown attack method', (r) => (r.safety.attacks[2].method = 'cw'), /: safety\.attacks\.2\.method: /],
     ['an unknown corruption kind', (r) => (r.robustness[1].kind = 'pink'), /: robustness\.1\.kind: /],
@@ -82,10 +96,13 @@ describe('validation errors name the field', () => {
     it(name, () => assert.match(errorOf(edited(edit), 'runs/a/trust.json'), pattern));
   }
   it('every line starts with the label, one line per issue', () => {
-    const msg = errorOf(edited((r) => {
-      r.accuracy.ua.value = 'x';
-      r.privacy.genderProbe.accuracy = 2;
-    }), 'runs/b/trust.json');
+    const msg = errorOf(
+      edited((r) => {
+        r.accuracy.ua.value = 'x';
+        r.privacy.genderProbe.accuracy = 2;
+      }),
+      'runs/b/trust.json',
+    );
     const lines = msg.split('\n');
     assert.equal(lines.length, 2);
     for (const l of lines) assert.ok(l.startsWith('runs/b/trust.json: '), l);

@@ -13,12 +13,30 @@ import * as ort from 'onnxruntime-node';
 import { loadAudio } from '../../src/audio/index.js';
 import { makeRng } from '../../src/core/index.js';
 import {
-  AASIST_CONFIG, AASIST_L_CONFIG, AASIST_SAMPLES, Aasist, aasistBatch, aasistMinSamples, fitAasistInput, loadAasistWeights, type AasistConfig,
+  AASIST_CONFIG,
+  AASIST_L_CONFIG,
+  AASIST_SAMPLES,
+  Aasist,
+  aasistBatch,
+  aasistMinSamples,
+  fitAasistInput,
+  loadAasistWeights,
+  type AasistConfig,
 } from '../../src/models/aasist/index.js';
 import { manualSeed, noGrad, saveModule, tidy, toRawDict, type Tensor } from '../../src/engine/index.js';
 import {
-  GraphBuilder, decodeModel, exportAasist, exportAasistGraph, exportSpoofModel, loadSpoofSession, parseSidecar, parseSpoofSidecar, readSpoofSidecar,
-  scoreFilesOnnx, OnnxSpoofSession, SPOOF_EXPORT_TOLERANCE,
+  GraphBuilder,
+  decodeModel,
+  exportAasist,
+  exportAasistGraph,
+  exportSpoofModel,
+  loadSpoofSession,
+  parseSidecar,
+  parseSpoofSidecar,
+  readSpoofSidecar,
+  scoreFilesOnnx,
+  OnnxSpoofSession,
+  SPOOF_EXPORT_TOLERANCE,
 } from '../../src/runtime/index.js';
 import { buildProgram } from '../../src/cli/index.js';
 import { ROOT, tempDir } from '../audio/helpers.js';
@@ -38,8 +56,10 @@ function randomAasist(config: AasistConfig, seed: number): Aasist {
   const rng = makeRng(seed);
   const stats = new Map<string, { dtype: 'float32'; shape: number[]; data: Float32Array }>();
   for (const [name, t] of m.stateDict()) {
-    if (name.endsWith('running_mean')) stats.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.1 * rng.normal()) });
-    if (name.endsWith('running_var')) stats.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.5 + rng.next()) });
+    if (name.endsWith('running_mean'))
+      stats.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.1 * rng.normal()) });
+    if (name.endsWith('running_var'))
+      stats.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.5 + rng.next()) });
   }
   m.loadStateDict(stats, false);
   return m.eval();
@@ -67,7 +87,8 @@ function randomClips(lengths: number[], seed: number): Float32Array[] {
   });
 }
 
-const engineLogits = (m: Aasist, clips: Float32Array[]): Float32Array => noGrad(() => tidy(() => m.forward(aasistBatch(clips)).toFloat32()));
+const engineLogits = (m: Aasist, clips: Float32Array[]): Float32Array =>
+  noGrad(() => tidy(() => m.forward(aasistBatch(clips)).toFloat32()));
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -78,31 +99,46 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Runs the CLI from the TypeScript sources. */
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'cli-entry.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 /** Files of a folder (temporary files of an interrupted atomic write included). */
 const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 describe('AASIST graph on random weights', () => {
-  for (const [name, config, seed] of [['AASIST', AASIST_CONFIG, 3], ['AASIST-L', AASIST_L_CONFIG, 4]] as const) {
+  for (const [name, config, seed] of [
+    ['AASIST', AASIST_CONFIG, 3],
+    ['AASIST-L', AASIST_L_CONFIG, 4],
+  ] as const) {
     test(`${name}: wave [batch, ${AASIST_SAMPLES}] → logits [batch, 2], equal to the engine's within ${TOLERANCE}`, async (t) => {
       const model = randomAasist(config, seed);
       try {
         const e = exportAasistGraph({ config: model.config, weights: toRawDict(model.stateDict()) });
         const bytes = e.graph.serialize({ producerName: 'test', producerVersion: '0' });
         const proto = decodeModel(bytes).graph!;
-        assert.deepEqual(proto.input!.map((i) => [i.name, i.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))]), [['wave', ['batch', AASIST_SAMPLES]]]);
-        assert.deepEqual(proto.output!.map((o) => [o.name, o.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))]), [['logits', ['batch', 2]]]);
+        assert.deepEqual(
+          proto.input!.map((i) => [i.name, i.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))]),
+          [['wave', ['batch', AASIST_SAMPLES]]],
+        );
+        assert.deepEqual(
+          proto.output!.map((o) => [o.name, o.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue))]),
+          [['logits', ['batch', 2]]],
+        );
         const clips = randomClips([20_000, 70_000], seed);
         const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2 });
         const wave = new Float32Array(clips.length * AASIST_SAMPLES);
         clips.forEach((c, i) => wave.set(fitAasistInput(c), i * AASIST_SAMPLES));
-        const onnx = (await session.run({ wave: new ort.Tensor('float32', wave, [clips.length, AASIST_SAMPLES]) })).logits.data as Float32Array;
+        const onnx = (await session.run({ wave: new ort.Tensor('float32', wave, [clips.length, AASIST_SAMPLES]) })).logits
+          .data as Float32Array;
         await session.release();
         const engine = engineLogits(model, clips);
         const d = maxDiff(onnx, engine);
-        t.diagnostic(`${name}: max |Δlogit| = ${d.toExponential(2)} over ${clips.length} clips (logits up to ${Math.max(...engine.map(Math.abs)).toFixed(2)})`);
+        t.diagnostic(
+          `${name}: max |Δlogit| = ${d.toExponential(2)} over ${clips.length} clips (logits up to ${Math.max(...engine.map(Math.abs)).toFixed(2)})`,
+        );
         assert.ok(d <= TOLERANCE, `max |Δlogit| = ${d}`);
         assert.ok(new Set(engine).size > 2, 'the logits differ between clips (the comparison is not between constants)');
       } finally {
@@ -115,7 +151,10 @@ describe('AASIST graph on random weights', () => {
     const model = randomAasist(AASIST_L_CONFIG, 5);
     try {
       const weights = toRawDict(model.stateDict());
-      assert.throws(() => exportAasistGraph({ config: model.config, weights }, 1000), new RegExp(`at least ${aasistMinSamples(AASIST_L_CONFIG)} samples, got 1000`));
+      assert.throws(
+        () => exportAasistGraph({ config: model.config, weights }, 1000),
+        new RegExp(`at least ${aasistMinSamples(AASIST_L_CONFIG)} samples, got 1000`),
+      );
       weights.delete('GAT_layer_T.att_weight');
       assert.throws(() => exportAasistGraph({ config: model.config, weights }), /AASIST-L: the state dict has no 'GAT_layer_T.att_weight'/);
     } finally {
@@ -157,14 +196,23 @@ describe('exported countermeasure files and scoring', () => {
       const session = await loadSpoofSession(out, { batchSize, intraOpThreads: 2 });
       try {
         const scores = await session.scoreSignals(clips);
-        assert.ok(maxDiff(scores.flatMap((c) => c.logits), engine) <= TOLERANCE, `batch size ${batchSize}`);
+        assert.ok(
+          maxDiff(
+            scores.flatMap((c) => c.logits),
+            engine,
+          ) <= TOLERANCE,
+          `batch size ${batchSize}`,
+        );
         scores.forEach((c) => assert.equal(c.score, c.logits[1], 'the score is the bona fide logit'));
       } finally {
         await session.close();
       }
     }
     // The emotion models' loader refuses the spoof sidecar with a pointer to the right one.
-    assert.throws(() => parseSidecar(JSON.parse(readFileSync(`${out}.json`, 'utf8')), 'x.json'), /x\.json: input\.kind: a spoofing countermeasure .*loadSpoofSession/);
+    assert.throws(
+      () => parseSidecar(JSON.parse(readFileSync(`${out}.json`, 'utf8')), 'x.json'),
+      /x\.json: input\.kind: a spoofing countermeasure .*loadSpoofSession/,
+    );
   });
 
   test('bad scoring inputs give clear errors', async () => {
@@ -174,7 +222,10 @@ describe('exported countermeasure files and scoring', () => {
     try {
       await assert.rejects(session.logits(new Float32Array(1000), 1), /'wave' must be \[1, 64600\] \(64600 samples\), got 1000 samples/);
       await assert.rejects(session.logits(new Float32Array(AASIST_SAMPLES), 2), /'wave' must be \[2, 64600\]/);
-      await assert.rejects(session.scoreSignals([new Float32Array(100), new Float32Array(0)], ['a.wav', 'b.wav']), /b\.wav: empty clip \(0 samples\)/);
+      await assert.rejects(
+        session.scoreSignals([new Float32Array(100), new Float32Array(0)], ['a.wav', 'b.wav']),
+        /b\.wav: empty clip \(0 samples\)/,
+      );
     } finally {
       await session.close();
     }
@@ -184,12 +235,21 @@ describe('exported countermeasure files and scoring', () => {
     // A graph of another contract.
     const g = new GraphBuilder('other');
     g.output(g.input('features', 'float32', ['batch', 4]), 'probs', 'float32', ['batch', 4]);
-    await assert.rejects(OnnxSpoofSession.fromBytes(g.serialize({ producerName: 't', producerVersion: '0' }), null, 'other.onnx'), /other\.onnx: not a spoof model: the graph needs input 'wave' and output 'logits', it has inputs \[features\], outputs \[probs\]/);
+    await assert.rejects(
+      OnnxSpoofSession.fromBytes(g.serialize({ producerName: 't', producerVersion: '0' }), null, 'other.onnx'),
+      /other\.onnx: not a spoof model: the graph needs input 'wave' and output 'logits', it has inputs \[features\], outputs \[probs\]/,
+    );
     // Sidecars: an emotion model's, a broken field.
     const good = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as Record<string, unknown>;
-    assert.throws(() => parseSpoofSidecar({ ...good, input: { kind: 'frames' } }, 's.json'), /s\.json: input\.kind: 'frames' is an emotion model's input/);
+    assert.throws(
+      () => parseSpoofSidecar({ ...good, input: { kind: 'frames' } }, 's.json'),
+      /s\.json: input\.kind: 'frames' is an emotion model's input/,
+    );
     assert.throws(() => parseSpoofSidecar({ ...good, scoreIndex: 0 }, 's.json'), /s\.json: scoreIndex: /);
-    assert.throws(() => parseSpoofSidecar({ ...good, outputs: ['probs'] }, 's.json'), /s\.json: outputs: the first output must be 'logits'/);
+    assert.throws(
+      () => parseSpoofSidecar({ ...good, outputs: ['probs'] }, 's.json'),
+      /s\.json: outputs: the first output must be 'logits'/,
+    );
   });
 
   test('failed exports leave no file: missing weights, an emotion-conditioned run, a graph that disagrees with the engine, an unwritable sidecar', async () => {
@@ -199,7 +259,10 @@ describe('exported countermeasure files and scoring', () => {
     const run = join(dir, 'film-run');
     mkdirSync(run);
     writeFileSync(join(run, 'config.json'), JSON.stringify({ init: 'aasist', conditioning: 'film' }));
-    await assert.rejects(exportSpoofModel(run, join(target, 'b.onnx')), /film-run: conditioned on emotion \('film'\); export-spoof exports plain AASIST only/);
+    await assert.rejects(
+      exportSpoofModel(run, join(target, 'b.onnx')),
+      /film-run: conditioned on emotion \('film'\); export-spoof exports plain AASIST only/,
+    );
     assert.deepEqual(listing(target), []);
     // A graph that disagrees with the engine (here: an engine whose logits are shifted by 1).
     class Shifted extends Aasist {
@@ -210,14 +273,20 @@ describe('exported countermeasure files and scoring', () => {
     const shifted = new Shifted(AASIST_L_CONFIG);
     try {
       shifted.loadStateDict(model.stateDict());
-      await assert.rejects(exportAasist(shifted, join(target, 'd.onnx'), 'shifted'), /d\.onnx: the exported graph disagrees with the engine \(max \|Δlogit\| = 1\.00e\+0 > 0\.0001\); nothing written/);
+      await assert.rejects(
+        exportAasist(shifted, join(target, 'd.onnx'), 'shifted'),
+        /d\.onnx: the exported graph disagrees with the engine \(max \|Δlogit\| = 1\.00e\+0 > 0\.0001\); nothing written/,
+      );
     } finally {
       shifted.dispose();
     }
     assert.deepEqual(listing(target), []);
     // The sidecar's path is taken by a folder: the model written before it is removed again.
     mkdirSync(join(target, 'c.onnx.json'));
-    await assert.rejects(exportAasist(model, join(target, 'c.onnx'), 'random weights'), /c\.onnx\.json: cannot write the sidecar .*nothing written/);
+    await assert.rejects(
+      exportAasist(model, join(target, 'c.onnx'), 'random weights'),
+      /c\.onnx\.json: cannot write the sidecar .*nothing written/,
+    );
     assert.deepEqual(listing(target), ['c.onnx.json']);
   });
 
@@ -229,14 +298,26 @@ describe('exported countermeasure files and scoring', () => {
     assert.match(ok.stdout, /output: logits \[batch, 2\] = \[spoof, bonafide\], score = bonafide logit/);
     assert.match(ok.stdout, /max \|Δlogit\| = /);
     // The failure in-process (the one-line stderr and exit code 1 are main()'s for every command).
-    await assert.rejects(buildProgram().parseAsync(['node', 'trustser', 'export-spoof', '--model', join(dir, 'nope.pth'), '--out', join(dir, 'cli', 'nope.onnx')]), /spoof model '.*nope\.pth': no such file/);
+    await assert.rejects(
+      buildProgram().parseAsync([
+        'node',
+        'trustser',
+        'export-spoof',
+        '--model',
+        join(dir, 'nope.pth'),
+        '--out',
+        join(dir, 'cli', 'nope.onnx'),
+      ]),
+      /spoof model '.*nope\.pth': no such file/,
+    );
     assert.deepEqual(listing(join(dir, 'cli')), ['spoof.onnx', 'spoof.onnx.json']);
   });
 });
 
-const sharedSkip = existsSync(join(WEIGHTS, 'AASIST.pth')) && existsSync(join(WEIGHTS, 'AASIST-L.pth')) && existsSync(REFERENCE)
-  ? false
-  : `AASIST weights not found in ${WEIGHTS}; skipping (see ../shared/models/aasist/README.md)`;
+const sharedSkip =
+  existsSync(join(WEIGHTS, 'AASIST.pth')) && existsSync(join(WEIGHTS, 'AASIST-L.pth')) && existsSync(REFERENCE)
+    ? false
+    : `AASIST weights not found in ${WEIGHTS}; skipping (see ../shared/models/aasist/README.md)`;
 
 describe('published AASIST and AASIST-L exported', { skip: sharedSkip }, () => {
   let dir = '';
@@ -244,7 +325,10 @@ describe('published AASIST and AASIST-L exported', { skip: sharedSkip }, () => {
   before(() => ({ dir, cleanup } = tempDir()));
   after(() => cleanup());
 
-  for (const [spec, file] of [['aasist', 'AASIST.pth'], ['aasist-l', 'AASIST-L.pth']] as const) {
+  for (const [spec, file] of [
+    ['aasist', 'AASIST.pth'],
+    ['aasist-l', 'AASIST-L.pth'],
+  ] as const) {
     test(`${spec}: ONNX Runtime scores of real clips equal the engine's within ${TOLERANCE}`, async (t) => {
       const ref = JSON.parse(readFileSync(REFERENCE, 'utf8')) as { cases: { file: string; logits: [number, number] }[] };
       const cases = ref.cases.slice(0, REAL_CLIPS);
@@ -254,19 +338,32 @@ describe('published AASIST and AASIST-L exported', { skip: sharedSkip }, () => {
       assert.equal(r.sidecar.model.name, file.replace('.pth', ''));
       const { scores: onnx, failed } = await scoreFilesOnnx(out, paths, { intraOpThreads: 2, batchSize: REAL_CLIPS });
       assert.deepEqual(failed, []);
-      assert.deepEqual(onnx.map((s) => s.path), paths);
+      assert.deepEqual(
+        onnx.map((s) => s.path),
+        paths,
+      );
       const model = loadAasistWeights(join(WEIGHTS, file));
       try {
         const clips = await Promise.all(paths.map(async (p) => (await loadAudio(p)).samples));
         const engine = engineLogits(model, clips);
-        const d = maxDiff(onnx.flatMap((s) => s.logits), engine);
+        const d = maxDiff(
+          onnx.flatMap((s) => s.logits),
+          engine,
+        );
         t.diagnostic(`${spec}: max |Δlogit| ONNX vs engine = ${d.toExponential(2)} over ${paths.length} clips`);
         assert.ok(d <= TOLERANCE, `max |Δlogit| = ${d}`);
       } finally {
         model.dispose();
       }
       // AASIST only: the independent PyTorch reference logits of the same files.
-      if (spec === 'aasist') assert.ok(maxDiff(onnx.flatMap((s) => s.logits), cases.flatMap((c) => c.logits)) <= TOLERANCE, 'ONNX vs PyTorch reference');
+      if (spec === 'aasist')
+        assert.ok(
+          maxDiff(
+            onnx.flatMap((s) => s.logits),
+            cases.flatMap((c) => c.logits),
+          ) <= TOLERANCE,
+          'ONNX vs PyTorch reference',
+        );
     });
   }
 });

@@ -13,7 +13,10 @@ import { tempDir } from '../audio/helpers.js';
 
 const root = packageRoot();
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 }
 
 describe('trustser export and predict --onnx', () => {
@@ -28,11 +31,17 @@ describe('trustser export and predict --onnx', () => {
     const cfg = syntheticRunConfig({
       corpus: { name: 'synthetic', options: { perClassPerSpeaker: 2 } },
       model: { name: 'cnn-lstm-att', options: { convChannels: [4, 8], lstmHidden: 8, denseDim: 8 } },
-      training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 }, folds: [0],
+      training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 },
+      folds: [0],
     });
     await trainRun(cfg, run, { cacheDir, workers: 0 });
     const corpusDir = join(cacheDir, 'synthetic-corpus-seed1');
-    wavs = readdirSync(corpusDir, { recursive: true }).map(String).filter((f) => f.endsWith('.wav')).sort().slice(0, 4).map((f) => join(corpusDir, f));
+    wavs = readdirSync(corpusDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .slice(0, 4)
+      .map((f) => join(corpusDir, f));
   });
   after(() => cleanup());
 
@@ -47,7 +56,10 @@ describe('trustser export and predict --onnx', () => {
     const engine = await predictFiles(run, wavs, { fold: 0 });
     const j = cli('predict', '--onnx', out, ...wavs, '--format', 'json', '--threads', '1');
     assert.equal(j.status, 0, j.stderr);
-    const got = JSON.parse(j.stdout) as { classes: string[]; predictions: { path: string; label: string; probs: number[]; windows: unknown[] }[] };
+    const got = JSON.parse(j.stdout) as {
+      classes: string[];
+      predictions: { path: string; label: string; probs: number[]; windows: unknown[] }[];
+    };
     assert.deepEqual(got.classes, engine.classes);
     got.predictions.forEach((p, i) => {
       assert.equal(p.path, wavs[i]);
@@ -73,11 +85,23 @@ describe('trustser export and predict --onnx', () => {
     assert.equal(existsSync(outDir), false);
     // Argument checks, in-process (they fail before any output).
     const parseArgs = (...args: string[]) => buildProgram().parseAsync(['node', 'trustser', ...args]);
-    await assert.rejects(parseArgs('predict', '--onnx', 'x.onnx', '--model', run, wavs[0]), /give either --model <run-dir> or --onnx <file>/);
+    await assert.rejects(
+      parseArgs('predict', '--onnx', 'x.onnx', '--model', run, wavs[0]),
+      /give either --model <run-dir> or --onnx <file>/,
+    );
     await assert.rejects(parseArgs('predict', wavs[0]), /give either --model <run-dir> or --onnx <file>/);
-    await assert.rejects(parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--fold', '1', wavs[0]), /--fold applies to --model run directories/);
-    await assert.rejects(parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--window', 'abc', wavs[0]), /option '--window <s>' argument 'abc' is invalid\. expected a number > 0/);
-    await assert.rejects(parseArgs('export', run, '--out', join(outDir, 'm.onnx'), '--fold', 'x'), /option '--fold <k>' argument 'x' is invalid\. expected an integer ≥ 0/);
+    await assert.rejects(
+      parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--fold', '1', wavs[0]),
+      /--fold applies to --model run directories/,
+    );
+    await assert.rejects(
+      parseArgs('predict', '--onnx', join(dir, 'shipped', 'ser.onnx'), '--window', 'abc', wavs[0]),
+      /option '--window <s>' argument 'abc' is invalid\. expected a number > 0/,
+    );
+    await assert.rejects(
+      parseArgs('export', run, '--out', join(outDir, 'm.onnx'), '--fold', 'x'),
+      /option '--fold <k>' argument 'x' is invalid\. expected an integer ≥ 0/,
+    );
     assert.equal(existsSync(outDir), false);
   });
 });

@@ -6,16 +6,46 @@ import { manualSeed, noGrad, tensor, toRawDict } from '../../src/engine/index.js
 import { exportModelGraph } from '../../src/runtime/export/index.js';
 import { TINY_CASES, type TinyCase } from '../models/ser-helpers.js';
 import {
-  TOLERANCE, engineOutputs, exportOf, makeRng, maxAbsDiff, randomBlock, randomNormalizer, randomizeRunningStats, runOnnx, sessionOf,
+  TOLERANCE,
+  engineOutputs,
+  exportOf,
+  makeRng,
+  maxAbsDiff,
+  randomBlock,
+  randomNormalizer,
+  randomizeRunningStats,
+  runOnnx,
+  sessionOf,
 } from './helpers.js';
 
 /** Cases beyond the shared tiny ones: other activations, a unidirectional LSTM, 2-channel images, a segment hop. */
 const EXTRA_CASES: (TinyCase & { hop?: number })[] = [
   { label: 'mlp (gelu)', name: 'mlp', options: { inputDim: 12, numClasses: 3, hiddenDims: [8], activation: 'gelu' }, example: [12] },
-  { label: 'mlp (tanh, 3 layers)', name: 'mlp', options: { inputDim: 12, numClasses: 5, hiddenDims: [8, 8, 6], activation: 'tanh' }, example: [12] },
-  { label: 'cnn-lstm (last, unidirectional, 2 layers)', name: 'cnn-lstm', options: { inputDim: 16, numClasses: 4, convChannels: [4], lstmHidden: 6, lstmLayers: 2, bidirectional: false, denseDim: 5 }, example: [24, 16] },
-  { label: 'cnn-lstm-att-multitask (no race head)', name: 'cnn-lstm-att-multitask', options: { inputDim: 16, numClasses: 4, convChannels: [4], lstmHidden: 6, denseDim: 5, numRaces: 0 }, example: [24, 16] },
-  { label: 'fcn-gap (2 channels, hop 40)', name: 'fcn-gap', options: { inputShape: [2, 64, 64], numClasses: 3, width: 1 / 8 }, example: [2, 64, 64], hop: 40 },
+  {
+    label: 'mlp (tanh, 3 layers)',
+    name: 'mlp',
+    options: { inputDim: 12, numClasses: 5, hiddenDims: [8, 8, 6], activation: 'tanh' },
+    example: [12],
+  },
+  {
+    label: 'cnn-lstm (last, unidirectional, 2 layers)',
+    name: 'cnn-lstm',
+    options: { inputDim: 16, numClasses: 4, convChannels: [4], lstmHidden: 6, lstmLayers: 2, bidirectional: false, denseDim: 5 },
+    example: [24, 16],
+  },
+  {
+    label: 'cnn-lstm-att-multitask (no race head)',
+    name: 'cnn-lstm-att-multitask',
+    options: { inputDim: 16, numClasses: 4, convChannels: [4], lstmHidden: 6, denseDim: 5, numRaces: 0 },
+    example: [24, 16],
+  },
+  {
+    label: 'fcn-gap (2 channels, hop 40)',
+    name: 'fcn-gap',
+    options: { inputShape: [2, 64, 64], numClasses: 3, width: 1 / 8 },
+    example: [2, 64, 64],
+    hop: 40,
+  },
 ];
 
 /** Utterance lengths (frames) per batch: one utterance, mixed lengths, and short ones. */
@@ -67,13 +97,24 @@ test('trust-ser-cnn on backbone layers: the softmax layer mix and masking match 
   model.eval();
   const rng = makeRng(7);
   // Non-uniform layer weights so the mix is not a plain mean.
-  model.loadStateDict(new Map([['layer_weights', { dtype: 'float32' as const, shape: [l], data: Float32Array.from([0.5, -1, 2]) }]]), false);
+  model.loadStateDict(
+    new Map([['layer_weights', { dtype: 'float32' as const, shape: [l], data: Float32Array.from([0.5, -1, 2]) }]]),
+    false,
+  );
   const e = exportOf(model, null);
   const session = await sessionOf(e);
   const lens = [20, 7];
   const x = Float32Array.from({ length: 2 * l * t * d }, () => rng.normal());
-  const out = await session.run({ features: new ort.Tensor('float32', x, [2, l, t, d]), lengths: new ort.Tensor('int64', BigInt64Array.from(lens, BigInt), [2]) });
-  const ref = noGrad(() => model.forward(tensor(x, [2, l, t, d]), tensor(BigInt64Array.from(lens, BigInt), [2])).softmax(-1).toArray()) as Float32Array;
+  const out = await session.run({
+    features: new ort.Tensor('float32', x, [2, l, t, d]),
+    lengths: new ort.Tensor('int64', BigInt64Array.from(lens, BigInt), [2]),
+  });
+  const ref = noGrad(() =>
+    model
+      .forward(tensor(x, [2, l, t, d]), tensor(BigInt64Array.from(lens, BigInt), [2]))
+      .softmax(-1)
+      .toArray(),
+  ) as Float32Array;
   assert.ok(maxAbsDiff(out.probs.data as Float32Array, ref) <= TOLERANCE);
   assert.deepEqual(e.layout.features, ['batch', l, 'time', d]);
   await session.release();
@@ -94,9 +135,13 @@ for (const [name, options] of PADDING_CASES) {
     const rng = makeRng(3);
     const [t, d] = [30, 8];
     const x = Float32Array.from({ length: t * d }, () => rng.normal());
-    const run = async (data: Float32Array, frames: number) => (await session.run({
-      features: new ort.Tensor('float32', data, [1, frames, d]), lengths: new ort.Tensor('int64', BigInt64Array.from([BigInt(t)]), [1]),
-    })).probs.data as Float32Array;
+    const run = async (data: Float32Array, frames: number) =>
+      (
+        await session.run({
+          features: new ort.Tensor('float32', data, [1, frames, d]),
+          lengths: new ort.Tensor('int64', BigInt64Array.from([BigInt(t)]), [1]),
+        })
+      ).probs.data as Float32Array;
     const padded = new Float32Array((t + 13) * d);
     padded.set(x);
     for (let i = t * d; i < padded.length; i++) padded[i] = 1e3 * rng.normal();
@@ -121,7 +166,14 @@ test('unknown models and mismatched normalizers are refused by name', () => {
 
 test('multitask models export the emotion head alone when heads is off', () => {
   manualSeed(2);
-  const model = createModel('cnn-lstm-att-multitask', { inputDim: 8, numClasses: 3, convChannels: [4], lstmHidden: 4, denseDim: 4, numRaces: 2 });
+  const model = createModel('cnn-lstm-att-multitask', {
+    inputDim: 8,
+    numClasses: 3,
+    convChannels: [4],
+    lstmHidden: 4,
+    denseDim: 4,
+    numRaces: 2,
+  });
   const d = model.describe();
   const snap = { name: d.name, config: d.config, weights: toRawDict(model.stateDict()) };
   assert.deepEqual(exportModelGraph(snap, { normalizer: null }).outputs, ['probs', 'embedding', 'gender_probs', 'race_probs']);

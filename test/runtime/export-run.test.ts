@@ -28,10 +28,21 @@ describe('exporting a trained run', () => {
     frameRun = join(dir, 'frames');
     await trainRun(syntheticRunConfig({ corpus, training: TRAIN, folds: [1] }), frameRun, { cacheDir, workers: 0 });
     imageRun = join(dir, 'image');
-    const image = { corpus, training: TRAIN, folds: [0], model: { name: 'fcn-gap', options: { width: 0.125 } }, features: { set: 'logmelspec', segmentFrames: 64, segmentHopFrames: 48 } };
+    const image = {
+      corpus,
+      training: TRAIN,
+      folds: [0],
+      model: { name: 'fcn-gap', options: { width: 0.125 } },
+      features: { set: 'logmelspec', segmentFrames: 64, segmentHopFrames: 48 },
+    };
     await trainRun(syntheticRunConfig(image), imageRun, { cacheDir, workers: 0 });
     const corpusDir = join(cacheDir, 'synthetic-corpus-seed1');
-    wavs = readdirSync(corpusDir, { recursive: true }).map(String).filter((f) => f.endsWith('.wav')).sort().slice(0, 5).map((f) => join(corpusDir, f));
+    wavs = readdirSync(corpusDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .slice(0, 5)
+      .map((f) => join(corpusDir, f));
     // A long file at another rate: resampled by both paths, cropped by the frame model.
     const long = join(dir, 'long-22k.wav');
     const x = tone(220, 22050, 22050 * 6, 0.3).map((v, i) => v * (1 + 0.5 * Math.sin(i / 3000)));
@@ -70,15 +81,23 @@ describe('exporting a trained run', () => {
     assert.deepEqual(r.sidecar.input.segment, { frames: 64, hop: 48 });
     const engine = await predictFiles(imageRun, wavs, { fold: 0 });
     const onnx = await predictFilesOnnx(out, wavs, { batchSize: 3 });
-    onnx.predictions.forEach((p, i) => p.probs.forEach((v, k) => assert.ok(Math.abs(v - engine.predictions[i].probs[k]) <= EXPORT_TOLERANCE, `${p.path} class ${k}`)));
+    onnx.predictions.forEach((p, i) =>
+      p.probs.forEach((v, k) => assert.ok(Math.abs(v - engine.predictions[i].probs[k]) <= EXPORT_TOLERANCE, `${p.path} class ${k}`)),
+    );
   });
 
   test('streaming: window posteriors are the model on each window alone, the summary their mean', async () => {
     const model = await loadOnnxModel(join(dir, 'export', 'frames.onnx'), { batchSize: 2 });
-    const x = Float32Array.from({ length: Math.round(3.2 * RATE) }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 150 * i) / RATE) * (1 + Math.sin(i / 900)));
+    const x = Float32Array.from(
+      { length: Math.round(3.2 * RATE) },
+      (_, i) => 0.3 * Math.sin((2 * Math.PI * 150 * i) / RATE) * (1 + Math.sin(i / 900)),
+    );
     const p = await model.predict(x, RATE, { windowSeconds: 1, hopSeconds: 0.5 });
     // Starts 0, 0.5, 1, 1.5, 2 s (each ends before 3.2 s), then one aligned to the end at 2.2 s.
-    assert.deepEqual(p.windows.map((w) => w.startSeconds), [0, 0.5, 1, 1.5, 2, 2.2]);
+    assert.deepEqual(
+      p.windows.map((w) => w.startSeconds),
+      [0, 0.5, 1, 1.5, 2, 2.2],
+    );
     for (const w of p.windows) {
       const alone = await model.predict(x.subarray(Math.round(w.startSeconds * RATE), Math.round(w.endSeconds * RATE)), RATE);
       w.probs.forEach((v, k) => assert.ok(Math.abs(v - alone.probs[k]) < 1e-6));
@@ -89,9 +108,26 @@ describe('exporting a trained run', () => {
 
   test('a trust.json in the run is summarized into the sidecar; an invalid one aborts the export', async () => {
     const trust = {
-      model: { name: 'trust-ser-cnn' }, classes: ['neutral', 'happy', 'sad', 'angry'],
-      accuracy: { ua: { value: 0.61 }, wa: { value: 0.63 }, macroF1: { value: 0.6 }, confusion: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], perClassRecall: [1, 1, 1, 1] },
-      fairness: { gender: { groups: [{ name: 'female', n: 10, ua: { value: 0.6, low: 0.5, high: 0.7 } }], statisticalParity: { value: 0.12, low: 0.05, high: 0.2 } } },
+      model: { name: 'trust-ser-cnn' },
+      classes: ['neutral', 'happy', 'sad', 'angry'],
+      accuracy: {
+        ua: { value: 0.61 },
+        wa: { value: 0.63 },
+        macroF1: { value: 0.6 },
+        confusion: [
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+          [0, 0, 0, 1],
+        ],
+        perClassRecall: [1, 1, 1, 1],
+      },
+      fairness: {
+        gender: {
+          groups: [{ name: 'female', n: 10, ua: { value: 0.6, low: 0.5, high: 0.7 } }],
+          statisticalParity: { value: 0.12, low: 0.05, high: 0.2 },
+        },
+      },
       safety: { attacks: [{ method: 'fgsm', snrDb: 30, successRate: 0.4 }] },
       privacy: { genderProbe: { accuracy: 0.8, majority: 0.5 } },
       sustainability: { params: 12345, macsPerSecond: 6.5e6, latencyMs: 3, realTimeFactor: 0.01, peakMemoryMb: 50 },
@@ -99,9 +135,14 @@ describe('exporting a trained run', () => {
     writeFileSync(join(frameRun, 'trust.json'), JSON.stringify(trust));
     const r = await exportRun(frameRun, join(dir, 'export', 'trusted.onnx'));
     assert.deepEqual(r.sidecar.trust, {
-      ua: 0.61, wa: 0.63, fairness: { gender: { statisticalParity: 0.12, equalOpportunity: null } },
-      attackSuccess: [{ method: 'fgsm', snrDb: 30, successRate: 0.4 }], privacy: { genderProbeAccuracy: 0.8, majority: 0.5 },
-      macsPerSecond: 6.5e6, params: 12345, realTimeFactor: 0.01,
+      ua: 0.61,
+      wa: 0.63,
+      fairness: { gender: { statisticalParity: 0.12, equalOpportunity: null } },
+      attackSuccess: [{ method: 'fgsm', snrDb: 30, successRate: 0.4 }],
+      privacy: { genderProbeAccuracy: 0.8, majority: 0.5 },
+      macsPerSecond: 6.5e6,
+      params: 12345,
+      realTimeFactor: 0.01,
     });
     writeFileSync(join(frameRun, 'trust.json'), JSON.stringify({ ...trust, accuracy: { ...trust.accuracy, ua: { value: 3 } } }));
     const outDir = join(dir, 'bad-trust');

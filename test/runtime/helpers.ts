@@ -8,7 +8,7 @@ import { noGrad, tidy, toRawDict, type Tensor } from '../../src/engine/index.js'
 import { batchTensors, makeExamples } from '../../src/models/index.js';
 import { normalize, type Features, type Normalizer } from '../../src/features/index.js';
 import { exportModelGraph, type ExportedGraph } from '../../src/runtime/export/index.js';
-import { makeBatch, type GraphBatch } from '../../src/runtime/inputs.js';
+import { makeBatch } from '../../src/runtime/inputs.js';
 import type { Sidecar } from '../../src/runtime/sidecar.js';
 import { makeRng, type Rng } from '../../src/core/index.js';
 
@@ -19,8 +19,10 @@ export const TOLERANCE = 1e-4;
 export function randomizeRunningStats(model: SerModel, rng: Rng): void {
   const dict = new Map<string, { dtype: 'float32'; shape: number[]; data: Float32Array }>();
   for (const [name, t] of model.stateDict()) {
-    if (name.endsWith('running_mean')) dict.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => rng.normal() * 0.3) });
-    if (name.endsWith('running_var')) dict.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.5 + rng.next()) });
+    if (name.endsWith('running_mean'))
+      dict.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => rng.normal() * 0.3) });
+    if (name.endsWith('running_var'))
+      dict.set(name, { dtype: 'float32', shape: t.shape, data: Float32Array.from({ length: t.numel }, () => 0.5 + rng.next()) });
   }
   model.loadStateDict(dict, false);
 }
@@ -28,7 +30,8 @@ export function randomizeRunningStats(model: SerModel, rng: Rng): void {
 /** A random per-(channel, dim) normalizer. */
 export function randomNormalizer(channels: number, dims: number, rng: Rng): Normalizer {
   return {
-    channels, dims,
+    channels,
+    dims,
     mean: Array.from({ length: channels * dims }, () => rng.normal()),
     std: Array.from({ length: channels * dims }, () => 0.5 + 1.5 * rng.next()),
   };
@@ -60,30 +63,48 @@ export async function runOnnx(session: ort.InferenceSession, e: ExportedGraph, b
 }
 
 /** The engine's utterance posteriors (and embeddings, extra heads) for raw blocks, via the training code. */
-export function engineOutputs(model: SerModel, blocks: Features[], n: Normalizer | null, seg: { frames: number; hop: number }): Record<string, Float32Array> {
+export function engineOutputs(
+  model: SerModel,
+  blocks: Features[],
+  n: Normalizer | null,
+  seg: { frames: number; hop: number },
+): Record<string, Float32Array> {
   const kind = model.inputKind;
   const feats = blocks.map((b) => (n ? normalize(b, n) : b));
-  const ex = makeExamples(feats, feats.map(() => 0), kind, seg);
+  const ex = makeExamples(
+    feats,
+    feats.map(() => 0),
+    kind,
+    seg,
+  );
   const maxFrames = Math.max(...blocks.map((b) => b.frames));
-  return noGrad(() => tidy(() => {
-    const batch = batchTensors(ex, kind, maxFrames, null);
-    const run = (f: (x: Tensor, l: Tensor | null) => Tensor) => meanPerUtterance(f(batch.x, batch.lengths).toArray() as Float32Array, ex.map((e) => e.utterance), blocks.length);
-    const out: Record<string, Float32Array> = {
-      probs: run((x, l) => model.forward(x, l).softmax(-1)),
-      embedding: run((x, l) => model.embed(x, l)),
-    };
-    if (model instanceof CnnLstmMultitask) {
-      out.gender_probs = run((x, l) => model.forwardHeads(x, l).gender.softmax(-1));
-      if (model.raceHead) out.race_probs = run((x, l) => model.forwardHeads(x, l).race!.softmax(-1));
-    }
-    return out;
-  }));
+  return noGrad(() =>
+    tidy(() => {
+      const batch = batchTensors(ex, kind, maxFrames, null);
+      const run = (f: (x: Tensor, l: Tensor | null) => Tensor) =>
+        meanPerUtterance(
+          f(batch.x, batch.lengths).toArray() as Float32Array,
+          ex.map((e) => e.utterance),
+          blocks.length,
+        );
+      const out: Record<string, Float32Array> = {
+        probs: run((x, l) => model.forward(x, l).softmax(-1)),
+        embedding: run((x, l) => model.embed(x, l)),
+      };
+      if (model instanceof CnnLstmMultitask) {
+        out.gender_probs = run((x, l) => model.forwardHeads(x, l).gender.softmax(-1));
+        if (model.raceHead) out.race_probs = run((x, l) => model.forwardHeads(x, l).race!.softmax(-1));
+      }
+      return out;
+    }),
+  );
 }
 
 /** Rows of `v` (one per example) averaged per utterance. */
 function meanPerUtterance(v: Float32Array, utt: number[], n: number): Float32Array {
   const k = v.length / utt.length;
-  const sum = new Float64Array(n * k), count = new Array<number>(n).fill(0);
+  const sum = new Float64Array(n * k),
+    count = new Array<number>(n).fill(0);
   utt.forEach((u, i) => {
     count[u]++;
     for (let j = 0; j < k; j++) sum[u * k + j] += v[i * k + j];

@@ -5,15 +5,31 @@ import type { Sidecar } from '../../src/runtime/sidecar.js';
 
 /** The parts of a sidecar the batching reads. */
 function sidecar(input: Partial<Sidecar['input']>): Sidecar {
-  return { input: { minFrames: 1, lengths: true, normalization: 'in-graph', ...input }, features: { maxFrames: 100 } } as unknown as Sidecar;
+  return {
+    input: { minFrames: 1, lengths: true, normalization: 'in-graph', ...input },
+    features: { maxFrames: 100 },
+  } as unknown as Sidecar;
 }
 
 test('windows step by the hop and the last one ends at the signal end', () => {
   // 32 samples, windows of 10 every 5: starts 0, 5, 10, 15 (15 + 10 < 32), 20 (30 < 32), then 22 aligned to the end.
-  assert.deepEqual(windowsOf(32, 10, 5).map((w) => [w.start, w.end]), [[0, 10], [5, 15], [10, 20], [15, 25], [20, 30], [22, 32]]);
+  assert.deepEqual(
+    windowsOf(32, 10, 5).map((w) => [w.start, w.end]),
+    [
+      [0, 10],
+      [5, 15],
+      [10, 20],
+      [15, 25],
+      [20, 30],
+      [22, 32],
+    ],
+  );
   assert.deepEqual(windowsOf(10, 10, 5), [{ start: 0, end: 10 }]);
   assert.deepEqual(windowsOf(7, 10, 5), [{ start: 0, end: 7 }]);
-  assert.deepEqual(windowsOf(20, 10, 10).map((w) => w.start), [0, 10]);
+  assert.deepEqual(
+    windowsOf(20, 10, 10).map((w) => w.start),
+    [0, 10],
+  );
 });
 
 test('frame batches are zero-padded to the longest block with its lengths', () => {
@@ -41,9 +57,18 @@ test('image batches hold each utterance’s segments, the last zero-padded', () 
 
 test('blocks of the wrong width, channels or length are refused by name', () => {
   const s = sidecar({ kind: 'frames', features: ['batch', 'time', 4], minFrames: 8 });
-  assert.throws(() => checkBlock(s, { channels: 1, frames: 10, dims: 3, data: new Float32Array(30) }, 'a.wav'), /^Error: a\.wav: features are \[1 × 10 × 3\], the model takes 1 channel\(s\) of 4 dims$/);
-  assert.throws(() => checkBlock(s, { channels: 1, frames: 5, dims: 4, data: new Float32Array(20) }, 'b.wav'), /b\.wav: 5 feature frames, the model needs ≥ 8; the audio is too short/);
+  assert.throws(
+    () => checkBlock(s, { channels: 1, frames: 10, dims: 3, data: new Float32Array(30) }, 'a.wav'),
+    /^Error: a\.wav: features are \[1 × 10 × 3\], the model takes 1 channel\(s\) of 4 dims$/,
+  );
+  assert.throws(
+    () => checkBlock(s, { channels: 1, frames: 5, dims: 4, data: new Float32Array(20) }, 'b.wav'),
+    /b\.wav: 5 feature frames, the model needs ≥ 8; the audio is too short/,
+  );
   const v = sidecar({ kind: 'vector', features: ['batch', 4], lengths: false });
-  assert.throws(() => checkBlock(v, { channels: 1, frames: 3, dims: 4, data: new Float32Array(12) }, 'c.wav'), /c\.wav: the model takes one feature vector per utterance, got 3 frames/);
+  assert.throws(
+    () => checkBlock(v, { channels: 1, frames: 3, dims: 4, data: new Float32Array(12) }, 'c.wav'),
+    /c\.wav: the model takes one feature vector per utterance, got 3 frames/,
+  );
   assert.throws(() => makeBatch(sidecar({ kind: 'layers', features: ['batch', 2, 'time', 4] }), []), /backbone hidden states/);
 });

@@ -14,10 +14,22 @@ import { speechWav, spoofModel, tinyModel } from './helpers.js';
 const TOKEN = 'walk-the-paths-0';
 
 /** A raw HTTP/1.x exchange: the request line is sent exactly as given. */
-async function rawRequest(port: number, method: string, target: string, o: { version?: string; headers?: Record<string, string>; body?: Uint8Array } = {}): Promise<{ status: number; body: Buffer }> {
+async function rawRequest(
+  port: number,
+  method: string,
+  target: string,
+  o: { version?: string; headers?: Record<string, string>; body?: Uint8Array } = {},
+): Promise<{ status: number; body: Buffer }> {
   const body = o.body ?? new Uint8Array(0);
-  const headers: Record<string, string> = { host: `127.0.0.1:${port}`, connection: 'close', ...(body.length ? { 'content-type': 'audio/wav', 'content-length': String(body.length) } : {}), ...o.headers };
-  const head = `${method} ${target} HTTP/${o.version ?? '1.1'}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const headers: Record<string, string> = {
+    host: `127.0.0.1:${port}`,
+    connection: 'close',
+    ...(body.length ? { 'content-type': 'audio/wav', 'content-length': String(body.length) } : {}),
+    ...o.headers,
+  };
+  const head = `${method} ${target} HTTP/${o.version ?? '1.1'}\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   return new Promise((resolve, reject) => {
     const sock = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -26,7 +38,8 @@ async function rawRequest(port: number, method: string, target: string, o: { ver
     sock.on('end', () => {
       const all = Buffer.concat(chunks);
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(all.subarray(0, 32).toString('latin1'));
-      if (!m) return reject(new Error(`no HTTP status line for ${method} ${target}: ${JSON.stringify(all.subarray(0, 80).toString('latin1'))}`));
+      if (!m)
+        return reject(new Error(`no HTTP status line for ${method} ${target}: ${JSON.stringify(all.subarray(0, 80).toString('latin1'))}`));
       const split = all.indexOf('\r\n\r\n');
       resolve({ status: Number(m[1]), body: all.subarray(split + 4) });
     });
@@ -95,7 +108,12 @@ describe('trustser serve: no protected route is reachable without the token, how
   });
   const port = () => Number(new URL(s.url).port);
   const protectedRoutes: [string, string][] = [
-    ['GET', '/v1/model'], ['GET', '/v1/model.onnx'], ['GET', '/v1/model.onnx.json'], ['GET', '/v1/spoof.onnx'], ['HEAD', '/v1/model.onnx'], ['POST', '/v1/analyze'],
+    ['GET', '/v1/model'],
+    ['GET', '/v1/model.onnx'],
+    ['GET', '/v1/model.onnx.json'],
+    ['GET', '/v1/spoof.onnx'],
+    ['HEAD', '/v1/model.onnx'],
+    ['POST', '/v1/analyze'],
   ];
 
   for (const [method, path] of protectedRoutes) {
@@ -109,10 +127,15 @@ describe('trustser serve: no protected route is reachable without the token, how
           assert.ok(anon.status >= 400, `${method} ${target} HTTP/${version} answered ${anon.status} without the token`);
           if (authed.status >= 200 && authed.status < 300) {
             reachable++;
-            assert.equal(anon.status, 401, `${method} ${target} HTTP/${version} reaches ${path} with the token, so without it must be 401, got ${anon.status}`);
+            assert.equal(
+              anon.status,
+              401,
+              `${method} ${target} HTTP/${version} reaches ${path} with the token, so without it must be 401, got ${anon.status}`,
+            );
           }
           // The public web app's fallback must never hand out a protected file's bytes.
-          for (const secret of secrets) assert.ok(!anon.body.includes(secret), `${method} ${target} HTTP/${version} leaked a graph's bytes`);
+          for (const secret of secrets)
+            assert.ok(!anon.body.includes(secret), `${method} ${target} HTTP/${version} leaked a graph's bytes`);
         }
       }
       assert.ok(reachable >= 2, `the plain spelling of ${path} must be reachable with the token (reached ${reachable} times)`);

@@ -13,7 +13,15 @@ import { tinyModel } from './helpers.js';
 /** Requests in the test suite (`npm run bench:fuzz` sends more). */
 const RUNS = 300;
 const CLIENT_ERRORS = new Set([400, 413, 415, 422]);
-const TYPES = ['audio/wav', 'audio/mpeg', 'audio/ogg', 'application/octet-stream', 'audio/x-made-up', 'text/plain', 'multipart/form-data'] as const;
+const TYPES = [
+  'audio/wav',
+  'audio/mpeg',
+  'audio/ogg',
+  'application/octet-stream',
+  'audio/x-made-up',
+  'text/plain',
+  'multipart/form-data',
+] as const;
 
 let dir = '';
 let cleanup = () => {};
@@ -32,7 +40,9 @@ after(async () => {
 /** A multipart body holding `bytes` as its file part; `broken` damages its framing. */
 function multipart(bytes: Uint8Array, broken: boolean): { body: Uint8Array; type: string } {
   const boundary = 'fuzzBoundary7MA4YWxk';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="clip.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="clip.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(broken ? `\r\n--${boundary.slice(3)}--\r\n` : `\r\n--${boundary}--\r\n`);
   return { body: Buffer.concat([head, bytes, tail]), type: `multipart/form-data; boundary=${boundary}` };
 }
@@ -43,7 +53,12 @@ test(`upload path: ${RUNS} mutated uploads, each a 200 or a 4xx JSON error; the 
     fc.asyncProperty(caseArb(seeds.length), fc.constantFrom(...TYPES), fc.boolean(), async (c, type, broken) => {
       const bytes = mutate(seeds[c.seed].bytes, c.mutations);
       const req = type === 'multipart/form-data' ? multipart(bytes, broken) : { body: bytes, type };
-      const res = await fetch(`${s.url}/v1/analyze`, { method: 'POST', body: req.body, headers: { 'content-type': req.type }, signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${s.url}/v1/analyze`, {
+        method: 'POST',
+        body: req.body,
+        headers: { 'content-type': req.type },
+        signal: AbortSignal.timeout(30_000),
+      });
       const json = (await res.json()) as { error?: { code: string; message: string }; emotion?: unknown; speech?: unknown };
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 200) assert.ok('speech' in json && 'emotion' in json, JSON.stringify(json).slice(0, 200));
@@ -57,5 +72,5 @@ test(`upload path: ${RUNS} mutated uploads, each a 200 or a 4xx JSON error; the 
   t.diagnostic(`statuses: ${JSON.stringify(statuses)}`);
   const health = await fetch(`${s.url}/healthz`);
   assert.equal(health.status, 200);
-  assert.deepEqual([(await health.json() as { active: number }).active], [0]);
+  assert.deepEqual([((await health.json()) as { active: number }).active], [0]);
 });

@@ -20,7 +20,10 @@ export const RAVDESS_CLIP = join(RAVDESS_DIR, 'Actor_01', '03-01-01-01-01-01-01.
 export async function tinyModel(dir: string): Promise<string> {
   const run = join(dir, 'run');
   const corpus = { name: 'synthetic', options: { perClassPerSpeaker: 2 } };
-  await trainRun(syntheticRunConfig({ corpus, training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 }, folds: [0] }), run, { cacheDir: join(dir, 'cache'), workers: 0 });
+  await trainRun(syntheticRunConfig({ corpus, training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 }, folds: [0] }), run, {
+    cacheDir: join(dir, 'cache'),
+    workers: 0,
+  });
   const out = join(dir, 'model.onnx');
   await exportRun(run, out);
   return out;
@@ -36,7 +39,10 @@ export function spoofModel(dir: string): string {
   const energy = reduceMean(g, g.node('Mul', [x, x]), [1], true);
   const level = reduceMean(g, g.node('Abs', [x]), [1], true);
   const both = g.node('Concat', [energy, level], { axis: 1 });
-  const logits = g.node('Add', [g.node('Mul', [both, g.constant([SPOOF_TOY.a, SPOOF_TOY.b], 'float32', [1, 2])]), g.constant([0, SPOOF_TOY.c], 'float32', [1, 2])]);
+  const logits = g.node('Add', [
+    g.node('Mul', [both, g.constant([SPOOF_TOY.a, SPOOF_TOY.b], 'float32', [1, 2])]),
+    g.constant([0, SPOOF_TOY.c], 'float32', [1, 2]),
+  ]);
   g.output(logits, 'logits', 'float32', ['batch', 2]);
   const path = join(dir, 'spoof.onnx');
   writeFileSync(path, g.serialize({ producerName: 'trustser-test', producerVersion: '0' }));
@@ -86,7 +92,12 @@ export function ravdessOrSynthetic(dir: string): { path: string; real: boolean }
 }
 
 /** POSTs `body` to `url` (raw, with `type`), returning the status, headers and parsed JSON. */
-export async function postRaw(url: string, body: Uint8Array | string, type: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> {
+export async function postRaw(
+  url: string,
+  body: Uint8Array | string,
+  type: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: any }> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': type, ...headers } });
   return { status: res.status, headers: res.headers, json: await res.json() };
 }

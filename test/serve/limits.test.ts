@@ -83,7 +83,7 @@ describe('trustser serve: auth, size, duration, concurrency and time limits', ()
     assert.equal(r.json.error.message, 'long.wav: 3.00 s of audio; this server analyzes at most 2 s (--max-seconds)');
   });
 
-  test('audio too short for the model\'s minimum frames is a 422 with the runtime\'s reason', async () => {
+  test("audio too short for the model's minimum frames is a 422 with the runtime's reason", async () => {
     // The same graph with a sidecar demanding 50 frames (0.5 s at a 10 ms hop), as pooling models do.
     const strict = join(dir, 'strict.onnx');
     copyFileSync(modelPath, strict);
@@ -102,7 +102,14 @@ describe('trustser serve: auth, size, duration, concurrency and time limits', ()
     const s = await serve({});
     const cases: [string, Uint8Array, RegExp][] = [
       ['silence.wav', wavFromFloat(new Float32Array(2 * 16000), 16000), /digital silence/],
-      ['hum.wav', wavFromFloat(Float32Array.from({ length: 16000 }, (_, i) => 2e-5 * Math.sin(i / 3)), 16000), /below the -70 dBFS floor/],
+      [
+        'hum.wav',
+        wavFromFloat(
+          Float32Array.from({ length: 16000 }, (_, i) => 2e-5 * Math.sin(i / 3)),
+          16000,
+        ),
+        /below the -70 dBFS floor/,
+      ],
       ['click.wav', speechWav(0.01), /too short to hold speech \(10 ms/],
     ];
     for (const [name, wav, reason] of cases) {
@@ -170,6 +177,9 @@ describe('trustser serve: auth, size, duration, concurrency and time limits', ()
     assert.equal((await postRaw(`${full.url}/v1/analyze`, longWav, 'audio/wav')).status, 200);
     assert.ok(stopped < Date.now() - t1, `stopped after ${stopped} ms, a full analysis takes ${Date.now() - t1} ms`);
     // The stopped worker's replacement loads the model first, which may take longer than the 150 ms budget on a busy machine.
-    await until(async () => (await postRaw(`${s.url}/v1/analyze`, speechWav(0.5), 'audio/wav')).status === 200, 'a short clip to pass on the restarted worker');
+    await until(
+      async () => (await postRaw(`${s.url}/v1/analyze`, speechWav(0.5), 'audio/wav')).status === 200,
+      'a short clip to pass on the restarted worker',
+    );
   });
 });

@@ -68,14 +68,22 @@ describe('trustser serve: analysis, model info and input errors', () => {
     assert.deepEqual(new Uint8Array(await spoof.arrayBuffer()), new Uint8Array(readFileSync(join(dir, 'spoof.onnx'))));
   });
 
-  test('POST /v1/analyze (raw WAV body): the runtime\'s windowed prediction of the file, and the spoof score', async () => {
+  test("POST /v1/analyze (raw WAV body): the runtime's windowed prediction of the file, and the spoof score", async () => {
     const bytes = readFileSync(clip.path);
     const r = await postRaw(`${s.url}/v1/analyze`, bytes, 'audio/wav');
     assert.equal(r.status, 200, JSON.stringify(r.json));
-    const ref = (await predictFilesOnnx(modelPath, [clip.path], { windowSeconds: DEFAULT_WINDOW_SECONDS, hopSeconds: DEFAULT_HOP_SECONDS, intraOpThreads: 1 })).predictions[0];
+    const ref = (
+      await predictFilesOnnx(modelPath, [clip.path], {
+        windowSeconds: DEFAULT_WINDOW_SECONDS,
+        hopSeconds: DEFAULT_HOP_SECONDS,
+        intraOpThreads: 1,
+      })
+    ).predictions[0];
     const classes = Object.keys(r.json.emotion.probs);
     assert.deepEqual(classes, readSidecar(modelPath).classes);
-    classes.forEach((c, k) => assert.ok(close(r.json.emotion.probs[c], ref.probs[k], SAME), `${c}: ${r.json.emotion.probs[c]} vs ${ref.probs[k]}`));
+    classes.forEach((c, k) =>
+      assert.ok(close(r.json.emotion.probs[c], ref.probs[k], SAME), `${c}: ${r.json.emotion.probs[c]} vs ${ref.probs[k]}`),
+    );
     assert.equal(r.json.emotion.label, ref.label);
     assert.equal(r.json.windows.length, ref.windows.length);
     assert.ok(ref.windows.length >= 2, 'a clip longer than one window is analyzed in several');
@@ -110,7 +118,8 @@ describe('trustser serve: analysis, model info and input errors', () => {
     const r = await postFile(`${s.url}/v1/analyze`, wav48, 'stereo-48k.wav');
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.deepEqual([r.json.audio.sampleRateHz, r.json.audio.channels], [48000, 2]);
-    const ref = (await predictFilesOnnx(modelPath, [path], { windowSeconds: DEFAULT_WINDOW_SECONDS, hopSeconds: DEFAULT_HOP_SECONDS })).predictions[0];
+    const ref = (await predictFilesOnnx(modelPath, [path], { windowSeconds: DEFAULT_WINDOW_SECONDS, hopSeconds: DEFAULT_HOP_SECONDS }))
+      .predictions[0];
     Object.values(r.json.emotion.probs as Record<string, number>).forEach((p, k) => assert.ok(close(p, ref.probs[k], SAME)));
     assert.equal(r.json.windows.length, 1, 'shorter than one window: one window');
     const [, bonafide] = toyLogits((await loadAudio(path)).samples);
@@ -172,7 +181,10 @@ describe('the serve command', () => {
 
   /** Runs `trustser serve ARGS` from the sources; resolves with its exit code and output. */
   function serve(args: string[], env: Record<string, string> = {}, onListen?: (url: string, stop: () => void) => Promise<void>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), 'serve', ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), 'serve', ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     let listened: Promise<void> = Promise.resolve();
@@ -194,17 +206,21 @@ describe('the serve command', () => {
 
   test('listens on a free port with the token from $TRUSTSER_TOKEN and stops cleanly on SIGTERM', async () => {
     let checked = false;
-    const r = await serve(['--model', modelPath, '--port', '0', '--web', join(dir, 'no-web')], { TRUSTSER_TOKEN: 'env-token' }, async (url, stop) => {
-      try {
-        assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-        assert.equal((await getJson(`${url}/healthz`)).status, 200);
-        assert.equal((await getJson(`${url}/v1/model`)).status, 401);
-        assert.equal((await getJson(`${url}/v1/model`, { authorization: 'Bearer env-token' })).status, 200);
-        checked = true;
-      } finally {
-        stop();
-      }
-    });
+    const r = await serve(
+      ['--model', modelPath, '--port', '0', '--web', join(dir, 'no-web')],
+      { TRUSTSER_TOKEN: 'env-token' },
+      async (url, stop) => {
+        try {
+          assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+          assert.equal((await getJson(`${url}/healthz`)).status, 200);
+          assert.equal((await getJson(`${url}/v1/model`)).status, 401);
+          assert.equal((await getJson(`${url}/v1/model`, { authorization: 'Bearer env-token' })).status, 200);
+          checked = true;
+        } finally {
+          stop();
+        }
+      },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.ok(checked);
     assert.match(r.stdout, /trust-ser-cnn \(4 classes\) listening on .* \(bearer token required\)/);
@@ -213,14 +229,20 @@ describe('the serve command', () => {
   test('a bad flag fails with its reason and a non-zero exit, before loading anything', async () => {
     const r = await serve(['--model', modelPath, '--port', 'abc']);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, "trustser: option '--port <n>' argument 'abc' is invalid. expected an integer ≥ 0 and ≤ 65535\n(add --help for usage)\n");
+    assert.equal(
+      r.stderr,
+      "trustser: option '--port <n>' argument 'abc' is invalid. expected an integer ≥ 0 and ≤ 65535\n(add --help for usage)\n",
+    );
     assert.equal(r.stdout, '');
   });
 
   test('a missing model, or a spoof graph off the contract, is one clear error', async () => {
     await assert.rejects(startServer({ modelPath: join(dir, 'missing.onnx'), port: 0 }), /missing\.onnx: no such model file$/);
     await assert.rejects(startServer({ modelPath, spoofPath: join(dir, 'nope.onnx'), port: 0 }), /nope\.onnx: no such spoof model file$/);
-    await assert.rejects(startServer({ modelPath, spoofPath: modelPath, port: 0 }), /model\.onnx\.json: input\.kind: 'frames' is an emotion model's input; a spoofing countermeasure takes 'waveform'$/);
+    await assert.rejects(
+      startServer({ modelPath, spoofPath: modelPath, port: 0 }),
+      /model\.onnx\.json: input\.kind: 'frames' is an emotion model's input; a spoofing countermeasure takes 'waveform'$/,
+    );
     const plain = join(dir, 'plain.onnx'); // the emotion graph without its sidecar
     writeFileSync(plain, readFileSync(modelPath));
     await assert.rejects(

@@ -5,7 +5,17 @@ import { trustScores, trustScoreSources } from '../../src/report/radar.js';
 import { BONAFIDE_CLASS } from '../../src/models/aasist/model.js';
 import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT } from '../../src/runtime/index.js';
 import {
-  BONAFIDE_LOGIT_INDEX, SPOOF_INPUT, SPOOF_LOGIT_INDEX, SPOOF_OUTPUT, analyzeEmotion, emotionResult, meanPosteriors, resolveServeOptions, spoofVerdict, summaryTrustScores, summaryTrustSources,
+  BONAFIDE_LOGIT_INDEX,
+  SPOOF_INPUT,
+  SPOOF_LOGIT_INDEX,
+  SPOOF_OUTPUT,
+  analyzeEmotion,
+  emotionResult,
+  meanPosteriors,
+  resolveServeOptions,
+  spoofVerdict,
+  summaryTrustScores,
+  summaryTrustSources,
 } from '../../src/serve/index.js';
 import { fullReport, minimalReport } from '../report/fixtures.js';
 
@@ -42,7 +52,10 @@ describe('analysis helpers', () => {
     const r = emotionResult(classes, w);
     assert.deepEqual(r.emotion.probs, { a: (0.2 + 0.6) / 2, b: (0.5 + 0.1) / 2, c: (0.3 + 0.3) / 2 });
     assert.equal(r.emotion.label, 'a');
-    assert.deepEqual(r.windows.map((x) => x.label), ['b', 'a']);
+    assert.deepEqual(
+      r.windows.map((x) => x.label),
+      ['b', 'a'],
+    );
     assert.throws(() => meanPosteriors([], 3), /no analysis windows/);
     assert.throws(() => emotionResult(['a', 'b'], w), /3 probabilities for 2 classes/);
   });
@@ -59,7 +72,7 @@ describe('analysis helpers', () => {
 });
 
 describe('trust scores from the sidecar summary', () => {
-  test('equal the report radar\'s scores of the audit they summarize', () => {
+  test("equal the report radar's scores of the audit they summarize", () => {
     for (const r of [fullReport('a', 0.3), fullReport('b', 0.8), minimalReport()]) {
       const s = trustSummary(r);
       assert.deepEqual(summaryTrustScores(s), trustScores(r), r.model.name);

@@ -19,7 +19,14 @@ import { decodePng, pixelStats } from '../report/png.js';
 import { ravdessOrSynthetic, spoofModel, tinyModel } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 /** A fake microphone (a beep) that needs no permission prompt, for the recording test. */
 const FAKE_MIC_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 /** How long the recording test records (ms). */
@@ -31,7 +38,9 @@ const WAIT_MS = 60_000;
 const MIN_INKED = 0.03;
 const MIN_COLOURS = 50;
 
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install --no-install-recommends chromium); skipping the web app end-to-end test`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} not found (apt-get install --no-install-recommends chromium); skipping the web app end-to-end test`;
 
 /** Waits until #status reaches one of `states`; returns the state and text. */
 async function statusOf(page: Page, states: string[]): Promise<{ state: string; text: string }> {
@@ -61,13 +70,21 @@ describe('the web app in Chromium', { skip }, () => {
     spoofPath = spoofModel(dir);
     clip = ravdessOrSynthetic(dir);
     webDir = join(dir, 'web');
-    await build({ configFile: join(packageRoot(), 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir: webDir, emptyOutDir: true } });
+    await build({
+      configFile: join(packageRoot(), 'web', 'vite.config.ts'),
+      logLevel: 'error',
+      build: { outDir: webDir, emptyOutDir: true },
+    });
     s = await startServer({ modelPath, spoofPath, port: 0, webDir, threads: 1 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...FAKE_MIC_ARGS] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('request', (r) => { if (!r.url().startsWith(s.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(s.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+    });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
   });
   after(async () => {
     await browser?.close();
@@ -92,7 +109,7 @@ describe('the web app in Chromium', { skip }, () => {
     assert.equal(st.state, 'ready', st.text);
     assert.match(st.text, /with the spoof model/);
     assert.equal(await page.locator('#radar svg polygon.radar-model').count(), 1);
-    assert.match(await page.textContent('#model-line') ?? '', /trust-ser-cnn · neutral, happy, sad, angry/);
+    assert.match((await page.textContent('#model-line')) ?? '', /trust-ser-cnn · neutral, happy, sad, angry/);
   });
 
   test('in-browser prediction of the clip equals ONNX Runtime in Node; the screenshot is a real page', async () => {
@@ -106,25 +123,31 @@ describe('the web app in Chromium', { skip }, () => {
     try {
       const ref = await model.predict(samples, 16000, { windowSeconds: r.model.windowSeconds, hopSeconds: r.model.hopSeconds });
       assert.deepEqual(Object.keys(r.emotion.probs), model.classes);
-      model.classes.forEach((c, k) => assert.ok(Math.abs(r.emotion.probs[c] - ref.probs[k]) <= TOLERANCE, `${c}: browser ${r.emotion.probs[c]} vs node ${ref.probs[k]}`));
+      model.classes.forEach((c, k) =>
+        assert.ok(Math.abs(r.emotion.probs[c] - ref.probs[k]) <= TOLERANCE, `${c}: browser ${r.emotion.probs[c]} vs node ${ref.probs[k]}`),
+      );
       assert.equal(r.emotion.label, ref.label);
       assert.equal(r.windows.length, ref.windows.length);
       r.windows.forEach((w: { probs: Record<string, number> }, i: number) =>
-        model.classes.forEach((c, k) => assert.ok(Math.abs(w.probs[c] - ref.windows[i].probs[k]) <= TOLERANCE, `window ${i} ${c}`)));
+        model.classes.forEach((c, k) => assert.ok(Math.abs(w.probs[c] - ref.windows[i].probs[k]) <= TOLERANCE, `window ${i} ${c}`)),
+      );
       const [ref16k] = await spoof.scoreSignals([samples]);
-      assert.ok(Math.abs(r.spoof.score - ref16k.score) <= TOLERANCE * Math.max(1, Math.abs(ref16k.score)), `spoof ${r.spoof.score} vs ${ref16k.score}`);
+      assert.ok(
+        Math.abs(r.spoof.score - ref16k.score) <= TOLERANCE * Math.max(1, Math.abs(ref16k.score)),
+        `spoof ${r.spoof.score} vs ${ref16k.score}`,
+      );
       assert.equal(r.spoof.label, ref16k.logits[1] > ref16k.logits[0] ? 'bonafide' : 'spoof');
     } finally {
       await model.close();
       await spoof.close();
     }
-    assert.match(await page.textContent('#details') ?? '', /analyzed in this browser/);
+    assert.match((await page.textContent('#details')) ?? '', /analyzed in this browser/);
     assert.equal(await page.locator('#timeline-chart svg polyline.series').count(), 4, 'one line per class over time');
     const shot = join(dir, 'web-app.png');
     writeFileSync(shot, await page.screenshot({ fullPage: true }));
     if (process.env.TRUSTSER_WEB_SCREENSHOT) writeFileSync(process.env.TRUSTSER_WEB_SCREENSHOT, readFileSync(shot));
     const px = pixelStats(decodePng(readFileSync(shot)));
-    assert.ok(px.nonWhite / px.total >= MIN_INKED, `only ${(100 * px.nonWhite / px.total).toFixed(1)}% of the page is inked`);
+    assert.ok(px.nonWhite / px.total >= MIN_INKED, `only ${((100 * px.nonWhite) / px.total).toFixed(1)}% of the page is inked`);
     assert.ok(px.distinctColours >= MIN_COLOURS, `${px.distinctColours} colours`);
   });
 
@@ -136,7 +159,7 @@ describe('the web app in Chromium', { skip }, () => {
     await posted;
     const st = await statusOf(page, ['done', 'error']);
     assert.equal(st.state, 'done', st.text);
-    assert.match(await page.textContent('#details') ?? '', /analyzed on the server/);
+    assert.match((await page.textContent('#details')) ?? '', /analyzed on the server/);
     const r = JSON.parse((await page.textContent('#result-json')) ?? '{}');
     for (const c of Object.keys(r.emotion.probs)) assert.ok(Math.abs(r.emotion.probs[c] - before.emotion.probs[c]) <= TOLERANCE, c);
     assert.equal(r.emotion.label, before.emotion.label);

@@ -13,7 +13,8 @@ import { fixture, type Fixture } from '../data/corpora/helpers.js';
 const root = packageRoot();
 const AASIST_DIR = join(root, '..', 'shared', 'models', 'aasist');
 const noWeights = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8' });
 
 describe('trustser spoof', () => {
   let fx: Fixture;
@@ -27,7 +28,20 @@ describe('trustser spoof', () => {
   after(() => fx.cleanup());
 
   it('make-set writes a manifest with both classes', () => {
-    const r = cli('spoof', 'make-set', '--out', set, '--ravdess', join(fx.root, 'ravdess'), '--no-librispeech', '--voices', 'en-us+m1:male,en-gb+f2:female', '--codecs', 'gsm', '--json');
+    const r = cli(
+      'spoof',
+      'make-set',
+      '--out',
+      set,
+      '--ravdess',
+      join(fx.root, 'ravdess'),
+      '--no-librispeech',
+      '--voices',
+      'en-us+m1:male,en-gb+f2:female',
+      '--codecs',
+      'gsm',
+      '--json',
+    );
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
     assert.deepEqual([summary.bonafide, summary.spoof], [2, 32]);
@@ -47,7 +61,13 @@ describe('trustser spoof', () => {
     // 4 of 32 spoofs (angry) outscore both bona fide: the ROC step from pMiss 0 to 1 at pFa = 1/8
     // crosses pMiss = pFa at 1/8.
     assert.equal(e.eer.eer, 0.125);
-    assert.deepEqual(e.groups.map((g: { group: string; eer: number }) => [g.group, g.eer]), [['angry', 1], ['sad', 0]]);
+    assert.deepEqual(
+      e.groups.map((g: { group: string; eer: number }) => [g.group, g.eer]),
+      [
+        ['angry', 1],
+        ['sad', 0],
+      ],
+    );
     assert.equal(e.skipped.length, 6);
     assert.ok(readFileSync(join(fx.root, 'det.csv'), 'utf8').startsWith('threshold,p_miss,p_fa'));
   });
@@ -68,7 +88,10 @@ describe('trustser spoof', () => {
     const r = cli('spoof', 'score', ...files, '--model', 'aasist', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(rows.map((x) => x.path), files);
+    assert.deepEqual(
+      rows.map((x) => x.path),
+      files,
+    );
     for (const x of rows) assert.ok(Number.isFinite(Number(x.score)) && Number(x.score) === Number(x.logit_bonafide));
 
     const run = join(fx.root, 'ser-run');
@@ -84,7 +107,9 @@ describe('trustser spoof', () => {
     }
   });
 
-  it('score with one bad file among good ones: the rest are scored and written, the bad one is named with its reason, exit 1', { skip: noWeights }, () => {
+  it('score with one bad file among good ones: the rest are scored and written, the bad one is named with its reason, exit 1', {
+    skip: noWeights,
+  }, () => {
     const good = join(fx.root, 'ravdess/Actor_01/03-01-05-01-01-01-01.wav');
     const bad = join(fx.root, 'broken.wav');
     writeFileSync(bad, 'RIFF0000WAVEjunk');
@@ -93,7 +118,10 @@ describe('trustser spoof', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^trustser: 1 of 2 file\(s\) failed spoof scoring:\n {2}.*broken\.wav: /);
     const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(rows.map((x) => x.path), [good]);
+    assert.deepEqual(
+      rows.map((x) => x.path),
+      [good],
+    );
   });
 
   it('score refuses an unknown model name without output', () => {

@@ -25,7 +25,16 @@ describe('spoof make-set', () => {
     const fx = ravdessTree();
     const out = join(fx.root, 'set');
     try {
-      const opts = { outDir: out, ravdessRoot: fx.root, librispeechRoot: null, voices: VOICES, codecs: ['gsm', 'mp3'], codecFraction: 0.5, seed: 3, progress: false };
+      const opts = {
+        outDir: out,
+        ravdessRoot: fx.root,
+        librispeechRoot: null,
+        voices: VOICES,
+        codecs: ['gsm', 'mp3'],
+        codecFraction: 0.5,
+        seed: 3,
+        progress: false,
+      };
       const r = await makeSpoofSet(opts);
       const emotions = Object.keys(EMOTION_PROSODY);
       const expected = VOICES.length * Object.keys(RAVDESS_STATEMENTS).length * emotions.length;
@@ -76,7 +85,10 @@ describe('spoof make-set', () => {
       await assert.rejects(makeSpoofSet({ ...base, codecFraction: 2 }), /codecFraction must lie in \[0, 1\]/);
       assert.equal(existsSync(out), false);
       // an unknown voice fails in espeak-ng with the voice named; no manifest is written
-      await assert.rejects(makeSpoofSet({ ...base, voices: [{ name: 'xx-nonexistent', gender: 'male' }] }), /espeak-ng failed for voice 'xx-nonexistent'/);
+      await assert.rejects(
+        makeSpoofSet({ ...base, voices: [{ name: 'xx-nonexistent', gender: 'male' }] }),
+        /espeak-ng failed for voice 'xx-nonexistent'/,
+      );
       assert.equal(existsSync(join(out, SPOOF_MANIFEST)), false);
       assert.deepEqual(readdirSync(join(out, 'spoof', 'xx-nonexistent')), []);
     } finally {

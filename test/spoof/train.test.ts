@@ -11,7 +11,10 @@ import { syntheticRunConfig } from '../helpers/runs.js';
 
 const AASIST_DIR = join(packageRoot(), '..', 'shared', 'models', 'aasist');
 const skip = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
-const VOICES = [{ name: 'en-us+m1', gender: 'male' as const }, { name: 'en-gb+f2', gender: 'female' as const }];
+const VOICES = [
+  { name: 'en-us+m1', gender: 'male' as const },
+  { name: 'en-gb+f2', gender: 'female' as const },
+];
 
 describe('spoof train', { skip }, () => {
   let fx: Fixture;
@@ -21,7 +24,14 @@ describe('spoof train', { skip }, () => {
     fx.wav('ravdess/Actor_01/03-01-05-01-01-01-01.wav', 24000);
     fx.wav('ravdess/Actor_02/03-01-04-01-02-01-02.wav', 24000);
     set = join(fx.root, 'set');
-    await makeSpoofSet({ outDir: set, ravdessRoot: join(fx.root, 'ravdess'), librispeechRoot: null, voices: VOICES, codecFraction: 0, progress: false });
+    await makeSpoofSet({
+      outDir: set,
+      ravdessRoot: join(fx.root, 'ravdess'),
+      librispeechRoot: null,
+      voices: VOICES,
+      codecFraction: 0,
+      progress: false,
+    });
   });
   after(() => fx.cleanup());
 
@@ -41,8 +51,12 @@ describe('spoof train', { skip }, () => {
     const opts = { set, outDir: out, init: 'aasist', epochs: 1, batchSize: 4, cropSamples: 8000, folds: 2, seed: 2 };
     const r = await trainSpoofModel(opts);
     r.model.module.dispose();
-    for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint.safetensors', 'model.safetensors']) assert.ok(existsSync(join(out, f)), f);
-    const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint.safetensors', 'model.safetensors'])
+      assert.ok(existsSync(join(out, f)), f);
+    const log = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(log.length, 1);
     assert.ok(Number.isFinite(log[0].trainLoss) && log[0].trials === 17, JSON.stringify(log[0]));
 
@@ -56,8 +70,12 @@ describe('spoof train', { skip }, () => {
     const file = [join(set, 'spoof', 'en-us+m1', 'angry-s01-t1.wav')];
     const tuned = await loadSpoofModel(out);
     const published = await loadSpoofModel('aasist');
-    const { scores: [a] } = await scoreFiles(tuned, file);
-    const { scores: [b] } = await scoreFiles(published, file);
+    const {
+      scores: [a],
+    } = await scoreFiles(tuned, file);
+    const {
+      scores: [b],
+    } = await scoreFiles(published, file);
     tuned.module.dispose();
     published.module.dispose();
     assert.notEqual(a.score, b.score);
@@ -67,13 +85,26 @@ describe('spoof train', { skip }, () => {
     const ser = join(fx.root, 'ser');
     await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 } }), ser, {});
     const out = join(fx.root, 'film');
-    const r = await trainSpoofModel({ set, outDir: out, init: 'aasist', conditioning: 'film', emotionRun: ser, epochs: 1, batchSize: 4, cropSamples: 8000, folds: 2, seed: 2 });
+    const r = await trainSpoofModel({
+      set,
+      outDir: out,
+      init: 'aasist',
+      conditioning: 'film',
+      emotionRun: ser,
+      epochs: 1,
+      batchSize: 4,
+      cropSamples: 8000,
+      folds: 2,
+      seed: 2,
+    });
     assert.equal(r.model.conditioning, 'film');
     r.model.module.dispose();
     const file = [join(set, 'spoof', 'en-gb+f2', 'sad-s02-t1.wav')];
     await assert.rejects(loadSpoofModel(out), /conditioned on emotion \('film'\): give --emotion-model/);
     const m = await loadSpoofModel(out, { emotionRun: ser, paths: file });
-    const { scores: [s] } = await scoreFiles(m, file);
+    const {
+      scores: [s],
+    } = await scoreFiles(m, file);
     m.module.dispose();
     assert.ok(Number.isFinite(s.score));
   });

@@ -37,8 +37,15 @@ describe('readPth on the AASIST checkpoints', { skip: noShared }, () => {
     assert.equal(sd.size, 229);
     assert.deepEqual(counts(sd), { total: 299_550, trainable: 297_866 });
     assert.deepEqual([...sd.keys()].slice(0, 9), [
-      'pos_S', 'master1', 'master2', 'first_bn.weight', 'first_bn.bias', 'first_bn.running_mean',
-      'first_bn.running_var', 'first_bn.num_batches_tracked', 'encoder.0.0.conv1.weight',
+      'pos_S',
+      'master1',
+      'master2',
+      'first_bn.weight',
+      'first_bn.bias',
+      'first_bn.running_mean',
+      'first_bn.running_var',
+      'first_bn.num_batches_tracked',
+      'encoder.0.0.conv1.weight',
     ]);
     const pos = get(sd, 'pos_S');
     assert.equal(pos.dtype, 'float32');
@@ -119,7 +126,10 @@ describe('readPth on generated fixtures', () => {
     const param = obj.get('param'); // nn.Parameter -> _rebuild_parameter
     assert.ok(isRawTensor(param));
     assert.deepEqual([...param.data], [1.5, -2.5]);
-    assert.throws(() => readPth(fixture('checkpoint.pth')), /checkpoint\.pth: top-level dict is not a dict of tensors \(entry 'model' is a dict with 2 entries\); use readPthObject/);
+    assert.throws(
+      () => readPth(fixture('checkpoint.pth')),
+      /checkpoint\.pth: top-level dict is not a dict of tensors \(entry 'model' is a dict with 2 entries\); use readPthObject/,
+    );
   });
 
   test('any top folder name; hand-made strided view', () => {
@@ -168,6 +178,9 @@ describe('readPth rejects bad and malicious inputs with the file name', () => {
     // An empty zip: just the end-of-central-directory record.
     const eocd = new Uint8Array(22);
     eocd.set([0x50, 0x4b, 0x05, 0x06]);
-    assert.throws(() => parsePthObject(eocd, 'nothing.pth'), /nothing\.pth: expected exactly one '<folder>\/data\.pkl' in the archive, found 0/);
+    assert.throws(
+      () => parsePthObject(eocd, 'nothing.pth'),
+      /nothing\.pth: expected exactly one '<folder>\/data\.pkl' in the archive, found 0/,
+    );
   });
 });

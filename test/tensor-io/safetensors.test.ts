@@ -64,7 +64,12 @@ describe('safetensors format', () => {
 
   test('integer-like and __proto__ names keep their place and order', () => {
     const one = (v: number): RawTensor => ({ dtype: 'float32', shape: [1], data: new Float32Array([v]) });
-    const dict: StateDict = new Map([['b', one(1)], ['__proto__', one(2)], ['1', one(3)], ['0', one(4)]]);
+    const dict: StateDict = new Map([
+      ['b', one(1)],
+      ['__proto__', one(2)],
+      ['1', one(3)],
+      ['0', one(4)],
+    ]);
     const meta = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
     const back = parseSafetensors(serializeSafetensors(dict, meta));
     assert.deepEqual(back.tensors, dict);
@@ -105,7 +110,9 @@ describe('safetensors format', () => {
 
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const hasPySafetensors = spawnSync(python, ['-c', 'import safetensors.numpy'], { stdio: 'ignore' }).status === 0;
-  test('a file written here is read by Python safetensors', { skip: hasPySafetensors ? false : 'python safetensors package not installed' }, async () => {
+  test('a file written here is read by Python safetensors', {
+    skip: hasPySafetensors ? false : 'python safetensors package not installed',
+  }, async () => {
     const path = join(freshDir(), 'ts.safetensors');
     await saveSafetensors(path, sample(), { origin: 'ts' });
     const script = [
@@ -131,26 +138,78 @@ describe('safetensors rejects bad files with the file name', () => {
   const f32x2 = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
   const cases: [string, Uint8Array, RegExp][] = [
     ['too short', new Uint8Array(5), /short\.st: file is too short for a safetensors header \(5 bytes\)/],
-    ['header length too big', (() => {
-      const b = image({ a: f32x2 }, new Uint8Array(8));
-      new DataView(b.buffer).setBigUint64(0, 2n ** 40n, true);
-      return b;
-    })(), /big\.st: header length 1099511627776 exceeds the file size/],
+    [
+      'header length too big',
+      (() => {
+        const b = image({ a: f32x2 }, new Uint8Array(8));
+        new DataView(b.buffer).setBigUint64(0, 2n ** 40n, true);
+        return b;
+      })(),
+      /big\.st: header length 1099511627776 exceeds the file size/,
+    ],
     ['bad JSON', image(null, new Uint8Array(0), '{"a": {"dtype": "F32",'), /json\.st: header is not valid UTF-8 JSON/],
     ['JSON array', image([1, 2]), /array\.st: header is not a JSON object/],
-    ['bad dtype', image({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)), /dtype\.st: tensor 'a': unknown or unsupported dtype "F16"/],
+    [
+      'bad dtype',
+      image({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      /dtype\.st: tensor 'a': unknown or unsupported dtype "F16"/,
+    ],
     ['bad shape', image({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } }), /shape\.st: tensor 'a': invalid shape \[-1\]/],
-    ['overlapping offsets', image({ a: f32x2, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)), /overlap\.st: tensor 'b': data_offsets \[4, 12\] overlap the previous tensor/],
-    ['offsets out of range', image({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)), /range\.st: tensor 'a': data_offsets \[0, 16\] extend past the 8-byte data buffer \(truncated data\)/],
-    ['offsets not shape x itemsize', image({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /size\.st: tensor 'a': data_offsets \[0, 8\] hold 8 bytes, but F32 \[3\] needs 12/],
-    ['reversed offsets', image({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, new Uint8Array(8)), /rev\.st: tensor 'a': data_offsets \[8, 0\] end before they begin/],
-    ['gap', image({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /gap\.st: tensor 'a': gap in the data buffer before offset 4/],
+    [
+      'overlapping offsets',
+      image({ a: f32x2, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)),
+      /overlap\.st: tensor 'b': data_offsets \[4, 12\] overlap the previous tensor/,
+    ],
+    [
+      'offsets out of range',
+      image({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)),
+      /range\.st: tensor 'a': data_offsets \[0, 16\] extend past the 8-byte data buffer \(truncated data\)/,
+    ],
+    [
+      'offsets not shape x itemsize',
+      image({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /size\.st: tensor 'a': data_offsets \[0, 8\] hold 8 bytes, but F32 \[3\] needs 12/,
+    ],
+    [
+      'reversed offsets',
+      image({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, new Uint8Array(8)),
+      /rev\.st: tensor 'a': data_offsets \[8, 0\] end before they begin/,
+    ],
+    [
+      'gap',
+      image({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)),
+      /gap\.st: tensor 'a': gap in the data buffer before offset 4/,
+    ],
     ['trailing bytes', image({ a: f32x2 }, new Uint8Array(10)), /trail\.st: data buffer has 2 trailing bytes/],
     ['bad metadata', image({ __metadata__: { n: 1 } }), /meta\.st: __metadata__ value for 'n' is not a string/],
-    ['bad bool', image({ a: { dtype: 'BOOL', shape: [2], data_offsets: [0, 2] } }, new Uint8Array([1, 2])), /bool\.st: tensor 'a': BOOL data holds a byte other than 0 or 1/],
-    ['truncated data', serializeSafetensors(sample()).subarray(0, -2), /trunc\.st: tensor 'a\.b\.c': data_offsets \[\d+, \d+\] extend past/],
+    [
+      'bad bool',
+      image({ a: { dtype: 'BOOL', shape: [2], data_offsets: [0, 2] } }, new Uint8Array([1, 2])),
+      /bool\.st: tensor 'a': BOOL data holds a byte other than 0 or 1/,
+    ],
+    [
+      'truncated data',
+      serializeSafetensors(sample()).subarray(0, -2),
+      /trunc\.st: tensor 'a\.b\.c': data_offsets \[\d+, \d+\] extend past/,
+    ],
   ];
-  const labels = ['short', 'big', 'json', 'array', 'dtype', 'shape', 'overlap', 'range', 'size', 'rev', 'gap', 'trail', 'meta', 'bool', 'trunc'];
+  const labels = [
+    'short',
+    'big',
+    'json',
+    'array',
+    'dtype',
+    'shape',
+    'overlap',
+    'range',
+    'size',
+    'rev',
+    'gap',
+    'trail',
+    'meta',
+    'bool',
+    'trunc',
+  ];
   cases.forEach(([name, bytes, pattern], i) => {
     test(name, () => assert.throws(() => parseSafetensors(bytes, `${labels[i]}.st`), pattern));
   });
@@ -159,16 +218,28 @@ describe('safetensors rejects bad files with the file name', () => {
     const dir = freshDir();
     const full = serializeSafetensors(sample());
     writeFileSync(join(dir, 'cut.safetensors'), full.subarray(0, 40));
-    await assert.rejects(loadSafetensors(join(dir, 'cut.safetensors')), /cut\.safetensors: header length \d+ exceeds the file size \(40 bytes\)/);
+    await assert.rejects(
+      loadSafetensors(join(dir, 'cut.safetensors')),
+      /cut\.safetensors: header length \d+ exceeds the file size \(40 bytes\)/,
+    );
     await assert.rejects(loadSafetensors(join(dir, 'nope.safetensors')), /nope\.safetensors: cannot read file \(ENOENT/);
     assert.throws(() => loadSafetensorsSync(join(dir, 'nope.safetensors')), /nope\.safetensors: cannot read file/);
   });
 
   test('serializing inconsistent tensors throws', () => {
     const bad = (t: unknown): StateDict => new Map([['x', t as never]]);
-    assert.throws(() => serializeSafetensors(bad({ dtype: 'float32', shape: [3], data: new Float32Array(2) })), /tensor 'x': data has 2 values, shape \[3\] needs 3/);
-    assert.throws(() => serializeSafetensors(bad({ dtype: 'int64', shape: [1], data: new Float64Array(1) })), /tensor 'x': data is not the typed array for dtype int64/);
-    assert.throws(() => serializeSafetensors(bad({ dtype: 'float16', shape: [1], data: new Float32Array(1) })), /unsupported dtype 'float16'/);
+    assert.throws(
+      () => serializeSafetensors(bad({ dtype: 'float32', shape: [3], data: new Float32Array(2) })),
+      /tensor 'x': data has 2 values, shape \[3\] needs 3/,
+    );
+    assert.throws(
+      () => serializeSafetensors(bad({ dtype: 'int64', shape: [1], data: new Float64Array(1) })),
+      /tensor 'x': data is not the typed array for dtype int64/,
+    );
+    assert.throws(
+      () => serializeSafetensors(bad({ dtype: 'float16', shape: [1], data: new Float32Array(1) })),
+      /unsupported dtype 'float16'/,
+    );
     assert.throws(() => serializeSafetensors(new Map([['__metadata__', sample().get('w')!]])), /reserved/);
     assert.throws(() => serializeSafetensors(new Map(), { n: 1 as unknown as string }), /metadata 'n' must be a string/);
   });

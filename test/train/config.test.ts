@@ -9,7 +9,10 @@ test('a YAML config is read with defaults filled in', () => {
   const { dir, cleanup } = tempDir();
   try {
     const p = join(dir, 'run.yaml');
-    writeFileSync(p, 'corpus: { name: ravdess, root: /data/ravdess }\nprotocol: { kind: speaker-kfold, folds: 6 }\nmodel: { name: cnn-lstm-att }\ntraining: { epochs: 5, mixupAlpha: 0.2 }\n');
+    writeFileSync(
+      p,
+      'corpus: { name: ravdess, root: /data/ravdess }\nprotocol: { kind: speaker-kfold, folds: 6 }\nmodel: { name: cnn-lstm-att }\ntraining: { epochs: 5, mixupAlpha: 0.2 }\n',
+    );
     const c = loadRunConfig(p);
     assert.equal(c.protocol.kind, 'speaker-kfold');
     assert.equal(c.training.epochs, 5);
@@ -26,7 +29,11 @@ test('config errors name the file and the field', () => {
   try {
     const cases: [string, string, RegExp][] = [
       ['missing-model.yaml', 'corpus: { name: x }\nprotocol: { kind: official }\n', /missing-model\.yaml: model: /],
-      ['bad-epochs.json', JSON.stringify({ corpus: { name: 'x' }, protocol: { kind: 'official' }, model: { name: 'mlp' }, training: { epochs: 0 } }), /bad-epochs\.json: training\.epochs: /],
+      [
+        'bad-epochs.json',
+        JSON.stringify({ corpus: { name: 'x' }, protocol: { kind: 'official' }, model: { name: 'mlp' }, training: { epochs: 0 } }),
+        /bad-epochs\.json: training\.epochs: /,
+      ],
       ['bad-kind.yaml', 'corpus: { name: x }\nprotocol: { kind: random }\nmodel: { name: mlp }\n', /bad-kind\.yaml: protocol\.kind: /],
       ['broken.yaml', 'corpus: [unclosed\n', /broken\.yaml: not valid YAML/],
       ['broken.json', '{ "corpus": ', /broken\.json: not valid JSON/],

@@ -38,12 +38,24 @@ describe('training runs', () => {
   test('a run writes config, split, log, checkpoints and metrics, and beats chance', async () => {
     const out = join(dir, 'run');
     const m = await trainRun(config(), out, { cacheDir: cache, workers: 0 });
-    for (const f of ['config.json', 'split.json', 'log.jsonl', 'metrics.json', 'fold-0/best.safetensors', 'fold-0/result.json', 'fold-2/norm.json', 'fold-2/model.json']) {
+    for (const f of [
+      'config.json',
+      'split.json',
+      'log.jsonl',
+      'metrics.json',
+      'fold-0/best.safetensors',
+      'fold-0/result.json',
+      'fold-2/norm.json',
+      'fold-2/model.json',
+    ]) {
       assert.ok(existsSync(join(out, f)), f);
     }
     assert.equal(m.folds.length, 3);
     assert.ok(m.ua.mean > 0.5, `UA ${m.ua.mean} (chance 0.25)`);
-    const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(log.length, 24);
     // Every utterance is tested exactly once, by a fold that did not train on its speaker.
     const split = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
@@ -66,7 +78,10 @@ describe('training runs', () => {
     const silent = join(dir, 'silent.wav');
     writeFileSync(silent, wavFromFloat(new Float32Array(16000), 16000));
     const mixed = await predictFiles(out, [bad, wav, silent]);
-    assert.deepEqual(mixed.predictions.map((p) => p.path), [wav, silent]);
+    assert.deepEqual(
+      mixed.predictions.map((p) => p.path),
+      [wav, silent],
+    );
     assert.deepEqual(mixed.predictions[0].probs, r.predictions[0].probs, 'the good file is predicted as on its own');
     assert.equal(mixed.predictions[1].label, 'no-speech');
     assert.match(mixed.predictions[1].noSpeech ?? '', /digital silence/);
@@ -77,7 +92,10 @@ describe('training runs', () => {
   });
 
   test('a run directory holding another configuration is refused', async () => {
-    await assert.rejects(trainRun(config({ training: { epochs: 5 } }), join(dir, 'run'), { cacheDir: cache, workers: 0 }), /holds a different configuration/);
+    await assert.rejects(
+      trainRun(config({ training: { epochs: 5 } }), join(dir, 'run'), { cacheDir: cache, workers: 0 }),
+      /holds a different configuration/,
+    );
   });
 
   test('a split that puts a speaker in train and test is refused before training', async () => {
@@ -87,7 +105,10 @@ describe('training runs', () => {
     good.folds[0].test = good.folds[0].test.slice(1);
     const manifest = join(dir, 'leaky-split.json');
     writeFileSync(manifest, JSON.stringify(good));
-    await assert.rejects(trainRun(config({ protocol: { kind: 'manifest', path: manifest } }), out, { cacheDir: cache, workers: 0 }), /speaker/i);
+    await assert.rejects(
+      trainRun(config({ protocol: { kind: 'manifest', path: manifest } }), out, { cacheDir: cache, workers: 0 }),
+      /speaker/i,
+    );
     assert.equal(existsSync(join(out, 'metrics.json')), false);
     assert.equal(existsSync(join(out, 'fold-0')), false);
   });
@@ -106,11 +127,14 @@ describe('training runs', () => {
     manualSeed(cfg.training.seed * 7919 + 0);
     const fresh = createModel('cnn-lstm-att-multitask', { inputShape: [64], numClasses: 4, ...cfg.model.options });
     const initial = fresh.stateDict().get('gender_head.weight')!.toArray() as Float32Array;
-    assert.ok(trained.some((v, i) => Math.abs(v - initial[i]) > 1e-6), 'gender head updated');
+    assert.ok(
+      trained.some((v, i) => Math.abs(v - initial[i]) > 1e-6),
+      'gender head updated',
+    );
     fresh.dispose();
   });
 
-  test('killed with SIGKILL again and again, the resumed run equals an uninterrupted one bit for bit; no epoch is lost or doubled; no temp file is left', async () => {
+  test('killed with SIGKILL again and again, the resumed run equals an uninterrupted one bit for bit; no epoch is lost or doubled; no temp file is left', async (t) => {
     const cfg = config({ training: { epochs: 6, batchSize: 16, lr: 3e-3, threads: 1, patience: 10 }, folds: [0, 1] });
     const cfgPath = join(dir, 'resume.json');
     writeFileSync(cfgPath, JSON.stringify(cfg));
@@ -121,20 +145,24 @@ describe('training runs', () => {
     const rng = makeRng(7);
     let kills = 0;
     for (let attempt = 0; attempt < 12 && kills < 8 && !existsSync(join(killed, 'metrics.json')); attempt++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), 'train', '--config', cfgPath, '--out', killed, '--workers', '0'],
-        { cwd: root, stdio: 'ignore', env: { ...process.env, TRUSTSER_CACHE: cache } });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), 'train', '--config', cfgPath, '--out', killed, '--workers', '0'],
+        { cwd: root, stdio: 'ignore', env: { ...process.env, TRUSTSER_CACHE: cache } },
+      );
       const exited = new Promise((r) => child.on('exit', r));
-      // Kill soon after an epoch ends (while its files are being written) or at a random point of the next one.
+      // Kill soon after an epoch ends: while its files are being written, or early in the next epoch.
       const start = epochs();
       const deadline = Date.now() + 120_000;
       while (epochs() === start && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, rng.int(120)));
+      await new Promise((r) => setTimeout(r, rng.int(30)));
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         kills++;
       }
       await exited;
     }
+    t.diagnostic(`killed ${kills} times`);
     assert.ok(kills >= 6, `killed ${kills} times`);
     // A temp file of a write the kill interrupted (the PID of no live process) is cleaned up on resume.
     const orphan = join(killed, 'fold-0', `.checkpoint.safetensors.${2 ** 22 + 1}.0123456789ab.tmp`);
@@ -143,18 +171,27 @@ describe('training runs', () => {
     const straightDir = join(dir, 'straight');
     const straight = await trainRun(cfg, straightDir, { cacheDir: cache, workers: 0 });
     assert.deepEqual(resumed.folds, straight.folds);
-    const strip = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => {
-      const { seconds: _, ...rest } = JSON.parse(l) as Record<string, unknown>;
-      return rest;
-    });
+    const strip = (path: string) =>
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const { seconds: _, ...rest } = JSON.parse(l) as Record<string, unknown>;
+          return rest;
+        });
     assert.deepEqual(strip(logPath), strip(join(straightDir, 'log.jsonl')), 'the same epochs with the same losses, each once');
     for (const k of [0, 1]) {
       const a = readFileSync(join(killed, `fold-${k}`, 'best.safetensors'));
       const b = readFileSync(join(straightDir, `fold-${k}`, 'best.safetensors'));
       assert.ok(a.equals(b), `fold ${k}: best weights bit-identical`);
-      assert.deepEqual(JSON.parse(readFileSync(join(killed, `fold-${k}`, 'result.json'), 'utf8')).predictions, JSON.parse(readFileSync(join(straightDir, `fold-${k}`, 'result.json'), 'utf8')).predictions);
+      assert.deepEqual(
+        JSON.parse(readFileSync(join(killed, `fold-${k}`, 'result.json'), 'utf8')).predictions,
+        JSON.parse(readFileSync(join(straightDir, `fold-${k}`, 'result.json'), 'utf8')).predictions,
+      );
     }
-    const temps = readdirSync(killed, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
+    const temps = readdirSync(killed, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.tmp'));
     assert.deepEqual(temps, [], 'no temporary file is left');
   });
 });

@@ -32,7 +32,13 @@ test("speakerNormalize standardizes each dim with the speaker's own utterances",
   // Speaker b's first utterance is the lowest of b, whatever a's values are.
   assert.ok(out.get('b0')!.data[0] < -1.3);
   // A constant dim stays centred (0), not blown up.
-  assert.deepEqual(Array.from(utts.filter((u) => u.speaker === 'b'), (u) => out.get(u.id)!.data[1]), [0, 0, 0, 0]);
+  assert.deepEqual(
+    Array.from(
+      utts.filter((u) => u.speaker === 'b'),
+      (u) => out.get(u.id)!.data[1],
+    ),
+    [0, 0, 0, 0],
+  );
 });
 
 test('speaker normalization refuses speakers with too few utterances, naming them', () => {
@@ -40,7 +46,10 @@ test('speaker normalization refuses speakers with too few utterances, naming the
     ...Array.from({ length: MIN_SPEAKER_UTTERANCES }, (_, i) => ({ speaker: 'ok', features: vec(i) })),
     { speaker: 'lonely', features: vec(1) },
   ];
-  assert.throws(() => fitSpeakerNormalizers(items), new RegExp(`at least ${MIN_SPEAKER_UTTERANCES} utterances per speaker; too few for: lonely \\(1\\)`));
+  assert.throws(
+    () => fitSpeakerNormalizers(items),
+    new RegExp(`at least ${MIN_SPEAKER_UTTERANCES} utterances per speaker; too few for: lonely \\(1\\)`),
+  );
 });
 
 describe('a speaker-normalized run', () => {
@@ -49,14 +58,19 @@ describe('a speaker-normalized run', () => {
   const out = () => join(dir, 'run');
   const root = packageRoot();
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TRUSTSER_CACHE: join(dir, 'cache') } });
-  const cfg = () => parseRunConfig({
-    corpus: { name: 'synthetic', options: { perClassPerSpeaker: 4 } },
-    protocol: { kind: 'speaker-kfold', folds: 3, devSpeakers: 1 },
-    features: { set: 'mel-functionals', speakerNorm: true },
-    model: { name: 'logreg' },
-    training: { epochs: 30, batchSize: 16, lr: 1e-2, threads: 1 },
-  });
+    spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, TRUSTSER_CACHE: join(dir, 'cache') },
+    });
+  const cfg = () =>
+    parseRunConfig({
+      corpus: { name: 'synthetic', options: { perClassPerSpeaker: 4 } },
+      protocol: { kind: 'speaker-kfold', folds: 3, devSpeakers: 1 },
+      features: { set: 'mel-functionals', speakerNorm: true },
+      model: { name: 'logreg' },
+      training: { epochs: 30, batchSize: 16, lr: 1e-2, threads: 1 },
+    });
   before(async () => {
     ({ dir, cleanup } = tempDir());
     await trainRun(cfg(), out(), { cacheDir: join(dir, 'cache'), workers: 0 });
@@ -75,7 +89,11 @@ describe('a speaker-normalized run', () => {
     assert.throws(() => fp.predict(signals, speakers), /speaker '.+' is not enrolled/);
     enrollAll(fp, signals, speakers);
     const probs = fp.predict(signals, speakers);
-    probs.forEach((p, i) => p.forEach((v, c) => assert.ok(Math.abs(v - r.predictions[i].probs[c]) < 1e-4, `utterance ${i} class ${c}: ${v} vs ${r.predictions[i].probs[c]}`)));
+    probs.forEach((p, i) =>
+      p.forEach((v, c) =>
+        assert.ok(Math.abs(v - r.predictions[i].probs[c]) < 1e-4, `utterance ${i} class ${c}: ${v} vs ${r.predictions[i].probs[c]}`),
+      ),
+    );
     fp.dispose();
   });
 
@@ -86,11 +104,17 @@ describe('a speaker-normalized run', () => {
     const got = await predictFiles(out(), files, { fold: 0 });
     const want = new Map(r.predictions.map((p) => [p.path, p.probs]));
     got.predictions.forEach((p) => p.probs.forEach((v, c) => assert.ok(Math.abs(v - want.get(p.path)![c]) < 1e-4)));
-    await assert.rejects(predictFiles(out(), files.slice(0, 2), { fold: 0 }), /at least 4 utterances per speaker; too few for: speaker \(2\)/);
+    await assert.rejects(
+      predictFiles(out(), files.slice(0, 2), { fold: 0 }),
+      /at least 4 utterances per speaker; too few for: speaker \(2\)/,
+    );
   });
 
   test('spoof emotion conditioning refuses the run (it has no enrollment)', async () => {
-    await assert.rejects(emotionEmbeddings(out(), []), /emotion conditioning of the spoof model cannot use this run: it normalizes features per speaker/);
+    await assert.rejects(
+      emotionEmbeddings(out(), []),
+      /emotion conditioning of the spoof model cannot use this run: it normalizes features per speaker/,
+    );
   });
 
   test('ONNX export is refused with a reason, and writes nothing', async () => {
@@ -102,14 +126,33 @@ describe('a speaker-normalized run', () => {
 
   test('trustser train --speaker-norm --weight-decay writes them into the run config; a bad value writes nothing', () => {
     const run = join(dir, 'cli-run');
-    const args = ['train', '--corpus', 'synthetic', '--model', 'logreg', '--features', 'mel-functionals', '--folds', '3', '--epochs', '2', '--workers', '0', '--out', run];
+    const args = [
+      'train',
+      '--corpus',
+      'synthetic',
+      '--model',
+      'logreg',
+      '--features',
+      'mel-functionals',
+      '--folds',
+      '3',
+      '--epochs',
+      '2',
+      '--workers',
+      '0',
+      '--out',
+      run,
+    ];
     const bad = cli(...args, '--weight-decay', 'lots');
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /option '--weight-decay <x>' argument 'lots' is invalid\. expected a number ≥ 0/);
     assert.equal(existsSync(run), false);
     const ok = cli(...args, '--speaker-norm', '--weight-decay', '0.3');
     assert.equal(ok.status, 0, ok.stderr);
-    const saved = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { features: { speakerNorm: boolean }; training: { weightDecay: number } };
+    const saved = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as {
+      features: { speakerNorm: boolean };
+      training: { weightDecay: number };
+    };
     assert.equal(saved.features.speakerNorm, true);
     assert.equal(saved.training.weightDecay, 0.3);
     assert.match(ok.stderr, /features normalized per speaker \(6 speakers\)/);

@@ -9,7 +9,10 @@ const TOKEN_KEY = 'trustser.token';
 
 /** A failed call: the HTTP status and the server's one-line message. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -33,15 +33,24 @@ export async function decodeBytes(bytes: Uint8Array, label: string): Promise<Aud
 
 /** Records from the microphone with MediaRecorder; `stop()` returns the recording's bytes. */
 export class Recorder {
-  private constructor(private readonly stream: MediaStream, private readonly recorder: MediaRecorder, private readonly chunks: Blob[]) {}
+  private constructor(
+    private readonly stream: MediaStream,
+    private readonly recorder: MediaRecorder,
+    private readonly chunks: Blob[],
+  ) {}
 
   /** Asks for the microphone (raw: no echo cancellation, noise suppression or gain control) and starts. */
   static async start(): Promise<Recorder> {
-    if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser cannot record (no getUserMedia; the page must be served from localhost or https)');
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+    if (!navigator.mediaDevices?.getUserMedia)
+      throw new Error('this browser cannot record (no getUserMedia; the page must be served from localhost or https)');
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
     const chunks: Blob[] = [];
     const recorder = new MediaRecorder(stream);
-    recorder.ondataavailable = (e) => { if (e.data.size > 0) chunks.push(e.data); };
+    recorder.ondataavailable = (e) => {
+      if (e.data.size > 0) chunks.push(e.data);
+    };
     recorder.start();
     return new Recorder(stream, recorder, chunks);
   }

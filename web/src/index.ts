@@ -53,20 +53,32 @@ function renderModel(info: ModelInfo): void {
     ['classes', info.classes.join(', ')],
     ['windows', `${info.windowing.windowSeconds} s every ${info.windowing.hopSeconds} s`],
     ['export check', `max |ΔP| ${info.verification.maxAbsDiff.toExponential(1)} vs the engine on ${info.verification.probes} probes`],
-    ['spoof model', info.spoof ? `${info.spoof.name ?? 'yes'} (${info.spoof.samples} samples at ${info.spoof.sampleRateHz} Hz)` : 'none on this server'],
+    [
+      'spoof model',
+      info.spoof ? `${info.spoof.name ?? 'yes'} (${info.spoof.samples} samples at ${info.spoof.sampleRateHz} Hz)` : 'none on this server',
+    ],
   ];
   if (t?.wa != null) facts.push(['WA', `${(100 * t.wa).toFixed(1)}%`]);
-  $('model-facts').replaceChildren(...facts.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+  $('model-facts').replaceChildren(
+    ...facts.flatMap(([k, v]) => [
+      Object.assign(document.createElement('dt'), { textContent: k }),
+      Object.assign(document.createElement('dd'), { textContent: v }),
+    ]),
+  );
   const radar = trustRadar(info);
-  if (radar) $('radar').innerHTML = radar; // SVG text from src/report (every label escaped)
+  if (radar)
+    $('radar').innerHTML = radar; // SVG text from src/report (every label escaped)
   else $('radar').textContent = 'This model was exported without a trust audit (run `trustser audit` on the run before `trustser export`).';
 }
 
 function render(r: AnalyzeResponse, signal: Float32Array, rateHz: number, where: string): void {
   $('results').hidden = false;
-  $('headline').textContent = r.emotion ? `${r.emotion.label} (${(100 * r.emotion.probs[r.emotion.label]).toFixed(1)}%)` : `No speech detected (${r.speech.reason ?? 'no voice activity'})`;
+  $('headline').textContent = r.emotion
+    ? `${r.emotion.label} (${(100 * r.emotion.probs[r.emotion.label]).toFixed(1)}%)`
+    : `No speech detected (${r.speech.reason ?? 'no voice activity'})`;
   const t = r.timingMs;
-  $('details').textContent = `${r.audio.durationSeconds.toFixed(2)} s, ${r.audio.sampleRateHz} Hz, ${r.audio.channels} ch · analyzed ${where}: decode ${ms(t.decode)}, emotion ${ms(t.emotion)}${t.spoof === undefined ? '' : `, spoof ${ms(t.spoof)}`}, total ${ms(t.total)}`;
+  $('details').textContent =
+    `${r.audio.durationSeconds.toFixed(2)} s, ${r.audio.sampleRateHz} Hz, ${r.audio.channels} ch · analyzed ${where}: decode ${ms(t.decode)}, emotion ${ms(t.emotion)}${t.spoof === undefined ? '' : `, spoof ${ms(t.spoof)}`}, total ${ms(t.total)}`;
   const sp = $('spoof');
   sp.hidden = !r.spoof;
   if (r.spoof) {
@@ -102,7 +114,11 @@ async function analyze(data: Uint8Array, type: string, name: string): Promise<vo
       r = {
         ...emotion,
         ...(verdict ? { spoof: verdict } : {}),
-        audio: { durationSeconds: frameCount(audio) / audio.sampleRateHz, sampleRateHz: audio.sampleRateHz, channels: audio.channels.length },
+        audio: {
+          durationSeconds: frameCount(audio) / audio.sampleRateHz,
+          sampleRateHz: audio.sampleRateHz,
+          channels: audio.channels.length,
+        },
         timingMs: { decode: t1 - t0, emotion: t2 - t1, ...(verdict ? { spoof: t3 - t2 } : {}), total: t3 - t0 },
         model: { name: info.model.name, classes: info.classes, sampleRateHz: info.sampleRateHz, ...info.windowing },
       };
@@ -153,7 +169,11 @@ async function boot(): Promise<void> {
   try {
     const info = await modelInfo();
     renderModel(info);
-    const [sc, modelBytes, spoofBytes] = await Promise.all([sidecar(info), bytes(info.files.model), info.files.spoof ? bytes(info.files.spoof) : null]);
+    const [sc, modelBytes, spoofBytes] = await Promise.all([
+      sidecar(info),
+      bytes(info.files.model),
+      info.files.spoof ? bytes(info.files.spoof) : null,
+    ]);
     const ser = await BrowserSerModel.create(modelBytes, sc);
     const spoof = spoofBytes && info.spoof ? await BrowserSpoofModel.create(spoofBytes, info.spoof) : null;
     loaded = { info, ser, spoof };

@@ -18,7 +18,10 @@ export interface Windowing {
 export class BrowserSerModel {
   private readonly core: WindowedPredictor;
 
-  private constructor(readonly sidecar: Sidecar, private readonly session: ort.InferenceSession) {
+  private constructor(
+    readonly sidecar: Sidecar,
+    private readonly session: ort.InferenceSession,
+  ) {
     this.core = new WindowedPredictor(sidecar, (b) => this.run(b), undefined, 'model.onnx.json');
   }
 
@@ -46,6 +49,11 @@ export class BrowserSerModel {
    * @param signal samples at {@link sampleRateHz}
    */
   analyze(signal: Float32Array, w: Windowing): Promise<EmotionAnalysis> {
-    return analyzeEmotion(this.sidecar.classes, signal, this.sampleRateHz, async (x) => (await this.core.predictMany([x], this.sampleRateHz, w, ['audio']))[0].windows);
+    return analyzeEmotion(
+      this.sidecar.classes,
+      signal,
+      this.sampleRateHz,
+      async (x) => (await this.core.predictMany([x], this.sampleRateHz, w, ['audio']))[0].windows,
+    );
   }
 }

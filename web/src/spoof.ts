@@ -10,7 +10,10 @@ import { createSession, ort } from './ort.js';
 type SpoofInfo = NonNullable<ModelInfo['spoof']>;
 
 export class BrowserSpoofModel {
-  private constructor(private readonly info: SpoofInfo, private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly info: SpoofInfo,
+    private readonly session: ort.InferenceSession,
+  ) {}
 
   static async create(bytes: Uint8Array, info: SpoofInfo): Promise<BrowserSpoofModel> {
     return new BrowserSpoofModel(info, await createSession(bytes, info.name ?? 'spoof model'));

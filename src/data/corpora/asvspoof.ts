@@ -52,13 +52,20 @@ export function parseCmProtocol(text: string, file: string, partition: Partition
     if (line === '') return;
     const at = (field?: string) => ({ file, line: i + 1, field });
     const f = line.split(/\s+/);
-    if (f.length !== CM_FIELDS.length) fail(at(), `expected ${CM_FIELDS.length} fields '${CM_FIELDS.join(' ')}', got ${f.length}: ${quote(line)}`);
+    if (f.length !== CM_FIELDS.length)
+      fail(at(), `expected ${CM_FIELDS.length} fields '${CM_FIELDS.join(' ')}', got ${f.length}: ${quote(line)}`);
     const [speaker, utterance, , system, key] = f;
     if (!SPEAKER_PATTERN.test(speaker)) fail(at('speaker'), `expected LA_NNNN, got ${quote(speaker)}`);
-    if (!new RegExp(`^LA_${letter}_\\d{7}$`).test(utterance)) fail(at('utterance'), `expected LA_${letter}_NNNNNNN in the ${partition} protocol, got ${quote(utterance)}`);
+    if (!new RegExp(`^LA_${letter}_\\d{7}$`).test(utterance))
+      fail(at('utterance'), `expected LA_${letter}_NNNNNNN in the ${partition} protocol, got ${quote(utterance)}`);
     if (key !== 'bonafide' && key !== 'spoof') fail(at('key'), `expected 'bonafide' or 'spoof', got ${quote(key)}`);
     if (key === 'bonafide' ? system !== '-' : !SYSTEM_PATTERN.test(system)) {
-      fail(at('system'), key === 'bonafide' ? `bona fide lines have '-' as system, got ${quote(system)}` : `expected an attack id A01 ... A19 for a spoof, got ${quote(system)}`);
+      fail(
+        at('system'),
+        key === 'bonafide'
+          ? `bona fide lines have '-' as system, got ${quote(system)}`
+          : `expected an attack id A01 ... A19 for a spoof, got ${quote(system)}`,
+      );
     }
     out.push({ speaker, utterance, system: key === 'spoof' ? system : null, key });
   });

@@ -29,13 +29,13 @@ export async function requireDir(root: string, corpus: string, expected: string)
 /** True when `path` is an existing regular file. */
 export async function isFile(path: string): Promise<boolean> {
   const st = await stat(path).catch(() => null);
-  return st !== null && st.isFile();
+  return st?.isFile() ?? false;
 }
 
 /** True when `path` is an existing directory. */
 export async function isDir(path: string): Promise<boolean> {
   const st = await stat(path).catch(() => null);
-  return st !== null && st.isDirectory();
+  return st?.isDirectory() ?? false;
 }
 
 /**
@@ -85,7 +85,13 @@ export function stem(path: string): string {
 }
 
 /** Reads an enumerated option, checking its value. */
-export function enumOption<T extends string>(options: ListOptions | undefined, key: string, allowed: readonly T[], fallback: T, corpus: string): T {
+export function enumOption<T extends string>(
+  options: ListOptions | undefined,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+  corpus: string,
+): T {
   const v = options?.[key];
   if (v === undefined) return fallback;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
@@ -115,9 +121,14 @@ export function dropMissing(utts: Utterance[], present: ReadonlySet<string>, pol
   const missing = utts.filter((u) => !present.has(u.path));
   if (missing.length === 0) return utts;
   if (policy === 'error') {
-    const shown = missing.slice(0, MISSING_SHOWN).map((u) => u.path).join(', ');
+    const shown = missing
+      .slice(0, MISSING_SHOWN)
+      .map((u) => u.path)
+      .join(', ');
     const more = missing.length > MISSING_SHOWN ? ` and ${missing.length - MISSING_SHOWN} more` : '';
-    throw new Error(`${corpus}: ${missing.length} audio file(s) named in the metadata are missing: ${shown}${more} (pass { missingAudio: 'skip' } to leave them out)`);
+    throw new Error(
+      `${corpus}: ${missing.length} audio file(s) named in the metadata are missing: ${shown}${more} (pass { missingAudio: 'skip' } to leave them out)`,
+    );
   }
   return utts.filter((u) => present.has(u.path));
 }

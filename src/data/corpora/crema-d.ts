@@ -68,7 +68,11 @@ async function readRatings(file: string): Promise<Map<string, VoiceRating>> {
     const vote = cell(table, row, CREMA_OBSERVED_COLUMN);
     const letters = vote.split(':').map((l) => l.trim());
     for (const l of letters) {
-      if (!(l in VOTE_LETTERS)) fail({ file, line: row.line, field: CREMA_OBSERVED_COLUMN }, `unknown emotion letter '${l}' in '${vote}' (expected A, D, F, H, N or S, ties joined by ':')`);
+      if (!(l in VOTE_LETTERS))
+        fail(
+          { file, line: row.line, field: CREMA_OBSERVED_COLUMN },
+          `unknown emotion letter '${l}' in '${vote}' (expected A, D, F, H, N or S, ties joined by ':')`,
+        );
     }
     const levelText = row.values[CREMA_OBSERVED_LEVEL_COLUMN] ?? '';
     const level = letters.length === 1 && levelText !== '' && Number.isFinite(Number(levelText)) ? Number(levelText) : null;
@@ -87,12 +91,16 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   const demoFile = join(dir, DEMOGRAPHICS);
   let demographics: Map<string, UtteranceAttributes> | null = null;
   if (await isFile(demoFile)) demographics = await readDemographics(demoFile);
-  else if (needDemographics) throw new Error(`${CORPUS}: ${demoFile} does not exist (it holds the actors' age, sex, race and ethnicity; pass { requireDemographics: false } to list without them)`);
+  else if (needDemographics)
+    throw new Error(
+      `${CORPUS}: ${demoFile} does not exist (it holds the actors' age, sex, race and ethnicity; pass { requireDemographics: false } to list without them)`,
+    );
 
   const summaryFile = join(dir, SUMMARY);
   let ratings: Map<string, VoiceRating> | null = null;
   if (await isFile(summaryFile)) ratings = await readRatings(summaryFile);
-  else if (labelKind === 'observed') throw new Error(`${CORPUS}: label 'observed' needs the crowd ratings in ${summaryFile}, which does not exist`);
+  else if (labelKind === 'observed')
+    throw new Error(`${CORPUS}: label 'observed' needs the crowd ratings in ${summaryFile}, which does not exist`);
 
   const utts: Utterance[] = [];
   for (const path of files) {
@@ -139,7 +147,8 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
  */
 export const cremaD: CorpusAdapter = {
   name: CORPUS,
-  description: 'CREMA-D: 91 actors with age/sex/race/ethnicity, 6 emotions; intended (file name) and observed (crowd voice-only vote) labels',
+  description:
+    'CREMA-D: 91 actors with age/sex/race/ethnicity, 6 emotions; intended (file name) and observed (crowd voice-only vote) labels',
   labelMaps: {
     '6class': makeLabelMap('6class', ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgust'], SIX),
     '4class': makeLabelMap('4class', FOUR_CLASSES, { ...SIX, DIS: null, FEA: null }),

@@ -26,7 +26,13 @@ export interface CsvTable {
 export function parseCsv(text: string, file: string, delimiter = ','): CsvTable {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true, delimiter }) as unknown as typeof records;
+    records = parse(text, {
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      delimiter,
+    }) as unknown as typeof records;
   } catch (err) {
     const e = err as Error & { lines?: number };
     fail({ file, line: e.lines }, `not valid CSV: ${e.message}`);
@@ -35,7 +41,8 @@ export function parseCsv(text: string, file: string, delimiter = ','): CsvTable 
   const columns = records[0].record.map((c) => c.trim());
   const rows: CsvRow[] = [];
   for (const { record, info } of records.slice(1)) {
-    if (record.length !== columns.length) fail({ file, line: info.lines }, `row has ${record.length} fields, the header has ${columns.length}`);
+    if (record.length !== columns.length)
+      fail({ file, line: info.lines }, `row has ${record.length} fields, the header has ${columns.length}`);
     const values: Record<string, string> = {};
     columns.forEach((c, i) => (values[c] = record[i]));
     rows.push({ line: info.lines, values });
@@ -49,7 +56,8 @@ export function parseCsv(text: string, file: string, delimiter = ','): CsvTable 
  */
 export function requireColumns(table: CsvTable, required: readonly string[]): void {
   for (const c of required) {
-    if (!table.columns.includes(c)) fail({ file: table.file, line: 1, field: c }, `missing column (header has: ${table.columns.join(', ')})`);
+    if (!table.columns.includes(c))
+      fail({ file: table.file, line: 1, field: c }, `missing column (header has: ${table.columns.join(', ')})`);
   }
 }
 

@@ -64,7 +64,7 @@ async function wavDurationS(h: Handle, fileBytes: number): Promise<number | null
       if (!uncompressed || byteRate === 0 || blockAlign === 0) return null;
       const available = fileBytes - body;
       const bytes = WAV_UNKNOWN_SIZES.includes(size) ? available : Math.min(size, available);
-      return Math.floor(bytes / blockAlign) * blockAlign / byteRate;
+      return (Math.floor(bytes / blockAlign) * blockAlign) / byteRate;
     }
     pos = body + size + (size & 1);
   }

@@ -44,12 +44,17 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   for (const path of files) {
     const name = stem(path);
     const m = NAME_PATTERN.exec(name);
-    if (!m) fail({ file: path, field: 'file name' }, `expected SSTTTEV (speaker, text, emotion letter, version; e.g. 03a01Fa), got '${name}'`);
+    if (!m)
+      fail({ file: path, field: 'file name' }, `expected SSTTTEV (speaker, text, emotion letter, version; e.g. 03a01Fa), got '${name}'`);
     const [, spk, text, letter, version] = m;
     const speaker = EMODB_SPEAKERS[spk];
     if (!speaker) fail({ file: path, field: 'speaker' }, `unknown speaker '${spk}' (EmoDB has ${Object.keys(EMODB_SPEAKERS).join(', ')})`);
     const emotion = EMODB_EMOTIONS[letter];
-    if (!emotion) fail({ file: path, field: 'emotion' }, `unknown emotion letter '${letter}' (expected one of ${Object.keys(EMODB_EMOTIONS).join(', ')})`);
+    if (!emotion)
+      fail(
+        { file: path, field: 'emotion' },
+        `unknown emotion letter '${letter}' (expected one of ${Object.keys(EMODB_EMOTIONS).join(', ')})`,
+      );
     utts.push({
       id: name,
       path,
@@ -62,7 +67,15 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   return finish(utts, options, CORPUS);
 }
 
-const SEVEN: Record<string, string> = { anger: 'angry', boredom: 'bored', disgust: 'disgust', fear: 'fearful', happiness: 'happy', sadness: 'sad', neutral: 'neutral' };
+const SEVEN: Record<string, string> = {
+  anger: 'angry',
+  boredom: 'bored',
+  disgust: 'disgust',
+  fear: 'fearful',
+  happiness: 'happy',
+  sadness: 'sad',
+  neutral: 'neutral',
+};
 
 /**
  * The EmoDB adapter. Labels: `emotion` (anger, boredom, disgust, fear, happiness, sadness,
@@ -73,7 +86,15 @@ export const emodb: CorpusAdapter = {
   description: 'EmoDB (Berlin): 10 actors (5 female, 5 male), 10 German sentences, 7 emotions; labels in the file names',
   labelMaps: {
     '7class': makeLabelMap('7class', ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'bored'], SEVEN),
-    '4class': makeLabelMap('4class', FOUR_CLASSES, { neutral: 'neutral', happiness: 'happy', sadness: 'sad', anger: 'angry', boredom: null, disgust: null, fear: null }),
+    '4class': makeLabelMap('4class', FOUR_CLASSES, {
+      neutral: 'neutral',
+      happiness: 'happy',
+      sadness: 'sad',
+      anger: 'angry',
+      boredom: null,
+      disgust: null,
+      fear: null,
+    }),
   },
   defaultLabelMap: '7class',
   list,

@@ -52,20 +52,29 @@ export function parseEmoEvaluation(text: string, file: string, dialog: string): 
     const line = raw.trim();
     if (!line.startsWith('[')) return; // header ('%'), annotator lines ('C-E1:', 'A-E2:'), blanks
     const at = { file, line: i + 1 };
-    const parts = line.split('\t').map((p) => p.trim()).filter((p) => p !== '');
-    if (parts.length !== 4) fail(at, `expected 4 tab-separated fields '[START - END]  TURN  EMOTION  [V, A, D]', got ${parts.length}: ${quote(line)}`);
+    const parts = line
+      .split('\t')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    if (parts.length !== 4)
+      fail(at, `expected 4 tab-separated fields '[START - END]  TURN  EMOTION  [V, A, D]', got ${parts.length}: ${quote(line)}`);
     const [time, turn, emotion, vad] = parts;
     const t = TIME_PATTERN.exec(time);
-    if (!t || Number(t[2]) < Number(t[1])) fail({ ...at, field: 'time range' }, `expected '[START - END]' in seconds with END ≥ START, got ${quote(time)}`);
+    if (!t || Number(t[2]) < Number(t[1]))
+      fail({ ...at, field: 'time range' }, `expected '[START - END]' in seconds with END ≥ START, got ${quote(time)}`);
     const m = TURN_PATTERN.exec(turn);
     if (!m) fail({ ...at, field: 'turn name' }, `expected e.g. Ses01F_impro01_F000, got ${quote(turn)}`);
     const turnDialog = turn.slice(0, turn.lastIndexOf('_'));
     if (turnDialog !== dialog) fail({ ...at, field: 'turn name' }, `turn ${turn} does not belong to dialog ${dialog}`);
-    if (!IEMOCAP_EMOTIONS.includes(emotion)) fail({ ...at, field: 'emotion' }, `unknown emotion code ${quote(emotion)} (expected one of ${IEMOCAP_EMOTIONS.join(', ')})`);
+    if (!IEMOCAP_EMOTIONS.includes(emotion))
+      fail({ ...at, field: 'emotion' }, `unknown emotion code ${quote(emotion)} (expected one of ${IEMOCAP_EMOTIONS.join(', ')})`);
     const v = VAD_PATTERN.exec(vad);
     const nums = v ? [Number(v[1]), Number(v[2]), Number(v[3])] : [];
     if (!v || nums.some((x) => !Number.isFinite(x) || x < VAD_MIN || x > VAD_MAX)) {
-      fail({ ...at, field: 'valence/arousal/dominance' }, `expected '[V, A, D]', three numbers in [${VAD_MIN}, ${VAD_MAX}], got ${quote(vad)}`);
+      fail(
+        { ...at, field: 'valence/arousal/dominance' },
+        `expected '[V, A, D]', three numbers in [${VAD_MIN}, ${VAD_MAX}], got ${quote(vad)}`,
+      );
     }
     out.push({
       turn,
@@ -85,7 +94,10 @@ export function parseEmoEvaluation(text: string, file: string, dialog: string): 
 async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   const dir = await requireDir(root, CORPUS, 'Session1 ... Session5 folders');
   const policy = missingPolicy(options, CORPUS);
-  const sessions = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && SESSION_DIR.test(e.name)).map((e) => e.name).sort();
+  const sessions = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && SESSION_DIR.test(e.name))
+    .map((e) => e.name)
+    .sort();
   if (sessions.length === 0) throw new Error(`${CORPUS}: no Session1 ... Session5 folders in ${dir}`);
   const utts: Utterance[] = [];
   const present = new Set<string>();
@@ -95,7 +107,10 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
     const entries = await readdir(evalDir, { withFileTypes: true }).catch(() => {
       throw new Error(`${CORPUS}: ${evalDir} does not exist (expected the EmoEvaluation/*.txt label files)`);
     });
-    const evalFiles = entries.filter((e) => e.isFile() && e.name.endsWith('.txt') && !isHidden(e.name)).map((e) => e.name).sort();
+    const evalFiles = entries
+      .filter((e) => e.isFile() && e.name.endsWith('.txt') && !isHidden(e.name))
+      .map((e) => e.name)
+      .sort();
     if (evalFiles.length === 0) throw new Error(`${CORPUS}: no .txt files in ${evalDir}`);
     const wavDir = join(dir, session, 'sentences', 'wav');
     for (const p of await scanAudio(wavDir, ['.wav'])) present.add(p);

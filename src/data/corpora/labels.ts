@@ -44,10 +44,12 @@ export interface MappedUtterances {
  */
 export function validateLabelMap(map: LabelMap): void {
   const classes = new Set(map.classes);
-  if (classes.size !== map.classes.length) throw new Error(`label map '${map.name}': duplicate class names in ${JSON.stringify(map.classes)}`);
+  if (classes.size !== map.classes.length)
+    throw new Error(`label map '${map.name}': duplicate class names in ${JSON.stringify(map.classes)}`);
   if (map.classes.some((c) => c === '')) throw new Error(`label map '${map.name}': empty class name`);
   for (const [raw, cls] of Object.entries(map.map)) {
-    if (cls !== null && !classes.has(cls)) throw new Error(`label map '${map.name}': '${raw}' maps to '${cls}', which is not one of its classes ${JSON.stringify(map.classes)}`);
+    if (cls !== null && !classes.has(cls))
+      throw new Error(`label map '${map.name}': '${raw}' maps to '${cls}', which is not one of its classes ${JSON.stringify(map.classes)}`);
   }
 }
 
@@ -76,7 +78,14 @@ export function applyLabelMap(utts: readonly Utterance[], map: LabelMap): Mapped
  * @throws Error when no utterance has the label.
  */
 export function identityLabelMap(utts: readonly Utterance[], field = 'emotion'): LabelMap {
-  const values = [...new Set(utts.map((u) => u.labels[field]).filter((v) => v !== undefined).map(String))].sort();
+  const values = [
+    ...new Set(
+      utts
+        .map((u) => u.labels[field])
+        .filter((v) => v !== undefined)
+        .map(String),
+    ),
+  ].sort();
   if (values.length === 0) throw new Error(`no utterance has a '${field}' label, so there is nothing to classify`);
   return { name: IDENTITY_LABEL_MAP, classes: values, map: Object.fromEntries(values.map((v) => [v, v])), field };
 }

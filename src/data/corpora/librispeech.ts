@@ -38,7 +38,8 @@ export function parseSpeakersTxt(text: string, file: string): Map<string, LibriS
     if (line === '' || line.startsWith(';')) return;
     const at = (field?: string) => ({ file, line: i + 1, field });
     const f = line.split('|').map((x) => x.trim());
-    if (f.length < SPEAKER_FIELDS.length) fail(at(), `expected ${SPEAKER_FIELDS.length} '|'-separated fields '${SPEAKER_FIELDS.join(' | ')}', got ${f.length}: ${quote(line)}`);
+    if (f.length < SPEAKER_FIELDS.length)
+      fail(at(), `expected ${SPEAKER_FIELDS.length} '|'-separated fields '${SPEAKER_FIELDS.join(' | ')}', got ${f.length}: ${quote(line)}`);
     const [id, sex, subset, minutes] = f;
     if (!/^\d+$/.test(id)) fail(at('ID'), `expected a numeric reader id, got ${quote(id)}`);
     const gender = parseGender(sex);
@@ -82,7 +83,9 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   if (files.length === 0) throw new Error(`${CORPUS}: no .flac files under ${dir}`);
   const speakersFile = await findSpeakersFile(dir);
   if (speakersFile === null && needSpeakers) {
-    throw new Error(`${CORPUS}: no ${SPEAKERS_FILE} in ${dir} or its parent (it gives each reader's sex; pass { requireSpeakers: false } to list without it)`);
+    throw new Error(
+      `${CORPUS}: no ${SPEAKERS_FILE} in ${dir} or its parent (it gives each reader's sex; pass { requireSpeakers: false } to list without it)`,
+    );
   }
   const speakers = speakersFile === null ? null : parseSpeakersTxt(await readMetadata(speakersFile, CORPUS), speakersFile);
   const transcripts = await readTranscripts(new Set(files.map((f) => dirname(f))));
@@ -93,7 +96,8 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
     if (!m) fail({ file: path, field: 'file name' }, `expected SPEAKER-CHAPTER-UTT (e.g. 3005-163389-0005), got '${basename(path)}'`);
     const [, spk, chapter] = m;
     const folders = relative(dir, dirname(path)).split(sep);
-    if (!folders.includes(spk)) fail({ file: path, field: 'speaker' }, `reader ${spk} of the file name is not one of its folders (${folders.join('/')})`);
+    if (!folders.includes(spk))
+      fail({ file: path, field: 'speaker' }, `reader ${spk} of the file name is not one of its folders (${folders.join('/')})`);
     const reader = speakers?.get(spk);
     if (speakers && !reader) fail({ file: speakersFile!, field: 'ID' }, `reader ${spk} (of ${path}) is not listed`);
     utts.push({

@@ -37,7 +37,8 @@ function optionalNumber(table: CsvTable, row: CsvRow, column: string): number | 
 }
 
 async function manifestFile(root: string): Promise<string> {
-  if (typeof root !== 'string' || root === '') throw new Error(`${ADAPTER}: no manifest given (expected a .csv file or a folder holding ${MANIFEST_FILE})`);
+  if (typeof root !== 'string' || root === '')
+    throw new Error(`${ADAPTER}: no manifest given (expected a .csv file or a folder holding ${MANIFEST_FILE})`);
   const abs = resolve(root);
   if (await isFile(abs)) return abs;
   if ((await isDir(abs)) && (await isFile(join(abs, MANIFEST_FILE)))) return join(abs, MANIFEST_FILE);
@@ -47,7 +48,8 @@ async function manifestFile(root: string): Promise<string> {
 async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   const file = await manifestFile(root);
   const corpus = options?.corpus ?? ADAPTER;
-  if (typeof corpus !== 'string' || !NAME_PATTERN.test(corpus)) throw new Error(`${ADAPTER}: option 'corpus' must be a lower-case name such as 'my-corpus', got ${JSON.stringify(corpus)}`);
+  if (typeof corpus !== 'string' || !NAME_PATTERN.test(corpus))
+    throw new Error(`${ADAPTER}: option 'corpus' must be a lower-case name such as 'my-corpus', got ${JSON.stringify(corpus)}`);
   const policy = missingPolicy(options, corpus);
   const table = parseCsv(await readMetadata(file, corpus), file);
   requireColumns(table, MANIFEST_REQUIRED);

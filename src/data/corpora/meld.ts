@@ -62,9 +62,11 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
         return Number(v);
       });
       const emotion = cell(table, row, 'Emotion').toLowerCase();
-      if (!MELD_EMOTIONS.includes(emotion)) fail(at('Emotion'), `unknown emotion '${row.values.Emotion}' (expected one of ${MELD_EMOTIONS.join(', ')})`);
+      if (!MELD_EMOTIONS.includes(emotion))
+        fail(at('Emotion'), `unknown emotion '${row.values.Emotion}' (expected one of ${MELD_EMOTIONS.join(', ')})`);
       const sentiment = cell(table, row, 'Sentiment').toLowerCase();
-      if (!SENTIMENTS.includes(sentiment)) fail(at('Sentiment'), `unknown sentiment '${row.values.Sentiment}' (expected ${SENTIMENTS.join(', ')})`);
+      if (!SENTIMENTS.includes(sentiment))
+        fail(at('Sentiment'), `unknown sentiment '${row.values.Sentiment}' (expected ${SENTIMENTS.join(', ')})`);
       const name = `dia${ids[0]}_utt${ids[1]}`;
       utts.push({
         id: `${split}/${name}`,
@@ -80,7 +82,15 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   return finish(dropMissing(utts, present, policy, CORPUS), options, CORPUS);
 }
 
-const SEVEN: Record<string, string> = { neutral: 'neutral', joy: 'happy', sadness: 'sad', anger: 'angry', surprise: 'surprised', fear: 'fearful', disgust: 'disgust' };
+const SEVEN: Record<string, string> = {
+  neutral: 'neutral',
+  joy: 'happy',
+  sadness: 'sad',
+  anger: 'angry',
+  surprise: 'surprised',
+  fear: 'fearful',
+  disgust: 'disgust',
+};
 
 /**
  * The MELD adapter. Ids are `<split>/dia{D}_utt{U}` (dialogue numbers restart in each
@@ -90,9 +100,18 @@ const SEVEN: Record<string, string> = { neutral: 'neutral', joy: 'happy', sadnes
  */
 export const meld: CorpusAdapter = {
   name: CORPUS,
-  description: 'MELD: Friends TV-series dialogues, 7 emotions and 3 sentiments, official train/dev/test (speakers are characters, shared across partitions)',
+  description:
+    'MELD: Friends TV-series dialogues, 7 emotions and 3 sentiments, official train/dev/test (speakers are characters, shared across partitions)',
   labelMaps: {
-    '4class': makeLabelMap('4class', FOUR_CLASSES, { neutral: 'neutral', joy: 'happy', sadness: 'sad', anger: 'angry', surprise: null, fear: null, disgust: null }),
+    '4class': makeLabelMap('4class', FOUR_CLASSES, {
+      neutral: 'neutral',
+      joy: 'happy',
+      sadness: 'sad',
+      anger: 'angry',
+      surprise: null,
+      fear: null,
+      disgust: null,
+    }),
     '7class': makeLabelMap('7class', ['neutral', 'happy', 'sad', 'angry', 'surprised', 'fearful', 'disgust'], SEVEN),
     sentiment: makeLabelMap('sentiment', SENTIMENTS, Object.fromEntries(SENTIMENTS.map((s) => [s, s])), 'sentiment'),
   },

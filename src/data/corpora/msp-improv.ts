@@ -49,18 +49,23 @@ export function parseMspImprovEvaluation(text: string, file: string): MspImprovR
     const line = raw.trim();
     if (!SUMMARY_LINE.test(line)) return;
     const at = (field?: string) => ({ file, line: i + 1, field });
-    const parts = line.split(';').map((p) => p.trim()).filter((p) => p !== '');
+    const parts = line
+      .split(';')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     if (parts.length < 2 + REQUIRED_DIMENSIONS.length) fail(at(), `expected 'FILE; EMOTION; A:x; V:x; D:x[; N:x]', got ${quote(line)}`);
     const name = stem(parts[0]).slice(4);
     if (!NAME_PATTERN.test(name)) fail(at('file name'), `expected e.g. UTD-IMPROV-S01A-F01-R-FM01.avi, got ${quote(parts[0])}`);
     const emotion = parts[1];
-    if (!MSP_IMPROV_CLASSES.includes(emotion)) fail(at('emotion'), `unknown class ${quote(emotion)} (expected one of ${MSP_IMPROV_CLASSES.join(', ')})`);
+    if (!MSP_IMPROV_CLASSES.includes(emotion))
+      fail(at('emotion'), `unknown class ${quote(emotion)} (expected one of ${MSP_IMPROV_CLASSES.join(', ')})`);
     const dims: Record<string, number> = {};
     for (const p of parts.slice(2)) {
       const m = /^([A-Z]):\s*(\S+)$/.exec(p);
       if (!m || !(m[1] in DIMENSIONS)) fail(at('ratings'), `expected 'A:x', 'V:x', 'D:x' or 'N:x', got ${quote(p)}`);
       const v = Number(m[2]);
-      if (!Number.isFinite(v) || v < SCALE_MIN || v > SCALE_MAX) fail(at(DIMENSIONS[m[1]]), `expected a rating in [${SCALE_MIN}, ${SCALE_MAX}], got ${quote(m[2])}`);
+      if (!Number.isFinite(v) || v < SCALE_MIN || v > SCALE_MAX)
+        fail(at(DIMENSIONS[m[1]]), `expected a rating in [${SCALE_MIN}, ${SCALE_MAX}], got ${quote(m[2])}`);
       dims[DIMENSIONS[m[1]]] = v;
     }
     for (const d of REQUIRED_DIMENSIONS) if (!(DIMENSIONS[d] in dims)) fail(at(DIMENSIONS[d]), `missing '${d}:' rating`);

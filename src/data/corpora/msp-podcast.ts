@@ -6,7 +6,19 @@
  * Gender, Split_Set) and `Audios/<FileName>`.
  */
 import { join } from 'node:path';
-import { compact, dropMissing, enumOption, finish, isDir, missingPolicy, parseGender, readMetadata, requireDir, scanAudio, stem } from './common.js';
+import {
+  compact,
+  dropMissing,
+  enumOption,
+  finish,
+  isDir,
+  missingPolicy,
+  parseGender,
+  readMetadata,
+  requireDir,
+  scanAudio,
+  stem,
+} from './common.js';
 import { cell, numberCell, parseCsv, requireColumns } from './csv.js';
 import { fail } from './errors.js';
 import { FOUR_CLASSES, makeLabelMap } from './labels.js';
@@ -26,7 +38,18 @@ const SCALE_MAX = 7;
 const UNKNOWN = 'unknown';
 const COLUMNS = ['FileName', 'EmoClass', 'EmoAct', 'EmoVal', 'EmoDom', 'SpkrID', 'Gender', 'Split_Set'];
 
-const EIGHT: Record<string, string | null> = { N: 'neutral', H: 'happy', S: 'sad', A: 'angry', F: 'fearful', D: 'disgust', U: 'surprised', C: 'contempt', O: null, X: null };
+const EIGHT: Record<string, string | null> = {
+  N: 'neutral',
+  H: 'happy',
+  S: 'sad',
+  A: 'angry',
+  F: 'fearful',
+  D: 'disgust',
+  U: 'surprised',
+  C: 'contempt',
+  O: null,
+  X: null,
+};
 
 async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   const dir = await requireDir(root, CORPUS, `${LABELS_FILE} and Audios/`);
@@ -47,9 +70,14 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
     const at = (field: string) => ({ file, line: row.line, field });
     const name = cell(table, row, 'FileName');
     const emo = cell(table, row, 'EmoClass');
-    if (!MSP_PODCAST_CLASSES.includes(emo)) fail(at('EmoClass'), `unknown class '${emo}' (expected one of ${MSP_PODCAST_CLASSES.join(', ')})`);
+    if (!MSP_PODCAST_CLASSES.includes(emo))
+      fail(at('EmoClass'), `unknown class '${emo}' (expected one of ${MSP_PODCAST_CLASSES.join(', ')})`);
     const dims: Record<string, number> = {};
-    for (const [col, key] of [['EmoAct', 'arousal'], ['EmoVal', 'valence'], ['EmoDom', 'dominance']] as const) {
+    for (const [col, key] of [
+      ['EmoAct', 'arousal'],
+      ['EmoVal', 'valence'],
+      ['EmoDom', 'dominance'],
+    ] as const) {
       const v = numberCell(table, row, col);
       if (v < SCALE_MIN || v > SCALE_MAX) fail(at(col), `expected a rating in [${SCALE_MIN}, ${SCALE_MAX}], got ${v}`);
       dims[key] = v;

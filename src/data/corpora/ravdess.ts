@@ -41,9 +41,18 @@ const EIGHT = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust',
  * Parses a RAVDESS file name into its labels.
  * @throws MetadataError naming the file and the field that is malformed.
  */
-export function parseRavdessName(path: string): { modality: string; channel: string; emotion: string; intensity: string; statement: string; repetition: number; actor: string } {
+export function parseRavdessName(path: string): {
+  modality: string;
+  channel: string;
+  emotion: string;
+  intensity: string;
+  statement: string;
+  repetition: number;
+  actor: string;
+} {
   const name = stem(path);
-  if (!NAME_PATTERN.test(name)) fail({ file: path, field: 'file name' }, `expected MM-VV-EE-II-SS-RR-AA (seven two-digit codes), got '${basename(path)}'`);
+  if (!NAME_PATTERN.test(name))
+    fail({ file: path, field: 'file name' }, `expected MM-VV-EE-II-SS-RR-AA (seven two-digit codes), got '${basename(path)}'`);
   const [mm, vv, ee, ii, ss, rr, aa] = name.split('-');
   const check = (ok: boolean, i: number, v: string): void => {
     if (!ok) fail({ file: path, field: FIELD_NAMES[i] }, `invalid code '${v}' in '${basename(path)}'`);
@@ -56,7 +65,15 @@ export function parseRavdessName(path: string): { modality: string; channel: str
   check(REPETITIONS.includes(rr), 5, rr);
   const actor = Number(aa);
   check(actor >= 1 && actor <= RAVDESS_ACTORS, 6, aa);
-  return { modality: mm, channel: vv, emotion: RAVDESS_EMOTIONS[ee], intensity: INTENSITY[ii], statement: ss, repetition: Number(rr), actor: aa };
+  return {
+    modality: mm,
+    channel: vv,
+    emotion: RAVDESS_EMOTIONS[ee],
+    intensity: INTENSITY[ii],
+    statement: ss,
+    repetition: Number(rr),
+    actor: aa,
+  };
 }
 
 async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
@@ -68,7 +85,8 @@ async function list(root: string, options?: ListOptions): Promise<Utterance[]> {
   for (const path of files) {
     const p = parseRavdessName(path);
     const folderActor = ACTOR_DIR.exec(basename(dirname(path)))![1];
-    if (folderActor !== p.actor) fail({ file: path, field: 'actor' }, `actor ${p.actor} in the file name, but the file is in Actor_${folderActor}`);
+    if (folderActor !== p.actor)
+      fail({ file: path, field: 'actor' }, `actor ${p.actor} in the file name, but the file is in Actor_${folderActor}`);
     if (p.modality !== MODALITY_AUDIO_ONLY) continue; // audio-video copies are not used
     if (channel !== 'all' && p.channel !== VOCAL_CHANNEL[channel]) continue;
     utts.push({
@@ -99,7 +117,16 @@ export const ravdess: CorpusAdapter = {
   description: 'RAVDESS: 24 actors (12 male, 12 female), 8 acted emotions, 2 statements; labels in the file names',
   labelMaps: {
     '8class': makeLabelMap('8class', EIGHT, Object.fromEntries(EIGHT.map((e) => [e, e]))),
-    '4class': makeLabelMap('4class', FOUR_CLASSES, { neutral: 'neutral', happy: 'happy', sad: 'sad', angry: 'angry', calm: null, fearful: null, disgust: null, surprised: null }),
+    '4class': makeLabelMap('4class', FOUR_CLASSES, {
+      neutral: 'neutral',
+      happy: 'happy',
+      sad: 'sad',
+      angry: 'angry',
+      calm: null,
+      fearful: null,
+      disgust: null,
+      surprised: null,
+    }),
   },
   defaultLabelMap: '8class',
   list,

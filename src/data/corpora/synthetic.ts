@@ -91,7 +91,13 @@ export function synthesizeEmotionCorpus(o: SynthOptions = {}): SynthUtterance[] 
     const base = (s % 2 === 0 ? 120 : 210) * (1 + 0.1 * rng.normal());
     for (const [label, emotion] of SYNTH_CLASSES.entries()) {
       for (let k = 0; k < per; k++) {
-        out.push({ id: `spk${s}-${emotion}-${k}`, speaker: `spk${s}`, label, emotion, samples: synthesize(PROSODY[emotion], base, n, rng) });
+        out.push({
+          id: `spk${s}-${emotion}-${k}`,
+          speaker: `spk${s}`,
+          label,
+          emotion,
+          samples: synthesize(PROSODY[emotion], base, n, rng),
+        });
       }
     }
   }
@@ -110,8 +116,13 @@ export function writeSyntheticCorpus(dir: string, o: SynthOptions = {}): Utteran
     if (!existsSync(path)) writeFileAtomicSync(path, encodeWav16(u.samples, DEFAULT_SAMPLE_RATE_HZ));
     const spk = Number(u.speaker.slice(3));
     return {
-      id: u.id, path, corpus: 'synthetic', durationS: u.samples.length / DEFAULT_SAMPLE_RATE_HZ, speaker: `synthetic:${u.speaker}`,
-      labels: { emotion: u.emotion }, attributes: { gender: spk % 2 === 0 ? 'male' : 'female' },
+      id: u.id,
+      path,
+      corpus: 'synthetic',
+      durationS: u.samples.length / DEFAULT_SAMPLE_RATE_HZ,
+      speaker: `synthetic:${u.speaker}`,
+      labels: { emotion: u.emotion },
+      attributes: { gender: spk % 2 === 0 ? 'male' : 'female' },
     };
   });
 }

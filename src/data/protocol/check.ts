@@ -62,7 +62,11 @@ export function corpusNameOf(utts: readonly Utterance[]): string {
 export function checkSplit(split: Split, utterances: readonly Utterance[]): SplitSummary {
   const corpus = corpusNameOf(utterances);
   if (utterances.length > 0 && split.corpus !== corpus) {
-    throw new SplitError('corpus-mismatch', undefined, `split was made for corpus '${split.corpus}', but the utterances are from '${corpus}'`);
+    throw new SplitError(
+      'corpus-mismatch',
+      undefined,
+      `split was made for corpus '${split.corpus}', but the utterances are from '${corpus}'`,
+    );
   }
   const byId = new Map<string, Utterance>();
   for (const u of utterances) byId.set(u.id, u);
@@ -101,9 +105,16 @@ export function checkSplit(split: Split, utterances: readonly Utterance[]): Spli
         if (other === undefined) speakerPart.set(u.speaker, part);
       }
       if (unknown.length > 0) {
-        const shown = unknown.slice(0, IDS_SHOWN).map((i) => `'${i}'`).join(', ');
+        const shown = unknown
+          .slice(0, IDS_SHOWN)
+          .map((i) => `'${i}'`)
+          .join(', ');
         const more = unknown.length > IDS_SHOWN ? ` and ${unknown.length - IDS_SHOWN} more` : '';
-        throw new SplitError('unknown-id', fold.name, `${where}: ${part} lists ${unknown.length} id(s) that are not in corpus '${corpus}': ${shown}${more}`);
+        throw new SplitError(
+          'unknown-id',
+          fold.name,
+          `${where}: ${part} lists ${unknown.length} id(s) that are not in corpus '${corpus}': ${shown}${more}`,
+        );
       }
     }
     folds.push({
@@ -130,16 +141,25 @@ export interface FoldUtterances {
  *   {@link checkSplit} on the full listing first).
  * @throws Error for an unknown fold, or an id that is not among `utterances`.
  */
-export function foldUtterances(split: Split, fold: number | string, utterances: readonly Utterance[], options: { skipMissing?: boolean } = {}): FoldUtterances {
+export function foldUtterances(
+  split: Split,
+  fold: number | string,
+  utterances: readonly Utterance[],
+  options: { skipMissing?: boolean } = {},
+): FoldUtterances {
   const f = typeof fold === 'number' ? split.folds[fold] : split.folds.find((x) => x.name === fold);
-  if (!f) throw new Error(`split has no fold ${typeof fold === 'number' ? fold : `'${fold}'`} (folds: ${split.folds.map((x) => x.name).join(', ')})`);
+  if (!f)
+    throw new Error(
+      `split has no fold ${typeof fold === 'number' ? fold : `'${fold}'`} (folds: ${split.folds.map((x) => x.name).join(', ')})`,
+    );
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const pick = (ids: string[], part: Partition): Utterance[] => {
     const out: Utterance[] = [];
     for (const id of ids) {
       const u = byId.get(id);
       if (u) out.push(u);
-      else if (!options.skipMissing) throw new SplitError('unknown-id', f.name, `fold '${f.name}': ${part} id '${id}' is not among the utterances`);
+      else if (!options.skipMissing)
+        throw new SplitError('unknown-id', f.name, `fold '${f.name}': ${part} id '${id}' is not among the utterances`);
     }
     return out;
   };

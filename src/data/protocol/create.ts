@@ -32,6 +32,8 @@ export function createSplit(utts: readonly Utterance[], spec: SplitSpec): Split 
     case 'utterance-holdout':
       return utteranceHoldout(utts, spec);
     default:
-      throw new Error(`unknown split kind ${JSON.stringify((spec as { kind: unknown }).kind)} (known: speaker-kfold, leave-one-speaker-out, leave-one-session-out, official, utterance-holdout)`);
+      throw new Error(
+        `unknown split kind ${JSON.stringify((spec as { kind: unknown }).kind)} (known: speaker-kfold, leave-one-speaker-out, leave-one-session-out, official, utterance-holdout)`,
+      );
   }
 }

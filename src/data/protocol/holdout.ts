@@ -46,7 +46,10 @@ export function utteranceHoldout(utts: readonly Utterance[], options: UtteranceH
   const testFraction = options.testFraction ?? DEFAULT_TEST_FRACTION;
   const devFraction = options.devFraction ?? DEFAULT_DEV_FRACTION;
   const field = options.stratifyBy ?? 'emotion';
-  for (const [name, v] of [['testFraction', testFraction], ['devFraction', devFraction]] as const) {
+  for (const [name, v] of [
+    ['testFraction', testFraction],
+    ['devFraction', devFraction],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0 || v >= 1) throw new RangeError(`${name} must be in [0, 1), got ${v}`);
   }
   if (testFraction <= 0) throw new RangeError(`testFraction must be > 0, got ${testFraction}`);
@@ -68,10 +71,11 @@ export function utteranceHoldout(utts: readonly Utterance[], options: UtteranceH
     dev.push(...ids.slice(nTest, nTest + nDev));
     train.push(...ids.slice(nTest + nDev));
   }
-  if (test.length === 0 || train.length === 0) throw new Error(`utterance holdout: ${utts.length} utterance(s) are too few for a non-empty training and test partition`);
+  if (test.length === 0 || train.length === 0)
+    throw new Error(`utterance holdout: ${utts.length} utterance(s) are too few for a non-empty training and test partition`);
   return makeSplit(utts, 'utterance-holdout', seed, [{ name: 'holdout', train: train.sort(), dev: dev.sort(), test: test.sort() }], {
     speakerIndependent: false,
-    note: 'NOT speaker-independent: utterance-level holdout stratified by ' + field + '; speakers appear in several partitions',
+    note: `NOT speaker-independent: utterance-level holdout stratified by ${field}; speakers appear in several partitions`,
     options: { testFraction, devFraction, stratifyBy: field },
   });
 }

@@ -4,7 +4,19 @@
  */
 import type { Utterance } from '../corpora/index.js';
 import type { Split } from './manifest.js';
-import { DEFAULT_DEV_SPEAKERS, DEFAULT_SPLIT_SEED, deal, groupBy, makeSplit, pickDev, requireCount, shuffle, speakerFold, speakerTable, splitRng } from './speakers.js';
+import {
+  DEFAULT_DEV_SPEAKERS,
+  DEFAULT_SPLIT_SEED,
+  deal,
+  groupBy,
+  makeSplit,
+  pickDev,
+  requireCount,
+  shuffle,
+  speakerFold,
+  speakerTable,
+  splitRng,
+} from './speakers.js';
 
 /** Options of {@link speakerKFold}. */
 export interface SpeakerKFoldOptions {
@@ -38,8 +50,17 @@ export function speakerKFold(utts: readonly Utterance[], options: SpeakerKFoldOp
   const speakers = speakerTable(utts);
   requireCount(k, 'folds', 2);
   if (k > speakers.length) throw new RangeError(`folds (${k}) exceeds the number of speakers (${speakers.length})`);
-  if (balanceBy !== undefined && balanceBy !== 'gender') throw new RangeError(`balanceBy must be 'gender', got ${JSON.stringify(balanceBy)}`);
-  const groups = balanceBy === 'gender' ? groupBy(speakers, (s) => s.gender).map(([, ids]) => shuffle(ids, rng)) : [shuffle(speakers.map((s) => s.id), rng)];
+  if (balanceBy !== undefined && balanceBy !== 'gender')
+    throw new RangeError(`balanceBy must be 'gender', got ${JSON.stringify(balanceBy)}`);
+  const groups =
+    balanceBy === 'gender'
+      ? groupBy(speakers, (s) => s.gender).map(([, ids]) => shuffle(ids, rng))
+      : [
+          shuffle(
+            speakers.map((s) => s.id),
+            rng,
+          ),
+        ];
   const bins = deal(groups, k);
   const folds = bins.map((testIds, i) => {
     const name = `fold-${i}`;
@@ -89,7 +110,8 @@ export function leaveOneSessionOut(utts: readonly Utterance[], options: LeaveOne
   const rng = splitRng(seed);
   requireCount(devSpeakers, 'devSpeakers', 0);
   const noSession = utts.find((u) => u.session === undefined || u.session === '');
-  if (noSession) throw new Error(`leave-one-session-out: utterance '${noSession.id}' has no session (the corpus adapter must set 'session')`);
+  if (noSession)
+    throw new Error(`leave-one-session-out: utterance '${noSession.id}' has no session (the corpus adapter must set 'session')`);
   const speakers = speakerTable(utts, true);
   const sessions = groupBy(speakers, (s) => s.session!);
   if (sessions.length < 2) throw new Error(`leave-one-session-out needs at least 2 sessions, got ${sessions.length}`);

@@ -14,7 +14,14 @@ export const SPLIT_MANIFEST_VERSION = 1;
 /** Value of `createdBy` in every manifest. */
 export const SPLIT_CREATOR = 'trustser';
 /** The kinds of split the generators produce (`custom`: made elsewhere). */
-export const SPLIT_KINDS = ['speaker-kfold', 'leave-one-speaker-out', 'leave-one-session-out', 'official', 'utterance-holdout', 'custom'] as const;
+export const SPLIT_KINDS = [
+  'speaker-kfold',
+  'leave-one-speaker-out',
+  'leave-one-session-out',
+  'official',
+  'utterance-holdout',
+  'custom',
+] as const;
 export type SplitKind = (typeof SPLIT_KINDS)[number];
 
 /** One fold: utterance ids per partition. */
@@ -71,11 +78,16 @@ const SplitSchema = z
     const names = new Map<string, number>();
     s.folds.forEach((f, i) => {
       const prev = names.get(f.name);
-      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['folds', i, 'name'], message: `fold name '${f.name}' is also used by folds[${prev}]` });
+      if (prev !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['folds', i, 'name'], message: `fold name '${f.name}' is also used by folds[${prev}]` });
       names.set(f.name, i);
     });
     if (s.kind === 'utterance-holdout' && s.speakerIndependent !== false) {
-      ctx.addIssue({ code: 'custom', path: ['speakerIndependent'], message: "an 'utterance-holdout' split shares speakers between partitions and must say speakerIndependent: false" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['speakerIndependent'],
+        message: "an 'utterance-holdout' split shares speakers between partitions and must say speakerIndependent: false",
+      });
     }
   });
 
@@ -101,15 +113,20 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
  * @throws Error `label: field 'x': problem` (all problems, one per line).
  */
 export function parseSplit(value: unknown, label = 'split'): Split {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${label}: a split manifest must be a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${label}: a split manifest must be a JSON object`);
   const version = (value as Record<string, unknown>).version;
   if (version === undefined) throw new Error(`${label}: field 'version': missing (expected ${SPLIT_MANIFEST_VERSION})`);
-  if (version !== SPLIT_MANIFEST_VERSION) throw new Error(`${label}: field 'version': unsupported split manifest version ${JSON.stringify(version)} (this trustser reads version ${SPLIT_MANIFEST_VERSION})`);
+  if (version !== SPLIT_MANIFEST_VERSION)
+    throw new Error(
+      `${label}: field 'version': unsupported split manifest version ${JSON.stringify(version)} (this trustser reads version ${SPLIT_MANIFEST_VERSION})`,
+    );
   const r = SplitSchema.safeParse(value);
   if (r.success) return r.data as Split;
   const lines = r.error.issues.map((i) => {
     const missing = i.code !== 'custom' && i.code !== 'unrecognized_keys' && valueAt(value, i.path) === undefined;
-    const message = i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}` : missing ? 'missing' : i.message;
+    const message =
+      i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.map((k) => `'${k}'`).join(', ')}` : missing ? 'missing' : i.message;
     return `${label}: field '${fieldPath(i.path)}': ${message}`;
   });
   throw new Error(lines.join('\n'));
@@ -125,7 +142,9 @@ export async function loadSplit(path: string, utterances?: readonly Utterance[])
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: cannot read the split manifest (${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)})`, { cause: err });
+    throw new Error(`${path}: cannot read the split manifest (${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)})`, {
+      cause: err,
+    });
   }
   let value: unknown;
   try {

@@ -53,10 +53,15 @@ export function officialSplit(utts: readonly Utterance[], options: OfficialSplit
   for (const u of utts) {
     const value = u.labels[field];
     if (value === undefined || value === '') {
-      throw new Error(`official split: utterance '${u.id}' has no '${field}' label (adapters that set it: msp-podcast, asvspoof2019-la, meld; or a 'split' column in a CSV manifest)`);
+      throw new Error(
+        `official split: utterance '${u.id}' has no '${field}' label (adapters that set it: msp-podcast, asvspoof2019-la, meld; or a 'split' column in a CSV manifest)`,
+      );
     }
     const role = roleOf(String(value));
-    if (role === null) throw new Error(`official split: utterance '${u.id}' has ${field} '${value}', which is not a known partition (train, dev/development/validation, test/testN/eval)`);
+    if (role === null)
+      throw new Error(
+        `official split: utterance '${u.id}' has ${field} '${value}', which is not a known partition (train, dev/development/validation, test/testN/eval)`,
+      );
     if (role === 'test') tests.set(String(value), [...(tests.get(String(value)) ?? []), u]);
     else parts[role].push(u);
   }
@@ -73,7 +78,10 @@ export function officialSplit(utts: readonly Utterance[], options: OfficialSplit
   for (const [name, list] of tests) for (const u of list) note(u, name);
   const shared = [...where.entries()].filter(([, s]) => s.size > 1).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (shared.length > 0 && !options.allowSpeakerOverlap) {
-    const shown = shared.slice(0, SPEAKERS_SHOWN).map(([spk, s]) => `'${spk}' in ${[...s].join(' and ')}`).join('; ');
+    const shown = shared
+      .slice(0, SPEAKERS_SHOWN)
+      .map(([spk, s]) => `'${spk}' in ${[...s].join(' and ')}`)
+      .join('; ');
     throw new Error(
       `official split: ${shared.length} speaker(s) appear in more than one partition (${shown}); the official partitions are not speaker-independent. ` +
         'Pass { allowSpeakerOverlap: true } to use them anyway (the split is then marked speakerIndependent: false), or make a speaker-independent split.',

@@ -40,9 +40,12 @@ export function speakerTable(utts: readonly Utterance[], sessions = false): Spea
       continue;
     }
     s.utterances++;
-    if (s.gender !== gender) throw new Error(`speaker '${u.speaker}' has gender '${s.gender}' on utterance '${s.firstId}' but '${gender}' on '${u.id}'`);
+    if (s.gender !== gender)
+      throw new Error(`speaker '${u.speaker}' has gender '${s.gender}' on utterance '${s.firstId}' but '${gender}' on '${u.id}'`);
     if (sessions && s.session !== u.session) {
-      throw new Error(`speaker '${u.speaker}' is in session '${s.session}' (utterance '${s.firstId}') and '${u.session}' (utterance '${u.id}'); leave-one-session-out would leak this speaker`);
+      throw new Error(
+        `speaker '${u.speaker}' is in session '${s.session}' (utterance '${s.firstId}') and '${u.session}' (utterance '${u.id}'); leave-one-session-out would leak this speaker`,
+      );
     }
   }
   return [...table.values()].map(({ firstId: _f, ...s }) => s).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -113,7 +116,10 @@ export function splitRng(seed: number): Rng {
 
 /** Sorted ids of the utterances whose speaker is in `speakers`. */
 export function idsOf(utts: readonly Utterance[], speakers: ReadonlySet<string>): string[] {
-  return utts.filter((u) => speakers.has(u.speaker)).map((u) => u.id).sort();
+  return utts
+    .filter((u) => speakers.has(u.speaker))
+    .map((u) => u.id)
+    .sort();
 }
 
 /**
@@ -122,7 +128,8 @@ export function idsOf(utts: readonly Utterance[], speakers: ReadonlySet<string>)
  */
 export function speakerFold(name: string, utts: readonly Utterance[], test: ReadonlySet<string>, dev: ReadonlySet<string>): Fold {
   const trainSpk = new Set(utts.map((u) => u.speaker).filter((s) => !test.has(s) && !dev.has(s)));
-  if (trainSpk.size === 0) throw new Error(`fold '${name}': no training speakers left after ${test.size} test and ${dev.size} dev speakers`);
+  if (trainSpk.size === 0)
+    throw new Error(`fold '${name}': no training speakers left after ${test.size} test and ${dev.size} dev speakers`);
   return { name, train: idsOf(utts, trainSpk), dev: idsOf(utts, dev), test: idsOf(utts, test) };
 }
 
@@ -132,12 +139,21 @@ export function speakerFold(name: string, utts: readonly Utterance[], test: Read
  */
 export function pickDev(speakers: readonly SpeakerInfo[], test: ReadonlySet<string>, n: number, rng: Rng, fold: string): Set<string> {
   const rest = speakers.filter((s) => !test.has(s.id));
-  if (rest.length < n + 1) throw new Error(`fold '${fold}': ${rest.length} speaker(s) remain outside the test set, too few for ${n} dev speaker(s) and at least one training speaker`);
+  if (rest.length < n + 1)
+    throw new Error(
+      `fold '${fold}': ${rest.length} speaker(s) remain outside the test set, too few for ${n} dev speaker(s) and at least one training speaker`,
+    );
   return new Set(drawBalanced(rest, n, rng));
 }
 
 /** Assembles a manifest. */
-export function makeSplit(utts: readonly Utterance[], kind: SplitKind, seed: number, folds: Fold[], extra: Pick<Split, 'speakerIndependent' | 'note' | 'options'>): Split {
+export function makeSplit(
+  utts: readonly Utterance[],
+  kind: SplitKind,
+  seed: number,
+  folds: Fold[],
+  extra: Pick<Split, 'speakerIndependent' | 'note' | 'options'>,
+): Split {
   const s: Split = { version: SPLIT_MANIFEST_VERSION, corpus: corpusNameOf(utts), kind, seed, createdBy: SPLIT_CREATOR, folds };
   if (extra.speakerIndependent !== undefined) s.speakerIndependent = extra.speakerIndependent;
   if (extra.note !== undefined) s.note = extra.note;

@@ -2,7 +2,7 @@
 import * as F from '../functional.js';
 import { zeros } from '../creation.js';
 import { noGrad } from '../autograd.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { Linear, uniformParam } from './layers.js';
 
@@ -30,7 +30,11 @@ export class MultiheadAttention extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, o: MultiheadAttentionOptions = {}) {
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    o: MultiheadAttentionOptions = {},
+  ) {
     super();
     if (embedDim % numHeads !== 0) throw new Error(`MultiheadAttention: embedDim ${embedDim} is not divisible by numHeads ${numHeads}`);
     this.headDim = embedDim / numHeads;

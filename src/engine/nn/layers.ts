@@ -5,7 +5,7 @@
 import * as F from '../functional.js';
 import { ones, zeros, scalar } from '../creation.js';
 import { noGrad } from '../autograd.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { Module, type UnaryModule } from './module.js';
 
 type Pair = number | [number, number];
@@ -20,7 +20,11 @@ export function uniformParam(shape: number[], bound: number): Tensor {
 export class Linear extends Module implements UnaryModule {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  constructor(readonly inFeatures: number, readonly outFeatures: number, bias = true) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    bias = true,
+  ) {
     super();
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.param('weight', uniformParam([outFeatures, inFeatures], bound));
@@ -43,7 +47,12 @@ export interface ConvLayerOptions {
 export class Conv1d extends Module implements UnaryModule {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  constructor(inChannels: number, outChannels: number, kernelSize: number, readonly options: ConvLayerOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number,
+    readonly options: ConvLayerOptions = {},
+  ) {
     super();
     const groups = options.groups ?? 1;
     const bound = 1 / Math.sqrt((inChannels / groups) * kernelSize);
@@ -62,7 +71,12 @@ export class Conv1d extends Module implements UnaryModule {
 export class Conv2d extends Module implements UnaryModule {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, readonly options: ConvLayerOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Pair,
+    readonly options: ConvLayerOptions = {},
+  ) {
     super();
     const [kh, kw] = pair(kernelSize);
     const groups = options.groups ?? 1;
@@ -91,7 +105,11 @@ class BatchNorm extends Module implements UnaryModule {
   readonly runningMean: Tensor | null;
   readonly runningVar: Tensor | null;
   private readonly numBatchesTracked: Tensor | null;
-  constructor(readonly numFeatures: number, private readonly expectedDims: number[], readonly options: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    private readonly expectedDims: number[],
+    readonly options: BatchNormOptions = {},
+  ) {
     super();
     const affine = options.affine ?? true;
     this.weight = affine ? this.param('weight', ones([numFeatures])) : null;
@@ -108,8 +126,13 @@ class BatchNorm extends Module implements UnaryModule {
     const useBatchStats = this.training || this.runningMean === null;
     if (this.training && this.numBatchesTracked) noGrad(() => this.numBatchesTracked!.add_(1));
     return F.batchNorm(x, {
-      weight: this.weight, bias: this.bias, runningMean: this.runningMean, runningVar: this.runningVar,
-      training: useBatchStats, momentum: this.options.momentum ?? 0.1, eps: this.options.eps ?? 1e-5,
+      weight: this.weight,
+      bias: this.bias,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      training: useBatchStats,
+      momentum: this.options.momentum ?? 0.1,
+      eps: this.options.eps ?? 1e-5,
     });
   }
 }
@@ -131,7 +154,11 @@ export class LayerNorm extends Module implements UnaryModule {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
   readonly normalizedShape: number[];
-  constructor(normalizedShape: number | number[], readonly eps = 1e-5, elementwiseAffine = true) {
+  constructor(
+    normalizedShape: number | number[],
+    readonly eps = 1e-5,
+    elementwiseAffine = true,
+  ) {
     super();
     this.normalizedShape = Array.isArray(normalizedShape) ? normalizedShape : [normalizedShape];
     this.weight = elementwiseAffine ? this.param('weight', ones(this.normalizedShape)) : null;
@@ -155,7 +182,10 @@ export class Dropout extends Module implements UnaryModule {
 
 /** Wraps a tensor function without parameters as a module (activations, pooling, reshapes). */
 export class Lambda extends Module implements UnaryModule {
-  constructor(readonly name: string, private readonly fn: (x: Tensor) => Tensor) {
+  constructor(
+    readonly name: string,
+    private readonly fn: (x: Tensor) => Tensor,
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {

@@ -1,6 +1,6 @@
 /** Recurrent layers (LSTM, GRU) with PyTorch's parameter names and gate order. */
 import * as F from '../functional.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { uniformParam } from './layers.js';
 
@@ -20,7 +20,12 @@ abstract class RnnBase extends Module {
   readonly dropout: number;
   protected readonly flat: Tensor[] = [];
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, gates: number, o: RnnOptions) {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    gates: number,
+    o: RnnOptions,
+  ) {
     super();
     this.numLayers = o.numLayers ?? 1;
     this.bidirectional = o.bidirectional ?? false;
@@ -44,8 +49,12 @@ abstract class RnnBase extends Module {
 
   protected args(): F.RnnArgs {
     return {
-      params: this.flat, numLayers: this.numLayers, bidirectional: this.bidirectional, batchFirst: this.batchFirst,
-      dropout: this.dropout, training: this.training,
+      params: this.flat,
+      numLayers: this.numLayers,
+      bidirectional: this.bidirectional,
+      batchFirst: this.batchFirst,
+      dropout: this.dropout,
+      training: this.training,
     };
   }
   /** Output feature size (hidden × directions). */

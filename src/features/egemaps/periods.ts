@@ -107,7 +107,8 @@ class InverseFilter {
    */
   smoothedResidual(a: Float64Array | null, from: number, n: number, out: Float64Array): void {
     const settle = this.settleSamples;
-    const tmp = this.scratch.length >= n + settle ? this.scratch : (this.scratch = new Float64Array(n + settle));
+    if (this.scratch.length < n + settle) this.scratch = new Float64Array(n + settle);
+    const tmp = this.scratch;
     this.residual(a, from - settle, from + n, tmp);
     for (let s = 0; s < ALIGN_LOWPASS_SECTIONS; s++) {
       let p = 0;
@@ -205,13 +206,7 @@ function alignOffset(r1: Float64Array, n: number, r2: Float64Array, d: number, c
  * @param voiced per-frame voicing (1 = voiced)
  * @param hopSamples frame hop (samples); frame t is centred on sample t·hop
  */
-export function measurePeriods(
-  x: Float32Array,
-  sampleRateHz: number,
-  f0Hz: Float32Array,
-  voiced: Uint8Array,
-  hopSamples: number,
-): Periods {
+export function measurePeriods(x: Float32Array, sampleRateHz: number, f0Hz: Float32Array, voiced: Uint8Array, hopSamples: number): Periods {
   const starts: number[] = [];
   const lengths: number[] = [];
   const amps: number[] = [];

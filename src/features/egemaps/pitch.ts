@@ -113,13 +113,7 @@ function chooseCandidate(c: Candidates, base: number): number {
  * @param hopSamples hop (samples)
  * @param active 1 for frames that are not silent; silent frames are never voiced
  */
-export function trackPitch(
-  x: Float32Array,
-  sampleRateHz: number,
-  frameCount: number,
-  hopSamples: number,
-  active: Uint8Array,
-): PitchTrack {
+export function trackPitch(x: Float32Array, sampleRateHz: number, frameCount: number, hopSamples: number, active: Uint8Array): PitchTrack {
   const { windowSamples, minLag, maxLag, integration: w } = geometry(sampleRateHz);
   const slots = frameCount * MAX_CANDIDATES;
   const cand: Candidates = {

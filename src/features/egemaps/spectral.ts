@@ -130,7 +130,7 @@ export class SpectralAnalyzer {
     for (let t = 0; t < frames; t++) {
       const off = t * bins;
       let loud = 0;
-      for (let b = t * MEL_BANDS; b < (t + 1) * MEL_BANDS; b++) loud += Math.pow(mel[b], LOUDNESS_EXPONENT);
+      for (let b = t * MEL_BANDS; b < (t + 1) * MEL_BANDS; b++) loud += mel[b] ** LOUDNESS_EXPONENT;
       out.loudness[t] = loud;
       // Tilt measures.
       const lowA = this.sum(power, off, this.alphaLow);

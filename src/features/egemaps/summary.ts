@@ -91,7 +91,12 @@ function stats(
   const out: FeatureSpec[] = [];
   for (const w of which) {
     if (w === 'mean') {
-      out.push({ name: `${name}_mean`, unit, definition: `Mean of ${what} ${MASK_TEXT[mask]}.`, compute: (c) => mean(values(lld(c), c, mask)) });
+      out.push({
+        name: `${name}_mean`,
+        unit,
+        definition: `Mean of ${what} ${MASK_TEXT[mask]}.`,
+        compute: (c) => mean(values(lld(c), c, mask)),
+      });
     } else if (w === 'cv') {
       out.push({
         name: `${name}_cv`,
@@ -112,13 +117,7 @@ function stats(
 }
 
 /** Percentiles 20/50/80, range 20–80, and rising/falling slope statistics of a contour. */
-function contourShape(
-  name: string,
-  lld: (c: LldContours) => Float32Array,
-  mask: Mask,
-  unit: string,
-  what: string,
-): FeatureSpec[] {
+function contourShape(name: string, lld: (c: LldContours) => Float32Array, mask: Mask, unit: string, what: string): FeatureSpec[] {
   const slopes = (c: LldContours) => {
     const v = lld(c);
     if (mask === 'all') return contourSlopes(v, c.frameStepS);
@@ -207,28 +206,77 @@ const SPECS: FeatureSpec[] = [
     },
   },
   // --- Voice quality ----------------------------------------------------------------------
-  ...stats('jitterLocal', (c) => c.jitterLocal, 'V', '1', 'local jitter (mean |ΔT|/mean T of consecutive glottal periods, fraction)', ['mean', 'cv']),
-  ...stats('shimmerLocalDb', (c) => c.shimmerLocalDb, 'V', 'dB', 'local shimmer (mean |20·log10(A_{i+1}/A_i)| of consecutive period peak amplitudes)', ['mean', 'cv']),
-  ...stats('HNRdB', (c) => c.hnrDb, 'V', 'dB', 'harmonics-to-noise ratio 10·log10(ρ/(1−ρ)), ρ = normalised autocorrelation at the pitch period', ['mean', 'std']),
+  ...stats('jitterLocal', (c) => c.jitterLocal, 'V', '1', 'local jitter (mean |ΔT|/mean T of consecutive glottal periods, fraction)', [
+    'mean',
+    'cv',
+  ]),
+  ...stats(
+    'shimmerLocalDb',
+    (c) => c.shimmerLocalDb,
+    'V',
+    'dB',
+    'local shimmer (mean |20·log10(A_{i+1}/A_i)| of consecutive period peak amplitudes)',
+    ['mean', 'cv'],
+  ),
+  ...stats(
+    'HNRdB',
+    (c) => c.hnrDb,
+    'V',
+    'dB',
+    'harmonics-to-noise ratio 10·log10(ρ/(1−ρ)), ρ = normalised autocorrelation at the pitch period',
+    ['mean', 'std'],
+  ),
   // --- Formants ---------------------------------------------------------------------------
   ...[0, 1, 2].flatMap((k) => [
-    ...stats(`F${k + 1}frequencyHz`, (c) => c.formantHz[k], 'V', 'Hz', `formant F${k + 1} centre frequency (selective LPC)`, ['mean', 'cv']),
-    ...stats(`F${k + 1}bandwidthHz`, (c) => c.formantBandwidthHz[k], 'V', 'Hz', `formant F${k + 1} 3-dB bandwidth (selective LPC)`, ['mean', 'cv']),
+    ...stats(`F${k + 1}frequencyHz`, (c) => c.formantHz[k], 'V', 'Hz', `formant F${k + 1} centre frequency (selective LPC)`, [
+      'mean',
+      'cv',
+    ]),
+    ...stats(`F${k + 1}bandwidthHz`, (c) => c.formantBandwidthHz[k], 'V', 'Hz', `formant F${k + 1} 3-dB bandwidth (selective LPC)`, [
+      'mean',
+      'cv',
+    ]),
   ]),
   // --- Spectral balance ----------------------------------------------------------------------
   ...stats('alphaRatioV', (c) => c.alphaRatioDb, 'V', 'dB', 'alpha ratio 10·log10(E(1–5 kHz)/E(50–1000 Hz))', ['mean', 'std']),
   ...stats('alphaRatioUV', (c) => c.alphaRatioDb, 'UV', 'dB', 'alpha ratio', ['mean']),
-  ...stats('hammarbergIndexV', (c) => c.hammarbergDb, 'V', 'dB', 'Hammarberg index 10·log10(max P(0–2 kHz)/max P(2–5 kHz))', ['mean', 'std']),
+  ...stats('hammarbergIndexV', (c) => c.hammarbergDb, 'V', 'dB', 'Hammarberg index 10·log10(max P(0–2 kHz)/max P(2–5 kHz))', [
+    'mean',
+    'std',
+  ]),
   ...stats('hammarbergIndexUV', (c) => c.hammarbergDb, 'UV', 'dB', 'Hammarberg index', ['mean']),
-  ...stats('slopeV0to500', (c) => c.slope0to500DbPerKHz, 'V', 'dB/kHz', 'spectral slope 0–500 Hz (regression of the dB power spectrum on frequency)', ['mean', 'std']),
+  ...stats(
+    'slopeV0to500',
+    (c) => c.slope0to500DbPerKHz,
+    'V',
+    'dB/kHz',
+    'spectral slope 0–500 Hz (regression of the dB power spectrum on frequency)',
+    ['mean', 'std'],
+  ),
   ...stats('slopeUV0to500', (c) => c.slope0to500DbPerKHz, 'UV', 'dB/kHz', 'spectral slope 0–500 Hz', ['mean']),
-  ...stats('slopeV500to1500', (c) => c.slope500to1500DbPerKHz, 'V', 'dB/kHz', 'spectral slope 500–1500 Hz (regression of the dB power spectrum on frequency)', ['mean', 'std']),
+  ...stats(
+    'slopeV500to1500',
+    (c) => c.slope500to1500DbPerKHz,
+    'V',
+    'dB/kHz',
+    'spectral slope 500–1500 Hz (regression of the dB power spectrum on frequency)',
+    ['mean', 'std'],
+  ),
   ...stats('slopeUV500to1500', (c) => c.slope500to1500DbPerKHz, 'UV', 'dB/kHz', 'spectral slope 500–1500 Hz', ['mean']),
-  ...stats('spectralFlux', (c) => c.spectralFlux, 'all', '1', 'spectral flux (squared L2 distance of consecutive L2-normalised magnitude spectra)', ['mean', 'cv']),
+  ...stats(
+    'spectralFlux',
+    (c) => c.spectralFlux,
+    'all',
+    '1',
+    'spectral flux (squared L2 distance of consecutive L2-normalised magnitude spectra)',
+    ['mean', 'cv'],
+  ),
   ...stats('spectralFluxV', (c) => c.spectralFlux, 'V', '1', 'spectral flux', ['mean', 'cv']),
   ...stats('spectralFluxUV', (c) => c.spectralFlux, 'UV', '1', 'spectral flux', ['mean']),
   // --- MFCC -----------------------------------------------------------------------------
-  ...[0, 1, 2, 3].flatMap((k) => stats(`mfcc${k + 1}`, (c) => c.mfcc[k], 'all', '1', `MFCC ${k + 1} (DCT-II of ln mel energies)`, ['mean', 'std'])),
+  ...[0, 1, 2, 3].flatMap((k) =>
+    stats(`mfcc${k + 1}`, (c) => c.mfcc[k], 'all', '1', `MFCC ${k + 1} (DCT-II of ln mel energies)`, ['mean', 'std']),
+  ),
   ...[0, 1, 2, 3].flatMap((k) => stats(`mfcc${k + 1}V`, (c) => c.mfcc[k], 'V', '1', `MFCC ${k + 1}`, ['mean', 'std'])),
   // --- Energy ---------------------------------------------------------------------------
   ...stats('energyRmsDb', (c) => c.energyDb, 'all', 'dB', 'frame RMS energy 20·log10(RMS) re full scale (floor −100 dB)', ['mean', 'std']),
@@ -239,7 +287,7 @@ const SPECS: FeatureSpec[] = [
     compute: (c) => {
       const v = values(c.energyDb, c, 'all');
       let s = 0;
-      for (const x of v) s += Math.pow(10, x / 10);
+      for (const x of v) s += 10 ** (x / 10);
       return v.length === 0 ? 0 : 10 * Math.log10(s / v.length);
     },
   },
@@ -271,7 +319,8 @@ const SPECS: FeatureSpec[] = [
   {
     name: 'unvoicedSegmentsPerSec',
     unit: '1/s',
-    definition: 'Number of unvoiced segments between two voiced segments (leading and trailing unvoiced stretches excluded) per second of input.',
+    definition:
+      'Number of unvoiced segments between two voiced segments (leading and trailing unvoiced stretches excluded) per second of input.',
     compute: (c) => interiorUnvoiced(c.voiced).length / c.durationS,
   },
   {

@@ -21,9 +21,7 @@ export interface ExtractTask {
 }
 
 /** A task's outcome. */
-export type ExtractResult =
-  | { id: string; ok: true; cached: boolean; features: Features }
-  | { id: string; ok: false; reason: string };
+export type ExtractResult = { id: string; ok: true; cached: boolean; features: Features } | { id: string; ok: false; reason: string };
 
 const sets = new Map<string, FeatureSet>();
 function featureSet(name: string, overrides?: Record<string, unknown>): FeatureSet {

@@ -57,7 +57,13 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
   const failed: ExtractSummary['failed'] = [];
   const pathOf = new Map(items.map((i) => [i.id, i.path]));
   let fromCache = 0;
-  const bar = (o.progress ?? process.stderr.isTTY) ? new cliProgress.SingleBar({ stream: process.stderr, format: `${o.set} [{bar}] {value}/{total} files | {eta_formatted} left` }, cliProgress.Presets.shades_classic) : null;
+  const bar =
+    (o.progress ?? process.stderr.isTTY)
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: `${o.set} [{bar}] {value}/{total} files | {eta_formatted} left` },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   bar?.start(items.length, 0);
   await runPool(
     items.map((it) => ({ id: it.id, path: it.path, setName: o.set, overrides: o.overrides, cacheDir })),
@@ -79,7 +85,8 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
     const names = set.featureNames?.() ?? null;
     const dims = ordered[0][1].data.length;
     for (const [id, f] of ordered) {
-      if (f.channels !== 1 || f.frames !== 1) throw new Error(`--format csv needs one feature vector per file; '${o.set}' gave [${shapeOf(f).join(', ')}] for ${id}`);
+      if (f.channels !== 1 || f.frames !== 1)
+        throw new Error(`--format csv needs one feature vector per file; '${o.set}' gave [${shapeOf(f).join(', ')}] for ${id}`);
     }
     const header = ['id', ...(names ?? Array.from({ length: dims }, (_, i) => `f${i}`))];
     await writeFileAtomic(o.out, stringify([header, ...ordered.map(([id, f]) => [id, ...Array.from(f.data)])]));

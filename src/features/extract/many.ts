@@ -17,7 +17,13 @@ export async function computeFeatures(
   const out = new Map<string, Features>();
   const failed: string[] = [];
   await runPool(
-    items.map((it) => ({ id: it.id, path: it.path, setName, overrides, cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir })),
+    items.map((it) => ({
+      id: it.id,
+      path: it.path,
+      setName,
+      overrides,
+      cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir,
+    })),
     o.workers ?? availableParallelism(),
     (r) => {
       if (r.ok) out.set(r.id, r.features);

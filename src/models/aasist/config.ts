@@ -38,7 +38,12 @@ export interface AasistConfig {
 export const AASIST_CONFIG: Readonly<AasistConfig> = Object.freeze({
   sincFilters: 70,
   sincKernel: 128,
-  blocks: [[1, 32], [32, 32], [32, 64], [64, 64]],
+  blocks: [
+    [1, 32],
+    [32, 32],
+    [32, 64],
+    [64, 64],
+  ],
   gatDims: [64, 32],
   poolRatios: [0.5, 0.7, 0.5, 0.5],
   temperatures: [2.0, 2.0, 100.0, 100.0],
@@ -48,7 +53,12 @@ export const AASIST_CONFIG: Readonly<AasistConfig> = Object.freeze({
 export const AASIST_L_CONFIG: Readonly<AasistConfig> = Object.freeze({
   sincFilters: 70,
   sincKernel: 128,
-  blocks: [[1, 32], [32, 32], [32, 24], [24, 24]],
+  blocks: [
+    [1, 32],
+    [32, 32],
+    [32, 24],
+    [24, 24],
+  ],
   gatDims: [24, 32],
   poolRatios: [0.4, 0.5, 0.7, 0.5],
   temperatures: [2.0, 2.0, 100.0, 100.0],
@@ -83,9 +93,11 @@ export function checkAasistConfig(c: AasistConfig): AasistConfig {
   const b = c.blocks;
   if (b[0][0] !== 1) throw new Error(`AASIST config: blocks.0 must take 1 input channel, got ${b[0][0]}`);
   for (let i = 1; i < b.length; i++) {
-    if (b[i][0] !== b[i - 1][1]) throw new Error(`AASIST config: blocks.${i} takes ${b[i][0]} channels but blocks.${i - 1} gives ${b[i - 1][1]}`);
+    if (b[i][0] !== b[i - 1][1])
+      throw new Error(`AASIST config: blocks.${i} takes ${b[i][0]} channels but blocks.${i - 1} gives ${b[i - 1][1]}`);
   }
-  if (b[3][0] !== b[3][1]) throw new Error(`AASIST config: blocks.3 is repeated, so its in and out channels must agree (got [${b[3].join(', ')}])`);
+  if (b[3][0] !== b[3][1])
+    throw new Error(`AASIST config: blocks.3 is repeated, so its in and out channels must agree (got [${b[3].join(', ')}])`);
   return c;
 }
 

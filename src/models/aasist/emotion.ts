@@ -64,7 +64,8 @@ export class AasistEmotion extends nn.Module {
     if (!EMOTION_CONDITIONING_MODES.includes(o.mode)) {
       throw new Error(`AasistEmotion: mode must be one of ${EMOTION_CONDITIONING_MODES.join(', ')}, got '${String(o.mode)}'`);
     }
-    if (!Number.isInteger(o.emotionDim) || o.emotionDim < 1) throw new Error(`AasistEmotion: emotionDim must be a positive integer, got ${o.emotionDim}`);
+    if (!Number.isInteger(o.emotionDim) || o.emotionDim < 1)
+      throw new Error(`AasistEmotion: emotionDim must be a positive integer, got ${o.emotionDim}`);
     this.mode = o.mode;
     this.emotionDim = o.emotionDim;
     const base = o.aasist instanceof Aasist ? o.aasist : new Aasist(o.aasist ?? AASIST_CONFIG, o.aasistOptions);
@@ -73,11 +74,13 @@ export class AasistEmotion extends nn.Module {
     if (o.mode === 'concat') {
       this.head = this.module('head', new nn.Linear(d + o.emotionDim, NUM_CLASSES));
       const head = this.head;
-      noGrad(() => tidy(() => {
-        head.weight.zero_();
-        head.weight.narrow(1, 0, d).copy_(base.outLayer.weight);
-        head.bias!.copy_(base.outLayer.bias!);
-      }));
+      noGrad(() =>
+        tidy(() => {
+          head.weight.zero_();
+          head.weight.narrow(1, 0, d).copy_(base.outLayer.weight);
+          head.bias!.copy_(base.outLayer.bias!);
+        }),
+      );
       return;
     }
     this.filmGamma = this.module('film_gamma', identityFilm(o.emotionDim, d, 1));
@@ -107,7 +110,8 @@ export class AasistEmotion extends nn.Module {
 
   /** FiLM / gated FiLM of a readout embedding h [B, D] by e [B, E] (film and gfilm modes). */
   condition(h: Tensor, emotion: Tensor): Tensor {
-    if (!this.filmGamma || !this.filmBeta) throw new Error(`AasistEmotion: condition() needs mode film or gfilm, this model is '${this.mode}'`);
+    if (!this.filmGamma || !this.filmBeta)
+      throw new Error(`AasistEmotion: condition() needs mode film or gfilm, this model is '${this.mode}'`);
     const film = this.filmGamma.forward(emotion).mul(h).add(this.filmBeta.forward(emotion));
     if (!this.filmGate) return film;
     const gate = this.filmGate.forward(emotion).sigmoid();
@@ -121,7 +125,9 @@ export class AasistEmotion extends nn.Module {
 
   private checkEmotion(emotion: Tensor, batch: number): void {
     if (emotion.ndim !== 2 || emotion.dtype !== 'float32' || emotion.shape[0] !== batch || emotion.shape[1] !== this.emotionDim) {
-      throw new Error(`AasistEmotion: expected float32 emotion embeddings [${batch}, ${this.emotionDim}], got ${emotion.dtype}[${emotion.shape.join(', ')}]`);
+      throw new Error(
+        `AasistEmotion: expected float32 emotion embeddings [${batch}, ${this.emotionDim}], got ${emotion.dtype}[${emotion.shape.join(', ')}]`,
+      );
     }
   }
 }

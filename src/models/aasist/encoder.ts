@@ -35,9 +35,10 @@ export class ResidualBlock extends nn.Module implements nn.UnaryModule {
     this.conv1 = this.module('conv1', new nn.Conv2d(inChannels, outChannels, BLOCK_KERNEL, { padding: CONV1_PADDING }));
     this.bn2 = this.module('bn2', new nn.BatchNorm2d(outChannels));
     this.conv2 = this.module('conv2', new nn.Conv2d(outChannels, outChannels, BLOCK_KERNEL, { padding: CONV2_PADDING }));
-    this.convDownsample = inChannels === outChannels
-      ? null
-      : this.module('conv_downsample', new nn.Conv2d(inChannels, outChannels, DOWNSAMPLE_KERNEL, { padding: DOWNSAMPLE_PADDING }));
+    this.convDownsample =
+      inChannels === outChannels
+        ? null
+        : this.module('conv_downsample', new nn.Conv2d(inChannels, outChannels, DOWNSAMPLE_KERNEL, { padding: DOWNSAMPLE_PADDING }));
   }
 
   /** [B, Cin, H, W] → [B, Cout, H, ⌊W/3⌋]. Intermediates are freed as soon as they are consumed. */

@@ -38,7 +38,11 @@ export class GraphAttentionLayer extends nn.Module {
   readonly bn: nn.BatchNorm1d;
   readonly inputDrop: nn.Dropout;
 
-  constructor(inDim: number, outDim: number, readonly temperature: number) {
+  constructor(
+    inDim: number,
+    outDim: number,
+    readonly temperature: number,
+  ) {
     super();
     this.attWeight = this.param('att_weight', xavierNormal(outDim, 1));
     this.attProj = this.module('att_proj', new nn.Linear(inDim, outDim));

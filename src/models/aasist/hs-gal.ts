@@ -35,7 +35,11 @@ export class HeteroGraphAttentionLayer extends nn.Module {
   readonly bn: nn.BatchNorm1d;
   readonly inputDrop: nn.Dropout;
 
-  constructor(inDim: number, outDim: number, readonly temperature: number) {
+  constructor(
+    inDim: number,
+    outDim: number,
+    readonly temperature: number,
+  ) {
     super();
     this.attWeight11 = this.param('att_weight11', xavierNormal(outDim, 1));
     this.attWeight22 = this.param('att_weight22', xavierNormal(outDim, 1));

@@ -3,9 +3,25 @@
  * engine, loadable from the published PyTorch weights, and their emotion-conditioned variants.
  */
 export {
-  AASIST_CONFIG, AASIST_L_CONFIG, AASIST_VARIANTS, AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, READOUT_PARTS, FRONT_POOL, BLOCK_TIME_POOL, ENCODER_BLOCKS,
-  aasistConfigSchema, checkAasistConfig, aasistMinSamples, spectralNodes, temporalNodes, pooledNodes, readoutDim, sincLength,
-  type AasistConfig, type AasistVariant,
+  AASIST_CONFIG,
+  AASIST_L_CONFIG,
+  AASIST_VARIANTS,
+  AASIST_SAMPLES,
+  AASIST_SAMPLE_RATE_HZ,
+  READOUT_PARTS,
+  FRONT_POOL,
+  BLOCK_TIME_POOL,
+  ENCODER_BLOCKS,
+  aasistConfigSchema,
+  checkAasistConfig,
+  aasistMinSamples,
+  spectralNodes,
+  temporalNodes,
+  pooledNodes,
+  readoutDim,
+  sincLength,
+  type AasistConfig,
+  type AasistVariant,
 } from './config.js';
 export { fitAasistInput, aasistBatch } from './input.js';
 export { SincFrontEnd, sincFilterBank, melBandEdgesHz, hammingWindow, FREQ_MASK_MAX_FILTERS } from './sinc.js';
@@ -14,10 +30,20 @@ export { GraphAttentionLayer, GAT_INPUT_DROPOUT } from './graph-attention.js';
 export { HeteroGraphAttentionLayer, type HsGalOutput } from './hs-gal.js';
 export { GraphPool, POOL_SCORE_DROPOUT } from './pool.js';
 export {
-  Aasist, SPOOF_CLASS, BONAFIDE_CLASS, AASIST_CLASS_WEIGHTS, READOUT_DROPOUT, BRANCH_DROPOUT,
-  type AasistOptions, type AasistOutput,
+  Aasist,
+  SPOOF_CLASS,
+  BONAFIDE_CLASS,
+  AASIST_CLASS_WEIGHTS,
+  READOUT_DROPOUT,
+  BRANCH_DROPOUT,
+  type AasistOptions,
+  type AasistOutput,
 } from './model.js';
 export { loadAasistWeights, detectAasistVariant, readAasistStateDict } from './weights.js';
 export {
-  AasistEmotion, EMOTION_CONDITIONING_MODES, type EmotionConditioning, type AasistEmotionOptions, type AasistEmotionOutput,
+  AasistEmotion,
+  EMOTION_CONDITIONING_MODES,
+  type EmotionConditioning,
+  type AasistEmotionOptions,
+  type AasistEmotionOutput,
 } from './emotion.js';

@@ -13,7 +13,13 @@
  */
 import { F, cat, dispose, nn, noGrad, randn, tensor, type Tensor } from '../../engine/index.js';
 import {
-  AASIST_SAMPLE_RATE_HZ, FRONT_POOL, aasistMinSamples, checkAasistConfig, readoutDim, spectralNodes, type AasistConfig,
+  AASIST_SAMPLE_RATE_HZ,
+  FRONT_POOL,
+  aasistMinSamples,
+  checkAasistConfig,
+  readoutDim,
+  spectralNodes,
+  type AasistConfig,
 } from './config.js';
 import { SincFrontEnd } from './sinc.js';
 import { buildEncoder } from './encoder.js';
@@ -95,10 +101,22 @@ export class Aasist extends nn.Module {
     const [rS, rT, rH] = c.poolRatios;
     this.embedDim = readoutDim(c);
     this.minSamples = aasistMinSamples(c);
-    this.posS = this.param('pos_S', noGrad(() => randn([1, spectralNodes(c), encoderDim])));
-    this.master1 = this.param('master1', noGrad(() => randn([1, 1, g0])));
-    this.master2 = this.param('master2', noGrad(() => randn([1, 1, g0])));
-    this.convTime = this.module('conv_time', new SincFrontEnd(c.sincFilters, c.sincKernel, AASIST_SAMPLE_RATE_HZ, options.freqMask ?? false));
+    this.posS = this.param(
+      'pos_S',
+      noGrad(() => randn([1, spectralNodes(c), encoderDim])),
+    );
+    this.master1 = this.param(
+      'master1',
+      noGrad(() => randn([1, 1, g0])),
+    );
+    this.master2 = this.param(
+      'master2',
+      noGrad(() => randn([1, 1, g0])),
+    );
+    this.convTime = this.module(
+      'conv_time',
+      new SincFrontEnd(c.sincFilters, c.sincKernel, AASIST_SAMPLE_RATE_HZ, options.freqMask ?? false),
+    );
     this.firstBn = this.module('first_bn', new nn.BatchNorm2d(1));
     this.drop = this.module('drop', new nn.Dropout(READOUT_DROPOUT));
     this.dropWay = this.module('drop_way', new nn.Dropout(BRANCH_DROPOUT));
@@ -128,8 +146,20 @@ export class Aasist extends nn.Module {
     const temporal = this.poolT.forward(this.gatT.forward(eAbs.amax(2).transpose(1, 2)));
     eAbs.dispose();
     const batch = wave.shape[0];
-    const first = this.branch(temporal, spectral, this.master1.expand([batch, -1, -1]), [this.hsGal11, this.hsGal12], [this.poolHT1, this.poolHS1]);
-    const second = this.branch(temporal, spectral, this.master2.expand([batch, -1, -1]), [this.hsGal21, this.hsGal22], [this.poolHT2, this.poolHS2]);
+    const first = this.branch(
+      temporal,
+      spectral,
+      this.master1.expand([batch, -1, -1]),
+      [this.hsGal11, this.hsGal12],
+      [this.poolHT1, this.poolHS1],
+    );
+    const second = this.branch(
+      temporal,
+      spectral,
+      this.master2.expand([batch, -1, -1]),
+      [this.hsGal21, this.hsGal22],
+      [this.poolHT2, this.poolHS2],
+    );
     const t = first.temporal.maximum(second.temporal);
     const s = first.spectral.maximum(second.spectral);
     const master = first.master.maximum(second.master);
@@ -197,7 +227,13 @@ export class Aasist extends nn.Module {
   }
 
   /** One branch: HS-GAL → pool both node types → HS-GAL with a residual on all three outputs → dropout. */
-  private branch(temporal: Tensor, spectral: Tensor, master: Tensor, layers: [HeteroGraphAttentionLayer, HeteroGraphAttentionLayer], pools: [GraphPool, GraphPool]): Graph {
+  private branch(
+    temporal: Tensor,
+    spectral: Tensor,
+    master: Tensor,
+    layers: [HeteroGraphAttentionLayer, HeteroGraphAttentionLayer],
+    pools: [GraphPool, GraphPool],
+  ): Graph {
     const a = layers[0].forward(temporal, spectral, master);
     const t = pools[0].forward(a.first);
     const s = pools[1].forward(a.second);
@@ -211,7 +247,9 @@ export class Aasist extends nn.Module {
 
   private checkWave(wave: Tensor): void {
     if (wave.ndim !== 2 || wave.dtype !== 'float32' || wave.shape[0] < 1 || wave.shape[1] < this.minSamples) {
-      throw new Error(`AASIST: expected a float32 waveform batch [B, samples] with at least ${this.minSamples} samples, got ${wave.dtype}[${wave.shape.join(', ')}]`);
+      throw new Error(
+        `AASIST: expected a float32 waveform batch [B, samples] with at least ${this.minSamples} samples, got ${wave.dtype}[${wave.shape.join(', ')}]`,
+      );
     }
   }
 }

@@ -13,7 +13,11 @@ export class GraphPool extends nn.Module {
   readonly proj: nn.Linear;
   readonly drop: nn.Dropout;
 
-  constructor(readonly ratio: number, inDim: number, dropout = POOL_SCORE_DROPOUT) {
+  constructor(
+    readonly ratio: number,
+    inDim: number,
+    dropout = POOL_SCORE_DROPOUT,
+  ) {
     super();
     this.proj = this.module('proj', new nn.Linear(inDim, 1));
     this.drop = this.module('drop', new nn.Dropout(dropout));

@@ -84,7 +84,12 @@ export class SincFrontEnd extends nn.Module {
   readonly bank: Float32Array;
   readonly length: number;
 
-  constructor(readonly filters: number, kernel: number, readonly sampleRateHz: number, readonly freqMask = false) {
+  constructor(
+    readonly filters: number,
+    kernel: number,
+    readonly sampleRateHz: number,
+    readonly freqMask = false,
+  ) {
     super();
     this.length = kernel % 2 === 0 ? kernel + 1 : kernel;
     this.bank = sincFilterBank(filters, this.length, sampleRateHz);

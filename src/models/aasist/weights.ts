@@ -62,7 +62,8 @@ function stateDictProblems(model: Aasist, dict: ShapeDict): string[] {
   for (const [name, t] of own) {
     const src = dict.get(name);
     if (src === undefined) problems.push(`missing '${name}'`);
-    else if (src.shape.join(',') !== t.shape.join(',')) problems.push(`'${name}' is [${src.shape.join(', ')}], expected [${t.shape.join(', ')}]`);
+    else if (src.shape.join(',') !== t.shape.join(','))
+      problems.push(`'${name}' is [${src.shape.join(', ')}], expected [${t.shape.join(', ')}]`);
   }
   for (const name of dict.keys()) if (!own.has(name)) problems.push(`unexpected '${name}'`);
   return problems;
@@ -117,9 +118,13 @@ export function loadAasistWeights(path: string, options: AasistOptions = {}): Aa
     if (closest === null || problems.length < closest.problems.length) closest = { name, problems };
   }
   const shared = closest ? dict.size - closest.problems.filter((p) => p.startsWith('unexpected')).length : 0;
-  const examples = [...dict.keys()].slice(0, 2).map((k) => `'${k}'`).join(', ');
-  const detail = shared === 0 || closest === null
-    ? ` (none of its ${dict.size} tensor names${examples ? `, e.g. ${examples},` : ''} is an AASIST one)`
-    : ` (closest is ${closest.name}: ${listProblems(closest.problems)})`;
+  const examples = [...dict.keys()]
+    .slice(0, 2)
+    .map((k) => `'${k}'`)
+    .join(', ');
+  const detail =
+    shared === 0 || closest === null
+      ? ` (none of its ${dict.size} tensor names${examples ? `, e.g. ${examples},` : ''} is an AASIST one)`
+      : ` (closest is ${closest.name}: ${listProblems(closest.problems)})`;
   throw new Error(`${path}: not an AASIST or AASIST-L state dict${detail}`);
 }

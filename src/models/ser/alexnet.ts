@@ -22,7 +22,11 @@ const POOL_KERNEL = 3;
 const POOL_STRIDE = 2;
 /** Kernel, stride and padding of the five convolutions. */
 const CONV_SPECS = [
-  { k: 11, stride: 4, pad: 2 }, { k: 5, stride: 1, pad: 2 }, { k: 3, stride: 1, pad: 1 }, { k: 3, stride: 1, pad: 1 }, { k: 3, stride: 1, pad: 1 },
+  { k: 11, stride: 4, pad: 2 },
+  { k: 5, stride: 1, pad: 2 },
+  { k: 3, stride: 1, pad: 1 },
+  { k: 3, stride: 1, pad: 1 },
+  { k: 3, stride: 1, pad: 1 },
 ] as const;
 /** Default width multiplier (≈3.6 M parameters for alexnet: trainable on a CPU). */
 export const ALEXNET_DEFAULT_WIDTH = 0.25;
@@ -79,14 +83,23 @@ export function alexnetParamCount(inChannels: number, numClasses: number, width 
 /** torchvision's `features`: conv/ReLU/max-pool at indices 0–12. */
 function buildFeatures(inChannels: number, width: number): nn.Sequential {
   const ch = ALEXNET_CHANNELS.map((c) => scaled(c, width));
-  const conv = (i: number, cin: number) => new nn.Conv2d(cin, ch[i], CONV_SPECS[i].k, { stride: CONV_SPECS[i].stride, padding: CONV_SPECS[i].pad });
+  const conv = (i: number, cin: number) =>
+    new nn.Conv2d(cin, ch[i], CONV_SPECS[i].k, { stride: CONV_SPECS[i].stride, padding: CONV_SPECS[i].pad });
   const pool = () => nn.MaxPool2d(POOL_KERNEL, POOL_STRIDE);
   return new nn.Sequential(
-    conv(0, inChannels), nn.ReLU(), pool(), // 0, 1, 2
-    conv(1, ch[0]), nn.ReLU(), pool(), // 3, 4, 5
-    conv(2, ch[1]), nn.ReLU(), // 6, 7
-    conv(3, ch[2]), nn.ReLU(), // 8, 9
-    conv(4, ch[3]), nn.ReLU(), pool(), // 10, 11, 12
+    conv(0, inChannels),
+    nn.ReLU(),
+    pool(), // 0, 1, 2
+    conv(1, ch[0]),
+    nn.ReLU(),
+    pool(), // 3, 4, 5
+    conv(2, ch[1]),
+    nn.ReLU(), // 6, 7
+    conv(3, ch[2]),
+    nn.ReLU(), // 8, 9
+    conv(4, ch[3]),
+    nn.ReLU(),
+    pool(), // 10, 11, 12
   );
 }
 
@@ -117,13 +130,15 @@ abstract class AlexNetBase extends SerModelBase {
   protected featureMap(x: Tensor): Tensor {
     this.checkInput(x);
     const [, , f, t] = x.shape;
-    if (f < ALEXNET_MIN_SIZE || t < ALEXNET_MIN_SIZE) fail(this.modelName, `segments must be at least ${ALEXNET_MIN_SIZE}×${ALEXNET_MIN_SIZE} (F × T), got ${f}×${t}`);
+    if (f < ALEXNET_MIN_SIZE || t < ALEXNET_MIN_SIZE)
+      fail(this.modelName, `segments must be at least ${ALEXNET_MIN_SIZE}×${ALEXNET_MIN_SIZE} (F × T), got ${f}×${t}`);
     return this.features.forward(x);
   }
 
   /** MACs of the conv stack and the output [F', T'] for an example [C, F, T]. */
   protected featureMacs(shape: readonly number[]): { macs: number; out: [number, number] } {
-    if (shape.length !== 3 || shape[0] !== this.inputShape[0]) fail(this.modelName, `macs: expected an example shape [${this.inputShape[0]}, F, T], got [${shape.join(', ')}]`);
+    if (shape.length !== 3 || shape[0] !== this.inputShape[0])
+      fail(this.modelName, `macs: expected an example shape [${this.inputShape[0]}, F, T], got [${shape.join(', ')}]`);
     let hw: [number, number] = [shape[1], shape[2]];
     let macs = 0;
     this.features.layers.forEach((m, i) => {
@@ -154,11 +169,18 @@ export class AlexNet extends AlexNetBase {
   constructor(inputShape: readonly number[], numClasses: number, c: AlexNetConfig = {}) {
     super(inputShape, numClasses, c, 'alexnet', ALEXNET_DEFAULT_DROPOUT);
     const fc = scaled(ALEXNET_FC, this.width);
-    this.classifier = this.module('classifier', new nn.Sequential(
-      new nn.Dropout(this.dropout), new nn.Linear(this.featureChannels * ALEXNET_POOL_OUT ** 2, fc), nn.ReLU(), // 0, 1, 2
-      new nn.Dropout(this.dropout), new nn.Linear(fc, fc), nn.ReLU(), // 3, 4, 5
-      new nn.Linear(fc, numClasses), // 6
-    ));
+    this.classifier = this.module(
+      'classifier',
+      new nn.Sequential(
+        new nn.Dropout(this.dropout),
+        new nn.Linear(this.featureChannels * ALEXNET_POOL_OUT ** 2, fc),
+        nn.ReLU(), // 0, 1, 2
+        new nn.Dropout(this.dropout),
+        new nn.Linear(fc, fc),
+        nn.ReLU(), // 3, 4, 5
+        new nn.Linear(fc, numClasses), // 6
+      ),
+    );
     this.embedDim = fc;
   }
 
@@ -189,7 +211,10 @@ export class FcnGap extends AlexNetBase {
 
   constructor(inputShape: readonly number[], numClasses: number, c: AlexNetConfig = {}) {
     super(inputShape, numClasses, c, 'fcn-gap', FCN_GAP_DEFAULT_DROPOUT);
-    this.classifier = this.module('classifier', new nn.Sequential(new nn.Dropout(this.dropout), new nn.Conv2d(this.featureChannels, numClasses, 1)));
+    this.classifier = this.module(
+      'classifier',
+      new nn.Sequential(new nn.Dropout(this.dropout), new nn.Conv2d(this.featureChannels, numClasses, 1)),
+    );
     this.embedDim = this.featureChannels;
   }
 

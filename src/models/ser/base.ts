@@ -98,7 +98,12 @@ export abstract class SerModelBase extends nn.Module implements SerModel {
   /**
    * @param modelName registry name (e.g. 'cnn-lstm'), used in errors and `describe()`
    */
-  constructor(readonly modelName: string, readonly numClasses: number, readonly inputShape: readonly number[], loss: LossOptions = {}) {
+  constructor(
+    readonly modelName: string,
+    readonly numClasses: number,
+    readonly inputShape: readonly number[],
+    loss: LossOptions = {},
+  ) {
     super();
     this.lossOptions = { ...loss };
     const name = modelName;
@@ -121,7 +126,9 @@ export abstract class SerModelBase extends nn.Module implements SerModel {
 
   describe(): ModelDescription {
     return {
-      name: this.modelName, params: this.numParameters(), inputKind: this.inputKind,
+      name: this.modelName,
+      params: this.numParameters(),
+      inputKind: this.inputKind,
       config: { inputShape: [...this.inputShape], numClasses: this.numClasses, ...this.config(), ...this.lossOptions },
     };
   }
@@ -136,13 +143,18 @@ export abstract class SerModelBase extends nn.Module implements SerModel {
     const got = x.shape;
     const tail = this.inputKind === 'layers' ? [got[1], got[3]] : this.inputKind === 'image' ? [got[1]] : got.slice(-1);
     if (x.ndim !== expect.ndim || tail.join(',') !== fixed.join(',')) {
-      fail(this.modelName, `expected ${this.inputKind} input ${expect.layout} with ${describeFixed(this.inputKind, fixed)}, got [${got.join(', ')}]`);
+      fail(
+        this.modelName,
+        `expected ${this.inputKind} input ${expect.layout} with ${describeFixed(this.inputKind, fixed)}, got [${got.join(', ')}]`,
+      );
     }
     if (lengths === undefined || lengths === null || expect.timeDim === null) return null;
     const t = got[expect.timeDim];
-    if (lengths.ndim !== 1 || lengths.shape[0] !== got[0]) fail(this.modelName, `lengths must be [N] = [${got[0]}], got [${lengths.shape.join(', ')}]`);
+    if (lengths.ndim !== 1 || lengths.shape[0] !== got[0])
+      fail(this.modelName, `lengths must be [N] = [${got[0]}], got [${lengths.shape.join(', ')}]`);
     const lens = Array.from(lengths.toArray() as ArrayLike<number | bigint>, Number);
-    for (const l of lens) if (!Number.isInteger(l) || l < 1 || l > t) fail(this.modelName, `lengths must lie in [1, ${t}] frames, got ${l}`);
+    for (const l of lens)
+      if (!Number.isInteger(l) || l < 1 || l > t) fail(this.modelName, `lengths must lie in [1, ${t}] frames, got ${l}`);
     return lens;
   }
 }

@@ -35,10 +35,16 @@ export function inputGeometry(modelName: string, f: Features, features: { segmen
   const kinds = modelInfo(modelName).inputKinds;
   if (kinds.includes('image')) return { inputShape: [f.channels, f.dims, features.segmentFrames] };
   if (kinds.includes('vector') && f.channels === 1 && f.frames !== 1) {
-    throw new Error(`model '${modelName}' takes one feature vector per utterance (a functional set such as egemaps-ts), but the features have ${f.frames} frames`);
+    throw new Error(
+      `model '${modelName}' takes one feature vector per utterance (a functional set such as egemaps-ts), but the features have ${f.frames} frames`,
+    );
   }
-  if (!kinds.includes('frames') && !kinds.includes('vector')) throw new Error(`model '${modelName}' needs ${kinds.join('/')} inputs, which no bundled feature set provides`);
-  if (f.channels !== 1) throw new Error(`model '${modelName}' takes [T, D] frames, but the feature set gives ${f.channels}-channel images; use logmel/mfcc/mfcc-delta`);
+  if (!kinds.includes('frames') && !kinds.includes('vector'))
+    throw new Error(`model '${modelName}' needs ${kinds.join('/')} inputs, which no bundled feature set provides`);
+  if (f.channels !== 1)
+    throw new Error(
+      `model '${modelName}' takes [T, D] frames, but the feature set gives ${f.channels}-channel images; use logmel/mfcc/mfcc-delta`,
+    );
   return { inputShape: [f.dims] };
 }
 

@@ -65,7 +65,12 @@ export interface MultitaskLoss {
  * total = w_e·CE(emotion) + w_g·CE(gender) + w_r·CE(race); each CE averages over the examples whose
  * label is not −100 (class weights and label smoothing apply to the emotion task only).
  */
-export function multitaskLoss(out: MultitaskOutputs, targets: MultitaskTargets, weights: TaskWeights = {}, emotionLoss: LossOptions = {}): MultitaskLoss {
+export function multitaskLoss(
+  out: MultitaskOutputs,
+  targets: MultitaskTargets,
+  weights: TaskWeights = {},
+  emotionLoss: LossOptions = {},
+): MultitaskLoss {
   const w = { ...DEFAULT_TASK_WEIGHTS, ...weights };
   const emotion = crossEntropyLoss(out.emotion, targets.emotion, emotionLoss);
   let total = emotion.mul(w.emotion);
@@ -94,7 +99,8 @@ export class CnnLstmMultitask extends CnnLstm {
     const { numRaces, taskWeights, ...base } = c;
     super(inputDim, numClasses, { pooling: 'att', ...base }, 'cnn-lstm-att-multitask');
     this.numRaces = numRaces ?? DEFAULT_NUM_RACES;
-    if (!Number.isInteger(this.numRaces) || this.numRaces < 0) fail(this.modelName, `numRaces must be a non-negative integer, got ${numRaces}`);
+    if (!Number.isInteger(this.numRaces) || this.numRaces < 0)
+      fail(this.modelName, `numRaces must be a non-negative integer, got ${numRaces}`);
     this.taskWeights = { ...DEFAULT_TASK_WEIGHTS, ...taskWeights };
     this.genderHead = this.module('gender_head', new nn.Linear(this.embedDim, NUM_GENDERS));
     this.raceHead = this.numRaces > 0 ? this.module('race_head', new nn.Linear(this.embedDim, this.numRaces)) : null;

@@ -90,7 +90,13 @@ type ResolvedCnnLstm = Required<Omit<CnnLstmConfig, keyof LossOptions>>;
 class ConvBlock extends nn.Module implements nn.UnaryModule {
   readonly conv: nn.Conv2d;
   readonly bn: nn.BatchNorm2d;
-  constructor(inCh: number, outCh: number, private readonly pool: [number, number], private readonly act: 'relu' | 'elu', private readonly p: number) {
+  constructor(
+    inCh: number,
+    outCh: number,
+    private readonly pool: [number, number],
+    private readonly act: 'relu' | 'elu',
+    private readonly p: number,
+  ) {
     super();
     this.conv = this.module('conv', new nn.Conv2d(inCh, outCh, CNN_KERNEL, { padding: (CNN_KERNEL - 1) / 2 }));
     this.bn = this.module('bn', new nn.BatchNorm2d(outCh));
@@ -125,11 +131,18 @@ export class CnnLstm extends SerModelBase {
     positiveInt(modelName, 'inputDim', inputDim);
     const d = CNN_LSTM_DEFAULTS;
     this.cfg = {
-      convChannels: [...(c.convChannels ?? d.convChannels)], freqPool: c.freqPool ?? d.freqPool, timePool: c.timePool ?? d.timePool,
-      activation: c.activation ?? d.activation, convDropout: c.convDropout ?? d.convDropout, lstmHidden: c.lstmHidden ?? d.lstmHidden,
-      lstmLayers: c.lstmLayers ?? d.lstmLayers, bidirectional: c.bidirectional ?? d.bidirectional,
-      pooling: c.pooling ?? (modelName === 'cnn-lstm' ? 'last' : 'att'), attentionDim: c.attentionDim ?? d.attentionDim,
-      denseDim: c.denseDim ?? d.denseDim, dropout: c.dropout ?? d.dropout,
+      convChannels: [...(c.convChannels ?? d.convChannels)],
+      freqPool: c.freqPool ?? d.freqPool,
+      timePool: c.timePool ?? d.timePool,
+      activation: c.activation ?? d.activation,
+      convDropout: c.convDropout ?? d.convDropout,
+      lstmHidden: c.lstmHidden ?? d.lstmHidden,
+      lstmLayers: c.lstmLayers ?? d.lstmLayers,
+      bidirectional: c.bidirectional ?? d.bidirectional,
+      pooling: c.pooling ?? (modelName === 'cnn-lstm' ? 'last' : 'att'),
+      attentionDim: c.attentionDim ?? d.attentionDim,
+      denseDim: c.denseDim ?? d.denseDim,
+      dropout: c.dropout ?? d.dropout,
     };
     const cfg = this.cfg;
     let freq = inputDim;
@@ -137,14 +150,18 @@ export class CnnLstm extends SerModelBase {
     this.blocks = cfg.convChannels.map((out, i) => {
       positiveInt(modelName, `convChannels[${i}]`, out);
       freq = Math.floor(freq / cfg.freqPool);
-      if (freq < 1) fail(modelName, `inputDim ${inputDim} is too small for ${cfg.convChannels.length} blocks with freqPool ${cfg.freqPool}`);
+      if (freq < 1)
+        fail(modelName, `inputDim ${inputDim} is too small for ${cfg.convChannels.length} blocks with freqPool ${cfg.freqPool}`);
       const b = new ConvBlock(ch, out, [cfg.freqPool, cfg.timePool], cfg.activation, cfg.convDropout);
       ch = out;
       return b;
     });
     this.module('cnn', new nn.Sequential(...this.blocks));
     this.freqOut = freq;
-    this.lstm = this.module('lstm', new MaskedLSTM(ch * freq, cfg.lstmHidden, { numLayers: cfg.lstmLayers, bidirectional: cfg.bidirectional }));
+    this.lstm = this.module(
+      'lstm',
+      new MaskedLSTM(ch * freq, cfg.lstmHidden, { numLayers: cfg.lstmLayers, bidirectional: cfg.bidirectional }),
+    );
     const seqDim = this.lstm.outputSize;
     this.attention = cfg.pooling === 'att' ? this.module('attention', new AttentionPooling(seqDim, cfg.attentionDim)) : null;
     this.dense = this.module('dense', new nn.Linear(seqDim, cfg.denseDim));
@@ -193,7 +210,8 @@ export class CnnLstm extends SerModelBase {
 
   /** MACs of the trunk (CNN, LSTM, pooling, dense) for frames [T, D]. */
   protected trunkMacs(shape: readonly number[]): number {
-    if (shape.length !== 2 || shape[1] !== this.inputShape[0]) fail(this.modelName, `macs: expected an example shape [T, ${this.inputShape[0]}], got [${shape.join(', ')}]`);
+    if (shape.length !== 2 || shape[1] !== this.inputShape[0])
+      fail(this.modelName, `macs: expected an example shape [T, ${this.inputShape[0]}], got [${shape.join(', ')}]`);
     let [h, w] = [shape[1], shape[0]];
     let total = 0;
     for (const b of this.blocks) {

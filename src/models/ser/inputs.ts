@@ -31,7 +31,13 @@ export interface AuxTargets {
  * Turns utterance features into model examples: image models get fixed-length segments (seed
  * 003's zero-padded last segment); others one example per utterance.
  */
-export function makeExamples(feats: Features[], labels: number[], kind: InputKind, seg: { frames: number; hop?: number }, aux?: AuxTargets[]): Example[] {
+export function makeExamples(
+  feats: Features[],
+  labels: number[],
+  kind: InputKind,
+  seg: { frames: number; hop?: number },
+  aux?: AuxTargets[],
+): Example[] {
   if (kind !== 'image') return feats.map((f, u) => ({ utterance: u, label: labels[u], features: f, aux: aux?.[u] }));
   const out: Example[] = [];
   feats.forEach((f, u) => {
@@ -50,12 +56,28 @@ export function makeExamples(feats: Features[], labels: number[], kind: InputKin
 }
 
 /** Model inputs for a batch of examples; `rng` set = training (random crops), else centre crops. */
-export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, rng: Rng | null): { x: Tensor; lengths: Tensor | null; y: Tensor; aux: { gender: Tensor; race: Tensor } | null } {
-  const y = tensor(BigInt64Array.from(ex, (e) => BigInt(e.label)), [ex.length]);
-  const aux = ex[0].aux ? {
-    gender: tensor(BigInt64Array.from(ex, (e) => BigInt(e.aux!.gender)), [ex.length]),
-    race: tensor(BigInt64Array.from(ex, (e) => BigInt(e.aux!.race)), [ex.length]),
-  } : null;
+export function batchTensors(
+  ex: Example[],
+  kind: InputKind,
+  maxFrames: number,
+  rng: Rng | null,
+): { x: Tensor; lengths: Tensor | null; y: Tensor; aux: { gender: Tensor; race: Tensor } | null } {
+  const y = tensor(
+    BigInt64Array.from(ex, (e) => BigInt(e.label)),
+    [ex.length],
+  );
+  const aux = ex[0].aux
+    ? {
+        gender: tensor(
+          BigInt64Array.from(ex, (e) => BigInt(e.aux!.gender)),
+          [ex.length],
+        ),
+        race: tensor(
+          BigInt64Array.from(ex, (e) => BigInt(e.aux!.race)),
+          [ex.length],
+        ),
+      }
+    : null;
   if (kind === 'vector') {
     const d = ex[0].features.data.length;
     const data = new Float32Array(ex.length * d);
@@ -83,15 +105,23 @@ export function batchTensors(ex: Example[], kind: InputKind, maxFrames: number, 
 }
 
 /** Posteriors [U, C] of examples, averaged per utterance (segment models: the spectrogram-image recipe's rule). */
-export function predictUtterances(model: TrainableModel, ex: Example[], kind: InputKind, maxFrames: number, batchSize: number): Map<number, number[]> {
+export function predictUtterances(
+  model: TrainableModel,
+  ex: Example[],
+  kind: InputKind,
+  maxFrames: number,
+  batchSize: number,
+): Map<number, number[]> {
   const sums = new Map<number, { p: number[]; n: number }>();
   model.eval();
   for (let i = 0; i < ex.length; i += batchSize) {
     const part = ex.slice(i, i + batchSize);
-    const probs = noGrad(() => tidy(() => {
-      const b = batchTensors(part, kind, maxFrames, null);
-      return model.forward(b.x, b.lengths).softmax(-1).toArray() as Float32Array;
-    }));
+    const probs = noGrad(() =>
+      tidy(() => {
+        const b = batchTensors(part, kind, maxFrames, null);
+        return model.forward(b.x, b.lengths).softmax(-1).toArray() as Float32Array;
+      }),
+    );
     const c = probs.length / part.length;
     part.forEach((e, j) => {
       const acc = sums.get(e.utterance) ?? { p: new Array<number>(c).fill(0), n: 0 };

@@ -26,7 +26,8 @@ export interface SquaredHingeOptions {
  */
 export function squaredHingeLoss(scores: Tensor, targets: Tensor, o: SquaredHingeOptions = {}): Tensor {
   const [n, c] = scores.shape;
-  if (targets.ndim !== 1 || targets.shape[0] !== n) throw new Error(`squaredHingeLoss: targets must be [${n}], got [${targets.shape.join(', ')}]`);
+  if (targets.ndim !== 1 || targets.shape[0] !== n)
+    throw new Error(`squaredHingeLoss: targets must be [${n}], got [${targets.shape.join(', ')}]`);
   const valid = targets.ne(IGNORE_INDEX);
   const safe = where(valid, targets, 0);
   const y = oneHot(safe, c).to('float32').mul(2).sub(1);
@@ -34,7 +35,13 @@ export function squaredHingeLoss(scores: Tensor, targets: Tensor, o: SquaredHing
   let w = valid.to('float32');
   if (o.classWeights) w = w.mul(tensor(Float32Array.from(o.classWeights)).indexSelect(0, safe));
   let loss = perExample.mul(w).sum().div(w.sum().clamp(Number.EPSILON));
-  if (o.l2 && o.weight) loss = loss.add(o.weight.square().sum().mul(o.l2 / 2));
+  if (o.l2 && o.weight)
+    loss = loss.add(
+      o.weight
+        .square()
+        .sum()
+        .mul(o.l2 / 2),
+    );
   return loss;
 }
 
@@ -67,7 +74,8 @@ abstract class LinearClassifier extends SerModelBase {
     return this.linear.forward(this.embed(x));
   }
   macs(shape: readonly number[]): number {
-    if (shape.length !== 1 || shape[0] !== this.inputShape[0]) fail(this.modelName, `macs: expected an example shape [${this.inputShape[0]}], got [${shape.join(', ')}]`);
+    if (shape.length !== 1 || shape[0] !== this.inputShape[0])
+      fail(this.modelName, `macs: expected an example shape [${this.inputShape[0]}], got [${shape.join(', ')}]`);
     return linearMacs(this.linear);
   }
 }

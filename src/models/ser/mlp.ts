@@ -43,7 +43,11 @@ export class Mlp extends SerModelBase {
   constructor(inputDim: number, numClasses: number, c: MlpConfig = {}) {
     super('mlp', numClasses, [inputDim], c);
     positiveInt('mlp', 'inputDim', inputDim);
-    this.cfg = { hiddenDims: [...(c.hiddenDims ?? MLP_DEFAULT_HIDDEN)], dropout: c.dropout ?? MLP_DEFAULT_DROPOUT, activation: c.activation ?? 'relu' };
+    this.cfg = {
+      hiddenDims: [...(c.hiddenDims ?? MLP_DEFAULT_HIDDEN)],
+      dropout: c.dropout ?? MLP_DEFAULT_DROPOUT,
+      activation: c.activation ?? 'relu',
+    };
     if (this.cfg.hiddenDims.length === 0) fail('mlp', 'hiddenDims must list at least one layer');
     const layers: nn.UnaryModule[] = [];
     let width = inputDim;
@@ -67,7 +71,8 @@ export class Mlp extends SerModelBase {
   }
 
   macs(shape: readonly number[]): number {
-    if (shape.length !== 1 || shape[0] !== this.inputShape[0]) fail(this.modelName, `macs: expected an example shape [${this.inputShape[0]}], got [${shape.join(', ')}]`);
+    if (shape.length !== 1 || shape[0] !== this.inputShape[0])
+      fail(this.modelName, `macs: expected an example shape [${this.inputShape[0]}], got [${shape.join(', ')}]`);
     const linears = this.net.layers.filter((m): m is nn.Linear => m instanceof nn.Linear);
     return [...linears, this.head].reduce((s, l) => s + linearMacs(l), 0);
   }

@@ -32,47 +32,56 @@ const cnnLstmAttSchema = z.strictObject({ ...cnnLstmShape, pooling: z.literal('a
 
 const REGISTRY = {
   'trust-ser-cnn': {
-    kinds: ['frames', 'layers'], schema: trustSerCnnConfigSchema,
+    kinds: ['frames', 'layers'],
+    schema: trustSerCnnConfigSchema,
     description: 'Trust-SER downstream: layer mix, point-wise Conv1d, mean/attention pooling, MLP head',
     build: (s, n, c) => new TrustSerCnn(s, n, c),
   },
   'cnn-lstm': {
-    kinds: ['frames'], schema: cnnLstmConfigSchema,
+    kinds: ['frames'],
+    schema: cnnLstmConfigSchema,
     description: '2-D CNN blocks over log-mel, (Bi)LSTM, last-step or mean pooling, dense head',
     build: (s, n, c) => new CnnLstm(s[0], n, c),
   },
   'cnn-lstm-att': {
-    kinds: ['frames'], schema: cnnLstmAttSchema,
+    kinds: ['frames'],
+    schema: cnnLstmAttSchema,
     description: 'CNN-LSTM with attention pooling',
     build: (s, n, c) => new CnnLstmAtt(s[0], n, c),
   },
   'cnn-lstm-att-multitask': {
-    kinds: ['frames'], schema: multitaskConfigSchema,
+    kinds: ['frames'],
+    schema: multitaskConfigSchema,
     description: 'attention CNN-LSTM with gender and race heads',
     build: (s, n, c) => new CnnLstmMultitask(s[0], n, c),
   },
   'linear-svm': {
-    kinds: ['vector'], schema: linearConfigSchema,
+    kinds: ['vector'],
+    schema: linearConfigSchema,
     description: 'linear one-vs-rest L2-loss SVM (squared hinge) on functionals',
     build: (s, n, c) => new LinearSvm(s[0], n, c),
   },
   logreg: {
-    kinds: ['vector'], schema: logregConfigSchema,
+    kinds: ['vector'],
+    schema: logregConfigSchema,
     description: 'multinomial logistic regression on functionals',
     build: (s, n, c) => new LogisticRegression(s[0], n, c),
   },
   mlp: {
-    kinds: ['vector'], schema: mlpConfigSchema,
+    kinds: ['vector'],
+    schema: mlpConfigSchema,
     description: 'feed-forward network on (standardized) functionals',
     build: (s, n, c) => new Mlp(s[0], n, c),
   },
   alexnet: {
-    kinds: ['image'], schema: alexnetConfigSchema,
+    kinds: ['image'],
+    schema: alexnetConfigSchema,
     description: 'AlexNet (torchvision names, width multiplier) on spectrogram segments',
     build: (s, n, c) => new AlexNet(s, n, c),
   },
   'fcn-gap': {
-    kinds: ['image'], schema: alexnetConfigSchema,
+    kinds: ['image'],
+    schema: alexnetConfigSchema,
     description: 'AlexNet conv stack + 1×1 conv + global average pooling on spectrogram segments',
     build: (s, n, c) => new FcnGap(s, n, c),
   },
@@ -124,7 +133,8 @@ function resolveShape(name: string, kinds: InputKind[], o: ModelInput): number[]
   if (shape === undefined) {
     fail(name, kinds.includes('image') ? 'inputShape [C, F, T] is required' : 'inputDim (or inputShape) is required');
   }
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 1)) fail(name, `inputShape must hold positive integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 1))
+    fail(name, `inputShape must hold positive integers, got ${JSON.stringify(shape)}`);
   if (o.inputShape && o.inputDim !== undefined && o.inputShape[o.inputShape.length - 1] !== o.inputDim) {
     fail(name, `inputDim ${o.inputDim} disagrees with inputShape [${o.inputShape.join(', ')}]`);
   }

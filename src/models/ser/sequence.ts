@@ -40,7 +40,11 @@ export function lastValidStep(h: Tensor, lens: readonly number[] | null, hidden:
   const [n, t] = h.shape;
   const last = lens ?? new Array<number>(n).fill(t);
   const rows = arange(0, n);
-  const idx = tensor(last.map((l) => l - 1), [n], 'int64');
+  const idx = tensor(
+    last.map((l) => l - 1),
+    [n],
+    'int64',
+  );
   const fwd = h.narrow(2, 0, hidden).index([rows, idx]);
   if (!bidirectional) return fwd;
   return cat([fwd, h.narrow(2, hidden, hidden).select(1, 0)], 1);
@@ -68,7 +72,10 @@ export function reverseByLength(x: Tensor, lens: readonly number[] | null): Tens
 export class AttentionPooling extends nn.Module {
   readonly proj: nn.Linear;
   readonly score: nn.Linear;
-  constructor(readonly inputDim: number, readonly attentionDim: number) {
+  constructor(
+    readonly inputDim: number,
+    readonly attentionDim: number,
+  ) {
     super();
     this.proj = this.module('proj', new nn.Linear(inputDim, attentionDim));
     this.score = this.module('score', new nn.Linear(attentionDim, 1));
@@ -110,7 +117,11 @@ export class MaskedLSTM extends nn.Module {
   readonly dropout: number;
   private readonly flat: Tensor[][] = [];
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, o: MaskedLstmOptions = {}) {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    o: MaskedLstmOptions = {},
+  ) {
     super();
     this.numLayers = o.numLayers ?? 1;
     this.bidirectional = o.bidirectional ?? false;

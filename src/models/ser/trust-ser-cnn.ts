@@ -56,7 +56,8 @@ export class TrustSerCnn extends SerModelBase {
   constructor(inputShape: readonly number[], numClasses: number, c: TrustSerCnnConfig = {}) {
     super('trust-ser-cnn', numClasses, inputShape, c);
     const name = 'trust-ser-cnn';
-    if (inputShape.length !== 1 && inputShape.length !== 2) fail(name, `inputShape must be [D] (frames) or [L, D] (layers), got [${inputShape.join(', ')}]`);
+    if (inputShape.length !== 1 && inputShape.length !== 2)
+      fail(name, `inputShape must be [D] (frames) or [L, D] (layers), got [${inputShape.join(', ')}]`);
     inputShape.forEach((d, i) => positiveInt(name, `inputShape[${i}]`, d));
     this.inputKind = inputShape.length === 2 ? 'layers' : 'frames';
     const hidden = c.hiddenSize ?? TRUST_SER_DEFAULT_HIDDEN;
@@ -75,9 +76,10 @@ export class TrustSerCnn extends SerModelBase {
     }
     this.conv = this.module('conv', new nn.Sequential(...convs));
     this.pool = this.cfg.pooling === 'att' ? this.module('pool', new AttentionPooling(hidden, this.cfg.attentionDim)) : null;
-    this.outLayer = this.module('out_layer', new nn.Sequential(
-      new nn.Linear(hidden, hidden), nn.ReLU(), new nn.Dropout(this.cfg.dropout), new nn.Linear(hidden, numClasses),
-    ));
+    this.outLayer = this.module(
+      'out_layer',
+      new nn.Sequential(new nn.Linear(hidden, hidden), nn.ReLU(), new nn.Dropout(this.cfg.dropout), new nn.Linear(hidden, numClasses)),
+    );
     this.embedDim = hidden;
   }
 
@@ -107,7 +109,10 @@ export class TrustSerCnn extends SerModelBase {
     const layered = this.inputKind === 'layers';
     const wrongDims = layered ? shape[0] !== this.inputShape[0] || shape[2] !== this.inputShape[1] : shape[1] !== this.inputShape[0];
     if (shape.length !== this.inputShape.length + 1 || wrongDims) {
-      fail(this.modelName, `macs: expected an example shape ${layered ? `[${this.inputShape[0]}, T, ${this.inputShape[1]}]` : `[T, ${this.inputShape[0]}]`}, got [${shape.join(', ')}]`);
+      fail(
+        this.modelName,
+        `macs: expected an example shape ${layered ? `[${this.inputShape[0]}, T, ${this.inputShape[1]}]` : `[T, ${this.inputShape[0]}]`}, got [${shape.join(', ')}]`,
+      );
     }
     const [t, d] = layered ? shape.slice(1) : shape;
     const l = layered ? shape[0] : 1;

@@ -16,8 +16,16 @@ export function accuracySection(models: ReportModel[], num: number): string {
   const measured = models.filter((m) => m.report.accuracy);
   const classes = union(measured.map((m) => m.report.classes));
   const rows: Array<TableRow | TableGroup> = [
-    { label: 'UA', sub: 'unweighted average recall', cells: models.map((m) => (m.report.accuracy ? formatEstimateHtml(m.report.accuracy.ua, pct) : null)) },
-    { label: 'WA', sub: 'overall accuracy', cells: models.map((m) => (m.report.accuracy ? formatEstimateHtml(m.report.accuracy.wa, pct) : null)) },
+    {
+      label: 'UA',
+      sub: 'unweighted average recall',
+      cells: models.map((m) => (m.report.accuracy ? formatEstimateHtml(m.report.accuracy.ua, pct) : null)),
+    },
+    {
+      label: 'WA',
+      sub: 'overall accuracy',
+      cells: models.map((m) => (m.report.accuracy ? formatEstimateHtml(m.report.accuracy.wa, pct) : null)),
+    },
     { label: 'Macro-F1', cells: models.map((m) => (m.report.accuracy ? formatEstimateHtml(m.report.accuracy.macroF1, pct) : null)) },
   ];
   if (classes.length) rows.push({ group: 'Recall per class' });
@@ -56,13 +64,25 @@ export function accuracySection(models: ReportModel[], num: number): string {
     figures.push(figure(recall, 'Diagonal of the row-normalized confusion matrix; UA is its mean.'));
     for (const m of measured) {
       const title = models.length > 1 ? `Confusion matrix — ${m.name}` : 'Confusion matrix';
-      figures.push(figure(confusionHeatmap(m.report.classes, m.report.accuracy!.confusion, title), 'Counts of test utterances; rows: true class, columns: predicted class.'));
+      figures.push(
+        figure(
+          confusionHeatmap(m.report.classes, m.report.accuracy!.confusion, title),
+          'Counts of test utterances; rows: true class, columns: predicted class.',
+        ),
+      );
     }
   }
-  const lead = 'Speaker-independent test set. UA (macro recall) is the headline metric for imbalanced emotion corpora; intervals are 95% confidence intervals where measured.';
-  const table = metricTable(models.map((m) => m.name), rows);
+  const lead =
+    'Speaker-independent test set. UA (macro recall) is the headline metric for imbalanced emotion corpora; intervals are 95% confidence intervals where measured.';
+  const table = metricTable(
+    models.map((m) => m.name),
+    rows,
+  );
   // one model: recall chart over its table, beside the heat map; several: the wide recall
   // chart and the table first, then the heat maps two by two
-  const body = models.length === 1 ? chartRow([stack([figures[0], table]), ...figures.slice(1)]) : chartRow([figures[0], table]) + chartRow(figures.slice(1));
+  const body =
+    models.length === 1
+      ? chartRow([stack([figures[0], table]), ...figures.slice(1)])
+      : chartRow([figures[0], table]) + chartRow(figures.slice(1));
   return section('accuracy', num, 'Accuracy', lead, body);
 }

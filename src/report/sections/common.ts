@@ -28,7 +28,11 @@ export const CHART_WIDTH = 460;
  * The legend of a chart overlaying several models × several variants: one colour box per
  * model, one dash pattern per variant (drawn in neutral ink), then any extra entries.
  */
-export function factoredLegend(models: ReportModel[], variants: Array<{ label: string; dash: string }>, extra: LegendItem[] = []): LegendItem[] {
+export function factoredLegend(
+  models: ReportModel[],
+  variants: Array<{ label: string; dash: string }>,
+  extra: LegendItem[] = [],
+): LegendItem[] {
   return [
     ...models.map((m): LegendItem => ({ label: m.name, color: m.color })),
     ...variants.map((v): LegendItem => ({ label: v.label, color: INK.text, swatch: 'line', dash: v.dash })),

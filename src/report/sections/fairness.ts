@@ -83,5 +83,17 @@ export function fairnessSection(models: ReportModel[], num: number): string {
   }
   const lead =
     'How evenly the model serves the values of each protected attribute. Gaps are distances in [0, 1] between groups (0 = parity; lower is better), aggregated over group pairs as defined in docs/metrics.md.';
-  return section('fairness', num, 'Fairness', lead, chartRow([...figures, metricTable(models.map((m) => m.name), rows)]));
+  return section(
+    'fairness',
+    num,
+    'Fairness',
+    lead,
+    chartRow([
+      ...figures,
+      metricTable(
+        models.map((m) => m.name),
+        rows,
+      ),
+    ]),
+  );
 }

@@ -39,12 +39,23 @@ export function privacySection(models: ReportModel[], num: number): string {
       return v === undefined ? '<span class="nm">—</span>' : escapeXml(fmt(v));
     });
   const rows: TableRow[] = [
-    { label: 'Gender probe accuracy', sub: 'unseen speakers; lower = more private', cells: cell((m) => m.report.privacy?.genderProbe.accuracy, pct) },
-    { label: 'Majority-gender rate', sub: 'what a probe learns from nothing', cells: cell((m) => m.report.privacy?.genderProbe.majority, pct) },
+    {
+      label: 'Gender probe accuracy',
+      sub: 'unseen speakers; lower = more private',
+      cells: cell((m) => m.report.privacy?.genderProbe.accuracy, pct),
+    },
+    {
+      label: 'Majority-gender rate',
+      sub: 'what a probe learns from nothing',
+      cells: cell((m) => m.report.privacy?.genderProbe.majority, pct),
+    },
     {
       label: 'Gender leakage',
       sub: 'probe accuracy − majority rate',
-      cells: cell((m) => (m.report.privacy ? m.report.privacy.genderProbe.accuracy - m.report.privacy.genderProbe.majority : undefined), pp),
+      cells: cell(
+        (m) => (m.report.privacy ? m.report.privacy.genderProbe.accuracy - m.report.privacy.genderProbe.majority : undefined),
+        pp,
+      ),
     },
   ];
   if (models.some((m) => m.report.privacy?.speakerProbe)) {
@@ -55,5 +66,17 @@ export function privacySection(models: ReportModel[], num: number): string {
   }
   const lead =
     'A probe trained on the model’s utterance embeddings tries to infer who is speaking and their gender. Accuracy near the majority/chance rate means the embeddings leak little; higher means less private.';
-  return section('privacy', num, 'Privacy', lead, chartRow([figure(chart, 'Bars: probe accuracy; dashed marks: the majority-class (gender) or chance (speaker) rate.'), metricTable(models.map((m) => m.name), rows)]));
+  return section(
+    'privacy',
+    num,
+    'Privacy',
+    lead,
+    chartRow([
+      figure(chart, 'Bars: probe accuracy; dashed marks: the majority-class (gender) or chance (speaker) rate.'),
+      metricTable(
+        models.map((m) => m.name),
+        rows,
+      ),
+    ]),
+  );
 }

@@ -16,7 +16,9 @@ function seriesFor(models: ReportModel[], kinds: readonly Corruption[]): LineSer
   const single = models.length === 1;
   for (const m of models) {
     kinds.forEach((kind, k) => {
-      const pts = (m.report.robustness ?? []).filter((p) => p.kind === kind && p.level !== null).map((p): [number, number] => [p.level as number, p.ua]);
+      const pts = (m.report.robustness ?? [])
+        .filter((p) => p.kind === kind && p.level !== null)
+        .map((p): [number, number] => [p.level as number, p.ua]);
       if (!pts.length) return;
       out.push({
         name: single ? KIND_NAMES[kind] : `${m.name} · ${KIND_NAMES[kind]}`,
@@ -32,7 +34,15 @@ function seriesFor(models: ReportModel[], kinds: readonly Corruption[]): LineSer
 function cleanLines(models: ReportModel[]): ReferenceLine[] {
   return models.flatMap((m) => {
     const clean = m.report.robustness?.find((p) => p.kind === 'clean');
-    return clean ? [{ y: clean.ua, label: models.length === 1 ? 'clean speech' : `${m.name} · clean`, color: models.length === 1 ? INK.muted : m.color }] : [];
+    return clean
+      ? [
+          {
+            y: clean.ua,
+            label: models.length === 1 ? 'clean speech' : `${m.name} · clean`,
+            color: models.length === 1 ? INK.muted : m.color,
+          },
+        ]
+      : [];
   });
 }
 
@@ -48,16 +58,34 @@ export function robustnessSection(models: ReportModel[], num: number): string {
   /** Several models: colour = model, dash = corruption kind, dotted = clean speech. */
   const legendFor = (kinds: readonly Corruption[]) => {
     if (models.length === 1) return undefined;
-    const present = kinds.flatMap((kind, k) => (models.some((m) => m.report.robustness?.some((p) => p.kind === kind)) ? [{ label: KIND_NAMES[kind], dash: seriesDash(k) }] : []));
+    const present = kinds.flatMap((kind, k) =>
+      models.some((m) => m.report.robustness?.some((p) => p.kind === kind)) ? [{ label: KIND_NAMES[kind], dash: seriesDash(k) }] : [],
+    );
     const clean = refs.length ? [{ label: 'clean speech', color: INK.text, swatch: 'line' as const, dash: REFERENCE_DASH }] : [];
     return factoredLegend(models, present, clean);
   };
-  const noise = lineChart({ ...common, title: 'UA under additive noise', xLabel: 'SNR (dB) — lower = noisier', series: seriesFor(models, NOISE_KINDS), xFormat: (x) => `${x} dB`, legend: legendFor(NOISE_KINDS) });
-  const reverb = lineChart({ ...common, title: 'UA under reverberation', xLabel: 'RT60 (s) — higher = more reverberant', series: seriesFor(models, ['reverb']), xFormat: (x) => `${x} s`, legend: legendFor(['reverb']) });
+  const noise = lineChart({
+    ...common,
+    title: 'UA under additive noise',
+    xLabel: 'SNR (dB) — lower = noisier',
+    series: seriesFor(models, NOISE_KINDS),
+    xFormat: (x) => `${x} dB`,
+    legend: legendFor(NOISE_KINDS),
+  });
+  const reverb = lineChart({
+    ...common,
+    title: 'UA under reverberation',
+    xLabel: 'RT60 (s) — higher = more reverberant',
+    series: seriesFor(models, ['reverb']),
+    xFormat: (x) => `${x} s`,
+    legend: legendFor(['reverb']),
+  });
 
   const order: RobustnessPoint['kind'][] = ['clean', 'white', 'babble', 'reverb'];
   const points = [...new Map(models.flatMap((m) => m.report.robustness ?? []).map((p) => [`${p.kind}@${p.level}`, p])).values()].sort(
-    (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.kind === 'reverb' ? (a.level ?? 0) - (b.level ?? 0) : (b.level ?? 0) - (a.level ?? 0)),
+    (a, b) =>
+      order.indexOf(a.kind) - order.indexOf(b.kind) ||
+      (a.kind === 'reverb' ? (a.level ?? 0) - (b.level ?? 0) : (b.level ?? 0) - (a.level ?? 0)),
   );
   const rows: TableRow[] = points.map((p) => ({
     label: p.kind === 'clean' ? 'Clean speech' : `${KIND_NAMES[p.kind]}, ${levelText(p)}`,
@@ -68,6 +96,19 @@ export function robustnessSection(models: ReportModel[], num: number): string {
     }),
   }));
   if (rows.length === 0) rows.push({ label: 'UA under corruption', cells: models.map(() => null) });
-  const lead = 'UA on the test set corrupted by white noise and babble at decreasing SNR, and by synthetic reverberation at increasing RT60; the dotted line is UA on clean speech.';
-  return section('robustness', num, 'Robustness', lead, chartRow([stack([figure(noise), figure(reverb)]), metricTable(models.map((m) => m.name), rows)]));
+  const lead =
+    'UA on the test set corrupted by white noise and babble at decreasing SNR, and by synthetic reverberation at increasing RT60; the dotted line is UA on clean speech.';
+  return section(
+    'robustness',
+    num,
+    'Robustness',
+    lead,
+    chartRow([
+      stack([figure(noise), figure(reverb)]),
+      metricTable(
+        models.map((m) => m.name),
+        rows,
+      ),
+    ]),
+  );
 }

@@ -27,7 +27,9 @@ export function safetySection(models: ReportModel[], num: number): string {
     });
   });
   const variants = METHODS.flatMap((method, k) =>
-    models.some((m) => m.report.safety?.attacks.some((a) => a.method === method)) ? [{ label: method.toUpperCase(), dash: seriesDash(k) }] : [],
+    models.some((m) => m.report.safety?.attacks.some((a) => a.method === method))
+      ? [{ label: method.toUpperCase(), dash: seriesDash(k) }]
+      : [],
   );
   const chart = lineChart({
     title: 'Attack success vs perturbation SNR',
@@ -50,13 +52,27 @@ export function safetySection(models: ReportModel[], num: number): string {
       if (!m.report.safety) return null;
       const a = m.report.safety.attacks.find((x) => x.method === k.method && x.snrDb === k.snrDb);
       if (!a) return '<span class="nm">—</span>';
-      const ci = a.low !== undefined && a.high !== undefined ? ` <span class="ci">[${escapeXml(pct(a.low))}–${escapeXml(pct(a.high))}]</span>` : '';
-      const counts = a.attacked !== undefined && a.flipped !== undefined ? `<span class="sub">${a.flipped} of ${a.attacked} attacked</span>` : '';
+      const ci =
+        a.low !== undefined && a.high !== undefined ? ` <span class="ci">[${escapeXml(pct(a.low))}–${escapeXml(pct(a.high))}]</span>` : '';
+      const counts =
+        a.attacked !== undefined && a.flipped !== undefined ? `<span class="sub">${a.flipped} of ${a.attacked} attacked</span>` : '';
       return `<span class="nw">${escapeXml(pct(a.successRate))}${ci}</span>${counts}`;
     }),
   }));
   if (rows.length === 0) rows.push({ label: 'Attack success rate', cells: models.map(() => null) });
   const lead =
     'Waveform adversarial attacks (FGSM, PGD) scaled to a target signal-to-perturbation ratio. Success rate = share of correctly classified test utterances that the attack misclassifies; lower is safer.';
-  return section('safety', num, 'Safety', lead, chartRow([figure(chart), metricTable(models.map((m) => m.name), rows)]));
+  return section(
+    'safety',
+    num,
+    'Safety',
+    lead,
+    chartRow([
+      figure(chart),
+      metricTable(
+        models.map((m) => m.name),
+        rows,
+      ),
+    ]),
+  );
 }

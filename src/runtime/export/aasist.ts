@@ -15,13 +15,41 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { StateDict } from '../../tensor-io/index.js';
 import {
-  AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, AASIST_CONFIG, AASIST_L_CONFIG, FRONT_POOL, BLOCK_TIME_POOL, ENCODER_BLOCKS,
-  checkAasistConfig, aasistMinSamples, pooledNodes, readoutDim, sincLength, spectralNodes, temporalNodes, type AasistConfig,
+  AASIST_SAMPLES,
+  AASIST_SAMPLE_RATE_HZ,
+  AASIST_CONFIG,
+  AASIST_L_CONFIG,
+  FRONT_POOL,
+  BLOCK_TIME_POOL,
+  ENCODER_BLOCKS,
+  checkAasistConfig,
+  aasistMinSamples,
+  pooledNodes,
+  readoutDim,
+  sincLength,
+  spectralNodes,
+  temporalNodes,
+  type AasistConfig,
 } from '../../models/index.js';
 import { sincFilterBank } from '../../models/index.js';
 import {
-  GraphBuilder, activation, batchNorm, batchNormLastAxis, conv, linear, maxPool, reduceMax, reduceMean, reduceSum, softmax, squeeze,
-  topkRows, transpose, unsqueeze, weightSource, type WeightSource,
+  GraphBuilder,
+  activation,
+  batchNorm,
+  batchNormLastAxis,
+  conv,
+  linear,
+  maxPool,
+  reduceMax,
+  reduceMean,
+  reduceSum,
+  softmax,
+  squeeze,
+  topkRows,
+  transpose,
+  unsqueeze,
+  weightSource,
+  type WeightSource,
 } from '../onnx/index.js';
 import { LOGITS_OUTPUT, SPOOF_CLASSES, WAVE_INPUT } from '../spoof-sidecar.js';
 import { DIM_BATCH } from './common.js';
@@ -71,7 +99,13 @@ function residualBlock(g: GraphBuilder, w: WeightSource, prefix: string, x: stri
 function encode(g: GraphBuilder, w: WeightSource, c: AasistConfig, wave: string): string {
   const length = sincLength(c);
   const bank = g.initializer('conv_time.filters', sincFilterBank(c.sincFilters, length, AASIST_SAMPLE_RATE_HZ), [c.sincFilters, 1, length]);
-  const filtered = g.node('Conv', [unsqueeze(g, wave, [1]), bank], { kernel_shape: [length], strides: [1], pads: [0, 0], dilations: [1], group: 1 });
+  const filtered = g.node('Conv', [unsqueeze(g, wave, [1]), bank], {
+    kernel_shape: [length],
+    strides: [1],
+    pads: [0, 0],
+    dilations: [1],
+    group: 1,
+  });
   const pooled = maxPool(g, unsqueeze(g, g.node('Abs', [filtered]), [1]), [FRONT_POOL, FRONT_POOL]);
   let x = activation(g, batchNorm(g, pooled, w, 'first_bn'), 'selu');
   for (let i = 0; i < ENCODER_BLOCKS; i++) x = residualBlock(g, w, `encoder.${i}.0`, x);
@@ -83,7 +117,10 @@ function graphAttention(g: GraphBuilder, w: WeightSource, prefix: string, x: str
   const hidden = activation(g, linear(g, pairwiseProducts(g, x), w, `${prefix}.att_proj`, 4), 'tanh');
   const scores = squeeze(g, g.node('MatMul', [hidden, g.weight(`${prefix}.att_weight`, w.get(`${prefix}.att_weight`))]), [3]);
   const att = softmax(g, g.node('Div', [scores, g.scalar(temperature)]), 2);
-  const y = g.node('Add', [linear(g, g.node('MatMul', [att, x]), w, `${prefix}.proj_with_att`, 3), linear(g, x, w, `${prefix}.proj_without_att`, 3)]);
+  const y = g.node('Add', [
+    linear(g, g.node('MatMul', [att, x]), w, `${prefix}.proj_with_att`, 3),
+    linear(g, x, w, `${prefix}.proj_without_att`, 3),
+  ]);
   return activation(g, batchNormLastAxis(g, y, w, `${prefix}.bn`), 'selu');
 }
 
@@ -130,7 +167,10 @@ function hsGal(g: GraphBuilder, w: WeightSource, prefix: string, input: Nodes, n
   const hiddenM = activation(g, linear(g, g.node('Mul', [x, input.master]), w, p('att_projM'), 3), 'tanh');
   const scoresM = g.node('MatMul', [hiddenM, g.weight(p('att_weightM'), w.get(p('att_weightM')))]);
   const attM = transpose(g, softmax(g, g.node('Div', [scoresM, g.scalar(temperature)]), 1), [0, 2, 1]);
-  const master = g.node('Add', [linear(g, g.node('MatMul', [attM, x]), w, p('proj_with_attM'), 3), linear(g, input.master, w, p('proj_without_attM'), 3)]);
+  const master = g.node('Add', [
+    linear(g, g.node('MatMul', [attM, x]), w, p('proj_with_attM'), 3),
+    linear(g, input.master, w, p('proj_without_attM'), 3),
+  ]);
   const y = g.node('Add', [linear(g, g.node('MatMul', [att, x]), w, p('proj_with_att'), 3), linear(g, x, w, p('proj_without_att'), 3)]);
   const nodes = activation(g, batchNormLastAxis(g, y, w, p('bn')), 'selu');
   const [first, second] = g.nodeN('Split', [nodes, g.constant([n1, n2])], 2, { axis: 1 });
@@ -138,7 +178,16 @@ function hsGal(g: GraphBuilder, w: WeightSource, prefix: string, input: Nodes, n
 }
 
 /** One branch (model.ts `branch`): HS-GAL → pool both node types → HS-GAL, with residuals on all three. */
-function branch(g: GraphBuilder, w: WeightSource, c: AasistConfig, layers: [string, string], pools: [string, string], input: Nodes, nT: number, nS: number): Nodes {
+function branch(
+  g: GraphBuilder,
+  w: WeightSource,
+  c: AasistConfig,
+  layers: [string, string],
+  pools: [string, string],
+  input: Nodes,
+  nT: number,
+  nS: number,
+): Nodes {
   const temperature = c.temperatures[2];
   const a = hsGal(g, w, layers[0], input, nT, nS, temperature);
   const kT = pooledNodes(nT, c.poolRatios[2]);
@@ -173,18 +222,43 @@ export function exportAasistGraph(s: AasistSnapshot, samples: number = AASIST_SA
   const spectral = graphPool(g, w, 'pool_S', graphAttention(g, w, 'GAT_layer_S', spectralIn, tS), kS);
   const temporal = graphPool(g, w, 'pool_T', graphAttention(g, w, 'GAT_layer_T', transpose(g, reduceMax(g, e, [2]), [0, 2, 1]), tT), kT);
   // The master nodes stay [1, 1, D]: every use broadcasts them over the batch.
-  const one = branch(g, w, c, ['HtrgGAT_layer_ST11', 'HtrgGAT_layer_ST12'], ['pool_hT1', 'pool_hS1'],
-    { first: temporal, second: spectral, master: g.weight('master1', w.get('master1')) }, kT, kS);
-  const two = branch(g, w, c, ['HtrgGAT_layer_ST21', 'HtrgGAT_layer_ST22'], ['pool_hT2', 'pool_hS2'],
-    { first: temporal, second: spectral, master: g.weight('master2', w.get('master2')) }, kT, kS);
+  const one = branch(
+    g,
+    w,
+    c,
+    ['HtrgGAT_layer_ST11', 'HtrgGAT_layer_ST12'],
+    ['pool_hT1', 'pool_hS1'],
+    { first: temporal, second: spectral, master: g.weight('master1', w.get('master1')) },
+    kT,
+    kS,
+  );
+  const two = branch(
+    g,
+    w,
+    c,
+    ['HtrgGAT_layer_ST21', 'HtrgGAT_layer_ST22'],
+    ['pool_hT2', 'pool_hS2'],
+    { first: temporal, second: spectral, master: g.weight('master2', w.get('master2')) },
+    kT,
+    kS,
+  );
   const t = g.node('Max', [one.first, two.first]);
   const sp = g.node('Max', [one.second, two.second]);
   const master = g.node('Max', [one.master, two.master]);
-  const readout = g.node('Concat', [
-    reduceMax(g, g.node('Abs', [t]), [1]), reduceMean(g, t, [1]), reduceMax(g, g.node('Abs', [sp]), [1]), reduceMean(g, sp, [1]), squeeze(g, master, [1]),
-  ], { axis: 1 });
+  const readout = g.node(
+    'Concat',
+    [
+      reduceMax(g, g.node('Abs', [t]), [1]),
+      reduceMean(g, t, [1]),
+      reduceMax(g, g.node('Abs', [sp]), [1]),
+      reduceMean(g, sp, [1]),
+      squeeze(g, master, [1]),
+    ],
+    { axis: 1 },
+  );
   const weight = w.get('out_layer.weight');
-  if (weight.shape[1] !== readoutDim(c)) throw new Error(`${name}: out_layer takes ${weight.shape[1]} features, the config gives ${readoutDim(c)}`);
+  if (weight.shape[1] !== readoutDim(c))
+    throw new Error(`${name}: out_layer takes ${weight.shape[1]} features, the config gives ${readoutDim(c)}`);
   g.output(linear(g, readout, w, 'out_layer', 2), LOGITS_OUTPUT, 'float32', [DIM_BATCH, SPOOF_CLASSES.length]);
   return { graph: g, samples, outputs: [LOGITS_OUTPUT] };
 }

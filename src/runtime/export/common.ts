@@ -5,7 +5,7 @@
  */
 import type { StateDict } from '../../tensor-io/index.js';
 import type { Normalizer } from '../../features/index.js';
-import { GraphBuilder, type Dim, lengthMask, maskFor, softmax, zeroWhere } from '../onnx/index.js';
+import { type GraphBuilder, type Dim, lengthMask, maskFor, softmax, zeroWhere } from '../onnx/index.js';
 
 /** Graph input and output names. */
 export const INPUT_FEATURES = 'features';
@@ -83,7 +83,8 @@ export function inputShape(s: ModelSnapshot): number[] {
 export function normalizeInput(g: GraphBuilder, x: string, n: FeatureNormalizer | null, channelled: boolean): string {
   if (n === null) return x;
   const dims = channelled ? [n.channels, 1, n.dims] : [n.dims];
-  if (!channelled && n.channels !== 1) throw new Error(`normalizer has ${n.channels} channels, but the model takes single-channel features`);
+  if (!channelled && n.channels !== 1)
+    throw new Error(`normalizer has ${n.channels} channels, but the model takes single-channel features`);
   const mean = g.initializer('normalizer.mean', Float32Array.from(n.mean), dims);
   const std = g.initializer('normalizer.std', Float32Array.from(n.std), dims);
   return g.node('Div', [g.node('Sub', [x, mean]), std]);
@@ -93,7 +94,9 @@ export function normalizeInput(g: GraphBuilder, x: string, n: FeatureNormalizer 
 export function checkNormalizer(n: FeatureNormalizer | null, dims: number, channels = 1): void {
   if (n === null) return;
   if (n.dims !== dims || n.channels !== channels || n.mean.length !== dims * channels || n.std.length !== dims * channels) {
-    throw new Error(`normalizer is [${n.channels} × ${n.dims}] (${n.mean.length} means), but the model takes [${channels} × ${dims}] features`);
+    throw new Error(
+      `normalizer is [${n.channels} × ${n.dims}] (${n.mean.length} means), but the model takes [${channels} × ${dims}] features`,
+    );
   }
 }
 
@@ -101,7 +104,12 @@ export function checkNormalizer(n: FeatureNormalizer | null, dims: number, chann
  * Declares `features` [batch, time, D] and `lengths`, normalizes and (unless `zeroPadding` is
  * false) zeroes the padding frames; returns the frames, the [N, T] mask and the lengths.
  */
-export function frameInput(g: GraphBuilder, d: number, n: FeatureNormalizer | null, o: { zeroPadding?: boolean } = {}): { x: string; mask: string; lengths: string } {
+export function frameInput(
+  g: GraphBuilder,
+  d: number,
+  n: FeatureNormalizer | null,
+  o: { zeroPadding?: boolean } = {},
+): { x: string; mask: string; lengths: string } {
   checkNormalizer(n, d);
   const raw = g.input(INPUT_FEATURES, 'float32', [DIM_BATCH, DIM_TIME, d]);
   const lengths = g.input(INPUT_LENGTHS, 'int64', [DIM_BATCH]);

@@ -47,6 +47,7 @@ export function exportModelGraph(s: ModelSnapshot, o: ExportOptions): ExportedGr
   const e = Object.hasOwn(EXPORTERS, s.name) ? EXPORTERS[s.name] : undefined;
   if (e === undefined) throw new Error(`no ONNX exporter for model '${s.name}'; exportable: ${exportableModels().join(', ')}`);
   const hop = o.segmentHop;
-  if (hop !== undefined && (!Number.isInteger(hop) || hop < 1)) throw new Error(`segment hop must be a positive integer (frames), got ${hop}`);
+  if (hop !== undefined && (!Number.isInteger(hop) || hop < 1))
+    throw new Error(`segment hop must be a positive integer (frames), got ${hop}`);
   return e(s, o);
 }

@@ -56,9 +56,12 @@ function probeSignals(rateHz: number): Float32Array[] {
 
 /** The headline numbers of a trust report for the sidecar. */
 export function trustSummary(r: TrustReport): TrustSummary {
-  const fairness = Object.fromEntries(Object.entries(r.fairness ?? {}).map(([attr, f]) => [
-    attr, { statisticalParity: f.statisticalParity.value, equalOpportunity: f.equalOpportunity?.value ?? null },
-  ]));
+  const fairness = Object.fromEntries(
+    Object.entries(r.fairness ?? {}).map(([attr, f]) => [
+      attr,
+      { statisticalParity: f.statisticalParity.value, equalOpportunity: f.equalOpportunity?.value ?? null },
+    ]),
+  );
   return {
     ua: r.accuracy?.ua.value ?? null,
     wa: r.accuracy?.wa.value ?? null,
@@ -96,25 +99,45 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
     const desc = fp.model.describe();
     const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
     const hop = cfg.features.segmentHopFrames ?? cfg.features.segmentFrames;
-    const exported = exportModelGraph({ name: desc.name, config: desc.config, weights: toRawDict(fp.model.stateDict()) }, { normalizer, segmentHop: hop, heads: o.heads });
+    const exported = exportModelGraph(
+      { name: desc.name, config: desc.config, weights: toRawDict(fp.model.stateDict()) },
+      { normalizer, segmentHop: hop, heads: o.heads },
+    );
     const bytes = exported.graph.serialize({
-      producerName: 'trustser', producerVersion: packageVersion(),
-      docString: `${desc.name} from ${dir} fold ${fold}`, metadata: { 'trustser.sidecar': `${SIDECAR_FORMAT} v${SIDECAR_VERSION}` },
+      producerName: 'trustser',
+      producerVersion: packageVersion(),
+      docString: `${desc.name} from ${dir} fold ${fold}`,
+      metadata: { 'trustser.sidecar': `${SIDECAR_FORMAT} v${SIDECAR_VERSION}` },
     });
     const probes = probeSignals(set.sampleRateHz);
-    const draft = parseSidecar({
-      format: SIDECAR_FORMAT, version: SIDECAR_VERSION, trustserVersion: packageVersion(), createdAt: new Date().toISOString(),
-      model: { name: desc.name, params: desc.params, config: desc.config },
-      fold, foldName: result.name ?? null,
-      classes: fp.classes, corpus: cfg.corpus.name, labelMap: cfg.corpus.labelMap ?? null,
-      sampleRateHz: set.sampleRateHz,
-      features: {
-        set: cfg.features.set, overrides: cfg.features.overrides, settingsKey: set.settingsKey(),
-        maxFrames: cfg.features.maxFrames, segmentFrames: cfg.features.segmentFrames, segmentHopFrames: hop,
+    const draft = parseSidecar(
+      {
+        format: SIDECAR_FORMAT,
+        version: SIDECAR_VERSION,
+        trustserVersion: packageVersion(),
+        createdAt: new Date().toISOString(),
+        model: { name: desc.name, params: desc.params, config: desc.config },
+        fold,
+        foldName: result.name ?? null,
+        classes: fp.classes,
+        corpus: cfg.corpus.name,
+        labelMap: cfg.corpus.labelMap ?? null,
+        sampleRateHz: set.sampleRateHz,
+        features: {
+          set: cfg.features.set,
+          overrides: cfg.features.overrides,
+          settingsKey: set.settingsKey(),
+          maxFrames: cfg.features.maxFrames,
+          segmentFrames: cfg.features.segmentFrames,
+          segmentHopFrames: hop,
+        },
+        input: { ...exported.layout, normalization: 'in-graph' },
+        outputs: exported.outputs,
+        trust,
+        verification: { maxAbsDiff: 0, probes: probes.length },
       },
-      input: { ...exported.layout, normalization: 'in-graph' },
-      outputs: exported.outputs, trust, verification: { maxAbsDiff: 0, probes: probes.length },
-    }, 'sidecar');
+      'sidecar',
+    );
     const maxAbsDiff = await verify(bytes, draft, probes, fp.predict(probes), resolve(outPath));
     const sidecar: Sidecar = { ...draft, verification: { maxAbsDiff, probes: probes.length } };
     return writeModelPair(resolve(outPath), bytes, sidecar);
@@ -130,10 +153,12 @@ async function verify(bytes: Uint8Array, sidecar: Sidecar, probes: Float32Array[
     const onnx = await m.predictMany(probes, sidecar.sampleRateHz);
     let worst = 0;
     onnx.forEach((p, u) => p.probs.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - engine[u][k])))));
-    if (!(worst <= EXPORT_TOLERANCE)) throw new Error(`${label}: the exported graph disagrees with the engine (max |Δp| = ${worst.toExponential(2)} > ${EXPORT_TOLERANCE}); nothing written`);
+    if (!(worst <= EXPORT_TOLERANCE))
+      throw new Error(
+        `${label}: the exported graph disagrees with the engine (max |Δp| = ${worst.toExponential(2)} > ${EXPORT_TOLERANCE}); nothing written`,
+      );
     return worst;
   } finally {
     await m.close();
   }
 }
-

@@ -8,12 +8,43 @@
  * excluded from every pooling, so a padded batch gives each utterance's unpadded result.
  */
 import {
-  GraphBuilder, activation, attentionPool, batchNorm, conv, dimOf, lengthMask, linear, lstmLayer, maskFor, maskedMeanPool, maxPool,
-  reduceSum, reshape, softmax, transpose, unsqueeze, weightSource, zeroWhere, type WeightSource,
+  GraphBuilder,
+  activation,
+  attentionPool,
+  batchNorm,
+  conv,
+  dimOf,
+  lengthMask,
+  linear,
+  lstmLayer,
+  maskFor,
+  maskedMeanPool,
+  maxPool,
+  reduceSum,
+  reshape,
+  softmax,
+  transpose,
+  unsqueeze,
+  weightSource,
+  zeroWhere,
+  type WeightSource,
 } from '../onnx/index.js';
 import {
-  DIM_BATCH, DIM_TIME, INPUT_FEATURES, INPUT_LENGTHS, checkNormalizer, embeddingOutput, field, frameInput, inputShape, normalizeInput, num, probsOutput,
-  type ExportedGraph, type FeatureNormalizer, type ModelSnapshot,
+  DIM_BATCH,
+  DIM_TIME,
+  INPUT_FEATURES,
+  INPUT_LENGTHS,
+  checkNormalizer,
+  embeddingOutput,
+  field,
+  frameInput,
+  inputShape,
+  normalizeInput,
+  num,
+  probsOutput,
+  type ExportedGraph,
+  type FeatureNormalizer,
+  type ModelSnapshot,
 } from './common.js';
 
 /** Conv kernel of the CNN-LSTM blocks (src/models/cnn-lstm.ts CNN_KERNEL). */
@@ -23,7 +54,10 @@ const TRUST_CONV_STRIDE = 3;
 const TRUST_HEAD_HIDDEN = 'out_layer.0';
 const TRUST_HEAD_OUT = 'out_layer.3';
 /** Extra heads of the multitask model and their output names. */
-const MULTITASK_HEADS = [['gender_head', 'gender_probs'], ['race_head', 'race_probs']] as const;
+const MULTITASK_HEADS = [
+  ['gender_head', 'gender_probs'],
+  ['race_head', 'race_probs'],
+] as const;
 
 /** `trust-ser-cnn` on frames [batch, time, D] or backbone layers [batch, L, time, D]. */
 export function exportTrustSerCnn(s: ModelSnapshot, n: FeatureNormalizer | null): ExportedGraph {
@@ -52,23 +86,28 @@ export function exportTrustSerCnn(s: ModelSnapshot, n: FeatureNormalizer | null)
   for (let i = 0; i < num(s, 'convLayers'); i++) {
     const key = `conv.${TRUST_CONV_STRIDE * i}`;
     const k = w.get(`${key}.weight`);
-    const viewed = new Map([[`${key}.weight`, { dtype: k.dtype, shape: k.shape.slice(0, 2), data: k.data }], [`${key}.bias`, w.get(`${key}.bias`)]]);
+    const viewed = new Map([
+      [`${key}.weight`, { dtype: k.dtype, shape: k.shape.slice(0, 2), data: k.data }],
+      [`${key}.bias`, w.get(`${key}.bias`)],
+    ]);
     h = activation(g, linear(g, h, weightSource(viewed, s.name), key, 2), 'relu');
   }
   h = g.node('Reshape', [h, g.node('Concat', [dimOf(g, x, 0), g.constant([-1, hidden])], { axis: 0 })]); // [N, T, H]
   const pooled = field<string>(s, 'pooling') === 'att' ? attentionPool(g, h, mask, w, 'pool') : maskedMeanPool(g, h, mask, lengths);
   const emb = activation(g, linear(g, pooled, w, TRUST_HEAD_HIDDEN, 2), 'relu');
   const outputs = [probsOutput(g, linear(g, emb, w, TRUST_HEAD_OUT, 2), num(s, 'numClasses')), embeddingOutput(g, emb, hidden)];
-  const layout: ExportedGraph['layout'] = shape.length === 2
-    ? { kind: 'layers', features: [DIM_BATCH, shape[0], DIM_TIME, d], lengths: true, minFrames: 1 }
-    : { kind: 'frames', features: [DIM_BATCH, DIM_TIME, d], lengths: true, minFrames: 1 };
+  const layout: ExportedGraph['layout'] =
+    shape.length === 2
+      ? { kind: 'layers', features: [DIM_BATCH, shape[0], DIM_TIME, d], lengths: true, minFrames: 1 }
+      : { kind: 'frames', features: [DIM_BATCH, DIM_TIME, d], lengths: true, minFrames: 1 };
   return { graph: g, layout, outputs };
 }
 
 /** The CNN blocks: [N, T, D] masked frames → [N, T', C·F] sequence and the pooled int64 lengths. */
 function cnnBlocks(g: GraphBuilder, s: ModelSnapshot, w: WeightSource, x: string, lengths: string): { seq: string; lengths: string } {
   const channels = field<number[]>(s, 'convChannels');
-  const fp = num(s, 'freqPool'), tp = num(s, 'timePool');
+  const fp = num(s, 'freqPool'),
+    tp = num(s, 'timePool');
   const act = field<'relu' | 'elu'>(s, 'activation');
   let img = unsqueeze(g, transpose(g, x, [0, 2, 1]), [1]); // [N, 1, D, T]
   let lens = lengths;
@@ -103,14 +142,18 @@ export function exportCnnLstm(s: ModelSnapshot, n: FeatureNormalizer | null, o: 
   const seqLens = g.node('Cast', [lens], { to: 6 }); // int32, as ONNX LSTM requires
   let y = transpose(g, seq, [1, 0, 2]); // [T', N, C·F]
   let yh = '';
-  for (let layer = 0; layer < num(s, 'lstmLayers'); layer++) ({ y, yh } = lstmLayer(g, y, seqLens, w, 'lstm', layer, hidden, bidirectional));
+  for (let layer = 0; layer < num(s, 'lstmLayers'); layer++)
+    ({ y, yh } = lstmLayer(g, y, seqLens, w, 'lstm', layer, hidden, bidirectional));
   const h = transpose(g, y, [1, 0, 2]); // [N, T', dirs·H]
   const pooling = field<'last' | 'mean' | 'att'>(s, 'pooling');
   const mask = lengthMask(g, lens, h, 1);
   // 'last': Y_h holds the forward state at length−1 and the backward state at step 0 (lastValidStep).
-  const pooled = pooling === 'att' ? attentionPool(g, h, mask, w, 'attention')
-    : pooling === 'mean' ? maskedMeanPool(g, h, mask, lens)
-      : reshape(g, transpose(g, yh, [1, 0, 2]), [0, (bidirectional ? 2 : 1) * hidden]);
+  const pooled =
+    pooling === 'att'
+      ? attentionPool(g, h, mask, w, 'attention')
+      : pooling === 'mean'
+        ? maskedMeanPool(g, h, mask, lens)
+        : reshape(g, transpose(g, yh, [1, 0, 2]), [0, (bidirectional ? 2 : 1) * hidden]);
   const emb = activation(g, linear(g, pooled, w, 'dense', 2), 'relu');
   const outputs = [probsOutput(g, linear(g, emb, w, 'head', 2), num(s, 'numClasses')), embeddingOutput(g, emb, num(s, 'denseDim'))];
   if (o.heads ?? true) {

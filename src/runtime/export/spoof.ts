@@ -73,33 +73,52 @@ export async function exportAasist(model: Aasist, outPath: string, source: strin
   const exported = exportAasistGraph({ config: model.config, weights: toRawDict(model.stateDict()) });
   const name = aasistVariantName(model.config);
   const bytes = exported.graph.serialize({
-    producerName: 'trustser', producerVersion: packageVersion(),
-    docString: `${name} spoofing countermeasure from ${source}`, metadata: { 'trustser.sidecar': `${SIDECAR_FORMAT} v${SIDECAR_VERSION}` },
+    producerName: 'trustser',
+    producerVersion: packageVersion(),
+    docString: `${name} spoofing countermeasure from ${source}`,
+    metadata: { 'trustser.sidecar': `${SIDECAR_FORMAT} v${SIDECAR_VERSION}` },
   });
   const probes = probeSignals();
   const engine = noGrad(() => tidy(() => model.forward(aasistBatch(probes, exported.samples)).toFloat32()));
   const params = model.parameters().reduce((s, p) => s + p.numel, 0);
-  const draft = parseSpoofSidecar({
-    format: SIDECAR_FORMAT, version: SIDECAR_VERSION, trustserVersion: packageVersion(), createdAt: new Date().toISOString(),
-    model: { name, params, config: { ...model.config }, source },
-    classes: [...SPOOF_CLASSES], scoreIndex: SCORE_INDEX, sampleRateHz: AASIST_SAMPLE_RATE_HZ,
-    input: { kind: WAVEFORM_INPUT_KIND, name: WAVE_INPUT, samples: exported.samples, fit: FIT_FIRST_OR_TILE },
-    outputs: exported.outputs, verification: { maxAbsDiff: 0, probes: probes.length },
-  }, 'sidecar');
+  const draft = parseSpoofSidecar(
+    {
+      format: SIDECAR_FORMAT,
+      version: SIDECAR_VERSION,
+      trustserVersion: packageVersion(),
+      createdAt: new Date().toISOString(),
+      model: { name, params, config: { ...model.config }, source },
+      classes: [...SPOOF_CLASSES],
+      scoreIndex: SCORE_INDEX,
+      sampleRateHz: AASIST_SAMPLE_RATE_HZ,
+      input: { kind: WAVEFORM_INPUT_KIND, name: WAVE_INPUT, samples: exported.samples, fit: FIT_FIRST_OR_TILE },
+      outputs: exported.outputs,
+      verification: { maxAbsDiff: 0, probes: probes.length },
+    },
+    'sidecar',
+  );
   const modelPath = resolve(outPath);
   const maxAbsDiff = await verify(bytes, draft, probes, engine, modelPath);
   return writeModelPair(modelPath, bytes, { ...draft, verification: { maxAbsDiff, probes: probes.length } });
 }
 
 /** Runs the probes through ONNX Runtime; returns the largest logit difference from the engine's. */
-async function verify(bytes: Uint8Array, sidecar: SpoofSidecar, probes: Float32Array[], engine: Float32Array, label: string): Promise<number> {
+async function verify(
+  bytes: Uint8Array,
+  sidecar: SpoofSidecar,
+  probes: Float32Array[],
+  engine: Float32Array,
+  label: string,
+): Promise<number> {
   const session = await OnnxSpoofSession.fromBytes(bytes, sidecar, label, { batchSize: probes.length });
   try {
     const onnx = await session.scoreSignals(probes);
     let worst = 0;
     onnx.forEach((s, i) => s.logits.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - engine[2 * i + k])))));
     if (!(worst <= SPOOF_EXPORT_TOLERANCE)) {
-      throw new Error(`${label}: the exported graph disagrees with the engine (max |Δlogit| = ${worst.toExponential(2)} > ${SPOOF_EXPORT_TOLERANCE}); nothing written`);
+      throw new Error(
+        `${label}: the exported graph disagrees with the engine (max |Δlogit| = ${worst.toExponential(2)} > ${SPOOF_EXPORT_TOLERANCE}); nothing written`,
+      );
     }
     return worst;
   } finally {
@@ -114,7 +133,9 @@ function refuseConditionedRun(spec: string): void {
   if (!existsSync(path)) return;
   const conditioning = (readJsonFile(resolve(path), 'the spoof run config') as { conditioning?: unknown }).conditioning;
   if (conditioning !== undefined && conditioning !== 'none') {
-    throw new Error(`${resolve(spec)}: conditioned on emotion ('${String(conditioning)}'); export-spoof exports plain AASIST only (the graph would need the SER model's embeddings as a second input)`);
+    throw new Error(
+      `${resolve(spec)}: conditioned on emotion ('${String(conditioning)}'); export-spoof exports plain AASIST only (the graph would need the SER model's embeddings as a second input)`,
+    );
   }
 }
 
@@ -127,7 +148,10 @@ export async function exportSpoofModel(spec: string, outPath: string): Promise<E
   refuseConditionedRun(spec);
   const loaded = await loadSpoofModel(spec);
   try {
-    if (!(loaded.module instanceof Aasist)) throw new Error(`spoof model '${spec}': export-spoof exports plain AASIST only, this one is conditioned on emotion ('${loaded.conditioning}')`);
+    if (!(loaded.module instanceof Aasist))
+      throw new Error(
+        `spoof model '${spec}': export-spoof exports plain AASIST only, this one is conditioned on emotion ('${loaded.conditioning}')`,
+      );
     const source = existsSync(spec) ? resolve(spec) : `${spec.toLowerCase()} (${resolveSpoofWeights(spec)})`;
     return await exportAasist(loaded.module, outPath, source);
   } finally {

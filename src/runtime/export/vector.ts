@@ -5,8 +5,17 @@
  */
 import { GraphBuilder, activation, linear, weightSource, type Activation } from '../onnx/index.js';
 import {
-  DIM_BATCH, INPUT_FEATURES, checkNormalizer, embeddingOutput, field, inputShape, normalizeInput, probsOutput,
-  type ExportedGraph, type FeatureNormalizer, type ModelSnapshot,
+  DIM_BATCH,
+  INPUT_FEATURES,
+  checkNormalizer,
+  embeddingOutput,
+  field,
+  inputShape,
+  normalizeInput,
+  probsOutput,
+  type ExportedGraph,
+  type FeatureNormalizer,
+  type ModelSnapshot,
 } from './common.js';
 
 function vectorInput(g: GraphBuilder, s: ModelSnapshot, n: FeatureNormalizer | null): { x: string; d: number } {

@@ -24,7 +24,9 @@ export function writeModelPair<S>(modelPath: string, bytes: Uint8Array, sidecar:
     writeFileAtomicSync(side, `${JSON.stringify(sidecar, null, 2)}\n`);
   } catch (e) {
     unlinkSync(modelPath);
-    throw new Error(`${side}: cannot write the sidecar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing written`, { cause: e });
+    throw new Error(`${side}: cannot write the sidecar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing written`, {
+      cause: e,
+    });
   }
   return { modelPath, sidecarPath: side, sidecar, bytes: bytes.length };
 }

@@ -69,7 +69,8 @@ function attribute(name: string, v: AttrValue): OnnxTypes.IAttributeProto {
   }
   if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) {
-    if (v.some((x) => !Number.isInteger(x))) throw new Error(`onnx attribute '${name}': integer list expected (use float() for floats), got [${v.join(', ')}]`);
+    if (v.some((x) => !Number.isInteger(x)))
+      throw new Error(`onnx attribute '${name}': integer list expected (use float() for floats), got [${v.join(', ')}]`);
     return { name, type: T.INTS, ints: v };
   }
   if (!Number.isInteger(v)) throw new Error(`onnx attribute '${name}': integer expected (use float() for floats), got ${v}`);
@@ -166,7 +167,10 @@ export class GraphBuilder {
   nodeN(opType: string, inputs: readonly string[], outputs: number, attrs: Attrs = {}): string[] {
     const out = Array.from({ length: outputs }, (_, i) => this.fresh(outputs === 1 ? opType : `${opType}_out${i}`));
     this.nodes.push({
-      opType, input: [...inputs], output: out, name: this.fresh(`${opType}_node`),
+      opType,
+      input: [...inputs],
+      output: out,
+      name: this.fresh(`${opType}_node`),
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;

@@ -233,7 +233,14 @@ function onnxGateOrder(t: RawTensor, hidden: number): Float32Array {
  * Returns Y [T, N, dirs·H] (forward then backward features) and Y_h [dirs, N, H].
  */
 export function lstmLayer(
-  g: GraphBuilder, x: string, seqLens: string, w: WeightSource, prefix: string, layer: number, hidden: number, bidirectional: boolean,
+  g: GraphBuilder,
+  x: string,
+  seqLens: string,
+  w: WeightSource,
+  prefix: string,
+  layer: number,
+  hidden: number,
+  bidirectional: boolean,
 ): { y: string; yh: string } {
   const dirs = bidirectional ? ['', '_reverse'] : [''];
   const cat = (kind: string) => {
@@ -250,14 +257,18 @@ export function lstmLayer(
   const inSize = w.get(`${prefix}.weight_ih_l${layer}`).shape[1];
   const W = g.initializer(`${prefix}.W_l${layer}`, cat('weight_ih'), [dirs.length, gates, inSize]);
   const R = g.initializer(`${prefix}.R_l${layer}`, cat('weight_hh'), [dirs.length, gates, hidden]);
-  const bih = cat('bias_ih'), bhh = cat('bias_hh');
+  const bih = cat('bias_ih'),
+    bhh = cat('bias_hh');
   const b = new Float32Array(dirs.length * 2 * gates);
   for (let d = 0; d < dirs.length; d++) {
     b.set(bih.subarray(d * gates, (d + 1) * gates), d * 2 * gates);
     b.set(bhh.subarray(d * gates, (d + 1) * gates), d * 2 * gates + gates);
   }
   const B = g.initializer(`${prefix}.B_l${layer}`, b, [dirs.length, 2 * gates]);
-  const [y, yh] = g.nodeN('LSTM', [x, W, R, B, seqLens], 2, { hidden_size: hidden, direction: bidirectional ? 'bidirectional' : 'forward' });
+  const [y, yh] = g.nodeN('LSTM', [x, W, R, B, seqLens], 2, {
+    hidden_size: hidden,
+    direction: bidirectional ? 'bidirectional' : 'forward',
+  });
   // Y [T, dirs, N, H] → [T, N, dirs·H]
   const yFlat = reshape(g, transpose(g, y, [0, 2, 1, 3]), [0, 0, dirs.length * hidden]);
   return { y: yFlat, yh };

@@ -42,10 +42,16 @@ describe('ASVspoof 2019 LA', () => {
       assert.deepEqual(mapped.classes, ['bonafide', 'spoof']);
       assert.equal(mapped.utterances.length, 7);
       const split = officialSplit(utts);
-      assert.deepEqual(split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]), [['eval', 3, 2, 2]]);
+      assert.deepEqual(
+        split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]),
+        [['eval', 3, 2, 2]],
+      );
       checkSplit(split, utts);
       const onlyDev = await asvspoof2019La.list(`${fx.root}/LA`, { partition: 'dev' });
-      assert.deepEqual(onlyDev.map((u) => u.id), ['LA_D_1047731', 'LA_D_1105538']);
+      assert.deepEqual(
+        onlyDev.map((u) => u.id),
+        ['LA_D_1047731', 'LA_D_1105538'],
+      );
     } finally {
       fx.cleanup();
     }

@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { applyLabelMap, cremaD, getCorpus } from '../../../src/data/corpora/index.js';
 import { fixture, rejectsWith, type Fixture } from './helpers.js';
 
-const DEMOGRAPHICS = ['ActorID,Age,Sex,Race,Ethnicity', '1001,51,Male,Caucasian,Not Hispanic', '1002,21,Female,African American,Not Hispanic', '1003,42,Female,Asian,Hispanic'].join('\n');
+const DEMOGRAPHICS = [
+  'ActorID,Age,Sex,Race,Ethnicity',
+  '1001,51,Male,Caucasian,Not Hispanic',
+  '1002,21,Female,African American,Not Hispanic',
+  '1003,42,Female,Asian,Hispanic',
+].join('\n');
 // The real summaryTable.csv starts with an unnamed (row index) column.
 const SUMMARY = [
   '"","FileName","VoiceVote","VoiceLevel","FaceVote","FaceLevel","MultiModalVote","MultiModalLevel"',
@@ -29,11 +34,22 @@ describe('CREMA-D', () => {
 
   test('intended labels from file names, observed from VoiceVote, demographics as attributes', async () => {
     const utts = await cremaD.list(fx.root);
-    assert.deepEqual(utts.map((u) => u.id), FILES);
+    assert.deepEqual(
+      utts.map((u) => u.id),
+      FILES,
+    );
     const [ang, hap, sadTie, fea] = utts;
     assert.equal(ang.speaker, 'crema-d:1001');
     assert.deepEqual(ang.attributes, { gender: 'male', age: 51, race: 'Caucasian', ethnicity: 'Not Hispanic' });
-    assert.deepEqual(ang.labels, { emotion: 'ANG', intended: 'ANG', observed: 'ANG', voiceVote: 'A', voiceLevel: 60, sentence: 'DFA', level: 'unspecified' });
+    assert.deepEqual(ang.labels, {
+      emotion: 'ANG',
+      intended: 'ANG',
+      observed: 'ANG',
+      voiceVote: 'A',
+      voiceLevel: 60,
+      sentence: 'DFA',
+      level: 'unspecified',
+    });
     assert.equal(hap.labels.emotion, 'HAP');
     assert.equal(hap.labels.observed, 'NEU', 'the crowd heard neutral');
     assert.equal(hap.labels.level, 'high');
@@ -45,12 +61,21 @@ describe('CREMA-D', () => {
 
   test("label: 'observed' uses the crowd vote; ties and unrated files drop out of the label map", async () => {
     const utts = await getCorpus('cremad').list(fx.root, { label: 'observed' });
-    assert.deepEqual(utts.map((u) => u.labels.emotion), ['ANG', 'NEU', undefined, undefined]);
+    assert.deepEqual(
+      utts.map((u) => u.labels.emotion),
+      ['ANG', 'NEU', undefined, undefined],
+    );
     const { utterances, classes } = applyLabelMap(utts, cremaD.labelMaps['6class']);
-    assert.deepEqual(utterances.map((u) => u.labels.emotion), ['angry', 'neutral']);
+    assert.deepEqual(
+      utterances.map((u) => u.labels.emotion),
+      ['angry', 'neutral'],
+    );
     assert.deepEqual(classes, ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgust']);
     const four = applyLabelMap(await cremaD.list(fx.root), cremaD.labelMaps['4class']);
-    assert.deepEqual(four.utterances.map((u) => u.labels.emotion), ['angry', 'happy', 'sad']);
+    assert.deepEqual(
+      four.utterances.map((u) => u.labels.emotion),
+      ['angry', 'happy', 'sad'],
+    );
   });
 
   test('malformed metadata lines name the file, line and field', async () => {
@@ -76,7 +101,12 @@ describe('CREMA-D', () => {
   });
 
   test('malformed file names name the file and the part', async () => {
-    for (const [name, field] of [['1001_DFA_XXX_XX', 'emotion'], ['1001_ABC_ANG_XX', 'sentence'], ['1001_DFA_ANG_ZZ', 'level'], ['1001-DFA-ANG-XX', 'file name']]) {
+    for (const [name, field] of [
+      ['1001_DFA_XXX_XX', 'emotion'],
+      ['1001_ABC_ANG_XX', 'sentence'],
+      ['1001_DFA_ANG_ZZ', 'level'],
+      ['1001-DFA-ANG-XX', 'file name'],
+    ]) {
       const f = fixture('crema-name');
       try {
         corpus(f, { files: [name] });

@@ -29,7 +29,10 @@ describe('durations from headers', () => {
   });
 
   test('WAV with an unknown (streamed) data size runs to the end of the file', async () => {
-    const f = fx.bytes('stream.wav', makeWav({ format: 'pcm16', sampleRateHz: 16000, channels: [new Array(800).fill(0)], dataSizeOverride: 0xffffffff }));
+    const f = fx.bytes(
+      'stream.wav',
+      makeWav({ format: 'pcm16', sampleRateHz: 16000, channels: [new Array(800).fill(0)], dataSizeOverride: 0xffffffff }),
+    );
     assert.equal(await audioDurationS(f), 0.05);
   });
 
@@ -46,7 +49,12 @@ describe('durations from headers', () => {
 
   test('fillDurations sets every utterance (concurrently)', async () => {
     const utts: Utterance[] = Array.from({ length: 40 }, (_, i) => ({
-      id: `u${i}`, path: fx.wav(`many/u${i}.wav`, 160 * (i + 1)), corpus: 'c', speaker: 'c:1', labels: {}, attributes: {},
+      id: `u${i}`,
+      path: fx.wav(`many/u${i}.wav`, 160 * (i + 1)),
+      corpus: 'c',
+      speaker: 'c:1',
+      labels: {},
+      attributes: {},
     }));
     await fillDurations(utts, 7);
     utts.forEach((u, i) => assert.ok(Math.abs(u.durationS! - 0.01 * (i + 1)) < 1e-12, u.id));

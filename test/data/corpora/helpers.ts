@@ -76,7 +76,8 @@ export async function rejectsWith(promise: Promise<unknown>, ...fragments: strin
   let message = '';
   await assert.rejects(promise, (err: Error) => {
     message = err.message;
-    for (const f of fragments) assert.ok(err.message.includes(f), `expected the error to mention ${JSON.stringify(f)}, got: ${err.message}`);
+    for (const f of fragments)
+      assert.ok(err.message.includes(f), `expected the error to mention ${JSON.stringify(f)}, got: ${err.message}`);
     return true;
   });
   return message;

@@ -63,15 +63,27 @@ describe('IEMOCAP', () => {
     const s = utts.find((x) => x.id === 'Ses01F_script01_1_F000')!;
     assert.equal(s.labels.mode, 'scripted');
     assert.equal(s.speaker, 'iemocap:Ses01F');
-    assert.deepEqual([...new Set(utts.map((x) => x.speaker))].sort(), ['iemocap:Ses01F', 'iemocap:Ses01M', 'iemocap:Ses02F', 'iemocap:Ses02M']);
+    assert.deepEqual([...new Set(utts.map((x) => x.speaker))].sort(), [
+      'iemocap:Ses01F',
+      'iemocap:Ses01M',
+      'iemocap:Ses02F',
+      'iemocap:Ses02M',
+    ]);
   });
 
   test('4-class map, and excited merged into happy on request', async () => {
     const utts = await iemocap.list(fx.root);
     const four = applyLabelMap(utts, iemocap.labelMaps['4class']);
-    assert.deepEqual(four.utterances.map((u) => `${u.id}:${u.labels.emotion}`), [
-      'Ses01F_impro01_F000:neutral', 'Ses01F_script01_1_F000:happy', 'Ses01F_script01_1_M000:angry', 'Ses02M_impro03_F000:neutral', 'Ses02M_impro03_M000:sad',
-    ]);
+    assert.deepEqual(
+      four.utterances.map((u) => `${u.id}:${u.labels.emotion}`),
+      [
+        'Ses01F_impro01_F000:neutral',
+        'Ses01F_script01_1_F000:happy',
+        'Ses01F_script01_1_M000:angry',
+        'Ses02M_impro03_F000:neutral',
+        'Ses02M_impro03_M000:sad',
+      ],
+    );
     const merged = applyLabelMap(utts, iemocap.labelMaps['4class-exc']);
     assert.equal(merged.utterances.length, 6);
     assert.equal(merged.utterances.find((u) => u.id === 'Ses01F_impro01_F001')!.labels.emotion, 'happy');
@@ -80,7 +92,10 @@ describe('IEMOCAP', () => {
   test('leave-one-session-out uses the sessions', async () => {
     const utts = await iemocap.list(fx.root);
     const split = leaveOneSessionOut(utts, { devSpeakers: 0 });
-    assert.deepEqual(split.folds.map((f) => f.name), ['Session1', 'Session2']);
+    assert.deepEqual(
+      split.folds.map((f) => f.name),
+      ['Session1', 'Session2'],
+    );
     assert.equal(split.folds[1].test.length, 2);
     checkSplit(split, utts);
   });
@@ -89,13 +104,34 @@ describe('IEMOCAP', () => {
     const file = 'Ses01F_impro01.txt';
     const bad = (line: string): string => evaluation([S1_IMPRO[0], line]);
     // Line 8 is the second utterance line (header, blank, line, 3 annotator lines, blank).
-    assert.throws(() => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_F002\tjoy\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'), /Ses01F_impro01\.txt:8: field 'emotion': unknown emotion code "joy"/);
-    assert.throws(() => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_F002\tneu\t[2.5, 2.5]'), file, 'Ses01F_impro01'), /:8: field 'valence\/arousal\/dominance'/);
-    assert.throws(() => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_F002\tneu\t[2.5, 9, 2.5]'), file, 'Ses01F_impro01'), /:8: field 'valence\/arousal\/dominance'/);
-    assert.throws(() => parseEmoEvaluation(bad('[8.2901 - 6.2357]\tSes01F_impro01_F002\tneu\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'), /:8: field 'time range'/);
-    assert.throws(() => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_X002\tneu\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'), /:8: field 'turn name'/);
-    assert.throws(() => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro02_F002\tneu\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'), /:8: field 'turn name': turn Ses01F_impro02_F002 does not belong/);
-    assert.throws(() => parseEmoEvaluation(bad('[6.2901 - 8.2357] Ses01F_impro01_F002 neu'), file, 'Ses01F_impro01'), /:8: expected 4 tab-separated fields/);
+    assert.throws(
+      () => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_F002\tjoy\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'),
+      /Ses01F_impro01\.txt:8: field 'emotion': unknown emotion code "joy"/,
+    );
+    assert.throws(
+      () => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_F002\tneu\t[2.5, 2.5]'), file, 'Ses01F_impro01'),
+      /:8: field 'valence\/arousal\/dominance'/,
+    );
+    assert.throws(
+      () => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_F002\tneu\t[2.5, 9, 2.5]'), file, 'Ses01F_impro01'),
+      /:8: field 'valence\/arousal\/dominance'/,
+    );
+    assert.throws(
+      () => parseEmoEvaluation(bad('[8.2901 - 6.2357]\tSes01F_impro01_F002\tneu\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'),
+      /:8: field 'time range'/,
+    );
+    assert.throws(
+      () => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro01_X002\tneu\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'),
+      /:8: field 'turn name'/,
+    );
+    assert.throws(
+      () => parseEmoEvaluation(bad('[6.2901 - 8.2357]\tSes01F_impro02_F002\tneu\t[2.5, 2.5, 2.5]'), file, 'Ses01F_impro01'),
+      /:8: field 'turn name': turn Ses01F_impro02_F002 does not belong/,
+    );
+    assert.throws(
+      () => parseEmoEvaluation(bad('[6.2901 - 8.2357] Ses01F_impro01_F002 neu'), file, 'Ses01F_impro01'),
+      /:8: expected 4 tab-separated fields/,
+    );
   });
 
   test('malformed files fail the listing; a turn in the wrong session is refused', async () => {
@@ -120,8 +156,16 @@ describe('IEMOCAP', () => {
     try {
       build(f, { 'Session1/Ses01F_impro01': S1_IMPRO }, false);
       f.wav(`Session1/sentences/wav/Ses01F_impro01/${turnName(S1_IMPRO[0])}.wav`);
-      await rejectsWith(iemocap.list(f.root), '2 audio file(s) named in the metadata are missing', 'Ses01F_impro01_M000.wav', "missingAudio: 'skip'");
-      assert.deepEqual((await iemocap.list(f.root, { missingAudio: 'skip' })).map((u) => u.id), ['Ses01F_impro01_F000']);
+      await rejectsWith(
+        iemocap.list(f.root),
+        '2 audio file(s) named in the metadata are missing',
+        'Ses01F_impro01_M000.wav',
+        "missingAudio: 'skip'",
+      );
+      assert.deepEqual(
+        (await iemocap.list(f.root, { missingAudio: 'skip' })).map((u) => u.id),
+        ['Ses01F_impro01_F000'],
+      );
     } finally {
       f.cleanup();
     }

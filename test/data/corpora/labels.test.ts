@@ -22,7 +22,13 @@ describe('label maps', () => {
   test('applyLabelMap maps, drops null/unmapped/unlabelled, keeps the raw value and leaves the input alone', () => {
     const input = [utt('a', 'neu'), utt('b', 'exc'), utt('c', 'ang'), utt('d', 'fru'), utt('e', undefined)];
     const { utterances, classes, dropped } = applyLabelMap(input, map);
-    assert.deepEqual(utterances.map((u) => [u.id, u.labels.emotion, u.labels.emotionRaw]), [['a', 'neutral', 'neu'], ['b', 'happy', 'exc']]);
+    assert.deepEqual(
+      utterances.map((u) => [u.id, u.labels.emotion, u.labels.emotionRaw]),
+      [
+        ['a', 'neutral', 'neu'],
+        ['b', 'happy', 'exc'],
+      ],
+    );
     assert.deepEqual(classes, ['neutral', 'happy']);
     assert.equal(dropped, 3);
     assert.equal(input[0].labels.emotion, 'neu', 'input not modified');
@@ -43,14 +49,28 @@ describe('label maps', () => {
     assert.equal(resolveLabelMap(ravdess, undefined, utts).name, '8class');
     assert.equal(resolveLabelMap(ravdess, '4class', utts).name, '4class');
     assert.equal(resolveLabelMap(ravdess, 'identity', utts).name, 'identity');
-    assert.throws(() => resolveLabelMap(ravdess, '5class', utts), /ravdess: no label map '5class' \(available: '8class', '4class', 'identity'\)/);
+    assert.throws(
+      () => resolveLabelMap(ravdess, '5class', utts),
+      /ravdess: no label map '5class' \(available: '8class', '4class', 'identity'\)/,
+    );
   });
 });
 
 describe('registry', () => {
   test('every adapter is listed, has a description, valid maps and a default that exists', () => {
     const names = listCorpora().map((a) => a.name);
-    assert.deepEqual(names, ['ravdess', 'crema-d', 'iemocap', 'msp-improv', 'msp-podcast', 'meld', 'emodb', 'asvspoof2019-la', 'librispeech', 'manifest']);
+    assert.deepEqual(names, [
+      'ravdess',
+      'crema-d',
+      'iemocap',
+      'msp-improv',
+      'msp-podcast',
+      'meld',
+      'emodb',
+      'asvspoof2019-la',
+      'librispeech',
+      'manifest',
+    ]);
     for (const a of listCorpora()) {
       assert.ok(a.description.length > 10, a.name);
       for (const [name, m] of Object.entries(a.labelMaps)) {

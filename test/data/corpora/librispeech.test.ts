@@ -20,7 +20,10 @@ describe('LibriSpeech on the real subset', { skip: sharedSkip(LIBRISPEECH_DIR) }
       assert.match(u.id, /^\d+-\d+-\d{4}$/);
     }
     const genders = new Map(utts.map((u) => [u.speaker, u.attributes.gender]));
-    assert.deepEqual(tally([...genders.values()], (g) => g), { female: 5, male: 5 });
+    assert.deepEqual(
+      tally([...genders.values()], (g) => g),
+      { female: 5, male: 5 },
+    );
     assert.equal(genders.get('librispeech:1688'), 'male');
     assert.equal(genders.get('librispeech:1998'), 'female');
     assert.equal(librispeech.defaultLabelMap, '');
@@ -40,7 +43,11 @@ describe('LibriSpeech on the real subset', { skip: sharedSkip(LIBRISPEECH_DIR) }
 });
 
 describe('LibriSpeech layout and metadata checks', () => {
-  const speakers = [';ID  |SEX| SUBSET           |MINUTES| NAME', '14   | F | test-clean | 25.03 | Kristin', '17   | M | test-clean | 25.04 | Gord'].join('\n');
+  const speakers = [
+    ';ID  |SEX| SUBSET           |MINUTES| NAME',
+    '14   | F | test-clean | 25.03 | Kristin',
+    '17   | M | test-clean | 25.04 | Gord',
+  ].join('\n');
 
   test('SPEAKER/CHAPTER/*.flac with transcripts and SPEAKERS.TXT in the parent folder', async () => {
     const fx = fixture('libri');
@@ -69,7 +76,7 @@ describe('LibriSpeech layout and metadata checks', () => {
       const file = fx.text('SPEAKERS.TXT', `${speakers}\n20 | X | test-clean | 1.0 | Someone`);
       await rejectsWith(librispeech.list(fx.root), `${file}:4: field 'SEX'`, "expected 'F' or 'M'");
       fx.text('SPEAKERS.TXT', `${speakers}\n20 | F | test-clean`);
-      await rejectsWith(librispeech.list(fx.root), `${file}:4`, '5 \'|\'-separated fields');
+      await rejectsWith(librispeech.list(fx.root), `${file}:4`, "5 '|'-separated fields");
       fx.text('SPEAKERS.TXT', `${speakers}\n20 | F | test-clean | lots | Someone`);
       await rejectsWith(librispeech.list(fx.root), `${file}:4: field 'MINUTES'`);
       fx.text('SPEAKERS.TXT', '17 | M | test-clean | 1 | Gord');

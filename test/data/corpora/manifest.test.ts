@@ -54,18 +54,45 @@ describe('CSV manifest', () => {
       fx.wav('b.wav');
       const file = join(fx.root, 'm.csv');
       const cases: Array<[string[], string[]]> = [
-        [['path,label,speaker,gender', 'a.wav,happy,s1,X'], [`${file}:2: field 'gender'`, "'X'"]],
-        [['path,label,speaker,age', 'a.wav,happy,s1,old'], [`${file}:2: field 'age'`, 'expected a number']],
+        [
+          ['path,label,speaker,gender', 'a.wav,happy,s1,X'],
+          [`${file}:2: field 'gender'`, "'X'"],
+        ],
+        [
+          ['path,label,speaker,age', 'a.wav,happy,s1,old'],
+          [`${file}:2: field 'age'`, 'expected a number'],
+        ],
         [['path,label,speaker,arousal', 'a.wav,happy,s1,3', 'b.wav,sad,s2,high'], [`${file}:3: field 'arousal'`]],
-        [['path,label,speaker', 'a.wav,,s1'], [`${file}:2: field 'label'`, 'empty value']],
-        [['path,label,speaker,spoof', 'a.wav,happy,s1,fake'], [`${file}:2: field 'spoof'`, 'expected bonafide or spoof']],
-        [['path,label,speaker', 'a.wav,happy,'], [`${file}:2: field 'speaker'`, 'empty value']],
-        [['path,label', 'a.wav,happy'], [`${file}:1: field 'speaker'`, 'missing column']],
-        [['path,label,speaker', 'a.wav,happy,s1', 'a.wav,sad,s1'], [`${file}:3: field 'path'`, 'already used on line 2']],
+        [
+          ['path,label,speaker', 'a.wav,,s1'],
+          [`${file}:2: field 'label'`, 'empty value'],
+        ],
+        [
+          ['path,label,speaker,spoof', 'a.wav,happy,s1,fake'],
+          [`${file}:2: field 'spoof'`, 'expected bonafide or spoof'],
+        ],
+        [
+          ['path,label,speaker', 'a.wav,happy,'],
+          [`${file}:2: field 'speaker'`, 'empty value'],
+        ],
+        [
+          ['path,label', 'a.wav,happy'],
+          [`${file}:1: field 'speaker'`, 'missing column'],
+        ],
+        [
+          ['path,label,speaker', 'a.wav,happy,s1', 'a.wav,sad,s1'],
+          [`${file}:3: field 'path'`, 'already used on line 2'],
+        ],
         [['id,path,label,speaker', 'x,a.wav,happy,s1', 'x,b.wav,sad,s1'], [`${file}:3: field 'id'`]],
-        [['path,label,speaker', 'a.wav,happy,s1,extra'], [`${file}:2`, 'row has 4 fields, the header has 3']],
+        [
+          ['path,label,speaker', 'a.wav,happy,s1,extra'],
+          [`${file}:2`, 'row has 4 fields, the header has 3'],
+        ],
         [['path,label,speaker'], [`${file}: the manifest has no rows`]],
-        [['path,label,speaker', 'missing.wav,happy,s1'], ['1 audio file(s) named in the metadata are missing', 'missing.wav']],
+        [
+          ['path,label,speaker', 'missing.wav,happy,s1'],
+          ['1 audio file(s) named in the metadata are missing', 'missing.wav'],
+        ],
       ];
       for (const [lines, fragments] of cases) {
         fx.text('m.csv', lines.join('\n'));

@@ -35,17 +35,26 @@ describe('MELD', () => {
     try {
       build(fx);
       const utts = await meld.list(fx.root);
-      assert.deepEqual(utts.map((u) => u.id), ['dev/dia0_utt0', 'test/dia0_utt0', 'test/dia0_utt1', 'train/dia0_utt0', 'train/dia0_utt1', 'train/dia0_utt2']);
+      assert.deepEqual(
+        utts.map((u) => u.id),
+        ['dev/dia0_utt0', 'test/dia0_utt0', 'test/dia0_utt1', 'train/dia0_utt0', 'train/dia0_utt1', 'train/dia0_utt2'],
+      );
       const u = utts.find((x) => x.id === 'train/dia0_utt2')!;
       assert.equal(u.speaker, 'meld:Chandler');
       assert.deepEqual(u.labels, { emotion: 'joy', sentiment: 'positive', split: 'train', dialogue: 0, utterance: 2 });
       assert.ok(u.path.endsWith('train_splits/dia0_utt2.wav'));
-      assert.deepEqual(applyLabelMap(utts, meld.labelMaps['4class']).utterances.map((x) => x.labels.emotion), ['sad', 'angry', 'neutral', 'neutral', 'happy']);
+      assert.deepEqual(
+        applyLabelMap(utts, meld.labelMaps['4class']).utterances.map((x) => x.labels.emotion),
+        ['sad', 'angry', 'neutral', 'neutral', 'happy'],
+      );
       const sentiment = applyLabelMap(utts, meld.labelMaps.sentiment);
       assert.equal(sentiment.utterances.length, 6);
       assert.deepEqual(sentiment.classes, ['neutral', 'positive', 'negative']);
       const split = officialSplit(utts);
-      assert.deepEqual(split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]), [['test', 3, 1, 2]]);
+      assert.deepEqual(
+        split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]),
+        [['test', 3, 1, 2]],
+      );
       checkSplit(split, utts);
     } finally {
       fx.cleanup();

@@ -35,11 +35,20 @@ describe('MSP-Podcast', () => {
       assert.deepEqual(unknown.attributes, { speakerKnown: 'no' });
       assert.equal((await mspPodcast.list(fx.root, { unknownSpeakers: 'drop' })).length, 5);
       const four = applyLabelMap(utts, mspPodcast.labelMaps['4class']);
-      assert.deepEqual(four.utterances.map((x) => x.labels.emotion), ['neutral', 'happy', 'angry', 'sad']);
+      assert.deepEqual(
+        four.utterances.map((x) => x.labels.emotion),
+        ['neutral', 'happy', 'angry', 'sad'],
+      );
       assert.equal(applyLabelMap(utts, mspPodcast.labelMaps['8class']).utterances.length, 5, 'X (no agreement) is dropped');
       // Official partitions: one fold per test set.
       const split = officialSplit(utts);
-      assert.deepEqual(split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]), [['Test1', 3, 1, 1], ['Test2', 3, 1, 1]]);
+      assert.deepEqual(
+        split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]),
+        [
+          ['Test1', 3, 1, 1],
+          ['Test2', 3, 1, 1],
+        ],
+      );
       assert.equal(split.speakerIndependent, true);
       checkSplit(split, utts);
     } finally {
@@ -72,7 +81,10 @@ describe('MSP-Podcast', () => {
   test('a missing column, missing audio and a missing root are clear errors', async () => {
     const fx = fixture('podcast-missing');
     try {
-      fx.text('Labels/labels_consensus.csv', 'FileName,EmoClass,EmoAct,EmoVal,EmoDom,SpkrID,Gender\nMSP-PODCAST_0001_0008.wav,N,4.2,4.0,4.4,127,Female');
+      fx.text(
+        'Labels/labels_consensus.csv',
+        'FileName,EmoClass,EmoAct,EmoVal,EmoDom,SpkrID,Gender\nMSP-PODCAST_0001_0008.wav,N,4.2,4.0,4.4,127,Female',
+      );
       await rejectsWith(mspPodcast.list(fx.root), 'labels_consensus.csv:1', "field 'Split_Set'", 'missing column');
       podcast(fx, PODCAST_ROWS.slice(0, 2), false);
       fx.wav(`Audios/${PODCAST_ROWS[0].split(',')[0]}`);
@@ -115,15 +127,29 @@ describe('MSP-IMPROV', () => {
       fx.text('Evalution.txt', IMPROV_LINES.join('\n'));
       improvAudio(fx);
       const utts = await mspImprov.list(fx.root);
-      assert.deepEqual(utts.map((u) => u.id), ['MSP-IMPROV-S01A-F01-R-FM01', 'MSP-IMPROV-S01A-M01-T-MF02', 'MSP-IMPROV-S02H-F02-P-FM03', 'MSP-IMPROV-S02H-M02-S-MF04']);
+      assert.deepEqual(
+        utts.map((u) => u.id),
+        ['MSP-IMPROV-S01A-F01-R-FM01', 'MSP-IMPROV-S01A-M01-T-MF02', 'MSP-IMPROV-S02H-F02-P-FM03', 'MSP-IMPROV-S02H-M02-S-MF04'],
+      );
       const u = utts[0];
       assert.equal(u.speaker, 'msp-improv:F01');
       assert.equal(u.session, 'session1');
       assert.deepEqual(u.attributes, { gender: 'female' });
-      assert.deepEqual(u.labels, { emotion: 'A', arousal: 3.4, valence: 2, dominance: 3.6, naturalness: 3.2, sentence: 'S01A', scenario: 'R' });
+      assert.deepEqual(u.labels, {
+        emotion: 'A',
+        arousal: 3.4,
+        valence: 2,
+        dominance: 3.6,
+        naturalness: 3.2,
+        sentence: 'S01A',
+        scenario: 'R',
+      });
       assert.ok(u.path.endsWith('Audio/session1/S01A/R/MSP-IMPROV-S01A-F01-R-FM01.wav'));
       assert.equal(utts[3].labels.naturalness, undefined);
-      assert.deepEqual(applyLabelMap(utts, mspImprov.labelMaps['4class']).utterances.map((x) => x.labels.emotion), ['angry', 'neutral', 'happy']);
+      assert.deepEqual(
+        applyLabelMap(utts, mspImprov.labelMaps['4class']).utterances.map((x) => x.labels.emotion),
+        ['angry', 'neutral', 'happy'],
+      );
     } finally {
       fx.cleanup();
     }

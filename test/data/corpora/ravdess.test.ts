@@ -11,7 +11,10 @@ describe('RAVDESS on the real data', { skip: sharedSkip(RAVDESS_DIR) }, () => {
     const speakers = new Set(all.map((u) => u.speaker));
     assert.equal(speakers.size, 24);
     const genderOf = new Map(all.map((u) => [u.speaker, u.attributes.gender]));
-    assert.deepEqual(tally([...genderOf.values()], (g) => g), { female: 12, male: 12 });
+    assert.deepEqual(
+      tally([...genderOf.values()], (g) => g),
+      { female: 12, male: 12 },
+    );
     assert.equal(genderOf.get('ravdess:01'), 'male');
     assert.equal(genderOf.get('ravdess:24'), 'female');
     for (const u of all) {
@@ -40,7 +43,10 @@ describe('RAVDESS on the real data', { skip: sharedSkip(RAVDESS_DIR) }, () => {
     assert.equal(utterances.length, 672);
     assert.equal(dropped, 1440 - 672);
     assert.deepEqual(classes, ['neutral', 'happy', 'sad', 'angry']);
-    assert.deepEqual(tally(utterances, (u) => u.labels.emotion), { angry: 192, happy: 192, neutral: 96, sad: 192 });
+    assert.deepEqual(
+      tally(utterances, (u) => u.labels.emotion),
+      { angry: 192, happy: 192, neutral: 96, sad: 192 },
+    );
     const loaded = await loadCorpus('RAVDESS', RAVDESS_DIR, { labelMap: '4class' });
     assert.equal(loaded.utterances.length, 672);
     assert.equal(loaded.all.length, 1440);
@@ -49,8 +55,14 @@ describe('RAVDESS on the real data', { skip: sharedSkip(RAVDESS_DIR) }, () => {
   test('intensity, statement and repetition are labels', () => {
     const u = all.find((x) => x.id === '03-01-05-02-02-01-12')!;
     assert.deepEqual(u.labels, { emotion: 'angry', intensity: 'strong', statement: 'dogs', repetition: 1, vocalChannel: 'speech' });
-    assert.deepEqual(tally(all, (x) => String(x.labels.intensity)), { normal: 768, strong: 672 });
-    assert.deepEqual(tally(all, (x) => String(x.labels.statement)), { dogs: 720, kids: 720 });
+    assert.deepEqual(
+      tally(all, (x) => String(x.labels.intensity)),
+      { normal: 768, strong: 672 },
+    );
+    assert.deepEqual(
+      tally(all, (x) => String(x.labels.statement)),
+      { dogs: 720, kids: 720 },
+    );
   });
 
   test('withDurations reads the WAV headers (about 3-5 s each)', async () => {
@@ -65,7 +77,13 @@ describe('RAVDESS file names', () => {
 
   test('parses every field', () => {
     assert.deepEqual(parseRavdessName('/x/Actor_07/03-01-08-02-01-02-07.wav'), {
-      modality: '03', channel: '01', emotion: 'surprised', intensity: 'strong', statement: '01', repetition: 2, actor: '07',
+      modality: '03',
+      channel: '01',
+      emotion: 'surprised',
+      intensity: 'strong',
+      statement: '01',
+      repetition: 2,
+      actor: '07',
     });
   });
 
@@ -90,7 +108,10 @@ describe('RAVDESS file names', () => {
       f.wav('Actor_01/01-01-03-01-01-01-01.wav'); // audio-video copy: ignored
       assert.equal((await ravdess.list(f.root)).length, 1);
       const both = await ravdess.list(f.root, { vocalChannel: 'all' });
-      assert.deepEqual(both.map((u) => u.labels.vocalChannel), ['speech', 'song']);
+      assert.deepEqual(
+        both.map((u) => u.labels.vocalChannel),
+        ['speech', 'song'],
+      );
       await rejectsWith(ravdess.list(f.root, { vocalChannel: 'sung' }), "option 'vocalChannel'");
     } finally {
       f.cleanup();

@@ -16,11 +16,14 @@ function copy(s: Split): Split {
 describe('checkSplit', () => {
   test('a valid split passes and is summarised per fold', () => {
     const summary = checkSplit(good, utts);
-    assert.deepEqual(summary.folds.map((f) => [f.name, f.utterances, f.speakers]), [
-      ['fold-0', { train: 9, dev: 3, test: 6 }, { train: 3, dev: 1, test: 2 }],
-      ['fold-1', { train: 9, dev: 3, test: 6 }, { train: 3, dev: 1, test: 2 }],
-      ['fold-2', { train: 9, dev: 3, test: 6 }, { train: 3, dev: 1, test: 2 }],
-    ]);
+    assert.deepEqual(
+      summary.folds.map((f) => [f.name, f.utterances, f.speakers]),
+      [
+        ['fold-0', { train: 9, dev: 3, test: 6 }, { train: 3, dev: 1, test: 2 }],
+        ['fold-1', { train: 9, dev: 3, test: 6 }, { train: 3, dev: 1, test: 2 }],
+        ['fold-2', { train: 9, dev: 3, test: 6 }, { train: 3, dev: 1, test: 2 }],
+      ],
+    );
   });
 
   test('speaker leakage is refused, naming the speaker, both partitions and the fold', () => {
@@ -49,7 +52,10 @@ describe('checkSplit', () => {
   test('unknown ids and duplicates are refused', () => {
     const unknown = copy(good);
     unknown.folds[2].test.push('ghost-1', 'ghost-2', 'ghost-3', 'ghost-4');
-    assert.throws(() => checkSplit(unknown, utts), /fold 'fold-2': test lists 4 id\(s\) that are not in corpus 'fake': 'ghost-1', 'ghost-2', 'ghost-3' and 1 more/);
+    assert.throws(
+      () => checkSplit(unknown, utts),
+      /fold 'fold-2': test lists 4 id\(s\) that are not in corpus 'fake': 'ghost-1', 'ghost-2', 'ghost-3' and 1 more/,
+    );
     const twice = copy(good);
     twice.folds[0].train.push(twice.folds[0].train[0]);
     assert.throws(() => checkSplit(twice, utts), /fold 'fold-0': utterance '.*' is listed twice in train/);
@@ -86,7 +92,10 @@ describe('checkSplit', () => {
   test('foldUtterances resolves a fold to records', () => {
     const f = foldUtterances(good, 'fold-1', utts);
     assert.equal(f.test.length, 6);
-    assert.deepEqual(f.test.map((u) => u.id), good.folds[1].test);
+    assert.deepEqual(
+      f.test.map((u) => u.id),
+      good.folds[1].test,
+    );
     assert.equal(foldUtterances(good, 0, utts).name, 'fold-0');
     assert.throws(() => foldUtterances(good, 'fold-9', utts), /split has no fold 'fold-9' \(folds: fold-0, fold-1, fold-2\)/);
   });

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Utterance } from '../../../src/data/corpora/index.js';
-import { checkSplit, createSplit, leaveOneSessionOut, leaveOneSpeakerOut, speakerKFold, type Split } from '../../../src/data/protocol/index.js';
+import {
+  checkSplit,
+  createSplit,
+  leaveOneSessionOut,
+  leaveOneSpeakerOut,
+  speakerKFold,
+  type Split,
+} from '../../../src/data/protocol/index.js';
 import { RAVDESS_DIR, fakeUtterances, ravdessUtterances, sharedSkip } from './helpers.js';
 
 /** Speakers of a list of ids. */
@@ -80,9 +87,14 @@ describe('speaker k-fold', () => {
     const utts = fakeUtterances({ speakers: 10, perSpeaker: 2, gender: (i) => (i < 7 ? 'female' : i < 9 ? 'male' : undefined) });
     const split = speakerKFold(utts, { folds: 2, seed: 5, balanceBy: 'gender', devSpeakers: 2 });
     const byId = new Map(utts.map((u) => [u.id, u]));
-    const males = split.folds.map((f) => [...speakersOf(f.test, byId)].filter((s) => byId.get(`${s.split(':')[1]}-000`)!.attributes.gender === 'male').length);
+    const males = split.folds.map(
+      (f) => [...speakersOf(f.test, byId)].filter((s) => byId.get(`${s.split(':')[1]}-000`)!.attributes.gender === 'male').length,
+    );
     assert.deepEqual(males, [1, 1]);
-    assert.deepEqual(split.folds.map((f) => f.test.length / 2), [5, 5]);
+    assert.deepEqual(
+      split.folds.map((f) => f.test.length / 2),
+      [5, 5],
+    );
     assertSpeakerIndependent(split, utts);
   });
 
@@ -97,12 +109,18 @@ describe('speaker k-fold', () => {
     const utts = fakeUtterances({ speakers: 4, perSpeaker: 2 });
     assert.throws(() => speakerKFold(utts, { folds: 1 }), /folds must be an integer ≥ 2/);
     assert.throws(() => speakerKFold(utts, { folds: 5 }), /folds \(5\) exceeds the number of speakers \(4\)/);
-    assert.throws(() => speakerKFold(utts, { folds: 2, devSpeakers: 2 }), /fold 'fold-\d': 2 speaker\(s\) remain outside the test set, too few for 2 dev speaker\(s\)/);
+    assert.throws(
+      () => speakerKFold(utts, { folds: 2, devSpeakers: 2 }),
+      /fold 'fold-\d': 2 speaker\(s\) remain outside the test set, too few for 2 dev speaker\(s\)/,
+    );
     assert.throws(() => speakerKFold(utts, { folds: 2, seed: 1.5 }), /seed must be an integer/);
     assert.throws(() => speakerKFold([], { folds: 2 }), /empty list/);
     const clash = fakeUtterances({ speakers: 2, perSpeaker: 2 });
     clash[1] = { ...clash[1], attributes: { gender: 'male' } };
-    assert.throws(() => speakerKFold(clash, { folds: 2 }), /speaker 'fake:s00' has gender 'female' on utterance 's00-000' but 'male' on 's00-001'/);
+    assert.throws(
+      () => speakerKFold(clash, { folds: 2 }),
+      /speaker 'fake:s00' has gender 'female' on utterance 's00-000' but 'male' on 's00-001'/,
+    );
   });
 });
 
@@ -110,7 +128,10 @@ describe('leave-one-out', () => {
   test('leave one speaker out: one fold per speaker, named after it', () => {
     const utts = fakeUtterances({ speakers: 5, perSpeaker: 2 });
     const split = leaveOneSpeakerOut(utts, { devSpeakers: 1, seed: 2 });
-    assert.deepEqual(split.folds.map((f) => f.name), ['fake:s00', 'fake:s01', 'fake:s02', 'fake:s03', 'fake:s04']);
+    assert.deepEqual(
+      split.folds.map((f) => f.name),
+      ['fake:s00', 'fake:s01', 'fake:s02', 'fake:s03', 'fake:s04'],
+    );
     assert.deepEqual(split.folds[2].test, ['s02-000', 's02-001']);
     assert.equal(split.kind, 'leave-one-speaker-out');
     assertSpeakerIndependent(split, utts);
@@ -119,7 +140,10 @@ describe('leave-one-out', () => {
   test('leave one session out: every session tested once, dev balanced by gender', () => {
     const utts = fakeUtterances({ speakers: 10, perSpeaker: 3, session: (i) => `Session${Math.floor(i / 2) + 1}` });
     const split = leaveOneSessionOut(utts, { seed: 1 });
-    assert.deepEqual(split.folds.map((f) => f.name), ['Session1', 'Session2', 'Session3', 'Session4', 'Session5']);
+    assert.deepEqual(
+      split.folds.map((f) => f.name),
+      ['Session1', 'Session2', 'Session3', 'Session4', 'Session5'],
+    );
     const byId = new Map(utts.map((u) => [u.id, u]));
     for (const f of split.folds) {
       assert.equal(new Set(f.test.map((id) => byId.get(id)!.session)).size, 1);

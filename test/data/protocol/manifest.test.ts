@@ -31,14 +31,21 @@ describe('split manifests', () => {
     const p = join(dir, 'split.json');
     await saveSplit(p, good, utts);
     const text = readFileSync(p, 'utf8');
-    assert.ok(text.startsWith('{\n  "version": 1,\n  "corpus": "fake",\n  "kind": "speaker-kfold",\n  "seed": 9,\n  "createdBy": "trustser"'), text.slice(0, 120));
+    assert.ok(
+      text.startsWith('{\n  "version": 1,\n  "corpus": "fake",\n  "kind": "speaker-kfold",\n  "seed": 9,\n  "createdBy": "trustser"'),
+      text.slice(0, 120),
+    );
     assert.deepEqual(await loadSplit(p, utts), good);
     assert.deepEqual(await loadSplit(p), good);
   });
 
   test('bad files: errors name the file and the field', async () => {
     const cases: Array<[string, unknown, RegExp]> = [
-      ['v2.json', edited((s) => (s.version = 2)), /v2\.json: field 'version': unsupported split manifest version 2 \(this trustser reads version 1\)/],
+      [
+        'v2.json',
+        edited((s) => (s.version = 2)),
+        /v2\.json: field 'version': unsupported split manifest version 2 \(this trustser reads version 1\)/,
+      ],
       ['nov.json', edited((s) => delete s.version), /nov\.json: field 'version': missing/],
       ['nocorpus.json', edited((s) => delete s.corpus), /nocorpus\.json: field 'corpus': missing/],
       ['notest.json', edited((s) => delete s.folds[1].test), /notest\.json: field 'folds\[1\]\.test': missing/],
@@ -48,9 +55,17 @@ describe('split manifests', () => {
       ['seed.json', edited((s) => (s.seed = 1.5)), /seed\.json: field 'seed': /],
       ['creator.json', edited((s) => (s.createdBy = 'someone')), /creator\.json: field 'createdBy': /],
       ['extra.json', edited((s) => (s.sede = 1)), /extra\.json: field '\(root\)': unknown field\(s\) 'sede'/],
-      ['dupname.json', edited((s) => (s.folds[2].name = s.folds[0].name)), /dupname\.json: field 'folds\[2\]\.name': fold name 'fold-0' is also used by folds\[0\]/],
+      [
+        'dupname.json',
+        edited((s) => (s.folds[2].name = s.folds[0].name)),
+        /dupname\.json: field 'folds\[2\]\.name': fold name 'fold-0' is also used by folds\[0\]/,
+      ],
       ['nofolds.json', edited((s) => (s.folds = [])), /nofolds\.json: field 'folds': expected at least one fold/],
-      ['holdout.json', edited((s) => (s.kind = 'utterance-holdout')), /holdout\.json: field 'speakerIndependent': an 'utterance-holdout' split/],
+      [
+        'holdout.json',
+        edited((s) => (s.kind = 'utterance-holdout')),
+        /holdout\.json: field 'speakerIndependent': an 'utterance-holdout' split/,
+      ],
       ['array.json', [good], /array\.json: a split manifest must be a JSON object/],
       ['bad.json', '{"version": 1, "corpus": ', /bad\.json: not valid JSON/],
     ];

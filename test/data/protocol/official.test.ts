@@ -7,7 +7,10 @@ import { fakeUtterances } from './helpers.js';
 /** Utterances with a split label per speaker. */
 function withSplits(parts: Record<number, string>, perSpeaker = 2): Utterance[] {
   const n = Object.keys(parts).length;
-  return fakeUtterances({ speakers: n, perSpeaker }).map((u) => ({ ...u, labels: { ...u.labels, split: parts[Number(u.speaker.slice(-2))] } }));
+  return fakeUtterances({ speakers: n, perSpeaker }).map((u) => ({
+    ...u,
+    labels: { ...u.labels, split: parts[Number(u.speaker.slice(-2))] },
+  }));
 }
 
 describe('official splits', () => {
@@ -17,20 +20,32 @@ describe('official splits', () => {
     assert.equal(split.kind, 'official');
     assert.equal(split.seed, 0);
     assert.equal(split.speakerIndependent, true);
-    assert.deepEqual(split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]), [['Test1', 4, 2, 2], ['Test2', 4, 2, 2]]);
+    assert.deepEqual(
+      split.folds.map((f) => [f.name, f.train.length, f.dev.length, f.test.length]),
+      [
+        ['Test1', 4, 2, 2],
+        ['Test2', 4, 2, 2],
+      ],
+    );
     checkSplit(split, utts);
     assert.deepEqual(createSplit(utts, { kind: 'official' }), split);
   });
 
   test('a custom field, no dev partition, eval as test', () => {
-    const utts = fakeUtterances({ speakers: 2, perSpeaker: 1 }).map((u, i) => ({ ...u, labels: { ...u.labels, part: i === 0 ? 'train' : 'eval' } }));
+    const utts = fakeUtterances({ speakers: 2, perSpeaker: 1 }).map((u, i) => ({
+      ...u,
+      labels: { ...u.labels, part: i === 0 ? 'train' : 'eval' },
+    }));
     const split = officialSplit(utts, { field: 'part' });
     assert.deepEqual(split.folds, [{ name: 'eval', train: ['s00-000'], dev: [], test: ['s01-000'] }]);
   });
 
   test('missing or unknown partitions, and no train/test, are clear errors', () => {
     assert.throws(() => officialSplit(fakeUtterances({ speakers: 1, perSpeaker: 1 })), /utterance 's00-000' has no 'split' label/);
-    assert.throws(() => officialSplit(withSplits({ 0: 'train', 1: 'holdout' })), /utterance 's01-000' has split 'holdout', which is not a known partition/);
+    assert.throws(
+      () => officialSplit(withSplits({ 0: 'train', 1: 'holdout' })),
+      /utterance 's01-000' has split 'holdout', which is not a known partition/,
+    );
     assert.throws(() => officialSplit(withSplits({ 0: 'test', 1: 'test' })), /no utterance is in a training partition/);
     assert.throws(() => officialSplit(withSplits({ 0: 'train', 1: 'dev' })), /no utterance is in a test partition/);
   });
@@ -68,7 +83,10 @@ describe('utterance-level holdout', () => {
     }
     checkSplit(s, utts); // allowed: the manifest says it is not speaker-independent
     assert.deepEqual(utteranceHoldout(utts, { notSpeakerIndependent: true, seed: 3, testFraction: 0.25, devFraction: 0.1 }), s);
-    assert.notDeepEqual(utteranceHoldout(utts, { notSpeakerIndependent: true, seed: 4, testFraction: 0.25, devFraction: 0.1 }).folds, s.folds);
+    assert.notDeepEqual(
+      utteranceHoldout(utts, { notSpeakerIndependent: true, seed: 4, testFraction: 0.25, devFraction: 0.1 }).folds,
+      s.folds,
+    );
   });
 
   test('bad fractions are refused', () => {

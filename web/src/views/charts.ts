@@ -43,7 +43,10 @@ export function emotionTimeline(r: AnalyzeResponse): string {
       name: c,
       color: seriesColor(k),
       points: single
-        ? [[r.windows[0].startSeconds, r.windows[0].probs[c]], [r.windows[0].endSeconds, r.windows[0].probs[c]]]
+        ? [
+            [r.windows[0].startSeconds, r.windows[0].probs[c]],
+            [r.windows[0].endSeconds, r.windows[0].probs[c]],
+          ]
         : r.windows.map((w) => [(w.startSeconds + w.endSeconds) / 2, w.probs[c]] as [number, number]),
     })),
     format: (x) => formatPercent(x),
@@ -57,5 +60,8 @@ export function emotionTimeline(r: AnalyzeResponse): string {
 /** The trust radar of the model's audit, or null when the model was exported without one. */
 export function trustRadar(info: ModelInfo): string | null {
   if (!info.trust) return null;
-  return radarChart([{ name: info.model.name, scores: summaryTrustScores(info.trust), sources: summaryTrustSources(info.trust) }], 'Trust profile (from the audit at export)');
+  return radarChart(
+    [{ name: info.model.name, scores: summaryTrustScores(info.trust), sources: summaryTrustSources(info.trust) }],
+    'Trust profile (from the audit at export)',
+  );
 }

@@ -10,7 +10,12 @@ const AXIS_COLOR = '#d0d7de';
  * Draws `signal` (at `rateHz`) across the canvas' width, with the analysis windows
  * (start, end in s) shaded alternately so overlapping windows stay visible.
  */
-export function drawWaveform(canvas: HTMLCanvasElement, signal: Float32Array, rateHz: number, windows: readonly { startSeconds: number; endSeconds: number }[]): void {
+export function drawWaveform(
+  canvas: HTMLCanvasElement,
+  signal: Float32Array,
+  rateHz: number,
+  windows: readonly { startSeconds: number; endSeconds: number }[],
+): void {
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || canvas.parentElement?.clientWidth || 600;
   canvas.width = Math.round(width * dpr);
