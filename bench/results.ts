@@ -36,7 +36,7 @@ export function machineLine(): string {
  * as environment variables, so that Python references run under the same allocator and speed
  * ratios compare the frameworks, not their malloc settings.
  */
-export const REFERENCE_MALLOC_ENV = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '2147483647' } as const;
+const REFERENCE_MALLOC_ENV = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '2147483647' } as const;
 
 /**
  * Runs a Python reference script with Debian's python3 (torch, torchaudio), one BLAS thread (torch

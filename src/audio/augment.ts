@@ -7,10 +7,10 @@ import { rationalApprox, resampleRatio } from '../dsp/index.js';
 import type { Rng } from '../core/pure.js';
 
 /** Largest denominator used to turn a speed factor into a resampling ratio p/q. */
-export const SPEED_RATIO_MAX_DENOMINATOR = 1000;
+const SPEED_RATIO_MAX_DENOMINATOR = 1000;
 /** Accepted speed factors. */
-export const MIN_SPEED_FACTOR = 0.1;
-export const MAX_SPEED_FACTOR = 10;
+const MIN_SPEED_FACTOR = 0.1;
+const MAX_SPEED_FACTOR = 10;
 
 /** Mean power (mean of squares) of a signal; 0 for an empty one. */
 export function meanPower(x: ArrayLike<number>): number {

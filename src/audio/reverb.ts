@@ -8,17 +8,17 @@ import type { Rng } from '../core/pure.js';
 /** Decay that defines RT60: 60 dB of energy, i.e. amplitude × 10^-3. */
 const RT60_DECAY_DB = 60;
 /** RIR length as a multiple of RT60: 1.5 × RT60 ends 90 dB down, far below the T30 range. */
-export const RIR_LENGTH_RT60S = 1.5;
+const RIR_LENGTH_RT60S = 1.5;
 /**
  * The noise is normalised to unit power in blocks of this many milliseconds before the
  * envelope is applied, so the energy decay follows the exponential exactly at block scale
  * and the measured RT60 no longer depends on the noise realisation (without this, T20 of a
  * 0.1 s RIR at 16 kHz scatters by ±3 % (1 σ), up to ±11 % over 200 seeds).
  */
-export const RIR_NORMALISATION_BLOCK_MS = 2;
+const RIR_NORMALISATION_BLOCK_MS = 2;
 /** Accepted RT60 range in seconds. */
-export const MIN_RT60_S = 0.01;
-export const MAX_RT60_S = 10;
+const MIN_RT60_S = 0.01;
+const MAX_RT60_S = 10;
 /** Schroeder-curve ranges (dB below the start) fitted for T20 and T30, per ISO 3382. */
 const T20_RANGE_DB: [number, number] = [-5, -25];
 const T30_RANGE_DB: [number, number] = [-5, -35];

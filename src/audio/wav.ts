@@ -17,7 +17,7 @@ import { checkSampleRate, type Audio } from './buffer.js';
 import { AudioError } from './errors.js';
 
 /** WAVE format tags (the `wFormatTag` field of the `fmt ` chunk). */
-export const WAVE_FORMAT = {
+const WAVE_FORMAT = {
   PCM: 0x0001,
   MS_ADPCM: 0x0002,
   IEEE_FLOAT: 0x0003,

@@ -11,7 +11,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const ATTACKS = ['fgsm', 'pgd'] as const;
 
 /** A few lines summarizing a report (the HTML holds the rest). */
-export function summarizeReport(r: TrustReport): string {
+function summarizeReport(r: TrustReport): string {
   const lines = [
     `${r.model.name} on ${r.corpus?.name ?? '?'}: UA ${pct(r.accuracy!.ua.value)} [${pct(r.accuracy!.ua.low ?? NaN)}, ${pct(r.accuracy!.ua.high ?? NaN)}]`,
   ];

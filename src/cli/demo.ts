@@ -16,13 +16,13 @@ import { packageRoot } from '../core/index.js';
 import { formatMetrics } from './common.js';
 
 /** RAVDESS beside the project (the layout of this repository's CI and development machines). */
-export function defaultRavdessRoot(): string | null {
+function defaultRavdessRoot(): string | null {
   const p = join(packageRoot(), '..', 'shared', 'data', 'ravdess-speech-16k');
   return existsSync(p) ? p : null;
 }
 
 /** Demo settings: one of six folds (4 test actors), an MLP on functionals, about a minute on 2 cores. */
-export function demoConfig(data: string | null, o: { epochs?: number; seed?: number } = {}): RunConfig {
+function demoConfig(data: string | null, o: { epochs?: number; seed?: number } = {}): RunConfig {
   return parseRunConfig(
     {
       corpus: data ? { name: 'ravdess', root: data, labelMap: '8class' } : { name: 'synthetic' },

@@ -20,7 +20,7 @@ import {
 import { intFlag, positiveFlag } from '../core/index.js';
 
 /** Environment variable read when --token is not given. */
-export const TOKEN_ENV = 'TRUSTSER_TOKEN';
+const TOKEN_ENV = 'TRUSTSER_TOKEN';
 
 interface ServeFlags {
   model: string;

@@ -426,8 +426,3 @@ export class Tensor implements Disposable {
     return this.isDisposed ? 'Tensor(<disposed>)' : `Tensor(${this.dtype}[${this.shape.join(', ')}])`;
   }
 }
-
-/** Wraps a list of native handles (null entries stay null). */
-export function wrapAll(hs: (NativeTensor | null)[]): (Tensor | null)[] {
-  return hs.map((x) => (x === null ? null : new Tensor(x)));
-}

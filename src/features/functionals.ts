@@ -30,9 +30,9 @@ import {
 /** Activity threshold: frames more than this far below the loudest frame are left out (dB). */
 export const DEFAULT_ACTIVITY_DB = 40;
 /** Fewer active frames than this: every frame is used instead. */
-export const MIN_ACTIVE_FRAMES = 3;
+const MIN_ACTIVE_FRAMES = 3;
 /** Percentiles taken of every dim, in %. */
-export const FUNCTIONAL_PERCENTILES = [10, 50, 90] as const;
+const FUNCTIONAL_PERCENTILES = [10, 50, 90] as const;
 /** Names of the functionals, in output order within each dim block. */
 export const FUNCTIONAL_NAMES = ['mean', 'std', ...FUNCTIONAL_PERCENTILES.map((p) => `p${p}`), 'slope'] as const;
 
@@ -107,7 +107,7 @@ function resolveOptions(set: string, overrides: FeatureOverrides | undefined): F
 }
 
 /** The `mel-functionals` set (see the module comment). */
-export function makeMelFunctionals(overrides?: FeatureOverrides): FeatureSet {
+function makeMelFunctionals(overrides?: FeatureOverrides): FeatureSet {
   return melFunctionals(resolveOptions(MEL_FUNCTIONALS_SET, overrides));
 }
 
@@ -148,7 +148,7 @@ function melFunctionals(o: FunctionalOptions): FeatureSet {
 }
 
 /** The `egemaps-ts` + `mel-functionals` fusion (see the module comment). */
-export function makeEgemapsMel(overrides?: FeatureOverrides): FeatureSet {
+function makeEgemapsMel(overrides?: FeatureOverrides): FeatureSet {
   const mel = melFunctionals(resolveOptions(EGEMAPS_MEL_SET, overrides));
   const ege = makeEgemapsFeatureSet(mel.sampleRateHz);
   const key = `${EGEMAPS_MEL_SET}@v${FEATURES_VERSION}:${stableStringify({ egemaps: ege.settingsKey(), mel: mel.settingsKey() })}`;

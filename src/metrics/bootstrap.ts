@@ -61,7 +61,7 @@ export interface BootstrapFailure {
 }
 
 /** Fewest valid resamples for which an interval (and a standard error) is given. */
-export const MIN_VALID_RESAMPLES = 2;
+const MIN_VALID_RESAMPLES = 2;
 
 /** True when `r` is an interval rather than a failure. */
 export function isBootstrapCi(r: BootstrapCi | BootstrapFailure): r is BootstrapCi {

@@ -125,7 +125,7 @@ function confusionRates(confusion: number[][], classes: number[]): number[][] {
 }
 
 /** Statistical parity from counts (see `statisticalParity`). */
-export function statisticalParityFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
+function statisticalParityFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
   const rates = counts.confusion.map((m, i) => predictionRates(m, counts.sizes[i], classes));
   return pairwise('statistical parity', counts, classes, rates, (x, y) => {
     const perClass = x.map((v, c) => Math.abs(v - y[c]) / 2);
@@ -136,7 +136,7 @@ export function statisticalParityFromCounts(counts: GroupCounts, classes: number
 }
 
 /** Equality of opportunity from counts (see `equalityOfOpportunity`). */
-export function equalityOfOpportunityFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[][]> {
+function equalityOfOpportunityFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[][]> {
   const k = classes.length;
   const rates = counts.confusion.map((m) => confusionRates(m, classes));
   return pairwise('equality of opportunity', counts, classes, rates, (x, y) => {
@@ -155,7 +155,7 @@ export function equalityOfOpportunityFromCounts(counts: GroupCounts, classes: nu
 }
 
 /** True-rates difference from counts (see `trueRatesDifference`). */
-export function trueRatesFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
+function trueRatesFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
   const k = classes.length;
   const diag = counts.confusion.map((m) => confusionRates(m, classes).map((row, c) => row[c]));
   return pairwise('true-rates difference', counts, classes, diag, (x, y) => {
@@ -167,7 +167,7 @@ export function trueRatesFromCounts(counts: GroupCounts, classes: number[]): Pai
 }
 
 /** Average odds from counts (see `averageOdds`). */
-export function averageOddsFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
+function averageOddsFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
   const k = classes.length;
   const rates = counts.confusion.map((m) => confusionRates(m, classes));
   const metric = pairwise('average odds', counts, classes, rates, (x, y) => {
@@ -188,7 +188,7 @@ export function averageOddsFromCounts(counts: GroupCounts, classes: number[]): P
 }
 
 /** Demographic parity (Trust-SER) from counts (see `demographicParity`). */
-export function demographicParityFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
+function demographicParityFromCounts(counts: GroupCounts, classes: number[]): PairwiseFairness<number[]> {
   const p = counts.confusion.map((m, i) => classes.map((c) => m[c][c] / counts.sizes[i]));
   return pairwise('demographic parity', counts, classes, p, (x, y) => {
     const perClass = x.map((v, c) => Math.abs(v - y[c]));

@@ -59,7 +59,7 @@ export interface PerGroupPerformance {
 }
 
 /** Throws unless `k` is an integer ≥ 2. */
-export function checkNumClasses(k: number, where = 'fairness'): void {
+function checkNumClasses(k: number, where = 'fairness'): void {
   if (!Number.isInteger(k) || k < 2) throw new Error(`${where}: numClasses must be an integer ≥ 2, got ${k}`);
 }
 
@@ -97,7 +97,7 @@ export function zipPredictions(truth: ArrayLike<number>, pred: ArrayLike<number>
 }
 
 /** The distinct groups of the data, sorted. */
-export function distinctGroups(preds: readonly GroupedPrediction[]): string[] {
+function distinctGroups(preds: readonly GroupedPrediction[]): string[] {
   return [...new Set(preds.map((p) => p.group))].sort();
 }
 

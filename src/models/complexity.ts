@@ -15,7 +15,7 @@ import { fail, type SerModel } from './ser/base.js';
 import { LSTM_GATES, type MaskedLSTM } from './ser/sequence.js';
 
 /** Gates of a GRU cell (reset, update, new). */
-export const GRU_GATES = 3;
+const GRU_GATES = 3;
 /** Default feature frame rate (Hz) for {@link macsPerSecond}: a 10 ms hop. */
 export const DEFAULT_FRAME_RATE_HZ = 100;
 

@@ -26,9 +26,9 @@ export function truncate(s: string, max: number): string {
 }
 
 /** Digits after the decimal point for percentages. */
-export const PERCENT_DIGITS = 1;
+const PERCENT_DIGITS = 1;
 /** Digits after the decimal point for fairness gaps and other [0, 1] distances. */
-export const GAP_DIGITS = 3;
+const GAP_DIGITS = 3;
 /** The dash shown between the ends of a confidence interval. */
 const CI_DASH = '–';
 

@@ -20,10 +20,7 @@ export interface TableGroup {
 }
 
 /** The cell shown for a quantity that was not measured. */
-export const NOT_MEASURED_CELL = `<td class="nm">${NOT_MEASURED}</td>`;
-
-/** The "not measured" paragraph shown under a section heading. */
-export const NOT_MEASURED_BLOCK = `<p class="nm-block">${NOT_MEASURED}</p>`;
+const NOT_MEASURED_CELL = `<td class="nm">${NOT_MEASURED}</td>`;
 
 /**
  * A metric table: rows are quantities, columns are models (headed by the model name and its

@@ -113,7 +113,7 @@ export function radarGeometry(): RadarGeometry {
 }
 
 /** Angle (radians, SVG orientation: y down) of axis `i` of `n`, clockwise from the top. */
-export function axisAngle(i: number, n: number): number {
+function axisAngle(i: number, n: number): number {
   return -Math.PI / 2 + (2 * Math.PI * i) / n;
 }
 

@@ -5,9 +5,9 @@
 import { FONT_FAMILY, INK, SERIES_PALETTE } from './svg.js';
 
 /** Maximum width (px) of the page's content column. */
-export const PAGE_WIDTH = 1120;
+const PAGE_WIDTH = 1120;
 /** The accent colour of headings and rules. */
-export const ACCENT = SERIES_PALETTE[0];
+const ACCENT = SERIES_PALETTE[0];
 
 /** The whole stylesheet, inlined into the page's `<style>`. */
 export const REPORT_CSS = `
@@ -44,7 +44,6 @@ tr.group th{padding-top:12px;color:${INK.muted};font-weight:600;font-size:12px;t
 .ci{color:${INK.muted};font-size:12px;white-space:nowrap}
 .sub{display:block;color:${INK.muted};font-size:12px;font-weight:400}
 .nm{color:${INK.faint};font-style:italic}
-.nm-block{color:${INK.faint};font-style:italic;margin:4px 0}
 .warn{color:#9a3412}
 .notes{font-size:12.5px;color:${INK.muted};margin:6px 0 0;padding-left:18px}
 .warnings{border:1px solid #f2c38f;background:#fff7ed;border-radius:6px;padding:8px 14px 8px 30px;margin:10px 0;color:#7c2d12}

@@ -21,7 +21,7 @@ export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helve
 /** Font sizes (px) inside charts. */
 export const FONT_SIZE = { title: 14, label: 12, tick: 11, small: 10.5 } as const;
 /** Average glyph advance as a fraction of the font size, used to estimate text widths for layout. */
-export const GLYPH_WIDTH_EM = 0.6;
+const GLYPH_WIDTH_EM = 0.6;
 
 /** Neutral colours of chart furniture. */
 export const INK = {
@@ -41,7 +41,7 @@ export const INK = {
 export const SERIES_PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'] as const;
 
 /** Stroke dash patterns for distinguishing series drawn in the same colour. */
-export const DASH_PATTERNS = ['', '7 4', '2 3', '10 3 2 3'] as const;
+const DASH_PATTERNS = ['', '7 4', '2 3', '10 3 2 3'] as const;
 
 /** Colour of series `i` (cycles through {@link SERIES_PALETTE}). */
 export function seriesColor(i: number): string {
@@ -210,7 +210,7 @@ export function legend(items: LegendItem[], x: number, y: number, maxWidth: numb
 export const NOT_MEASURED = 'not measured';
 
 /** Height (px) of a "not measured" placeholder chart. */
-export const PLACEHOLDER_HEIGHT = 120;
+const PLACEHOLDER_HEIGHT = 120;
 
 /** A placeholder chart: the title and "not measured" in a dashed panel. */
 export function notMeasuredChart(title: string, width: number, height = PLACEHOLDER_HEIGHT): string {

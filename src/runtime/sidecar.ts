@@ -11,7 +11,7 @@ export const SIDECAR_FORMAT = 'trustser-onnx';
 /** Version of the layout this module reads and writes. */
 export const SIDECAR_VERSION = 1;
 /** Suffix of the sidecar next to the model (`model.onnx` → `model.onnx.json`). */
-export const SIDECAR_SUFFIX = '.json';
+const SIDECAR_SUFFIX = '.json';
 /**
  * `input.kind` of a spoofing countermeasure's sidecar (raw waveform in, logits out; see
  * spoof-sidecar.ts). Such a sidecar shares `format` and `version` but not this schema.

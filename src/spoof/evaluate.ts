@@ -26,7 +26,7 @@ import {
 /** Columns of a scores file (`trustser spoof score`): one row per audio file. */
 export const SCORE_COLUMNS = ['path', 'score'] as const;
 /** Optional column holding the emotion a SER model predicted. */
-export const EMOTION_COLUMN = 'emotion';
+const EMOTION_COLUMN = 'emotion';
 
 /** One row of a scores file. */
 export interface ScoredFile {
@@ -57,7 +57,7 @@ export function readScores(file: string): ScoredFile[] {
 }
 
 /** What to group the per-group EER by. */
-export type GroupBy = 'emotion' | 'predicted-emotion' | string;
+type GroupBy = 'emotion' | 'predicted-emotion' | string;
 
 /** Options of {@link evaluateScores}. */
 export interface EvaluateSpoofOptions {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 /** Project root (two levels above this file). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Shared real-speech data (absent on some machines; tests then skip). */
-export const SHARED_DATA = join(ROOT, '..', 'shared', 'data');
+const SHARED_DATA = join(ROOT, '..', 'shared', 'data');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'audio');
 
 export const RAVDESS_DIR = join(SHARED_DATA, 'ravdess-speech-16k');

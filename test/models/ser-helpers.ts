@@ -98,7 +98,7 @@ export function separableData(c: TinyCase, perClass: number, shift = 1.5): { x: 
 }
 
 /** Accuracy of `model` (eval mode) on (x, labels). */
-export function accuracy(model: SerModel, x: Tensor, labels: number[], lengths: Tensor | null = null): number {
+function accuracy(model: SerModel, x: Tensor, labels: number[], lengths: Tensor | null = null): number {
   model.eval();
   const pred = tidy(() => noGrad(() => model.forward(x, lengths).argmax(1).toArray() as BigInt64Array));
   model.train();

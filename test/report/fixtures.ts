@@ -4,10 +4,10 @@
  */
 import type { TrustReport } from '../../src/report/index.js';
 
-export const RAVDESS_CLASSES = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised'];
+const RAVDESS_CLASSES = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised'];
 
 /** A deterministic confusion matrix with `diag` of each row on the diagonal (48 utterances per class, neutral 24). */
-export function confusionFor(k: number, diag: number, seed = 1): number[][] {
+function confusionFor(k: number, diag: number, seed = 1): number[][] {
   return Array.from({ length: k }, (_, i) => {
     const total = i === 0 ? 24 : 48;
     const row = new Array<number>(k).fill(0);

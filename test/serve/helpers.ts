@@ -12,9 +12,9 @@ import { makeRng } from '../../src/core/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { RAVDESS_DIR, wavFromFloat } from '../audio/helpers.js';
 
-export const RATE = 16000;
+const RATE = 16000;
 /** The RAVDESS clip the brief names (3.3 s, neutral, actor 1). */
-export const RAVDESS_CLIP = join(RAVDESS_DIR, 'Actor_01', '03-01-01-01-01-01-01.wav');
+const RAVDESS_CLIP = join(RAVDESS_DIR, 'Actor_01', '03-01-01-01-01-01-01.wav');
 
 /** Trains a one-epoch log-mel model on the synthesized corpus and exports it; returns the model path. */
 export async function tinyModel(dir: string): Promise<string> {
@@ -30,7 +30,7 @@ export async function tinyModel(dir: string): Promise<string> {
 }
 
 /** Weights of the toy countermeasure: spoof logit = A·mean(x²), bona fide logit = B·mean(|x|) + C. */
-export const SPOOF_TOY = { a: 40, b: 12, c: -0.25 } as const;
+const SPOOF_TOY = { a: 40, b: 12, c: -0.25 } as const;
 
 /** Writes the toy countermeasure (input `wave` [batch, 64600], output `logits` [batch, 2]); returns its path. */
 export function spoofModel(dir: string): string {

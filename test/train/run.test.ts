@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRunConfig, type RunConfig } from '../../src/run/config.js';
 import { trainRun } from '../../src/train/run.js';
@@ -89,6 +89,17 @@ describe('training runs', () => {
     assert.equal(mixed.failed[0].path, bad);
     assert.match(mixed.failed[0].reason, /bad\.wav: /);
     await assert.rejects(predictFiles(join(dir, 'nope'), [wav]), /not a trustser run directory/);
+  });
+
+  test('a fold interrupted under the older checkpoint layout (state.json) says how to recover', async () => {
+    const cfg = config({ training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1, patience: 10 }, folds: [0] });
+    const out = join(dir, 'legacy');
+    mkdirSync(join(out, 'fold-0'), { recursive: true });
+    writeFileSync(join(out, 'fold-0', 'state.json'), '{"epoch":1}');
+    await assert.rejects(
+      trainRun(cfg, out, { cacheDir: cache, workers: 0 }),
+      /fold-0: this fold was interrupted under an older trustser .*; delete the folder to train the fold again/,
+    );
   });
 
   test('a run directory holding another configuration is refused', async () => {

@@ -7,7 +7,7 @@
 import { AudioError, decodeAudio, type Audio } from '../../src/audio/pure.js';
 
 /** Rate WebAudio decodes at when the project's decoder does not know the format (Hz). */
-export const WEBAUDIO_DECODE_RATE_HZ = 48_000;
+const WEBAUDIO_DECODE_RATE_HZ = 48_000;
 
 /** Decodes with the browser (any format it plays). */
 async function decodeWithWebAudio(bytes: Uint8Array, label: string): Promise<Audio> {

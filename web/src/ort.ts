@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 
 /** Folder of the copied ONNX Runtime files, relative to the page. */
-export const ORT_ASSET_DIR = 'ort/';
+const ORT_ASSET_DIR = 'ort/';
 
 let configured = false;
 

@@ -32,7 +32,7 @@ export class MetadataError extends Error {
 }
 
 /** `file:line: field 'x'` style prefix. */
-export function formatLocation(where: MetadataLocation): string {
+function formatLocation(where: MetadataLocation): string {
   let s = where.file;
   if (where.line !== undefined) s += `:${where.line}`;
   if (where.field !== undefined) s += `: field '${where.field}'`;

@@ -86,7 +86,7 @@ export function deal(groups: readonly string[][], k: number): string[][] {
  * Draws `n` speakers from `candidates`, alternating between genders (shuffled within each
  * gender, the starting gender drawn at random) so the draw is gender-balanced when possible.
  */
-export function drawBalanced(candidates: readonly SpeakerInfo[], n: number, rng: Rng): string[] {
+function drawBalanced(candidates: readonly SpeakerInfo[], n: number, rng: Rng): string[] {
   const groups = groupBy(candidates, (s) => s.gender).map(([, ids]) => shuffle([...ids], rng));
   const out: string[] = [];
   let g = groups.length > 0 ? rng.int(groups.length) : 0;
@@ -104,7 +104,7 @@ export function requireCount(value: number, name: string, min: number): void {
 }
 
 /** Checks a seed. */
-export function requireSeed(seed: number): void {
+function requireSeed(seed: number): void {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
 }
 
@@ -115,7 +115,7 @@ export function splitRng(seed: number): Rng {
 }
 
 /** Sorted ids of the utterances whose speaker is in `speakers`. */
-export function idsOf(utts: readonly Utterance[], speakers: ReadonlySet<string>): string[] {
+function idsOf(utts: readonly Utterance[], speakers: ReadonlySet<string>): string[] {
   return utts
     .filter((u) => speakers.has(u.speaker))
     .map((u) => u.id)

@@ -76,7 +76,7 @@ export function runs(mask: ArrayLike<number>, value: 0 | 1 = 1): Run[] {
 }
 
 /** Runs of finite values of a contour. */
-export function finiteRuns(v: ArrayLike<number>): Run[] {
+function finiteRuns(v: ArrayLike<number>): Run[] {
   const mask = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) mask[i] = Number.isFinite(v[i]) ? 1 : 0;
   return runs(mask, 1);

@@ -18,11 +18,10 @@ import type { Features } from '../types.js';
 import { listFeatureSets, registerFeatureSet, type FeatureOverrides, type FeatureSet } from '../registry.js';
 import * as C from './constants.js';
 import { computeRawLlds, smoothLlds, validateInput, type RawLlds } from './lld.js';
-import { EGEMAPS_FEATURE_NAMES, EGEMAPS_FEATURES, summarize, type EgemapsFeatureInfo } from './summary.js';
+import { EGEMAPS_FEATURE_NAMES, EGEMAPS_FEATURES, summarize } from './summary.js';
 
-export { EGEMAPS_FEATURES, EGEMAPS_FEATURE_NAMES, type EgemapsFeatureInfo };
+export { EGEMAPS_FEATURES, EGEMAPS_FEATURE_NAMES };
 export type { RawLlds };
-export { EGEMAPS_SET_NAME, EGEMAPS_VERSION } from './constants.js';
 
 /** Output of {@link computeEgemaps}. */
 export interface EgemapsResult {
@@ -69,7 +68,7 @@ export function computeEgemapsLlds(x: Float32Array, sampleRateHz: number): RawLl
  * Settings key: changes whenever any analysis constant or the definition version changes
  * (feature caches key on it).
  */
-export function egemapsSettingsKey(sampleRateHz: number): string {
+function egemapsSettingsKey(sampleRateHz: number): string {
   const constants = Object.entries(C)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)

@@ -35,7 +35,7 @@ import { measurePeriods } from './periods.js';
 import { jitterShimmer, type JitterShimmer } from './voice-quality.js';
 
 /** Frame geometry for one sample rate. */
-export interface Framing {
+interface Framing {
   hopSamples: number;
   spectralWindowSamples: number;
   nFft: number;
@@ -84,7 +84,7 @@ export function validateInput(x: Float32Array, sampleRateHz: number): void {
 }
 
 /** Frame geometry of a signal of `nSamples` samples. */
-export function framing(nSamples: number, sampleRateHz: number): Framing {
+function framing(nSamples: number, sampleRateHz: number): Framing {
   const hopSamples = Math.round(FRAME_HOP_S * sampleRateHz);
   const spectralWindowSamples = Math.round(SPECTRAL_WINDOW_S * sampleRateHz);
   let nFft = 1;

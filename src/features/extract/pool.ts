@@ -14,7 +14,9 @@ function spawnWorker(): Worker {
   if (existsSync(fileURLToPath(js))) return new Worker(js);
   // Running from TypeScript sources (tests, tsx): register tsx's loader inside the worker first.
   const ts = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
+  // Resolved here, not in the thread: an eval'd worker resolves bare names from the working directory.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
   return new Worker(boot, { eval: true });
 }
 

@@ -40,7 +40,7 @@ export const BRANCH_DROPOUT = 0.2;
 /** Output classes: spoof, bona fide. */
 const NUM_CLASSES = 2;
 /** Examples encoded at a time in eval mode (see `encode`). */
-export const EVAL_ENCODER_CHUNK = 1;
+const EVAL_ENCODER_CHUNK = 1;
 
 export interface AasistOptions {
   /** In training mode, zero a random run of 0–19 adjacent sinc filters per batch (published "freq_aug"; default false). */

@@ -12,11 +12,11 @@ import { SerModelBase, fail, lossConfigShape, positiveInt, type LossOptions } fr
 import { conv2dMacs, linearMacs } from '../complexity.js';
 
 /** torchvision AlexNet conv widths (features.0, 3, 6, 8, 10). */
-export const ALEXNET_CHANNELS = [64, 192, 384, 256, 256] as const;
+const ALEXNET_CHANNELS = [64, 192, 384, 256, 256] as const;
 /** torchvision AlexNet hidden FC width (classifier.1, 4). */
-export const ALEXNET_FC = 4096;
+const ALEXNET_FC = 4096;
 /** Side of the adaptive average pooling before the classifier. */
-export const ALEXNET_POOL_OUT = 6;
+const ALEXNET_POOL_OUT = 6;
 /** Max-pool kernel and stride of features.2/5/12. */
 const POOL_KERNEL = 3;
 const POOL_STRIDE = 2;
@@ -31,9 +31,9 @@ const CONV_SPECS = [
 /** Default width multiplier (≈3.6 M parameters for alexnet: trainable on a CPU). */
 export const ALEXNET_DEFAULT_WIDTH = 0.25;
 /** Default classifier dropout (torchvision's). */
-export const ALEXNET_DEFAULT_DROPOUT = 0.5;
+const ALEXNET_DEFAULT_DROPOUT = 0.5;
 /** Default dropout before fcn-gap's 1×1 conv. */
-export const FCN_GAP_DEFAULT_DROPOUT = 0.2;
+const FCN_GAP_DEFAULT_DROPOUT = 0.2;
 
 export interface AlexNetConfig extends LossOptions {
   /** Multiplier of every conv and FC width (default 0.25; 1 = torchvision, needed for its weights). */

@@ -14,7 +14,7 @@ import { AttentionPooling, MaskedLSTM, lastValidStep, maskedMeanPool, zeroPaddin
 import { conv2dMacs, linearMacs } from '../complexity.js';
 
 /** Conv kernel size (frequency bins × frames). */
-export const CNN_KERNEL = 3;
+const CNN_KERNEL = 3;
 export const CNN_LSTM_DEFAULTS = {
   /** Output channels of each conv block. */
   convChannels: [32, 64, 64],

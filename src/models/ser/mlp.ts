@@ -10,9 +10,9 @@ import { SerModelBase, fail, lossConfigShape, positiveInt, type LossOptions } fr
 import { linearMacs } from '../complexity.js';
 
 /** Default hidden widths. */
-export const MLP_DEFAULT_HIDDEN = [256, 128] as const;
+const MLP_DEFAULT_HIDDEN = [256, 128] as const;
 /** Default dropout after each hidden layer. */
-export const MLP_DEFAULT_DROPOUT = 0.3;
+const MLP_DEFAULT_DROPOUT = 0.3;
 
 export interface MlpConfig extends LossOptions {
   /** Width of each hidden layer, Linear → activation → dropout (default [256, 128]). */

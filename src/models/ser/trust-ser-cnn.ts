@@ -9,13 +9,13 @@ import { SerModelBase, fail, lossConfigShape, positiveInt, type InputKind, type 
 import { AttentionPooling, maskedMeanPool, zeroPadding } from './sequence.js';
 
 /** Default hidden channels of the point-wise convolutions and the head. */
-export const TRUST_SER_DEFAULT_HIDDEN = 128;
+const TRUST_SER_DEFAULT_HIDDEN = 128;
 /** Default number of point-wise Conv1d layers. */
-export const TRUST_SER_DEFAULT_CONV_LAYERS = 2;
+const TRUST_SER_DEFAULT_CONV_LAYERS = 2;
 /** Default dropout probability. */
-export const TRUST_SER_DEFAULT_DROPOUT = 0.1;
+const TRUST_SER_DEFAULT_DROPOUT = 0.1;
 /** Allowed number of point-wise Conv1d layers. */
-export const TRUST_SER_MAX_CONV_LAYERS = 4;
+const TRUST_SER_MAX_CONV_LAYERS = 4;
 
 export interface TrustSerCnnConfig extends LossOptions {
   /** Channels of the point-wise convolutions and of the head's hidden layer (default 128). */

@@ -11,9 +11,9 @@ import { tone, wavFromFloat } from '../../audio/helpers.js';
 export { LIBRISPEECH_DIR, RAVDESS_DIR, sharedSkip } from '../../audio/helpers.js';
 
 /** Sample rate of the fixture audio (Hz). */
-export const FIXTURE_RATE_HZ = 16000;
+const FIXTURE_RATE_HZ = 16000;
 /** Length of each fixture clip (samples): 0.1 s. */
-export const FIXTURE_SAMPLES = 1600;
+const FIXTURE_SAMPLES = 1600;
 
 /** A temporary corpus folder. */
 export interface Fixture {
