@@ -28,14 +28,16 @@ export {
 export { wilsonInterval } from './proportion.js';
 export {
   bootstrapCi,
-  toInterval,
   bootstrapCis,
   isBootstrapCi,
   quantileSorted,
-  fairnessReport,
   type BootstrapOptions,
   type BootstrapCi,
   type BootstrapFailure,
+} from './bootstrap.js';
+export {
+  fairnessReport,
+  toInterval,
   type ReportPrediction,
   type FairnessReportOptions,
   type FairnessReport,
@@ -43,7 +45,7 @@ export {
   type ReportedGroup,
   type Estimate,
   type Interval,
-} from './bootstrap.js';
+} from './fairness-report.js';
 export {
   equalErrorRate,
   minDcf,
