@@ -60,7 +60,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train an emotion recognizer with a speaker-independent protocol (resumes an interrupted run in the same --out)')
     .option('--config <file>', 'run configuration (YAML or JSON); flags below override its fields')
-    .option('--corpus <name>', "corpus adapter (ravdess, crema-d, iemocap, ..., or 'synthetic')")
+    .option('--corpus <name>', "corpus adapter (ravdess, tess, crema-d, iemocap, ..., or 'synthetic')")
     .option('--data <dir>', 'corpus folder')
     .option('--label-map <name>', "the corpus' label map (e.g. ravdess: 8class, 4class)")
     .option(

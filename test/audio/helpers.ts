@@ -16,6 +16,8 @@ export const FIXTURES = join(ROOT, 'test', 'fixtures', 'audio');
 
 export const RAVDESS_DIR = join(SHARED_DATA, 'ravdess-speech-16k');
 export const LIBRISPEECH_DIR = join(SHARED_DATA, 'librispeech-test-other-subset');
+/** TESS as FLAC at 16 kHz (2800 clips, 2 speakers). */
+export const TESS_DIR = join(SHARED_DATA, 'tess-16k');
 
 /** Skip reason when a shared-data folder is absent, else false (for `{ skip }`). */
 export function sharedSkip(dir: string): string | false {

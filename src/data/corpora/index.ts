@@ -30,6 +30,7 @@ export {
 export { DURATION_READ_CONCURRENCY, audioDurationS, fillDurations } from './duration.js';
 export { getCorpus, listCorpora, loadCorpus, type LoadCorpusOptions, type LoadedCorpus } from './registry.js';
 export { RAVDESS_ACTORS, RAVDESS_EMOTIONS, RAVDESS_STATEMENTS, parseRavdessName, ravdess } from './ravdess.js';
+export { TESS_EMOTIONS, TESS_SPEAKERS, tess } from './tess.js';
 export { CREMA_EMOTIONS, CREMA_OBSERVED_COLUMN, CREMA_OBSERVED_LEVEL_COLUMN, CREMA_SENTENCES, cremaD } from './crema-d.js';
 export { IEMOCAP_EMOTIONS, iemocap, parseEmoEvaluation, type IemocapTurn } from './iemocap.js';
 export { MSP_IMPROV_CLASSES, mspImprov, parseMspImprovEvaluation, type MspImprovRating } from './msp-improv.js';

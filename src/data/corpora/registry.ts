@@ -13,9 +13,22 @@ import { meld } from './meld.js';
 import { mspImprov } from './msp-improv.js';
 import { mspPodcast } from './msp-podcast.js';
 import { ravdess } from './ravdess.js';
+import { tess } from './tess.js';
 import type { CorpusAdapter, LabelMap, ListOptions, Utterance } from './types.js';
 
-const ADAPTERS: CorpusAdapter[] = [ravdess, cremaD, iemocap, mspImprov, mspPodcast, meld, emodb, asvspoof2019La, librispeech, manifest];
+const ADAPTERS: CorpusAdapter[] = [
+  ravdess,
+  tess,
+  cremaD,
+  iemocap,
+  mspImprov,
+  mspPodcast,
+  meld,
+  emodb,
+  asvspoof2019La,
+  librispeech,
+  manifest,
+];
 
 /** Alternative spellings accepted by {@link getCorpus} (after lower-casing). */
 const ALIASES: Record<string, string> = {
@@ -33,6 +46,7 @@ const ALIASES: Record<string, string> = {
   'asvspoof2019-la': 'asvspoof2019-la',
   asvspoof2019_la: 'asvspoof2019-la',
   csv: 'manifest',
+  toronto: 'tess',
 };
 
 /** Every registered adapter, in a fixed order. */

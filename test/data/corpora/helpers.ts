@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tone, wavFromFloat } from '../../audio/helpers.js';
 
-export { LIBRISPEECH_DIR, RAVDESS_DIR, sharedSkip } from '../../audio/helpers.js';
+export { LIBRISPEECH_DIR, RAVDESS_DIR, sharedSkip, TESS_DIR } from '../../audio/helpers.js';
 
 /** Sample rate of the fixture audio (Hz). */
 const FIXTURE_RATE_HZ = 16000;

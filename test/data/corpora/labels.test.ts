@@ -61,6 +61,7 @@ describe('registry', () => {
     const names = listCorpora().map((a) => a.name);
     assert.deepEqual(names, [
       'ravdess',
+      'tess',
       'crema-d',
       'iemocap',
       'msp-improv',
@@ -86,7 +87,7 @@ describe('registry', () => {
     assert.equal(getCorpus('msp_podcast').name, 'msp-podcast');
     assert.equal(getCorpus('emo-db').name, 'emodb');
     assert.equal(getCorpus('csv').name, 'manifest');
-    assert.throws(() => getCorpus('timit'), /unknown corpus 'timit' \(known: ravdess, crema-d/);
+    assert.throws(() => getCorpus('timit'), /unknown corpus 'timit' \(known: ravdess, tess, crema-d/);
   });
 
   test('the synthetic corpus is exported from the index', () => {
