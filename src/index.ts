@@ -14,6 +14,7 @@ export * as tensorIo from './tensor-io/index.js';
 export * as engine from './engine/index.js';
 export * as dsp from './dsp/index.js';
 export * as audio from './audio/index.js';
+export * as backbones from './backbones/index.js';
 export * as features from './features/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';

@@ -18,6 +18,7 @@ export const STAGES = [
   'engine',
   'dsp',
   'audio',
+  'backbones',
   'features',
   'data',
   'models',

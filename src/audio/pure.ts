@@ -40,3 +40,26 @@ export {
 } from './augment.js';
 export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
 export { encodeWav16 } from './encode.js';
+export {
+  BABBLE_TALKERS_RANGE,
+  CHANNEL_SHIFTS,
+  DC_OFFSET_FULL_SCALE,
+  ROOM_RT60_RANGE_S,
+  SILENCE_FLOOR_DBFS,
+  SILENCE_PAD_RANGE_S,
+  TELEPHONE_BUTTERWORTH_ORDER,
+  TELEPHONE_HIGH_HZ,
+  TELEPHONE_LOW_HZ,
+  TELEPHONE_SAMPLE_RATE_HZ,
+  addDcOffset,
+  applyGainDbClipped,
+  getChannelShift,
+  listChannelShifts,
+  mulawDecode,
+  mulawEncode,
+  padSilence,
+  pinkNoise,
+  telephoneBand,
+  type ChannelShift,
+  type ShiftContext,
+} from './channel.js';

@@ -25,6 +25,7 @@ import {
   RESULT_FILE,
   SPLIT_FILE,
   finishedFolds,
+  corpusLabel,
   listRunUtterances,
   makeRunSplit,
   readFoldResult,
@@ -221,7 +222,7 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
     version: 1,
     model: { name: cfg.model.name, description: `${cfg.model.name} on ${cfg.features.set} features` },
     corpus: {
-      name: cfg.corpus.name,
+      name: corpusLabel(cfg),
       protocol: `${cfg.protocol.kind}${'folds' in cfg.protocol ? `, ${cfg.protocol.folds} folds` : ''} (${results.length} audited)`,
       testUtterances: preds.length,
     },

@@ -84,7 +84,7 @@ export async function measureRun(
     const testSpeakers = r.predictions.map((p) => p.speaker);
     // Speaker-normalized runs: each speaker is enrolled from their clean utterances, and the
     // robustness sweep keeps these clean statistics (enrollment happened before the noise).
-    if (predictor.speakerNorm) enrollAll(predictor, signals, testSpeakers);
+    if (predictor.speakerNorm) await enrollAll(predictor, signals, testSpeakers);
     const subset = spread(
       r.predictions.map((p, i) => ({ samples: signals[i], label: p.truth, speaker: p.speaker })),
       o.maxUtterancesPerFold,
@@ -95,9 +95,9 @@ export async function measureRun(
     const train = trainOf(r.fold);
     const trainSignals = await Promise.all(train.map((u) => load(u.path)));
     const trainSpeakers = train.map((u) => u.speaker);
-    if (predictor.speakerNorm) enrollAll(predictor, trainSignals, trainSpeakers);
-    const trainEmb = predictor.embed(trainSignals, trainSpeakers);
-    const testEmb = predictor.embed(signals, testSpeakers);
+    if (predictor.speakerNorm) await enrollAll(predictor, trainSignals, trainSpeakers);
+    const trainEmb = await predictor.embed(trainSignals, trainSpeakers);
+    const testEmb = await predictor.embed(signals, testSpeakers);
     const testItems: EmbeddedUtterance[] = r.predictions.map((p, i) => ({
       embedding: testEmb[i],
       speaker: p.speaker,
@@ -118,8 +118,8 @@ export async function measureRun(
     if (o.robustness) {
       o.log(`fold ${r.fold}: robustness sweep on ${subset.length} utterances`);
       const subsetSpeakers = subset.map((u) => u.speaker);
-      for (const pt of robustnessSweep(
-        (xs) => predictor.predict(xs, subsetSpeakers).map(argmax),
+      for (const pt of await robustnessSweep(
+        async (xs) => (await predictor.predict(xs, subsetSpeakers)).map(argmax),
         subset,
         predictor.classes.length,
         predictor.sampleRateHz,
@@ -131,7 +131,7 @@ export async function measureRun(
       }
     }
     // Vector (functional) features have no frame rate; their models' MACs are per utterance.
-    sustainability ??= measureSustainability(
+    sustainability ??= await measureSustainability(
       predictor,
       signals[0],
       testSpeakers[0],

@@ -45,23 +45,23 @@ function corrupt(
  * UA/WA on clean signals and on every corruption level.
  * @param predict maps signals to class indices.
  */
-export function robustnessSweep(
-  predict: (signals: Float32Array[]) => number[],
+export async function robustnessSweep(
+  predict: (signals: Float32Array[]) => Promise<number[]> | number[],
   utts: { samples: Float32Array; label: number }[],
   numClasses: number,
   sampleRateHz: number,
   o: { snrDb?: number[]; rt60S?: number[]; kinds?: CorruptionKind[]; seed?: number } = {},
-): RobustnessPoint[] {
+): Promise<RobustnessPoint[]> {
   if (utts.length === 0) throw new Error('robustness: no utterances to evaluate');
   const truth = utts.map((u) => u.label);
-  const score = (signals: Float32Array[]) => classificationMetrics(truth, predict(signals), numClasses);
-  const clean = score(utts.map((u) => u.samples));
+  const score = async (signals: Float32Array[]) => classificationMetrics(truth, await predict(signals), numClasses);
+  const clean = await score(utts.map((u) => u.samples));
   const out: RobustnessPoint[] = [{ kind: 'clean', level: null, ua: clean.ua, wa: clean.wa }];
   const seed = o.seed ?? 1;
   const all = utts.map((u) => u.samples);
   for (const kind of o.kinds ?? (['white', 'babble', 'reverb'] as CorruptionKind[])) {
     for (const level of kind === 'reverb' ? (o.rt60S ?? DEFAULT_RT60_SWEEP_S) : (o.snrDb ?? DEFAULT_SNR_SWEEP_DB)) {
-      const m = score(utts.map((u, i) => corrupt(u.samples, kind, level, all, sampleRateHz, seed * 100_003 + i)));
+      const m = await score(utts.map((u, i) => corrupt(u.samples, kind, level, all, sampleRateHz, seed * 100_003 + i)));
       out.push({ kind, level, ua: m.ua, wa: m.wa });
     }
   }

@@ -31,20 +31,20 @@ export interface SustainabilityReport {
  * must be enrolled when the run is speaker-normalized).
  * @param frameRateHz feature frames per second (16 kHz audio with a 160-sample hop: 100 Hz).
  */
-export function measureSustainability(
+export async function measureSustainability(
   predictor: TrainedFold,
   signal: Float32Array,
   speaker: string,
   frameRateHz: number,
   trainSeconds: number | null,
-): SustainabilityReport {
+): Promise<SustainabilityReport> {
   // A fresh copy per call: the predictor may memoize features per signal object, and latency must include them.
-  for (let i = 0; i < WARMUP_CALLS; i++) predictor.predict([signal.slice()], [speaker]);
+  for (let i = 0; i < WARMUP_CALLS; i++) await predictor.predict([signal.slice()], [speaker]);
   const times: number[] = [];
   for (let i = 0; i < TIMED_CALLS; i++) {
     const copy = signal.slice();
     const t0 = performance.now();
-    predictor.predict([copy], [speaker]);
+    await predictor.predict([copy], [speaker]);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

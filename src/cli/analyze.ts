@@ -1,20 +1,24 @@
 /** `trustser analyze`: the emotion and the spoof score of each audio file in one call. */
 import type { Command } from 'commander';
+import { listInputFiles } from '../audio/index.js';
 import { throwIfFailed } from '../core/index.js';
 import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import { NO_SPEECH_LABEL } from '../run/index.js';
-import { audioFiles, scoreWithProgress } from './common.js';
+import { scoreWithProgress } from './common.js';
+import { COLUMNS_HELP, columnsFlag } from './common.js';
 
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('emotion and spoof score of each audio file in one call')
-    .argument('<inputs...>', 'audio files or folders')
+    .argument('<inputs...>', 'audio files, folders or CSV manifests (a path column)')
+    .option('--columns <mapping>', COLUMNS_HELP, columnsFlag)
+    .option('--no-recurse', 'scan only the top level of each input folder')
     .requiredOption('--emotion-model <run-dir>', 'SER run (trustser train)')
     .option('--spoof-model <spec>', 'aasist, aasist-l, a weights file or a `spoof train` run folder', 'aasist')
     .option('--json', 'print JSON')
-    .action(async (inputs: string[], o: { emotionModel: string; spoofModel: string; json?: boolean }) => {
-      const files = await audioFiles(inputs);
+    .action(async (inputs: string[], o: AnalyzeFlags) => {
+      const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
       const { scores, failed } = await scoreWithProgress(o.spoofModel, files, { emotionModel: o.emotionModel, quiet: o.json });
       const rows = scores.map((s) => ({
         path: s.path,
@@ -36,4 +40,12 @@ export function registerAnalyze(program: Command): void {
       }
       throwIfFailed('analysis', failed, files.length);
     });
+}
+
+interface AnalyzeFlags {
+  emotionModel: string;
+  spoofModel: string;
+  json?: boolean;
+  columns?: Record<string, string>;
+  recurse: boolean;
 }

@@ -1,15 +1,20 @@
 /** What several commands share: audio file arguments, the metrics table, progress bars. */
-import { existsSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { scanDir } from '../audio/index.js';
+import { InvalidArgumentError } from 'commander';
+import { parseColumnMapping } from '../data/index.js';
 import type { FileFailure } from '../core/index.js';
 import type { RunMetrics } from '../run/index.js';
 import { loadSpoofModel, scoreFiles, type SpoofScore } from '../spoof/index.js';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+/** A rate as a percentage with one decimal. */
+export const pct = (x: number) => `${(100 * x).toFixed(1)}`;
 
 /** Prints a run's metrics table (per fold, mean ± std, per-class recall, pooled confusion). */
 export function formatMetrics(m: RunMetrics): string {
+  if (m.pooled.n === 0) {
+    const dev = m.folds.map((f) => `${f.name}: dev UA ${f.devUa === undefined ? '?' : pct(f.devUa)} % (best epoch ${f.bestEpoch})`);
+    return [...dev, 'no test set (this protocol trains on all data); measure it with `trustser evaluate RUN --on CORPUS`'].join('\n');
+  }
   const lines = ['fold            UA %    WA %   macro-F1 %   best epoch'];
   for (const f of m.folds)
     lines.push(
@@ -26,19 +31,26 @@ export function formatMetrics(m: RunMetrics): string {
     `  ${''.padEnd(12)}${m.classes.map((c) => c.slice(0, 7).padStart(8)).join('')}`,
   );
   m.pooled.confusion.forEach((row, i) => lines.push(`  ${m.classes[i].padEnd(12)}${row.map((v) => String(v).padStart(8)).join('')}`));
+  if (m.byCorpus) {
+    lines.push('', 'per corpus (pooled over folds):   UA %    WA %   macro-F1 %   utterances');
+    for (const [c, r] of Object.entries(m.byCorpus))
+      lines.push(
+        `  ${c.padEnd(30)}${pct(r.ua).padStart(6)}${pct(r.wa).padStart(8)}${pct(r.macroF1).padStart(13)}${String(r.n).padStart(13)}`,
+      );
+  }
   return lines.join('\n');
 }
 
-/** Audio files named by `inputs` (files, or folders scanned recursively); errors name a missing input. */
-export async function audioFiles(inputs: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of inputs) {
-    if (!existsSync(p)) throw new Error(`${p}: no such file or directory`);
-    if (statSync(p).isDirectory()) out.push(...(await scanDir(p)).map((it) => it.path));
-    else out.push(p);
+/** Help of `--columns` (shared by the commands that read CSV manifests). */
+export const COLUMNS_HELP = "CSV manifests: the file's own column names, e.g. path=file,id=name";
+
+/** Parser of `--columns <mapping>` (`path=file,label=emotion`): a bad mapping is refused before any work. */
+export function columnsFlag(v: string): Record<string, string> {
+  try {
+    return parseColumnMapping(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
   }
-  if (out.length === 0) throw new Error(`no audio files in ${inputs.join(', ')}`);
-  return out;
 }
 
 /** A progress bar on stderr when it is a terminal and `enabled`; null otherwise. */

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseRunConfig, type RunConfig } from '../run/index.js';
+import { corpusLabel, parseRunConfig, type RunConfig } from '../run/index.js';
 import { predictFiles, type FilePrediction } from '../run/index.js';
 import { trainRun } from '../train/index.js';
 import { readFoldResult, type Prediction, type RunMetrics } from '../run/index.js';
@@ -67,7 +67,7 @@ export async function runDemo(o: {
     { fold: 0 },
   );
   return {
-    corpus: cfg.corpus.name,
+    corpus: corpusLabel(cfg),
     out: resolve(o.out),
     metrics,
     predictions: predictions.map((p, i) => ({ ...p, truth: metrics.classes[chosen[i].truth] })),

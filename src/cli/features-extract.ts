@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { choiceFlag, intFlag, throwIfFailed } from '../core/index.js';
 import { extractFeatures } from '../features/index.js';
+import { COLUMNS_HELP, columnsFlag } from './common.js';
 
 export function registerFeaturesExtract(features: Command): void {
   features
@@ -9,6 +10,8 @@ export function registerFeaturesExtract(features: Command): void {
     .description('compute a feature set for every audio file of a folder or manifest')
     .requiredOption('--set <name>', 'feature set (see `trustser features list`)')
     .requiredOption('--in <dir|manifest.csv>', 'folder scanned for audio files, or a CSV manifest with a path column')
+    .option('--columns <mapping>', COLUMNS_HELP, columnsFlag)
+    .option('--no-recurse', 'scan only the top level of the --in folder')
     .requiredOption('--out <file>', 'output: .safetensors (one tensor per file) or .csv (functionals, one row per file)')
     .option('--format <format>', 'safetensors or csv (default: from the output extension)', choiceFlag(['safetensors', 'csv'] as const))
     .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intFlag(0))
@@ -24,10 +27,13 @@ export function registerFeaturesExtract(features: Command): void {
         workers?: number;
         cache: string | boolean;
         json?: boolean;
+        columns?: Record<string, string>;
+        recurse: boolean;
       }) => {
         const summary = await extractFeatures({
           set: o.set,
           input: o.in,
+          inputOptions: { columns: o.columns, recurse: o.recurse },
           out: o.out,
           format: o.format,
           workers: o.workers,

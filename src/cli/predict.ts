@@ -2,10 +2,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
+import { listInputFiles } from '../audio/index.js';
 import { choiceFlag, intFlag, positiveFlag, throwIfFailed } from '../core/index.js';
 import { predictFiles, type FilePrediction } from '../run/index.js';
 import { predictFilesOnnx } from '../runtime/index.js';
-import { audioFiles } from './common.js';
+import { COLUMNS_HELP, columnsFlag } from './common.js';
 
 const PREDICT_FORMATS = ['table', 'csv', 'json'] as const;
 
@@ -15,7 +16,9 @@ export function registerPredict(program: Command): void {
     .description("class probabilities for audio files with a trained run (the folds' models averaged) or an exported ONNX model")
     .option('--model <run-dir>', 'run directory written by `trustser train`')
     .option('--onnx <file>', 'ONNX model written by `trustser export` (its sidecar next to it)')
-    .argument('<inputs...>', 'audio files or folders')
+    .argument('<inputs...>', 'audio files, folders or CSV manifests (a path column)')
+    .option('--columns <mapping>', COLUMNS_HELP, columnsFlag)
+    .option('--no-recurse', 'scan only the top level of each input folder')
     .option('--fold <k>', 'use one fold’s model instead of the ensemble', intFlag(0))
     .option('--format <fmt>', 'table, csv or json', choiceFlag(PREDICT_FORMATS), 'table' as const)
     .option(
@@ -33,7 +36,7 @@ export function registerPredict(program: Command): void {
     )
     .action(async (inputs: string[], o: PredictFlags) => {
       if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
-      const files = await audioFiles(inputs);
+      const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
       const r =
         o.onnx !== undefined
           ? await predictOnnx(o.onnx, files, o)
@@ -48,6 +51,8 @@ export function registerPredict(program: Command): void {
 
 interface PredictFlags {
   model?: string;
+  columns?: Record<string, string>;
+  recurse: boolean;
   onnx?: string;
   fold?: number;
   format: (typeof PREDICT_FORMATS)[number];

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, throwIfFailed } from '../core/index.js';
 import { scoresCsv, writeScores } from '../spoof/index.js';
-import { audioFiles, scoreWithProgress } from './common.js';
+import { listInputFiles } from '../audio/index.js';
+import { scoreWithProgress } from './common.js';
 
 export function registerScore(spoof: Command): void {
   spoof
@@ -16,7 +17,7 @@ export function registerScore(spoof: Command): void {
     .option('--batch-size <n>', 'files per forward pass', intFlag(1))
     .option('--json', 'print JSON instead of CSV')
     .action(async (inputs: string[], o: { model: string; emotionModel?: string; out?: string; batchSize?: number; json?: boolean }) => {
-      const files = await audioFiles(inputs);
+      const files = await listInputFiles(inputs);
       const { scores, failed } = await scoreWithProgress(o.model, files, o);
       if (o.out) {
         if (scores.length > 0) await writeScores(o.out, scores);

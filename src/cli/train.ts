@@ -3,15 +3,17 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, numberFlag, positiveFlag } from '../core/index.js';
+import { getCorpus } from '../data/index.js';
 import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
 import { trainRun } from '../train/index.js';
-import { formatMetrics, progressBar } from './common.js';
+import { columnsFlag, formatMetrics, progressBar } from './common.js';
 
 interface TrainFlags {
   config?: string;
   corpus?: string;
   data?: string;
   labelMap?: string;
+  columns?: Record<string, string>;
   model?: string;
   features?: string;
   folds?: number;
@@ -29,12 +31,22 @@ interface TrainFlags {
 /** The run config from --config, with command-line flags overriding its fields. */
 function configFromFlags(f: TrainFlags): RunConfig {
   const base: Record<string, unknown> = f.config ? (loadRunConfig(f.config) as unknown as Record<string, unknown>) : {};
-  const corpus = {
-    ...(base.corpus as object),
-    ...(f.corpus ? { name: f.corpus } : {}),
-    ...(f.data ? { root: f.data } : {}),
-    ...(f.labelMap ? { labelMap: f.labelMap } : {}),
-  };
+  const listed = (base.corpus as object[] | undefined) ?? [];
+  const flagged = f.corpus !== undefined || f.data !== undefined || f.labelMap !== undefined || f.columns !== undefined;
+  if (listed.length > 1 && flagged)
+    throw new Error(
+      `${f.config}: the config lists ${listed.length} corpora; set their names and folders in the config, not with --corpus/--data/--label-map/--columns`,
+    );
+  const corpus =
+    listed.length > 1
+      ? listed
+      : {
+          ...listed[0],
+          ...(f.corpus ? { name: f.corpus } : {}),
+          ...(f.data ? { root: f.data } : {}),
+          ...(f.labelMap ? { labelMap: f.labelMap } : {}),
+        };
+  if (f.columns) withColumns(corpus as { name?: unknown; options?: unknown }, f.columns);
   const folds = f.folds;
   const protocol = base.protocol ?? { kind: 'speaker-kfold', folds: folds ?? 5, balanceBy: 'gender' };
   if (folds !== undefined) Object.assign(protocol as object, { folds });
@@ -51,6 +63,20 @@ function configFromFlags(f: TrainFlags): RunConfig {
   return parseRunConfig({ ...base, corpus, protocol, features, model, training }, f.config ?? 'command line');
 }
 
+/** Puts `--columns` into the corpus options of a CSV manifest corpus. */
+function withColumns(corpus: { name?: unknown; options?: unknown }, columns: Record<string, string>): void {
+  const name = typeof corpus.name === 'string' ? corpus.name : '';
+  const isManifest = (() => {
+    try {
+      return getCorpus(name).name === 'manifest';
+    } catch {
+      return false;
+    }
+  })();
+  if (!isManifest) throw new Error(`--columns applies to CSV manifests only (--corpus manifest), not to the '${name || '(none)'}' corpus`);
+  corpus.options = { ...(corpus.options as object), columns };
+}
+
 function defined(o: Record<string, number | undefined>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
 }
@@ -63,6 +89,7 @@ export function registerTrain(program: Command): void {
     .option('--corpus <name>', "corpus adapter (ravdess, tess, crema-d, iemocap, ..., or 'synthetic')")
     .option('--data <dir>', 'corpus folder')
     .option('--label-map <name>', "the corpus' label map (e.g. ravdess: 8class, 4class)")
+    .option('--columns <mapping>', "--corpus manifest: the CSV's own column names, e.g. path=file,label=emotion,speaker=actor", columnsFlag)
     .option(
       '--model <name>',
       'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)',

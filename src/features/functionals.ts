@@ -159,9 +159,9 @@ function makeEgemapsMel(overrides?: FeatureOverrides): FeatureSet {
     kind: 'vector',
     options: { ...mel.options },
     settingsKey: () => key,
-    compute(x: Float32Array): Features {
-      const a = ege.compute(x).data,
-        b = mel.compute(x).data;
+    async compute(x: Float32Array): Promise<Features> {
+      const a = (await ege.compute(x)).data,
+        b = (await mel.compute(x)).data;
       const data = new Float32Array(a.length + b.length);
       data.set(a);
       data.set(b, a.length);

@@ -4,6 +4,8 @@
  * files (`trustser features extract`) and the features of many utterances for training.
  */
 export * from './pure.js';
+// Side effect: the Node sources of the backbones the backbone feature sets run.
+import '../backbones/index.js';
 export {
   CACHE_FORMAT_VERSION,
   FeatureCache,
@@ -13,4 +15,5 @@ export {
   extractFeatures,
   type ExtractOptions,
   type ExtractSummary,
+  type TaskAugmentation,
 } from './extract/index.js';

@@ -18,8 +18,12 @@ export * from './sets.js';
 export * from './segment.js';
 export * from './registry.js';
 export { fitNormalizer, normalize, type Normalizer } from './normalize.js';
-export { MIN_SPEAKER_UTTERANCES, fitSpeakerNormalizers, speakerNormalize } from './speaker-norm.js';
+export { MIN_SPEAKER_UTTERANCES, fitSpeakerNormalizers, speakerNormWarnings, speakerNormalize } from './speaker-norm.js';
 // Side effect: registers `egemaps-ts` (after registry.js above has been evaluated).
 import './egemaps/index.js';
 // Side effect: registers `mel-functionals` and `egemaps-mel` (they build on the sets above).
 import './functionals.js';
+// Side effect: registers the backbone sets (`speech-embedding`, `speech-embedding-stats`).
+import './backbone-sets.js';
+export { meanStdPool, SPEECH_EMBEDDING_STATS_SET } from './backbone-sets.js';
+export { FUSION_SEPARATOR, VAD_MODES, type VadMode } from './compose.js';

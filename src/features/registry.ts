@@ -15,6 +15,8 @@
  * the wrong type are errors naming the accepted keys.
  */
 import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
+import { closestName } from '../core/pure.js';
+import { FUSION_SEPARATOR, fuseSets, VAD_MODES, withVad, type VadMode } from './compose.js';
 import type { Features } from './types.js';
 import { withDeltas, DEFAULT_DELTA_N } from './deltas.js';
 import {
@@ -64,8 +66,11 @@ export interface FeatureSet {
   options: Readonly<Record<string, unknown>>;
   /** Stable string of every output-affecting setting (hash input for caches). */
   settingsKey(): string;
-  /** Features of a mono signal at `sampleRateHz`. */
-  compute(x: Float32Array): Features;
+  /**
+   * Features of a mono signal at `sampleRateHz`. Signal-processing sets compute synchronously;
+   * backbone sets run a model and return a promise, so callers always `await` the result.
+   */
+  compute(x: Float32Array): Features | Promise<Features>;
   /** Optional names of the output dims (D), e.g. for functional sets written as CSV columns. */
   featureNames?(): string[];
 }
@@ -110,16 +115,47 @@ export function listFeatureSets(): string[] {
   return [...registry.keys()].sort();
 }
 
+function registered(name: string, overrides: FeatureOverrides | undefined): FeatureSet {
+  const f = registry.get(name);
+  if (f === undefined) {
+    const near = closestName(name, listFeatureSets());
+    throw new Error(`unknown feature set '${name}' (${near ? `did you mean '${near}'? ` : ''}known: ${listFeatureSets().join(', ')})`);
+  }
+  return f.create(overrides);
+}
+
 /**
  * The feature set `name`, configured with `overrides`.
+ *
+ * `name` may fuse utterance-vector sets with `+` (`egemaps-mel+speech-embedding-stats`); the
+ * overrides of a fused set's parts are spelled `part.option`. Every set also takes the option
+ * `vad` ({@link VAD_MODES}): compute on the speech region only.
  * @throws Error listing the known names for an unknown name, or naming a bad override.
  */
 export function getFeatureSet(name: string, overrides?: FeatureOverrides): FeatureSet {
-  const f = registry.get(name);
-  if (f === undefined) {
-    throw new Error(`unknown feature set '${name}' (known: ${listFeatureSets().join(', ')})`);
+  const { vad = 'none', ...rest } = overrides ?? {};
+  if (typeof vad !== 'string' || !(VAD_MODES as readonly string[]).includes(vad))
+    throw new Error(`feature set '${name}': option 'vad' must be one of ${VAD_MODES.join(', ')}, got ${JSON.stringify(vad)}`);
+  if (!name.includes(FUSION_SEPARATOR)) return withVad(registered(name, rest), vad as VadMode);
+  const names = name.split(FUSION_SEPARATOR);
+  for (const k of Object.keys(rest)) {
+    const part = k.slice(0, k.indexOf('.'));
+    if (!k.includes('.') || !names.includes(part))
+      throw new Error(`feature set '${name}': fused sets take options as 'part.option' with part one of ${names.join(', ')}, got '${k}'`);
   }
-  return f.create(overrides);
+  const partOverrides = (part: string) =>
+    Object.fromEntries(
+      Object.entries(rest)
+        .filter(([k]) => k.startsWith(`${part}.`))
+        .map(([k, v]) => [k.slice(part.length + 1), v]),
+    );
+  return withVad(
+    fuseSets(
+      name,
+      names.map((n) => registered(n, partOverrides(n))),
+    ),
+    vad as VadMode,
+  );
 }
 
 /** JSON with object keys sorted, so equal settings give equal strings. */

@@ -36,6 +36,38 @@ export function fitSpeakerNormalizers(items: { speaker: string; features: Featur
 }
 
 /**
+ * What speaker normalization will do badly on a corpus, before any feature is computed:
+ * - one warning per speaker whose utterances all carry the same emotion label: that speaker's
+ *   mean is then the emotion's own mean, so normalization subtracts the emotion from their
+ *   features (the message names the speaker, the label and the utterance count);
+ * - one warning naming every speaker with fewer than {@link MIN_SPEAKER_UTTERANCES} utterances,
+ *   whose statistics {@link fitSpeakerNormalizers} refuses.
+ * Speakers are named in the order they first occur; no warnings gives `[]`.
+ */
+export function speakerNormWarnings(utts: { speaker: string; label: string }[]): string[] {
+  const bySpeaker = new Map<string, { count: number; labels: Set<string> }>();
+  for (const u of utts) {
+    const s = bySpeaker.get(u.speaker);
+    if (s) {
+      s.count++;
+      s.labels.add(u.label);
+    } else bySpeaker.set(u.speaker, { count: 1, labels: new Set([u.label]) });
+  }
+  const warnings: string[] = [];
+  for (const [speaker, { count, labels }] of bySpeaker) {
+    if (labels.size !== 1) continue;
+    const [label] = labels;
+    warnings.push(
+      `speaker '${speaker}': all ${count} utterance(s) are labelled '${label}', so speaker normalization removes the emotion itself (the speaker's mean is the '${label}' mean)`,
+    );
+  }
+  const few = [...bySpeaker].filter(([, s]) => s.count < MIN_SPEAKER_UTTERANCES).map(([speaker, s]) => `'${speaker}' (${s.count})`);
+  if (few.length > 0)
+    warnings.push(`speaker normalization needs at least ${MIN_SPEAKER_UTTERANCES} utterances per speaker; too few for: ${few.join(', ')}`);
+  return warnings;
+}
+
+/**
  * Speaker-normalized copies of the features of `utterances` (ids → features), with statistics
  * of each speaker's utterances in the list.
  */

@@ -3,17 +3,23 @@
  * Validated with zod; errors name the file and the field.
  */
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { getCorpus, listCorpora } from '../data/index.js';
-import { getFeatureSet, listFeatureSets, type FeatureKind } from '../features/index.js';
+import { FUSION_SEPARATOR, getFeatureSet, listFeatureSets, type FeatureKind } from '../features/index.js';
 import { listModels, modelConfigSchemas, modelInfo, type ModelName } from '../models/index.js';
 import { closestName, issueLines } from '../core/pure.js';
+import { AUGMENT_NOISE_KINDS } from '../audio/index.js';
 
 export const CorpusConfig = z.strictObject({
   /** Adapter name (see `trustser corpora`); 'synthetic' needs no root. */
   name: z.string().min(1),
+  /** Name of this corpus in the run (protocols, ids, results); default: the adapter name. Needed when one adapter is listed twice. */
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lower-case name such as my-corpus')
+    .optional(),
   root: z.string().optional(),
   /** Label map of the adapter (default: its own default). */
   labelMap: z.string().optional(),
@@ -36,6 +42,28 @@ export const ProtocolConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('leave-one-session-out'), seed: z.number().int().default(1) }),
   z.strictObject({ kind: z.literal('official') }),
   z.strictObject({ kind: z.literal('manifest'), path: z.string() }),
+  /**
+   * Train on some corpora, test on others (ids of `corpus` entries): the label space is the
+   * classes every corpus has (`shared`) or the ones listed. Dev data comes from the training
+   * corpora: `devSpeakers` whole speakers of corpora with enough speakers, else a stratified
+   * `devFraction` of a corpus' utterances.
+   */
+  z.strictObject({
+    kind: z.literal('cross-corpus'),
+    train: z.array(z.string().min(1)).min(1),
+    test: z.array(z.string().min(1)).min(1),
+    classes: z.union([z.literal('shared'), z.array(z.string().min(1)).min(2)]).default('shared'),
+    devSpeakers: z.number().int().min(0).default(2),
+    devFraction: z.number().gt(0).lt(1).default(0.1),
+    seed: z.number().int().default(1),
+  }),
+  /** The model a user deploys: every utterance trains except a dev set (as in cross-corpus); no test set. */
+  z.strictObject({
+    kind: z.literal('all'),
+    devSpeakers: z.number().int().min(0).default(2),
+    devFraction: z.number().gt(0).lt(1).default(0.1),
+    seed: z.number().int().default(1),
+  }),
 ]);
 
 export const FeatureConfig = z.strictObject({
@@ -62,6 +90,45 @@ export const ModelConfig = z.strictObject({
   weights: z.string().optional(),
 });
 
+const prob = z.number().min(0).max(1);
+const range = (lo: number, hi: number) =>
+  z
+    .tuple([z.number().finite(), z.number().finite()])
+    .refine(([a, b]) => a <= b, 'expected [low, high] with low ≤ high')
+    .default([lo, hi]);
+/** Most augmented copies per training utterance. */
+const MAX_AUGMENT_COPIES = 10;
+
+/**
+ * Waveform augmentation of the training utterances (src/audio augmentSignal): `copies`
+ * augmented copies of every training utterance join the originals, each a random chain drawn
+ * from `seed`, the utterance and the copy. Dev and test audio is never augmented.
+ */
+export const AugmentConfig = z.strictObject({
+  copies: z.number().int().min(1).max(MAX_AUGMENT_COPIES).default(2),
+  seed: z.number().int().default(1),
+  speed: z.strictObject({ prob: prob.default(0.5), factor: range(0.9, 1.1) }).default({ prob: 0.5, factor: [0.9, 1.1] }),
+  reverb: z.strictObject({ prob: prob.default(0.3), rt60S: range(0.2, 0.8) }).default({ prob: 0.3, rt60S: [0.2, 0.8] }),
+  noise: z
+    .strictObject({
+      prob: prob.default(0.5),
+      snrDb: range(5, 30),
+      kinds: z.array(z.enum(AUGMENT_NOISE_KINDS)).min(1).default(['white', 'pink']),
+      /** Folder of recordings whose talkers make the babble (needed when kinds has 'babble'; never test audio). */
+      babbleDir: z.string().optional(),
+    })
+    .refine((n) => !n.kinds.includes('babble') || n.babbleDir !== undefined, {
+      message: "babble noise needs babbleDir: a folder of other talkers' recordings (never the test audio)",
+      path: ['babbleDir'],
+    })
+    .default({ prob: 0.5, snrDb: [5, 30], kinds: ['white', 'pink'] }),
+  telephone: z.strictObject({ prob: prob.default(0.1) }).default({ prob: 0.1 }),
+  codec: z.strictObject({ prob: prob.default(0.1), bitrateKbps: range(16, 64) }).default({ prob: 0.1, bitrateKbps: [16, 64] }),
+  gain: z.strictObject({ prob: prob.default(0.5), db: range(-12, 12) }).default({ prob: 0.5, db: [-12, 12] }),
+  silence: z.strictObject({ prob: prob.default(0.2), maxS: z.number().min(0).max(10).default(1.5) }).default({ prob: 0.2, maxS: 1.5 }),
+});
+export type AugmentConfig = z.infer<typeof AugmentConfig>;
+
 export const TrainingConfig = z.strictObject({
   epochs: z.number().int().min(1).default(30),
   batchSize: z.number().int().min(1).default(32),
@@ -86,10 +153,13 @@ export const TrainingConfig = z.strictObject({
   seed: z.number().int().default(1),
   /** libtorch intra-op threads (default: all cores). */
   threads: z.number().int().min(1).optional(),
+  /** Waveform augmentation of the training utterances; null = off. */
+  augment: AugmentConfig.nullable().default(null),
 });
 
 export const RunConfig = z.strictObject({
-  corpus: CorpusConfig,
+  /** One corpus, or several trained (and split) together, each with its own adapter. */
+  corpus: z.union([CorpusConfig, z.array(CorpusConfig).min(1)]).transform((c) => (Array.isArray(c) ? c : [c])),
   protocol: ProtocolConfig,
   features: FeatureConfig.default(FeatureConfig.parse({})),
   model: ModelConfig,
@@ -99,6 +169,17 @@ export const RunConfig = z.strictObject({
 });
 
 export type RunConfig = z.infer<typeof RunConfig>;
+export type CorpusConfig = z.infer<typeof CorpusConfig>;
+
+/** The id of a corpus entry: its `id`, else its adapter name. */
+export function corpusId(c: CorpusConfig): string {
+  return c.id ?? c.name;
+}
+
+/** The run's corpora as one label, e.g. `ravdess` or `ravdess+tess`. */
+export function corpusLabel(cfg: RunConfig): string {
+  return cfg.corpus.map(corpusId).join('+');
+}
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 
 /** Long-hand spellings of config keys (squashed: lower case, no separators) and the key they mean. */
@@ -137,26 +218,46 @@ function field<T>(v: unknown, path: string[], type: 'string' | 'object' | 'array
  * overrides that do not fit, folds outside the protocol. Reads the raw value defensively, so these
  * are reported together with the schema's own issues.
  */
-function registryIssues(cfg: unknown): string[] {
+function registryIssues(cfg: unknown, baseDir: string): string[] {
   const out: string[] = [];
   const unknown = (f: string, what: string, name: string, known: readonly string[]) => {
     const near = closestName(name, known);
     out.push(`${f}: unknown ${what} '${name}' (${near ? `did you mean '${near}'? ` : ''}known: ${known.join(', ')})`);
   };
-  const corpus = field<string>(cfg, ['corpus', 'name'], 'string');
-  if (corpus !== undefined && corpus !== 'synthetic') {
+  const raw = cfg !== null && typeof cfg === 'object' ? (cfg as Record<string, unknown>).corpus : undefined;
+  const entries = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const ids: string[] = [];
+  entries.forEach((entry, i) => {
+    const at = Array.isArray(raw) ? `corpus.${i}` : 'corpus';
+    const corpus = field<string>(entry, ['name'], 'string');
+    const id = field<string>(entry, ['id'], 'string') ?? corpus;
+    if (id !== undefined) {
+      if (ids.includes(id)) out.push(`${at}.id: two corpora are called '${id}' (give each an id)`);
+      ids.push(id);
+    }
+    if (corpus === undefined || corpus === 'synthetic') return;
     try {
       getCorpus(corpus);
     } catch {
       unknown(
-        'corpus.name',
+        `${at}.name`,
         'corpus',
         corpus,
         listCorpora().map((a) => a.name),
       );
     }
-    if (field(cfg, ['corpus', 'root'], 'string') === undefined)
-      out.push(`corpus.root: the '${corpus}' corpus needs its folder (--data DIR)`);
+    if (field(entry, ['root'], 'string') === undefined) out.push(`${at}.root: the '${corpus}' corpus needs its folder (--data DIR)`);
+  });
+  const protocol = field<Record<string, unknown>>(cfg, ['protocol'], 'object');
+  if (protocol?.kind === 'cross-corpus') {
+    const named = (k: 'train' | 'test') =>
+      Array.isArray(protocol[k]) ? (protocol[k] as unknown[]).filter((v) => typeof v === 'string') : [];
+    for (const k of ['train', 'test'] as const)
+      for (const id of named(k))
+        if (!ids.includes(id)) out.push(`protocol.${k}: '${id}' is not one of the run's corpora (${ids.join(', ') || 'none'})`);
+    for (const id of named('train'))
+      if (named('test').includes(id))
+        out.push(`protocol: '${id}' is both a training and a test corpus (use a speaker-independent protocol within one corpus)`);
   }
   const model = field<string>(cfg, ['model', 'name'], 'string');
   const models: readonly string[] = listModels();
@@ -169,12 +270,13 @@ function registryIssues(cfg: unknown): string[] {
   const set = field<string>(cfg, ['features', 'set'], 'string');
   const sets = listFeatureSets();
   let kind: FeatureKind | null = null;
-  if (set !== undefined && !sets.includes(set)) unknown('features.set', 'feature set', set, sets);
+  const unknownPart = set?.split(FUSION_SEPARATOR).find((p) => !sets.includes(p));
+  if (set !== undefined && unknownPart !== undefined) unknown('features.set', 'feature set', unknownPart, sets);
   else if (set !== undefined) {
     try {
-      kind = getFeatureSet(set, field(cfg, ['features', 'overrides'], 'object')).kind;
+      kind = getFeatureSet(set, weightsResolved(field(cfg, ['features', 'overrides'], 'object') ?? {}, baseDir)).kind;
     } catch (e) {
-      out.push(`features.overrides: ${(e as Error).message}`);
+      out.push(`${set.includes(FUSION_SEPARATOR) ? 'features' : 'features.overrides'}: ${(e as Error).message}`);
     }
   }
   if (kind !== null && model !== undefined && models.includes(model)) {
@@ -195,20 +297,53 @@ function registryIssues(cfg: unknown): string[] {
   return out;
 }
 
+/** Feature overrides with their weights paths (`weights`, `part.weights`) made absolute against `baseDir`. */
+function weightsResolved(overrides: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(overrides).map(([k, v]) => [
+      k,
+      (k === 'weights' || k.endsWith('.weights')) && typeof v === 'string' && !isAbsolute(v) ? resolve(baseDir, v) : v,
+    ]),
+  );
+}
+
+/** Every file or folder path of a config, made absolute against `baseDir`. */
+function resolvePaths(cfg: RunConfig, baseDir: string): RunConfig {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const overrides = weightsResolved(cfg.features.overrides, baseDir);
+  const aug = cfg.training.augment;
+  return {
+    ...cfg,
+    corpus: cfg.corpus.map((c) => (c.root === undefined ? c : { ...c, root: abs(c.root) })),
+    protocol: cfg.protocol.kind === 'manifest' ? { ...cfg.protocol, path: abs(cfg.protocol.path) } : cfg.protocol,
+    features: { ...cfg.features, overrides },
+    model: cfg.model.weights === undefined ? cfg.model : { ...cfg.model, weights: abs(cfg.model.weights) },
+    training:
+      aug?.noise.babbleDir === undefined
+        ? cfg.training
+        : { ...cfg.training, augment: { ...aug, noise: { ...aug.noise, babbleDir: abs(aug.noise.babbleDir) } } },
+  };
+}
+
 /**
  * Validates a config object: every schema issue (unknown keys name the closest valid key), then
  * the registries' names and options. `label` (a file name) prefixes every error line; the error
- * lists every problem found, one per line.
+ * lists every problem found, one per line. Relative paths (corpus roots, split manifests, weights,
+ * babble folders) are resolved against `baseDir` (default: the working directory), so the
+ * result holds absolute paths only.
  */
-export function parseRunConfig(value: unknown, label = 'config'): RunConfig {
+export function parseRunConfig(value: unknown, label = 'config', baseDir = process.cwd()): RunConfig {
   const r = RunConfig.safeParse(value);
-  const lines = [...(r.success ? [] : issueLines(r.error, { schema: RunConfig, aliases: KEY_ALIASES })), ...registryIssues(value)];
+  const lines = [...(r.success ? [] : issueLines(r.error, { schema: RunConfig, aliases: KEY_ALIASES })), ...registryIssues(value, baseDir)];
   if (lines.length > 0 || !r.success) throw new Error(lines.map((l) => `${label}: ${l}`).join('\n'));
-  return r.data;
+  return resolvePaths(r.data, baseDir);
 }
 
-/** Reads and validates a YAML (.yaml/.yml) or JSON run config file. */
-export function loadRunConfig(path: string): RunConfig {
+/**
+ * Reads and validates a YAML (.yaml/.yml) or JSON run config file; relative paths in it are
+ * resolved against the file's folder (or `baseDir`).
+ */
+export function loadRunConfig(path: string, baseDir = dirname(resolve(path))): RunConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -223,5 +358,5 @@ export function loadRunConfig(path: string): RunConfig {
       `${path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'} (${(e as Error).message.split('\n')[0]})`,
     );
   }
-  return parseRunConfig(value, path);
+  return parseRunConfig(value, path, baseDir);
 }

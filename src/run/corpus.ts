@@ -4,20 +4,19 @@ import { join } from 'node:path';
 import { loadCorpus, SYNTH_CLASSES, writeSyntheticCorpus, type Utterance } from '../data/index.js';
 import { defaultCacheDir } from '../features/index.js';
 import { checkSplit, createSplit, loadSplit, type Split } from '../data/index.js';
-import type { RunConfig } from './config.js';
+import { corpusId, type CorpusConfig, type RunConfig } from './config.js';
 
 /** An utterance with its class index. */
 export type LabelledUtterance = Utterance & { label: number };
 
-/**
- * Lists the configured corpus with its label map. The `synthetic` corpus is written as WAV files
- * into the cache folder (or `corpus.root` when given) the first time.
- */
-export async function listRunUtterances(
-  cfg: RunConfig,
-  cacheDir?: string | null,
-): Promise<{ utterances: LabelledUtterance[]; classes: string[] }> {
-  const c = cfg.corpus;
+/** A corpus of the run, listed with its label map. */
+interface ListedCorpus {
+  id: string;
+  utterances: Utterance[];
+  classes: string[];
+}
+
+async function listOne(c: CorpusConfig, cacheDir: string | null | undefined): Promise<ListedCorpus> {
   if (c.name === 'synthetic') {
     const seed = Number(c.options.seed ?? 1);
     const dir = c.root ?? join(cacheDir ?? defaultCacheDir(), `synthetic-corpus-seed${seed}`);
@@ -26,16 +25,68 @@ export async function listRunUtterances(
       speakers: Number(c.options.speakers ?? 6),
       perClassPerSpeaker: Number(c.options.perClassPerSpeaker ?? 6),
     });
-    const classes: string[] = [...SYNTH_CLASSES];
-    return { utterances: utts.map((u) => ({ ...u, label: classes.indexOf(u.labels.emotion!) })), classes };
+    return { id: corpusId(c), utterances: utts, classes: [...SYNTH_CLASSES] };
   }
   if (!c.root) throw new Error(`corpus.root: the '${c.name}' corpus needs its folder (--data DIR)`);
   const loaded = await loadCorpus(c.name, c.root, { ...c.options, labelMap: c.labelMap });
   if (loaded.utterances.length === 0) throw new Error(`${c.root}: no utterances left after the label map '${loaded.labelMap.name}'`);
-  return {
-    utterances: loaded.utterances.map((u) => ({ ...u, label: loaded.classes.indexOf(u.labels.emotion as string) })),
-    classes: loaded.classes,
-  };
+  return { id: corpusId(c), utterances: loaded.utterances, classes: loaded.classes };
+}
+
+/**
+ * The run's classes: one corpus' own; for several, the classes all of them have (cross-corpus
+ * `shared`), the ones the protocol lists, or else every class of any corpus, in first-seen order.
+ */
+function runClasses(cfg: RunConfig, listed: ListedCorpus[]): string[] {
+  if (listed.length === 1) return listed[0].classes;
+  const p = cfg.protocol;
+  const union = [...new Set(listed.flatMap((l) => l.classes))];
+  if (p.kind !== 'cross-corpus') return union;
+  if (p.classes === 'shared') {
+    const shared = union.filter((c) => listed.every((l) => l.classes.includes(c)));
+    if (shared.length < 2)
+      throw new Error(
+        `protocol.classes: the corpora share ${shared.length} class(es) (${listed.map((l) => `${l.id}: ${l.classes.join(', ')}`).join('; ')}); choose label maps that agree or list the classes`,
+      );
+    return shared;
+  }
+  for (const c of p.classes) {
+    const missing = listed.filter((l) => !l.classes.includes(c) && p.train.includes(l.id)).map((l) => l.id);
+    if (missing.length === p.train.length) throw new Error(`protocol.classes: no training corpus has class '${c}'`);
+  }
+  return p.classes;
+}
+
+/**
+ * Lists the configured corpora with their label maps (the `synthetic` corpus is written as WAV
+ * files into the cache folder, or `corpus.root`, the first time). With several corpora, ids are
+ * prefixed by the corpus id (`ravdess/03-01-…`), each utterance's `corpus` is its corpus id,
+ * and utterances of classes outside the run's classes are left out (`notes` says how many).
+ */
+export async function listRunUtterances(
+  cfg: RunConfig,
+  cacheDir?: string | null,
+): Promise<{ utterances: LabelledUtterance[]; classes: string[]; notes: string[] }> {
+  const listed: ListedCorpus[] = [];
+  for (const c of cfg.corpus) listed.push(await listOne(c, cacheDir));
+  const classes = runClasses(cfg, listed);
+  const several = listed.length > 1;
+  const notes: string[] = [];
+  const utterances = listed.flatMap((l) => {
+    const kept = l.utterances.filter((u) => classes.includes(u.labels.emotion as string));
+    if (kept.length < l.utterances.length)
+      notes.push(
+        `${l.id}: ${l.utterances.length - kept.length} utterance(s) of classes outside the run's (${classes.join(', ')}) left out`,
+      );
+    return kept.map((u) => ({
+      ...u,
+      ...(several
+        ? { id: `${l.id}/${u.id}`, corpus: l.id, speaker: u.speaker.startsWith(`${l.id}:`) ? u.speaker : `${l.id}:${u.speaker}` }
+        : {}),
+      label: classes.indexOf(u.labels.emotion as string),
+    }));
+  });
+  return { utterances, classes, notes };
 }
 
 /**

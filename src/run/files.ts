@@ -17,7 +17,8 @@ const json = (v: unknown, pretty = false) => (pretty ? JSON.stringify(v, null, 2
 export function runConfig(runDir: string): RunConfig {
   const path = join(resolve(runDir), CONFIG_FILE);
   if (!existsSync(path)) throw new Error(`${resolve(runDir)}: not a trustser run directory (no ${CONFIG_FILE})`);
-  return loadRunConfig(path);
+  // Runs store absolute paths; older ones stored them as given, relative to where training ran.
+  return loadRunConfig(path, process.cwd());
 }
 
 export function writeRunConfig(runDir: string, cfg: RunConfig): void {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { keep, loadModule, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
 import {
   centreCropStart,
+  fitNormalizer,
   fitSpeakerNormalizers,
   getFeatureSet,
   logMelOptions,
@@ -47,13 +48,20 @@ export interface TrainedFold {
    * Speaker-normalized runs: fits `speaker`'s feature statistics on the speaker's (unlabelled)
    * signals, replacing earlier ones; needs at least MIN_SPEAKER_UTTERANCES signals.
    */
-  enroll(speaker: string, signals: Float32Array[]): void;
+  enroll(speaker: string, signals: Float32Array[]): Promise<void>;
   /** The enrolled statistics of `speaker` (undefined when not enrolled). */
   speakerStats(speaker: string): Normalizer | undefined;
+  /**
+   * Corpus-level adaptation: replaces the training set's feature statistics with those of
+   * `signals` (unlabelled audio of the target domain, after speaker normalization in
+   * speaker-normalized runs). Results that use it depend on target-domain statistics and must
+   * be reported as such. Call before {@link waveform}.
+   */
+  adaptToTarget(signals: Float32Array[], speakers?: string[]): Promise<void>;
   /** Posteriors [U][classes] (segment models: mean over an utterance's segments); `speakers[u]` for speaker-normalized runs. */
-  predict(signals: Float32Array[], speakers?: string[]): number[][];
+  predict(signals: Float32Array[], speakers?: string[]): Promise<number[][]>;
   /** Utterance embeddings [U][embedDim] (frame and vector models; segment models: mean over segments). */
-  embed(signals: Float32Array[], speakers?: string[]): Float32Array[];
+  embed(signals: Float32Array[], speakers?: string[]): Promise<Float32Array[]>;
   /**
    * The fold through the differentiable log-mel front end (built on first use, freed with the
    * fold). Only natural-log `logmel` runs of frame models are differentiable end to end; others
@@ -67,7 +75,7 @@ export interface TrainedFold {
 export async function loadFold(runDir: string, fold: number): Promise<TrainedFold> {
   const cfg = runConfig(runDir);
   const info = readFoldModelInfo(runDir, fold);
-  const norm = readNormalizer(runDir, fold);
+  let norm = readNormalizer(runDir, fold);
   const model = buildModel(info.model, info.classes.length, info.geometry);
   await loadModule(model, join(foldDir(runDir, fold), BEST_FILE));
   model.eval();
@@ -77,12 +85,17 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
   const maxFrames = cfg.features.maxFrames;
   // Enrollment, embedding and prediction often see the same signal objects: compute their features once.
   const computed = new WeakMap<Float32Array, Features>();
-  const features = (x: Float32Array): Features => {
+  const features = async (x: Float32Array): Promise<Features> => {
     const hit = computed.get(x);
     if (hit) return hit;
-    const f = set.compute(x);
+    const f = await set.compute(x);
     computed.set(x, f);
     return f;
+  };
+  const allFeatures = async (signals: Float32Array[]): Promise<Features[]> => {
+    const out: Features[] = [];
+    for (const x of signals) out.push(await features(x));
+    return out;
   };
   const enrolled = new Map<string, Normalizer>();
   const statsOf = (who: string | undefined): Normalizer | null => {
@@ -96,11 +109,11 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
       );
     return st;
   };
-  const examples = (signals: Float32Array[], speakers?: string[]) =>
+  const examples = async (signals: Float32Array[], speakers?: string[]) =>
     makeExamples(
-      signals.map((x, u) => {
+      (await allFeatures(signals)).map((f, u) => {
         const st = statsOf(speakers?.[u]);
-        return normalize(st ? normalize(features(x), st) : features(x), norm);
+        return normalize(st ? normalize(f, st) : f, norm);
       }),
       signals.map(() => 0),
       model.inputKind,
@@ -116,16 +129,27 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
     featureSet: set,
     sampleRateHz: set.sampleRateHz,
     speakerNorm: cfg.features.speakerNorm,
-    enroll: (speaker, signals) => {
-      enrolled.set(speaker, fitSpeakerNormalizers(signals.map((x) => ({ speaker, features: features(x) }))).get(speaker)!);
+    enroll: async (speaker, signals) => {
+      const fs = await allFeatures(signals);
+      enrolled.set(speaker, fitSpeakerNormalizers(fs.map((f) => ({ speaker, features: f }))).get(speaker)!);
     },
     speakerStats: (speaker) => enrolled.get(speaker),
-    predict: (signals, speakers) => {
-      const post = predictUtterances(model, examples(signals, speakers), model.inputKind, maxFrames, batch);
+    adaptToTarget: async (signals, speakers) => {
+      if (waveform) throw new Error(`${runDir}: adapt the fold before building its waveform model`);
+      const fs = await allFeatures(signals);
+      norm = fitNormalizer(
+        fs.map((f, u) => {
+          const st = statsOf(speakers?.[u]);
+          return st ? normalize(f, st) : f;
+        }),
+      );
+    },
+    predict: async (signals, speakers) => {
+      const post = predictUtterances(model, await examples(signals, speakers), model.inputKind, maxFrames, batch);
       return signals.map((_, u) => post.get(u)!);
     },
-    embed: (signals, speakers) => {
-      const ex = examples(signals, speakers);
+    embed: async (signals, speakers) => {
+      const ex = await examples(signals, speakers);
       const sums = new Map<number, { v: Float32Array; n: number }>();
       for (let i = 0; i < ex.length; i += batch) {
         const part = ex.slice(i, i + batch);

@@ -8,12 +8,15 @@
  */
 export * from './layout.js';
 export {
+  AugmentConfig,
   CorpusConfig,
   FeatureConfig,
   ModelConfig,
   ProtocolConfig,
   RunConfig,
   TrainingConfig,
+  corpusId,
+  corpusLabel,
   loadRunConfig,
   parseRunConfig,
 } from './config.js';
@@ -53,3 +56,4 @@ export {
   requireUtteranceLevelRun,
   type FilePrediction,
 } from './predict.js';
+export { CrossEvaluationSchema, evaluateOn, type CrossEvaluation, type EvaluateOnOptions, type TargetCorpus } from './evaluate-on.js';

@@ -12,6 +12,7 @@
  * RUN/fold-K/checkpoint.safetensors  weights + optimizer + loop state + history (one atomic file)
  * RUN/fold-K/result.json     the fold's test predictions and metrics
  * RUN/trust.json, trust.html the audit (written by trustser audit)
+ * RUN/evaluations/T.json     the run measured on corpus T (trustser evaluate --on)
  * ```
  */
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ export const MODEL_INFO_FILE = 'model.json';
 export const BEST_FILE = 'best.safetensors';
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const RESULT_FILE = 'result.json';
+export const EVALUATIONS_DIR = 'evaluations';
 
 /** The folder of fold `k` in `runDir`. */
 export function foldDir(runDir: string, k: number): string {

@@ -37,7 +37,12 @@ export function noSpeechPrediction(path: string, reason: string): FilePrediction
 export async function predictFiles(
   runDir: string,
   paths: string[],
-  o: { fold?: number; speakerOf?: (path: string) => string } = {},
+  o: {
+    fold?: number;
+    speakerOf?: (path: string) => string;
+    /** 'target': feature statistics from the given files themselves (corpus-level adaptation, see TrainedFold.adaptToTarget). */
+    normalization?: 'training' | 'target';
+  } = {},
 ): Promise<{ classes: string[]; predictions: FilePrediction[]; failed: FileFailure[] }> {
   const dir = resolve(runDir);
   const cfg = runConfig(dir);
@@ -58,8 +63,13 @@ export async function predictFiles(
     const fp = await loadFold(dir, k);
     classes = fp.classes;
     if (fp.speakerNorm)
-      enrollAll(
+      await enrollAll(
         fp,
+        items.map((it) => it.samples),
+        items.map((it) => it.speaker),
+      );
+    if (o.normalization === 'target')
+      await fp.adaptToTarget(
         items.map((it) => it.samples),
         items.map((it) => it.speaker),
       );
@@ -95,14 +105,14 @@ export async function predictFiles(
 export const SINGLE_SPEAKER = 'speaker';
 
 /** Enrolls every speaker of `speakers` from their signals (errors name the speakers with too few). */
-export function enrollAll(fp: TrainedFold, signals: Float32Array[], speakers: string[]): void {
+export async function enrollAll(fp: TrainedFold, signals: Float32Array[], speakers: string[]): Promise<void> {
   const groups = new Map<string, Float32Array[]>();
   signals.forEach((x, i) => {
     const g = groups.get(speakers[i]);
     if (g) g.push(x);
     else groups.set(speakers[i], [x]);
   });
-  for (const [speaker, xs] of groups) fp.enroll(speaker, xs);
+  for (const [speaker, xs] of groups) await fp.enroll(speaker, xs);
 }
 
 /**

@@ -13,9 +13,9 @@ const rateOrNaN = z
 
 /** Metrics of one set of predictions (metrics/classification). */
 export const ClassificationMetricsSchema = z.object({
-  wa: z.number(),
-  ua: z.number(),
-  macroF1: z.number(),
+  wa: rateOrNaN,
+  ua: rateOrNaN,
+  macroF1: rateOrNaN,
   recall: z.array(rateOrNaN),
   confusion: z.array(z.array(z.number().int().min(0))),
   n: z.number().int().min(0),
@@ -63,7 +63,8 @@ export const FoldResultSchema = z.object({
   predictions: z.array(PredictionSchema),
 });
 
-const meanStd = z.object({ mean: z.number(), std: z.number() });
+/** Mean ± std over folds (NaN, stored as null, when there is no test set). */
+const meanStd = z.object({ mean: rateOrNaN, std: rateOrNaN });
 
 /** metrics.json: per fold and mean ± std, plus the pooled metrics. */
 export const RunMetricsSchema = z.object({
@@ -72,15 +73,19 @@ export const RunMetricsSchema = z.object({
     z.object({
       fold: z.number().int(),
       name: z.string(),
-      ua: z.number(),
-      wa: z.number(),
-      macroF1: z.number(),
+      ua: rateOrNaN,
+      wa: rateOrNaN,
+      macroF1: rateOrNaN,
       bestEpoch: z.number().int(),
+      /** Older runs did not store it. */
+      devUa: z.number().optional(),
     }),
   ),
   ua: meanStd,
   wa: meanStd,
   macroF1: meanStd,
   pooled: ClassificationMetricsSchema,
+  /** Pooled test metrics of each corpus, when the run tests on several. */
+  byCorpus: z.record(z.string(), ClassificationMetricsSchema).optional(),
   trainSeconds: z.number().min(0),
 });

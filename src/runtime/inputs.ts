@@ -31,8 +31,8 @@ export function featureSetFor(s: Sidecar, label: string): FeatureSet {
  * Features of one mono signal at the set's rate, as the trainer saw them: frame models are
  * centre-cropped to `maxFrames` (training's evaluation crop).
  */
-export function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): Features {
-  const block = set.compute(signal);
+export async function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): Promise<Features> {
+  const block = await set.compute(signal);
   return s.input.kind === 'frames' ? centreCrop(block, s.features.maxFrames) : block;
 }
 

@@ -135,7 +135,7 @@ export class WindowedPredictor {
     for (let u = 0; u < signals.length; u++) {
       const sig = sampleRateHz === rate ? signals[u] : resample(signals[u], sampleRateHz, rate);
       for (const w of window === null ? [{ start: 0, end: sig.length }] : windowsOf(sig.length, window, hop!)) {
-        blocks.push(featurize(this.set, this.sidecar, sig.subarray(w.start, w.end)));
+        blocks.push(await featurize(this.set, this.sidecar, sig.subarray(w.start, w.end)));
         owners.push({ signal: u, ...w });
         names.push(`${labels?.[u] ?? `signal ${u}`}${window === null ? '' : ` [${(w.start / rate).toFixed(2)} s]`}`);
         if (blocks.length >= CHUNK_BATCHES * this.batchSize) yield* await flush();

@@ -86,7 +86,7 @@ export async function emotionEmbeddings(runDir: string, paths: readonly string[]
     for (let i = 0; i < paths.length; i += chunk) {
       const part = paths.slice(i, i + chunk);
       const signals = await Promise.all(part.map(async (p) => (await loadAudio(p, { sampleRateHz: predictor.sampleRateHz })).samples));
-      predictor.embed(signals).forEach((e, j) => out.set(resolve(part[j]), e));
+      (await predictor.embed(signals)).forEach((e, j) => out.set(resolve(part[j]), e));
     }
     return out;
   } finally {

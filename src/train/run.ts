@@ -9,11 +9,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { classificationMetrics, meanStd } from '../metrics/index.js';
+import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
 import { manualSeed, setNumThreads } from '../engine/index.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
-import { computeFeatures, fitNormalizer, normalize, speakerNormalize, type Features, type Normalizer } from '../features/index.js';
+import { computeFeatures, fitNormalizer, fitSpeakerNormalizers, normalize, type Features, type Normalizer } from '../features/index.js';
+import { AUGMENT_ID_SEPARATOR, augmentedCopies } from './augment.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { argmax } from '../core/index.js';
 import {
@@ -36,6 +37,7 @@ import {
   listRunUtterances,
   makeRunSplit,
   readFoldResult,
+  runConfig,
   writeFoldModelInfo,
   writeFoldResult,
   writeNormalizer,
@@ -58,8 +60,8 @@ export interface RunOptions {
 function checkConfigMatches(dir: string, cfg: RunConfig): void {
   const path = join(dir, CONFIG_FILE);
   if (!existsSync(path)) return;
-  const prev = readFileSync(path, 'utf8');
-  if (prev !== JSON.stringify(cfg, null, 2)) {
+  // Read through the current schema: a run written before a new option existed gets its default.
+  if (JSON.stringify(runConfig(dir)) !== JSON.stringify(cfg)) {
     throw new Error(`${path}: this run directory holds a different configuration; choose another --out (or delete it to start over)`);
   }
 }
@@ -76,7 +78,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   checkConfigMatches(dir, cfg);
   setNumThreads(cfg.training.threads ?? availableParallelism());
 
-  const { utterances, classes } = await listRunUtterances(cfg, o.cacheDir);
+  const { utterances, classes, notes } = await listRunUtterances(cfg, o.cacheDir);
   const splitPath = join(dir, SPLIT_FILE);
   const { split, isNew } = await makeRunSplit(cfg, utterances, splitPath);
   const folds = cfg.folds ?? split.folds.map((_, i) => i);
@@ -84,6 +86,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
     if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
   if (cfg.model.weights !== undefined && !existsSync(cfg.model.weights))
     throw new Error(`model.weights: ${cfg.model.weights}: no such file`);
+  for (const note of notes) log(note);
   log(`${utterances.length} utterances, ${classes.length} classes (${classes.join(', ')}), ${split.folds.length} folds`);
 
   const byId = new Map(utterances.map((u) => [u.id, u]));
@@ -91,7 +94,8 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   const t0 = performance.now();
   const raw = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, { workers: o.workers, cacheDir: o.cacheDir });
   log(`features '${cfg.features.set}' ready for ${raw.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  const feats = cfg.features.speakerNorm ? speakerNormalize(needed, raw) : raw;
+  const copies = await trainingCopies(cfg, split, folds, byId, raw, o, log);
+  const feats = cfg.features.speakerNorm ? speakerNormalizeWithCopies(needed, raw, copies) : new Map([...raw, ...copies.features]);
   if (cfg.features.speakerNorm) log(`features normalized per speaker (${new Set(needed.map((u) => u.speaker)).size} speakers)`);
   inputGeometry(cfg.model.name, feats.get(needed[0].id)!, cfg.features); // the model takes these features
 
@@ -102,13 +106,18 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   const results: FoldResult[] = [];
   for (const k of folds) {
     results.push(
-      await runFold(cfg, split, k, utterances, classes, feats, dir, o, (history) => rewriteLog(join(dir, LOG_FILE), k, history, folds)),
+      await runFold(cfg, split, k, utterances, copies.of, classes, feats, dir, o, (history) =>
+        rewriteLog(join(dir, LOG_FILE), k, history, folds),
+      ),
     );
+    const r = results.at(-1)!;
     log(
-      `fold ${k} (${split.folds[k].name}): test UA ${(100 * results.at(-1)!.test.ua).toFixed(1)} %, WA ${(100 * results.at(-1)!.test.wa).toFixed(1)} %`,
+      r.predictions.length === 0
+        ? `fold ${k} (${split.folds[k].name}): dev UA ${(100 * r.devUa).toFixed(1)} % (no test set)`
+        : `fold ${k} (${split.folds[k].name}): test UA ${(100 * r.test.ua).toFixed(1)} %, WA ${(100 * r.test.wa).toFixed(1)} %`,
     );
   }
-  const metrics = summarize(results, classes, trainingSeconds(join(dir, LOG_FILE)));
+  const metrics = summarize(results, classes, trainingSeconds(join(dir, LOG_FILE)), (id) => byId.get(id)?.corpus);
   writeRunMetrics(dir, metrics);
   return metrics;
 }
@@ -118,6 +127,7 @@ async function runFold(
   split: Split,
   k: number,
   utterances: LabelledUtterance[],
+  copiesOf: Map<string, LabelledUtterance[]>,
   classes: string[],
   feats: Map<string, Features>,
   dir: string,
@@ -130,7 +140,8 @@ async function runFold(
   const fold = split.folds[k];
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const part = (ids: string[]) => ids.map((id) => byId.get(id)!);
-  const train = part(fold.train),
+  // Augmented copies train with their originals; dev and test are never augmented.
+  const train = part(fold.train).flatMap((u) => [u, ...(copiesOf.get(u.id) ?? [])]),
     dev = part(fold.dev),
     test = part(fold.test);
   const norm: Normalizer = fitNormalizer(train.map((u) => feats.get(u.id)!));
@@ -185,20 +196,91 @@ async function runFold(
     name: fold.name,
     bestEpoch: r.bestEpoch,
     devUa: r.bestUa,
-    test: classificationMetrics(
-      predictions.map((p) => p.truth),
-      predictions.map((p) => p.pred),
-      classes.length,
-    ),
+    test: scored(predictions, classes.length),
     predictions,
   };
   writeFoldResult(dir, k, result);
   return result;
 }
 
-/** Per-fold and mean ± std metrics, plus pooled metrics over all test predictions. */
-export function summarize(results: FoldResult[], classes: string[], trainSeconds: number): RunMetrics {
+/** Features of the augmented copies of every utterance some trained fold trains on (none without `training.augment`). */
+async function trainingCopies(
+  cfg: RunConfig,
+  split: Split,
+  folds: number[],
+  byId: Map<string, LabelledUtterance>,
+  raw: Map<string, Features>,
+  o: RunOptions,
+  log: (line: string) => void,
+): Promise<{ of: Map<string, LabelledUtterance[]>; features: Map<string, Features> }> {
+  const aug = cfg.training.augment;
+  if (aug === null) return { of: new Map(), features: new Map() };
+  const ids = [...new Set(folds.flatMap((k) => split.folds[k].train))];
+  const copies = await augmentedCopies(
+    aug,
+    ids.map((id) => byId.get(id)!),
+  );
+  const t0 = performance.now();
+  const features = await computeFeatures(
+    copies.map((c) => ({ id: c.utterance.id, path: c.utterance.path, augment: c.augment })),
+    cfg.features.set,
+    cfg.features.overrides,
+    { workers: o.workers, cacheDir: o.cacheDir },
+  );
+  log(`${copies.length} augmented copies of ${ids.length} training utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const of = new Map<string, LabelledUtterance[]>();
+  for (const c of copies) {
+    const orig = c.utterance.id.slice(0, c.utterance.id.lastIndexOf(AUGMENT_ID_SEPARATOR));
+    of.set(orig, [...(of.get(orig) ?? []), c.utterance]);
+  }
+  // Checked here: raw features of the originals are in `raw`, so a copy id must not collide with one.
+  for (const id of features.keys()) if (raw.has(id)) throw new Error(`augmented copy id '${id}' is also an utterance id of the corpus`);
+  return { of, features };
+}
+
+/** Speaker-normalized features of the utterances, and of the copies with their speaker's statistics (fitted on the originals). */
+function speakerNormalizeWithCopies(
+  utts: LabelledUtterance[],
+  raw: Map<string, Features>,
+  copies: { of: Map<string, LabelledUtterance[]>; features: Map<string, Features> },
+): Map<string, Features> {
+  const stats = fitSpeakerNormalizers(utts.map((u) => ({ speaker: u.speaker, features: raw.get(u.id)! })));
+  const out = new Map(utts.map((u) => [u.id, normalize(raw.get(u.id)!, stats.get(u.speaker)!)]));
+  for (const cs of copies.of.values()) for (const c of cs) out.set(c.id, normalize(copies.features.get(c.id)!, stats.get(c.speaker)!));
+  return out;
+}
+
+/** Metrics of predictions; NaN rates and an all-zero confusion when there are none (a protocol without a test set). */
+function scored(ps: Prediction[], numClasses: number): ClassificationMetrics {
+  if (ps.length === 0)
+    return {
+      wa: Number.NaN,
+      ua: Number.NaN,
+      macroF1: Number.NaN,
+      recall: Array.from({ length: numClasses }, () => Number.NaN),
+      confusion: Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0)),
+      n: 0,
+    };
+  return classificationMetrics(
+    ps.map((p) => p.truth),
+    ps.map((p) => p.pred),
+    numClasses,
+  );
+}
+
+/**
+ * Per-fold and mean ± std metrics, plus pooled metrics over all test predictions, and per corpus
+ * when `corpusOf` (utterance id → corpus) finds several in them.
+ */
+export function summarize(
+  results: FoldResult[],
+  classes: string[],
+  trainSeconds: number,
+  corpusOf: (id: string) => string | undefined = () => undefined,
+): RunMetrics {
   const all = results.flatMap((r) => r.predictions);
+  const corpora = [...new Set(all.map((p) => corpusOf(p.id)).filter((c): c is string => c !== undefined))].sort();
+  const metricsOf = (ps: Prediction[]) => scored(ps, classes.length);
   return {
     classes,
     folds: results.map((r) => ({
@@ -208,15 +290,15 @@ export function summarize(results: FoldResult[], classes: string[], trainSeconds
       wa: r.test.wa,
       macroF1: r.test.macroF1,
       bestEpoch: r.bestEpoch,
+      devUa: r.devUa,
     })),
     ua: meanStd(results.map((r) => r.test.ua)),
     wa: meanStd(results.map((r) => r.test.wa)),
     macroF1: meanStd(results.map((r) => r.test.macroF1)),
-    pooled: classificationMetrics(
-      all.map((p) => p.truth),
-      all.map((p) => p.pred),
-      classes.length,
-    ),
+    pooled: metricsOf(all),
+    ...(corpora.length > 1
+      ? { byCorpus: Object.fromEntries(corpora.map((c) => [c, metricsOf(all.filter((p) => corpusOf(p.id) === c))])) }
+      : {}),
     trainSeconds,
   };
 }

@@ -96,7 +96,7 @@ describe('the differentiable pipeline of a speaker-normalized run', () => {
       assert.throws(() => c.classify(wave(0)), /normalizes features per speaker \(features\.speakerNorm\); give each signal's speaker/);
       assert.throws(() => c.classify(wave(0), speakers[0]), /speaker '.*' is not enrolled/);
       // The waveform model uses the statistics the fold's enrollment fitted (no second loader, no copies).
-      enrollAll(fp, signals, speakers);
+      await enrollAll(fp, signals, speakers);
       for (const i of [0, 1, signals.length - 2, signals.length - 1]) {
         const probs = noGrad(() => tidy(() => Array.from(c.classify(wave(i), speakers[i]).softmax(-1).toArray() as Float32Array)));
         probs.forEach((p, k) =>

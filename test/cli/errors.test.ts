@@ -97,7 +97,7 @@ describe('CLI errors and batches', () => {
     assert.equal(bad.status, 1);
     assert.match(
       bad.stderr,
-      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, mel-functionals\)/,
+      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, mel-functionals, speech-embedding-stats\)/,
     );
     assert.equal(existsSync(out), false, 'nothing written');
     const good = cli('train', ...quick, '--model', 'mlp', '--features', 'egemaps-ts', '--out', out, '--json');

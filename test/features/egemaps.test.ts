@@ -74,11 +74,11 @@ describe('egemaps-ts: computeEgemaps contract', () => {
     assert.ok(value(a, 'voicedFraction') > 0.9);
   });
 
-  it('is registered as feature set egemaps-ts returning [1, D] frames', () => {
+  it('is registered as feature set egemaps-ts returning [1, D] frames', async () => {
     assert.ok(listFeatureSets().includes('egemaps-ts'));
     const set = getFeatureSet('egemaps-ts');
     assert.equal(set.sampleRateHz, 16000);
-    const out = set.compute(testVowel(0.3));
+    const out = await set.compute(testVowel(0.3));
     assert.equal(out.channels, 1);
     assert.equal(out.frames, 1);
     assert.equal(out.dims, EGEMAPS_FEATURES.length);

@@ -44,7 +44,7 @@ describe('features extract', () => {
     const set = getFeatureSet('logmel');
     for (const [id, t] of w.tensors) {
       assert.deepEqual(t.data, i.tensors.get(id)!.data, id);
-      const direct = set.compute((await loadAudio(join(audioDir, id))).samples);
+      const direct = await set.compute((await loadAudio(join(audioDir, id))).samples);
       assert.equal(direct.channels, 1);
       assert.deepEqual(t.shape, [direct.frames, direct.dims]);
       assert.deepEqual(t.data, direct.data, id);

@@ -64,12 +64,12 @@ test('mel-functionals summarize exactly the registered logmel and mfcc-delta set
   assert.deepEqual(Array.from((getFeatureSet(MEL_FUNCTIONALS_SET).compute(x) as Features).data), want);
 });
 
-test('egemaps-mel is egemaps-ts followed by mel-functionals, with names and a settings key', () => {
+test('egemaps-mel is egemaps-ts followed by mel-functionals, with names and a settings key', async () => {
   const x = tone(180, SR, SR, 0.3);
   const fused = getFeatureSet(EGEMAPS_MEL_SET);
-  const f = fused.compute(x) as Features;
-  const mel = getFeatureSet(MEL_FUNCTIONALS_SET).compute(x) as Features;
-  const ege = getFeatureSet('egemaps-ts').compute(x) as Features;
+  const f = await fused.compute(x);
+  const mel = await getFeatureSet(MEL_FUNCTIONALS_SET).compute(x);
+  const ege = await getFeatureSet('egemaps-ts').compute(x);
   assert.equal(f.dims, ege.dims + mel.dims);
   assert.deepEqual(Array.from(f.data), [...ege.data, ...mel.data]);
   assert.deepEqual(fused.featureNames!().slice(0, EGEMAPS_FEATURE_NAMES.length), EGEMAPS_FEATURE_NAMES);

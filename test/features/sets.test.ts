@@ -128,7 +128,7 @@ test('registry lists every built-in set', () => {
     assert.ok(names.includes(n), n);
 });
 
-test('registry sets compute the documented shapes', () => {
+test('registry sets compute the documented shapes', async () => {
   const shapes: Record<string, number[]> = {
     logmel: [T, 64],
     mfcc: [T, 40],
@@ -142,12 +142,12 @@ test('registry sets compute the documented shapes', () => {
     const set = getFeatureSet(name);
     assert.equal(set.name, name);
     assert.equal(set.sampleRateHz, SR);
-    const out = set.compute(x);
+    const out = await set.compute(x);
     const got = shape.length === 3 ? [out.channels, out.frames, out.dims] : [out.frames, out.dims];
     if (shape.length === 2) assert.equal(out.channels, 1, name);
     assert.deepEqual(got, shape, name);
   }
-  const big = getFeatureSet('logmel', { nMels: 80, log: 'db', dbRef: 'max', topDb: 80 }).compute(x);
+  const big = await getFeatureSet('logmel', { nMels: 80, log: 'db', dbRef: 'max', topDb: 80 }).compute(x);
   assert.equal(big.dims, 80);
   // nFft without winSamples: the window is nFft long (torch's rule), as in melSpectrogram().
   assert.match(getFeatureSet('mfcc', { nFft: 256 }).settingsKey(), /"winSamples":256/);
@@ -169,7 +169,7 @@ test('settingsKey is stable, and changes with every override', () => {
 });
 
 test('registry errors: unknown set, unknown or mistyped override, invalid value', () => {
-  assert.throws(() => getFeatureSet('mfccc'), /unknown feature set 'mfccc' \(known: .*logmel.*mfcc.*\)/);
+  assert.throws(() => getFeatureSet('mfccc'), /unknown feature set 'mfccc' \(did you mean 'mfcc'\? known: .*logmel.*mfcc.*\)/);
   assert.throws(() => getFeatureSet('mfcc', { nMfccs: 13 }), /unknown option 'nMfccs' \(accepted: .*nMfcc/);
   assert.throws(() => getFeatureSet('logmel', { nMels: '64' }), /option 'nMels' has the wrong type/);
   assert.throws(() => getFeatureSet('logmel', { fMaxHz: 9000 }), /Nyquist/);
@@ -179,7 +179,7 @@ test('registry errors: unknown set, unknown or mistyped override, invalid value'
   assert.throws(() => getFeatureSet('logspec', { nFreqBins: 1000 }), /nFreqBins/);
 });
 
-test('registerFeatureSet: custom sets and factories, duplicates rejected', () => {
+test('registerFeatureSet: custom sets and factories, duplicates rejected', async () => {
   const name = `test-energy-${process.pid}`;
   registerFeatureSet({
     name,
@@ -191,7 +191,7 @@ test('registerFeatureSet: custom sets and factories, duplicates rejected', () =>
     compute: (s: Float32Array) => ({ data: Float32Array.of(s.reduce((a, v) => a + v * v, 0)), channels: 1, frames: 1, dims: 1 }),
   });
   assert.ok(listFeatureSets().includes(name));
-  assert.equal(getFeatureSet(name).compute(Float32Array.of(1, 2)).data[0], 5);
+  assert.equal((await getFeatureSet(name).compute(Float32Array.of(1, 2))).data[0], 5);
   assert.throws(() => getFeatureSet(name, { gain: 2 }), /takes no overrides/);
   assert.throws(
     () =>

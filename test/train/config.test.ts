@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRunConfig } from '../../src/run/config.js';
+import { loadRunConfig, parseRunConfig } from '../../src/run/config.js';
+import { runConfig } from '../../src/run/index.js';
 import { tempDir } from '../audio/helpers.js';
 
 test('a YAML config is read with defaults filled in', () => {
@@ -19,6 +20,41 @@ test('a YAML config is read with defaults filled in', () => {
     assert.equal(c.training.mixupAlpha, 0.2);
     assert.equal(c.training.batchSize, 32);
     assert.equal(c.features.set, 'logmel');
+  } finally {
+    cleanup();
+  }
+});
+
+test("relative paths in a config file are resolved against the file's folder; a run folder's config against where training ran", () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'configs'));
+    const p = join(dir, 'configs', 'run.yaml');
+    writeFileSync(
+      p,
+      [
+        'corpus: [{ name: ravdess, root: ../data/ravdess }, { name: tess, root: /abs/tess }]',
+        'protocol: { kind: manifest, path: splits/mine.json }',
+        'features: { set: egemaps-ts }',
+        'model: { name: logreg, weights: ../w/init.safetensors }',
+        'training: { augment: { noise: { kinds: [white, babble], babbleDir: ../noise } } }',
+        '',
+      ].join('\n'),
+    );
+    const c = loadRunConfig(p);
+    assert.deepEqual(
+      c.corpus.map((x) => x.root),
+      [join(dir, 'data', 'ravdess'), '/abs/tess'],
+    );
+    assert.equal(c.protocol.kind === 'manifest' && c.protocol.path, join(dir, 'configs', 'splits', 'mine.json'));
+    assert.equal(c.model.weights, join(dir, 'w', 'init.safetensors'));
+    assert.equal(c.training.augment?.noise.babbleDir, join(dir, 'noise'));
+    // Flags and library callers: relative to the working directory (or the base given).
+    assert.equal(parseRunConfig({ ...c, corpus: [{ name: 'ravdess', root: 'r' }] }, 'x', '/base').corpus[0].root, '/base/r');
+    // A run folder written before paths were stored absolute: they meant the working directory.
+    mkdirSync(join(dir, 'run'));
+    writeFileSync(join(dir, 'run', 'config.json'), JSON.stringify({ ...c, corpus: { name: 'ravdess', root: 'data/ravdess' } }));
+    assert.equal(runConfig(join(dir, 'run')).corpus[0].root, join(process.cwd(), 'data', 'ravdess'));
   } finally {
     cleanup();
   }

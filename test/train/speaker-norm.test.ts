@@ -85,10 +85,10 @@ describe('a speaker-normalized run', () => {
     const signals = await Promise.all(r.predictions.map(async (p) => (await loadAudio(p.path, { sampleRateHz: fp.sampleRateHz })).samples));
     const speakers = r.predictions.map((p) => p.speaker);
     assert.equal(fp.speakerNorm, true);
-    assert.throws(() => fp.predict(signals), /normalizes features per speaker \(features.speakerNorm\); give each signal's speaker/);
-    assert.throws(() => fp.predict(signals, speakers), /speaker '.+' is not enrolled/);
-    enrollAll(fp, signals, speakers);
-    const probs = fp.predict(signals, speakers);
+    await assert.rejects(fp.predict(signals), /normalizes features per speaker \(features.speakerNorm\); give each signal's speaker/);
+    await assert.rejects(fp.predict(signals, speakers), /speaker '.+' is not enrolled/);
+    await enrollAll(fp, signals, speakers);
+    const probs = await fp.predict(signals, speakers);
     probs.forEach((p, i) =>
       p.forEach((v, c) =>
         assert.ok(Math.abs(v - r.predictions[i].probs[c]) < 1e-4, `utterance ${i} class ${c}: ${v} vs ${r.predictions[i].probs[c]}`),

@@ -3,9 +3,9 @@
  * reading option values, handling missing audio, and finishing a listing (unique ids,
  * sorting, durations).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
-import { AUDIO_EXTENSIONS } from '../../audio/index.js';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { AUDIO_EXTENSIONS, walkFiles } from '../../audio/index.js';
 import { fillDurations } from './duration.js';
 import type { ListOptions, MissingAudioPolicy, Utterance } from './types.js';
 
@@ -60,21 +60,21 @@ export function isHidden(name: string): boolean {
 }
 
 /**
- * Every audio file ({@link AUDIO_EXTENSIONS}, or `extensions`) under `dir`, recursively,
- * as sorted absolute paths. Hidden files are skipped. A missing `dir` gives `[]`.
+ * Every audio file ({@link AUDIO_EXTENSIONS}, or `extensions`) under `dir`, as sorted paths.
+ * Sub-folders are scanned unless `options.recurse` is false; symlinked files and folders are
+ * followed (loops and dangling links are skipped, and a linked file keeps the link's path).
+ * Hidden files are skipped. A missing `dir` gives `[]`.
  */
-export async function scanAudio(dir: string, extensions: readonly string[] = AUDIO_EXTENSIONS): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+export async function scanAudio(
+  dir: string,
+  extensions: readonly string[] = AUDIO_EXTENSIONS,
+  options: { recurse?: boolean } = {},
+): Promise<string[]> {
+  const keep = (name: string) => !isHidden(name) && extensions.includes(extname(name).toLowerCase());
+  return walkFiles(dir, { recurse: options.recurse, keep }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return [];
     throw err;
   });
-  const out: string[] = [];
-  for (const e of entries) {
-    if (!e.isFile() || isHidden(e.name) || !extensions.includes(extname(e.name).toLowerCase())) continue;
-    const parent = e.parentPath ?? (e as unknown as { path: string }).path;
-    out.push(join(parent, e.name));
-  }
-  return out.sort();
 }
 
 /** File name without its extension. */

@@ -81,3 +81,39 @@ export function numberCell(table: CsvTable, row: CsvRow, column: string): number
   if (!Number.isFinite(n)) fail({ file: table.file, line: row.line, field: column }, `expected a number, got '${v}'`);
   return n;
 }
+
+/** Separates the pairs of a column mapping on the command line (`path=file,label=emotion`). */
+const MAPPING_PAIR_SEPARATOR = ',';
+/** Separates a canonical column name from the file's column name (`label=emotion`). */
+const MAPPING_NAME_SEPARATOR = '=';
+
+/**
+ * Parses the command-line spelling of a column mapping, `path=file,label=emotion,speaker=actor`
+ * (canonical column name = the CSV file's own column name; spaces around names are ignored), into
+ * `{ path: 'file', label: 'emotion', speaker: 'actor' }`. Which canonical names are accepted is
+ * checked by the reader the mapping is given to.
+ * @throws Error quoting the bad part: an empty mapping, a pair without `=`, an empty name or
+ *   column, a name given twice, or two names mapped to the same column.
+ */
+export function parseColumnMapping(text: string): Record<string, string> {
+  if (text.trim() === '') throw new Error('empty column mapping (expected name=column pairs such as path=file,label=emotion)');
+  const mapping = new Map<string, string>();
+  const byColumn = new Map<string, string>();
+  for (const raw of text.split(MAPPING_PAIR_SEPARATOR)) {
+    const part = raw.trim();
+    if (part === '') throw new Error(`'${text}': empty pair (expected name=column pairs separated by commas)`);
+    const at = part.indexOf(MAPPING_NAME_SEPARATOR);
+    if (at < 0) throw new Error(`'${part}': expected name=column (such as label=emotion)`);
+    const name = part.slice(0, at).trim();
+    const column = part.slice(at + 1).trim();
+    if (name === '') throw new Error(`'${part}': the name before '=' is empty`);
+    if (column === '') throw new Error(`'${part}': the column after '=' is empty`);
+    if (column.includes(MAPPING_NAME_SEPARATOR)) throw new Error(`'${part}': expected one '=' (name=column)`);
+    if (mapping.has(name)) throw new Error(`'${part}': '${name}' is mapped twice`);
+    const other = byColumn.get(column);
+    if (other !== undefined) throw new Error(`'${part}': column '${column}' is already mapped to '${other}'`);
+    mapping.set(name, column);
+    byColumn.set(column, name);
+  }
+  return Object.fromEntries(mapping);
+}

@@ -39,6 +39,6 @@ export { MELD_AUDIO_DIRS, MELD_EMOTIONS, MELD_SPLITS, meld } from './meld.js';
 export { EMODB_EMOTIONS, EMODB_SPEAKERS, emodb } from './emodb.js';
 export { ASVSPOOF_PARTITIONS, asvspoof2019La, parseCmProtocol, type CmProtocolEntry } from './asvspoof.js';
 export { librispeech, parseSpeakersTxt, type LibriSpeaker } from './librispeech.js';
-export { MANIFEST_FILE, MANIFEST_REQUIRED, manifest } from './manifest.js';
-export { cell, numberCell, parseCsv, requireColumns, type CsvRow, type CsvTable } from './csv.js';
+export { MANIFEST_COLUMNS, MANIFEST_FILE, MANIFEST_REQUIRED, manifest } from './manifest.js';
+export { cell, numberCell, parseColumnMapping, parseCsv, requireColumns, type CsvRow, type CsvTable } from './csv.js';
 export * from './synthetic.js';

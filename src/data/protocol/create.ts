@@ -5,6 +5,7 @@ import type { Utterance } from '../corpora/index.js';
 import { utteranceHoldout, type UtteranceHoldoutOptions } from './holdout.js';
 import { leaveOneSessionOut, leaveOneSpeakerOut, speakerKFold, type LeaveOneOutOptions, type SpeakerKFoldOptions } from './kfold.js';
 import type { Split } from './manifest.js';
+import { allDataSplit, crossCorpusSplit, type CrossCorpusOptions, type DevOptions } from './cross-corpus.js';
 import { officialSplit, type OfficialSplitOptions } from './official.js';
 
 /** A split request: the generator's kind and its options. */
@@ -13,7 +14,9 @@ export type SplitSpec =
   | ({ kind: 'leave-one-speaker-out' } & LeaveOneOutOptions)
   | ({ kind: 'leave-one-session-out' } & LeaveOneOutOptions)
   | ({ kind: 'official' } & OfficialSplitOptions)
-  | ({ kind: 'utterance-holdout' } & UtteranceHoldoutOptions);
+  | ({ kind: 'utterance-holdout' } & UtteranceHoldoutOptions)
+  | ({ kind: 'cross-corpus' } & CrossCorpusOptions)
+  | ({ kind: 'all' } & DevOptions);
 
 /**
  * Generates a split of `utts` as `spec` asks.
@@ -31,9 +34,13 @@ export function createSplit(utts: readonly Utterance[], spec: SplitSpec): Split 
       return officialSplit(utts, spec);
     case 'utterance-holdout':
       return utteranceHoldout(utts, spec);
+    case 'cross-corpus':
+      return crossCorpusSplit(utts, spec);
+    case 'all':
+      return allDataSplit(utts, spec);
     default:
       throw new Error(
-        `unknown split kind ${JSON.stringify((spec as { kind: unknown }).kind)} (known: speaker-kfold, leave-one-speaker-out, leave-one-session-out, official, utterance-holdout)`,
+        `unknown split kind ${JSON.stringify((spec as { kind: unknown }).kind)} (known: speaker-kfold, leave-one-speaker-out, leave-one-session-out, official, utterance-holdout, cross-corpus, all)`,
       );
   }
 }

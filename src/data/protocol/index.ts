@@ -30,3 +30,10 @@ export { leaveOneSessionOut, leaveOneSpeakerOut, speakerKFold, type LeaveOneOutO
 export { OFFICIAL_SPLIT_FIELD, officialSplit, type OfficialSplitOptions } from './official.js';
 export { DEFAULT_DEV_FRACTION, DEFAULT_TEST_FRACTION, utteranceHoldout, type UtteranceHoldoutOptions } from './holdout.js';
 export { createSplit, type SplitSpec } from './create.js';
+export {
+  MIN_TRAIN_SPEAKERS_FOR_SPEAKER_DEV,
+  allDataSplit,
+  crossCorpusSplit,
+  type CrossCorpusOptions,
+  type DevOptions,
+} from './cross-corpus.js';

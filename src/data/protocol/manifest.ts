@@ -20,6 +20,8 @@ export const SPLIT_KINDS = [
   'leave-one-session-out',
   'official',
   'utterance-holdout',
+  'cross-corpus',
+  'all',
   'custom',
 ] as const;
 export type SplitKind = (typeof SPLIT_KINDS)[number];
@@ -48,6 +50,11 @@ export interface Split {
    * Absent means true.
    */
   speakerIndependent?: boolean;
+  /**
+   * True when dev utterances may share speakers with training (a training corpus with too few
+   * speakers for a speaker-level dev set); test still shares none. Absent means false.
+   */
+  devSharesSpeakers?: boolean;
   /** Human-readable remark (e.g. why a split is not speaker-independent). */
   note?: string;
   /** Generator options, recorded for reproducibility. */
@@ -60,7 +67,8 @@ const FoldSchema = z.strictObject({
   name: z.string().min(1, 'expected a non-empty fold name'),
   train: z.array(Id).min(1, 'the training partition is empty'),
   dev: z.array(Id),
-  test: z.array(Id).min(1, 'the test partition is empty'),
+  /** Empty only in an `all` split (the deployed model, tested elsewhere). */
+  test: z.array(Id),
 });
 const SplitSchema = z
   .strictObject({
@@ -70,6 +78,7 @@ const SplitSchema = z
     seed: z.number().int('expected an integer seed'),
     createdBy: z.literal(SPLIT_CREATOR),
     speakerIndependent: z.boolean().optional(),
+    devSharesSpeakers: z.boolean().optional(),
     note: z.string().optional(),
     options: z.record(z.string(), z.unknown()).optional(),
     folds: z.array(FoldSchema).min(1, 'expected at least one fold'),
@@ -81,6 +90,10 @@ const SplitSchema = z
       if (prev !== undefined)
         ctx.addIssue({ code: 'custom', path: ['folds', i, 'name'], message: `fold name '${f.name}' is also used by folds[${prev}]` });
       names.set(f.name, i);
+    });
+    s.folds.forEach((f, i) => {
+      if (f.test.length === 0 && s.kind !== 'all')
+        ctx.addIssue({ code: 'custom', path: ['folds', i, 'test'], message: 'the test partition is empty' });
     });
     if (s.kind === 'utterance-holdout' && s.speakerIndependent !== false) {
       ctx.addIssue({
@@ -160,6 +173,7 @@ export async function loadSplit(path: string, utterances?: readonly Utterance[])
 /** The manifest with its fields in the canonical order (for stable, readable files). */
 function canonical(s: Split): Split {
   const out: Split = { version: s.version, corpus: s.corpus, kind: s.kind, seed: s.seed, createdBy: s.createdBy, folds: [] };
+  if (s.devSharesSpeakers !== undefined) out.devSharesSpeakers = s.devSharesSpeakers;
   if (s.speakerIndependent !== undefined) out.speakerIndependent = s.speakerIndependent;
   if (s.note !== undefined) out.note = s.note;
   if (s.options !== undefined) out.options = s.options;

@@ -152,10 +152,11 @@ export function makeSplit(
   kind: SplitKind,
   seed: number,
   folds: Fold[],
-  extra: Pick<Split, 'speakerIndependent' | 'note' | 'options'>,
+  extra: Pick<Split, 'speakerIndependent' | 'devSharesSpeakers' | 'note' | 'options'>,
 ): Split {
   const s: Split = { version: SPLIT_MANIFEST_VERSION, corpus: corpusNameOf(utts), kind, seed, createdBy: SPLIT_CREATOR, folds };
   if (extra.speakerIndependent !== undefined) s.speakerIndependent = extra.speakerIndependent;
+  if (extra.devSharesSpeakers !== undefined) s.devSharesSpeakers = extra.devSharesSpeakers;
   if (extra.note !== undefined) s.note = extra.note;
   if (extra.options !== undefined) s.options = extra.options;
   return s;

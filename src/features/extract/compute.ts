@@ -3,9 +3,12 @@
  * the feature set, and store the result. Runs inside worker threads (or in-process).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { decodeAudio, prepareAudio } from '../../audio/index.js';
+import { augmentSignal, decodeAudio, loadAudio, prepareAudio, type AugmentSpec } from '../../audio/index.js';
+import { makeRng } from '../../core/index.js';
 // The face (not registry.js alone): its imports register every feature set, also in worker threads.
 import { getFeatureSet, type FeatureSet } from '../pure.js';
+// Side effect: the Node sources of the backbones (worker threads load this file, not the face).
+import '../../backbones/index.js';
 import { cacheKey, FeatureCache } from './cache.js';
 import type { Features } from '../types.js';
 
@@ -18,6 +21,27 @@ export interface ExtractTask {
   overrides?: Record<string, unknown>;
   /** Cache folder, or null to disable caching. */
   cacheDir: string | null;
+  /** Compute the features of an augmented copy of the audio instead (see augmentSignal). */
+  augment?: TaskAugmentation;
+}
+
+/** The augmented copy a task computes: the chain, its seed, and babble sources (audio files). */
+export interface TaskAugmentation {
+  spec: AugmentSpec;
+  seed: number;
+  babble: string[];
+}
+
+/** Decoded babble sources, by path and rate (a worker reuses them across tasks). */
+const babbleCache = new Map<string, Promise<Float32Array>>();
+function babbleSignal(path: string, rateHz: number): Promise<Float32Array> {
+  const k = `${rateHz}\0${path}`;
+  let p = babbleCache.get(k);
+  if (!p) {
+    p = loadAudio(path, { sampleRateHz: rateHz }).then((a) => a.samples);
+    babbleCache.set(k, p);
+  }
+  return p;
 }
 
 /** A task's outcome. */
@@ -42,11 +66,19 @@ export async function runTask(task: ExtractTask): Promise<ExtractResult> {
     if (!st.isFile()) throw new Error(`${task.path}: not a regular file`);
     const bytes = new Uint8Array(await readFile(task.path));
     const cache = task.cacheDir === null ? null : new FeatureCache(task.cacheDir);
-    const key = cacheKey(bytes, set.settingsKey());
+    const aug = task.augment;
+    // An augmented copy is identified by the chain, its seed and its babble sources, besides the audio.
+    const settings = aug ? `${set.settingsKey()}|augment:${JSON.stringify(aug)}` : set.settingsKey();
+    const key = cacheKey(bytes, settings);
     const hit = cache?.get(key);
     if (hit) return { id: task.id, ok: true, cached: true, features: hit };
     const audio = await decodeAudio(bytes, task.path);
-    const features = set.compute(prepareAudio(audio, set.sampleRateHz));
+    let samples = prepareAudio(audio, set.sampleRateHz);
+    if (aug) {
+      const babble = await Promise.all(aug.babble.map((p) => babbleSignal(p, set.sampleRateHz)));
+      samples = (await augmentSignal(samples, set.sampleRateHz, aug.spec, makeRng(aug.seed), babble)).samples;
+    }
+    const features = await set.compute(samples);
     cache?.put(key, features);
     return { id: task.id, ok: true, cached: false, features };
   } catch (e) {

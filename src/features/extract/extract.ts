@@ -12,12 +12,14 @@ import { removeStaleTemps, writeFileAtomic } from '../../core/index.js';
 import { getFeatureSet } from '../pure.js';
 import { defaultCacheDir } from './cache.js';
 import { shapeOf, type Features } from '../types.js';
-import { listInputs } from '../../audio/index.js';
+import { listInputs, type ListInputsOptions } from '../../audio/index.js';
 import { runPool } from './pool.js';
 
 export interface ExtractOptions {
   set: string;
   input: string;
+  /** How the input is listed: CSV column mapping, recursion into sub-folders. */
+  inputOptions?: ListInputsOptions;
   out: string;
   /** 'safetensors' (any set) or 'csv' (one row per file: functional sets only). Default from the extension. */
   format?: 'safetensors' | 'csv';
@@ -50,7 +52,7 @@ function formatOf(o: ExtractOptions): 'safetensors' | 'csv' {
 export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary> {
   const format = formatOf(o);
   const set = getFeatureSet(o.set, o.overrides); // validates the name before any work
-  const items = await listInputs(o.input);
+  const items = await listInputs(o.input, o.inputOptions);
   removeStaleTemps(dirname(resolve(o.out)), { recursive: false });
   const cacheDir = o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir;
   const results = new Map<string, Features>();

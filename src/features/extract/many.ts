@@ -5,11 +5,15 @@
 import { availableParallelism } from 'node:os';
 import { defaultCacheDir } from './cache.js';
 import type { Features } from '../types.js';
+import type { TaskAugmentation } from './compute.js';
 import { runPool } from './pool.js';
 
-/** Computes features for `items` (cached by content + settings); failures abort with every reason listed. */
+/**
+ * Computes features for `items` (cached by content + settings); failures abort with every reason
+ * listed. An item with `augment` gets the features of that augmented copy of its audio.
+ */
 export async function computeFeatures(
-  items: { id: string; path: string }[],
+  items: { id: string; path: string; augment?: TaskAugmentation }[],
   setName: string,
   overrides: Record<string, unknown>,
   o: { workers?: number; cacheDir?: string | null; onProgress?: (done: number, total: number) => void } = {},
@@ -20,6 +24,7 @@ export async function computeFeatures(
     items.map((it) => ({
       id: it.id,
       path: it.path,
+      ...(it.augment ? { augment: it.augment } : {}),
       setName,
       overrides,
       cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir,

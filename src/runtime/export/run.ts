@@ -10,7 +10,7 @@ import { makeRng } from '../../core/index.js';
 import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../engine/index.js';
-import { loadFold, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/index.js';
+import { corpusLabel, loadFold, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/index.js';
 import { readJsonFile } from '../../core/index.js';
 import { packageVersion } from '../../core/index.js';
 import { OnnxSerModel } from '../session.js';
@@ -120,8 +120,8 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
         fold,
         foldName: result.name ?? null,
         classes: fp.classes,
-        corpus: cfg.corpus.name,
-        labelMap: cfg.corpus.labelMap ?? null,
+        corpus: corpusLabel(cfg),
+        labelMap: cfg.corpus.every((c) => c.labelMap === undefined) ? null : cfg.corpus.map((c) => c.labelMap ?? 'default').join('+'),
         sampleRateHz: set.sampleRateHz,
         features: {
           set: cfg.features.set,
@@ -138,7 +138,7 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
       },
       'sidecar',
     );
-    const maxAbsDiff = await verify(bytes, draft, probes, fp.predict(probes), resolve(outPath));
+    const maxAbsDiff = await verify(bytes, draft, probes, await fp.predict(probes), resolve(outPath));
     const sidecar: Sidecar = { ...draft, verification: { maxAbsDiff, probes: probes.length } };
     return writeModelPair(resolve(outPath), bytes, sidecar);
   } finally {

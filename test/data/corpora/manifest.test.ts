@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { getCorpus, loadCorpus, manifest } from '../../../src/data/corpora/index.js';
+import { getCorpus, loadCorpus, MANIFEST_COLUMNS, manifest, parseColumnMapping } from '../../../src/data/corpora/index.js';
 import { fixture, rejectsWith } from './helpers.js';
 
 describe('CSV manifest', () => {
@@ -106,5 +107,95 @@ describe('CSV manifest', () => {
     } finally {
       fx.cleanup();
     }
+  });
+
+  test('the columns option reads the file under its own column names; relative paths resolve against the manifest, from any working directory', async () => {
+    const fx = fixture('manifest-columns');
+    const cwd = process.cwd();
+    try {
+      fx.wav('audio/a.wav');
+      fx.wav('lists/sub/clips/b.wav');
+      fx.text(
+        'lists/sub/m.csv',
+        [
+          'file,emotion,actor,sex,Race,take,label,accent',
+          '../../audio/a.wav,happy,s1,F,Asian,t1,3,north',
+          'clips/b.wav,sad,s2,M,,t2,1,',
+        ].join('\n'),
+      );
+      mkdirSync(join(fx.root, 'elsewhere'));
+      process.chdir(join(fx.root, 'elsewhere'));
+      const columns = parseColumnMapping('path=file, label=emotion,speaker=actor,gender=sex,race=Race,id=take');
+      const utts = await manifest.list('../lists/sub/m.csv', { columns });
+      assert.deepEqual(
+        utts.map((u) => [u.id, u.path, u.speaker, u.labels.emotion]),
+        [
+          ['t1', join(fx.root, 'audio/a.wav'), 'manifest:s1', 'happy'],
+          ['t2', join(fx.root, 'lists/sub/clips/b.wav'), 'manifest:s2', 'sad'],
+        ],
+      );
+      // The file's own 'label' column is shadowed by the mapping; unmapped columns stay attributes.
+      assert.deepEqual(utts[0].attributes, { gender: 'female', race: 'Asian', accent: 'north' });
+      assert.deepEqual(utts[1].attributes, { gender: 'male' });
+      const loaded = await loadCorpus('csv', join(fx.root, 'lists/sub/m.csv'), { columns });
+      assert.deepEqual(loaded.classes, ['happy', 'sad']);
+    } finally {
+      process.chdir(cwd);
+      fx.cleanup();
+    }
+  });
+
+  test('bad column mappings name the accepted names, the file and the column', async () => {
+    const fx = fixture('manifest-columns-bad');
+    try {
+      fx.wav('a.wav');
+      const file = fx.text('m.csv', 'file,emotion,actor\na.wav,happy,s1\n');
+      const base = { path: 'file', label: 'emotion', speaker: 'actor' };
+      await rejectsWith(
+        manifest.list(file, { columns: { ...base, mood: 'emotion2' } }),
+        "option 'columns'",
+        "unknown column 'mood'",
+        `accepted: ${MANIFEST_COLUMNS.join(', ')}`,
+      );
+      await rejectsWith(
+        manifest.list(file, { columns: { ...base, speaker: 'talker' } }),
+        `${file}:1: field 'talker'`,
+        "missing column (option 'columns' maps 'speaker' to it",
+        'header has: file, emotion, actor',
+      );
+      await rejectsWith(
+        manifest.list(file, { columns: { ...base, session: 'actor' } }),
+        "'speaker' and 'session' are both mapped to column 'actor'",
+      );
+      await rejectsWith(
+        manifest.list(file, { columns: { path: 'file', label: 'emotion' } }),
+        `${file}:1: field 'speaker'`,
+        'missing column',
+      );
+      await rejectsWith(manifest.list(file, { columns: 'path=file' }), "option 'columns'", 'must be an object');
+      await rejectsWith(manifest.list(file, { columns: { ...base, age: 3 } }), "column 'age' must be mapped to a column name");
+      // Row errors name the user's column.
+      fx.text('m.csv', 'file,emotion,actor\na.wav,,s1\n');
+      await rejectsWith(manifest.list(file, { columns: base }), `${file}:2: field 'emotion'`, 'empty value');
+    } finally {
+      fx.cleanup();
+    }
+  });
+
+  test('parseColumnMapping reads name=column pairs and quotes the bad part', () => {
+    assert.deepEqual(parseColumnMapping(' path = file ,label=emotion,speaker=actor'), { path: 'file', label: 'emotion', speaker: 'actor' });
+    const bad: Array<[string, RegExp]> = [
+      ['', /empty column mapping/],
+      ['path=file,,label=x', /'path=file,,label=x': empty pair/],
+      ['path=file,label', /'label': expected name=column/],
+      ['=file', /'=file': the name before '=' is empty/],
+      ['path=', /'path=': the column after '=' is empty/],
+      ['path=a=b', /'path=a=b': expected one '='/],
+      ['path=a,path=b', /'path=b': 'path' is mapped twice/],
+      ['path=a,id=a', /'id=a': column 'a' is already mapped to 'path'/],
+    ];
+    for (const [text, re] of bad) assert.throws(() => parseColumnMapping(text), re, text);
+    // Unusual names become own keys, so the reader can refuse them by name.
+    assert.deepEqual(Object.keys(parseColumnMapping('__proto__=x')), ['__proto__']);
   });
 });

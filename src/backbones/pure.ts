@@ -1,0 +1,19 @@
+/**
+ * The platform-independent part of src/backbones (no Node built-ins): the backbone contract,
+ * the speech-embedding backbone on any ONNX Runtime, and the registry through which a host
+ * (Node, or the web app) provides backbones.
+ */
+export type { Backbone, BackboneInfo, HiddenStates, OrtLike, OrtSessionLike, OrtTensorLike } from './types.js';
+export { backboneSource, provideBackbone, type BackboneSource, type BackboneWeights } from './sources.js';
+export {
+  SE_EMBEDDING_DIMS,
+  SE_FRAME_RATE_HZ,
+  SE_MIN_SAMPLES,
+  SE_SAMPLE_RATE_HZ,
+  SPEECH_EMBEDDING,
+  openSpeechEmbedding,
+  seMelFrames,
+  seWindows,
+  type SpeechEmbeddingModels,
+} from './speech-embedding.js';
+export { onnxParameterCount } from './onnx-info.js';

@@ -1,0 +1,44 @@
+/**
+ * Where backbones come from. The feature code that runs a backbone is the same in Node and in
+ * the browser, but only the host knows how to reach the model bytes and which ONNX Runtime to
+ * use, so each host provides a {@link BackboneSource} per backbone name (the Node face provides
+ * them on import; the web app provides its own). This registry is the one piece of shared
+ * state between them.
+ */
+import type { Backbone } from './types.js';
+
+/** Options naming a backbone's weights: a file or folder, or null for the installed default. */
+export interface BackboneWeights {
+  weights: string | null;
+}
+
+/** How a host identifies and loads one backbone. */
+export interface BackboneSource {
+  /**
+   * A stable identity of the weights `o` names (e.g. a SHA-256 of the model files): part of
+   * every feature cache key and of exported models' settings, so other weights never match.
+   */
+  identity(o: BackboneWeights): string;
+  /** The backbone on the weights `o` names; hosts cache it. */
+  load(o: BackboneWeights): Promise<Backbone>;
+}
+
+const sources = new Map<string, BackboneSource>();
+
+/** Makes backbone `name` available (replacing an earlier source). */
+export function provideBackbone(name: string, source: BackboneSource): void {
+  sources.set(name, source);
+}
+
+/**
+ * The source of backbone `name`.
+ * @throws Error saying that no host has provided it (e.g. a browser page that did not load its models).
+ */
+export function backboneSource(name: string): BackboneSource {
+  const s = sources.get(name);
+  if (!s)
+    throw new Error(
+      `backbone '${name}' is not available here (in Node it is provided by the trustser package; a web page must provide its model files first)`,
+    );
+  return s;
+}
