@@ -114,7 +114,7 @@ export function registerTrain(program: Command): void {
         log: (l) => {
           if (started) bar?.stop();
           started = false;
-          if (!f.json) process.stderr.write(`${l}\n`);
+          if (!f.json || l.startsWith('warning:')) process.stderr.write(`${l}\n`);
         },
         onProgress: (fold, p) => {
           if (!bar) return;

@@ -13,7 +13,15 @@ import { classificationMetrics, meanStd, type ClassificationMetrics } from '../m
 import { manualSeed, setNumThreads } from '../engine/index.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
-import { computeFeatures, fitNormalizer, fitSpeakerNormalizers, normalize, type Features, type Normalizer } from '../features/index.js';
+import {
+  computeFeatures,
+  fitNormalizer,
+  fitSpeakerNormalizers,
+  normalize,
+  speakerNormWarnings,
+  type Features,
+  type Normalizer,
+} from '../features/index.js';
 import { AUGMENT_ID_SEPARATOR, augmentedCopies } from './augment.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { argmax } from '../core/index.js';
@@ -91,6 +99,8 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
 
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const needed = [...new Set(split.folds.flatMap((f) => [...f.train, ...f.dev, ...f.test]))].map((id) => byId.get(id)!);
+  if (cfg.features.speakerNorm)
+    for (const w of speakerNormWarnings(needed.map((u) => ({ speaker: u.speaker, label: classes[u.label] })))) log(`warning: ${w}`);
   const t0 = performance.now();
   const raw = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, { workers: o.workers, cacheDir: o.cacheDir });
   log(`features '${cfg.features.set}' ready for ${raw.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fitSpeakerNormalizers, MIN_SPEAKER_UTTERANCES, speakerNormalize } from '../../src/features/speaker-norm.js';
 import { parseRunConfig } from '../../src/run/config.js';
@@ -11,6 +11,7 @@ import { enrollAll, loadFold, predictFiles } from '../../src/run/index.js';
 import { exportRun } from '../../src/runtime/index.js';
 import { emotionEmbeddings } from '../../src/spoof/model.js';
 import { loadAudio } from '../../src/audio/index.js';
+import { writeSyntheticCorpus } from '../../src/data/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
 
@@ -180,4 +181,36 @@ describe('a speaker-normalized run', () => {
     assert.equal(got.predictions.length, r.predictions.length);
     got.predictions.forEach((p) => p.probs.forEach((v, c) => assert.ok(Math.abs(v - want.get(resolve(p.path))![c]) < 1e-3, p.path)));
   });
+});
+
+test('a speaker-normalized run warns about a speaker who carries a single emotion', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const utts = writeSyntheticCorpus(join(dir, 'syn'), { speakers: 4, perClassPerSpeaker: 4 });
+    // spk0's happy utterances become speaker 'solo', who then only ever sounds happy.
+    const rows = utts.map((u) => [
+      u.path,
+      u.labels.emotion,
+      u.speaker === 'synthetic:spk0' && u.labels.emotion === 'happy' ? 'solo' : u.speaker,
+    ]);
+    writeFileSync(join(dir, 'm.csv'), ['path,label,speaker', ...rows.map((r) => r.join(','))].join('\n'));
+    const lines: string[] = [];
+    await trainRun(
+      parseRunConfig({
+        corpus: { name: 'manifest', root: join(dir, 'm.csv') },
+        protocol: { kind: 'speaker-kfold', folds: 2, devSpeakers: 1 },
+        features: { set: 'mel-functionals', speakerNorm: true },
+        model: { name: 'logreg' },
+        training: { epochs: 2, threads: 1 },
+        folds: [0],
+      }),
+      join(dir, 'run'),
+      { cacheDir: join(dir, 'cache'), workers: 0, log: (l) => lines.push(l) },
+    );
+    const w = lines.filter((l) => l.startsWith('warning:'));
+    assert.equal(w.length, 1, w.join('\n'));
+    assert.match(w[0], /speaker 'manifest:solo': all 4 utterance\(s\) are labelled 'happy'/);
+  } finally {
+    cleanup();
+  }
 });
