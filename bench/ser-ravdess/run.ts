@@ -28,6 +28,8 @@ interface SuiteEntry {
   options?: Record<string, unknown>;
   training?: Record<string, unknown>;
   featureOptions?: Record<string, unknown>;
+  /** Rows of one group differ in one hyper-parameter; the row with the best mean dev UA is chosen (★). */
+  group?: string;
 }
 
 const LINEAR_TRAINING = { epochs: 200, lr: 1e-2, batchSize: 64, weightDecay: 1e-3, patience: 40 };
@@ -39,6 +41,19 @@ const MLP_TRAINING = { epochs: 200, lr: 1e-3, batchSize: 32, weightDecay: 1e-3, 
  */
 const FUSED_TRAINING = { epochs: 150, lr: 1e-3, batchSize: 64, weightDecay: 0.3, patience: 150 };
 
+/** Utterance functionals of the speech-embedding backbone fused with egemaps-mel (1189 + 576 dims). */
+const FUSED_SE = 'egemaps-mel+speech-embedding-stats';
+const FUSED_SE_OPTIONS = { overrides: { 'speech-embedding-stats.pooling': 'functionals' } };
+/** The default augmentation chain (src/run/config.ts AugmentConfig), 2 copies per training utterance. */
+const AUGMENT = { copies: 2, seed: SEED };
+const fusedSeRow = (wd: number, augment: boolean): SuiteEntry => ({
+  id: `logreg-se${augment ? '-aug' : ''}-wd${wd}`,
+  model: 'logreg',
+  features: FUSED_SE,
+  featureOptions: FUSED_SE_OPTIONS,
+  training: { ...FUSED_TRAINING, weightDecay: wd, ...(augment ? { augment: AUGMENT } : {}) },
+  group: augment ? 'logreg-se-aug' : 'logreg-se',
+});
 /** Per model: features and settings; epoch budgets are cut for 2 CPU cores (the heavy models stop early). */
 const SUITE: SuiteEntry[] = [
   { model: 'logreg', features: 'egemaps-ts', training: LINEAR_TRAINING },
@@ -92,10 +107,27 @@ const SUITE: SuiteEntry[] = [
     speakerNorm: true,
     training: { ...MLP_TRAINING, epochs: 100, patience: 100, weightDecay: 1e-2 },
   },
+  ...[0.01, 0.03].map((wd) => ({
+    id: `logreg-se-stats-wd${wd}`,
+    model: 'logreg',
+    features: 'speech-embedding-stats',
+    training: { ...FUSED_TRAINING, weightDecay: wd },
+    group: 'logreg-se-stats',
+  })),
+  ...[0.03, 0.1, 0.3].map((wd) => fusedSeRow(wd, false)),
+  ...[0.03, 0.1, 0.3].map((wd) => fusedSeRow(wd, true)),
+  {
+    id: 'trust-ser-se-aug',
+    model: 'trust-ser-cnn',
+    features: 'speech-embedding',
+    options: { pooling: 'att' },
+    training: { epochs: 30, lr: 5e-4, batchSize: 32, patience: 30, augment: AUGMENT },
+  },
 ];
 
 const idOf = (s: SuiteEntry) => s.id ?? s.model;
-const featuresCell = (s: SuiteEntry) => `${s.features}${s.speakerNorm ? ', per-speaker norm' : ''}`;
+const featuresCell = (s: SuiteEntry) =>
+  `${s.features}${s.featureOptions === FUSED_SE_OPTIONS ? ' (functionals)' : ''}${s.speakerNorm ? ', per-speaker norm' : ''}${s.training?.augment ? ', augmented ×2' : ''}`;
 
 /** Result rows with numbers in the section of bench/RESULTS.md written earlier, by model name. */
 function recordedRows(): Map<string, string> {
@@ -104,7 +136,7 @@ function recordedRows(): Map<string, string> {
   const section = text.slice(text.indexOf('<!-- ser-ravdess:start -->'), text.indexOf('<!-- ser-ravdess:end -->'));
   const rows = new Map<string, string>();
   for (const line of section.split('\n')) {
-    const m = /^\| ([a-z0-9-]+)(?: †)? \| [^|]+ \| (\d[^|]*) \|/.exec(line);
+    const m = /^\| ([a-z0-9.-]+)(?: †)?(?: ★)? \| [^|]+ \| (\d[^|]*) \|/.exec(line);
     if (m) rows.set(m[1], line.replace(' † |', ' |'));
   }
   return rows;
@@ -134,17 +166,31 @@ async function main(): Promise<void> {
   const p = (x: { mean: number; std: number }) => `${(100 * x.mean).toFixed(1)} ± ${(100 * x.std).toFixed(1)}`;
   const earlier = recordedRows();
   let reused = false;
+  const metricsOf = (s: SuiteEntry): RunMetrics | null => {
+    const path = join(outDir(idOf(s)), 'metrics.json');
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunMetrics) : null;
+  };
+  const devUa = (m: RunMetrics) => m.folds.reduce((a, f) => a + (f.devUa ?? Number.NaN), 0) / m.folds.length;
+  // In each group, the row with the best mean dev UA (test UA plays no part in the choice).
+  const chosen = new Set<string>();
+  for (const g of new Set(SUITE.map((s) => s.group).filter((x) => x !== undefined))) {
+    const done = SUITE.filter((s) => s.group === g && metricsOf(s) !== null);
+    if (done.length > 0) chosen.add(idOf(done.reduce((a, b) => (devUa(metricsOf(b)!) > devUa(metricsOf(a)!) ? b : a))));
+  }
   const rows = SUITE.map((s) => {
     const id = idOf(s);
-    const path = join(outDir(id), 'metrics.json');
-    if (!existsSync(path)) {
+    const m = metricsOf(s);
+    if (!m) {
       const old = earlier.get(id);
-      if (!old) return `| ${id} | ${featuresCell(s)} | not run yet | | | |`;
+      if (!old) return `| ${id} | ${featuresCell(s)} | not run yet | | | | |`;
       reused = true;
-      return old.replace(`| ${id} |`, `| ${id} † |`);
+      // Rows recorded before the dev-UA column existed get an empty one.
+      const cells = old.split('|');
+      if (cells.length === 8) cells.splice(4, 0, ' — ');
+      return cells.join('|').replace(`| ${id} |`, `| ${id} † |`);
     }
-    const m = JSON.parse(readFileSync(path, 'utf8')) as RunMetrics;
-    return `| ${id} | ${featuresCell(s)} | ${p(m.ua)} | ${p(m.wa)} | ${p(m.macroF1)} | ${(m.trainSeconds / 60).toFixed(1)} |`;
+    const dev = Number.isNaN(devUa(m)) ? '—' : (100 * devUa(m)).toFixed(1);
+    return `| ${id}${chosen.has(id) ? ' ★' : ''} | ${featuresCell(s)} | ${p(m.ua)} | ${dev} | ${p(m.wa)} | ${p(m.macroF1)} | ${(m.trainSeconds / 60).toFixed(1)} |`;
   });
   const md = [
     '## SER on RAVDESS, 8 classes, speaker-independent 6 folds (`npm run bench:ser-ravdess`)',
@@ -153,8 +199,10 @@ async function main(): Promise<void> {
     '',
     "Rows marked *per-speaker norm* standardize each utterance's features with its own speaker's statistics (src/train/speaker-norm.ts): labels are never used, but each test speaker's statistics come from that speaker's unlabelled test utterances, so the model needs some of a speaker's utterances before it predicts (enrollment). The other rows use training-set statistics only. The weight decay of the fused-functional linear models (0.3) was chosen on mean dev UA, not test UA.",
     '',
-    '| model | features | UA % (mean ± std) | WA % | macro-F1 % | training time (min) |',
-    '|---|---|---:|---:|---:|---:|',
+    'Rows whose names end in `-wdX` are one hyper-parameter grid (weight decay X): within each grid the row with the best **mean dev UA** is marked ★ and is the one to report; test UA played no part in the choice. *augmented ×2*: two seeded augmented copies of every training utterance (speed 0.9–1.1, room reverb, white/pink noise at 5–30 dB, telephone band, MP3, gain ±12 dB, silence padding; src/run/config.ts AugmentConfig defaults); dev and test audio are never augmented. *speech-embedding*: the frozen pretrained speech-embedding backbone (src/backbones). No row but the *per-speaker norm* ones uses any statistic of the test speakers.',
+    '',
+    '| model | features | UA % (mean ± std) | dev UA % | WA % | macro-F1 % | training time (min) |',
+    '|---|---|---:|---:|---:|---:|---:|',
     ...rows,
     ...(reused
       ? ['', '† not re-run in this invocation: the row recorded by an earlier run (its run folder, bench/out, is not on this machine).']

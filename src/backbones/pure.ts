@@ -4,7 +4,8 @@
  * (Node, or the web app) provides backbones.
  */
 export type { Backbone, BackboneInfo, HiddenStates, OrtLike, OrtSessionLike, OrtTensorLike } from './types.js';
-export { backboneSource, provideBackbone, type BackboneSource, type BackboneWeights } from './sources.js';
+export { backboneSource, modelSource, provideModel, type BackboneSource, type BackboneWeights, type ModelSource } from './sources.js';
+export { SILERO_FRAME_SAMPLES, SILERO_SAMPLE_RATE_HZ, SILERO_VAD, openSileroVad, type SpeechDetector } from './silero-vad.js';
 export {
   SE_EMBEDDING_DIMS,
   SE_FRAME_RATE_HZ,

@@ -12,33 +12,41 @@ export interface BackboneWeights {
   weights: string | null;
 }
 
-/** How a host identifies and loads one backbone. */
-export interface BackboneSource {
+/** How a host identifies and loads one pretrained model (a backbone, a voice-activity detector). */
+export interface ModelSource<T> {
   /**
    * A stable identity of the weights `o` names (e.g. a SHA-256 of the model files): part of
    * every feature cache key and of exported models' settings, so other weights never match.
    */
   identity(o: BackboneWeights): string;
-  /** The backbone on the weights `o` names; hosts cache it. */
-  load(o: BackboneWeights): Promise<Backbone>;
+  /** The model on the weights `o` names; hosts cache it. */
+  load(o: BackboneWeights): Promise<T>;
 }
 
-const sources = new Map<string, BackboneSource>();
+/** The source of a backbone. */
+export type BackboneSource = ModelSource<Backbone>;
 
-/** Makes backbone `name` available (replacing an earlier source). */
-export function provideBackbone(name: string, source: BackboneSource): void {
+const sources = new Map<string, ModelSource<unknown>>();
+
+/** Makes model `name` available (replacing an earlier source). */
+export function provideModel<T>(name: string, source: ModelSource<T>): void {
   sources.set(name, source);
 }
 
 /**
- * The source of backbone `name`.
+ * The source of model `name`; the caller names the type it has (each name has one).
  * @throws Error saying that no host has provided it (e.g. a browser page that did not load its models).
  */
-export function backboneSource(name: string): BackboneSource {
+export function modelSource<T>(name: string): ModelSource<T> {
   const s = sources.get(name);
   if (!s)
     throw new Error(
-      `backbone '${name}' is not available here (in Node it is provided by the trustser package; a web page must provide its model files first)`,
+      `model '${name}' is not available here (in Node it is provided by the trustser package; a web page must provide its model files first)`,
     );
-  return s;
+  return s as ModelSource<T>;
+}
+
+/** The source of backbone `name` (see {@link modelSource}). */
+export function backboneSource(name: string): BackboneSource {
+  return modelSource<Backbone>(name);
 }

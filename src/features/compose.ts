@@ -4,15 +4,30 @@
  * voice-activity detection), which makes pooled features independent of how much silence a
  * recording has around the words.
  */
-import { trimSilence } from '../audio/pure.js';
+import { trimSilence, VAD_HANGOVER_MS } from '../audio/pure.js';
+import { modelSource, SILERO_SAMPLE_RATE_HZ, SILERO_VAD, type SpeechDetector } from '../backbones/pure.js';
 import type { FeatureSet } from './registry.js';
 import type { Features } from './types.js';
 
 /** Separator of fused set names: `egemaps-mel+speech-embedding-stats`. */
 export const FUSION_SEPARATOR = '+';
 /** Voice-activity trimming applied before a set computes (the `vad` option every set takes). */
-export const VAD_MODES = ['none', 'energy'] as const;
+export const VAD_MODES = ['none', 'energy', 'silero'] as const;
 export type VadMode = (typeof VAD_MODES)[number];
+/** Silero frames at or above this speech probability are speech (the model's usual threshold). */
+const SILERO_SPEECH_THRESHOLD = 0.5;
+
+/** The span from the first to the last Silero speech frame, widened by the hangover; null when no frame is speech. */
+async function sileroSpan(x: Float32Array): Promise<{ start: number; end: number } | null> {
+  const detector = await modelSource<SpeechDetector>(SILERO_VAD).load({ weights: null });
+  const p = await detector.speechProbabilities(x);
+  const first = p.findIndex((v) => v >= SILERO_SPEECH_THRESHOLD);
+  if (first < 0) return null;
+  let last = p.length - 1;
+  while (p[last] < SILERO_SPEECH_THRESHOLD) last--;
+  const pad = Math.round((VAD_HANGOVER_MS * SILERO_SAMPLE_RATE_HZ) / 1000);
+  return { start: Math.max(0, first * detector.frameSamples - pad), end: Math.min(x.length, (last + 1) * detector.frameSamples + pad) };
+}
 
 /**
  * The concatenation of utterance-vector sets, in order: `[1, 1, ΣD]`.
@@ -49,19 +64,29 @@ export function fuseSets(name: string, parts: FeatureSet[]): FeatureSet {
 }
 
 /**
- * `set` computed on the speech region of each signal (energy VAD: leading and trailing
- * silence trimmed, pauses kept). A signal with no active frame is used whole.
+ * `set` computed on the speech region of each signal: leading and trailing silence trimmed,
+ * pauses kept, by frame energy (`energy`, src/audio trimSilence) or by the Silero VAD model
+ * (`silero`, 16 kHz sets only). A signal with no speech frame is used whole.
+ * @throws Error when `silero` is asked of a set at another rate, or the model is not available.
  */
 export function withVad(set: FeatureSet, mode: VadMode): FeatureSet {
   if (mode === 'none') return set;
-  const key = `${set.settingsKey()}|vad=${mode}`;
+  if (mode === 'silero' && set.sampleRateHz !== SILERO_SAMPLE_RATE_HZ)
+    throw new Error(
+      `feature set '${set.name}': vad 'silero' needs ${SILERO_SAMPLE_RATE_HZ} Hz input, the set takes ${set.sampleRateHz} Hz`,
+    );
+  const key = `${set.settingsKey()}|vad=${mode === 'silero' ? `silero:${modelSource(SILERO_VAD).identity({ weights: null })}` : mode}`;
   return {
     ...set,
     options: { ...set.options, vad: mode },
     settingsKey: () => key,
-    compute(x: Float32Array) {
-      const t = trimSilence(x, set.sampleRateHz);
-      return set.compute(t.samples.length > 0 ? t.samples : x);
+    async compute(x: Float32Array) {
+      if (mode === 'energy') {
+        const t = trimSilence(x, set.sampleRateHz);
+        return set.compute(t.samples.length > 0 ? t.samples : x);
+      }
+      const span = await sileroSpan(x);
+      return set.compute(span ? x.slice(span.start, span.end) : x);
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The augmented copies of a run's training utterances: `copies` per utterance, each with a
- * seed derived from the run's augmentation seed, the utterance id and the copy index (so a copy
+ * seed derived from the run's augmentation seed, the utterance's file and the copy index (so a copy
  * is the same in every fold and after a resume, and the feature cache serves it), and, for
  * babble noise, talkers drawn from the configured folder.
  */
@@ -39,7 +39,8 @@ export async function augmentedCopies(cfg: AugmentConfig, utts: readonly Labelle
   const out: AugmentedCopy[] = [];
   for (const u of utts) {
     for (let k = 0; k < copies; k++) {
-      const s = hash32(`${seed}\0${u.id}\0${k}`);
+      // Seeded by the audio file, not the id: a multi-corpus run (ids prefixed by corpus) reuses the cached copies.
+      const s = hash32(`${seed}\0${u.path}\0${k}`);
       const babble =
         pool.length === 0 ? [] : Array.from({ length: BABBLE_SOURCES_PER_COPY }, (_, j) => pool[hash32(`${s}\0${j}`) % pool.length]);
       out.push({ utterance: { ...u, id: `${u.id}${AUGMENT_ID_SEPARATOR}${k}` }, augment: { spec, seed: s, babble } });

@@ -37,5 +37,5 @@ test('vad: a set computed on the speech region only is independent of the silenc
   assert.ok(f.frames < g.frames / 2 && f.frames >= 100, `${f.frames} of ${g.frames} frames kept`);
   // A silent signal has no speech region: it is used whole rather than emptied.
   assert.equal((await frames.compute(new Float32Array(SR))).frames, (await getFeatureSet('logmel').compute(new Float32Array(SR))).frames);
-  assert.throws(() => getFeatureSet('logmel', { vad: 'webrtc' }), /option 'vad' must be one of none, energy/);
+  assert.throws(() => getFeatureSet('logmel', { vad: 'webrtc' }), /option 'vad' must be one of none, energy, silero/);
 });
