@@ -19,7 +19,7 @@ import { machineLine, writeResultsSection } from '../results.js';
 import type { ShiftOutcome } from './shifts.js';
 
 /** Runs measured by default: the former and the current best deployable recipe, and a neural model. */
-const DEFAULT_RUNS = ['logreg-fused', 'logreg-se-wd0.1', 'logreg-se-aug-wd0.1', 'trust-ser-se-aug'];
+const DEFAULT_RUNS = ['logreg-fused', 'logreg-sel-wd0.3', 'logreg-sel-aug-wd0.3', 'trust-ser-sel', 'trust-ser-sel-aug'];
 const runDir = (id: string) => join(packageRoot(), 'bench', 'out', 'ser-ravdess', id);
 const outFile = (id: string, max: number) => join(packageRoot(), 'bench', 'out', 'robustness', `${id}${max > 0 ? `-max${max}` : ''}.json`);
 

@@ -46,6 +46,16 @@ const FUSED_SE = 'egemaps-mel+speech-embedding-stats';
 const FUSED_SE_OPTIONS = { overrides: { 'speech-embedding-stats.pooling': 'functionals' } };
 /** The default augmentation chain (src/run/config.ts AugmentConfig), 2 copies per training utterance. */
 const AUGMENT = { copies: 2, seed: SEED };
+/** Mean and std of every layer of the speech-embedding backbone (432 × 2 dims) fused with egemaps-mel. */
+const FUSED_SEL_OPTIONS = { overrides: { 'speech-embedding-stats.layers': 'all' } };
+const fusedSelRow = (wd: number, augment: boolean): SuiteEntry => ({
+  id: `logreg-sel${augment ? '-aug' : ''}-wd${wd}`,
+  model: 'logreg',
+  features: FUSED_SE,
+  featureOptions: FUSED_SEL_OPTIONS,
+  training: { ...FUSED_TRAINING, weightDecay: wd, ...(augment ? { augment: AUGMENT } : {}) },
+  group: augment ? 'logreg-sel-aug' : 'logreg-sel',
+});
 const fusedSeRow = (wd: number, augment: boolean): SuiteEntry => ({
   id: `logreg-se${augment ? '-aug' : ''}-wd${wd}`,
   model: 'logreg',
@@ -116,18 +126,24 @@ const SUITE: SuiteEntry[] = [
   })),
   ...[0.03, 0.1, 0.3].map((wd) => fusedSeRow(wd, false)),
   ...[0.03, 0.1, 0.3].map((wd) => fusedSeRow(wd, true)),
-  {
-    id: 'trust-ser-se-aug',
-    model: 'trust-ser-cnn',
-    features: 'speech-embedding',
-    options: { pooling: 'att' },
-    training: { epochs: 30, lr: 5e-4, batchSize: 32, patience: 30, augment: AUGMENT },
-  },
+  ...[0.1, 0.3, 1].map((wd) => fusedSelRow(wd, false)),
+  ...[0.1, 0.3, 1].map((wd) => fusedSelRow(wd, true)),
+  // Trust-SER's downstream (point-wise convolutions, attention pooling; its default lr and epochs) on every backbone layer.
+  ...[false, true].map(
+    (augment): SuiteEntry => ({
+      id: `trust-ser-sel${augment ? '-aug' : ''}`,
+      model: 'trust-ser-cnn',
+      features: 'speech-embedding',
+      featureOptions: { overrides: { layers: 'all' } },
+      options: { pooling: 'att' },
+      training: { epochs: 30, lr: 5e-4, batchSize: 32, patience: 30, ...(augment ? { augment: AUGMENT } : {}) },
+    }),
+  ),
 ];
 
 const idOf = (s: SuiteEntry) => s.id ?? s.model;
 const featuresCell = (s: SuiteEntry) =>
-  `${s.features}${s.featureOptions === FUSED_SE_OPTIONS ? ' (functionals)' : ''}${s.speakerNorm ? ', per-speaker norm' : ''}${s.training?.augment ? ', augmented ×2' : ''}`;
+  `${s.features}${s.featureOptions === FUSED_SE_OPTIONS ? ' (functionals)' : ''}${s.featureOptions === FUSED_SEL_OPTIONS || (s.model === 'trust-ser-cnn' && s.features === 'speech-embedding') ? ' (all layers)' : ''}${s.speakerNorm ? ', per-speaker norm' : ''}${s.training?.augment ? ', augmented ×2' : ''}`;
 
 /** Result rows with numbers in the section of bench/RESULTS.md written earlier, by model name. */
 function recordedRows(): Map<string, string> {

@@ -11,7 +11,7 @@
  * frame-local, so chunk borders change nothing) and windows are embedded in batches, so memory
  * stays flat with the input length.
  */
-import { onnxParameterCount } from './onnx-info.js';
+import { onnxParameterCount, withInnerOutputs } from './onnx-info.js';
 import type { Backbone, HiddenStates, OrtLike, OrtSessionLike } from './types.js';
 
 /** Name of the backbone (and of its feature sets' prefix). */
@@ -83,9 +83,27 @@ async function melFrames(ort: OrtLike, session: OrtSessionLike, scaled: Float32A
   return out;
 }
 
+/** Per-window channel means [b × C] of a block output [b, C, H, W] (NCHW). */
+function channelMeans(t: { dims: readonly number[]; data: unknown }, b: number, label: string): { dims: number; data: Float32Array } {
+  const [n, c, h, w] = t.dims;
+  if (t.dims.length !== 4 || n !== b || !(t.data instanceof Float32Array))
+    throw new Error(`${label}: unexpected block output [${t.dims.join(', ')}]`);
+  const src = t.data;
+  const area = h * w;
+  const out = new Float32Array(b * c);
+  for (let i = 0; i < b * c; i++) {
+    let s = 0;
+    for (let k = 0; k < area; k++) s += src[i * area + k];
+    out[i] = s / area;
+  }
+  return { dims: c, data: out };
+}
+
 /**
  * Opens the speech-embedding backbone on an ONNX Runtime module (`onnxruntime-node` or
- * `onnxruntime-web`) from the two model files' bytes.
+ * `onnxruntime-web`) from the two model files' bytes. Its hidden states are the five
+ * convolution blocks of the embedding CNN (the output of each block's max-pooling, averaged
+ * over its time × frequency map: 24, 48, 72, 96 and 96 channels) and the 96-dim embedding.
  * @param sessionOptions - passed to both sessions (e.g. `{ intraOpNumThreads: 1 }`).
  */
 export async function openSpeechEmbedding(
@@ -94,15 +112,26 @@ export async function openSpeechEmbedding(
   sessionOptions: Record<string, unknown> = {},
 ): Promise<Backbone> {
   const parameters = onnxParameterCount(models.mel, 'melspectrogram.onnx') + onnxParameterCount(models.embedding, 'embedding_model.onnx');
+  const inner = withInnerOutputs(models.embedding, 'MaxPool', 'embedding_model.onnx');
   const mel = await ort.InferenceSession.create(models.mel, sessionOptions);
-  const embedding = await ort.InferenceSession.create(models.embedding, sessionOptions);
+  const embedding = await ort.InferenceSession.create(inner.bytes, sessionOptions);
+  const output = embedding.outputNames.find((n) => !inner.names.includes(n))!;
+  const per = SE_WINDOW_FRAMES * SE_MEL_BANDS;
+  /** Every layer of `b` windows of mel frames: the blocks' channel means, then the embedding. */
+  const layersOf = async (batch: Float32Array, b: number): Promise<{ dims: number; data: Float32Array }[]> => {
+    const r = await embedding.run({ [embedding.inputNames[0]]: new ort.Tensor('float32', batch, [b, SE_WINDOW_FRAMES, SE_MEL_BANDS, 1]) });
+    const e = checkOutput(r[output], SE_EMBEDDING_DIMS, 'speech-embedding embedding graph');
+    if (e.length !== b * SE_EMBEDDING_DIMS) throw new Error(`speech-embedding embedding graph: ${e.length} values for ${b} windows`);
+    return [...inner.names.map((n) => channelMeans(r[n], b, `speech-embedding block ${n}`)), { dims: SE_EMBEDDING_DIMS, data: e }];
+  };
+  const layerDims = (await layersOf(new Float32Array(per), 1)).map((l) => l.dims);
   return {
     info: {
       name: SPEECH_EMBEDDING,
       sampleRateHz: SE_SAMPLE_RATE_HZ,
       frameRateHz: SE_FRAME_RATE_HZ,
       dims: SE_EMBEDDING_DIMS,
-      layers: 1,
+      layerDims,
       parameters,
       minSamples: SE_MIN_SAMPLES,
     },
@@ -111,8 +140,7 @@ export async function openSpeechEmbedding(
       for (let i = 0; i < x.length; i++) scaled[i] = x[i] * SE_INPUT_SCALE;
       const m = await melFrames(ort, mel, scaled);
       const windows = seWindows(m.length / SE_MEL_BANDS);
-      const out = new Float32Array(windows * SE_EMBEDDING_DIMS);
-      const per = SE_WINDOW_FRAMES * SE_MEL_BANDS;
+      const out = layerDims.map((d) => new Float32Array(windows * d));
       for (let w0 = 0; w0 < windows; w0 += SE_EMBED_BATCH) {
         const b = Math.min(SE_EMBED_BATCH, windows - w0);
         const batch = new Float32Array(b * per);
@@ -120,14 +148,9 @@ export async function openSpeechEmbedding(
           const from = (w0 + j) * SE_WINDOW_HOP_FRAMES * SE_MEL_BANDS;
           batch.set(m.subarray(from, from + per), j * per);
         }
-        const r = await embedding.run({
-          [embedding.inputNames[0]]: new ort.Tensor('float32', batch, [b, SE_WINDOW_FRAMES, SE_MEL_BANDS, 1]),
-        });
-        const e = checkOutput(r[embedding.outputNames[0]], SE_EMBEDDING_DIMS, 'speech-embedding embedding graph');
-        if (e.length !== b * SE_EMBEDDING_DIMS) throw new Error(`speech-embedding embedding graph: ${e.length} values for ${b} windows`);
-        out.set(e, w0 * SE_EMBEDDING_DIMS);
+        (await layersOf(batch, b)).forEach((l, k) => out[k].set(l.data, w0 * layerDims[k]));
       }
-      return { frames: windows, dims: SE_EMBEDDING_DIMS, layers: [out] };
+      return { frames: windows, layerDims, layers: out };
     },
     async dispose() {
       await mel.release?.();

@@ -31,20 +31,20 @@ export interface BackboneInfo {
   sampleRateHz: number;
   /** Hidden-state frames per second of audio (Hz). */
   frameRateHz: number;
-  /** Width D of every hidden state. */
+  /** Width D of the last hidden state (the model's output). */
   dims: number;
-  /** Hidden-state outputs (layers); for a single-output embedding model, 1. */
-  layers: number;
+  /** Width of every hidden-state output, first layer first; the last is `dims`. */
+  layerDims: number[];
   /** Parameters of the model files (initializer elements). */
   parameters: number;
   /** Shortest input (samples) that gives one frame; shorter inputs are zero-padded to it. */
   minSamples: number;
 }
 
-/** Hidden states of one utterance: `layers` matrices of `frames × dims`, row-major. */
+/** Hidden states of one utterance: one `frames × layerDims[l]` matrix per layer, row-major, the output last. */
 export interface HiddenStates {
   frames: number;
-  dims: number;
+  layerDims: number[];
   layers: Float32Array[];
 }
 

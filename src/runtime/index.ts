@@ -4,6 +4,8 @@
  * the training-time features (batching, windowed streaming of long inputs); the same for the
  * AASIST spoofing countermeasure (waveform input, its own sidecar, batched scoring).
  */
+// Side effect: the Node sources of the pretrained models that backbone feature sets run.
+import '../backbones/index.js';
 export * from './onnx/index.js';
 export * from './export/index.js';
 export * from './pure.js';

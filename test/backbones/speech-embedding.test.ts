@@ -49,7 +49,8 @@ describe('speech-embedding backbone', () => {
     ] as const) {
       const h = await b.hiddenStates(speechLike(seconds));
       assert.equal(h.frames, windows, `${seconds} s`);
-      assert.equal(h.layers[0].length, windows * SE_EMBEDDING_DIMS);
+      assert.equal(h.layers.at(-1)!.length, windows * SE_EMBEDDING_DIMS);
+      assert.deepEqual(h.layerDims, [24, 48, 72, 96, 96, 96]);
       assert.ok(h.layers[0].every(Number.isFinite));
     }
   });
@@ -64,15 +65,15 @@ describe('speech-embedding backbone', () => {
     let worst = 0;
     for (let j = 100; j < 140; j++)
       for (let d = 0; d < SE_EMBEDDING_DIMS; d++)
-        worst = Math.max(worst, Math.abs(whole.layers[0][(250 + j) * SE_EMBEDDING_DIMS + d] - part.layers[0][j * SE_EMBEDDING_DIMS + d]));
+        worst = Math.max(worst, Math.abs(whole.layers.at(-1)![(250 + j) * SE_EMBEDDING_DIMS + d] - part.layers.at(-1)![j * SE_EMBEDDING_DIMS + d]));
     assert.ok(worst < 1e-3, `max difference ${worst}`);
   });
 
   test('the model sees 16-bit-scale input: scaling the waveform changes the embeddings', async () => {
     const b = await source.load({ weights: null });
     const x = speechLike(1);
-    const a = (await b.hiddenStates(x)).layers[0];
-    const quiet = (await b.hiddenStates(x.map((v) => v / 100))).layers[0];
+    const a = (await b.hiddenStates(x)).layers.at(-1)!;
+    const quiet = (await b.hiddenStates(x.map((v) => v / 100))).layers.at(-1)!;
     assert.ok(a.some((v, i) => Math.abs(v - quiet[i]) > 1e-2));
   });
 
