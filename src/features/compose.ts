@@ -63,6 +63,49 @@ export function fuseSets(name: string, parts: FeatureSet[]): FeatureSet {
   };
 }
 
+/** Per-utterance normalization of frame features (the `utteranceNorm` option every frame set takes). */
+export const UTTERANCE_NORMS = ['none', 'mean', 'mean-var'] as const;
+export type UtteranceNorm = (typeof UTTERANCE_NORMS)[number];
+/** Floor of a dim's standard deviation in per-utterance variance normalization. */
+const UTTERANCE_STD_FLOOR = 1e-5;
+
+/**
+ * Each dim of every channel centred on the utterance's own mean over frames (`mean`, cepstral
+ * mean normalization), and divided by its own standard deviation (`mean-var`). Removes
+ * stationary channel and speaker offsets without any other utterance's statistics.
+ */
+export function normalizeUtterance(f: Features, mode: UtteranceNorm): Features {
+  if (mode === 'none') return f;
+  const { channels: C, frames: T, dims: D } = f;
+  const data = new Float32Array(f.data);
+  for (let c = 0; c < C; c++) {
+    for (let d = 0; d < D; d++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) s += data[(c * T + t) * D + d];
+      const mean = s / T;
+      let v = 0;
+      for (let t = 0; t < T; t++) v += (data[(c * T + t) * D + d] - mean) ** 2;
+      const scale = mode === 'mean-var' ? 1 / Math.max(Math.sqrt(v / T), UTTERANCE_STD_FLOOR) : 1;
+      for (let t = 0; t < T; t++) data[(c * T + t) * D + d] = (data[(c * T + t) * D + d] - mean) * scale;
+    }
+  }
+  return { ...f, data };
+}
+
+/** `set` with {@link normalizeUtterance} applied to its output; frame and image sets only. */
+export function withUtteranceNorm(set: FeatureSet, mode: UtteranceNorm): FeatureSet {
+  if (mode === 'none') return set;
+  if (set.kind === 'vector')
+    throw new Error(`feature set '${set.name}': utteranceNorm applies to frame features; '${set.name}' gives one vector per utterance`);
+  const key = `${set.settingsKey()}|utteranceNorm=${mode}`;
+  return {
+    ...set,
+    options: { ...set.options, utteranceNorm: mode },
+    settingsKey: () => key,
+    compute: async (x) => normalizeUtterance(await set.compute(x), mode),
+  };
+}
+
 /**
  * `set` computed on the speech region of each signal: leading and trailing silence trimmed,
  * pauses kept, by frame energy (`energy`, src/audio trimSilence) or by the Silero VAD model

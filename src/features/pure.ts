@@ -26,4 +26,5 @@ import './functionals.js';
 // Side effect: registers the backbone sets (`speech-embedding`, `speech-embedding-stats`).
 import './backbone-sets.js';
 export { meanStdPool, SPEECH_EMBEDDING_STATS_SET } from './backbone-sets.js';
-export { FUSION_SEPARATOR, VAD_MODES, type VadMode } from './compose.js';
+export { specAugment, type SpecAugmentOptions } from './spec-augment.js';
+export { FUSION_SEPARATOR, UTTERANCE_NORMS, VAD_MODES, normalizeUtterance, type UtteranceNorm, type VadMode } from './compose.js';

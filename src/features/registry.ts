@@ -16,7 +16,16 @@
  */
 import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
 import { closestName } from '../core/pure.js';
-import { FUSION_SEPARATOR, fuseSets, VAD_MODES, withVad, type VadMode } from './compose.js';
+import {
+  FUSION_SEPARATOR,
+  fuseSets,
+  UTTERANCE_NORMS,
+  VAD_MODES,
+  withUtteranceNorm,
+  withVad,
+  type UtteranceNorm,
+  type VadMode,
+} from './compose.js';
 import type { Features } from './types.js';
 import { withDeltas, DEFAULT_DELTA_N } from './deltas.js';
 import {
@@ -129,14 +138,20 @@ function registered(name: string, overrides: FeatureOverrides | undefined): Feat
  *
  * `name` may fuse utterance-vector sets with `+` (`egemaps-mel+speech-embedding-stats`); the
  * overrides of a fused set's parts are spelled `part.option`. Every set also takes the option
- * `vad` ({@link VAD_MODES}): compute on the speech region only.
+ * `vad` ({@link VAD_MODES}): compute on the speech region only; frame and image sets take
+ * `utteranceNorm` ({@link UTTERANCE_NORMS}): normalize each dim over the utterance's frames.
  * @throws Error listing the known names for an unknown name, or naming a bad override.
  */
 export function getFeatureSet(name: string, overrides?: FeatureOverrides): FeatureSet {
-  const { vad = 'none', ...rest } = overrides ?? {};
+  const { vad = 'none', utteranceNorm = 'none', ...rest } = overrides ?? {};
   if (typeof vad !== 'string' || !(VAD_MODES as readonly string[]).includes(vad))
     throw new Error(`feature set '${name}': option 'vad' must be one of ${VAD_MODES.join(', ')}, got ${JSON.stringify(vad)}`);
-  if (!name.includes(FUSION_SEPARATOR)) return withVad(registered(name, rest), vad as VadMode);
+  if (typeof utteranceNorm !== 'string' || !(UTTERANCE_NORMS as readonly string[]).includes(utteranceNorm))
+    throw new Error(
+      `feature set '${name}': option 'utteranceNorm' must be one of ${UTTERANCE_NORMS.join(', ')}, got ${JSON.stringify(utteranceNorm)}`,
+    );
+  if (!name.includes(FUSION_SEPARATOR))
+    return withUtteranceNorm(withVad(registered(name, rest), vad as VadMode), utteranceNorm as UtteranceNorm);
   const names = name.split(FUSION_SEPARATOR);
   for (const k of Object.keys(rest)) {
     const part = k.slice(0, k.indexOf('.'));
@@ -149,12 +164,15 @@ export function getFeatureSet(name: string, overrides?: FeatureOverrides): Featu
         .filter(([k]) => k.startsWith(`${part}.`))
         .map(([k, v]) => [k.slice(part.length + 1), v]),
     );
-  return withVad(
-    fuseSets(
-      name,
-      names.map((n) => registered(n, partOverrides(n))),
+  return withUtteranceNorm(
+    withVad(
+      fuseSets(
+        name,
+        names.map((n) => registered(n, partOverrides(n))),
+      ),
+      vad as VadMode,
     ),
-    vad as VadMode,
+    utteranceNorm as UtteranceNorm,
   );
 }
 

@@ -155,6 +155,16 @@ export const TrainingConfig = z.strictObject({
   threads: z.number().int().min(1).optional(),
   /** Waveform augmentation of the training utterances; null = off. */
   augment: AugmentConfig.nullable().default(null),
+  /** SpecAugment masks on training batches of frame and image models (widths in feature dims and frames); null = off. */
+  specAugment: z
+    .strictObject({
+      freqMasks: z.number().int().min(0).default(2),
+      maxFreqWidth: z.number().int().min(0).default(8),
+      timeMasks: z.number().int().min(0).default(2),
+      maxTimeWidth: z.number().int().min(0).default(20),
+    })
+    .nullable()
+    .default(null),
 });
 
 export const RunConfig = z.strictObject({

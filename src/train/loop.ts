@@ -25,6 +25,7 @@ import {
 } from '../engine/index.js';
 import { BEST_FILE, CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import type { TrainingConfig } from '../run/index.js';
+import { specAugment } from '../features/index.js';
 import { batchTensors, predictUtterances, type Example, type InputKind, type TrainableModel } from '../models/index.js';
 import { argmax } from '../core/index.js';
 import { beta, epochOrder } from './sampling.js';
@@ -187,7 +188,11 @@ export async function trainFold(
     let lossSum = 0;
     model.train();
     for (let b = 0; b < batches; b++) {
-      const part = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize).map((i) => data.train[i]);
+      const spec = cfg.specAugment;
+      const part = order
+        .slice(b * cfg.batchSize, (b + 1) * cfg.batchSize)
+        .map((i) => data.train[i])
+        .map((e) => (spec && data.kind !== 'vector' ? { ...e, features: specAugment(e.features, spec, rng) } : e));
       if (part.length === 0) continue;
       lossSum += tidy(() => {
         const t = batchTensors(part, data.kind, data.maxFrames, rng);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getFeatureSet } from '../../src/features/index.js';
+import { makeRng } from '../../src/core/index.js';
 import { tone } from '../audio/helpers.js';
 
 const SR = 16000;
@@ -38,4 +39,26 @@ test('vad: a set computed on the speech region only is independent of the silenc
   // A silent signal has no speech region: it is used whole rather than emptied.
   assert.equal((await frames.compute(new Float32Array(SR))).frames, (await getFeatureSet('logmel').compute(new Float32Array(SR))).frames);
   assert.throws(() => getFeatureSet('logmel', { vad: 'webrtc' }), /option 'vad' must be one of none, energy, silero/);
+});
+
+test('utteranceNorm: each dim centred (and scaled) over the utterance; frame sets only', async () => {
+  // A tone in noise: every mel band has energy well above the log floor.
+  const rng = makeRng(1);
+  const x = tone(300, SR, SR, 0.3).map((v) => v + 0.05 * rng.normal());
+  const plain = await getFeatureSet('logmel').compute(x);
+  const mean = await getFeatureSet('logmel', { utteranceNorm: 'mean' }).compute(x);
+  const mv = await getFeatureSet('logmel', { utteranceNorm: 'mean-var' }).compute(x);
+  for (const d of [0, 10, 63]) {
+    const col = (f: typeof plain) => Array.from({ length: f.frames }, (_, t) => f.data[t * f.dims + d]);
+    const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    assert.ok(Math.abs(avg(col(mean))) < 1e-3);
+    assert.ok(Math.abs(col(mean)[5] - (col(plain)[5] - avg(col(plain)))) < 1e-3);
+    const sd = Math.sqrt(avg(col(mv).map((v) => v * v)));
+    assert.ok(Math.abs(sd - 1) < 1e-3 || sd < 1e-3, `dim ${d}: std ${sd}`);
+  }
+  // A gain change is a constant offset of log-mel: mean normalization removes it.
+  const louder = await getFeatureSet('logmel', { utteranceNorm: 'mean' }).compute(x.map((v) => v * 4));
+  assert.ok(louder.data.every((v, i) => Math.abs(v - mean.data[i]) < 1e-2));
+  assert.throws(() => getFeatureSet('egemaps-ts', { utteranceNorm: 'mean' }), /utteranceNorm applies to frame features/);
+  assert.throws(() => getFeatureSet('logmel', { utteranceNorm: 'yes' }), /option 'utteranceNorm' must be one of none, mean, mean-var/);
 });

@@ -53,3 +53,31 @@ test('training augmentation: copies of every training utterance only, seeded, ca
     cleanup();
   }
 });
+
+test('SpecAugment masks the training batches of frame models (the loss changes), and is recorded in the run', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const cfg = (specAugment: unknown) =>
+      parseRunConfig({
+        corpus: { name: 'synthetic', root: join(dir, 'syn'), options: { speakers: 4, perClassPerSpeaker: 3 } },
+        protocol: { kind: 'speaker-kfold', folds: 2, devSpeakers: 1 },
+        features: { set: 'logmel', maxFrames: 80 },
+        model: { name: 'trust-ser-cnn', options: { hiddenSize: 16 } },
+        training: { epochs: 2, batchSize: 8, threads: 1, specAugment },
+        folds: [0],
+      });
+    const loss = (run: string) => JSON.parse(readFileSync(join(dir, run, 'log.jsonl'), 'utf8').split('\n')[0]).trainLoss as number;
+    await trainRun(cfg(null), join(dir, 'plain'), { cacheDir: join(dir, 'cache'), workers: 0 });
+    await trainRun(cfg({ maxTimeWidth: 30 }), join(dir, 'masked'), { cacheDir: join(dir, 'cache'), workers: 0 });
+    assert.notEqual(loss('masked'), loss('plain'));
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'masked', 'config.json'), 'utf8')).training.specAugment, {
+      freqMasks: 2,
+      maxFreqWidth: 8,
+      timeMasks: 2,
+      maxTimeWidth: 30,
+    });
+    assert.throws(() => cfg({ freqMasks: -1 }), /training\.specAugment\.freqMasks/);
+  } finally {
+    cleanup();
+  }
+});
