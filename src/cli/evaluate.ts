@@ -84,14 +84,15 @@ export function registerEvaluate(program: Command): void {
           json?: boolean;
         },
       ) => {
-        const cfg = runConfig(dir);
         if (o.on !== undefined) {
           const e = await evaluateOn(dir, targetOf(o.on, o), { classMap: o.map, targetNorm: o.targetNorm, fold: o.fold });
           process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatCross(e)}\n`);
           return;
         }
-        for (const [flag, v] of Object.entries({ data: o.data, labelMap: o.labelMap, map: o.map, targetNorm: o.targetNorm, fold: o.fold }))
+        const onOnly = { data: o.data, labelMap: o.labelMap, map: o.map, columns: o.columns, targetNorm: o.targetNorm, fold: o.fold };
+        for (const [flag, v] of Object.entries(onOnly))
           if (v !== undefined) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --on`);
+        const cfg = runConfig(dir);
         const m = readRunMetrics(dir);
         if (!m) throw new Error(`${dir}: no ${METRICS_FILE} (is the run finished? rerun 'trustser train' with the same --out to resume)`);
         const note = cfg.features.speakerNorm
