@@ -28,10 +28,15 @@ type CorpusId = keyof typeof CORPORA;
 const FUSED_TRAINING = { epochs: 150, lr: 1e-3, batchSize: 64, patience: 150 };
 const RECIPES = {
   'logreg-egemaps-mel': { features: { set: 'egemaps-mel' }, model: { name: 'logreg' }, training: { ...FUSED_TRAINING, weightDecay: 0.3 } },
-  'logreg-se-aug': {
-    features: { set: 'egemaps-mel+speech-embedding-stats', overrides: { 'speech-embedding-stats.pooling': 'functionals' } },
+  'logreg-sel': {
+    features: { set: 'egemaps-mel+speech-embedding-stats', overrides: { 'speech-embedding-stats.layers': 'all' } },
     model: { name: 'logreg' },
-    training: { ...FUSED_TRAINING, weightDecay: 0.1, augment: { copies: 2, seed: SEED } },
+    training: { ...FUSED_TRAINING, weightDecay: 0.3 },
+  },
+  'logreg-sel-aug': {
+    features: { set: 'egemaps-mel+speech-embedding-stats', overrides: { 'speech-embedding-stats.layers': 'all' } },
+    model: { name: 'logreg' },
+    training: { ...FUSED_TRAINING, weightDecay: 0.3, augment: { copies: 2, seed: SEED } },
   },
 } as const;
 type RecipeId = keyof typeof RECIPES;

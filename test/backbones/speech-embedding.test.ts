@@ -65,7 +65,10 @@ describe('speech-embedding backbone', () => {
     let worst = 0;
     for (let j = 100; j < 140; j++)
       for (let d = 0; d < SE_EMBEDDING_DIMS; d++)
-        worst = Math.max(worst, Math.abs(whole.layers.at(-1)![(250 + j) * SE_EMBEDDING_DIMS + d] - part.layers.at(-1)![j * SE_EMBEDDING_DIMS + d]));
+        worst = Math.max(
+          worst,
+          Math.abs(whole.layers.at(-1)![(250 + j) * SE_EMBEDDING_DIMS + d] - part.layers.at(-1)![j * SE_EMBEDDING_DIMS + d]),
+        );
     assert.ok(worst < 1e-3, `max difference ${worst}`);
   });
 
