@@ -1,7 +1,7 @@
 /**
  * `trustser audit`: every trust dimension of a trained run, on its held-out folds — accuracy and
  * fairness with bootstrap CIs (speaker-cluster intervals where they can be formed, else
- * utterance-level), waveform attacks, robustness, privacy probes, sustainability — written as
+ * utterance-level), calibration of the posteriors, waveform attacks, robustness, privacy probes, sustainability — written as
  * trust.json (report schema + full details) and trust.html in the run directory.
  */
 import { join, resolve } from 'node:path';
@@ -25,6 +25,8 @@ import {
   RESULT_FILE,
   SPLIT_FILE,
   finishedFolds,
+  foldTemperature,
+  readFoldCalibration,
   corpusLabel,
   listRunUtterances,
   makeRunSplit,
@@ -34,6 +36,7 @@ import {
   trainedFolds,
   type LabelledUtterance,
 } from '../run/index.js';
+import { measureCalibration } from './calibration.js';
 import { measureRun, type MeasureOptions } from './measure.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
@@ -186,6 +189,12 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
     classes.length,
   );
   const recall = pooled.recall.map((r) => (Number.isNaN(r) ? 0 : r));
+  const calibration = measureCalibration(
+    results,
+    folds.map((k) => foldTemperature(dir, k)),
+  );
+  if ('skipped' in calibration) c.notMeasured.calibration = calibration.skipped;
+  else for (const n of calibration.notes) c.note('calibration', n);
   const safety = Array.isArray(measured.safety) ? measured.safety.filter((a) => a.attacked > 0) : null;
   if (!Array.isArray(measured.safety)) c.notMeasured.safety = measured.safety.skipped;
   else if (o.attacks?.length === 0) c.notMeasured.safety = 'no attack was requested (--attacks)';
@@ -236,6 +245,7 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
       perClassRecall: recall,
       chance,
     },
+    ...('section' in calibration ? { calibration: calibration.section } : {}),
     fairness: Object.fromEntries(Object.entries(fairness).map(([k, f]) => [k, toAttribute(f)])),
     ...(safety && safety.length > 0
       ? {
@@ -266,7 +276,15 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
     notes: c.notes,
     notMeasured: c.notMeasured,
     warnings: c.warnings,
-    details: { fairness, safety: measured.safety, privacy: measured.privacy, robustness: measured.robustness, folds: folds },
+    details: {
+      fairness,
+      safety: measured.safety,
+      privacy: measured.privacy,
+      robustness: measured.robustness,
+      folds: folds,
+      // Each fold's calibration.json (dev-set NLL and ECE before and after its temperature); null: trained before it existed.
+      calibration: Object.fromEntries(folds.map((k) => [k, readFoldCalibration(dir, k)])),
+    },
   };
   await writeTrustReport(dir, report);
   return report;

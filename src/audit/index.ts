@@ -1,7 +1,8 @@
 /**
  * The trust audit of a trained run, on its held-out folds: accuracy and fairness with bootstrap
- * intervals, waveform attacks (FGSM, PGD), robustness sweeps, privacy probes on the embeddings,
- * and sustainability (parameters, MACs, latency, memory) → trust.json and trust.html.
+ * intervals, calibration (ECE before and after temperature scaling), waveform attacks (FGSM, PGD),
+ * robustness sweeps, privacy probes on the embeddings, and sustainability (parameters, MACs,
+ * latency, memory) → trust.json and trust.html.
  */
 export { auditRun, type AuditOptions } from './audit.js';
 export { measureRun, type MeasureOptions, type Measurements, type ProbeSummary } from './measure.js';
@@ -9,3 +10,4 @@ export { attackSuccess, fgsm, measuredSnrDb, perturbationEnergy, pgd, predictWav
 export { genderProbe, genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
 export { DEFAULT_RT60_SWEEP_S, DEFAULT_SNR_SWEEP_DB, robustnessSweep, type CorruptionKind, type RobustnessPoint } from './robustness.js';
 export { measureSustainability, type SustainabilityReport } from './sustainability.js';
+export { measureCalibration, type CalibrationOutcome } from './calibration.js';

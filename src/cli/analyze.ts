@@ -1,11 +1,11 @@
-/** `trustser analyze`: the emotion and the spoof score of each audio file in one call. */
+/** `trustser analyze`: the emotion (calibrated probability, `unknown` below `--min-confidence`) and the spoof score of each audio file in one call. */
 import type { Command } from 'commander';
 import { listInputFiles } from '../audio/index.js';
 import { throwIfFailed } from '../core/index.js';
 import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import { NO_SPEECH_LABEL } from '../run/index.js';
 import { scoreWithProgress } from './common.js';
-import { COLUMNS_HELP, columnsFlag } from './common.js';
+import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 
 export function registerAnalyze(program: Command): void {
   program
@@ -16,10 +16,15 @@ export function registerAnalyze(program: Command): void {
     .option('--no-recurse', 'scan only the top level of each input folder')
     .requiredOption('--emotion-model <run-dir>', 'SER run (trustser train)')
     .option('--spoof-model <spec>', 'aasist, aasist-l, a weights file or a `spoof train` run folder', 'aasist')
+    .option('--min-confidence <p>', MIN_CONFIDENCE_HELP, minConfidenceFlag)
     .option('--json', 'print JSON')
     .action(async (inputs: string[], o: AnalyzeFlags) => {
       const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
-      const { scores, failed } = await scoreWithProgress(o.spoofModel, files, { emotionModel: o.emotionModel, quiet: o.json });
+      const { scores, failed } = await scoreWithProgress(o.spoofModel, files, {
+        emotionModel: o.emotionModel,
+        minConfidence: o.minConfidence,
+        quiet: o.json,
+      });
       const rows = scores.map((s) => ({
         path: s.path,
         emotion: s.emotion ?? NO_SPEECH_LABEL,
@@ -46,6 +51,7 @@ interface AnalyzeFlags {
   emotionModel: string;
   spoofModel: string;
   json?: boolean;
+  minConfidence?: number;
   columns?: Record<string, string>;
   recurse: boolean;
 }

@@ -1,6 +1,7 @@
 /** What several commands share: audio file arguments, the metrics table, progress bars. */
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
+import { numberFlag } from '../core/index.js';
 import { parseColumnMapping } from '../data/index.js';
 import type { FileFailure } from '../core/index.js';
 import type { RunMetrics } from '../run/index.js';
@@ -41,6 +42,11 @@ export function formatMetrics(m: RunMetrics): string {
   return lines.join('\n');
 }
 
+/** `--min-confidence <p>` of predict, analyze and serve: a probability in [0, 1]. */
+export const minConfidenceFlag = numberFlag({ min: 0, max: 1 });
+export const MIN_CONFIDENCE_HELP =
+  "label 'unknown' when the top calibrated probability is below p (0–1; the probabilities are still shown; default: off)";
+
 /** Help of `--columns` (shared by the commands that read CSV manifests). */
 export const COLUMNS_HELP = "CSV manifests: the file's own column names, e.g. path=file,id=name";
 
@@ -64,13 +70,18 @@ export function progressBar(enabled: boolean, format: string): cliProgress.Singl
 export async function scoreWithProgress(
   spec: string,
   files: string[],
-  o: { emotionModel?: string; batchSize?: number; quiet?: boolean },
+  o: { emotionModel?: string; minConfidence?: number; batchSize?: number; quiet?: boolean },
 ): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
   const model = await loadSpoofModel(spec, { emotionRun: o.emotionModel, paths: files });
   const bar = progressBar(!o.quiet, 'scoring [{bar}] {value}/{total} files | {eta_formatted} left');
   bar?.start(files.length, 0);
   try {
-    return await scoreFiles(model, files, { emotionRun: o.emotionModel, batchSize: o.batchSize, onProgress: (d) => bar?.update(d) });
+    return await scoreFiles(model, files, {
+      emotionRun: o.emotionModel,
+      minConfidence: o.minConfidence,
+      batchSize: o.batchSize,
+      onProgress: (d) => bar?.update(d),
+    });
   } finally {
     bar?.stop();
     model.module.dispose();

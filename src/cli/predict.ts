@@ -1,12 +1,15 @@
-/** `trustser predict`: class probabilities of audio files with a run (its folds' ensemble) or an exported ONNX model. */
+/**
+ * `trustser predict`: calibrated class probabilities of audio files with a run (its folds'
+ * ensemble) or an exported ONNX model, with the `unknown` label below `--min-confidence`.
+ */
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { listInputFiles } from '../audio/index.js';
 import { choiceFlag, intFlag, positiveFlag, throwIfFailed } from '../core/index.js';
-import { predictFiles, type FilePrediction } from '../run/index.js';
+import { predictFiles, type FilePrediction, type FoldTemperature } from '../run/index.js';
 import { predictFilesOnnx } from '../runtime/index.js';
-import { COLUMNS_HELP, columnsFlag } from './common.js';
+import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 
 const PREDICT_FORMATS = ['table', 'csv', 'json'] as const;
 
@@ -28,6 +31,7 @@ export function registerPredict(program: Command): void {
     )
     .option('--hop <s>', '--onnx: seconds between window starts (default: the window)', positiveFlag)
     .option('--threads <n>', '--onnx: ONNX Runtime intra-op threads', intFlag(1))
+    .option('--min-confidence <p>', MIN_CONFIDENCE_HELP, minConfidenceFlag)
     .option(
       '--speaker-by <how>',
       "runs with speaker normalization: 'all' (every file is one speaker) or 'dir' (a file's folder names its speaker)",
@@ -43,8 +47,11 @@ export function registerPredict(program: Command): void {
           : await predictFiles(o.model!, files, {
               fold: o.fold,
               speakerOf: o.speakerBy === 'dir' ? (p) => dirname(resolve(p)) : undefined,
+              minConfidence: o.minConfidence,
             });
-      writePredictions(r.classes, r.predictions, o.format);
+      const calibration = 'temperatures' in r ? r.temperatures : r.calibration;
+      for (const note of uncalibratedNotes(calibration)) process.stderr.write(`predict: ${note}\n`);
+      writePredictions(r.classes, r.predictions, o.format, calibration);
       throwIfFailed('prediction', r.failed, files.length);
     });
 }
@@ -59,19 +66,44 @@ interface PredictFlags {
   window?: number;
   hop?: number;
   threads?: number;
+  minConfidence?: number;
   speakerBy: 'all' | 'dir';
 }
 
 /** `predict --onnx`: the exported model's posteriors (per-window posteriors go into the JSON output). */
 function predictOnnx(file: string, files: string[], o: PredictFlags) {
   if (o.fold !== undefined) throw new Error('--fold applies to --model run directories; an ONNX file holds one fold');
-  return predictFilesOnnx(file, files, { windowSeconds: o.window, hopSeconds: o.hop, intraOpThreads: o.threads });
+  return predictFilesOnnx(file, files, {
+    windowSeconds: o.window,
+    hopSeconds: o.hop,
+    intraOpThreads: o.threads,
+    minConfidence: o.minConfidence,
+  });
 }
 
-/** Prints predictions as a table, CSV or JSON (shared by `--model` and `--onnx`). */
-function writePredictions(classes: string[], predictions: FilePrediction[], format: string): void {
+/** What `predict` says about probabilities that are not calibrated (folds of older runs, older exports). */
+function uncalibratedNotes(c: FoldTemperature[] | { calibrated: boolean }): string[] {
+  if (Array.isArray(c))
+    return c.filter((t) => !t.calibrated).map((t) => `fold ${t.fold}: ${t.note}: its probabilities are the model's own (T = 1)`);
+  return c.calibrated
+    ? []
+    : [
+        "the model is not calibrated (exported before calibration existed, or from an uncalibrated fold): its probabilities are the graph's own (T = 1)",
+      ];
+}
+
+/**
+ * Prints predictions as a table, CSV or JSON (shared by `--model` and `--onnx`); the JSON holds
+ * the temperature(s) the probabilities were calibrated with (`calibration`).
+ */
+function writePredictions(
+  classes: string[],
+  predictions: FilePrediction[],
+  format: string,
+  calibration: FoldTemperature[] | { temperature: number; calibrated: boolean },
+): void {
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ classes, predictions })}\n`);
+    process.stdout.write(`${JSON.stringify({ classes, predictions, calibration })}\n`);
   } else if (format === 'csv') {
     process.stdout.write(
       stringify([

@@ -1,6 +1,7 @@
 /**
  * `trustser serve --model model.onnx [--spoof spoof.onnx] [--port 8080] [--host 127.0.0.1]
- * [--token T | env TRUSTSER_TOKEN] [--max-body-mb] [--max-seconds] [--timeout-ms] [--concurrency]`:
+ * [--token T | env TRUSTSER_TOKEN] [--max-body-mb] [--max-seconds] [--timeout-ms] [--concurrency]
+ * [--min-confidence P]`:
  * the analysis service and the web app, until SIGINT/SIGTERM.
  */
 import type { Command } from 'commander';
@@ -18,6 +19,7 @@ import {
   startServer,
 } from '../serve/index.js';
 import { intFlag, positiveFlag } from '../core/index.js';
+import { minConfidenceFlag } from './common.js';
 
 /** Environment variable read when --token is not given. */
 const TOKEN_ENV = 'TRUSTSER_TOKEN';
@@ -36,6 +38,7 @@ interface ServeFlags {
   windowSeconds: number;
   hopSeconds?: number;
   threads: number;
+  minConfidence?: number;
   web?: string;
   log?: boolean;
 }
@@ -60,6 +63,11 @@ export function registerServe(program: Command): void {
     .option('--window-seconds <s>', 'analysis window of long inputs (s)', positiveFlag, DEFAULT_WINDOW_SECONDS)
     .option('--hop-seconds <s>', `hop between windows (s; default ${DEFAULT_HOP_SECONDS} or the window if shorter)`, positiveFlag)
     .option('--threads <n>', 'ONNX Runtime threads per model', intFlag(1), DEFAULT_THREADS)
+    .option(
+      '--min-confidence <p>',
+      "label 'unknown' when the top calibrated probability is below p (0–1; default: off); a request may raise it with ?minConfidence=, not lower it",
+      minConfidenceFlag,
+    )
     .option('--web <dir>', 'built web app to serve at / (default: dist/web of the package)')
     .option('--log', 'log every request (JSON lines)')
     .action(async (f: ServeFlags) => {
@@ -77,6 +85,7 @@ export function registerServe(program: Command): void {
         windowSeconds: f.windowSeconds,
         hopSeconds: f.hopSeconds,
         threads: f.threads,
+        minConfidence: f.minConfidence,
         webDir: f.web,
         log: f.log ?? false,
       });

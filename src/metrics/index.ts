@@ -1,4 +1,4 @@
-/** Evaluation: accuracy metrics (and, later, the trust metrics). */
+/** Evaluation: accuracy, fairness, bootstrap intervals, spoofing and calibration metrics (pure: no Node built-ins). */
 export { classificationMetrics, meanStd, ccc, type ClassificationMetrics } from './classification.js';
 export {
   groupPerformance,
@@ -65,3 +65,4 @@ export {
   type GroupEer,
   type GroupEerOptions,
 } from './spoofing.js';
+export * from './pure.js';

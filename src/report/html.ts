@@ -9,6 +9,7 @@ import { type TableGroup, type TableRow, displayNames, metricTable, section } fr
 import { RADAR_AXES, radarChart, trustScoreSources, trustScores, worstAttack, worstParityGap } from './radar.js';
 import type { TrustDimension, TrustReport } from './schema.js';
 import { accuracySection } from './sections/accuracy.js';
+import { calibrationSection } from './sections/calibration.js';
 import { type ReportModel, pct } from './sections/common.js';
 import { fairnessSection } from './sections/fairness.js';
 import { privacySection } from './sections/privacy.js';
@@ -21,6 +22,7 @@ import { REPORT_CSS } from './style.js';
 /** The trust dimensions, in page order: id, heading and renderer. */
 const DIMENSIONS: ReadonlyArray<{ id: TrustDimension; title: string; render: (models: ReportModel[], num: number) => string }> = [
   { id: 'accuracy', title: 'Accuracy', render: accuracySection },
+  { id: 'calibration', title: 'Calibration', render: calibrationSection },
   { id: 'fairness', title: 'Fairness', render: fairnessSection },
   { id: 'safety', title: 'Safety', render: safetySection },
   { id: 'robustness', title: 'Robustness', render: robustnessSection },
@@ -44,6 +46,14 @@ const DEFINITIONS: ReadonlyArray<[string, string]> = [
   [
     'Equal-opportunity gap',
     'Σ_{i,j} |M_g(i,j) − M_h(i,j)| / 2K between the column-normalized confusion matrices of two groups, aggregated over pairs.',
+  ],
+  [
+    'ECE',
+    'Expected calibration error: test predictions are grouped into equal-width bins of their top-class probability; ECE is the count-weighted mean over the bins of |accuracy − mean confidence|.',
+  ],
+  [
+    'Temperature scaling',
+    'Posteriors p become normalize(p^(1/T)) (softmax(z/T) for logits z), with T fitted on each fold’s dev set to minimize the negative log-likelihood; T > 1 softens over-confident posteriors. The predicted class never changes.',
   ],
   ['Demographic parity', 'Trust-SER’s two-group metric: max over classes of |P(y=ŷ=c | male) − P(y=ŷ=c | female)|.'],
   [
@@ -88,6 +98,16 @@ function summaryRows(models: ReportModel[]): Array<TableRow | TableGroup> {
     { group: 'Headline numbers' },
     { label: 'UA', cells: cells((r) => (r.accuracy ? formatEstimateHtml(r.accuracy.ua, pct) : undefined)) },
     { label: 'Macro-F1', cells: cells((r) => (r.accuracy ? formatEstimateHtml(r.accuracy.macroF1, pct) : undefined)) },
+    {
+      label: 'Calibration error (ECE)',
+      cells: cells((r) => {
+        const c = r.calibration;
+        if (!c) return undefined;
+        return c.eceAfter === undefined
+          ? `${pct(c.eceBefore)}<span class="sub">not calibrated</span>`
+          : `${pct(c.eceAfter)}<span class="sub">calibrated; ${pct(c.eceBefore)} before</span>`;
+      }),
+    },
     {
       label: 'Largest statistical parity gap',
       cells: cells((r) => {

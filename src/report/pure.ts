@@ -11,6 +11,9 @@ export {
   parseTrustReport,
   type AccuracySection,
   type AttackPoint,
+  type CalibrationSection,
+  type FoldTemperatureRecord,
+  type ReliabilityBin,
   type Estimate,
   type FairnessAttribute,
   type FairnessGroup,
@@ -30,6 +33,7 @@ export { radarChart, radarGeometry, radarPoint, type RadarModel, type RadarGeome
 export { confusionHeatmap } from './heatmap.js';
 export { barChart, type BarChartSpec, type BarSeries, type BarValue } from './bars.js';
 export { lineChart, type LineChartSpec, type LineSeries, type ReferenceLine } from './lines.js';
+export { reliabilityChart, type ReliabilityChartSpec, type ReliabilitySeries } from './reliability.js';
 export {
   escapeXml,
   formatCount,

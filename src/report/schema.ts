@@ -57,6 +57,43 @@ export interface AccuracySection {
   chance?: number;
 }
 
+/** One equal-width confidence bin (lower, upper] of a reliability diagram (docs/metrics.md). */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  /** Test predictions whose top-class probability falls in the bin. */
+  count: number;
+  /** Share of them whose top class is right; null for an empty bin. */
+  accuracy: number | null;
+  /** Their mean top-class probability; null for an empty bin. */
+  confidence: number | null;
+}
+
+/** The temperature a fold's posteriors are scaled by; `calibrated` false when none was fitted (`note` says why, T = 1). */
+export interface FoldTemperatureRecord {
+  fold: number;
+  temperature: number;
+  calibrated: boolean;
+  note?: string;
+}
+
+/**
+ * Calibration of the test posteriors, pooled over the audited folds: expected calibration error
+ * and mean NLL of the raw posteriors (before) and of each fold's posteriors scaled by that fold's
+ * temperature (after; absent when no fold is calibrated), and the reliability tables.
+ */
+export interface CalibrationSection {
+  /** Equal-width confidence bins of the ECE. */
+  bins: number;
+  eceBefore: number;
+  eceAfter?: number;
+  /** Mean negative log-likelihood of the true classes (nats). */
+  nllBefore: number;
+  nllAfter?: number;
+  folds: FoldTemperatureRecord[];
+  reliability: { before: ReliabilityBin[]; after?: ReliabilityBin[] };
+}
+
 /** One value of a protected attribute (e.g. `female`) and the model's UA on it. */
 export interface FairnessGroup {
   name: string;
@@ -123,7 +160,7 @@ export interface SustainabilitySection {
 }
 
 /** The trust dimensions, each a section of the report. */
-export const TRUST_DIMENSIONS = ['accuracy', 'fairness', 'safety', 'robustness', 'privacy', 'sustainability'] as const;
+export const TRUST_DIMENSIONS = ['accuracy', 'calibration', 'fairness', 'safety', 'robustness', 'privacy', 'sustainability'] as const;
 export type TrustDimension = (typeof TRUST_DIMENSIONS)[number];
 
 /** The whole `trust.json` record. */
@@ -136,6 +173,8 @@ export interface TrustReport {
   /** ISO 8601 time the audit was made. */
   createdAt?: string;
   accuracy?: AccuracySection;
+  /** Reports of audits made before calibration existed have none. */
+  calibration?: CalibrationSection;
   /** Keyed by protected attribute, e.g. `gender`, `age`. */
   fairness?: Record<string, FairnessAttribute>;
   safety?: SafetySection;
@@ -181,6 +220,46 @@ const AccuracySchema = z.object({
   chance: rate.optional(),
 });
 
+const ReliabilityBinSchema = z
+  .object({
+    lower: rate,
+    upper: rate,
+    count: z.number().int().min(0),
+    accuracy: rate.nullable(),
+    confidence: rate.nullable(),
+  })
+  .refine((b) => b.lower < b.upper, { message: 'lower must be below upper', path: ['upper'] })
+  .refine((b) => (b.count === 0) === (b.accuracy === null) && (b.count === 0) === (b.confidence === null), {
+    message: 'accuracy and confidence are null exactly for an empty bin',
+    path: ['count'],
+  });
+
+const CalibrationSchema = z
+  .object({
+    bins: z.number().int().min(1),
+    eceBefore: rate,
+    eceAfter: rate.optional(),
+    nllBefore: nonNegative,
+    nllAfter: nonNegative.optional(),
+    folds: z.array(
+      z.object({
+        fold: z.number().int().min(0),
+        temperature: z.number().positive(),
+        calibrated: z.boolean(),
+        note: z.string().optional(),
+      }),
+    ),
+    reliability: z.object({ before: z.array(ReliabilityBinSchema), after: z.array(ReliabilityBinSchema).optional() }),
+  })
+  .refine((c) => c.reliability.before.length === c.bins && (c.reliability.after ?? c.reliability.before).length === c.bins, {
+    message: 'each reliability table needs one row per bin',
+    path: ['reliability'],
+  })
+  .refine((c) => (c.eceAfter === undefined) === (c.reliability.after === undefined), {
+    message: 'eceAfter and reliability.after come together',
+    path: ['eceAfter'],
+  });
+
 const FairnessAttributeSchema = z.object({
   groups: z.array(z.object({ name: z.string().min(1), n: z.number().int().min(0), ua: EstimateSchema })).min(1),
   statisticalParity: IntervalSchema,
@@ -219,6 +298,7 @@ export const TrustReportSchema = z
     classes: z.array(z.string().min(1)).min(1),
     createdAt: z.string().optional(),
     accuracy: AccuracySchema.optional(),
+    calibration: CalibrationSchema.optional(),
     fairness: z.record(z.string().min(1), FairnessAttributeSchema).optional(),
     safety: z
       .object({

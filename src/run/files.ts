@@ -7,9 +7,27 @@ import { join, resolve } from 'node:path';
 import { readJsonWith, writeFileAtomicSync } from '../core/index.js';
 import type { Normalizer } from '../features/index.js';
 import { loadRunConfig, type RunConfig } from './config.js';
-import { BEST_FILE, CONFIG_FILE, METRICS_FILE, MODEL_INFO_FILE, NORM_FILE, RESULT_FILE, foldDir, foldIndexOf } from './layout.js';
+import {
+  BEST_FILE,
+  CALIBRATION_FILE,
+  CONFIG_FILE,
+  METRICS_FILE,
+  MODEL_INFO_FILE,
+  NORM_FILE,
+  RESULT_FILE,
+  foldDir,
+  foldIndexOf,
+} from './layout.js';
 import type { FoldResult, RunMetrics } from './results.js';
-import { FoldModelInfoSchema, FoldResultSchema, NormalizerSchema, RunMetricsSchema, type FoldModelInfo } from './schemas.js';
+import {
+  FoldCalibrationSchema,
+  FoldModelInfoSchema,
+  FoldResultSchema,
+  NormalizerSchema,
+  RunMetricsSchema,
+  type FoldCalibration,
+  type FoldModelInfo,
+} from './schemas.js';
 
 const json = (v: unknown, pretty = false) => (pretty ? JSON.stringify(v, null, 2) : JSON.stringify(v));
 
@@ -52,6 +70,37 @@ export function readFoldResult(runDir: string, k: number, pathOf?: (id: string) 
 
 export function writeFoldResult(runDir: string, k: number, r: FoldResult): void {
   writeFileAtomicSync(join(foldDir(runDir, k), RESULT_FILE), json(r));
+}
+
+/** fold-K/calibration.json, or null for a fold trained before calibration existed. */
+export function readFoldCalibration(runDir: string, k: number): FoldCalibration | null {
+  const path = join(foldDir(runDir, k), CALIBRATION_FILE);
+  return existsSync(path) ? readJsonWith(path, FoldCalibrationSchema, "the fold's calibration") : null;
+}
+
+export function writeFoldCalibration(runDir: string, k: number, c: FoldCalibration): void {
+  writeFileAtomicSync(join(foldDir(runDir, k), CALIBRATION_FILE), json(c, true));
+}
+
+/** Why a fold of a run trained before calibration existed reports uncalibrated probabilities. */
+export const UNCALIBRATED_NOTE = 'not calibrated (trained before calibration existed)';
+
+/** The temperature a fold's probabilities are scaled by, and whether one was fitted (else `note` says why). */
+export interface FoldTemperature {
+  fold: number;
+  temperature: number;
+  calibrated: boolean;
+  note?: string;
+}
+
+/**
+ * The temperature of fold `k`: its calibration.json's, or 1 for folds trained before
+ * calibration existed (calibrated: false, with {@link UNCALIBRATED_NOTE}).
+ */
+export function foldTemperature(runDir: string, k: number): FoldTemperature {
+  const c = readFoldCalibration(runDir, k);
+  if (c === null) return { fold: k, temperature: 1, calibrated: false, note: UNCALIBRATED_NOTE };
+  return { fold: k, temperature: c.temperature, calibrated: c.note === undefined, ...(c.note ? { note: c.note } : {}) };
 }
 
 /** metrics.json, or null while the run is not finished. */

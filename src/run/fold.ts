@@ -1,8 +1,9 @@
 /**
  * A trained fold of a run, loaded once: its configuration, classes, feature set and model, as a
  * function of raw signals (features, speaker statistics, normalization and model as in
- * training), and — for log-mel runs — as a differentiable waveform classifier for the attacks,
- * on the same model and the same enrolled speaker statistics.
+ * training; posteriors scaled by the fold's fitted temperature), and — for log-mel runs — as a
+ * differentiable waveform classifier for the attacks, on the same model and the same enrolled
+ * speaker statistics.
  */
 import { join } from 'node:path';
 import { keep, loadModule, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
@@ -17,9 +18,10 @@ import {
   type Features,
   type Normalizer,
 } from '../features/index.js';
+import { temperatureScale } from '../metrics/index.js';
 import { LogMelFrontend, batchTensors, buildModel, makeExamples, predictUtterances, type SerModel } from '../models/index.js';
 import type { RunConfig } from './config.js';
-import { readFoldModelInfo, readNormalizer, runConfig } from './files.js';
+import { foldTemperature, readFoldModelInfo, readNormalizer, runConfig, type FoldTemperature } from './files.js';
 import { BEST_FILE, foldDir } from './layout.js';
 
 /** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
@@ -27,7 +29,7 @@ export type WaveformClassifier = (wave: Tensor) => Tensor;
 
 /** A fold as a differentiable function of one waveform [1, samples] at the fold's rate. */
 export interface WaveformModel {
-  /** Logits [1, classes]; `speaker` (enrolled) for speaker-normalized runs. */
+  /** Logits [1, classes] (before temperature scaling, which keeps their argmax); `speaker` (enrolled) for speaker-normalized runs. */
   classify(wave: Tensor, speaker?: string): Tensor;
   /** Utterance embedding [1, embedDim]. */
   embed(wave: Tensor, speaker?: string): Tensor;
@@ -42,6 +44,12 @@ export interface TrainedFold {
   model: SerModel;
   featureSet: FeatureSet;
   sampleRateHz: number;
+  /**
+   * The temperature `predict` scales the model's posteriors by (fold-K/calibration.json); 1 for
+   * folds trained before calibration existed (`calibration.calibrated` false, with a note).
+   */
+  temperature: number;
+  calibration: FoldTemperature;
   /** True when the run normalizes features per speaker: `predict`/`embed` then need each signal's enrolled speaker. */
   speakerNorm: boolean;
   /**
@@ -58,7 +66,10 @@ export interface TrainedFold {
    * be reported as such. Call before {@link waveform}.
    */
   adaptToTarget(signals: Float32Array[], speakers?: string[]): Promise<void>;
-  /** Posteriors [U][classes] (segment models: mean over an utterance's segments); `speakers[u]` for speaker-normalized runs. */
+  /**
+   * Calibrated posteriors [U][classes]: the model's (segment models: the mean over an utterance's
+   * segments) scaled by {@link temperature}; `speakers[u]` for speaker-normalized runs.
+   */
   predict(signals: Float32Array[], speakers?: string[]): Promise<number[][]>;
   /** Utterance embeddings [U][embedDim] (frame and vector models; segment models: mean over segments). */
   embed(signals: Float32Array[], speakers?: string[]): Promise<Float32Array[]>;
@@ -75,6 +86,7 @@ export interface TrainedFold {
 export async function loadFold(runDir: string, fold: number): Promise<TrainedFold> {
   const cfg = runConfig(runDir);
   const info = readFoldModelInfo(runDir, fold);
+  const calibration = foldTemperature(runDir, fold);
   let norm = readNormalizer(runDir, fold);
   const model = buildModel(info.model, info.classes.length, info.geometry);
   await loadModule(model, join(foldDir(runDir, fold), BEST_FILE));
@@ -126,6 +138,8 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
     config: cfg,
     classes: info.classes,
     model,
+    temperature: calibration.temperature,
+    calibration,
     featureSet: set,
     sampleRateHz: set.sampleRateHz,
     speakerNorm: cfg.features.speakerNorm,
@@ -146,7 +160,8 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
     },
     predict: async (signals, speakers) => {
       const post = predictUtterances(model, await examples(signals, speakers), model.inputKind, maxFrames, batch);
-      return signals.map((_, u) => post.get(u)!);
+      const raw = signals.map((_, u) => post.get(u)!);
+      return raw.length === 0 ? raw : temperatureScale(raw, calibration.temperature);
     },
     embed: async (signals, speakers) => {
       const ex = await examples(signals, speakers);

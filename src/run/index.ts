@@ -2,9 +2,9 @@
  * The run folder, owned here: its layout (every file name) and the schema of every file in it,
  * validated reading and atomic writing of each, the run configuration, the corpus and split of
  * a run, training checkpoints (one atomic file per epoch), and the loading of a trained fold — as
- * a predictor of raw signals (with speaker enrollment), a differentiable waveform model, or an
- * ensemble over audio files. Training writes through this stage and everything else reads
- * through it.
+ * a predictor of raw signals (calibrated by the fold's temperature, with speaker enrollment), a
+ * differentiable waveform model, or an ensemble over audio files. Training writes through this
+ * stage and everything else reads through it.
  */
 export * from './layout.js';
 export {
@@ -22,22 +22,29 @@ export {
 } from './config.js';
 export {
   ClassificationMetricsSchema,
+  FoldCalibrationSchema,
   FoldModelInfoSchema,
   FoldResultSchema,
   NormalizerSchema,
   PredictionSchema,
   RunMetricsSchema,
+  type FoldCalibration,
   type FoldModelInfo,
 } from './schemas.js';
 export type { FoldResult, Prediction, RunMetrics } from './results.js';
 export {
+  UNCALIBRATED_NOTE,
   finishedFolds,
+  foldTemperature,
+  readFoldCalibration,
   readFoldModelInfo,
   readFoldResult,
   readNormalizer,
   readRunMetrics,
   runConfig,
   trainedFolds,
+  type FoldTemperature,
+  writeFoldCalibration,
   writeFoldModelInfo,
   writeFoldResult,
   writeNormalizer,
@@ -49,7 +56,9 @@ export { loadCheckpoint, saveCheckpoint, type CheckpointContents } from './check
 export { loadFold, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
 export {
   NO_SPEECH_LABEL,
+  UNKNOWN_LABEL,
   SINGLE_SPEAKER,
+  confidentLabel,
   enrollAll,
   noSpeechPrediction,
   predictFiles,

@@ -10,6 +10,7 @@
  * RUN/fold-K/model.json      model name, options, classes, input geometry, size
  * RUN/fold-K/best.safetensors        weights of the best dev epoch
  * RUN/fold-K/checkpoint.safetensors  weights + optimizer + loop state + history (one atomic file)
+ * RUN/fold-K/calibration.json  the fold's temperature, fitted on its dev set (runs trained before it existed have none)
  * RUN/fold-K/result.json     the fold's test predictions and metrics
  * RUN/trust.json, trust.html the audit (written by trustser audit)
  * RUN/evaluations/T.json     the run measured on corpus T (trustser evaluate --on)
@@ -26,6 +27,7 @@ export const MODEL_INFO_FILE = 'model.json';
 export const BEST_FILE = 'best.safetensors';
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const RESULT_FILE = 'result.json';
+export const CALIBRATION_FILE = 'calibration.json';
 export const EVALUATIONS_DIR = 'evaluations';
 
 /** The folder of fold `k` in `runDir`. */

@@ -1,25 +1,40 @@
 /**
- * Prediction with a trained run over audio files: the ensemble of its folds (or one fold), with
- * the speech check, speaker enrollment for speaker-normalized runs, and per-file failures.
+ * Prediction with a trained run over audio files: the ensemble of its folds (or one fold) on
+ * calibrated posteriors, with the speech check, speaker enrollment for speaker-normalized runs,
+ * the low-confidence label, and per-file failures.
  */
 import { resolve } from 'node:path';
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
 import { argmax, settleBatch, type FileFailure } from '../core/index.js';
 import { getFeatureSet } from '../features/index.js';
-import { runConfig, trainedFolds } from './files.js';
+import { checkMinConfidence, isConfident } from '../metrics/index.js';
+import { runConfig, trainedFolds, type FoldTemperature } from './files.js';
 import { loadFold, type TrainedFold } from './fold.js';
 
 /** Label of a file without speech (silence, low-level noise, too short): no emotion is given. */
 export const NO_SPEECH_LABEL = 'no-speech';
+/**
+ * Label of a file whose top calibrated probability is below the user's `minConfidence`: its
+ * probabilities are still given. (serve/analysis.ts repeats it for the web app.)
+ */
+export const UNKNOWN_LABEL = 'unknown';
 
 export interface FilePrediction {
   path: string;
   /** Class probabilities, in `classes` order; empty when the file holds no speech. */
   probs: number[];
-  /** The most probable class, or {@link NO_SPEECH_LABEL}. */
+  /** The most probable class, {@link UNKNOWN_LABEL} when it is below the confidence threshold, or {@link NO_SPEECH_LABEL}. */
   label: string;
   /** Why the file got no emotion (absent when it holds speech). */
   noSpeech?: string;
+}
+
+/**
+ * The label of posteriors `probs` (in `classes` order): the most probable class, or
+ * {@link UNKNOWN_LABEL} when its probability is below `minConfidence` (0: never).
+ */
+export function confidentLabel(classes: readonly string[], probs: readonly number[], minConfidence = 0): string {
+  return isConfident(probs, minConfidence) ? classes[argmax(probs)] : UNKNOWN_LABEL;
 }
 
 /** The prediction of a file without speech. */
@@ -30,9 +45,12 @@ export function noSpeechPrediction(path: string, reason: string): FilePrediction
 /**
  * Predicts the emotion of each file with the run in `runDir` (all folds averaged, or one). A file
  * that cannot be read or analyzed is listed in `failed` with its reason while the others are
- * predicted; a file without speech gets {@link NO_SPEECH_LABEL}. Speaker-normalized runs enroll
- * each speaker from the given files: `speakerOf(path)` names a file's speaker (default: all
- * files are one speaker).
+ * predicted; a file without speech gets {@link NO_SPEECH_LABEL}. Each fold's posteriors are
+ * calibrated with its temperature before the mean (`temperatures` lists them; folds trained
+ * before calibration existed have T = 1 and say so). With `minConfidence`, a file whose top
+ * probability is below it is labelled {@link UNKNOWN_LABEL}. Speaker-normalized runs enroll each
+ * speaker from the given files: `speakerOf(path)` names a file's speaker (default: all files are
+ * one speaker).
  */
 export async function predictFiles(
   runDir: string,
@@ -42,8 +60,11 @@ export async function predictFiles(
     speakerOf?: (path: string) => string;
     /** 'target': feature statistics from the given files themselves (corpus-level adaptation, see TrainedFold.adaptToTarget). */
     normalization?: 'training' | 'target';
+    /** Top probability below which the label is {@link UNKNOWN_LABEL} (0–1; default 0: off). */
+    minConfidence?: number;
   } = {},
-): Promise<{ classes: string[]; predictions: FilePrediction[]; failed: FileFailure[] }> {
+): Promise<{ classes: string[]; predictions: FilePrediction[]; failed: FileFailure[]; temperatures: FoldTemperature[] }> {
+  const minConfidence = checkMinConfidence(o.minConfidence ?? 0, 'minConfidence');
   const dir = resolve(runDir);
   const cfg = runConfig(dir);
   const folds = trainedFolds(dir).filter((k) => o.fold === undefined || k === o.fold);
@@ -58,10 +79,12 @@ export async function predictFiles(
     return a.detected ? [{ path, samples, speaker: o.speakerOf?.(path) ?? SINGLE_SPEAKER }] : [];
   });
   let classes: string[] = [];
+  const temperatures: FoldTemperature[] = [];
   const sums = new Map<string, number[]>();
   for (const k of folds) {
     const fp = await loadFold(dir, k);
     classes = fp.classes;
+    temperatures.push(fp.calibration);
     if (fp.speakerNorm)
       await enrollAll(
         fp,
@@ -95,10 +118,10 @@ export async function predictFiles(
     if (silent.has(path)) return [noSpeechPrediction(path, silent.get(path)!)];
     if (!kept.has(path)) return [];
     const probs = sums.get(path)!.map((v) => v / folds.length);
-    return [{ path, probs, label: classes[argmax(probs)] }];
+    return [{ path, probs, label: confidentLabel(classes, probs, minConfidence) }];
   });
   const failedAt = new Map(failed.map((f) => [f.path, f]));
-  return { classes, predictions, failed: paths.flatMap((p) => failedAt.get(p) ?? []) };
+  return { classes, predictions, failed: paths.flatMap((p) => failedAt.get(p) ?? []), temperatures };
 }
 
 /** Speaker name of every file when `predictFiles` is given no `speakerOf`. */

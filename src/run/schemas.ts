@@ -53,6 +53,9 @@ export const PredictionSchema = z.object({
   probs: z.array(z.number()),
 });
 
+/** A temperature of temperature scaling (metrics/calibration). */
+const temperature = z.number().positive().finite();
+
 /** fold-K/result.json: the fold's test predictions and metrics. */
 export const FoldResultSchema = z.object({
   fold: z.number().int().min(0),
@@ -60,8 +63,28 @@ export const FoldResultSchema = z.object({
   bestEpoch: z.number().int().min(0),
   devUa: z.number(),
   test: ClassificationMetricsSchema,
+  /** The raw (uncalibrated) posteriors are in `predictions`. */
   predictions: z.array(PredictionSchema),
+  /** The fold's temperature (calibration.json); runs trained before calibration existed have none. */
+  temperature: temperature.optional(),
 });
+
+/** A number measured on the dev set, before and after temperature scaling; null without dev utterances. */
+const beforeAfter = z.object({ before: z.number().min(0).nullable(), after: z.number().min(0).nullable() });
+
+/**
+ * fold-K/calibration.json: the temperature fitted on the fold's dev posteriors (minimum mean
+ * NLL), with the dev NLL (nats) and ECE before and after it; `note` says why no temperature was
+ * fitted (then it is 1).
+ */
+export const FoldCalibrationSchema = z.object({
+  temperature,
+  devUtterances: z.number().int().min(0),
+  devNll: beforeAfter,
+  devEce: beforeAfter,
+  note: z.string().min(1).optional(),
+});
+export type FoldCalibration = z.infer<typeof FoldCalibrationSchema>;
 
 /** Mean ± std over folds (NaN, stored as null, when there is no test set). */
 const meanStd = z.object({ mean: rateOrNaN, std: rateOrNaN });

@@ -4,7 +4,8 @@
  * read a chunk at a time so a long list does not hold every decoded signal at once.
  */
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
-import { noSpeechPrediction, type FilePrediction } from '../run/index.js';
+import { checkMinConfidence } from '../metrics/index.js';
+import { confidentLabel, noSpeechPrediction, type FilePrediction } from '../run/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
 import { loadOnnxModel, type OnnxModelOptions } from './session.js';
 import type { WindowOptions, WindowPrediction } from './predictor.js';
@@ -17,18 +18,30 @@ export interface OnnxFilePrediction extends FilePrediction {
   windows: WindowPrediction[];
 }
 
-export type PredictFilesOnnxOptions = OnnxModelOptions & WindowOptions;
+export type PredictFilesOnnxOptions = OnnxModelOptions &
+  WindowOptions & {
+    /** Top calibrated probability below which the label is `unknown` (0–1; default 0: off). */
+    minConfidence?: number;
+  };
 
 /**
  * Predicts every file with the model at `modelPath`. A file that cannot be read or analyzed is
  * listed in `failed` with its reason while the others are predicted; a file without speech gets
- * the no-speech label and no windows.
+ * the no-speech label and no windows. Probabilities are calibrated with the sidecar's temperature
+ * (`calibration` says which); with `minConfidence`, a file whose top probability is below it is
+ * labelled `unknown`.
  */
 export async function predictFilesOnnx(
   modelPath: string,
   paths: readonly string[],
   o: PredictFilesOnnxOptions = {},
-): Promise<{ classes: string[]; predictions: OnnxFilePrediction[]; failed: FileFailure[] }> {
+): Promise<{
+  classes: string[];
+  predictions: OnnxFilePrediction[];
+  failed: FileFailure[];
+  calibration: { temperature: number; calibrated: boolean };
+}> {
+  const minConfidence = checkMinConfidence(o.minConfidence ?? 0, 'minConfidence');
   const model = await loadOnnxModel(modelPath, { intraOpThreads: o.intraOpThreads, batchSize: o.batchSize, spinWait: o.spinWait });
   try {
     const predictions: OnnxFilePrediction[] = [];
@@ -54,11 +67,17 @@ export async function predictFilesOnnx(
       );
       failed.push(...r.failed);
       for (const { item, result: p } of r.results)
-        predictions.push({ path: item.path, probs: p.probs, label: p.label, windows: p.windows });
+        predictions.push({
+          path: item.path,
+          probs: p.probs,
+          label: confidentLabel(model.classes, p.probs, minConfidence),
+          windows: p.windows,
+        });
     }
     const order = new Map(paths.map((p, i) => [p, i]));
     predictions.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
-    return { classes: model.classes, predictions, failed };
+    const calibration = { temperature: model.sidecar.temperature, calibrated: model.sidecar.calibrated };
+    return { classes: model.classes, predictions, failed, calibration };
   } finally {
     await model.close();
   }

@@ -1,11 +1,13 @@
 /**
  * The platform-independent half of ONNX inference: training-time features of signals (or of their
- * windows), longest-first batches in the exported layout, and window posteriors averaged into the
- * utterance decision. `OnnxSerModel` (onnxruntime-node) and the web app (onnxruntime-web) each
- * give it their own way to run a batch, so Node and the browser predict the same numbers.
+ * windows), longest-first batches in the exported layout, the graph's posteriors calibrated with
+ * the sidecar's temperature, and window posteriors averaged into the utterance decision.
+ * `OnnxSerModel` (onnxruntime-node) and the web app (onnxruntime-web) each give it their own way
+ * to run a batch, so Node and the browser predict the same numbers.
  */
 import { resample } from '../dsp/index.js';
 import type { FeatureSet, Features } from '../features/pure.js';
+import { temperatureScaleRow } from '../metrics/pure.js';
 import { checkBlock, featureSetFor, featurize, makeBatch, windowsOf, type GraphBatch } from './inputs.js';
 import type { Sidecar } from './sidecar.js';
 
@@ -65,7 +67,10 @@ export class WindowedPredictor {
     this.set = featureSetFor(sidecar, label);
   }
 
-  /** Posteriors of feature blocks (one row each), in batches of `batchSize`; frame models batch similar lengths together. */
+  /**
+   * Calibrated posteriors of feature blocks (one row each): the graph's `probs` scaled by the
+   * sidecar's temperature, in batches of `batchSize`; frame models batch similar lengths together.
+   */
   async predictBlocks(blocks: readonly Features[], labels?: readonly string[]): Promise<number[][]> {
     blocks.forEach((b, i) => checkBlock(this.sidecar, b, labels?.[i] ?? `input ${i}`));
     const order = blocks.map((_, i) => i).sort((a, b) => blocks[b].frames - blocks[a].frames);
@@ -78,7 +83,8 @@ export class WindowedPredictor {
           idx.map((j) => blocks[j]),
         ),
       );
-      idx.forEach((j, r) => (probs[j] = rows[r]));
+      const t = this.sidecar.temperature;
+      idx.forEach((j, r) => (probs[j] = temperatureScaleRow(rows[r], t)));
     }
     return probs;
   }

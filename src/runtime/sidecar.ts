@@ -1,8 +1,8 @@
 /**
  * The sidecar `model.onnx.json` written next to an exported model: everything a runtime needs to
  * turn audio into the graph's input exactly as training did (sample rate, feature set and its
- * settings, crop length, segment geometry), the class labels, the input layout, and a summary of
- * the run's trust audit. Validated with zod when read; errors name the file and field.
+ * settings, crop length, segment geometry), the class labels, the input layout, the temperature
+ * that calibrates the graph's posteriors, and a summary of the run's trust audit. Validated with zod when read; errors name the file and field.
  */
 import { z } from 'zod';
 
@@ -73,7 +73,14 @@ export const SidecarSchema = z.strictObject({
   /** Graph output names: `probs` [batch, classes], `embedding` [batch, E], extra heads. */
   outputs: z.array(z.string().min(1)).min(1),
   trust: TrustSummarySchema.nullable(),
-  /** Largest |ONNX − engine| posterior difference on the export's probe signals. */
+  /**
+   * Temperature scaling of the graph's `probs` (metrics/calibration): the runtime reports
+   * normalize(probs^(1/T)). Sidecars written before calibration existed have none: T = 1.
+   */
+  temperature: z.number().positive().finite().default(1),
+  /** Whether `temperature` was fitted on the fold's dev set (false: the probabilities are uncalibrated). */
+  calibrated: z.boolean().default(false),
+  /** Largest |ONNX − engine| posterior difference on the export's probe signals (calibrated posteriors). */
   verification: z.strictObject({ maxAbsDiff: z.number().min(0), probes: z.number().int().positive() }),
 });
 

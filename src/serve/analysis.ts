@@ -2,10 +2,12 @@
  * The analysis result the service returns and the web app shows, and the pure steps both compute
  * it with (no Node or browser APIs here, so the web app bundles this module as is): the
  * utterance decision as the mean of window posteriors (as `OnnxSerModel.predictMany` does), the
- * class-keyed probability maps, and the spoof verdict from the countermeasure's logits.
+ * class-keyed probability maps, the "unknown" label below a confidence threshold, and the spoof
+ * verdict from the countermeasure's logits.
  */
 import { speechActivity } from '../audio/pure.js';
 import { argmax } from '../core/pure.js';
+import { checkMinConfidence, isConfident } from '../metrics/pure.js';
 import type { TrustSummary } from '../runtime/pure.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
@@ -23,6 +25,15 @@ export const SPOOF_INPUT = 'wave';
 export const SPOOF_OUTPUT = 'logits';
 export const SPOOF_LOGIT_INDEX = 0;
 export const BONAFIDE_LOGIT_INDEX = 1;
+
+/**
+ * Label of a clip (or window) whose top calibrated probability is below the confidence
+ * threshold. The same as run/predict.ts's UNKNOWN_LABEL, repeated here because that module reads
+ * files and this one is bundled into the web app; test/serve/units.test.ts checks they agree.
+ */
+export const UNKNOWN_LABEL = 'unknown';
+/** Name of the `POST /v1/analyze` query parameter that sets the confidence threshold of one request. */
+export const MIN_CONFIDENCE_PARAM = 'minConfidence';
 
 /** Posteriors of one analysis window, keyed by class. */
 export interface WindowResult {
@@ -58,11 +69,17 @@ export interface SpeechInfo {
   reason?: string;
 }
 
-/** The emotion part of an analysis: null with an empty window list when the clip holds no speech. */
+/**
+ * The emotion part of an analysis: null with an empty window list when the clip holds no speech.
+ * Probabilities are calibrated (the model's temperature); a label is {@link UNKNOWN_LABEL} when
+ * its top probability is below `minConfidence`.
+ */
 export interface EmotionAnalysis {
   emotion: { label: string; probs: Record<string, number> } | null;
   windows: WindowResult[];
   speech: SpeechInfo;
+  /** The confidence threshold the labels were given with (0: none); absent before one is applied. */
+  minConfidence?: number;
 }
 
 /** What `POST /v1/analyze` returns. */
@@ -87,6 +104,10 @@ export interface ModelInfo {
   windowing: { windowSeconds: number; hopSeconds: number };
   limits: { maxBodyBytes: number; maxSeconds: number };
   spoof: { name: string | null; samples: number; sampleRateHz: number } | null;
+  /** The temperature of the model's probabilities, and whether it was fitted (false: uncalibrated). */
+  calibration: { temperature: number; calibrated: boolean };
+  /** The server's confidence threshold (0: none); a request may raise it with `?minConfidence=`, never lower it. */
+  minConfidence: number;
   /** Download paths of the graphs (for in-browser inference). */
   files: { model: string; sidecar: string; spoof: string | null };
 }
@@ -120,6 +141,29 @@ export function emotionResult(
       probs: probsByClass(classes, w.probs),
       label: classes[argmax(w.probs)],
     })),
+  };
+}
+
+/** The label of posteriors `probs` (in `classes` order) under `minConfidence` (see {@link UNKNOWN_LABEL}). */
+function labelOf(classes: readonly string[], probs: readonly number[], minConfidence: number): string {
+  return isConfident(probs, minConfidence) ? classes[argmax(probs)] : UNKNOWN_LABEL;
+}
+
+/**
+ * The analysis with its labels given again under the confidence threshold `minConfidence` (0:
+ * none): each label is the most probable class of its probabilities, or {@link UNKNOWN_LABEL}
+ * below the threshold; the probabilities are unchanged. Relabelling from the probabilities makes
+ * it idempotent, so the page can change the threshold of a result it already shows.
+ * @throws Error when `minConfidence` is not a probability.
+ */
+export function applyMinConfidence<T extends EmotionAnalysis>(a: T, classes: readonly string[], minConfidence: number): T {
+  checkMinConfidence(minConfidence, 'minConfidence');
+  const byClass = (p: Record<string, number>) => classes.map((c) => p[c]);
+  return {
+    ...a,
+    emotion: a.emotion ? { ...a.emotion, label: labelOf(classes, byClass(a.emotion.probs), minConfidence) } : null,
+    windows: a.windows.map((w) => ({ ...w, label: labelOf(classes, byClass(w.probs), minConfidence) })),
+    minConfidence,
   };
 }
 

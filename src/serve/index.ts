@@ -25,4 +25,12 @@ export { analyzeAudio, type Analyzer } from './analyze.js';
 export { AnalysisPool, PoolFullError } from './pool.js';
 export { HttpError, errorBody, type ErrorBody } from './errors.js';
 export { ServedSpoofModel } from './spoof.js';
-export { modelInfo, MODEL_FILE_ROUTE, SIDECAR_FILE_ROUTE, SPOOF_FILE_ROUTE, type ServiceState, type SpoofInfo } from './routes.js';
+export {
+  modelInfo,
+  requestMinConfidence,
+  MODEL_FILE_ROUTE,
+  SIDECAR_FILE_ROUTE,
+  SPOOF_FILE_ROUTE,
+  type ServiceState,
+  type SpoofInfo,
+} from './routes.js';

@@ -3,6 +3,7 @@
  */
 import { join } from 'node:path';
 import { packageRoot } from '../core/index.js';
+import { checkMinConfidence } from '../metrics/index.js';
 import { DEFAULT_HOP_SECONDS, DEFAULT_WINDOW_SECONDS } from './analysis.js';
 
 /** Default listen address: loopback only; pass `host: '0.0.0.0'` to expose the service. */
@@ -44,6 +45,11 @@ export interface ServeOptions {
   hopSeconds?: number;
   /** ONNX Runtime intra-op threads per model. */
   threads?: number;
+  /**
+   * Top calibrated probability below which a label is `unknown` (0–1; default 0: off). A request
+   * may raise it (`?minConfidence=`), never lower it: it is the server's floor.
+   */
+  minConfidence?: number;
   /** Built web app to serve at `/` (default: dist/web of the package; null: none). */
   webDir?: string | null;
   /** Log requests (pino, JSON lines on stdout). */
@@ -93,6 +99,7 @@ export function resolveServeOptions(o: ServeOptions): ResolvedServeOptions {
     windowSeconds,
     hopSeconds: positive('hopSeconds', o.hopSeconds ?? Math.min(DEFAULT_HOP_SECONDS, windowSeconds), false),
     threads: positive('threads', o.threads ?? DEFAULT_THREADS, true),
+    minConfidence: checkMinConfidence(o.minConfidence ?? 0, 'minConfidence'),
     webDir: o.webDir === undefined ? defaultWebDir() : o.webDir,
     log: o.log ?? false,
   };

@@ -1,7 +1,7 @@
 /**
  * The platform-independent part of src/serve (the web app shares it): the analysis result and
  * model summary the service returns, and the pure steps both compute them with — the speech
- * check, window means, the spoof verdict, the trust radar of a sidecar.
+ * check, window means, the low-confidence label, the spoof verdict, the trust radar of a sidecar.
  */
 export {
   DEFAULT_WINDOW_SECONDS,
@@ -10,6 +10,9 @@ export {
   SPOOF_OUTPUT,
   SPOOF_LOGIT_INDEX,
   BONAFIDE_LOGIT_INDEX,
+  UNKNOWN_LABEL,
+  MIN_CONFIDENCE_PARAM,
+  applyMinConfidence,
   probsByClass,
   meanPosteriors,
   emotionResult,

@@ -1,11 +1,12 @@
 /**
  * The service's routes: `GET /healthz`, `GET /v1/model` (sidecar summary and trust numbers),
  * the graph files for in-browser inference, and `POST /v1/analyze` (raw audio body or a
- * multipart file field) on the worker pool within the per-request timeout.
+ * multipart file field; `?minConfidence=P` raises the server's confidence threshold) on the
+ * worker pool within the per-request timeout.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Sidecar } from '../runtime/index.js';
-import type { AnalyzeResponse, ModelInfo } from './analysis.js';
+import { MIN_CONFIDENCE_PARAM, applyMinConfidence, type AnalyzeResponse, type ModelInfo } from './analysis.js';
 import { HttpError } from './errors.js';
 import type { ResolvedServeOptions } from './options.js';
 import type { AnalysisPool } from './pool.js';
@@ -59,6 +60,8 @@ export function modelInfo(s: ServiceState): ModelInfo {
     windowing: { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds },
     limits: { maxBodyBytes: o.maxBodyBytes, maxSeconds: o.maxSeconds },
     spoof: s.spoof ? { name: s.spoof.name, samples: s.spoof.samples, sampleRateHz: s.spoof.sampleRateHz } : null,
+    calibration: { temperature: sc.temperature, calibrated: sc.calibrated },
+    minConfidence: o.minConfidence,
     files: { model: MODEL_FILE_ROUTE, sidecar: SIDECAR_FILE_ROUTE, spoof: s.spoof ? SPOOF_FILE_ROUTE : null },
   };
 }
@@ -91,6 +94,22 @@ async function uploadOf(req: FastifyRequest): Promise<{ bytes: Uint8Array; label
     );
   }
   return { bytes: new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength), label: RAW_UPLOAD_LABEL };
+}
+
+/**
+ * The confidence threshold of a request: `?minConfidence=P` (a probability, at least the
+ * server's `--min-confidence`, which is the floor and the default). A bad or lower value is a 400.
+ */
+export function requestMinConfidence(query: unknown, floor: number): number {
+  const raw = (query as Record<string, unknown> | null | undefined)?.[MIN_CONFIDENCE_PARAM];
+  if (raw === undefined) return floor;
+  const bad = (why: string) => new HttpError(400, 'bad_min_confidence', `${MIN_CONFIDENCE_PARAM}: ${why}`);
+  if (typeof raw !== 'string') throw bad('give it once, as a number between 0 and 1');
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw bad(`expected a probability between 0 and 1, got '${raw}'`);
+  if (v < floor)
+    throw bad(`${v} is below this server's threshold ${floor} (--min-confidence); a request may raise the threshold, not lower it`);
+  return v;
 }
 
 /**
@@ -133,6 +152,8 @@ export function registerRoutes(app: FastifyInstance, s: ServiceState): void {
   });
   app.post('/v1/analyze', async (req) => {
     const { bytes: audio, label } = await uploadOf(req);
-    return analyzeWithin(s, audio, label);
+    // Checked before the analysis: a bad threshold costs none.
+    const minConfidence = requestMinConfidence(req.query, s.options.minConfidence);
+    return applyMinConfidence(await analyzeWithin(s, audio, label), s.sidecar.classes, minConfidence);
   });
 }

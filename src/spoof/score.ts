@@ -22,7 +22,7 @@ export interface SpoofScore {
   score: number;
   /** Logits [spoof, bona fide]. */
   logits: [number, number];
-  /** Emotion predicted by the SER run, with its probability (when one was given). */
+  /** Emotion predicted by the SER run, with its calibrated probability (when one was given); `unknown` below `minConfidence`. */
   emotion?: string;
   emotionProb?: number;
 }
@@ -32,6 +32,8 @@ export interface ScoreOptions {
   batchSize?: number;
   /** SER run directory whose ensemble predicts each file's emotion. */
   emotionRun?: string;
+  /** With `emotionRun`: the emotion is `unknown` when its calibrated probability is below this (0–1; default 0: off). */
+  minConfidence?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -82,6 +84,7 @@ export async function scoreFiles(
     const { predictions, failed: emotionFailed } = await predictFiles(
       o.emotionRun,
       scores.map((s) => s.path),
+      { minConfidence: o.minConfidence },
     );
     const byPath = new Map(predictions.map((p) => [p.path, p]));
     for (const s of scores) {

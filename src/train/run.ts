@@ -2,7 +2,8 @@
  * A training run: corpus → speaker-independent split → features → per fold: normalization,
  * model, training, test predictions → run directory:
  *   config.json (resolved), split.json, log.jsonl, fold-K/{best,checkpoint}.safetensors, fold-K/norm.json,
- *   fold-K/result.json (test predictions and metrics), metrics.json (per fold and mean ± std).
+ *   fold-K/calibration.json (temperature fitted on the dev set), fold-K/result.json (test predictions
+ *   and metrics), metrics.json (per fold and mean ± std).
  * Re-running into the same directory resumes: finished folds are skipped, an interrupted fold
  * continues from its last checkpoint exactly, and temporary files a kill left behind are removed.
  */
@@ -23,6 +24,7 @@ import {
   type Normalizer,
 } from '../features/index.js';
 import { AUGMENT_ID_SEPARATOR, augmentedCopies } from './augment.js';
+import { calibrateFold } from './calibrate.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { argmax } from '../core/index.js';
 import {
@@ -46,6 +48,7 @@ import {
   makeRunSplit,
   readFoldResult,
   runConfig,
+  writeFoldCalibration,
   writeFoldModelInfo,
   writeFoldResult,
   writeNormalizer,
@@ -195,6 +198,13 @@ async function runFold(
     classWeights: weights,
   };
   const r = await trainFold(model, data, cfg.training, fdir, k, (p) => o.onProgress?.(k, p), onEpoch);
+  // The temperature of the best model, fitted on its dev posteriors (test predictions stay raw).
+  const devPost = predictUtterances(model, examples(dev), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
+  const calibration = calibrateFold(
+    dev.map((_, i) => devPost.get(i)!),
+    dev.map((u) => u.label),
+  );
+  writeFoldCalibration(dir, k, calibration);
   const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {
     const probs = post.get(i)!;
@@ -208,6 +218,7 @@ async function runFold(
     devUa: r.bestUa,
     test: scored(predictions, classes.length),
     predictions,
+    temperature: calibration.temperature,
   };
   writeFoldResult(dir, k, result);
   return result;

@@ -146,6 +146,42 @@ describe('trustser serve: analysis, model info and input errors', () => {
     assert.equal((await getJson(`${s.url}/healthz`)).json.active, 0);
   });
 
+  test("?minConfidence labels a clip below it 'unknown' with the same probabilities; a bad value is a 400 before analysis", async () => {
+    const bytes = readFileSync(clip.path);
+    const plain = await postRaw(`${s.url}/v1/analyze`, bytes, 'audio/wav');
+    assert.equal(plain.json.minConfidence, 0, 'the server has no threshold');
+    const sure = await postRaw(`${s.url}/v1/analyze?minConfidence=1`, bytes, 'audio/wav');
+    assert.equal(sure.status, 200, JSON.stringify(sure.json));
+    assert.deepEqual(sure.json.emotion.probs, plain.json.emotion.probs);
+    assert.equal(sure.json.emotion.label, 'unknown');
+    assert.ok(sure.json.windows.every((w: { label: string }) => w.label === 'unknown'));
+    assert.equal(sure.json.minConfidence, 1);
+    const info = (await getJson(`${s.url}/v1/model`)).json;
+    assert.deepEqual(info.calibration, { temperature: readSidecar(modelPath).temperature, calibrated: true });
+    for (const q of ['minConfidence=2', 'minConfidence=abc', 'minConfidence=', 'minConfidence=0.1&minConfidence=0.2']) {
+      const r = await postRaw(`${s.url}/v1/analyze?${q}`, bytes, 'audio/wav');
+      assert.equal(r.status, 400, q);
+      assert.equal(r.json.error.code, 'bad_min_confidence', q);
+      assert.match(r.json.error.message, /^minConfidence: /, q);
+    }
+  });
+
+  test("a server threshold is every request's floor: a request may raise it, not lower it", async () => {
+    const strict = await startServer({ modelPath, port: 0, webDir: null, threads: 1, minConfidence: 0.99 });
+    try {
+      const bytes = readFileSync(clip.path);
+      const r = await postRaw(`${strict.url}/v1/analyze`, bytes, 'audio/wav');
+      assert.equal(r.json.minConfidence, 0.99);
+      assert.equal(r.json.emotion.label, 'unknown');
+      assert.equal((await getJson(`${strict.url}/v1/model`)).json.minConfidence, 0.99);
+      const lower = await postRaw(`${strict.url}/v1/analyze?minConfidence=0.5`, bytes, 'audio/wav');
+      assert.equal(lower.status, 400);
+      assert.match(lower.json.error.message, /below this server's threshold 0\.99/);
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('requests without audio get a clear 4xx JSON error', async () => {
     const text = await postRaw(`${s.url}/v1/analyze`, 'hello', 'text/plain');
     assert.equal(text.status, 415);

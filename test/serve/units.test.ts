@@ -96,5 +96,9 @@ describe('serve options', () => {
     assert.throws(() => resolveServeOptions({ modelPath: 'm', concurrency: 1.5 }), /concurrency: expected an integer ≥ 1, got 1.5/);
     assert.throws(() => resolveServeOptions({ modelPath: 'm', maxSeconds: 0 }), /maxSeconds: expected a number > 0, got 0/);
     assert.throws(() => resolveServeOptions({ modelPath: 'm', token: 'has space' }), /token: must be non-empty printable ASCII/);
+    assert.throws(
+      () => resolveServeOptions({ modelPath: 'm', minConfidence: 1.2 }),
+      /minConfidence: expected a probability between 0 and 1, got 1\.2/,
+    );
   });
 });

@@ -151,6 +151,25 @@ describe('the web app in Chromium', { skip }, () => {
     assert.ok(px.distinctColours >= MIN_COLOURS, `${px.distinctColours} colours`);
   });
 
+  test("a minimum confidence relabels the shown result 'unknown' without analyzing again; a bad value is marked with its reason", async () => {
+    const shown = JSON.parse((await page.textContent('#result-json')) ?? '{}');
+    await page.fill('#min-confidence', '1');
+    assert.match(
+      (await page.textContent('#headline')) ?? '',
+      /^unknown \(most likely \w+ at [\d.]+%, below the minimum confidence 100\.0%\)/,
+    );
+    const relabelled = JSON.parse((await page.textContent('#result-json')) ?? '{}');
+    assert.deepEqual(relabelled.emotion.probs, shown.emotion.probs, 'the probabilities stay');
+    assert.equal(relabelled.emotion.label, 'unknown');
+    await page.fill('#min-confidence', '1.5');
+    assert.equal(await page.getAttribute('#min-confidence', 'aria-invalid'), 'true');
+    assert.match((await page.textContent('#min-confidence-note')) ?? '', /expected a probability between 0 and 1, got 1\.5/);
+    assert.equal((await statusOf(page, ['error'])).state, 'error');
+    await page.fill('#min-confidence', '');
+    assert.equal(await page.getAttribute('#min-confidence', 'aria-invalid'), null);
+    assert.equal(JSON.parse((await page.textContent('#result-json')) ?? '{}').emotion.label, shown.emotion.label);
+  });
+
   test('server mode posts the clip to /v1/analyze and shows the same prediction', async () => {
     const before = JSON.parse((await page.textContent('#result-json')) ?? '{}');
     await page.check('#server-mode');

@@ -85,17 +85,20 @@ test('config errors name the file and the field', () => {
   }
 });
 
-test('every shipped config in configs/ is valid and names a registered feature set and model', async () => {
-  const { readdirSync } = await import('node:fs');
+test('every shipped config in configs/ is valid, builds its feature set and model, and finds its corpus beside the project', async () => {
+  const { existsSync, readdirSync } = await import('node:fs');
   const { packageRoot } = await import('../../src/core/paths.js');
-  const { listFeatureSets } = await import('../../src/features/index.js');
+  const { getFeatureSet } = await import('../../src/features/index.js');
   const { listModels } = await import('../../src/models/index.js');
   const dir = join(packageRoot(), 'configs');
   const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
   assert.ok(files.length > 0);
+  const shared = existsSync(join(packageRoot(), '..', 'shared', 'data'));
   for (const f of files) {
     const c = loadRunConfig(join(dir, f));
-    assert.ok(listFeatureSets().includes(c.features.set), `${f}: feature set ${c.features.set}`);
+    assert.doesNotThrow(() => getFeatureSet(c.features.set, c.features.overrides), `${f}: feature set ${c.features.set}`);
     assert.ok((listModels() as string[]).includes(c.model.name), `${f}: model ${c.model.name}`);
+    // Corpus roots are relative to the config file; ../shared holds them where it is present.
+    if (shared) for (const corpus of c.corpus) assert.ok(corpus.root && existsSync(corpus.root), `${f}: corpus root ${corpus.root}`);
   }
 });

@@ -2,7 +2,7 @@
  * The page's calls to the server that served it: model summary and graph files, and (server
  * mode only) `POST /v1/analyze`. A bearer token, when the server wants one, is kept for the tab.
  */
-import type { AnalyzeResponse, ModelInfo } from '../../src/serve/pure.js';
+import { MIN_CONFIDENCE_PARAM, type AnalyzeResponse, type ModelInfo } from '../../src/serve/pure.js';
 import type { Sidecar } from '../../src/runtime/pure.js';
 
 const TOKEN_KEY = 'trustser.token';
@@ -60,9 +60,13 @@ export async function bytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await (await call(path)).arrayBuffer());
 }
 
-/** Server mode: sends the audio bytes as a multipart file field. */
-export async function analyzeOnServer(data: Uint8Array, type: string, name: string): Promise<AnalyzeResponse> {
+/**
+ * Server mode: sends the audio bytes as a multipart file field; `minConfidence` (> 0) raises the
+ * server's confidence threshold for this request.
+ */
+export async function analyzeOnServer(data: Uint8Array, type: string, name: string, minConfidence = 0): Promise<AnalyzeResponse> {
   const form = new FormData();
   form.append('file', new Blob([data.slice()], { type: type || 'application/octet-stream' }), name);
-  return (await call('/v1/analyze', { method: 'POST', body: form })).json() as Promise<AnalyzeResponse>;
+  const query = minConfidence > 0 ? `?${new URLSearchParams({ [MIN_CONFIDENCE_PARAM]: String(minConfidence) })}` : '';
+  return (await call(`/v1/analyze${query}`, { method: 'POST', body: form })).json() as Promise<AnalyzeResponse>;
 }

@@ -1,12 +1,13 @@
 /**
  * The trustser web app: loads the served model into the page (ONNX Runtime Web), takes a file
- * (drop or choose) or a microphone recording, and shows the emotion posteriors over time, the
- * spoof score when the server has a countermeasure, and the model's trust radar. By default
+ * (drop or choose) or a microphone recording, and shows the calibrated emotion posteriors over
+ * time (the label `unknown` below the minimum confidence the user sets), the spoof score when the
+ * server has a countermeasure, and the model's trust radar. By default
  * nothing leaves the device; server mode posts the audio to `/v1/analyze` instead.
  */
 import './style.css';
 import { encodeWav16, frameCount, prepareAudio } from '../../src/audio/pure.js';
-import type { AnalyzeResponse, ModelInfo } from '../../src/serve/pure.js';
+import { UNKNOWN_LABEL, applyMinConfidence, type AnalyzeResponse, type ModelInfo } from '../../src/serve/pure.js';
 import { ApiError, analyzeOnServer, bytes, modelInfo, saveToken, sidecar } from './api.js';
 import { decodeBytes, Recorder } from './audio.js';
 import { BrowserSerModel } from './ser.js';
@@ -28,6 +29,8 @@ const $ = <T extends HTMLElement>(id: string): T => {
 };
 
 let loaded: Loaded | null = null;
+/** The result on the page, kept so a new minimum confidence relabels it without analyzing again. */
+let shown: { r: AnalyzeResponse; signal: Float32Array; rateHz: number; where: string } | null = null;
 let busy = false;
 let recorder: Recorder | null = null;
 
@@ -39,6 +42,41 @@ function setStatus(state: Status, text: string): void {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const ms = (x: number) => `${x.toFixed(0)} ms`;
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** The explanation beside the minimum-confidence input while its value is valid. */
+const MIN_CONFIDENCE_NOTE = 'below it the label is “unknown” (the probabilities are still shown)';
+
+/** The minimum confidence the user typed (empty: 0, off). @throws Error naming the bad value. */
+function userMinConfidence(): number {
+  const input = $<HTMLInputElement>('min-confidence');
+  const raw = input.value.trim();
+  if (input.validity.badInput) throw new Error('minimum confidence: not a number; give a probability between 0 and 1');
+  if (raw === '') return 0;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new Error(`minimum confidence: expected a probability between 0 and 1, got ${raw}`);
+  return v;
+}
+
+/** The threshold labels are given with: the user's, but never below the server's (`--min-confidence`). */
+function minConfidence(): number {
+  return Math.max(userMinConfidence(), loaded?.info.minConfidence ?? 0);
+}
+
+/** Checks the input, marks it invalid with the reason; returns whether it is valid. */
+function checkMinConfidenceInput(): boolean {
+  const input = $<HTMLInputElement>('min-confidence');
+  try {
+    userMinConfidence();
+    input.removeAttribute('aria-invalid');
+    $('min-confidence-note').textContent = MIN_CONFIDENCE_NOTE;
+    return true;
+  } catch (e) {
+    input.setAttribute('aria-invalid', 'true');
+    $('min-confidence-note').textContent = message(e);
+    setStatus('error', message(e));
+    return false;
+  }
+}
 
 function serverMode(): boolean {
   return $<HTMLInputElement>('server-mode').checked;
@@ -54,10 +92,17 @@ function renderModel(info: ModelInfo): void {
     ['windows', `${info.windowing.windowSeconds} s every ${info.windowing.hopSeconds} s`],
     ['export check', `max |ΔP| ${info.verification.maxAbsDiff.toExponential(1)} vs the engine on ${info.verification.probes} probes`],
     [
+      'calibration',
+      info.calibration.calibrated
+        ? `temperature ${info.calibration.temperature.toFixed(2)} (fitted on the fold's dev set)`
+        : 'not calibrated: the probabilities are the model’s own',
+    ],
+    [
       'spoof model',
       info.spoof ? `${info.spoof.name ?? 'yes'} (${info.spoof.samples} samples at ${info.spoof.sampleRateHz} Hz)` : 'none on this server',
     ],
   ];
+  if (info.minConfidence > 0) facts.push(['minimum confidence', `${pct(info.minConfidence)} (this server's floor)`]);
   if (t?.wa != null) facts.push(['WA', `${(100 * t.wa).toFixed(1)}%`]);
   $('model-facts').replaceChildren(
     ...facts.flatMap(([k, v]) => [
@@ -71,11 +116,20 @@ function renderModel(info: ModelInfo): void {
   else $('radar').textContent = 'This model was exported without a trust audit (run `trustser audit` on the run before `trustser export`).';
 }
 
-function render(r: AnalyzeResponse, signal: Float32Array, rateHz: number, where: string): void {
+/** The headline of an emotion: its label and probability, or `unknown` with the top class and the threshold. */
+function headline(e: NonNullable<AnalyzeResponse['emotion']>, threshold: number): string {
+  if (e.label !== UNKNOWN_LABEL) return `${e.label} (${pct(e.probs[e.label])})`;
+  const [top, p] = Object.entries(e.probs).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return `${UNKNOWN_LABEL} (most likely ${top} at ${pct(p)}, below the minimum confidence ${pct(threshold)})`;
+}
+
+/** Shows a result under the current minimum confidence; returns its label (null: no speech). */
+function render(raw: AnalyzeResponse, signal: Float32Array, rateHz: number, where: string): string | null {
+  shown = { r: raw, signal, rateHz, where };
+  const threshold = minConfidence();
+  const r = applyMinConfidence(raw, raw.model.classes, threshold);
   $('results').hidden = false;
-  $('headline').textContent = r.emotion
-    ? `${r.emotion.label} (${(100 * r.emotion.probs[r.emotion.label]).toFixed(1)}%)`
-    : `No speech detected (${r.speech.reason ?? 'no voice activity'})`;
+  $('headline').textContent = r.emotion ? headline(r.emotion, threshold) : `No speech detected (${r.speech.reason ?? 'no voice activity'})`;
   const t = r.timingMs;
   $('details').textContent =
     `${r.audio.durationSeconds.toFixed(2)} s, ${r.audio.sampleRateHz} Hz, ${r.audio.channels} ch · analyzed ${where}: decode ${ms(t.decode)}, emotion ${ms(t.emotion)}${t.spoof === undefined ? '' : `, spoof ${ms(t.spoof)}`}, total ${ms(t.total)}`;
@@ -89,6 +143,7 @@ function render(r: AnalyzeResponse, signal: Float32Array, rateHz: number, where:
   $('emotion-chart').innerHTML = r.emotion ? emotionBars(r.emotion, r.model.classes) : '';
   $('timeline-chart').innerHTML = r.emotion ? emotionTimeline(r) : '';
   $('result-json').textContent = JSON.stringify(r);
+  return r.emotion?.label ?? null;
 }
 
 /** Analyzes one clip (file bytes, or a recording encoded as WAV), in the page or on the server. */
@@ -97,15 +152,17 @@ async function analyze(data: Uint8Array, type: string, name: string): Promise<vo
   const { info, ser, spoof } = loaded;
   busy = true;
   const remote = serverMode();
-  setStatus('working', `Analyzing ${name}${remote ? ' on the server' : ' in this browser'}…`);
   try {
+    // A bad threshold is refused before any analysis.
+    const threshold = minConfidence();
+    setStatus('working', `Analyzing ${name}${remote ? ' on the server' : ' in this browser'}…`);
     const t0 = performance.now();
     const audio = await decodeBytes(data, name);
     const signal = prepareAudio(audio, ser.sampleRateHz);
     const t1 = performance.now();
     let r: AnalyzeResponse;
     if (remote) {
-      r = await analyzeOnServer(data, type, name);
+      r = await analyzeOnServer(data, type, name, threshold > info.minConfidence ? threshold : 0);
     } else {
       const emotion = await ser.analyze(signal, info.windowing);
       const t2 = performance.now();
@@ -123,8 +180,8 @@ async function analyze(data: Uint8Array, type: string, name: string): Promise<vo
         model: { name: info.model.name, classes: info.classes, sampleRateHz: info.sampleRateHz, ...info.windowing },
       };
     }
-    render(r, signal, ser.sampleRateHz, remote ? 'on the server' : 'in this browser');
-    setStatus('done', `${name}: ${r.emotion ? r.emotion.label : 'no speech'}`);
+    const label = render(r, signal, ser.sampleRateHz, remote ? 'on the server' : 'in this browser');
+    setStatus('done', `${name}: ${label ?? 'no speech'}`);
   } catch (e) {
     setStatus('error', message(e));
   } finally {
@@ -210,6 +267,17 @@ function wire(): void {
     if (f) void onFile(f);
   });
   $('record').addEventListener('click', () => void toggleRecording());
+  $('min-confidence').addEventListener('input', () => {
+    if (!checkMinConfidenceInput()) return;
+    const threshold = minConfidence();
+    const what = threshold > 0 ? `minimum confidence ${pct(threshold)}` : 'no minimum confidence';
+    if (!shown) {
+      if (loaded && $('status').dataset.state === 'error') setStatus('ready', `Ready (${what}). Drop a file or record.`);
+      return;
+    }
+    const label = render(shown.r, shown.signal, shown.rateHz, shown.where);
+    setStatus('done', `${what}: ${label ?? 'no speech'}`);
+  });
   $<HTMLInputElement>('server-mode').addEventListener('change', (e) => {
     $('privacy').textContent = (e.target as HTMLInputElement).checked
       ? 'Server mode: the audio is sent to this server, analyzed there, and not stored.'

@@ -1,8 +1,9 @@
 /**
  * `exportRun`: one trained fold of a run directory → `model.onnx` + `model.onnx.json`. The graph
- * is built from the fold's best checkpoint with the fold's normalizer folded in, then checked
- * against the engine on probe signals through both full pipelines (features included) before
- * anything is written; both files are written atomically and a failure leaves neither behind.
+ * is built from the fold's best checkpoint with the fold's normalizer folded in, its temperature
+ * recorded in the sidecar (the runtime applies it to the graph's posteriors), then checked against
+ * the engine on probe signals through both full pipelines (features and calibration included)
+ * before anything is written; both files are written atomically and a failure leaves neither behind.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -134,6 +135,8 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
         input: { ...exported.layout, normalization: 'in-graph' },
         outputs: exported.outputs,
         trust,
+        temperature: fp.temperature,
+        calibrated: fp.calibration.calibrated,
         verification: { maxAbsDiff: 0, probes: probes.length },
       },
       'sidecar',
@@ -146,7 +149,7 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   }
 }
 
-/** Runs the probes through ONNX Runtime and returns the largest difference from the engine's posteriors. */
+/** Runs the probes through ONNX Runtime and returns the largest difference from the engine's (both calibrated) posteriors. */
 async function verify(bytes: Uint8Array, sidecar: Sidecar, probes: Float32Array[], engine: number[][], label: string): Promise<number> {
   const m = await OnnxSerModel.fromBytes(bytes, sidecar, label);
   try {
