@@ -13,7 +13,11 @@ import { emotionEmbeddings } from '../../src/spoof/model.js';
 import { loadAudio } from '../../src/audio/index.js';
 import { writeSyntheticCorpus } from '../../src/data/index.js';
 import { packageRoot } from '../../src/core/paths.js';
+import { temperatureScaleRow } from '../../src/metrics/index.js';
 import { tempDir } from '../audio/helpers.js';
+
+/** The calibrated posteriors of a fold's test predictions (result.json keeps the raw ones and the temperature). */
+const calibratedProbs = (r: FoldResult) => r.predictions.map((p) => temperatureScaleRow(p.probs, r.temperature ?? 1));
 
 const vec = (...v: number[]) => ({ data: Float32Array.from(v), channels: 1, frames: 1, dims: v.length });
 
@@ -90,10 +94,9 @@ describe('a speaker-normalized run', () => {
     await assert.rejects(fp.predict(signals, speakers), /speaker '.+' is not enrolled/);
     await enrollAll(fp, signals, speakers);
     const probs = await fp.predict(signals, speakers);
+    const want = calibratedProbs(r);
     probs.forEach((p, i) =>
-      p.forEach((v, c) =>
-        assert.ok(Math.abs(v - r.predictions[i].probs[c]) < 1e-4, `utterance ${i} class ${c}: ${v} vs ${r.predictions[i].probs[c]}`),
-      ),
+      p.forEach((v, c) => assert.ok(Math.abs(v - want[i][c]) < 1e-4, `utterance ${i} class ${c}: ${v} vs ${want[i][c]}`)),
     );
     fp.dispose();
   });
@@ -103,7 +106,8 @@ describe('a speaker-normalized run', () => {
     const speaker = r.predictions[0].speaker;
     const files = r.predictions.filter((p) => p.speaker === speaker).map((p) => p.path);
     const got = await predictFiles(out(), files, { fold: 0 });
-    const want = new Map(r.predictions.map((p) => [p.path, p.probs]));
+    const calibrated = calibratedProbs(r);
+    const want = new Map(r.predictions.map((p, i) => [p.path, calibrated[i]]));
     got.predictions.forEach((p) => p.probs.forEach((v, c) => assert.ok(Math.abs(v - want.get(p.path)![c]) < 1e-4)));
     await assert.rejects(
       predictFiles(out(), files.slice(0, 2), { fold: 0 }),
@@ -169,11 +173,12 @@ describe('a speaker-normalized run', () => {
     // The synthetic corpus keeps every file in one folder: copy the test files into a folder per speaker.
     const r = JSON.parse(readFileSync(join(out(), 'fold-0', 'result.json'), 'utf8')) as FoldResult;
     const want = new Map<string, number[]>();
-    for (const p of r.predictions) {
+    const calibrated = calibratedProbs(r);
+    for (const [i, p] of r.predictions.entries()) {
       const copy = join(dir, 'by-speaker', p.speaker, basename(p.path));
       mkdirSync(dirname(copy), { recursive: true });
       copyFileSync(p.path, copy);
-      want.set(copy, p.probs);
+      want.set(copy, calibrated[i]);
     }
     const ok = cli('predict', '--model', out(), '--fold', '0', '--speaker-by', 'dir', '--format', 'json', join(dir, 'by-speaker'));
     assert.equal(ok.status, 0, ok.stderr);
