@@ -51,7 +51,10 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   int64_t accounted_ = 0;  // bytes reported to V8 as external memory
 };
 
-extern Napi::FunctionReference* tensorCtor;
+// The Tensor class of an environment. Each Node environment (the main thread and every worker
+// thread) loads the addon with its own class; it is kept as the env's instance data, since a
+// process-wide reference would point into whichever env loaded the addon last.
+Napi::FunctionReference& tensorCtor(Napi::Env env);
 
 // ---- argument helpers (index i of the JS call) ----
 std::string describeArgs(const Napi::CallbackInfo& info);

@@ -7,7 +7,7 @@
 
 namespace tts {
 
-Napi::FunctionReference* tensorCtor = nullptr;
+Napi::FunctionReference& tensorCtor(Napi::Env env) { return *env.GetInstanceData<Napi::FunctionReference>(); }
 
 Napi::Function TensorWrap::Init(Napi::Env env) {
   Napi::Function fn = DefineClass(
@@ -30,7 +30,8 @@ Napi::Function TensorWrap::Init(Napi::Env env) {
           InstanceMethod("retainGrad", &TensorWrap::RetainGrad),
           InstanceMethod("nbytes", &TensorWrap::NBytes),
       });
-  tensorCtor = new Napi::FunctionReference(Napi::Persistent(fn));
+  // Freed by node-addon-api's default finalizer when the env shuts down.
+  env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(fn)));
   return fn;
 }
 
@@ -42,7 +43,7 @@ TensorWrap::~TensorWrap() {
 }
 
 Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
-  Napi::Object obj = tensorCtor->New({});
+  Napi::Object obj = tensorCtor(env).New({});
   TensorWrap* w = Unwrap(obj);
   w->t_ = std::move(t);
   w->live_ = true;
@@ -55,7 +56,7 @@ Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
 }
 
 bool TensorWrap::Is(const Napi::Value& v) {
-  return v.IsObject() && v.As<Napi::Object>().InstanceOf(tensorCtor->Value());
+  return v.IsObject() && v.As<Napi::Object>().InstanceOf(tensorCtor(v.Env()).Value());
 }
 
 at::Tensor& TensorWrap::tensor(Napi::Env env) {

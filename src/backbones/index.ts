@@ -11,4 +11,5 @@ export {
   SPEECH_EMBEDDING_PACKAGE,
   defaultSileroVadFile,
   defaultSpeechEmbeddingDir,
+  pretrainedFiles,
 } from './node.js';

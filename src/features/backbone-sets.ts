@@ -107,6 +107,7 @@ function backboneSet(name: string, pooled: boolean, overrides: Readonly<Record<s
     frameRateHz: pooled ? null : SE_FRAME_RATE_HZ,
     options: { ...o },
     settingsKey: () => key,
+    models: [{ name: SPEECH_EMBEDDING, weights: o.weights }],
     compute: async (x) => (pooled ? pool(await embeddings(weights, layers, x), pooling) : embeddings(weights, layers, x)),
     featureNames: () =>
       !pooled

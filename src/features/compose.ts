@@ -5,7 +5,7 @@
  * recording has around the words.
  */
 import { trimSilence, VAD_HANGOVER_MS } from '../audio/pure.js';
-import { modelSource, SILERO_SAMPLE_RATE_HZ, SILERO_VAD, type SpeechDetector } from '../backbones/pure.js';
+import { modelSource, SILERO_SAMPLE_RATE_HZ, SILERO_VAD, type PretrainedUse, type SpeechDetector } from '../backbones/pure.js';
 import type { FeatureSet } from './registry.js';
 import type { Features } from './types.js';
 
@@ -29,6 +29,17 @@ async function sileroSpan(x: Float32Array): Promise<{ start: number; end: number
   return { start: Math.max(0, first * detector.frameSamples - pad), end: Math.min(x.length, (last + 1) * detector.frameSamples + pad) };
 }
 
+/** Each model once (by name and weights), in first-use order. */
+function uniqueModels(uses: readonly PretrainedUse[]): PretrainedUse[] {
+  const seen = new Set<string>();
+  return uses.filter((u) => {
+    const k = `${u.name}\u0000${u.weights ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /**
  * The concatenation of utterance-vector sets, in order: `[1, 1, ΣD]`.
  * @throws Error when a part is not a vector set or the parts' sample rates differ.
@@ -41,6 +52,7 @@ export function fuseSets(name: string, parts: FeatureSet[]): FeatureSet {
       throw new Error(`feature set '${name}': '${p.name}' takes ${p.sampleRateHz} Hz, '${parts[0].name}' ${parts[0].sampleRateHz} Hz`);
   }
   const key = `${name}@fused:${JSON.stringify(parts.map((p) => p.settingsKey()))}`;
+  const models = uniqueModels(parts.flatMap((p) => p.models ?? []));
   return {
     name,
     kind: 'vector',
@@ -48,6 +60,7 @@ export function fuseSets(name: string, parts: FeatureSet[]): FeatureSet {
     frameRateHz: null,
     options: Object.fromEntries(parts.map((p) => [p.name, p.options])),
     settingsKey: () => key,
+    ...(models.length > 0 ? { models } : {}),
     async compute(x: Float32Array): Promise<Features> {
       const vs: Float32Array[] = [];
       for (const p of parts) vs.push((await p.compute(x)).data);
@@ -123,6 +136,7 @@ export function withVad(set: FeatureSet, mode: VadMode): FeatureSet {
     ...set,
     options: { ...set.options, vad: mode },
     settingsKey: () => key,
+    ...(mode === 'silero' ? { models: uniqueModels([...(set.models ?? []), { name: SILERO_VAD, weights: null }]) } : {}),
     async compute(x: Float32Array) {
       if (mode === 'energy') {
         const t = trimSilence(x, set.sampleRateHz);

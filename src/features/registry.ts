@@ -15,6 +15,7 @@
  * the wrong type are errors naming the accepted keys.
  */
 import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/pure.js';
+import type { PretrainedUse } from '../backbones/pure.js';
 import { closestName } from '../core/pure.js';
 import {
   FUSION_SEPARATOR,
@@ -82,6 +83,8 @@ export interface FeatureSet {
   compute(x: Float32Array): Features | Promise<Features>;
   /** Optional names of the output dims (D), e.g. for functional sets written as CSV columns. */
   featureNames?(): string[];
+  /** The pretrained models its computation runs (a backbone, a VAD); absent for signal-processing sets. */
+  models?: readonly PretrainedUse[];
 }
 
 /** Option overrides passed to {@link getFeatureSet}. */

@@ -110,6 +110,12 @@ export interface ModelInfo {
   minConfidence: number;
   /** Download paths of the graphs (for in-browser inference). */
   files: { model: string; sidecar: string; spoof: string | null };
+  /**
+   * The pretrained models the features run (e.g. the speech-embedding backbone): each one's name
+   * and the download paths of its files, in the order the model opens them. Empty for
+   * signal-processing features.
+   */
+  pretrained: { name: string; files: string[] }[];
 }
 
 /** `probs` keyed by class name. */

@@ -1,6 +1,7 @@
 /**
  * The service's routes: `GET /healthz`, `GET /v1/model` (sidecar summary and trust numbers),
- * the graph files for in-browser inference, and `POST /v1/analyze` (raw audio body or a
+ * the graph files for in-browser inference (the model, the countermeasure, and the pretrained
+ * models its features run, e.g. the speech-embedding backbone), and `POST /v1/analyze` (raw audio body or a
  * multipart file field; `?minConfidence=P` raises the server's confidence threshold) on the
  * worker pool within the per-request timeout.
  */
@@ -15,6 +16,20 @@ import type { AnalysisPool } from './pool.js';
 export const MODEL_FILE_ROUTE = '/v1/model.onnx';
 export const SIDECAR_FILE_ROUTE = '/v1/model.onnx.json';
 export const SPOOF_FILE_ROUTE = '/v1/spoof.onnx';
+/** Prefix of the pretrained models' files: `/v1/pretrained/<model>/<file>`. */
+const PRETRAINED_ROUTE_PREFIX = '/v1/pretrained';
+
+/** The download path of file `file` of pretrained model `model`. */
+function pretrainedRoute(model: string, file: string): string {
+  return `${PRETRAINED_ROUTE_PREFIX}/${encodeURIComponent(model)}/${encodeURIComponent(file)}`;
+}
+
+/** One file of a pretrained model the served model's features run (the web app runs it too). */
+export interface PretrainedFile {
+  model: string;
+  file: string;
+  bytes: Uint8Array;
+}
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route is open without the bearer token (see `requireToken` in server.ts); routes are protected by default. */
@@ -39,6 +54,8 @@ export interface ServiceState {
   sidecar: Sidecar;
   modelBytes: Uint8Array;
   spoof: SpoofInfo | null;
+  /** Files of the pretrained models the features need, in each model's file order. */
+  pretrained: PretrainedFile[];
   pool: AnalysisPool;
   startedAt: number;
 }
@@ -63,6 +80,10 @@ export function modelInfo(s: ServiceState): ModelInfo {
     calibration: { temperature: sc.temperature, calibrated: sc.calibrated },
     minConfidence: o.minConfidence,
     files: { model: MODEL_FILE_ROUTE, sidecar: SIDECAR_FILE_ROUTE, spoof: s.spoof ? SPOOF_FILE_ROUTE : null },
+    pretrained: [...new Set(s.pretrained.map((f) => f.model))].map((name) => ({
+      name,
+      files: s.pretrained.filter((f) => f.model === name).map((f) => pretrainedRoute(f.model, f.file)),
+    })),
   };
 }
 
@@ -146,6 +167,7 @@ export function registerRoutes(app: FastifyInstance, s: ServiceState): void {
       .header('cache-control', 'no-cache')
       .send(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   app.get(MODEL_FILE_ROUTE, bytes(s.modelBytes));
+  for (const f of s.pretrained) app.get(pretrainedRoute(f.model, f.file), bytes(f.bytes));
   app.get(SPOOF_FILE_ROUTE, async (req, reply) => {
     if (!s.spoof) throw new HttpError(404, 'no_spoof_model', 'this server has no spoof model (start it with --spoof)');
     return bytes(s.spoof.bytes)(req, reply);

@@ -9,11 +9,13 @@ import { join, resolve } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { packagedModelFiles, pretrainedFiles } from '../backbones/index.js';
+import { getFeatureSet } from '../features/index.js';
 import { loadOnnxModel } from '../runtime/index.js';
 import { errorBody, HttpError } from './errors.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
 import { AnalysisPool, PoolFullError } from './pool.js';
-import { registerRoutes, type ServiceState, type SpoofInfo } from './routes.js';
+import { registerRoutes, type PretrainedFile, type ServiceState, type SpoofInfo } from './routes.js';
 import { ServedSpoofModel } from './spoof.js';
 
 /** Content types taken as a raw audio body. */
@@ -124,7 +126,7 @@ function sendError(app: FastifyInstance, o: ResolvedServeOptions): void {
 }
 
 /** Opens the models once to check them (clear errors before any worker starts); keeps what the routes serve. */
-async function checkModels(o: ResolvedServeOptions): Promise<Pick<ServiceState, 'sidecar' | 'modelBytes' | 'spoof'>> {
+async function checkModels(o: ResolvedServeOptions): Promise<Pick<ServiceState, 'sidecar' | 'modelBytes' | 'spoof' | 'pretrained'>> {
   const model = await loadOnnxModel(o.modelPath, { intraOpThreads: 1 });
   const sidecar = model.sidecar;
   await model.close();
@@ -134,7 +136,16 @@ async function checkModels(o: ResolvedServeOptions): Promise<Pick<ServiceState, 
     spoof = { name: m.name, samples: m.samples, sampleRateHz: m.sampleRateHz, bytes: m.bytes };
     await m.close();
   }
-  return { sidecar, modelBytes: new Uint8Array(readFileSync(resolve(o.modelPath))), spoof };
+  // The pretrained models the features run (the model has just run them, so their files are there).
+  const uses = getFeatureSet(sidecar.features.set, sidecar.features.overrides).models ?? [];
+  const twice = uses.find((u, i) => uses.findIndex((v) => v.name === u.name) !== i);
+  if (twice)
+    throw new Error(`${o.modelPath}: its features run '${twice.name}' with two different weights; the service serves one set per model`);
+  const pretrained: PretrainedFile[] = uses.flatMap((use) => {
+    const names = packagedModelFiles(use.name);
+    return pretrainedFiles(use).map((path, i) => ({ model: use.name, file: names[i], bytes: new Uint8Array(readFileSync(path)) }));
+  });
+  return { sidecar, modelBytes: new Uint8Array(readFileSync(resolve(o.modelPath))), spoof, pretrained };
 }
 
 /**

@@ -9,7 +9,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startServer, type RunningService } from '../../src/serve/index.js';
 import { tempDir } from '../audio/helpers.js';
-import { speechWav, spoofModel, tinyModel } from './helpers.js';
+import { pretrainedFiles } from '../../src/backbones/index.js';
+import { speechWav, spoofModel, tinyBackboneModel } from './helpers.js';
 
 const TOKEN = 'walk-the-paths-0';
 
@@ -94,12 +95,17 @@ describe('trustser serve: no protected route is reachable without the token, how
   let secrets: Buffer[] = [];
   before(async () => {
     ({ dir, cleanup } = tempDir());
-    const model = await tinyModel(dir);
+    // A model whose features run the pretrained models, so their download routes exist too.
+    const model = await tinyBackboneModel(dir);
     const web = join(dir, 'web');
     mkdirSync(web, { recursive: true });
     writeFileSync(join(web, 'index.html'), '<!doctype html><title>app</title>');
     const spoof = spoofModel(dir);
-    secrets = [model, spoof].map((f) => readFileSync(f).subarray(0, 256));
+    const pretrained = [
+      ...pretrainedFiles({ name: 'speech-embedding', weights: null }),
+      ...pretrainedFiles({ name: 'silero-vad', weights: null }),
+    ];
+    secrets = [model, spoof, ...pretrained].map((f) => readFileSync(f).subarray(0, 256));
     s = await startServer({ modelPath: model, spoofPath: spoof, port: 0, webDir: web, threads: 1, token: TOKEN });
   });
   after(async () => {
@@ -113,6 +119,9 @@ describe('trustser serve: no protected route is reachable without the token, how
     ['GET', '/v1/model.onnx.json'],
     ['GET', '/v1/spoof.onnx'],
     ['HEAD', '/v1/model.onnx'],
+    ['GET', '/v1/pretrained/speech-embedding/melspectrogram.onnx'],
+    ['GET', '/v1/pretrained/speech-embedding/embedding_model.onnx'],
+    ['GET', '/v1/pretrained/silero-vad/silero_vad_16k_op15.onnx'],
     ['POST', '/v1/analyze'],
   ];
 

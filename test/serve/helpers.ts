@@ -29,6 +29,26 @@ export async function tinyModel(dir: string): Promise<string> {
   return out;
 }
 
+/**
+ * Trains a logistic regression on every layer of the speech-embedding backbone, on the speech
+ * region Silero VAD finds (both pretrained models run in the features), and exports it; returns
+ * the model path (file `name`).
+ */
+export async function tinyBackboneModel(dir: string, name = 'backbone.onnx'): Promise<string> {
+  const run = join(dir, `run-${name}`);
+  const cfg = syntheticRunConfig({
+    corpus: { name: 'synthetic', options: { perClassPerSpeaker: 2 } },
+    features: { set: 'speech-embedding-stats', overrides: { layers: 'all', vad: 'silero' } },
+    model: { name: 'logreg' },
+    training: { epochs: 3, batchSize: 16, lr: 1e-2, threads: 1 },
+    folds: [0],
+  });
+  await trainRun(cfg, run, { cacheDir: join(dir, 'cache'), workers: 0 });
+  const out = join(dir, name);
+  await exportRun(run, out);
+  return out;
+}
+
 /** Weights of the toy countermeasure: spoof logit = A·mean(x²), bona fide logit = B·mean(|x|) + C. */
 const SPOOF_TOY = { a: 40, b: 12, c: -0.25 } as const;
 

@@ -16,7 +16,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
 import { fullReport } from '../report/fixtures.js';
 import { decodePng, pixelStats } from '../report/png.js';
-import { ravdessOrSynthetic, spoofModel, tinyModel } from './helpers.js';
+import { ravdessOrSynthetic, spoofModel, tinyBackboneModel, tinyModel } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -199,6 +199,52 @@ describe('the web app in Chromium', { skip }, () => {
     assert.deepEqual([r.audio.sampleRateHz, r.audio.channels], [16000, 1]);
     assert.ok(r.audio.durationSeconds > 0.5 && r.audio.durationSeconds < RECORD_MS / 1000 + 1.5, `${r.audio.durationSeconds} s recorded`);
     assert.ok(r.windows.length >= 1);
+  });
+
+  test('a model on the speech-embedding backbone and Silero VAD runs in the page as in Node, with model files from this server', async () => {
+    const backbone = await tinyBackboneModel(dir);
+    const bs = await startServer({ modelPath: backbone, port: 0, webDir, threads: 1 });
+    const p = await browser.newPage();
+    const fetched: string[] = [];
+    p.on('request', (r) => fetched.push(r.url()));
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      const info = (await (await fetch(`${bs.url}/v1/model`)).json()) as { pretrained: { name: string; files: string[] }[] };
+      assert.deepEqual(
+        info.pretrained.map((m) => [m.name, m.files.length]),
+        [
+          ['speech-embedding', 2],
+          ['silero-vad', 1],
+        ],
+      );
+      await p.goto(`${bs.url}/`);
+      const ready = await statusOf(p, ['ready', 'error']);
+      assert.equal(ready.state, 'ready', ready.text);
+      for (const f of info.pretrained.flatMap((m) => m.files)) assert.ok(fetched.includes(`${bs.url}${f}`), `the page fetched ${f}`);
+      await p.setInputFiles('#file', clip.path);
+      const st = await statusOf(p, ['done', 'error']);
+      assert.equal(st.state, 'done', st.text);
+      const r = JSON.parse((await p.textContent('#result-json')) ?? '{}');
+      const model = await loadOnnxModel(backbone, { intraOpThreads: 1 });
+      try {
+        const ref = await model.predict((await loadAudio(clip.path)).samples, 16000, {
+          windowSeconds: r.model.windowSeconds,
+          hopSeconds: r.model.hopSeconds,
+        });
+        model.classes.forEach((c, k) =>
+          assert.ok(
+            Math.abs(r.emotion.probs[c] - ref.probs[k]) <= TOLERANCE,
+            `${c}: browser ${r.emotion.probs[c]} vs node ${ref.probs[k]}`,
+          ),
+        );
+        assert.equal(r.emotion.label, ref.label);
+      } finally {
+        await model.close();
+      }
+    } finally {
+      await p.close();
+      await bs.close();
+    }
   });
 
   test('the page fetched nothing from elsewhere and logged no errors', () => {

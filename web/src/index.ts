@@ -10,6 +10,7 @@ import { encodeWav16, frameCount, prepareAudio } from '../../src/audio/pure.js';
 import { UNKNOWN_LABEL, applyMinConfidence, type AnalyzeResponse, type ModelInfo } from '../../src/serve/pure.js';
 import { ApiError, analyzeOnServer, bytes, modelInfo, saveToken, sidecar } from './api.js';
 import { decodeBytes, Recorder } from './audio.js';
+import { providePretrained } from './pretrained.js';
 import { BrowserSerModel } from './ser.js';
 import { BrowserSpoofModel } from './spoof.js';
 import { drawWaveform, emotionBars, emotionTimeline, trustRadar } from './views/index.js';
@@ -231,6 +232,7 @@ async function boot(): Promise<void> {
       bytes(info.files.model),
       info.files.spoof ? bytes(info.files.spoof) : null,
     ]);
+    await providePretrained(info);
     const ser = await BrowserSerModel.create(modelBytes, sc);
     const spoof = spoofBytes && info.spoof ? await BrowserSpoofModel.create(spoofBytes, info.spoof) : null;
     loaded = { info, ser, spoof };
