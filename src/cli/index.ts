@@ -10,6 +10,7 @@ import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerPredict } from './predict.js';
 import { registerAudit } from './audit.js';
+import { registerCalibrate } from './calibrate.js';
 import { registerReport } from './report.js';
 import { registerAnalyze } from './analyze.js';
 import { registerSpoof } from './spoof.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerPredict(program);
+  registerCalibrate(program);
   registerAudit(program);
   registerReport(program);
   registerSpoof(program);

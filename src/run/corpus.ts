@@ -16,14 +16,28 @@ interface ListedCorpus {
   classes: string[];
 }
 
+/** Defaults of the synthetic corpus' options (speakers, clips per class and speaker). */
+const SYNTHETIC_DEFAULTS = { seed: 1, speakers: 6, perClassPerSpeaker: 6 } as const;
+
+/**
+ * The folder under `cacheRoot` that holds the synthetic corpus of these options. Its clips
+ * depend on every option (one random stream), so each combination has its own folder.
+ */
+export function syntheticCorpusDir(cacheRoot: string, options: Readonly<Record<string, unknown>> = {}): string {
+  const seed = Number(options.seed ?? SYNTHETIC_DEFAULTS.seed);
+  const speakers = Number(options.speakers ?? SYNTHETIC_DEFAULTS.speakers);
+  const per = Number(options.perClassPerSpeaker ?? SYNTHETIC_DEFAULTS.perClassPerSpeaker);
+  const shape = speakers === SYNTHETIC_DEFAULTS.speakers && per === SYNTHETIC_DEFAULTS.perClassPerSpeaker ? '' : `-${speakers}x${per}`;
+  return join(cacheRoot, `synthetic-corpus-seed${seed}${shape}`);
+}
+
 async function listOne(c: CorpusConfig, cacheDir: string | null | undefined): Promise<ListedCorpus> {
   if (c.name === 'synthetic') {
-    const seed = Number(c.options.seed ?? 1);
-    const dir = c.root ?? join(cacheDir ?? defaultCacheDir(), `synthetic-corpus-seed${seed}`);
+    const dir = c.root ?? syntheticCorpusDir(cacheDir ?? defaultCacheDir(), c.options);
     const utts = writeSyntheticCorpus(dir, {
-      seed,
-      speakers: Number(c.options.speakers ?? 6),
-      perClassPerSpeaker: Number(c.options.perClassPerSpeaker ?? 6),
+      seed: Number(c.options.seed ?? SYNTHETIC_DEFAULTS.seed),
+      speakers: Number(c.options.speakers ?? SYNTHETIC_DEFAULTS.speakers),
+      perClassPerSpeaker: Number(c.options.perClassPerSpeaker ?? SYNTHETIC_DEFAULTS.perClassPerSpeaker),
     });
     return { id: corpusId(c), utterances: utts, classes: [...SYNTH_CLASSES] };
   }

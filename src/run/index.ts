@@ -51,7 +51,7 @@ export {
   writeRunConfig,
   writeRunMetrics,
 } from './files.js';
-export { listRunUtterances, makeRunSplit, type LabelledUtterance } from './corpus.js';
+export { listRunUtterances, makeRunSplit, syntheticCorpusDir, type LabelledUtterance } from './corpus.js';
 export { loadCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
 export { loadFold, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
 export {

@@ -8,3 +8,4 @@ export { trainRun, summarize, type RunOptions } from './run.js';
 export { trainFold, scoreUtterances, type EpochRecord, type FoldData, type FoldProgress } from './loop.js';
 export { beta, classWeights, epochOrder, shuffle } from './sampling.js';
 export { calibrateFold, NO_DEV_SET_NOTE } from './calibrate.js';
+export { calibrateRun, type CalibrateRunOptions, type FoldCalibrationOutcome } from './calibrate-run.js';

@@ -9,7 +9,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { tensor } from '../../src/engine/index.js';
 
 test('tensors work on the main thread after worker threads have loaded the addon, and in the workers', async () => {
-  assert.deepEqual(Array.from(tensor([1, 2, 3]).toArray()), [1, 2, 3]);
+  assert.deepEqual(Array.from(tensor([1, 2, 3]).toArray() as Float32Array), [1, 2, 3]);
   const pool = new Piscina({
     filename: join(packageRoot(), 'test', 'helpers', 'engine-worker.ts'),
     execArgv: process.execArgv,
@@ -27,5 +27,5 @@ test('tensors work on the main thread after worker threads have loaded the addon
     [3, 4],
   ]);
   assert.deepEqual(after.shape, [2, 2]);
-  assert.deepEqual(Array.from(after.toArray()), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from(after.toArray() as Float32Array), [1, 2, 3, 4]);
 });

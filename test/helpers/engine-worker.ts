@@ -2,5 +2,5 @@
 import { tensor } from '../../src/engine/index.js';
 
 export default function roundTrip(values: number[]): number[] {
-  return Array.from(tensor(values).toArray());
+  return Array.from(tensor(values).toArray() as Float32Array);
 }

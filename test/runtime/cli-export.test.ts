@@ -10,6 +10,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { buildProgram } from '../../src/cli/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { tempDir } from '../audio/helpers.js';
+import { syntheticCorpusDir } from '../../src/run/index.js';
 
 const root = packageRoot();
 function cli(...args: string[]) {
@@ -35,7 +36,7 @@ describe('trustser export and predict --onnx', () => {
       folds: [0],
     });
     await trainRun(cfg, run, { cacheDir, workers: 0 });
-    const corpusDir = join(cacheDir, 'synthetic-corpus-seed1');
+    const corpusDir = syntheticCorpusDir(cacheDir, { perClassPerSpeaker: 2 });
     wavs = readdirSync(corpusDir, { recursive: true })
       .map(String)
       .filter((f) => f.endsWith('.wav'))

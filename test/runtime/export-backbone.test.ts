@@ -8,6 +8,7 @@ import { predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
 import { trainRun } from '../../src/train/run.js';
 import { tempDir } from '../audio/helpers.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
+import { syntheticCorpusDir } from '../../src/run/index.js';
 
 const TRAIN = { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 };
 
@@ -44,7 +45,7 @@ describe('exporting runs on the speech-embedding backbone', () => {
           workers: 0,
         },
       );
-      const corpusDir = join(cacheDir(), 'synthetic-corpus-seed1');
+      const corpusDir = syntheticCorpusDir(cacheDir(), { perClassPerSpeaker: 2 });
       wavs = readdirSync(corpusDir, { recursive: true })
         .map(String)
         .filter((f) => f.endsWith('.wav'))

@@ -8,6 +8,7 @@ import { exportRun, EXPORT_TOLERANCE } from '../../src/runtime/export/index.js';
 import { loadOnnxModel, predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { tempDir, tone, wavFromFloat } from '../audio/helpers.js';
+import { syntheticCorpusDir } from '../../src/run/index.js';
 
 const RATE = 16000;
 const TRAIN = { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 };
@@ -36,7 +37,7 @@ describe('exporting a trained run', () => {
       features: { set: 'logmelspec', segmentFrames: 64, segmentHopFrames: 48 },
     };
     await trainRun(syntheticRunConfig(image), imageRun, { cacheDir, workers: 0 });
-    const corpusDir = join(cacheDir, 'synthetic-corpus-seed1');
+    const corpusDir = syntheticCorpusDir(cacheDir, { perClassPerSpeaker: 2 });
     wavs = readdirSync(corpusDir, { recursive: true })
       .map(String)
       .filter((f) => f.endsWith('.wav'))

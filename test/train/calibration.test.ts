@@ -13,10 +13,11 @@ import { UNKNOWN_LABEL as SERVICE_UNKNOWN_LABEL } from '../../src/serve/pure.js'
 import { CALIBRATION_FILE, UNCALIBRATED_NOTE, UNKNOWN_LABEL, foldDir, predictFiles, readFoldCalibration } from '../../src/run/index.js';
 import { exportRun } from '../../src/runtime/export/index.js';
 import { predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
-import { trainRun } from '../../src/train/index.js';
+import { calibrateRun, trainRun } from '../../src/train/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
+import { syntheticCorpusDir } from '../../src/run/index.js';
 
 /** Engine and ONNX Runtime posteriors of the same fold agree to float noise. */
 const SAME = 1e-4;
@@ -36,8 +37,8 @@ describe('calibrated probabilities', () => {
     ({ dir, cleanup } = tempDir());
     run = join(dir, 'run');
     const cacheDir = join(dir, 'cache');
-    await trainRun(syntheticRunConfig({ training: { epochs: 4, batchSize: 16, lr: 3e-3, threads: 1 } }), run, { cacheDir, workers: 0 });
-    const corpusDir = join(cacheDir, 'synthetic-corpus-seed1');
+    await trainRun(syntheticRunConfig(), run, { cacheDir, workers: 0 });
+    const corpusDir = syntheticCorpusDir(cacheDir, { perClassPerSpeaker: 4 });
     wavs = readdirSync(corpusDir, { recursive: true })
       .map(String)
       .filter((f) => f.endsWith('.wav'))
@@ -122,6 +123,52 @@ describe('calibrated probabilities', () => {
         assert.ok(Math.abs(q - engine.predictions[i].probs[c]) < SAME, `${q} vs ${engine.predictions[i].probs[c]}`),
       ),
     );
+  });
+
+  test('calibrate fits the temperatures of a run trained without them, as training does; kept unless --force', async () => {
+    const old = join(dir, 'uncalibrated');
+    cpSync(run, old, { recursive: true });
+    for (let k = 0; k < 3; k++) rmSync(join(foldDir(old, k), CALIBRATION_FILE));
+    const lines: string[] = [];
+    const r = await calibrateRun(old, { log: (l) => lines.push(l), cacheDir: join(dir, 'cache') });
+    assert.deepEqual(
+      r.map((f) => [f.fold, f.fitted]),
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+      ],
+    );
+    for (const f of r) {
+      const trained = readFoldCalibration(run, f.fold)!;
+      // The same dev posteriors up to float noise (features recomputed from the files); this small a
+      // model is so under-confident (T near the range's floor) that the NLL is flat there.
+      const rel = Math.abs(f.calibration.temperature - trained.temperature) / trained.temperature;
+      assert.ok(rel < 0.1, `fold ${f.fold}: T ${f.calibration.temperature} vs ${trained.temperature} at training`);
+      assert.ok(
+        Math.abs(f.calibration.devNll.before! - trained.devNll.before!) < 0.01 * trained.devNll.before!,
+        `fold ${f.fold}: raw dev NLL`,
+      );
+      assert.ok(f.calibration.devNll.after! <= f.calibration.devNll.before!);
+      assert.equal(f.calibration.devUtterances, trained.devUtterances);
+      assert.equal(readFoldCalibration(old, f.fold)!.temperature, f.calibration.temperature);
+    }
+    assert.match(lines[0], /^fold 0: T = \d+\.\d{3} — dev NLL \d+\.\d{3} → \d+\.\d{3}, ECE /);
+    assert.ok(
+      (await calibrateRun(old, { cacheDir: join(dir, 'cache') })).every((f) => !f.fitted),
+      'kept without force',
+    );
+    // Fitting again from calibrated predictions undoes the current temperature first: the same T.
+    const again = await calibrateRun(old, { force: true, cacheDir: join(dir, 'cache') });
+    again.forEach((f, i) =>
+      assert.ok(
+        f.fitted && Math.abs(f.calibration.temperature - r[i].calibration.temperature) < 0.01 * r[i].calibration.temperature,
+        `fold ${i}: ${f.calibration.temperature} vs ${r[i].calibration.temperature}`,
+      ),
+    );
+    const bad = cli('calibrate', join(dir, 'nowhere'));
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /not a trustser run directory/);
   });
 
   test('the audit reports ECE before and after calibration, with one reliability row per bin', async () => {
