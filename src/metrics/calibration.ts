@@ -214,3 +214,14 @@ export function checkMinConfidence(value: number, field: string): number {
 export function isConfident(probs: readonly number[], minConfidence: number): boolean {
   return minConfidence <= 0 || Math.max(...probs) >= minConfidence;
 }
+
+/** Label of a prediction whose top calibrated probability is below the user's threshold (its probabilities are still given). */
+export const UNKNOWN_LABEL = 'unknown';
+
+/**
+ * The label of posteriors `probs` (in `classes` order): the most probable class, or
+ * {@link UNKNOWN_LABEL} when its probability is below `minConfidence` (0: never).
+ */
+export function confidentLabel(classes: readonly string[], probs: readonly number[], minConfidence = 0): string {
+  return isConfident(probs, minConfidence) ? classes[argmax(probs)] : UNKNOWN_LABEL;
+}

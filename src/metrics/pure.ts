@@ -11,6 +11,8 @@ export {
   fitTemperature,
   checkMinConfidence,
   isConfident,
+  confidentLabel,
+  UNKNOWN_LABEL,
   DEFAULT_CALIBRATION_BINS,
   PROBABILITY_FLOOR,
   TEMPERATURE_RANGE,

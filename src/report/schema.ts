@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 import { formatIssues } from '../core/pure.js';
+import type { ReliabilityBin } from '../metrics/pure.js';
+
+export type { ReliabilityBin };
 
 /** Version of the `trust.json` layout this module reads and writes. */
 export const TRUST_REPORT_VERSION = 1;
@@ -55,18 +58,6 @@ export interface AccuracySection {
   perClassRecall: number[];
   /** UA of guessing (1 / classes). */
   chance?: number;
-}
-
-/** One equal-width confidence bin (lower, upper] of a reliability diagram (docs/metrics.md). */
-export interface ReliabilityBin {
-  lower: number;
-  upper: number;
-  /** Test predictions whose top-class probability falls in the bin. */
-  count: number;
-  /** Share of them whose top class is right; null for an empty bin. */
-  accuracy: number | null;
-  /** Their mean top-class probability; null for an empty bin. */
-  confidence: number | null;
 }
 
 /** The temperature a fold's posteriors are scaled by; `calibrated` false when none was fitted (`note` says why, T = 1). */

@@ -56,9 +56,7 @@ export { loadCheckpoint, saveCheckpoint, type CheckpointContents } from './check
 export { loadFold, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
 export {
   NO_SPEECH_LABEL,
-  UNKNOWN_LABEL,
   SINGLE_SPEAKER,
-  confidentLabel,
   enrollAll,
   noSpeechPrediction,
   predictFiles,

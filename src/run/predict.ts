@@ -5,19 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
-import { argmax, settleBatch, type FileFailure } from '../core/index.js';
+import { settleBatch, type FileFailure } from '../core/index.js';
 import { getFeatureSet } from '../features/index.js';
-import { checkMinConfidence, isConfident } from '../metrics/index.js';
+import { UNKNOWN_LABEL, checkMinConfidence, confidentLabel } from '../metrics/index.js';
 import { runConfig, trainedFolds, type FoldTemperature } from './files.js';
 import { loadFold, type TrainedFold } from './fold.js';
 
 /** Label of a file without speech (silence, low-level noise, too short): no emotion is given. */
 export const NO_SPEECH_LABEL = 'no-speech';
-/**
- * Label of a file whose top calibrated probability is below the user's `minConfidence`: its
- * probabilities are still given. (serve/analysis.ts repeats it for the web app.)
- */
-export const UNKNOWN_LABEL = 'unknown';
 
 export interface FilePrediction {
   path: string;
@@ -27,14 +22,6 @@ export interface FilePrediction {
   label: string;
   /** Why the file got no emotion (absent when it holds speech). */
   noSpeech?: string;
-}
-
-/**
- * The label of posteriors `probs` (in `classes` order): the most probable class, or
- * {@link UNKNOWN_LABEL} when its probability is below `minConfidence` (0: never).
- */
-export function confidentLabel(classes: readonly string[], probs: readonly number[], minConfidence = 0): string {
-  return isConfident(probs, minConfidence) ? classes[argmax(probs)] : UNKNOWN_LABEL;
 }
 
 /** The prediction of a file without speech. */

@@ -4,8 +4,8 @@
  * read a chunk at a time so a long list does not hold every decoded signal at once.
  */
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
-import { checkMinConfidence } from '../metrics/index.js';
-import { confidentLabel, noSpeechPrediction, type FilePrediction } from '../run/index.js';
+import { checkMinConfidence, confidentLabel } from '../metrics/index.js';
+import { noSpeechPrediction, type FilePrediction } from '../run/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
 import { loadOnnxModel, type OnnxModelOptions } from './session.js';
 import type { WindowOptions, WindowPrediction } from './predictor.js';

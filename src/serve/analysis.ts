@@ -7,7 +7,7 @@
  */
 import { speechActivity } from '../audio/pure.js';
 import { argmax } from '../core/pure.js';
-import { checkMinConfidence, isConfident } from '../metrics/pure.js';
+import { UNKNOWN_LABEL, checkMinConfidence, confidentLabel } from '../metrics/pure.js';
 import type { TrustSummary } from '../runtime/pure.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
@@ -26,12 +26,6 @@ export const SPOOF_OUTPUT = 'logits';
 export const SPOOF_LOGIT_INDEX = 0;
 export const BONAFIDE_LOGIT_INDEX = 1;
 
-/**
- * Label of a clip (or window) whose top calibrated probability is below the confidence
- * threshold. The same as run/predict.ts's UNKNOWN_LABEL, repeated here because that module reads
- * files and this one is bundled into the web app; test/serve/units.test.ts checks they agree.
- */
-export const UNKNOWN_LABEL = 'unknown';
 /** Name of the `POST /v1/analyze` query parameter that sets the confidence threshold of one request. */
 export const MIN_CONFIDENCE_PARAM = 'minConfidence';
 
@@ -150,11 +144,6 @@ export function emotionResult(
   };
 }
 
-/** The label of posteriors `probs` (in `classes` order) under `minConfidence` (see {@link UNKNOWN_LABEL}). */
-function labelOf(classes: readonly string[], probs: readonly number[], minConfidence: number): string {
-  return isConfident(probs, minConfidence) ? classes[argmax(probs)] : UNKNOWN_LABEL;
-}
-
 /**
  * The analysis with its labels given again under the confidence threshold `minConfidence` (0:
  * none): each label is the most probable class of its probabilities, or {@link UNKNOWN_LABEL}
@@ -167,8 +156,8 @@ export function applyMinConfidence<T extends EmotionAnalysis>(a: T, classes: rea
   const byClass = (p: Record<string, number>) => classes.map((c) => p[c]);
   return {
     ...a,
-    emotion: a.emotion ? { ...a.emotion, label: labelOf(classes, byClass(a.emotion.probs), minConfidence) } : null,
-    windows: a.windows.map((w) => ({ ...w, label: labelOf(classes, byClass(w.probs), minConfidence) })),
+    emotion: a.emotion ? { ...a.emotion, label: confidentLabel(classes, byClass(a.emotion.probs), minConfidence) } : null,
+    windows: a.windows.map((w) => ({ ...w, label: confidentLabel(classes, byClass(w.probs), minConfidence) })),
     minConfidence,
   };
 }

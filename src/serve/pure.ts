@@ -10,7 +10,6 @@ export {
   SPOOF_OUTPUT,
   SPOOF_LOGIT_INDEX,
   BONAFIDE_LOGIT_INDEX,
-  UNKNOWN_LABEL,
   MIN_CONFIDENCE_PARAM,
   applyMinConfidence,
   probsByClass,

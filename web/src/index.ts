@@ -7,7 +7,8 @@
  */
 import './style.css';
 import { encodeWav16, frameCount, prepareAudio } from '../../src/audio/pure.js';
-import { UNKNOWN_LABEL, applyMinConfidence, type AnalyzeResponse, type ModelInfo } from '../../src/serve/pure.js';
+import { UNKNOWN_LABEL } from '../../src/metrics/pure.js';
+import { applyMinConfidence, type AnalyzeResponse, type ModelInfo } from '../../src/serve/pure.js';
 import { ApiError, analyzeOnServer, bytes, modelInfo, saveToken, sidecar } from './api.js';
 import { decodeBytes, Recorder } from './audio.js';
 import { providePretrained } from './pretrained.js';
