@@ -33,6 +33,11 @@ const RECIPES = {
     model: { name: 'logreg' },
     training: { ...FUSED_TRAINING, weightDecay: 0.3 },
   },
+  'logreg-sel-lvl': {
+    features: { set: 'egemaps-mel+speech-embedding-stats', overrides: { 'speech-embedding-stats.layers': 'all', levelNorm: 'active-rms' } },
+    model: { name: 'logreg' },
+    training: { ...FUSED_TRAINING, weightDecay: 0.3 },
+  },
   'logreg-sel-aug': {
     features: { set: 'egemaps-mel+speech-embedding-stats', overrides: { 'speech-embedding-stats.layers': 'all' } },
     model: { name: 'logreg' },

@@ -18,8 +18,8 @@ import { finishedFolds, readFoldResult, runConfig } from '../../src/run/index.js
 import { machineLine, writeResultsSection } from '../results.js';
 import type { ShiftOutcome } from './shifts.js';
 
-/** Runs measured by default: the former and the current best deployable recipe, and a neural model. */
-const DEFAULT_RUNS = ['logreg-fused', 'logreg-sel-wd0.3', 'logreg-sel-aug-wd0.3', 'trust-ser-sel', 'trust-ser-sel-aug'];
+/** Runs measured by default: the former and the current best deployable recipe (plain and augmented), and a neural model. */
+const DEFAULT_RUNS = ['logreg-fused', 'logreg-sel-wd0.3', 'logreg-sel-aug-wd0.3', 'logreg-sel-augb-wd0.3', 'trust-ser-sel'];
 const runDir = (id: string) => join(packageRoot(), 'bench', 'out', 'ser-ravdess', id);
 const outFile = (id: string, max: number) => join(packageRoot(), 'bench', 'out', 'robustness', `${id}${max > 0 ? `-max${max}` : ''}.json`);
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const conditions = [...table.values().next().value!.keys()];
   const cfgCell = (id: string) => {
     const c = runConfig(runDir(id));
-    return `${c.model.name} on ${c.features.set}${c.training.augment ? ', augmented' : ''}`;
+    return `${c.model.name} on ${c.features.set}${c.training.augment ? `, augmented${c.training.augment.noise.kinds.includes('babble') ? ' + babble' : ''}` : ''}`;
   };
   const header = `| condition | ${[...table.keys()].map((id) => `${id} (${cfgCell(id)})`).join(' | ')} |`;
   const rows = conditions.map((c) => {
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const md = [
     '## Channel shifts: RAVDESS test actors through telephone, codecs, rooms, noise, levels (`npm run bench:robustness`)',
     '',
-    `${machineLine()}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end (${((performance.now() - started) / 60000).toFixed(0)} min). UA % (mean over the 6 speaker-independent folds of bench:ser-ravdess, ${max > 0 ? `${max} test utterances per fold` : 'every test utterance'}) and, in brackets, the ratio to the clean UA. Each shift is drawn per utterance from a fixed seed (src/audio channel.ts, codec.ts); babble mixes 4–6 LibriSpeech test-other talkers (not RAVDESS speakers, and not the augmentation's noise: training used white/pink noise only). No model uses test-speaker statistics. Goal: UA under 20 dB babble/white ≥ 0.9 × clean.`,
+    `${machineLine()}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end (${((performance.now() - started) / 60000).toFixed(0)} min). UA % (mean over the 6 speaker-independent folds of bench:ser-ravdess, ${max > 0 ? `${max} test utterances per fold` : 'every test utterance'}) and, in brackets, the ratio to the clean UA. Each shift is drawn per utterance from a fixed seed (src/audio channel.ts, codec.ts); babble mixes 4–6 LibriSpeech test-other talkers (not RAVDESS speakers; the augmented runs trained with white/pink noise, and *augb* also with babble of TESS talkers, never these). No model uses test-speaker statistics. Goal: UA under 20 dB babble/white ≥ 0.9 × clean.`,
     '',
     header,
     `|---|${[...table.keys()].map(() => '---:').join('|')}|`,

@@ -120,6 +120,39 @@ const SUITE: SuiteEntry[] = [
   })),
   ...[0.1, 0.3, 1].map((wd) => fusedSelRow(wd, false)),
   fusedSelRow(0.3, true),
+  // The same augmentation with babble noise too, its talkers from TESS (never RAVDESS test actors, nor the LibriSpeech talkers of bench:robustness' babble).
+  {
+    id: 'logreg-sel-augb-wd0.3',
+    model: 'logreg',
+    features: FUSED_SE,
+    featureOptions: FUSED_SEL_OPTIONS,
+    training: {
+      ...FUSED_TRAINING,
+      weightDecay: 0.3,
+      augment: {
+        ...AUGMENT,
+        noise: { kinds: ['white', 'pink', 'babble'], babbleDir: join(packageRoot(), '..', 'shared', 'data', 'tess-16k') },
+      },
+    },
+  },
+  // The same recipe on speech scaled to a fixed active level (−26 dBFS) before the features: independent of recording level.
+  {
+    id: 'logreg-sel-lvl-wd0.3',
+    model: 'logreg',
+    features: FUSED_SE,
+    featureOptions: { overrides: { ...FUSED_SEL_OPTIONS.overrides, levelNorm: 'active-rms' } },
+    training: { ...FUSED_TRAINING, weightDecay: 0.3 },
+  },
+  // The same recipe on the speech region only (leading/trailing non-speech trimmed), by the energy rule or Silero VAD.
+  ...(['energy', 'silero'] as const).map(
+    (vad): SuiteEntry => ({
+      id: `logreg-sel-vad-${vad}`,
+      model: 'logreg',
+      features: FUSED_SE,
+      featureOptions: { overrides: { ...FUSED_SEL_OPTIONS.overrides, vad } },
+      training: { ...FUSED_TRAINING, weightDecay: 0.3 },
+    }),
+  ),
   // Trust-SER's downstream (point-wise convolutions, attention pooling; its default lr and epochs) on every backbone layer.
   {
     id: 'trust-ser-sel',
@@ -132,8 +165,11 @@ const SUITE: SuiteEntry[] = [
 ];
 
 const idOf = (s: SuiteEntry) => s.id ?? s.model;
-const featuresCell = (s: SuiteEntry) =>
-  `${s.features}${s.featureOptions === FUSED_SEL_OPTIONS || (s.model === 'trust-ser-cnn' && s.features === 'speech-embedding') ? ' (all layers)' : ''}${s.speakerNorm ? ', per-speaker norm' : ''}${s.training?.augment ? ', augmented ×2' : ''}`;
+const featuresCell = (s: SuiteEntry) => {
+  const o = (s.featureOptions?.overrides ?? {}) as Record<string, unknown>;
+  const allLayers = o['speech-embedding-stats.layers'] === 'all' || o.layers === 'all';
+  return `${s.features}${allLayers ? ' (all layers)' : ''}${o.vad ? `, ${o.vad} VAD` : ''}${o.levelNorm ? ', level-normalized' : ''}${s.speakerNorm ? ', per-speaker norm' : ''}${s.training?.augment ? `, augmented ×2${JSON.stringify(s.training.augment).includes('babble') ? ' (+ TESS babble)' : ''}` : ''}`;
+};
 
 /** Result rows with numbers in the section of bench/RESULTS.md written earlier, by model name. */
 function recordedRows(): Map<string, string> {

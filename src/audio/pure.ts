@@ -40,6 +40,7 @@ export {
 } from './augment.js';
 export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
 export { encodeWav16 } from './encode.js';
+export { ACTIVE_RANGE_DB, TARGET_ACTIVE_LEVEL_DBFS, activeLevelDbfs, normalizeActiveLevel } from './level.js';
 export {
   BABBLE_TALKERS_RANGE,
   CHANNEL_SHIFTS,

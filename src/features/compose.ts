@@ -4,7 +4,7 @@
  * voice-activity detection), which makes pooled features independent of how much silence a
  * recording has around the words.
  */
-import { trimSilence, VAD_HANGOVER_MS } from '../audio/pure.js';
+import { normalizeActiveLevel, trimSilence, VAD_HANGOVER_MS } from '../audio/pure.js';
 import { modelSource, SILERO_SAMPLE_RATE_HZ, SILERO_VAD, type PretrainedUse, type SpeechDetector } from '../backbones/pure.js';
 import type { FeatureSet } from './registry.js';
 import type { Features } from './types.js';
@@ -116,6 +116,26 @@ export function withUtteranceNorm(set: FeatureSet, mode: UtteranceNorm): Feature
     options: { ...set.options, utteranceNorm: mode },
     settingsKey: () => key,
     compute: async (x) => normalizeUtterance(await set.compute(x), mode),
+  };
+}
+
+/** Recording-level normalization before a set computes (the `levelNorm` option every set takes). */
+export const LEVEL_NORMS = ['none', 'active-rms'] as const;
+export type LevelNorm = (typeof LEVEL_NORMS)[number];
+
+/**
+ * `set` computed on each signal scaled to a fixed active speech level (−26 dBFS; audio
+ * normalizeActiveLevel): the features no longer depend on microphone gain or a corpus'
+ * mastering level. Uses the signal alone.
+ */
+export function withLevelNorm(set: FeatureSet, mode: LevelNorm): FeatureSet {
+  if (mode === 'none') return set;
+  const key = `${set.settingsKey()}|levelNorm=${mode}`;
+  return {
+    ...set,
+    options: { ...set.options, levelNorm: mode },
+    settingsKey: () => key,
+    compute: (x) => set.compute(normalizeActiveLevel(x, set.sampleRateHz)),
   };
 }
 

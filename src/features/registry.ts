@@ -19,7 +19,10 @@ import type { PretrainedUse } from '../backbones/pure.js';
 import { closestName } from '../core/pure.js';
 import {
   FUSION_SEPARATOR,
+  LEVEL_NORMS,
   fuseSets,
+  withLevelNorm,
+  type LevelNorm,
   UTTERANCE_NORMS,
   VAD_MODES,
   withUtteranceNorm,
@@ -141,20 +144,25 @@ function registered(name: string, overrides: FeatureOverrides | undefined): Feat
  *
  * `name` may fuse utterance-vector sets with `+` (`egemaps-mel+speech-embedding-stats`); the
  * overrides of a fused set's parts are spelled `part.option`. Every set also takes the option
- * `vad` ({@link VAD_MODES}): compute on the speech region only; frame and image sets take
+ * `vad` ({@link VAD_MODES}): compute on the speech region only, and `levelNorm`
+ * ({@link LEVEL_NORMS}): scale the speech to a fixed active level first; frame and image sets take
  * `utteranceNorm` ({@link UTTERANCE_NORMS}): normalize each dim over the utterance's frames.
  * @throws Error listing the known names for an unknown name, or naming a bad override.
  */
 export function getFeatureSet(name: string, overrides?: FeatureOverrides): FeatureSet {
-  const { vad = 'none', utteranceNorm = 'none', ...rest } = overrides ?? {};
+  const { vad = 'none', utteranceNorm = 'none', levelNorm = 'none', ...rest } = overrides ?? {};
   if (typeof vad !== 'string' || !(VAD_MODES as readonly string[]).includes(vad))
     throw new Error(`feature set '${name}': option 'vad' must be one of ${VAD_MODES.join(', ')}, got ${JSON.stringify(vad)}`);
+  if (typeof levelNorm !== 'string' || !(LEVEL_NORMS as readonly string[]).includes(levelNorm))
+    throw new Error(`feature set '${name}': option 'levelNorm' must be one of ${LEVEL_NORMS.join(', ')}, got ${JSON.stringify(levelNorm)}`);
+  // The speech region first, then its level, then the set itself.
+  const wrap = (set: FeatureSet) =>
+    withUtteranceNorm(withVad(withLevelNorm(set, levelNorm as LevelNorm), vad as VadMode), utteranceNorm as UtteranceNorm);
   if (typeof utteranceNorm !== 'string' || !(UTTERANCE_NORMS as readonly string[]).includes(utteranceNorm))
     throw new Error(
       `feature set '${name}': option 'utteranceNorm' must be one of ${UTTERANCE_NORMS.join(', ')}, got ${JSON.stringify(utteranceNorm)}`,
     );
-  if (!name.includes(FUSION_SEPARATOR))
-    return withUtteranceNorm(withVad(registered(name, rest), vad as VadMode), utteranceNorm as UtteranceNorm);
+  if (!name.includes(FUSION_SEPARATOR)) return wrap(registered(name, rest));
   const names = name.split(FUSION_SEPARATOR);
   for (const k of Object.keys(rest)) {
     const part = k.slice(0, k.indexOf('.'));
@@ -167,15 +175,11 @@ export function getFeatureSet(name: string, overrides?: FeatureOverrides): Featu
         .filter(([k]) => k.startsWith(`${part}.`))
         .map(([k, v]) => [k.slice(part.length + 1), v]),
     );
-  return withUtteranceNorm(
-    withVad(
-      fuseSets(
-        name,
-        names.map((n) => registered(n, partOverrides(n))),
-      ),
-      vad as VadMode,
+  return wrap(
+    fuseSets(
+      name,
+      names.map((n) => registered(n, partOverrides(n))),
     ),
-    utteranceNorm as UtteranceNorm,
   );
 }
 
