@@ -28,6 +28,16 @@ type CorpusId = keyof typeof CORPORA;
 const FUSED_TRAINING = { epochs: 150, lr: 1e-3, batchSize: 64, patience: 150 };
 const RECIPES = {
   'logreg-egemaps-mel': { features: { set: 'egemaps-mel' }, model: { name: 'logreg' }, training: { ...FUSED_TRAINING, weightDecay: 0.3 } },
+  'logreg-egemaps-mel-aug': {
+    features: { set: 'egemaps-mel' },
+    model: { name: 'logreg' },
+    training: { ...FUSED_TRAINING, weightDecay: 0.3, augment: { copies: 2, seed: SEED } },
+  },
+  'logreg-se': {
+    features: { set: 'speech-embedding-stats' },
+    model: { name: 'logreg' },
+    training: { ...FUSED_TRAINING, weightDecay: 0.03 },
+  },
   'logreg-sel': {
     features: { set: 'egemaps-mel+speech-embedding-stats', overrides: { 'speech-embedding-stats.layers': 'all' } },
     model: { name: 'logreg' },
