@@ -15,6 +15,7 @@ import { writeFileAtomicSync } from '../../src/core/atomic.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { classificationMetrics, meanStd } from '../../src/metrics/index.js';
 import { finishedFolds, readFoldResult, runConfig } from '../../src/run/index.js';
+import { testBabbleDirs } from '../babble.js';
 import { machineLine, writeResultsSection } from '../results.js';
 import type { ShiftOutcome } from './shifts.js';
 
@@ -23,11 +24,11 @@ const DEFAULT_RUNS = ['logreg-fused', 'logreg-sel-wd0.3', 'logreg-sel-aug-wd0.3'
 const runDir = (id: string) => join(packageRoot(), 'bench', 'out', 'ser-ravdess', id);
 const outFile = (id: string, max: number) => join(packageRoot(), 'bench', 'out', 'robustness', `${id}${max > 0 ? `-max${max}` : ''}.json`);
 
-function child(dir: string, folds: number[], babble: string, max: number): Promise<ShiftOutcome[]> {
+function child(dir: string, folds: number[], max: number): Promise<ShiftOutcome[]> {
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
-      ['--import', 'tsx', join(packageRoot(), 'bench', 'robustness', 'shifts.ts'), dir, folds.join(','), babble, String(max)],
+      ['--import', 'tsx', join(packageRoot(), 'bench', 'robustness', 'shifts.ts'), dir, folds.join(','), String(max)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
@@ -43,12 +44,12 @@ function child(dir: string, folds: number[], babble: string, max: number): Promi
   });
 }
 
-async function measure(id: string, babble: string, max: number, procs: number): Promise<ShiftOutcome[]> {
+async function measure(id: string, max: number, procs: number): Promise<ShiftOutcome[]> {
   const file = outFile(id, max);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ShiftOutcome[];
   const folds = finishedFolds(runDir(id));
   const shares = Array.from({ length: procs }, (_, i) => folds.filter((_, j) => j % procs === i)).filter((s) => s.length > 0);
-  const parts = await Promise.all(shares.map((s) => child(runDir(id), s, babble, max)));
+  const parts = await Promise.all(shares.map((s) => child(runDir(id), s, max)));
   const all = parts.flat();
   mkdirSync(join(packageRoot(), 'bench', 'out', 'robustness'), { recursive: true });
   writeFileAtomicSync(file, JSON.stringify(all));
@@ -60,8 +61,7 @@ async function main(): Promise<void> {
   const ids = values.runs?.split(',') ?? DEFAULT_RUNS;
   const max = Number(values['max-per-fold'] ?? 0);
   const procs = Number(values.procs ?? availableParallelism());
-  const babble = join(packageRoot(), '..', 'shared', 'data', 'librispeech-test-other-subset');
-  if (!existsSync(babble)) throw new Error(`${babble}: LibriSpeech subset not found (babble talkers)`);
+  for (const d of testBabbleDirs()) if (!existsSync(d)) throw new Error(`${d}: LibriSpeech talker not found (test babble)`);
   const table = new Map<string, Map<string, { mean: number; std: number }>>();
   const started = performance.now();
   for (const id of ids) {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.error(`== ${id}`);
-    const outcomes = await measure(id, babble, max, procs);
+    const outcomes = await measure(id, max, procs);
     const classes = readFoldResult(runDir(id), outcomes[0].fold).test.recall.length;
     const byCondition = new Map<string, number[]>();
     for (const o of outcomes)
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const md = [
     '## Channel shifts: RAVDESS test actors through telephone, codecs, rooms, noise, levels (`npm run bench:robustness`)',
     '',
-    `${machineLine()}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end (${((performance.now() - started) / 60000).toFixed(0)} min). UA % (mean over the 6 speaker-independent folds of bench:ser-ravdess, ${max > 0 ? `${max} test utterances per fold` : 'every test utterance'}) and, in brackets, the ratio to the clean UA. Each shift is drawn per utterance from a fixed seed (src/audio channel.ts, codec.ts); babble mixes 4–6 LibriSpeech test-other talkers (not RAVDESS speakers; the augmented runs trained with white/pink noise, and *augb* also with babble of TESS talkers, never these). No model uses test-speaker statistics. Goal: UA under 20 dB babble/white ≥ 0.9 × clean.`,
+    `${machineLine()}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end (${((performance.now() - started) / 60000).toFixed(0)} min). UA % (mean over the 6 speaker-independent folds of bench:ser-ravdess, ${max > 0 ? `${max} test utterances per fold` : 'every test utterance'}) and, in brackets, the ratio to the clean UA. Each shift is drawn per utterance from a fixed seed (src/audio channel.ts, codec.ts); babble mixes 4–6 clips of 4 LibriSpeech test-other talkers (bench/babble.ts; not RAVDESS speakers; the augmented runs trained with white/pink noise, *augb* also with babble of TESS talkers, *augl* with babble of the 6 other LibriSpeech talkers on 80 % of the copies — never these 4). No model uses test-speaker statistics. Goal: UA under 20 dB babble/white ≥ 0.9 × clean.`,
     '',
     header,
     `|---|${[...table.keys()].map(() => '---:').join('|')}|`,

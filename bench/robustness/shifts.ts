@@ -1,16 +1,16 @@
 /**
  * One process's share of the channel-shift measurement: for each given fold of a run, every test
  * utterance under every channel shift (src/audio CHANNEL_SHIFTS_NODE, seeded per utterance and
- * shift; babble from LibriSpeech talkers, who are not in RAVDESS), predicted by the fold.
+ * shift; babble from the LibriSpeech test talkers of bench/babble.ts, who are not in RAVDESS
+ * and never in training babble), predicted by the fold.
  * Prints one JSON line: per fold and condition, the truth and predicted class of each utterance.
- * Usage (spawned by run.ts): node --import tsx bench/robustness/shifts.ts RUN_DIR FOLDS BABBLE_DIR MAX_PER_FOLD
+ * Usage (spawned by run.ts): node --import tsx bench/robustness/shifts.ts RUN_DIR FOLDS MAX_PER_FOLD
  */
 import { loadAudio, listChannelShifts, scanDir } from '../../src/audio/index.js';
 import { argmax, makeRng } from '../../src/core/index.js';
 import { loadFold, readFoldResult } from '../../src/run/index.js';
+import { testBabbleDirs } from '../babble.js';
 
-/** Talkers loaded for babble (each shift mixes 4–6 of them). */
-const BABBLE_SOURCES = 40;
 /** Base of the per-(utterance, shift) seeds. */
 const SEED = 17;
 
@@ -22,10 +22,12 @@ export interface ShiftOutcome {
 }
 
 async function main(): Promise<void> {
-  const [runDir, foldList, babbleDir, maxArg] = process.argv.slice(2);
+  const [runDir, foldList, maxArg] = process.argv.slice(2);
   const folds = foldList.split(',').map(Number);
   const max = Number(maxArg);
-  const babblePaths = (await scanDir(babbleDir)).map((i) => i.path).slice(0, BABBLE_SOURCES);
+  // Each shift mixes 4–6 of these clips.
+  const babblePaths: string[] = [];
+  for (const d of testBabbleDirs()) babblePaths.push(...(await scanDir(d)).map((i) => i.path));
   const out: ShiftOutcome[] = [];
   for (const k of folds) {
     const fold = await loadFold(runDir, k);

@@ -114,8 +114,8 @@ export const AugmentConfig = z.strictObject({
       prob: prob.default(0.5),
       snrDb: range(5, 30),
       kinds: z.array(z.enum(AUGMENT_NOISE_KINDS)).min(1).default(['white', 'pink']),
-      /** Folder of recordings whose talkers make the babble (needed when kinds has 'babble'; never test audio). */
-      babbleDir: z.string().optional(),
+      /** Folder(s) of recordings whose talkers make the babble (needed when kinds has 'babble'; never test audio). */
+      babbleDir: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     })
     .refine((n) => !n.kinds.includes('babble') || n.babbleDir !== undefined, {
       message: "babble noise needs babbleDir: a folder of other talkers' recordings (never the test audio)",
@@ -331,7 +331,16 @@ function resolvePaths(cfg: RunConfig, baseDir: string): RunConfig {
     training:
       aug?.noise.babbleDir === undefined
         ? cfg.training
-        : { ...cfg.training, augment: { ...aug, noise: { ...aug.noise, babbleDir: abs(aug.noise.babbleDir) } } },
+        : {
+            ...cfg.training,
+            augment: {
+              ...aug,
+              noise: {
+                ...aug.noise,
+                babbleDir: typeof aug.noise.babbleDir === 'string' ? abs(aug.noise.babbleDir) : aug.noise.babbleDir.map(abs),
+              },
+            },
+          },
   };
 }
 

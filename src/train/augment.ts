@@ -8,7 +8,7 @@ import { scanDir } from '../audio/index.js';
 import type { TaskAugmentation } from '../features/index.js';
 import type { AugmentConfig, LabelledUtterance } from '../run/index.js';
 
-/** Recordings drawn from `babbleDir` for one copy's babble. */
+/** Recordings drawn from the `babbleDir` folder(s) for one copy's babble. */
 const BABBLE_SOURCES_PER_COPY = 5;
 /** Separator of a copy's id from its utterance's id: `<id>#aug<k>`. */
 export const AUGMENT_ID_SEPARATOR = '#aug';
@@ -28,14 +28,18 @@ export interface AugmentedCopy {
 
 /**
  * The augmented copies of `utts` (ids `<id>#aug<k>`, k = 0 … copies − 1).
- * @throws Error naming `noise.babbleDir` when it holds no audio.
+ * @throws Error naming `noise.babbleDir` when one of its folders holds no audio.
  */
 export async function augmentedCopies(cfg: AugmentConfig, utts: readonly LabelledUtterance[]): Promise<AugmentedCopy[]> {
   const { copies, seed, noise, ...steps } = cfg;
   const spec = { ...steps, noise: { prob: noise.prob, snrDb: noise.snrDb, kinds: noise.kinds } };
-  const pool = noise.kinds.includes('babble') && noise.babbleDir !== undefined ? (await scanDir(noise.babbleDir)).map((i) => i.path) : [];
-  if (noise.kinds.includes('babble') && pool.length === 0)
-    throw new Error(`training.augment.noise.babbleDir: no audio files in ${noise.babbleDir}`);
+  const dirs = noise.kinds.includes('babble') && noise.babbleDir !== undefined ? [noise.babbleDir].flat() : [];
+  const pool: string[] = [];
+  for (const d of dirs) {
+    const files = (await scanDir(d)).map((i) => i.path);
+    if (files.length === 0) throw new Error(`training.augment.noise.babbleDir: no audio files in ${d}`);
+    pool.push(...files);
+  }
   const out: AugmentedCopy[] = [];
   for (const u of utts) {
     for (let k = 0; k < copies; k++) {

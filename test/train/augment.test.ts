@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRunConfig } from '../../src/run/index.js';
 import { trainRun } from '../../src/train/run.js';
-import { tempDir } from '../audio/helpers.js';
+import { augmentedCopies } from '../../src/train/augment.js';
+import { tempDir, wavFromFloat } from '../audio/helpers.js';
 
 function cacheEntries(dir: string): number {
   return readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.safetensors')).length;
@@ -77,6 +78,35 @@ test('SpecAugment masks the training batches of frame models (the loss changes),
       maxTimeWidth: 30,
     });
     assert.throws(() => cfg({ freqMasks: -1 }), /training\.specAugment\.freqMasks/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('babble from several folders: every folder must hold audio, the error names the empty one', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const talkers = join(dir, 'talkers');
+    const empty = join(dir, 'empty');
+    mkdirSync(talkers);
+    mkdirSync(empty);
+    writeFileSync(join(talkers, 'a.wav'), wavFromFloat(new Float32Array(1600).fill(0.1), 16000));
+    const cfg = parseRunConfig({
+      corpus: { name: 'synthetic', root: join(dir, 'syn') },
+      protocol: { kind: 'speaker-kfold', folds: 2 },
+      features: { set: 'egemaps-ts' },
+      model: { name: 'logreg' },
+      training: { augment: { noise: { kinds: ['babble'], babbleDir: [talkers, empty] } } },
+    });
+    const utt = { id: 'u', path: join(talkers, 'a.wav'), corpus: 'x', speaker: 'x:1', labels: {}, attributes: {}, label: 0 };
+    await assert.rejects(
+      augmentedCopies(cfg.training.augment!, [utt]),
+      (e: Error) => e.message === `training.augment.noise.babbleDir: no audio files in ${empty}`,
+    );
+    const ok = parseRunConfig({ ...cfg, training: { augment: { noise: { kinds: ['babble'], babbleDir: [talkers, talkers] } } } });
+    const copies = await augmentedCopies(ok.training.augment!, [utt]);
+    assert.equal(copies.length, 2);
+    assert.ok(copies.every((c) => c.augment.babble.length > 0 && c.augment.babble.every((b) => b === join(talkers, 'a.wav'))));
   } finally {
     cleanup();
   }

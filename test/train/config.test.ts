@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRunConfig, parseRunConfig } from '../../src/run/config.js';
 import { runConfig } from '../../src/run/index.js';
@@ -49,6 +49,9 @@ test("relative paths in a config file are resolved against the file's folder; a 
     assert.equal(c.protocol.kind === 'manifest' && c.protocol.path, join(dir, 'configs', 'splits', 'mine.json'));
     assert.equal(c.model.weights, join(dir, 'w', 'init.safetensors'));
     assert.equal(c.training.augment?.noise.babbleDir, join(dir, 'noise'));
+    // Several babble folders: each resolved against the config file.
+    writeFileSync(p, readFileSync(p, 'utf8').replace('babbleDir: ../noise', 'babbleDir: [../a, /abs/b]'));
+    assert.deepEqual(loadRunConfig(p).training.augment?.noise.babbleDir, [join(dir, 'a'), '/abs/b']);
     // Flags and library callers: relative to the working directory (or the base given).
     assert.equal(parseRunConfig({ ...c, corpus: [{ name: 'ravdess', root: 'r' }] }, 'x', '/base').corpus[0].root, '/base/r');
     // A run folder written before paths were stored absolute: they meant the working directory.
