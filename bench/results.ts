@@ -25,6 +25,15 @@ export function writeResultsSection(name: string, markdown: string): string {
   return path;
 }
 
+/** The text of section `name` of bench/RESULTS.md as written earlier ('' when there is none). */
+export function recordedSection(name: string): string {
+  const path = join(packageRoot(), 'bench', 'RESULTS.md');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const i = text.indexOf(`<!-- ${name}:start -->`);
+  const j = text.indexOf(`<!-- ${name}:end -->`);
+  return i >= 0 && j > i ? text.slice(i, j) : '';
+}
+
 /** A machine description for result tables. */
 export function machineLine(): string {
   const os = process.platform;

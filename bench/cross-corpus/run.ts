@@ -15,7 +15,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { evaluateOn, parseRunConfig, type CrossEvaluation, type RunMetrics } from '../../src/run/index.js';
 import { trainRun } from '../../src/train/index.js';
 import { librispeechBabbleNoise } from '../babble.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, recordedSection, writeResultsSection } from '../results.js';
 
 const SEED = 1;
 const DATA = join(packageRoot(), '..', 'shared', 'data');
@@ -110,9 +110,7 @@ const pct = (x: number) => (100 * x).toFixed(1);
 
 /** Table rows of the section written earlier, by their first two cells (recipe, train → test). */
 function recordedRows(): Map<string, string> {
-  const file = join(packageRoot(), 'bench', 'RESULTS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const section = text.slice(text.indexOf('<!-- cross-corpus:start -->'), text.indexOf('<!-- cross-corpus:end -->'));
+  const section = recordedSection('cross-corpus');
   const rows = new Map<string, string>();
   for (const line of section.split('\n')) {
     const m = /^\| ([a-z0-9.-]+)(?: †)? \| ([^|]+) \| \d/.exec(line);

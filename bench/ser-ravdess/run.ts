@@ -13,7 +13,7 @@ import { trainRun } from '../../src/train/index.js';
 import type { RunMetrics } from '../../src/run/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { librispeechBabbleNoise } from '../babble.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, recordedSection, writeResultsSection } from '../results.js';
 
 const FOLDS = 6;
 const SEED = 1;
@@ -189,9 +189,7 @@ const featuresCell = (s: SuiteEntry) => {
 
 /** Result rows with numbers in the section of bench/RESULTS.md written earlier, by model name. */
 function recordedRows(): Map<string, string> {
-  const file = join(packageRoot(), 'bench', 'RESULTS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const section = text.slice(text.indexOf('<!-- ser-ravdess:start -->'), text.indexOf('<!-- ser-ravdess:end -->'));
+  const section = recordedSection('ser-ravdess');
   const rows = new Map<string, string>();
   for (const line of section.split('\n')) {
     const m = /^\| ([a-z0-9.-]+)(?: †)?(?: ★)? \| [^|]+ \| (\d[^|]*) \|/.exec(line);
