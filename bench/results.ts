@@ -11,26 +11,27 @@ import { packageRoot } from '../src/core/paths.js';
 const HEADER =
   '# Benchmark results\n\nEach section is written by its benchmark (`npm run bench:NAME`); numbers are from the run on the date shown.\n';
 
+const RESULTS_FILE = join(packageRoot(), 'bench', 'RESULTS.md');
+const markers = (name: string) => ({ start: `<!-- ${name}:start -->`, end: `<!-- ${name}:end -->` });
+
 /** Replaces (or appends) the section `name` of bench/RESULTS.md with `markdown`. */
 export function writeResultsSection(name: string, markdown: string): string {
-  const path = join(packageRoot(), 'bench', 'RESULTS.md');
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : HEADER;
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
+  const text = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : HEADER;
+  const { start, end } = markers(name);
   const block = `${start}\n${markdown.trim()}\n${end}`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);
   const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileAtomicSync(path, next);
-  return path;
+  writeFileAtomicSync(RESULTS_FILE, next);
+  return RESULTS_FILE;
 }
 
 /** The text of section `name` of bench/RESULTS.md as written earlier ('' when there is none). */
 export function recordedSection(name: string): string {
-  const path = join(packageRoot(), 'bench', 'RESULTS.md');
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-  const i = text.indexOf(`<!-- ${name}:start -->`);
-  const j = text.indexOf(`<!-- ${name}:end -->`);
+  const text = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '';
+  const { start, end } = markers(name);
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
   return i >= 0 && j > i ? text.slice(i, j) : '';
 }
 

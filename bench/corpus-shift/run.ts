@@ -71,14 +71,13 @@ async function main(): Promise<void> {
     const names = getFeatureSet(SET, v.overrides).featureNames!();
     const R = await features(ravdess, v.overrides);
     const T = await features(tess, v.overrides);
-    const actors = [...new Set(ravdess.map((u) => u.speaker))];
+    // Each actor's clips and everyone else's, split once for every group.
+    const byActor = [...new Set(ravdess.map((u) => u.speaker))].map((s) => ({
+      mine: R.filter((_, i) => ravdess[i].speaker === s),
+      others: R.filter((_, i) => ravdess[i].speaker !== s),
+    }));
     for (const g of groups(names)) {
-      const speakerShift =
-        actors.reduce((a, s) => {
-          const mine = R.filter((_, i) => ravdess[i].speaker === s);
-          const others = R.filter((_, i) => ravdess[i].speaker !== s);
-          return a + shift(others, mine, g.dims);
-        }, 0) / actors.length;
+      const speakerShift = byActor.reduce((a, p) => a + shift(p.others, p.mine, g.dims), 0) / byActor.length;
       const rt = shift(R, T, g.dims);
       const tr = shift(T, R, g.dims);
       lines.push(

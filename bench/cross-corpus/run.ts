@@ -87,6 +87,9 @@ const ROWS: Row[] = (Object.keys(RECIPES) as RecipeId[]).flatMap((recipe) => [
   { recipe, train: ['tess'], test: ['ravdess'] },
   { recipe, train: ['ravdess', 'tess'], test: [] },
 ]);
+/** The table's train → test cell of a cross-corpus row, and the start of a k-fold row's. */
+const splitCell = (r: Row) =>
+  r.test.length > 0 ? `${r.train.join(' + ')} → ${r.test.join(' + ')}` : `${r.train.join(' + ')}, speaker 6-fold`;
 const rowId = (r: Row) => `${r.recipe}-${r.train.join('+')}${r.test.length ? `-to-${r.test.join('+')}` : '-kfold'}`;
 const outDir = (r: Row) => join(packageRoot(), 'bench', 'out', 'cross-corpus', rowId(r));
 
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   for (const r of ROWS) {
     const metricsFile = join(outDir(r), 'metrics.json');
     if (!existsSync(metricsFile)) {
-      const cell = `${r.recipe}|${r.train.join(' + ')}${r.test.length > 0 ? ` → ${r.test.join(' + ')}` : ', speaker'}`;
+      const cell = `${r.recipe}|${splitCell(r)}`;
       lines.push(...[...recorded].filter(([k]) => (r.test.length > 0 ? k === cell : k.startsWith(cell))).map(([, l]) => l));
       continue;
     }
@@ -147,12 +150,12 @@ async function main(): Promise<void> {
         ? (JSON.parse(readFileSync(saved, 'utf8')) as CrossEvaluation)
         : await evaluateOn(outDir(r), { ...CORPORA[r.test[0]], id: r.test[0] }, { targetNorm: true });
       lines.push(
-        `| ${r.recipe} | ${r.train.join(' + ')} → ${r.test.join(' + ')} | ${classes} | **${pct(m.pooled.ua)}** | ${pct(m.pooled.wa)} | ${pct(m.pooled.macroF1)} | ${pct(adapted.metrics.ua)} | ${dev} |`,
+        `| ${r.recipe} | ${splitCell(r)} | ${classes} | **${pct(m.pooled.ua)}** | ${pct(m.pooled.wa)} | ${pct(m.pooled.macroF1)} | ${pct(adapted.metrics.ua)} | ${dev} |`,
       );
     } else {
       for (const [c, per] of Object.entries(m.byCorpus ?? {}))
         lines.push(
-          `| ${r.recipe} | ${r.train.join(' + ')}, speaker 6-fold: ${c} test speakers | ${classes} | **${pct(per.ua)}** | ${pct(per.wa)} | ${pct(per.macroF1)} | — | ${dev} |`,
+          `| ${r.recipe} | ${splitCell(r)}: ${c} test speakers | ${classes} | **${pct(per.ua)}** | ${pct(per.wa)} | ${pct(per.macroF1)} | — | ${dev} |`,
         );
     }
   }
