@@ -27,6 +27,7 @@ export const STAGES = [
   'run',
   'train',
   'audit',
+  'queue',
   'spoof',
   'runtime',
   'serve',
@@ -34,7 +35,7 @@ export const STAGES = [
 ] as const;
 const FACES = ['index.ts', 'pure.ts'];
 /** Packages that only run in Node (a browser face must not reach them). */
-const NODE_ONLY_PACKAGES = ['onnxruntime-node', 'piscina', 'fastify', '@fastify/', 'cli-progress', 'commander'];
+const NODE_ONLY_PACKAGES = ['onnxruntime-node', 'piscina', 'fastify', '@fastify/', 'cli-progress', 'commander', 'bullmq', 'ioredis'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true })

@@ -16,7 +16,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { classificationMetrics, meanStd } from '../../src/metrics/index.js';
 import { finishedFolds, readFoldResult, runConfig } from '../../src/run/index.js';
 import { testBabbleDirs } from '../babble.js';
-import { machineLine, writeResultsSection } from '../results.js';
+import { machineLine, recordedSection, writeResultsSection } from '../results.js';
 import type { ShiftOutcome } from './shifts.js';
 
 /** Runs measured by default: the former and the current best deployable recipe (plain and augmented), and a neural model. */
@@ -56,6 +56,27 @@ async function measure(id: string, max: number, procs: number): Promise<ShiftOut
   return all;
 }
 
+/**
+ * The previous section's main table (columns by run id, cells by condition) and what follows it
+ * (earlier tables kept as recorded), so a run not re-run in this invocation keeps its column.
+ */
+function recordedColumns(): { columns: Map<string, { header: string; cells: Map<string, string> }>; rest: string } {
+  const lines = recordedSection('robustness').split('\n');
+  const top = lines.findIndex((l) => l.startsWith('| condition |'));
+  const columns = new Map<string, { header: string; cells: Map<string, string> }>();
+  if (top < 0) return { columns, rest: '' };
+  let end = top + 2;
+  while (end < lines.length && lines[end].startsWith('| ')) end++;
+  const split = (l: string) => l.slice(2, -2).split(' | ');
+  const headers = split(lines[top]).slice(1);
+  headers.forEach((h, i) => {
+    const id = h.split(' ')[0].replace(/†$/, '');
+    const cells = new Map(lines.slice(top + 2, end).map((l) => [split(l)[0], split(l)[i + 1]] as const));
+    columns.set(id, { header: h.endsWith('†') || h.includes('† (') ? h : h.replace(/^(\S+)/, '$1†'), cells });
+  });
+  return { columns, rest: lines.slice(end).join('\n').trim() };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string' }, 'max-per-fold': { type: 'string' }, procs: { type: 'string' } } });
   const ids = values.runs?.split(',') ?? DEFAULT_RUNS;
@@ -83,7 +104,10 @@ async function main(): Promise<void> {
     const c = runConfig(runDir(id));
     return `${c.model.name} on ${c.features.set}${c.training.augment ? `, augmented${c.training.augment.noise.kinds.includes('babble') ? ' + babble' : ''}` : ''}`;
   };
-  const header = `| condition | ${[...table.keys()].map((id) => `${id} (${cfgCell(id)})`).join(' | ')} |`;
+  const recorded = recordedColumns();
+  const kept = [...recorded.columns].filter(([id, col]) => !table.has(id) && conditions.every((c) => col.cells.has(c)));
+  const headers = [...[...table.keys()].map((id) => `${id} (${cfgCell(id)})`), ...kept.map(([, col]) => col.header)];
+  const header = `| condition | ${headers.join(' | ')} |`;
   const rows = conditions.map((c) => {
     const cells = [...table.values()].map((m) => {
       const v = m.get(c)!;
@@ -92,16 +116,17 @@ async function main(): Promise<void> {
         ? `**${(100 * v.mean).toFixed(1)}** ± ${(100 * v.std).toFixed(1)}`
         : `${(100 * v.mean).toFixed(1)} (${(v.mean / clean).toFixed(2)}×)`;
     });
-    return `| ${c} | ${cells.join(' | ')} |`;
+    return `| ${c} | ${[...cells, ...kept.map(([, col]) => col.cells.get(c)!)].join(' | ')} |`;
   });
   const md = [
     '## Channel shifts: RAVDESS test actors through telephone, codecs, rooms, noise, levels (`npm run bench:robustness`)',
     '',
-    `${machineLine()}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end (${((performance.now() - started) / 60000).toFixed(0)} min). UA % (mean over the 6 speaker-independent folds of bench:ser-ravdess, ${max > 0 ? `${max} test utterances per fold` : 'every test utterance'}) and, in brackets, the ratio to the clean UA. Each shift is drawn per utterance from a fixed seed (src/audio channel.ts, codec.ts); babble mixes 4–6 clips of 4 LibriSpeech test-other talkers (bench/babble.ts; not RAVDESS speakers; the augmented runs trained with white/pink noise, *augb* also with babble of TESS talkers, *augl* with babble of the 6 other LibriSpeech talkers on 80 % of the copies — never these 4). No model uses test-speaker statistics. Goal: UA under 20 dB babble/white ≥ 0.9 × clean.`,
+    `${machineLine()}; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the end (${((performance.now() - started) / 60000).toFixed(0)} min). UA % (mean over the 6 speaker-independent folds of bench:ser-ravdess, ${max > 0 ? `${max} test utterances per fold` : 'every test utterance'}) and, in brackets, the ratio to the clean UA. Each shift is drawn per utterance from a fixed seed (src/audio channel.ts, codec.ts); babble mixes 4–6 clips of 4 LibriSpeech test-other talkers (bench/babble.ts; not RAVDESS speakers; the augmented runs trained with white/pink noise, *augb* also with babble of TESS talkers, *augl* with babble of the 6 other LibriSpeech talkers on 80 % of the copies — never these 4). No model uses test-speaker statistics. Goal: UA under 20 dB babble/white ≥ 0.9 × clean. † not re-run in this invocation: the column as recorded by an earlier run (same bench).`,
     '',
     header,
-    `|---|${[...table.keys()].map(() => '---:').join('|')}|`,
+    `|---|${headers.map(() => '---:').join('|')}|`,
     ...rows,
+    ...(recorded.rest ? ['', recorded.rest] : []),
   ].join('\n');
   console.log(md);
   console.log(`\nwritten to ${writeResultsSection('robustness', md)}`);

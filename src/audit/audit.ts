@@ -37,7 +37,7 @@ import {
   type LabelledUtterance,
 } from '../run/index.js';
 import { measureCalibration } from './calibration.js';
-import { measureRun, type MeasureOptions } from './measure.js';
+import { combineMeasurements, measureFold, type FoldMeasurement, type MeasureOptions, type MeasureSettings } from './measure.js';
 
 /** Age bands used as a fairness attribute when a corpus records ages (years). */
 const AGE_BANDS: [number, string][] = [
@@ -49,6 +49,52 @@ const AGE_BANDS: [number, string][] = [
 export interface AuditOptions extends Partial<MeasureOptions> {
   /** Bootstrap resamples per interval (default 1000). */
   resamples?: number;
+  /**
+   * Measures the listed folds elsewhere — each with {@link auditRunFold}, e.g. one queue job per
+   * fold, the first fold with `sustainability` — and returns their measurements in that order;
+   * default: here, one after another.
+   */
+  measureFolds?: (runDir: string, folds: number[], settings: MeasureSettings) => Promise<FoldMeasurement[]>;
+}
+
+/** The run's corpus as its folds see it: the utterances, the split, each fold's training speakers. */
+async function runContext(dir: string) {
+  const cfg = runConfig(dir);
+  const { utterances, classes } = await listRunUtterances(cfg);
+  const byId = new Map(utterances.map((u) => [u.id, u]));
+  const { split } = await makeRunSplit(cfg, utterances, join(dir, SPLIT_FILE));
+  return {
+    cfg,
+    classes,
+    byId,
+    split,
+    /** The fold's training and dev utterances (whose embeddings train the gender probe). */
+    trainOf: (k: number) =>
+      [...split.folds[k].train, ...split.folds[k].dev].map((id) => byId.get(id)).filter((u): u is LabelledUtterance => u !== undefined),
+    genderOf: (id: string) => byId.get(id)?.attributes.gender,
+    // Runs from before predictions carried their path take it from the corpus listing.
+    result: (k: number) => readFoldResult(dir, k, (id) => byId.get(id)?.path),
+  };
+}
+
+/**
+ * The model-dependent measurements of fold `k` of the run in `runDir` (attacks, robustness,
+ * privacy probes, and with `sustainability` the model's cost): what a queue worker runs for one
+ * fold of an audit.
+ */
+export async function auditRunFold(
+  runDir: string,
+  k: number,
+  settings: MeasureSettings & { sustainability: boolean },
+  log: (line: string) => void = () => {},
+): Promise<FoldMeasurement> {
+  const dir = resolve(runDir);
+  const ctx = await runContext(dir);
+  return measureFold(dir, ctx.result(k), ctx.trainOf(k), ctx.genderOf, {
+    ...settings,
+    log,
+    trainSeconds: readRunMetrics(dir)?.trainSeconds ?? null,
+  });
 }
 
 function ageBand(age: number | undefined): string | undefined {
@@ -113,17 +159,15 @@ class Caveats {
 /** Audits the run in `runDir`; writes trust.json and trust.html there and returns the report. */
 export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<TrustReport> {
   const dir = resolve(runDir);
-  const cfg = runConfig(dir);
+  runConfig(dir); // first: a folder that is not a run is named as such
   const log = o.log ?? (() => {});
   const trained = new Set(trainedFolds(dir));
   const folds = finishedFolds(dir).filter((k) => trained.has(k));
   if (folds.length === 0) throw new Error(`${dir}: no finished fold to audit (fold-K/${RESULT_FILE}); finish training first`);
   const metrics = readRunMetrics(dir);
-  const { utterances, classes } = await listRunUtterances(cfg);
-  const byId = new Map(utterances.map((u) => [u.id, u]));
-  // Runs from before predictions carried their path take it from the corpus listing.
-  const results = folds.map((k) => readFoldResult(dir, k, (id) => byId.get(id)?.path));
-  const { split } = await makeRunSplit(cfg, utterances, join(dir, SPLIT_FILE));
+  const ctx = await runContext(dir);
+  const { cfg, classes, byId } = ctx;
+  const results = folds.map((k) => ctx.result(k));
 
   const preds: ReportPrediction[] = results.flatMap((r) =>
     r.predictions.map((p) => {
@@ -165,23 +209,27 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
     c.notMeasured.fairness = 'the corpus records no speaker attribute with two or more values among the test utterances';
   for (const [a, f] of Object.entries(fairness)) for (const n of f.notes) c.note('fairness', `by ${a}: ${n}`);
 
-  const measured = await measureRun(
-    dir,
-    results,
-    (k) =>
-      [...split.folds[k].train, ...split.folds[k].dev].map((id) => byId.get(id)).filter((u): u is LabelledUtterance => u !== undefined),
-    (id) => byId.get(id)?.attributes.gender,
-    metrics?.trainSeconds ?? null,
-    {
-      snrDb: o.snrDb ?? [45, 40, 35, 30],
-      attacks: o.attacks ?? ['fgsm', 'pgd'],
-      pgdSteps: o.pgdSteps ?? 10,
-      maxUtterancesPerFold: o.maxUtterancesPerFold ?? 60,
-      robustness: o.robustness ?? true,
-      seed,
-      log,
-    },
-  );
+  const settings: MeasureSettings = {
+    snrDb: o.snrDb ?? [45, 40, 35, 30],
+    attacks: o.attacks ?? ['fgsm', 'pgd'],
+    pgdSteps: o.pgdSteps ?? 10,
+    maxUtterancesPerFold: o.maxUtterancesPerFold ?? 60,
+    robustness: o.robustness ?? true,
+    seed,
+  };
+  const perFold: FoldMeasurement[] = [];
+  if (o.measureFolds) perFold.push(...(await o.measureFolds(dir, folds, settings)));
+  else
+    for (const [i, r] of results.entries())
+      perFold.push(
+        await measureFold(dir, r, ctx.trainOf(r.fold), ctx.genderOf, {
+          ...settings,
+          log,
+          sustainability: i === 0,
+          trainSeconds: metrics?.trainSeconds ?? null,
+        }),
+      );
+  const measured = combineMeasurements(perFold, settings);
   // Pooled over the audited folds; a class absent from the test sets reports recall 0 (the schema wants a rate).
   const pooled = classificationMetrics(
     preds.map((p) => p.truth),

@@ -4,8 +4,16 @@
  * robustness sweeps, privacy probes on the embeddings, and sustainability (parameters, MACs,
  * latency, memory) → trust.json and trust.html.
  */
-export { auditRun, type AuditOptions } from './audit.js';
-export { measureRun, type MeasureOptions, type Measurements, type ProbeSummary } from './measure.js';
+export { auditRun, auditRunFold, type AuditOptions } from './audit.js';
+export {
+  combineMeasurements,
+  measureFold,
+  type FoldMeasurement,
+  type MeasureOptions,
+  type MeasureSettings,
+  type Measurements,
+  type ProbeSummary,
+} from './measure.js';
 export { attackSuccess, fgsm, measuredSnrDb, perturbationEnergy, pgd, predictWave, type AttackResult, type PgdOptions } from './safety.js';
 export { genderProbe, genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
 export { DEFAULT_RT60_SWEEP_S, DEFAULT_SNR_SWEEP_DB, robustnessSweep, type CorruptionKind, type RobustnessPoint } from './robustness.js';

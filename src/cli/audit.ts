@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { auditRun } from '../audit/index.js';
 import type { TrustReport } from '../report/index.js';
 import { choiceListFlag, intFlag, numberListFlag } from '../core/index.js';
+import { checkQueueUrl, openQueue, queueFoldAuditor } from '../queue/index.js';
+import { progressBar } from './common.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -51,6 +53,11 @@ export function registerAudit(program: Command): void {
     .option('--max-utterances <n>', 'test utterances per fold for attacks and robustness', intFlag(1), 60)
     .option('--resamples <n>', 'bootstrap resamples', intFlag(10), 1000)
     .option('--no-robustness', 'skip the noise/reverb sweeps')
+    .option(
+      '--queue <url>',
+      'measure each fold as a job on a Redis queue for `trustser worker`s (they must share the run folder and the audio)',
+      (v) => checkQueueUrl(v),
+    )
     .option('--json', 'print trust.json')
     .action(
       async (
@@ -63,9 +70,21 @@ export function registerAudit(program: Command): void {
           resamples: number;
           robustness: boolean;
           json?: boolean;
+          queue?: string;
         },
       ) => {
+        const queue = o.queue ? await openQueue(o.queue) : null;
+        const bar = queue ? progressBar(!o.json, 'audit folds on the queue [{bar}] {value}/{total}') : null;
+        const measureFolds = queue
+          ? async (...args: Parameters<ReturnType<typeof queueFoldAuditor>>) => {
+              bar?.start(args[1].length, 0);
+              const r = await queueFoldAuditor(queue, { onFold: () => bar?.increment() })(...args);
+              bar?.stop();
+              return r;
+            }
+          : undefined;
         const report = await auditRun(dir, {
+          measureFolds,
           snrDb: o.snr,
           attacks: o.attacks,
           pgdSteps: o.pgdSteps,
@@ -73,7 +92,7 @@ export function registerAudit(program: Command): void {
           resamples: o.resamples,
           robustness: o.robustness,
           log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
-        });
+        }).finally(() => queue?.close());
         process.stdout.write(
           o.json
             ? `${JSON.stringify(report)}\n`

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { choiceFlag, intFlag, throwIfFailed } from '../core/index.js';
 import { extractFeatures } from '../features/index.js';
+import { checkQueueUrl, openQueue, queueTaskRunner } from '../queue/index.js';
 import { COLUMNS_HELP, columnsFlag } from './common.js';
 
 export function registerFeaturesExtract(features: Command): void {
@@ -17,6 +18,9 @@ export function registerFeaturesExtract(features: Command): void {
     .option('--workers <n>', 'worker threads (default: all cores; 0 = main thread)', intFlag(0))
     .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
     .option('--no-cache', 'do not read or write the cache')
+    .option('--queue <url>', 'enqueue the work on a Redis queue for `trustser worker`s (the cache must be a folder they share)', (v) =>
+      checkQueueUrl(v),
+    )
     .option('--json', 'print the summary as JSON')
     .action(
       async (o: {
@@ -29,7 +33,11 @@ export function registerFeaturesExtract(features: Command): void {
         json?: boolean;
         columns?: Record<string, string>;
         recurse: boolean;
+        queue?: string;
       }) => {
+        if (o.queue && o.cache === false)
+          throw new Error('--queue needs the feature cache: workers hand their features back through it (drop --no-cache)');
+        const queue = o.queue ? await openQueue(o.queue) : null;
         const summary = await extractFeatures({
           set: o.set,
           input: o.in,
@@ -38,7 +46,8 @@ export function registerFeaturesExtract(features: Command): void {
           format: o.format,
           workers: o.workers,
           cacheDir: o.cache === false ? null : typeof o.cache === 'string' ? o.cache : undefined,
-        });
+          ...(queue ? { runner: queueTaskRunner(queue) } : {}),
+        }).finally(() => queue?.close());
         if (o.json) {
           process.stdout.write(`${JSON.stringify(summary)}\n`);
         } else {

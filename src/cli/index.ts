@@ -17,6 +17,7 @@ import { registerSpoof } from './spoof.js';
 import { registerExport } from './export.js';
 import { registerExportSpoof } from './export-spoof.js';
 import { registerServe } from './serve.js';
+import { registerWorker } from './worker.js';
 import { packageVersion } from '../core/index.js';
 
 /** Builds the command tree (exported for tests). */
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerExportSpoof(program);
   registerServe(program);
+  registerWorker(program);
   return program;
 }
 

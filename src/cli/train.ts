@@ -6,6 +6,8 @@ import { intFlag, numberFlag, positiveFlag } from '../core/index.js';
 import { getCorpus } from '../data/index.js';
 import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
 import { trainRun } from '../train/index.js';
+import { defaultCacheDir } from '../features/index.js';
+import { checkQueueUrl, openQueue, queueFoldTrainer, queueTaskRunner } from '../queue/index.js';
 import { columnsFlag, formatMetrics, progressBar } from './common.js';
 
 interface TrainFlags {
@@ -26,6 +28,8 @@ interface TrainFlags {
   out?: string;
   workers?: number;
   json?: boolean;
+  queue?: string;
+  cache?: string;
 }
 
 /** The run config from --config, with command-line flags overriding its fields. */
@@ -103,13 +107,35 @@ export function registerTrain(program: Command): void {
     .option('--weight-decay <x>', 'weight decay (L2)', numberFlag({ min: 0 }))
     .option('--seed <n>', 'random seed', intFlag())
     .option('--workers <n>', 'feature worker threads (default: all cores; 0 = main thread)', intFlag(0))
+    .option('--cache <dir>', 'feature cache folder (default: $TRUSTSER_CACHE or ~/.cache/trustser/features)')
+    .option(
+      '--queue <url>',
+      'enqueue feature extraction and one job per fold on a Redis queue for `trustser worker`s (they must share --out and the cache)',
+      (v) => checkQueueUrl(v),
+    )
     .requiredOption('--out <dir>', 'run directory')
     .option('--json', 'print the metrics as JSON')
     .action(async (f: TrainFlags) => {
       const cfg = configFromFlags(f);
       const bar = progressBar(!f.json, 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches');
       let started = false;
+      const cacheDir = resolve(f.cache ?? defaultCacheDir());
+      const queue = f.queue ? await openQueue(f.queue) : null;
+      const foldBar = queue ? progressBar(!f.json, 'folds on the queue [{bar}] {value}/{total}') : null;
+      const queued = queue
+        ? {
+            runner: queueTaskRunner(queue),
+            trainFolds: async (dir: string, folds: number[]) => {
+              process.stderr.write(`${folds.length} fold job(s) on ${f.queue}; waiting for \`trustser worker --queue ${f.queue}\`\n`);
+              foldBar?.start(folds.length, 0);
+              await queueFoldTrainer(queue, { cacheDir, onFold: () => foldBar?.increment() })(dir, folds);
+              foldBar?.stop();
+            },
+          }
+        : {};
       const metrics = await trainRun(cfg, f.out!, {
+        cacheDir,
+        ...queued,
         workers: f.workers ?? availableParallelism(),
         log: (l) => {
           if (started) bar?.stop();
@@ -124,7 +150,7 @@ export function registerTrain(program: Command): void {
           }
           bar.update(p.batch, { fold, epoch: p.epoch, epochs: p.epochs });
         },
-      });
+      }).finally(() => queue?.close());
       bar?.stop();
       process.stdout.write(f.json ? `${JSON.stringify(metrics)}\n` : `${formatMetrics(metrics)}\n\nrun directory: ${resolve(f.out!)}\n`);
     });

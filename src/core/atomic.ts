@@ -3,18 +3,34 @@
  * directory, is flushed to disk, and is then renamed over the target. Readers see either
  * the old file or the complete new one, never a partial write.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, type Dirent, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
-/** Names written by {@link tempPathFor}: `.NAME.PID.RANDOM.tmp`. */
-const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+/**
+ * This host's tag in temporary names (8 hex digits of its name's hash): run folders and caches may
+ * be shared by several hosts, and a process id says whether a write is alive only on its own host.
+ */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+/** Names written by {@link tempPathFor}: `.NAME.HOST.PID.RANDOM.tmp`. */
+const TEMP_NAME = /^\..+\.([0-9a-f]{8})\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+/** Names of writers before the host tag (`.NAME.PID.RANDOM.tmp`), taken as this host's. */
+const UNTAGGED_TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
-/** Temporary sibling path: `.${basename}.${pid}.${random}.tmp` in the target's directory. */
+/** Temporary sibling path: `.${basename}.${host}.${pid}.${random}.tmp` in the target's directory. */
 function tempPathFor(path: string): string {
   const rand = randomBytes(6).toString('hex');
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${rand}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${HOST_TAG}.${process.pid}.${rand}.tmp`);
+}
+
+/** The process id of a temporary file this host wrote, or null (not a temporary name, or another host's). */
+function localTempPid(name: string): number | null {
+  const tagged = TEMP_NAME.exec(name);
+  if (tagged) return tagged[1] === HOST_TAG ? Number(tagged[2]) : null;
+  const untagged = UNTAGGED_TEMP_NAME.exec(name);
+  return untagged ? Number(untagged[1]) : null;
 }
 
 function toBytes(data: Uint8Array | string): Uint8Array {
@@ -127,9 +143,10 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Removes temporary files of atomic writes that a killed process left in `dir` (and, unless
- * `recursive` is false, its sub-folders): `.NAME.PID.RANDOM.tmp` whose process no longer runs.
- * Writes of live processes are left alone. Returns the removed paths.
+ * Removes temporary files of atomic writes that a killed process of this host left in `dir`
+ * (and, unless `recursive` is false, its sub-folders): `.NAME.HOST.PID.RANDOM.tmp` whose process
+ * no longer runs. Writes of live processes, and of other hosts, are left alone. Returns the
+ * removed paths.
  */
 export function removeStaleTemps(dir: string, o: { recursive?: boolean } = {}): string[] {
   const removed: string[] = [];
@@ -140,8 +157,8 @@ export function removeStaleTemps(dir: string, o: { recursive?: boolean } = {}): 
     return removed;
   }
   for (const e of entries) {
-    const m = e.isFile() ? TEMP_NAME.exec(e.name) : null;
-    if (!m || isAlive(Number(m[1]))) continue;
+    const pid = e.isFile() ? localTempPid(e.name) : null;
+    if (pid === null || isAlive(pid)) continue;
     const path = join(e.parentPath, e.name);
     try {
       unlinkSync(path);

@@ -16,4 +16,9 @@ export {
   type ExtractOptions,
   type ExtractSummary,
   type TaskAugmentation,
+  runTask,
+  threadRunner,
+  type ExtractResult,
+  type ExtractTask,
+  type TaskRunner,
 } from './extract/index.js';

@@ -4,7 +4,7 @@
  * ```text
  * RUN/config.json            the resolved run configuration
  * RUN/split.json             the speaker-independent split (versioned manifest)
- * RUN/log.jsonl              one line per finished epoch, folds in run order
+ * RUN/log.jsonl              one line per finished epoch, folds in run order (assembled from the fold logs)
  * RUN/metrics.json           per fold and mean ± std (written when every fold is done)
  * RUN/fold-K/norm.json       feature normalization fitted on the fold's training data
  * RUN/fold-K/model.json      model name, options, classes, input geometry, size
@@ -12,6 +12,7 @@
  * RUN/fold-K/checkpoint.safetensors  weights + optimizer + loop state + history (one atomic file)
  * RUN/fold-K/calibration.json  the fold's temperature, fitted on its dev set (runs trained before it existed have none)
  * RUN/fold-K/result.json     the fold's test predictions and metrics
+ * RUN/fold-K/log.jsonl       the fold's finished epochs (each fold writes only its own: folds may train in parallel)
  * RUN/trust.json, trust.html the audit (written by trustser audit)
  * RUN/evaluations/T.json     the run measured on corpus T (trustser evaluate --on)
  * ```

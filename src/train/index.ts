@@ -4,7 +4,7 @@
  * stage, resumable bit-exactly after a kill; the epoch loop (mixup, stability training, class
  * balance, bootstrap) and its sampling; the temperature of each fold, fitted on its dev set.
  */
-export { trainRun, summarize, type RunOptions } from './run.js';
+export { trainRun, trainRunFold, summarize, type RunOptions } from './run.js';
 export { trainFold, scoreUtterances, type EpochRecord, type FoldData, type FoldProgress } from './loop.js';
 export { beta, classWeights, epochOrder, shuffle } from './sampling.js';
 export { calibrateFold, NO_DEV_SET_NOTE } from './calibrate.js';

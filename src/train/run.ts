@@ -7,15 +7,16 @@
  * Re-running into the same directory resumes: finished folds are skipped, an interrupted fold
  * continues from its last checkpoint exactly, and temporary files a kill left behind are removed.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
 import { manualSeed, setNumThreads } from '../engine/index.js';
-import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
+import { removeStaleTemps } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
 import {
   computeFeatures,
+  type TaskRunner,
   fitNormalizer,
   fitSpeakerNormalizers,
   normalize,
@@ -26,6 +27,7 @@ import {
 import { AUGMENT_ID_SEPARATOR, augmentedCopies } from './augment.js';
 import { calibrateFold } from './calibrate.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
+import { assembleRunLog, trainingSeconds, writeFoldLog } from './run-log.js';
 import { argmax } from '../core/index.js';
 import {
   buildModel,
@@ -40,7 +42,6 @@ import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
 import {
   CONFIG_FILE,
-  LOG_FILE,
   RESULT_FILE,
   SPLIT_FILE,
   foldDir,
@@ -66,6 +67,13 @@ export interface RunOptions {
   cacheDir?: string | null;
   log?: (line: string) => void;
   onProgress?: (fold: number, p: FoldProgress) => void;
+  /** Where feature extraction runs (default: `workers` threads of this process), e.g. queue workers. */
+  runner?: TaskRunner;
+  /**
+   * Trains the listed unfinished folds elsewhere — each with {@link trainRunFold}, e.g. one queue
+   * job per fold — and resolves when they are done; default: here, one after another.
+   */
+  trainFolds?: (runDir: string, folds: number[]) => Promise<void>;
 }
 
 function checkConfigMatches(dir: string, cfg: RunConfig): void {
@@ -85,14 +93,62 @@ function checkConfigMatches(dir: string, cfg: RunConfig): void {
  */
 export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {}): Promise<RunMetrics> {
   const dir = resolve(outDir);
-  const log = o.log ?? (() => {});
   checkConfigMatches(dir, cfg);
-  setNumThreads(cfg.training.threads ?? availableParallelism());
+  const run = await prepareRun(cfg, dir, cfg.folds, o);
+  const pending = run.folds.filter((k) => !existsSync(join(foldDir(dir, k), RESULT_FILE)));
+  if (o.trainFolds && pending.length > 0) {
+    await o.trainFolds(dir, pending);
+    const missing = pending.filter((k) => !existsSync(join(foldDir(dir, k), RESULT_FILE)));
+    if (missing.length > 0) throw new Error(`${dir}: folds ${missing.join(', ')} were not trained (no ${RESULT_FILE})`);
+  }
+  const results: FoldResult[] = [];
+  for (const k of run.folds) results.push(await trainPreparedFold(run, k, o));
+  assembleRunLog(dir, run.folds);
+  const byId = new Map(run.utterances.map((u) => [u.id, u]));
+  const metrics = summarize(results, run.classes, trainingSeconds(dir), (id) => byId.get(id)?.corpus);
+  writeRunMetrics(dir, metrics);
+  return metrics;
+}
 
+/**
+ * Trains (or resumes) fold `k` of the run in `runDir`, whose config and split a {@link trainRun}
+ * has written (with its `trainFolds` option): what a queue worker runs for one fold. Writes only
+ * the fold's folder and the assembled log; the run's metrics are left to the caller of trainRun.
+ */
+export async function trainRunFold(runDir: string, k: number, o: RunOptions = {}): Promise<FoldResult> {
+  const dir = resolve(runDir);
+  if (!existsSync(join(dir, SPLIT_FILE))) throw new Error(`${dir}: not a prepared run (no ${SPLIT_FILE})`);
+  const cfg = runConfig(dir);
+  const run = await prepareRun(cfg, dir, [k], o);
+  const result = await trainPreparedFold(run, k, o);
+  assembleRunLog(dir, cfg.folds ?? run.split.folds.map((_, i) => i));
+  return result;
+}
+
+/** A run ready to train folds: its utterances, split and (normalized) features. */
+interface PreparedRun {
+  cfg: RunConfig;
+  dir: string;
+  utterances: LabelledUtterance[];
+  classes: string[];
+  split: Split;
+  folds: number[];
+  copiesOf: Map<string, LabelledUtterance[]>;
+  feats: Map<string, Features>;
+}
+
+/**
+ * Lists the corpus, makes (or reads) the split, computes the features the `folds` need and checks
+ * the model fits them — all before the first byte is written to `dir`, so a failed start leaves no
+ * run folder behind — then writes the config and the split.
+ */
+async function prepareRun(cfg: RunConfig, dir: string, only: number[] | undefined, o: RunOptions): Promise<PreparedRun> {
+  const log = o.log ?? (() => {});
+  setNumThreads(cfg.training.threads ?? availableParallelism());
   const { utterances, classes, notes } = await listRunUtterances(cfg, o.cacheDir);
   const splitPath = join(dir, SPLIT_FILE);
   const { split, isNew } = await makeRunSplit(cfg, utterances, splitPath);
-  const folds = cfg.folds ?? split.folds.map((_, i) => i);
+  const folds = only ?? split.folds.map((_, i) => i);
   for (const k of folds)
     if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
   if (cfg.model.weights !== undefined && !existsSync(cfg.model.weights))
@@ -105,7 +161,11 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   if (cfg.features.speakerNorm)
     for (const w of speakerNormWarnings(needed.map((u) => ({ speaker: u.speaker, label: classes[u.label] })))) log(`warning: ${w}`);
   const t0 = performance.now();
-  const raw = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, { workers: o.workers, cacheDir: o.cacheDir });
+  const raw = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, {
+    workers: o.workers,
+    cacheDir: o.cacheDir,
+    runner: o.runner,
+  });
   log(`features '${cfg.features.set}' ready for ${raw.size} utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const copies = await trainingCopies(cfg, split, folds, byId, raw, o, log);
   const feats = cfg.features.speakerNorm ? speakerNormalizeWithCopies(needed, raw, copies) : new Map([...raw, ...copies.features]);
@@ -116,23 +176,22 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   removeStaleTemps(dir);
   writeRunConfig(dir, cfg);
   if (isNew) await saveSplit(splitPath, split, utterances);
-  const results: FoldResult[] = [];
-  for (const k of folds) {
-    results.push(
-      await runFold(cfg, split, k, utterances, copies.of, classes, feats, dir, o, (history) =>
-        rewriteLog(join(dir, LOG_FILE), k, history, folds),
-      ),
-    );
-    const r = results.at(-1)!;
-    log(
-      r.predictions.length === 0
-        ? `fold ${k} (${split.folds[k].name}): dev UA ${(100 * r.devUa).toFixed(1)} % (no test set)`
-        : `fold ${k} (${split.folds[k].name}): test UA ${(100 * r.test.ua).toFixed(1)} %, WA ${(100 * r.test.wa).toFixed(1)} %`,
-    );
-  }
-  const metrics = summarize(results, classes, trainingSeconds(join(dir, LOG_FILE)), (id) => byId.get(id)?.corpus);
-  writeRunMetrics(dir, metrics);
-  return metrics;
+  return { cfg, dir, utterances, classes, split, folds, copiesOf: copies.of, feats };
+}
+
+/** Trains fold `k` of a prepared run (or reads its result when it is done) and logs its UA. */
+async function trainPreparedFold(run: PreparedRun, k: number, o: RunOptions): Promise<FoldResult> {
+  const { cfg, split, dir } = run;
+  const r = await runFold(cfg, split, k, run.utterances, run.copiesOf, run.classes, run.feats, dir, o, (history) => {
+    writeFoldLog(dir, k, history);
+    assembleRunLog(dir, cfg.folds ?? split.folds.map((_, i) => i));
+  });
+  (o.log ?? (() => {}))(
+    r.predictions.length === 0
+      ? `fold ${k} (${split.folds[k].name}): dev UA ${(100 * r.devUa).toFixed(1)} % (no test set)`
+      : `fold ${k} (${split.folds[k].name}): test UA ${(100 * r.test.ua).toFixed(1)} %, WA ${(100 * r.test.wa).toFixed(1)} %`,
+  );
+  return r;
 }
 
 async function runFold(
@@ -246,7 +305,7 @@ async function trainingCopies(
     copies.map((c) => ({ id: c.utterance.id, path: c.utterance.path, augment: c.augment })),
     cfg.features.set,
     cfg.features.overrides,
-    { workers: o.workers, cacheDir: o.cacheDir },
+    { workers: o.workers, cacheDir: o.cacheDir, runner: o.runner },
   );
   log(`${copies.length} augmented copies of ${ids.length} training utterances (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const of = new Map<string, LabelledUtterance[]>();
@@ -333,30 +392,4 @@ function auxTargets(utts: LabelledUtterance[], numRaces: number): (u: LabelledUt
     gender: u.attributes.gender === 'female' ? 0 : u.attributes.gender === 'male' ? 1 : -100,
     race: typeof u.attributes.race === 'string' ? races.indexOf(u.attributes.race) : -100,
   });
-}
-
-/**
- * Rewrites the log atomically with `fold`'s lines replaced by its checkpointed `history`: the
- * log is derived from the checkpoints, so it holds every finished epoch once, whenever a kill came.
- */
-function rewriteLog(path: string, fold: number, history: EpochRecord[], foldOrder: number[]): void {
-  const others = existsSync(path)
-    ? readFileSync(path, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as EpochRecord)
-        .filter((r) => r.fold !== fold)
-    : [];
-  const rank = (r: EpochRecord) => foldOrder.indexOf(r.fold);
-  const lines = [...others, ...history].sort((a, b) => rank(a) - rank(b) || a.epoch - b.epoch);
-  writeFileAtomicSync(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-}
-
-/** Sum of the per-epoch wall times in the run's log (each kept epoch once; an epoch redone after a kill counts once). */
-function trainingSeconds(logPath: string): number {
-  if (!existsSync(logPath)) return 0;
-  return readFileSync(logPath, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .reduce((s, l) => s + ((JSON.parse(l) as { seconds?: number }).seconds ?? 0), 0);
 }

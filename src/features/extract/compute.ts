@@ -45,7 +45,9 @@ function babbleSignal(path: string, rateHz: number): Promise<Float32Array> {
 }
 
 /** A task's outcome. */
-export type ExtractResult = { id: string; ok: true; cached: boolean; features: Features } | { id: string; ok: false; reason: string };
+export type ExtractResult =
+  | { id: string; ok: true; cached: boolean; features: Features /** The cache key of the features (cache.ts cacheKey). */; key: string }
+  | { id: string; ok: false; reason: string };
 
 const sets = new Map<string, FeatureSet>();
 function featureSet(name: string, overrides?: Record<string, unknown>): FeatureSet {
@@ -71,7 +73,7 @@ export async function runTask(task: ExtractTask): Promise<ExtractResult> {
     const settings = aug ? `${set.settingsKey()}|augment:${JSON.stringify(aug)}` : set.settingsKey();
     const key = cacheKey(bytes, settings);
     const hit = cache?.get(key);
-    if (hit) return { id: task.id, ok: true, cached: true, features: hit };
+    if (hit) return { id: task.id, ok: true, cached: true, features: hit, key };
     const audio = await decodeAudio(bytes, task.path);
     let samples = prepareAudio(audio, set.sampleRateHz);
     if (aug) {
@@ -80,7 +82,7 @@ export async function runTask(task: ExtractTask): Promise<ExtractResult> {
     }
     const features = await set.compute(samples);
     cache?.put(key, features);
-    return { id: task.id, ok: true, cached: false, features };
+    return { id: task.id, ok: true, cached: false, features, key };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return { id: task.id, ok: false, reason: msg.includes(task.path) ? msg : `${task.path}: ${msg}` };

@@ -13,7 +13,7 @@ import { getFeatureSet } from '../pure.js';
 import { defaultCacheDir } from './cache.js';
 import { shapeOf, type Features } from '../types.js';
 import { listInputs, type ListInputsOptions } from '../../audio/index.js';
-import { runPool } from './pool.js';
+import { threadRunner, type TaskRunner } from './pool.js';
 
 export interface ExtractOptions {
   set: string;
@@ -25,6 +25,8 @@ export interface ExtractOptions {
   format?: 'safetensors' | 'csv';
   /** Worker threads; default all cores; 0 runs in this thread. */
   workers?: number;
+  /** Where the tasks run (default: `workers` threads of this process), e.g. queue workers. */
+  runner?: TaskRunner;
   /** Cache folder; null disables the cache. Default {@link defaultCacheDir}. */
   cacheDir?: string | null;
   overrides?: Record<string, unknown>;
@@ -67,9 +69,9 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
         )
       : null;
   bar?.start(items.length, 0);
-  await runPool(
+  const run = o.runner ?? threadRunner(o.workers ?? availableParallelism());
+  await run(
     items.map((it) => ({ id: it.id, path: it.path, setName: o.set, overrides: o.overrides, cacheDir })),
-    o.workers ?? availableParallelism(),
     (r) => {
       if (r.ok) {
         results.set(r.id, r.features);

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { defaultCacheDir } from './cache.js';
 import type { Features } from '../types.js';
 import type { TaskAugmentation } from './compute.js';
-import { runPool } from './pool.js';
+import { threadRunner, type TaskRunner } from './pool.js';
 
 /**
  * Computes features for `items` (cached by content + settings); failures abort with every reason
@@ -16,11 +16,18 @@ export async function computeFeatures(
   items: { id: string; path: string; augment?: TaskAugmentation }[],
   setName: string,
   overrides: Record<string, unknown>,
-  o: { workers?: number; cacheDir?: string | null; onProgress?: (done: number, total: number) => void } = {},
+  o: {
+    workers?: number;
+    cacheDir?: string | null;
+    onProgress?: (done: number, total: number) => void;
+    /** Where the tasks run (default: `workers` threads of this process). */
+    runner?: TaskRunner;
+  } = {},
 ): Promise<Map<string, Features>> {
   const out = new Map<string, Features>();
   const failed: string[] = [];
-  await runPool(
+  const run = o.runner ?? threadRunner(o.workers ?? availableParallelism());
+  await run(
     items.map((it) => ({
       id: it.id,
       path: it.path,
@@ -29,7 +36,6 @@ export async function computeFeatures(
       overrides,
       cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir,
     })),
-    o.workers ?? availableParallelism(),
     (r) => {
       if (r.ok) out.set(r.id, r.features);
       else failed.push(r.reason);

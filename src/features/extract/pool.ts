@@ -21,10 +21,22 @@ function spawnWorker(): Worker {
 }
 
 /**
+ * Where extraction tasks run and how their outcomes come back: this process' worker threads
+ * ({@link threadRunner}) or, for instance, the workers of a job queue.
+ */
+export type TaskRunner = (tasks: ExtractTask[], onResult: (r: ExtractResult) => void) => Promise<void>;
+
+/** Runs tasks on `workers` threads of this process (0 = in this thread). */
+export const threadRunner =
+  (workers: number): TaskRunner =>
+  (tasks, onResult) =>
+    runPool(tasks, workers, onResult);
+
+/**
  * Runs `tasks` on `workers` threads (0 = in this thread) and calls `onResult` for each outcome.
  * Resolves when all are done; rejects if a worker thread dies.
  */
-export async function runPool(tasks: ExtractTask[], workers: number, onResult: (r: ExtractResult) => void): Promise<void> {
+async function runPool(tasks: ExtractTask[], workers: number, onResult: (r: ExtractResult) => void): Promise<void> {
   // Entries a killed run was writing when it died are never renamed into place: drop them.
   for (const dir of new Set(tasks.map((t) => t.cacheDir))) if (dir !== null) removeStaleTemps(dir);
   if (workers <= 0) {
