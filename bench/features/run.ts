@@ -1,7 +1,8 @@
 /**
- * bench/features: real-time factor (compute seconds per audio second) of the feature sets on
- * RAVDESS, one thread, against torchaudio on the same files in the same run; then extraction
- * throughput scaling from 1 to N worker threads (decode + compute, no cache).
+ * bench/features: real-time factor (compute seconds per audio second) of log-mel, MFCC and
+ * MFCC+Δ+ΔΔ on RAVDESS, with one thread and with all cores, against torchaudio on the same files
+ * with as many threads in the same run; the TypeScript (browser) path and egemaps-ts for
+ * reference; then extraction throughput scaling from 1 to N worker threads (decode + compute, no cache).
  * Usage: npm run bench:features [-- --files N]
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAudio } from '../../src/audio/index.js';
 import { deltas, getFeatureSet, logMelSpectrogram, mfcc } from '../../src/features/index.js';
+import { setMelEngine } from '../../src/features/mel.js';
+import { engineMel } from '../../src/features/engine-mel.js';
+import { setNumThreads } from '../../src/engine/index.js';
 import { extractFeatures } from '../../src/features/extract/index.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { machineLine, runPythonReference, writeResultsSection } from '../results.js';
@@ -44,27 +48,43 @@ async function main(): Promise<void> {
   const waves = await Promise.all(files.map(async (f) => (await loadAudio(f)).samples));
   const audioS = waves.reduce((s, w) => s + w.length, 0) / SR;
   const egemaps = getFeatureSet('egemaps-ts');
-  const ours = {
-    logmel: timeIt(waves, (x) => logMelSpectrogram(x, MEL)),
-    mfccDelta: timeIt(waves, (x) => {
-      const c = mfcc(x, { ...MEL, nMfcc: N_MFCC });
-      const d = deltas(c);
-      return deltas(d);
-    }),
-    egemaps: timeIt(waves, (x) => egemaps.compute(x)),
+  const mfccDelta = (x: Float32Array) => {
+    const c = mfcc(x, { ...MEL, nMfcc: N_MFCC });
+    const d = deltas(c);
+    return [c, d, deltas(d)];
   };
+  const workloads = {
+    logmel: (x: Float32Array) => logMelSpectrogram(x, MEL),
+    mfcc: (x: Float32Array) => mfcc(x, { ...MEL, nMfcc: N_MFCC }),
+    mfccDelta,
+  };
+  type Workload = keyof typeof workloads;
+  const cores = availableParallelism();
   const dir = mkdtempSync(join(tmpdir(), 'trustser-bench-'));
   const list = join(dir, 'files.txt');
   writeFileSync(list, files.join('\n'));
-  const ref = runPythonReference<{ torchaudio: string; audioS: number; logmelS: number; mfccDeltaS: number }>(
-    join(packageRoot(), 'bench', 'features', 'reference.py'),
-    [list],
-  );
+  /** Seconds per workload: ours on the engine with `threads` engine threads, and torchaudio with as many. */
+  const measure = (threads: number) => {
+    setNumThreads(threads);
+    const ours = Object.fromEntries(Object.entries(workloads).map(([k, f]) => [k, timeIt(waves, f)])) as Record<Workload, number>;
+    const ref = runPythonReference<{ torchaudio: string; audioS: number } & Record<`${Workload}S`, number>>(
+      join(packageRoot(), 'bench', 'features', 'reference.py'),
+      [list, String(threads)],
+    );
+    return { ours, ref };
+  };
+  const one = measure(1);
+  const all = measure(cores);
+  setNumThreads(1);
+  // The TypeScript path (what the browser runs), one thread.
+  setMelEngine(null);
+  const tsPath = Object.fromEntries(Object.entries(workloads).map(([k, f]) => [k, timeIt(waves, f)])) as Record<Workload, number>;
+  setMelEngine(engineMel);
+  const egemapsS = timeIt(waves, (x) => egemaps.compute(x));
 
   // Scaling: whole extraction (decode, resample check, compute) on 1..N worker threads.
-  const threads = availableParallelism();
   const scaling: { workers: number; seconds: number }[] = [];
-  for (let workers = 1; workers <= threads; workers++) {
+  for (let workers = 1; workers <= cores; workers++) {
     const t0 = performance.now();
     await extractFeatures({
       set: 'mfcc-delta',
@@ -79,18 +99,21 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const rtf = (s: number) => (s / audioS).toExponential(2);
+  const names: Record<Workload, string> = { logmel: 'log-mel', mfcc: 'MFCC', mfccDelta: 'MFCC + Δ + ΔΔ' };
+  const row = (w: Workload, m: ReturnType<typeof measure>, threads: number) => {
+    const theirs = m.ref[`${w}S`] / m.ref.audioS;
+    return `| ${names[w]} | ${threads} | ${rtf(m.ours[w])} | ${theirs.toExponential(2)} | **${(theirs / (m.ours[w] / audioS)).toFixed(2)}** |`;
+  };
   const md = [
     '## Feature extraction (`npm run bench:features`)',
     '',
-    `${machineLine()}; ${files.length} RAVDESS files (${audioS.toFixed(0)} s of audio), one thread, compute only (audio decoded beforehand). Real-time factor = compute time / audio duration. Reference: torchaudio ${ref.torchaudio} (Debian), same settings (nFft 512, window 400, hop 160, 64 mels, 40 MFCCs).`,
+    `${machineLine()}; ${files.length} RAVDESS files (${audioS.toFixed(0)} s of audio), compute only (audio decoded beforehand), one call per file. Real-time factor = compute time / audio duration. Reference: torchaudio ${one.ref.torchaudio} (Debian), same settings (nFft 512, window 400, hop 160, 64 mels, 40 MFCCs), with as many torch threads as ours uses engine threads. In Node the mel spectrogram runs on the libtorch engine (src/features/engine-mel.ts); log, DCT and deltas in TypeScript. Goal: ratio ≥ 1.0.`,
     '',
-    '| features | trustser RTF | torchaudio RTF | speed ratio (torchaudio time / ours) | goal |',
-    '|---|---:|---:|---:|---|',
-    `| log-mel | ${rtf(ours.logmel)} | ${(ref.logmelS / ref.audioS).toExponential(2)} | **${(ref.logmelS / ref.audioS / (ours.logmel / audioS)).toFixed(2)}** | log-mel + MFCC ≤ 2e-3 |`,
-    `| MFCC + Δ + ΔΔ | ${rtf(ours.mfccDelta)} | ${(ref.mfccDeltaS / ref.audioS).toExponential(2)} | **${(ref.mfccDeltaS / ref.audioS / (ours.mfccDelta / audioS)).toFixed(2)}** | (openSMILE publishes 8e-3 for MFCC+Δ) |`,
-    `| egemaps-ts | ${rtf(ours.egemaps)} | — | — | ≤ 2e-2 |`,
+    '| features | threads | trustser RTF | torchaudio RTF | speed ratio (torchaudio time / ours) |',
+    '|---|---:|---:|---:|---:|',
+    ...(Object.keys(workloads) as Workload[]).flatMap((w) => [row(w, one, 1), row(w, all, cores)]),
     '',
-    `Log-mel + MFCC+Δ together: RTF ${rtf(ours.logmel + ours.mfccDelta)} per thread.`,
+    `The TypeScript path (the browser's, and Node's without the engine), one thread: log-mel RTF ${rtf(tsPath.logmel)}, MFCC ${rtf(tsPath.mfcc)}, MFCC + Δ + ΔΔ ${rtf(tsPath.mfccDelta)}. egemaps-ts: RTF ${rtf(egemapsS)} (goal ≤ 2e-2).`,
     '',
     `Scaling, \`features extract --set mfcc-delta\` over all 1440 RAVDESS files (decode + features + output, no cache):`,
     '',

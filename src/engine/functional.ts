@@ -328,6 +328,45 @@ export function stft(x: Tensor, a: StftArgs): Tensor {
     ),
   );
 }
+/** Compression of a band spectrogram: ln(v + eps), or mult·log10(max(v, amin)) − offset floored at (max − topDb). */
+export type BandCompression =
+  | { kind: 'ln'; eps: number }
+  | { kind: 'db'; amin: number; mult: number; offset: number; topDb: number | null };
+
+/**
+ * Mel (or any linear-band) spectrogram of a [L] signal in one native call: the STFT, its power
+ * (`power` 2) or magnitude (1), times `bank` [nFft/2+1, bands] → [frames, bands]; then, optionally,
+ * `log` compression and a `dct` [bands, nOut] product (MFCCs) → [frames, nOut]. Not differentiable
+ * (feature extraction; the attackable front end uses {@link stft}).
+ */
+export function melPower(
+  x: Tensor,
+  a: StftArgs,
+  bank: Tensor,
+  power: 1 | 2 = 2,
+  post: { log?: BandCompression; dct?: Tensor } = {},
+): Tensor {
+  const log = post.log;
+  return new Tensor(
+    native.melPower(
+      x.handle,
+      a.nFft,
+      a.hopSamples ?? null,
+      a.winSamples ?? null,
+      opt(a.window),
+      a.center ?? true,
+      a.padMode ?? 'reflect',
+      bank.handle,
+      power,
+      log === undefined ? 0 : log.kind === 'ln' ? 1 : 2,
+      log === undefined ? 0 : log.kind === 'ln' ? log.eps : log.amin,
+      log?.kind === 'db' ? log.mult : 10,
+      log?.kind === 'db' ? log.offset : 0,
+      log?.kind === 'db' && log.topDb !== null ? log.topDb : Number.NaN,
+      opt(post.dct),
+    ),
+  );
+}
 type FftNorm = 'backward' | 'forward' | 'ortho';
 /** Real FFT along `dim` → real view [..., n/2+1, 2]. */
 export function rfft(x: Tensor, n?: number, dim = -1, norm?: FftNorm): Tensor {

@@ -6,6 +6,8 @@
 export * from './pure.js';
 // Side effect: the Node sources of the backbones the backbone feature sets run.
 import '../backbones/index.js';
+// Side effect: in Node, mel spectrograms (and every set built on them) run on the libtorch engine.
+import './engine-mel.js';
 export {
   CACHE_FORMAT_VERSION,
   FeatureCache,

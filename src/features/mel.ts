@@ -8,7 +8,18 @@
  * normalisation, power spectrogram, ln(mel + 1e-6).
  */
 import { makeFeatures, type Features } from './types.js';
-import { applyLog, DEFAULT_POWER, getStft, type LogOptions, type RowProjection, type StftOptions } from './stft.js';
+import {
+  applyLog,
+  DEFAULT_POWER,
+  getStft,
+  logCompression,
+  validateSignal,
+  type LogCompression,
+  type LogOptions,
+  type ResolvedStftOptions,
+  type RowProjection,
+  type StftOptions,
+} from './stft.js';
 
 /** Default FFT size (samples): 32 ms at 16 kHz. */
 export const DEFAULT_N_FFT = 512;
@@ -251,13 +262,78 @@ export function resolveMelStftOptions(o: Partial<StftOptions>): StftOptions {
 }
 
 /**
+ * A native implementation of {@link melSpectrogram} (in Node: the libtorch engine, whose FFT is
+ * faster than any written in TypeScript); the browser, and Node without it, use the TypeScript path.
+ */
+export interface MelEngine {
+  /**
+   * The mel spectrogram `[T, nMels]` of `x` (finite, validated) with resolved STFT options and
+   * `bank`, then `post.log` compression and the `post.dct` product (`[nMels, nOut]` row-major,
+   * identified by `key` for caching) → `[T, nOut]`; or null when this engine does not handle the
+   * case (the TypeScript path then does).
+   */
+  melSpectrogram(
+    x: Float32Array,
+    stft: ResolvedStftOptions,
+    bank: MelFilterbank,
+    power: 1 | 2,
+    post?: { log?: LogCompression; dct?: { matrix: Float32Array; nOut: number; key: string } },
+  ): Features | null;
+}
+
+let melEngine: MelEngine | null = null;
+
+/** True when a native {@link MelEngine} is installed. */
+export function melEngineInstalled(): boolean {
+  return melEngine !== null;
+}
+
+/** Installs (or, with null, removes) the native {@link MelEngine} that {@link melSpectrogram} tries first. */
+export function setMelEngine(engine: MelEngine | null): void {
+  melEngine = engine;
+}
+
+/**
  * Mel spectrogram `[T, nMels]`: the power (or magnitude) spectrogram times the filterbank.
- * Equals `torchaudio.transforms.MelSpectrogram(...)(x).T` for the same settings.
+ * Equals `torchaudio.transforms.MelSpectrogram(...)(x).T` for the same settings. Runs on the
+ * installed {@link MelEngine} when there is one (equal to float32 rounding), else in TypeScript.
  */
 export function melSpectrogram(x: Float32Array, o: MelSpectrogramOptions): Features {
+  const fast = onMelEngine(x, o);
+  if (fast !== null) return fast;
+  const { plan, bank } = melPlan(o);
+  return plan.compute(x, o.power ?? DEFAULT_POWER, bank);
+}
+
+function melPlan(o: MelSpectrogramOptions): { plan: ReturnType<typeof getStft>; bank: MelFilterbank } {
   const stftOptions = resolveMelStftOptions(o);
-  const bank = getMelFilterbank({ ...o, nFft: stftOptions.nFft, nMels: o.nMels ?? DEFAULT_N_MELS });
-  return getStft(stftOptions).compute(x, o.power ?? DEFAULT_POWER, bank);
+  return { plan: getStft(stftOptions), bank: getMelFilterbank({ ...o, nFft: stftOptions.nFft, nMels: o.nMels ?? DEFAULT_N_MELS }) };
+}
+
+/**
+ * The mel spectrogram of `x` (then `post`, see {@link MelEngine}) on the installed engine, or
+ * null without one or when it declines; options are validated either way.
+ */
+export function onMelEngine(x: Float32Array, o: MelSpectrogramOptions, post?: Parameters<MelEngine['melSpectrogram']>[4]): Features | null {
+  const { plan, bank } = melPlan(o);
+  const power = o.power ?? DEFAULT_POWER;
+  if (melEngine === null || (power !== 1 && power !== 2)) return null;
+  if (!(x instanceof Float32Array) || x.length === 0 || plan.frameCount(x.length) === 0) {
+    validateSignal(x, 'spectrogram'); // the TypeScript path's errors
+    return null;
+  }
+  const out = melEngine.melSpectrogram(x, plan.options, bank, power, post);
+  // A non-finite sample in any frame makes that frame non-finite, so checking the (much smaller)
+  // output finds bad input; the samples after the last frame (no centring) are checked directly.
+  const { nFft, hopSamples, center } = plan.options;
+  const covered = center ? x.length : (plan.frameCount(x.length) - 1) * hopSamples + nFft;
+  if (out === null || !allFinite(out.data) || !allFinite(x.subarray(covered))) validateSignal(x, 'spectrogram');
+  return out;
+}
+
+function allFinite(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] - v[i] !== 0) return false;
+  return true;
 }
 
 /**
@@ -266,7 +342,11 @@ export function melSpectrogram(x: Float32Array, o: MelSpectrogramOptions): Featu
  * `log: 'db'` (with `topDb`, `dbRef`, …) for decibels.
  */
 export function logMelSpectrogram(x: Float32Array, o: MelSpectrogramOptions & LogOptions): Features {
+  const isPower = (o.power ?? DEFAULT_POWER) === 2;
+  const log = logCompression(o, isPower); // validates the log options first, on either path
+  const fast = log === null ? null : onMelEngine(x, o, { log });
+  if (fast !== null) return fast;
   const mel = melSpectrogram(x, o);
-  applyLog(mel.data, o, (o.power ?? DEFAULT_POWER) === 2);
+  applyLog(mel.data, o, isPower);
   return mel;
 }

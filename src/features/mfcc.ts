@@ -14,7 +14,16 @@
  * from those of the whole clip (as in torchaudio).
  */
 import { makeFeatures, type Features } from './types.js';
-import { getMelFilterbank, melSpectrogram, resolveMelStftOptions, DEFAULT_N_MELS, type MelSpectrogramOptions } from './mel.js';
+import {
+  getMelFilterbank,
+  logMelSpectrogram,
+  melEngineInstalled,
+  melSpectrogram,
+  onMelEngine,
+  resolveMelStftOptions,
+  DEFAULT_N_MELS,
+  type MelSpectrogramOptions,
+} from './mel.js';
 import { applyLog, DEFAULT_LN_EPS, DEFAULT_DB_AMIN, resolveStftOptions, type LogOptions } from './stft.js';
 import { RealFft } from '../dsp/index.js';
 
@@ -187,7 +196,36 @@ export function mfccFromMel(mel: Features, o: Omit<MfccOptions, 'sampleRateHz'> 
  */
 export function mfcc(x: Float32Array, o: MfccOptions): Features {
   checkMfccOptions(o);
-  return mfccFromMel(melSpectrogram(x, o), o);
+  const nMels = o.nMels ?? DEFAULT_N_MELS;
+  const nMfcc = o.nMfcc ?? DEFAULT_N_MFCC;
+  const norm = o.dctNorm === undefined ? DEFAULT_DCT_NORM : o.dctNorm;
+  const lifter = o.lifter ?? DEFAULT_LIFTER;
+  const topDb = o.topDb === undefined ? DEFAULT_MFCC_TOP_DB : o.topDb;
+  // The same compression as mfccFromMel: ln(mel + 1e-6), or 10·log10 of the powers floored at max − topDb.
+  const log = o.logMels
+    ? ({ kind: 'ln', eps: DEFAULT_LN_EPS } as const)
+    : ({ kind: 'db', amin: DEFAULT_DB_AMIN, mult: 10, offset: 0, topDb } as const);
+  const key = `${nMfcc}/${nMels}/${norm}/${lifter}`;
+  const fast = onMelEngine(x, o, { log, dct: { matrix: liftedDct(key, nMfcc, nMels, norm, lifter), nOut: nMfcc, key } });
+  return fast ?? mfccFromMel(melSpectrogram(x, o), o);
+}
+
+const liftedDcts = new Map<string, Float32Array>();
+
+/** {@link dctMatrix} with column k scaled by the lifter's factor (as FastDct2 folds it in). */
+function liftedDct(key: string, nMfcc: number, nMels: number, norm: 'ortho' | null, lifter: number): Float32Array {
+  let m = liftedDcts.get(key);
+  if (m === undefined) {
+    const d = dct64(nMfcc, nMels, norm);
+    for (let k = 0; k < nMfcc; k++) {
+      const lift = lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter) : 1;
+      for (let j = 0; j < nMels; j++) d[j * nMfcc + k] *= lift;
+    }
+    m = Float32Array.from(d);
+    if (liftedDcts.size >= 16) liftedDcts.delete(liftedDcts.keys().next().value as string);
+    liftedDcts.set(key, m);
+  }
+  return m;
 }
 
 /**
@@ -200,6 +238,12 @@ export function mfcc(x: Float32Array, o: MfccOptions): Features {
  */
 export function logMelAndMfcc(x: Float32Array, o: MfccOptions, log: LogOptions = {}): { logMel: Features; mfcc: Features } {
   checkMfccOptions(o);
+  if (melEngineInstalled()) {
+    // On the engine two native calls beat one STFT plus TypeScript compression, and give exactly
+    // what logMelSpectrogram and mfcc give (the log options are the log-mel's, not the MFCC's topDb).
+    const logOptions: LogOptions = { log: log.log, lnEps: log.lnEps, dbAmin: log.dbAmin, dbRef: log.dbRef, topDb: log.topDb };
+    return { logMel: logMelSpectrogram(x, { ...o, ...logOptions }), mfcc: mfcc(x, o) };
+  }
   const mel = melSpectrogram(x, o);
   const cepstra = mfccFromMel(mel, o);
   applyLog(mel.data, log, (o.power ?? 2) === 2);

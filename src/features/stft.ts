@@ -282,16 +282,18 @@ export interface LogOptions {
 }
 
 /**
- * Applies log compression in place to `data` (a whole utterance matrix) and returns it.
- * @param isPower - true if `data` holds powers (|X|²); false for magnitudes (|X|).
+ * A validated log compression with a fixed reference: ln(v + eps), or
+ * mult·log10(max(v, amin)) − offset floored at (max − topDb) when topDb is set.
  */
-export function applyLog(data: Float32Array, o: LogOptions = {}, isPower = true): Float32Array {
+export type LogCompression = { kind: 'ln'; eps: number } | { kind: 'db'; amin: number; mult: number; offset: number; topDb: number | null };
+
+/** Validates log options; `refMax` when the dB reference is the matrix maximum (known only from the data). */
+function resolveLog(o: LogOptions, isPower: boolean): { c: LogCompression; refMax: boolean } {
   const log = o.log ?? 'ln';
   if (log === 'ln') {
     const eps = o.lnEps ?? DEFAULT_LN_EPS;
     if (!(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`log: lnEps must be a finite value ≥ 0, got ${eps}`);
-    for (let i = 0; i < data.length; i++) data[i] = Math.log(data[i] + eps);
-    return data;
+    return { c: { kind: 'ln', eps }, refMax: false };
   }
   if (log !== 'db') throw new RangeError(`log: log must be 'ln' or 'db', got '${String(log)}'`);
   const amin = o.dbAmin ?? DEFAULT_DB_AMIN;
@@ -300,25 +302,48 @@ export function applyLog(data: Float32Array, o: LogOptions = {}, isPower = true)
   if (topDb !== null && !(topDb >= 0 && Number.isFinite(topDb))) {
     throw new RangeError(`log: topDb must be a finite value ≥ 0 or null, got ${topDb}`);
   }
-  let ref = 1;
-  if (o.dbRef === 'max') {
-    ref = 0;
-    for (let i = 0; i < data.length; i++) if (data[i] > ref) ref = data[i];
-  } else if (o.dbRef !== undefined) {
-    if (!(o.dbRef > 0) || !Number.isFinite(o.dbRef)) throw new RangeError(`log: dbRef must be > 0 or 'max', got ${o.dbRef}`);
-    ref = o.dbRef;
-  }
+  if (o.dbRef !== undefined && o.dbRef !== 'max' && (!(o.dbRef > 0) || !Number.isFinite(o.dbRef)))
+    throw new RangeError(`log: dbRef must be > 0 or 'max', got ${o.dbRef}`);
   const mult = isPower ? 10 : 20;
-  const offset = mult * Math.log10(Math.max(ref, amin));
-  const perNeper = mult / Math.LN10; // m·log10(x) = (m/ln 10)·ln(x); ln is the faster builtin
+  const ref = typeof o.dbRef === 'number' ? o.dbRef : 1;
+  return { c: { kind: 'db', amin, mult, offset: mult * Math.log10(Math.max(ref, amin)), topDb }, refMax: o.dbRef === 'max' };
+}
+
+/**
+ * The compression `o` asks for, validated (the errors of {@link applyLog}); null when its dB
+ * reference is the matrix maximum, which only {@link applyLog} handles.
+ * @param isPower - true for powers (|X|²), false for magnitudes (|X|).
+ */
+export function logCompression(o: LogOptions, isPower: boolean): LogCompression | null {
+  const r = resolveLog(o, isPower);
+  return r.refMax ? null : r.c;
+}
+
+/**
+ * Applies log compression in place to `data` (a whole utterance matrix) and returns it.
+ * @param isPower - true if `data` holds powers (|X|²); false for magnitudes (|X|).
+ */
+export function applyLog(data: Float32Array, o: LogOptions = {}, isPower = true): Float32Array {
+  const { c, refMax } = resolveLog(o, isPower);
+  if (c.kind === 'ln') {
+    for (let i = 0; i < data.length; i++) data[i] = Math.log(data[i] + c.eps);
+    return data;
+  }
+  let offset = c.offset;
+  if (refMax) {
+    let ref = 0;
+    for (let i = 0; i < data.length; i++) if (data[i] > ref) ref = data[i];
+    offset = c.mult * Math.log10(Math.max(ref, c.amin));
+  }
+  const perNeper = c.mult / Math.LN10; // m·log10(x) = (m/ln 10)·ln(x); ln is the faster builtin
   let max = -Infinity;
   for (let i = 0; i < data.length; i++) {
-    const v = perNeper * Math.log(Math.max(data[i], amin)) - offset;
+    const v = perNeper * Math.log(Math.max(data[i], c.amin)) - offset;
     data[i] = v;
     if (v > max) max = v;
   }
-  if (topDb !== null) {
-    const floor = Math.fround(max - topDb);
+  if (c.topDb !== null) {
+    const floor = Math.fround(max - c.topDb);
     for (let i = 0; i < data.length; i++) if (data[i] < floor) data[i] = floor;
   }
   return data;

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { melFilterbank, spectrogram, logMelSpectrogram, mfcc, deltas, type MelScale, type MelNorm } from '../../src/features/index.js';
 import type { WindowName } from '../../src/dsp/index.js';
+import { typescriptPath } from './paths.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'features');
 const TOLERANCE = 1e-4;
@@ -79,6 +80,15 @@ function check(name: string, ours: Float32Array, shape?: [number, number]): void
   assert.ok(el <= TOLERANCE, `${name}: elementwise error ${el} > ${TOLERANCE}`);
 }
 
+/**
+ * Registers `fn` twice: on the libtorch engine (Node's default for mel spectrograms) and on the
+ * TypeScript path (the browser's).
+ */
+function onBothPaths(name: string, fn: () => void): void {
+  test(`${name} (libtorch engine)`, fn);
+  test(`${name} (TypeScript)`, () => typescriptPath(fn));
+}
+
 const signal = readF32(manifest.signal.file);
 const SR = manifest.signal.sampleRateHz;
 
@@ -124,7 +134,7 @@ test('spectrogram parity: power, hann 400 in nFft 512, reflect padding, hop 123 
 });
 
 for (const name of ['logmel_ln_htk', 'logmel_ln_slaney']) {
-  test(`log-mel parity: ${name}`, () => {
+  onBothPaths(`log-mel parity: ${name}`, () => {
     const p = caseByName(name).params;
     const m = logMelSpectrogram(signal, {
       sampleRateHz: SR,
@@ -144,12 +154,12 @@ for (const name of ['logmel_ln_htk', 'logmel_ln_slaney']) {
   });
 }
 
-test('MFCC parity: dB log-mel with top_db 80 (torchaudio default), nFft 400', () => {
+onBothPaths('MFCC parity: dB log-mel with top_db 80 (torchaudio default), nFft 400', () => {
   const m = mfcc(signal, { sampleRateHz: SR, nFft: 400, hopSamples: 160, nMels: 40, nMfcc: 20 });
   check('mfcc_db', m.data, [m.frames, m.dims]);
 });
 
-test('MFCC parity: log_mels, hamming, center=false, slaney mel', () => {
+onBothPaths('MFCC parity: log_mels, hamming, center=false, slaney mel', () => {
   const m = mfcc(signal, {
     sampleRateHz: SR,
     nFft: 512,

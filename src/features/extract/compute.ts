@@ -7,8 +7,10 @@ import { augmentSignal, decodeAudio, loadAudio, prepareAudio, type AugmentSpec }
 import { makeRng } from '../../core/index.js';
 // The face (not registry.js alone): its imports register every feature set, also in worker threads.
 import { getFeatureSet, type FeatureSet } from '../pure.js';
-// Side effect: the Node sources of the backbones (worker threads load this file, not the face).
+// Side effects (worker threads load this file, not the face): the Node sources of the backbones,
+// and mel spectrograms on the libtorch engine.
 import '../../backbones/index.js';
+import '../engine-mel.js';
 import { cacheKey, FeatureCache } from './cache.js';
 import type { Features } from '../types.js';
 
