@@ -312,21 +312,13 @@ export interface StftArgs {
   padMode?: 'reflect' | 'constant';
   normalized?: boolean;
 }
+/** The addon's leading STFT arguments: signal, nFft, hop, window length, window, centring, padding. */
+const stftFraming = (x: Tensor, a: StftArgs) =>
+  [x.handle, a.nFft, a.hopSamples ?? null, a.winSamples ?? null, opt(a.window), a.center ?? true, a.padMode ?? 'reflect'] as const;
+
 /** Short-time Fourier transform of [L] or [N, L] signals → real view [..., nFft/2+1, frames, 2]. */
 export function stft(x: Tensor, a: StftArgs): Tensor {
-  return new Tensor(
-    native.stft(
-      x.handle,
-      a.nFft,
-      a.hopSamples ?? null,
-      a.winSamples ?? null,
-      opt(a.window),
-      a.center ?? true,
-      a.padMode ?? 'reflect',
-      a.normalized ?? false,
-      true,
-    ),
-  );
+  return new Tensor(native.stft(...stftFraming(x, a), a.normalized ?? false, true));
 }
 /** Compression of a band spectrogram: ln(v + eps), or mult·log10(max(v, amin)) − offset floored at (max − topDb). */
 export type BandCompression =
@@ -349,13 +341,7 @@ export function melPower(
   const log = post.log;
   return new Tensor(
     native.melPower(
-      x.handle,
-      a.nFft,
-      a.hopSamples ?? null,
-      a.winSamples ?? null,
-      opt(a.window),
-      a.center ?? true,
-      a.padMode ?? 'reflect',
+      ...stftFraming(x, a),
       bank.handle,
       power,
       log === undefined ? 0 : log.kind === 'ln' ? 1 : 2,
