@@ -6,7 +6,7 @@
  * Usage: npm run bench:features [-- --files N]
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAudio } from '../../src/audio/index.js';
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const md = [
     '## Feature extraction (`npm run bench:features`)',
     '',
-    `${machineLine()}; ${files.length} RAVDESS files (${audioS.toFixed(0)} s of audio), compute only (audio decoded beforehand), one call per file. Real-time factor = compute time / audio duration. Reference: torchaudio ${one.ref.torchaudio} (Debian), same settings (nFft 512, window 400, hop 160, 64 mels, 40 MFCCs), with as many torch threads as ours uses engine threads. In Node the mel spectrogram runs on the libtorch engine (src/features/engine-mel.ts); log, DCT and deltas in TypeScript. Goal: ratio ≥ 1.0.`,
+    `${machineLine()}; ${files.length} RAVDESS files (${audioS.toFixed(0)} s of audio), compute only (audio decoded beforehand), one call per file. Real-time factor = compute time / audio duration. Reference: torchaudio ${one.ref.torchaudio} (Debian), same settings (nFft 512, window 400, hop 160, 64 mels, 40 MFCCs), with as many torch threads as ours uses engine threads. In Node the mel spectrogram, its log and the DCT run in one native call on the libtorch engine (src/features/engine-mel.ts, F.melPower); deltas in TypeScript. Load average ${loadavg()[0].toFixed(1)} on ${cores} cores at the end: on this shared machine the ratios move by ±0.2 between runs. Goal: ratio ≥ 1.0.`,
     '',
     '| features | threads | trustser RTF | torchaudio RTF | speed ratio (torchaudio time / ours) |',
     '|---|---:|---:|---:|---:|',

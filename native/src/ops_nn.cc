@@ -3,8 +3,9 @@
 #include "common.h"
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
-#include <memory>
+#include <vector>
 
 namespace tts {
 namespace {
@@ -180,28 +181,37 @@ TTS_OP(MelPower, "melPower", {
   const int64_t freq = s.size(0), frames = s.size(1), nMels = bank.size(1);
   if (bank.dim() != 2 || bank.size(0) != freq) throw std::invalid_argument("melPower: the filterbank must be [nFft/2 + 1, nMels]");
   const bool magnitude = argInt(info, 8, 2) == 1;
-  // Power (or magnitude) spectrogram [freq, frames]: one sequential pass over the STFT.
-  // (Uninitialised: every element is written below.)
-  std::unique_ptr<float[]> p(new float[static_cast<size_t>(freq * frames)]);
+  // Power (or magnitude) spectrogram [freq, frames]: one sequential pass over the STFT, into this
+  // thread's scratch (reused across calls: no allocation, no fresh pages to fault in; inputs too
+  // long to keep a scratch for use a buffer of their own).
+  constexpr int64_t kKeptScratch = int64_t{1} << 22;  // floats (16 MB): ~10 min of audio at 10 ms hops
+  thread_local std::vector<float> scratch;
+  std::vector<float> own;
+  const int64_t n = freq * frames, need = n + nMels * frames;
+  std::vector<float>& buf = need <= kKeptScratch ? scratch : own;
+  if (static_cast<int64_t>(buf.size()) < need) buf.resize(static_cast<size_t>(need));
+  float* p = buf.data();
+  float* melT = p + n;  // [nMels, frames]
   const float* z = reinterpret_cast<const float*>(s.data_ptr<c10::complex<float>>());  // re, im interleaved
-  const int64_t n = freq * frames;
   for (int64_t i = 0; i < n; i++) p[i] = z[2 * i] * z[2 * i] + z[2 * i + 1] * z[2 * i + 1];
   if (magnitude)
     for (int64_t i = 0; i < n; i++) p[i] = std::sqrt(p[i]);
-  // mel[j][t] = Σ_k bank[k][j] · p[k][t] over the bins where filter j is non-zero; rows contiguous in t.
-  at::Tensor melT = at::zeros({nMels, frames}, at::TensorOptions().dtype(at::kFloat));
+  // melT[j][t] = Σ_k bank[k][j] · p[k][t] over the bins where filter j is non-zero; rows contiguous in t.
   const float* w = bank.data_ptr<float>();
-  float* m = melT.data_ptr<float>();
+  std::fill(melT, melT + nMels * frames, 0.0f);
   for (int64_t j = 0; j < nMels; j++) {
-    float* row = m + j * frames;
+    float* row = melT + j * frames;
     for (int64_t k = 0; k < freq; k++) {
       const float wk = w[k * nMels + j];
       if (wk == 0.0f) continue;
-      const float* pk = p.get() + k * frames;
+      const float* pk = p + k * frames;
       for (int64_t t = 0; t < frames; t++) row[t] += wk * pk[t];
     }
   }
-  at::Tensor mel = melT.t().contiguous();  // [frames, nMels]
+  at::Tensor mel = at::empty({frames, nMels}, at::TensorOptions().dtype(at::kFloat));
+  float* out = mel.data_ptr<float>();
+  for (int64_t t = 0; t < frames; t++)
+    for (int64_t j = 0; j < nMels; j++) out[t * nMels + j] = melT[j * frames + t];
   const int64_t logMode = argInt(info, 9, 0);
   const double logParam = argDouble(info, 10, 0), mult = argDouble(info, 11, 10), offset = argDouble(info, 12, 0), topDb = argDouble(info, 13, NAN);
   if (logMode == 1) {
