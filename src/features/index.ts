@@ -18,6 +18,7 @@ export {
   type ExtractOptions,
   type ExtractSummary,
   type TaskAugmentation,
+  cachedResult,
   runTask,
   threadRunner,
   type ExtractResult,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Job } from 'bullmq';
-import { FeatureCache, type ExtractTask, type TaskRunner } from '../features/index.js';
+import { cachedResult, FeatureCache, type ExtractTask, type TaskRunner } from '../features/index.js';
 import type { QueueConnection } from './connection.js';
 import type { FoldMeasurement, MeasureSettings } from '../audit/index.js';
 import {
@@ -40,6 +40,7 @@ const WATCH_MS = 5000;
  * results live in the shared folders, so a restart loses no finished work.
  */
 async function runJobs<D, R>(q: QueueConnection, name: string, data: D[], onDone: (r: R, i: number) => void): Promise<void> {
+  if (data.length === 0) return;
   const tag = clientTag();
   const ids = data.map((_, i) => `${tag}-${i}`);
   const index = new Map(ids.map((id, i) => [id, i]));
@@ -109,8 +110,16 @@ export function queueTaskRunner(q: QueueConnection, o: { filesPerJob?: number } 
       throw new Error('--queue needs the feature cache: workers hand their features back through it (drop --no-cache)');
     // Workers run elsewhere: every path absolute, as this process resolves it.
     const absolute = tasks.map((t) => ({ ...t, path: resolve(t.path), cacheDir: resolve(t.cacheDir!) }));
+    // Files already in the cache (a resumed or repeated run) need no job.
+    const missing: ExtractTask[] = [];
+    for (const t of absolute) {
+      const hit = await cachedResult(t);
+      if (hit) onResult(hit);
+      else missing.push(t);
+    }
     const chunks: ExtractTask[][] = [];
-    for (let i = 0; i < absolute.length; i += per) chunks.push(absolute.slice(i, i + per));
+    for (let i = 0; i < missing.length; i += per) chunks.push(missing.slice(i, i + per));
+    if (chunks.length === 0) return;
     await runJobs<FeaturesJobData, FeaturesJobResult>(
       q,
       FEATURES_JOB,

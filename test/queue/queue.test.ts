@@ -192,6 +192,23 @@ describe('queue: extraction and training on worker processes', { skip: skip ?? f
     assert.deepEqual(temps, []);
   });
 
+  test('a repeated queued extraction finds every file in the cache and adds no job', async () => {
+    const counts = async () => Object.values(await q.queue.getJobCounts()).reduce((a, b) => a + b, 0);
+    const before = await counts();
+    const again = join(dir, 'again.safetensors');
+    const summary = await extractFeatures({
+      set: 'egemaps-ts',
+      input: join(dir, 'clips'),
+      out: again,
+      cacheDir: join(dir, 'cache-queued'),
+      runner: queueTaskRunner(q, { filesPerJob: 4 }),
+      progress: false,
+    });
+    assert.equal(summary.fromCache, 24);
+    assert.equal(await counts(), before);
+    assert.deepEqual(readFileSync(again), readFileSync(join(dir, 'local.safetensors')));
+  });
+
   test('Redis killed and restarted mid-run (every job lost): the extraction still completes, equal to a local run', async () => {
     const clips = join(dir, 'clips'); // written by the first test
     const out = join(dir, 'after-restart.safetensors');

@@ -62,18 +62,39 @@ function featureSet(name: string, overrides?: Record<string, unknown>): FeatureS
   return s;
 }
 
+/** The task's audio bytes, feature set and cache key. */
+async function lookUp(task: ExtractTask): Promise<{ bytes: Uint8Array; set: FeatureSet; key: string }> {
+  const set = featureSet(task.setName, task.overrides);
+  const st = await stat(task.path);
+  if (!st.isFile()) throw new Error(`${task.path}: not a regular file`);
+  const bytes = new Uint8Array(await readFile(task.path));
+  const aug = task.augment;
+  // An augmented copy is identified by the chain, its seed and its babble sources, besides the audio.
+  const settings = aug ? `${set.settingsKey()}|augment:${JSON.stringify(aug)}` : set.settingsKey();
+  return { bytes, set, key: cacheKey(bytes, settings) };
+}
+
+/**
+ * The task's result when its features are already in the cache, else null (also for any
+ * problem reading the file: {@link runTask} reports those).
+ */
+export async function cachedResult(task: ExtractTask): Promise<ExtractResult | null> {
+  if (task.cacheDir === null) return null;
+  try {
+    const { key } = await lookUp(task);
+    const hit = new FeatureCache(task.cacheDir).get(key);
+    return hit ? { id: task.id, ok: true, cached: true, features: hit, key } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs one task; failures (unreadable or bad audio) become `{ ok: false, reason }`, never throws. */
 export async function runTask(task: ExtractTask): Promise<ExtractResult> {
   try {
-    const set = featureSet(task.setName, task.overrides);
-    const st = await stat(task.path);
-    if (!st.isFile()) throw new Error(`${task.path}: not a regular file`);
-    const bytes = new Uint8Array(await readFile(task.path));
+    const { bytes, set, key } = await lookUp(task);
     const cache = task.cacheDir === null ? null : new FeatureCache(task.cacheDir);
     const aug = task.augment;
-    // An augmented copy is identified by the chain, its seed and its babble sources, besides the audio.
-    const settings = aug ? `${set.settingsKey()}|augment:${JSON.stringify(aug)}` : set.settingsKey();
-    const key = cacheKey(bytes, settings);
     const hit = cache?.get(key);
     if (hit) return { id: task.id, ok: true, cached: true, features: hit, key };
     const audio = await decodeAudio(bytes, task.path);
