@@ -1,8 +1,8 @@
 /**
- * The enqueuing side: feature extraction and fold training handed to queue workers, with the
- * same outcomes a local run gets. Features come back through the feature cache (which the
- * workers and this process must share: same folder, or the same network path), folds through
- * the run folder (shared likewise).
+ * The enqueuing side: feature extraction, fold training and fold audits handed to queue workers,
+ * with the same outcomes a local run gets. Features come back through the feature cache (which
+ * the workers and this process must share: same folder, or the same network path), trained folds
+ * through the run folder (shared likewise), audit measurements as the jobs' (small) results.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
