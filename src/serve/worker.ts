@@ -4,6 +4,9 @@
  * is a plain value ({@link WorkerResult}), since error classes do not survive the thread boundary.
  */
 import { workerData } from 'node:worker_threads';
+import { setNumThreads } from '../engine/index.js';
+// Side effect: mel spectrograms on the libtorch engine in this thread too (as in Node's features face).
+import '../features/index.js';
 import { loadOnnxModel } from '../runtime/index.js';
 import type { AnalyzeResponse } from './analysis.js';
 import { analyzeAudio, type Analyzer } from './analyze.js';
@@ -36,6 +39,8 @@ async function setUp(s: WorkerSetup): Promise<Analyzer> {
   return { model, spoof, windowSeconds: s.windowSeconds, hopSeconds: s.hopSeconds, maxSeconds: s.maxSeconds };
 }
 
+// The pool runs one thread per core: the engine's own work (mel spectrograms) stays on this thread.
+setNumThreads(1);
 const analyzer = setUp(workerData as WorkerSetup);
 // An unhandled rejection here would kill the thread before the first task could report it.
 analyzer.catch(() => {});
