@@ -4,6 +4,7 @@
       "target_name": "trustser_torch",
       "sources": [
         "src/addon.cc",
+        "src/cpu_allocator.cc",
         "src/tensor.cc",
         "src/ops_math.cc",
         "src/ops_shape.cc",

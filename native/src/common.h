@@ -93,6 +93,7 @@ void initShapeOps(Napi::Env env, Napi::Object exports);
 void initNnOps(Napi::Env env, Napi::Object exports);
 void initAutogradOps(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
+void installCpuAllocator();
 
 }  // namespace tts
 
