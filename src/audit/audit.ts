@@ -34,6 +34,7 @@ import {
   readRunMetrics,
   runConfig,
   trainedFolds,
+  type FoldResult,
   type LabelledUtterance,
 } from '../run/index.js';
 import { measureCalibration } from './calibration.js';
@@ -63,17 +64,20 @@ async function runContext(dir: string) {
   const { utterances, classes } = await listRunUtterances(cfg);
   const byId = new Map(utterances.map((u) => [u.id, u]));
   const { split } = await makeRunSplit(cfg, utterances, join(dir, SPLIT_FILE));
+  const trainSeconds = readRunMetrics(dir)?.trainSeconds ?? null;
+  /** The fold's training and dev utterances (whose embeddings train the gender probe). */
+  const trainOf = (k: number) =>
+    [...split.folds[k].train, ...split.folds[k].dev].map((id) => byId.get(id)).filter((u): u is LabelledUtterance => u !== undefined);
+  const genderOf = (id: string) => byId.get(id)?.attributes.gender;
   return {
     cfg,
     classes,
     byId,
-    split,
-    /** The fold's training and dev utterances (whose embeddings train the gender probe). */
-    trainOf: (k: number) =>
-      [...split.folds[k].train, ...split.folds[k].dev].map((id) => byId.get(id)).filter((u): u is LabelledUtterance => u !== undefined),
-    genderOf: (id: string) => byId.get(id)?.attributes.gender,
     // Runs from before predictions carried their path take it from the corpus listing.
     result: (k: number) => readFoldResult(dir, k, (id) => byId.get(id)?.path),
+    /** The model-dependent measurements of one fold (with `sustainability`, also the model's cost). */
+    measure: (r: FoldResult, settings: MeasureSettings & { sustainability: boolean }, log: (line: string) => void) =>
+      measureFold(dir, r, trainOf(r.fold), genderOf, { ...settings, log, trainSeconds }),
   };
 }
 
@@ -88,13 +92,8 @@ export async function auditRunFold(
   settings: MeasureSettings & { sustainability: boolean },
   log: (line: string) => void = () => {},
 ): Promise<FoldMeasurement> {
-  const dir = resolve(runDir);
-  const ctx = await runContext(dir);
-  return measureFold(dir, ctx.result(k), ctx.trainOf(k), ctx.genderOf, {
-    ...settings,
-    log,
-    trainSeconds: readRunMetrics(dir)?.trainSeconds ?? null,
-  });
+  const ctx = await runContext(resolve(runDir));
+  return ctx.measure(ctx.result(k), settings, log);
 }
 
 function ageBand(age: number | undefined): string | undefined {
@@ -164,7 +163,6 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   const trained = new Set(trainedFolds(dir));
   const folds = finishedFolds(dir).filter((k) => trained.has(k));
   if (folds.length === 0) throw new Error(`${dir}: no finished fold to audit (fold-K/${RESULT_FILE}); finish training first`);
-  const metrics = readRunMetrics(dir);
   const ctx = await runContext(dir);
   const { cfg, classes, byId } = ctx;
   const results = folds.map((k) => ctx.result(k));
@@ -219,16 +217,7 @@ export async function auditRun(runDir: string, o: AuditOptions = {}): Promise<Tr
   };
   const perFold: FoldMeasurement[] = [];
   if (o.measureFolds) perFold.push(...(await o.measureFolds(dir, folds, settings)));
-  else
-    for (const [i, r] of results.entries())
-      perFold.push(
-        await measureFold(dir, r, ctx.trainOf(r.fold), ctx.genderOf, {
-          ...settings,
-          log,
-          sustainability: i === 0,
-          trainSeconds: metrics?.trainSeconds ?? null,
-        }),
-      );
+  else for (const [i, r] of results.entries()) perFold.push(await ctx.measure(r, { ...settings, sustainability: i === 0 }, log));
   const measured = combineMeasurements(perFold, settings);
   // Pooled over the audited folds; a class absent from the test sets reports recall 0 (the schema wants a rate).
   const pooled = classificationMetrics(

@@ -312,13 +312,15 @@ function melPlan(o: MelSpectrogramOptions): { plan: ReturnType<typeof getStft>; 
 
 /**
  * The mel spectrogram of `x` (then `post`, see {@link MelEngine}) on the installed engine, or
- * null without one or when it declines; options are validated either way.
+ * null without one (the TypeScript path then validates the options) or when it declines.
  */
 export function onMelEngine(x: Float32Array, o: MelSpectrogramOptions, post?: Parameters<MelEngine['melSpectrogram']>[4]): Features | null {
-  const { plan, bank } = melPlan(o);
   const power = o.power ?? DEFAULT_POWER;
+  // Without an engine the caller's TypeScript path resolves and validates everything itself.
   if (melEngine === null || (power !== 1 && power !== 2)) return null;
-  if (!(x instanceof Float32Array) || x.length === 0 || plan.frameCount(x.length) === 0) {
+  const { plan, bank } = melPlan(o);
+  const frames = x instanceof Float32Array && x.length > 0 ? plan.frameCount(x.length) : 0;
+  if (frames === 0) {
     validateSignal(x, 'spectrogram'); // the TypeScript path's errors
     return null;
   }
@@ -326,7 +328,7 @@ export function onMelEngine(x: Float32Array, o: MelSpectrogramOptions, post?: Pa
   // A non-finite sample in any frame makes that frame non-finite, so checking the (much smaller)
   // output finds bad input; the samples after the last frame (no centring) are checked directly.
   const { nFft, hopSamples, center } = plan.options;
-  const covered = center ? x.length : (plan.frameCount(x.length) - 1) * hopSamples + nFft;
+  const covered = center ? x.length : (frames - 1) * hopSamples + nFft;
   if (out === null || !allFinite(out.data) || !allFinite(x.subarray(covered))) validateSignal(x, 'spectrogram');
   return out;
 }

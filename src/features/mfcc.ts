@@ -77,6 +77,14 @@ function dct64(nMfcc: number, nMels: number, norm: 'ortho' | null): Float64Array
   return out;
 }
 
+/** The sinusoidal lifter's gain for coefficient k (1 without liftering, Q = 0). */
+function lifterGain(k: number, lifter: number): number {
+  return lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter) : 1;
+}
+
+/** The key of a DCT setting in the caches below. */
+const dctKey = (nMfcc: number, nMels: number, norm: 'ortho' | null, lifter: number) => `${nMfcc}/${nMels}/${norm}/${lifter}`;
+
 /**
  * DCT-II of length nIn keeping nOut coefficients, computed with an FFT (Makhoul 1980):
  * v = [x0, x2, x4, …, x5, x3, x1], V = FFT(v), X[k] = Re(e^{−iπk/(2N)}·V[k]); then the
@@ -104,7 +112,7 @@ class FastDct2 {
     this.s = new Float64Array(nOut);
     for (let k = 0; k < nOut; k++) {
       const scale = norm === null ? 2 : (k === 0 ? Math.SQRT1_2 : 1) * Math.sqrt(2 / nIn);
-      const lift = lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter) : 1;
+      const lift = lifterGain(k, lifter);
       const a = (Math.PI * k) / (2 * nIn);
       this.c[k] = scale * lift * Math.cos(a);
       this.s[k] = scale * lift * Math.sin(a);
@@ -134,7 +142,7 @@ const DB_PER_NEPER = 10 / Math.LN10;
 const dctCache = new Map<string, FastDct2>();
 
 function getDct(nMfcc: number, nMels: number, norm: 'ortho' | null, lifter: number): FastDct2 {
-  const key = `${nMfcc}/${nMels}/${norm}/${lifter}`;
+  const key = dctKey(nMfcc, nMels, norm, lifter);
   let dct = dctCache.get(key);
   if (dct === undefined) {
     dct64(nMfcc, nMels, norm); // validates
@@ -205,7 +213,7 @@ export function mfcc(x: Float32Array, o: MfccOptions): Features {
   const log = o.logMels
     ? ({ kind: 'ln', eps: DEFAULT_LN_EPS } as const)
     : ({ kind: 'db', amin: DEFAULT_DB_AMIN, mult: 10, offset: 0, topDb } as const);
-  const key = `${nMfcc}/${nMels}/${norm}/${lifter}`;
+  const key = dctKey(nMfcc, nMels, norm, lifter);
   const fast = onMelEngine(x, o, { log, dct: { matrix: liftedDct(key, nMfcc, nMels, norm, lifter), nOut: nMfcc, key } });
   return fast ?? mfccFromMel(melSpectrogram(x, o), o);
 }
@@ -218,7 +226,7 @@ function liftedDct(key: string, nMfcc: number, nMels: number, norm: 'ortho' | nu
   if (m === undefined) {
     const d = dct64(nMfcc, nMels, norm);
     for (let k = 0; k < nMfcc; k++) {
-      const lift = lifter > 0 ? 1 + (lifter / 2) * Math.sin((Math.PI * k) / lifter) : 1;
+      const lift = lifterGain(k, lifter);
       for (let j = 0; j < nMels; j++) d[j * nMfcc + k] *= lift;
     }
     m = Float32Array.from(d);

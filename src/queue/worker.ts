@@ -62,14 +62,10 @@ export async function startWorker(url: string, o: WorkerOptions = {}): Promise<R
     stalledInterval: lockDuration,
     useWorkerThreads: true,
   });
-  const started = new Map<string, number>();
-  worker.on('active', (job) => {
-    started.set(job.id!, performance.now());
-    log(`job ${job.id} (${job.name}) started, attempt ${job.attemptsMade + 1}`);
-  });
+  worker.on('active', (job) => log(`job ${job.id} (${job.name}) started, attempt ${job.attemptsMade + 1}`));
   worker.on('completed', (job) => {
-    const s = ((performance.now() - (started.get(job.id!) ?? performance.now())) / 1000).toFixed(1);
-    started.delete(job.id!);
+    // The job's own timestamps (ms), set as it was taken and as it finished.
+    const s = job.finishedOn !== undefined && job.processedOn !== undefined ? ((job.finishedOn - job.processedOn) / 1000).toFixed(1) : '?';
     log(`job ${job.id} (${job.name}) done in ${s} s`);
   });
   worker.on('failed', (job, err) => log(`job ${job?.id} (${job?.name}) failed: ${err.message}`));

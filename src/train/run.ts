@@ -94,7 +94,7 @@ function checkConfigMatches(dir: string, cfg: RunConfig): void {
 export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {}): Promise<RunMetrics> {
   const dir = resolve(outDir);
   checkConfigMatches(dir, cfg);
-  const run = await prepareRun(cfg, dir, cfg.folds, o);
+  const run = await prepareRun(cfg, dir, o);
   const pending = run.folds.filter((k) => !existsSync(join(foldDir(dir, k), RESULT_FILE)));
   if (o.trainFolds && pending.length > 0) {
     await o.trainFolds(dir, pending);
@@ -103,7 +103,7 @@ export async function trainRun(cfg: RunConfig, outDir: string, o: RunOptions = {
   }
   const results: FoldResult[] = [];
   for (const k of run.folds) results.push(await trainPreparedFold(run, k, o));
-  assembleRunLog(dir, run.folds);
+  assembleRunLog(dir, run.runFolds);
   const byId = new Map(run.utterances.map((u) => [u.id, u]));
   const metrics = summarize(results, run.classes, trainingSeconds(dir), (id) => byId.get(id)?.corpus);
   writeRunMetrics(dir, metrics);
@@ -119,9 +119,9 @@ export async function trainRunFold(runDir: string, k: number, o: RunOptions = {}
   const dir = resolve(runDir);
   if (!existsSync(join(dir, SPLIT_FILE))) throw new Error(`${dir}: not a prepared run (no ${SPLIT_FILE})`);
   const cfg = runConfig(dir);
-  const run = await prepareRun(cfg, dir, [k], o);
+  const run = await prepareRun(cfg, dir, o, [k]);
   const result = await trainPreparedFold(run, k, o);
-  assembleRunLog(dir, cfg.folds ?? run.split.folds.map((_, i) => i));
+  assembleRunLog(dir, run.runFolds);
   return result;
 }
 
@@ -132,23 +132,27 @@ interface PreparedRun {
   utterances: LabelledUtterance[];
   classes: string[];
   split: Split;
+  /** The folds prepared (all the run's, or the one a queue job trains). */
   folds: number[];
+  /** The run's folds in order (`folds` of the config, else every fold of the split): the run log's order. */
+  runFolds: number[];
   copiesOf: Map<string, LabelledUtterance[]>;
   feats: Map<string, Features>;
 }
 
 /**
- * Lists the corpus, makes (or reads) the split, computes the features the `folds` need and checks
+ * Lists the corpus, makes (or reads) the split, computes the features the run's folds (or `only`) need and checks
  * the model fits them — all before the first byte is written to `dir`, so a failed start leaves no
  * run folder behind — then writes the config and the split.
  */
-async function prepareRun(cfg: RunConfig, dir: string, only: number[] | undefined, o: RunOptions): Promise<PreparedRun> {
+async function prepareRun(cfg: RunConfig, dir: string, o: RunOptions, only?: number[]): Promise<PreparedRun> {
   const log = o.log ?? (() => {});
   setNumThreads(cfg.training.threads ?? availableParallelism());
   const { utterances, classes, notes } = await listRunUtterances(cfg, o.cacheDir);
   const splitPath = join(dir, SPLIT_FILE);
   const { split, isNew } = await makeRunSplit(cfg, utterances, splitPath);
-  const folds = only ?? split.folds.map((_, i) => i);
+  const runFolds = cfg.folds ?? split.folds.map((_, i) => i);
+  const folds = only ?? runFolds;
   for (const k of folds)
     if (k >= split.folds.length) throw new Error(`folds: fold ${k} does not exist (the split has ${split.folds.length})`);
   if (cfg.model.weights !== undefined && !existsSync(cfg.model.weights))
@@ -176,7 +180,7 @@ async function prepareRun(cfg: RunConfig, dir: string, only: number[] | undefine
   removeStaleTemps(dir);
   writeRunConfig(dir, cfg);
   if (isNew) await saveSplit(splitPath, split, utterances);
-  return { cfg, dir, utterances, classes, split, folds, copiesOf: copies.of, feats };
+  return { cfg, dir, utterances, classes, split, folds, runFolds, copiesOf: copies.of, feats };
 }
 
 /** Trains fold `k` of a prepared run (or reads its result when it is done) and logs its UA. */
@@ -184,7 +188,7 @@ async function trainPreparedFold(run: PreparedRun, k: number, o: RunOptions): Pr
   const { cfg, split, dir } = run;
   const r = await runFold(cfg, split, k, run.utterances, run.copiesOf, run.classes, run.feats, dir, o, (history) => {
     writeFoldLog(dir, k, history);
-    assembleRunLog(dir, cfg.folds ?? split.folds.map((_, i) => i));
+    assembleRunLog(dir, run.runFolds);
   });
   (o.log ?? (() => {}))(
     r.predictions.length === 0
