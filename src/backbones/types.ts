@@ -39,6 +39,8 @@ export interface BackboneInfo {
   parameters: number;
   /** Shortest input (samples) that gives one frame; shorter inputs are zero-padded to it. */
   minSamples: number;
+  /** Multiply-accumulates per second of audio, where known (for a transformer, at a stated input length). */
+  macsPerSecond?: number;
 }
 
 /** Hidden states of one utterance: one `frames × layerDims[l]` matrix per layer, row-major, the output last. */

@@ -18,6 +18,8 @@ interface TrainFlags {
   columns?: Record<string, string>;
   model?: string;
   features?: string;
+  backbone?: string;
+  weights?: string;
   folds?: number;
   epochs?: number;
   batchSize?: number;
@@ -58,9 +60,14 @@ function configFromFlags(f: TrainFlags): RunConfig {
     ...(base.training as object),
     ...defined({ epochs: f.epochs, batchSize: f.batchSize, lr: f.lr, weightDecay: f.weightDecay, seed: f.seed }),
   };
+  if (f.backbone && f.features)
+    throw new Error('--backbone and --features both name the feature set; pass one (--backbone NAME is the set of that backbone)');
+  const baseFeatures = (base.features ?? {}) as { overrides?: Record<string, unknown> };
+  const set = f.backbone ?? f.features;
   const features = {
-    ...(base.features as object),
-    ...(f.features ? { set: f.features } : {}),
+    ...baseFeatures,
+    ...(set ? { set } : {}),
+    ...(f.weights ? { overrides: { ...baseFeatures.overrides, weights: resolve(f.weights) } } : {}),
     ...(f.speakerNorm ? { speakerNorm: true } : {}),
   };
   const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
@@ -99,6 +106,11 @@ export function registerTrain(program: Command): void {
       'model (trust-ser-cnn, cnn-lstm, cnn-lstm-att, cnn-lstm-att-multitask, mlp, logreg, linear-svm, alexnet, fcn-gap)',
     )
     .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts, mel-functionals, egemaps-mel)')
+    .option(
+      '--backbone <name>',
+      'a pretrained backbone as the features (wav2vec2, hubert, speech-embedding; with -stats for vector models)',
+    )
+    .option('--weights <path>', "the backbone's checkpoint file or Hugging Face folder (trustser never downloads weights)")
     .option('--speaker-norm', "standardize features per speaker (uses every speaker's unlabelled utterances; see README)")
     .option('--folds <k>', 'speaker-independent folds', intFlag(2))
     .option('--epochs <n>', 'maximum epochs', intFlag(1))

@@ -108,6 +108,7 @@ function backboneSet(name: string, pooled: boolean, overrides: Readonly<Record<s
     options: { ...o },
     settingsKey: () => key,
     models: [{ name: SPEECH_EMBEDDING, weights: o.weights }],
+    backbone: { name: SPEECH_EMBEDDING, weights: o.weights },
     compute: async (x) => (pooled ? pool(await embeddings(weights, layers, x), pooling) : embeddings(weights, layers, x)),
     featureNames: () =>
       !pooled

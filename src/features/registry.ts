@@ -63,8 +63,11 @@ import {
  */
 export const FEATURES_VERSION = 1;
 
-/** What a feature set outputs: frame features [1, T, D], channel images [C, T, D], or one vector [1, 1, D]. */
-export type FeatureKind = 'frames' | 'image' | 'vector';
+/**
+ * What a feature set outputs: frame features [1, T, D], channel images [C, T, D], one vector
+ * [1, 1, D], or a backbone's hidden states, one plane per layer [L, T, D].
+ */
+export type FeatureKind = 'frames' | 'image' | 'vector' | 'layers';
 
 /** A configured feature extractor. */
 export interface FeatureSet {
@@ -86,8 +89,10 @@ export interface FeatureSet {
   compute(x: Float32Array): Features | Promise<Features>;
   /** Optional names of the output dims (D), e.g. for functional sets written as CSV columns. */
   featureNames?(): string[];
-  /** The pretrained models its computation runs (a backbone, a VAD); absent for signal-processing sets. */
+  /** The pretrained models its computation runs in the browser too (a backbone, a VAD); absent for signal-processing sets. */
   models?: readonly PretrainedUse[];
+  /** The backbone whose hidden states the set is made of (its size and compute count in the model's cost). */
+  backbone?: PretrainedUse;
 }
 
 /** Option overrides passed to {@link getFeatureSet}. */

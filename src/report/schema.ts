@@ -148,6 +148,8 @@ export interface SustainabilitySection {
   peakMemoryMb: number;
   /** Training wall time (s); null when the run did not record it. */
   trainSeconds?: number | null;
+  /** The frozen backbone the features come from, counted in `params` and (where known) `macsPerSecond`. */
+  backbone?: { name: string; params: number; macsPerSecond: number | null };
 }
 
 /** The trust dimensions, each a section of the report. */
@@ -273,6 +275,7 @@ const SustainabilitySchema = z.object({
   realTimeFactor: nonNegative,
   peakMemoryMb: nonNegative,
   trainSeconds: nonNegative.nullable().optional(),
+  backbone: z.object({ name: z.string().min(1), params: z.number().int().min(0), macsPerSecond: nonNegative.nullable() }).optional(),
 });
 
 /**

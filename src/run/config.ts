@@ -284,7 +284,9 @@ function registryIssues(cfg: unknown, baseDir: string): string[] {
   if (set !== undefined && unknownPart !== undefined) unknown('features.set', 'feature set', unknownPart, sets);
   else if (set !== undefined) {
     try {
-      kind = getFeatureSet(set, weightsResolved(field(cfg, ['features', 'overrides'], 'object') ?? {}, baseDir)).kind;
+      const fs = getFeatureSet(set, weightsResolved(field(cfg, ['features', 'overrides'], 'object') ?? {}, baseDir));
+      fs.settingsKey(); // a backbone set checks its weights here, before anything is written
+      kind = fs.kind;
     } catch (e) {
       out.push(`${set.includes(FUSION_SEPARATOR) ? 'features' : 'features.overrides'}: ${(e as Error).message}`);
     }

@@ -1,12 +1,13 @@
 /**
  * A trained fold of a run, loaded once: its configuration, classes, feature set and model, as a
  * function of raw signals (features, speaker statistics, normalization and model as in
- * training; posteriors scaled by the fold's fitted temperature), and — for log-mel runs — as a
- * differentiable waveform classifier for the attacks, on the same model and the same enrolled
- * speaker statistics.
+ * training; posteriors scaled by the fold's fitted temperature), and — for log-mel and engine
+ * backbone runs — as a differentiable waveform classifier for the attacks, on the same model and
+ * the same enrolled speaker statistics.
  */
 import { join } from 'node:path';
-import { keep, loadModule, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
+import { engineWav2Vec2 } from '../backbones/index.js';
+import { keep, loadModule, noGrad, stack, tensor, tidy, type Tensor } from '../engine/index.js';
 import {
   centreCropStart,
   fitNormalizer,
@@ -23,6 +24,9 @@ import { LogMelFrontend, batchTensors, buildModel, makeExamples, predictUtteranc
 import type { RunConfig } from './config.js';
 import { foldTemperature, readFoldModelInfo, readNormalizer, runConfig, type FoldTemperature } from './files.js';
 import { BEST_FILE, foldDir } from './layout.js';
+
+/** Feature sets of the engine backbones, differentiable end to end. */
+const ENGINE_BACKBONES: readonly string[] = ['wav2vec2', 'hubert'];
 
 /** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
 export type WaveformClassifier = (wave: Tensor) => Tensor;
@@ -74,9 +78,9 @@ export interface TrainedFold {
   /** Utterance embeddings [U][embedDim] (frame and vector models; segment models: mean over segments). */
   embed(signals: Float32Array[], speakers?: string[]): Promise<Float32Array[]>;
   /**
-   * The fold through the differentiable log-mel front end (built on first use, freed with the
-   * fold). Only natural-log `logmel` runs of frame models are differentiable end to end; others
-   * throw saying why.
+   * The fold through a differentiable front end (built on first use, freed with the fold):
+   * natural-log `logmel` runs, and wav2vec 2.0 / HuBERT backbone runs through the network itself.
+   * Other runs throw saying why.
    */
   waveform(): WaveformModel;
   dispose(): void;
@@ -192,21 +196,39 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
   };
 }
 
-/** The differentiable log-mel → normalization → model chain of a fold (see {@link TrainedFold.waveform}). */
-function waveformModel(
-  runDir: string,
-  cfg: RunConfig,
-  set: FeatureSet,
-  model: SerModel,
-  norm: Normalizer,
-  statsOf: (who: string | undefined) => Normalizer | null,
-): WaveformModel & { dispose(): void } {
+/** Features of one waveform as a differentiable function: [1, T, D] frames or [1, L, T, D] backbone layers. */
+interface DifferentiableFront {
+  forward(wave: Tensor): Tensor;
+  dispose(): void;
+}
+
+/**
+ * The run's feature set as a differentiable function of the waveform: natural-log `logmel`
+ * through the engine's log-mel front end, or a wav2vec 2.0 / HuBERT backbone set (every layer, or
+ * one) through the engine network itself.
+ */
+function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, model: SerModel): DifferentiableFront {
+  if (ENGINE_BACKBONES.includes(set.name)) {
+    const net = engineWav2Vec2(set.name, { weights: (set.options.weights as string | null) ?? null });
+    const layer = set.options.layer as number | 'all';
+    const want = layer === 'all' ? 'layers' : 'frames';
+    if (model.inputKind !== want) throw new Error(`${runDir}: model '${cfg.model.name}' does not take ${want} features`);
+    return {
+      forward: (wave) => {
+        const h = net.hiddenStates(wave);
+        return layer === 'all' ? stack(h, 1) : h[layer < 0 ? h.length + layer : layer];
+      },
+      dispose: () => {}, // the network is shared with the backbone's feature set
+    };
+  }
   if (set.name !== 'logmel')
-    throw new Error(`${runDir}: waveform attacks need the differentiable log-mel front end; this run uses '${set.name}' features`);
+    throw new Error(
+      `${runDir}: waveform attacks need a differentiable front end (natural-log logmel, or a ${ENGINE_BACKBONES.join('/')} backbone); this run uses '${set.name}' features`,
+    );
   const s = logMelOptions(set);
   if (s.log !== 'ln') throw new Error(`${runDir}: only natural-log log-mel features are supported by the differentiable front end`);
   if (model.inputKind !== 'frames') throw new Error(`${runDir}: model '${cfg.model.name}' does not take frame features`);
-  const frontend = new LogMelFrontend({
+  return new LogMelFrontend({
     sampleRateHz: s.sampleRateHz,
     nFft: s.nFft,
     winSamples: s.winSamples,
@@ -222,7 +244,21 @@ function waveformModel(
     power: s.power,
     lnEps: s.lnEps,
   });
-  const stat = (v: number[]) => keep(tensor(Float32Array.from(v)));
+}
+
+/** The differentiable front end → normalization → model chain of a fold (see {@link TrainedFold.waveform}). */
+function waveformModel(
+  runDir: string,
+  cfg: RunConfig,
+  set: FeatureSet,
+  model: SerModel,
+  norm: Normalizer,
+  statsOf: (who: string | undefined) => Normalizer | null,
+): WaveformModel & { dispose(): void } {
+  const frontend = differentiableFront(runDir, cfg, set, model);
+  // Statistics per (plane, dim), shaped to broadcast over [1, T, D] or [1, L, T, D].
+  const statShape = norm.channels > 1 ? [norm.channels, 1, norm.dims] : [norm.dims];
+  const stat = (v: number[]) => keep(tensor(Float32Array.from(v), statShape));
   const mean = stat(norm.mean),
     std = stat(norm.std);
   // Keyed by the statistics object: a speaker enrolled again gets new statistics and new tensors.
@@ -238,8 +274,9 @@ function waveformModel(
       x = x.sub(t.mean).div(t.std);
     }
     x = x.sub(mean).div(std);
-    const frames = x.shape[1];
-    if (frames > maxFrames) x = x.narrow(1, centreCropStart(frames, maxFrames), maxFrames);
+    const timeDim = x.ndim - 2;
+    const frames = x.shape[timeDim];
+    if (frames > maxFrames) x = x.narrow(timeDim, centreCropStart(frames, maxFrames), maxFrames);
     return { x, lengths: tensor(BigInt64Array.of(BigInt(Math.min(frames, maxFrames))), [1]) };
   };
   return {

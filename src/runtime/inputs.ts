@@ -65,7 +65,7 @@ export function makeBatch(s: Sidecar, blocks: readonly Features[]): GraphBatch {
   const kind = s.input.kind;
   if (kind === 'layers')
     throw new Error(
-      'this model takes backbone hidden states [L, T, D], which the bundled feature sets do not compute; run the graph on them directly',
+      'this model takes backbone hidden states [L, T, D], which the ONNX runtime cannot compute (the backbone runs on the engine); run the graph on them directly',
     );
   if (kind === 'vector') {
     const d = blocks[0].dims;

@@ -28,3 +28,4 @@ export {
   type SafetensorsContents,
 } from './safetensors.js';
 export { parsePthObject, readPth, readPthObject, toStateDict } from './pth.js';
+export { readTensorFile, type TensorFile } from './checkpoint.js';

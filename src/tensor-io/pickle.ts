@@ -1,9 +1,9 @@
 /**
  * The closed pickle machine that reads `data.pkl` of PyTorch checkpoints: only the opcodes that
  * protocol-2 state dicts use and a fixed allow-list of globals (`OrderedDict`, tensor rebuild
- * functions, storage types). Nothing is ever executed; any other global or opcode is rejected,
- * so a malicious checkpoint cannot run code. (Written here: no maintained JS unpickler offers
- * an allow-list this strict.)
+ * functions, storage types, argparse's attribute-only `Namespace`). Nothing is ever executed;
+ * any other global or opcode is rejected, so a malicious checkpoint cannot run code. (Written
+ * here: no maintained JS unpickler offers an allow-list this strict.)
  */
 import { allocData, isRawTensor, numel, type DType, type RawTensor, type TypedData } from './raw.js';
 
@@ -31,7 +31,16 @@ const STORAGE_DTYPES: Record<string, DType> = {
 const ORDERED_DICT = 'collections OrderedDict';
 const REBUILD_TENSOR = 'torch._utils _rebuild_tensor_v2';
 const REBUILD_PARAMETER = 'torch._utils _rebuild_parameter';
-const ALLOWED_GLOBALS = new Set([ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER, ...Object.keys(STORAGE_DTYPES)]);
+/**
+ * Plain-data classes (attributes only, no behaviour) created by NEWOBJ: their attributes,
+ * set by BUILD, are read as a dict (fairseq checkpoints keep their settings in an argparse
+ * Namespace).
+ */
+const PLAIN_DATA_CLASSES = new Set(['argparse Namespace']);
+const ALLOWED_GLOBALS = new Set([ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER, ...Object.keys(STORAGE_DTYPES), ...PLAIN_DATA_CLASSES]);
+
+/** An instance of a {@link PLAIN_DATA_CLASSES} class: its attributes by name. */
+class PlainObject extends Map<unknown, unknown> {}
 const ONLY = '(only state dicts of tensors are read)';
 
 /** Opcodes understood by the machine (values are the pickle opcode bytes). */
@@ -44,6 +53,7 @@ export const OP = {
   NONE: 0x4e,
   BINPERSID: 0x51,
   REDUCE: 0x52,
+  NEWOBJ: 0x81,
   BINUNICODE: 0x58,
   EMPTY_LIST: 0x5d,
   APPEND: 0x61,
@@ -252,9 +262,23 @@ export function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader
         stack.push(call(fn, args, fail, where));
         break;
       }
+      case OP.NEWOBJ: {
+        const args = pop();
+        const cls = pop();
+        if (!(cls instanceof PyGlobal) || !PLAIN_DATA_CLASSES.has(cls.ref) || !Array.isArray(args) || args.length > 0)
+          fail(`unsupported pickle NEWOBJ of ${cls instanceof PyGlobal ? `'${cls.ref}'` : describe(cls)} at offset ${opPos} ${ONLY}`);
+        stack.push(new PlainObject());
+        break;
+      }
       case OP.BUILD: {
-        pop(); // OrderedDict state: the `_metadata` attribute of a state dict, ignored
-        if (!(top() instanceof Map)) fail(`unsupported pickle BUILD on a non-dict object at offset ${opPos} ${ONLY}`);
+        const state = pop();
+        const obj = top();
+        if (!(obj instanceof Map)) fail(`unsupported pickle BUILD on a non-dict object at offset ${opPos} ${ONLY}`);
+        // A plain object's state is its attribute dict; an OrderedDict's (the `_metadata` of a state dict) is ignored.
+        if (obj instanceof PlainObject) {
+          if (!(state instanceof Map)) fail(`malformed pickle: BUILD state of a plain object is not a dict at offset ${opPos}`);
+          for (const [k, v] of state) obj.set(k, v);
+        }
         break;
       }
       case OP.SETITEM: {

@@ -91,13 +91,27 @@ describe('CLI errors and batches', () => {
     assert.equal(existsSync(out), false);
   });
 
+  test('--backbone without its weights, or with --features, is refused before the run folder exists', () => {
+    const out = join(dir, 'never3');
+    const a = cli('train', ...quick, '--model', 'trust-ser-cnn', '--backbone', 'wav2vec2', '--out', out);
+    assert.equal(a.status, 1);
+    assert.match(a.stderr, /features\.overrides: backbone 'wav2vec2' needs its weights: pass a checkpoint file or Hugging Face folder/);
+    const b = cli('train', ...quick, '--backbone', 'hubert', '--weights', join(dir, 'no-such-model'), '--out', out);
+    assert.equal(b.status, 1);
+    assert.match(b.stderr, /no-such-model: no such file or folder/);
+    const c = cli('train', ...quick, '--backbone', 'wav2vec2', '--features', 'logmel', '--out', out);
+    assert.equal(c.status, 1);
+    assert.match(c.stderr, /--backbone and --features both name the feature set/);
+    assert.equal(existsSync(out), false);
+  });
+
   test('a model that cannot take the features fails before the run folder exists; the corrected re-run into it is not refused', () => {
     const out = join(dir, 'fixme');
     const bad = cli('train', ...quick, '--model', 'mlp', '--features', 'logmel', '--out', out);
     assert.equal(bad.status, 1);
     assert.match(
       bad.stderr,
-      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, mel-functionals, speech-embedding-stats\)/,
+      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: egemaps-mel, egemaps-ts, hubert-stats, mel-functionals, speech-embedding-stats, wav2vec2-stats\)/,
     );
     assert.equal(existsSync(out), false, 'nothing written');
     const good = cli('train', ...quick, '--model', 'mlp', '--features', 'egemaps-ts', '--out', out, '--json');

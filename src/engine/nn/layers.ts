@@ -169,6 +169,26 @@ export class LayerNorm extends Module implements UnaryModule {
   }
 }
 
+/** Group normalization of [N, C, ...] over `groups` groups of channels, with per-channel affine weights. */
+export class GroupNorm extends Module implements UnaryModule {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  constructor(
+    readonly groups: number,
+    readonly channels: number,
+    readonly eps = 1e-5,
+    affine = true,
+  ) {
+    super();
+    if (channels % groups !== 0) throw new Error(`GroupNorm: ${channels} channels are not divisible by ${groups} groups`);
+    this.weight = affine ? this.param('weight', ones([channels])) : null;
+    this.bias = affine ? this.param('bias', zeros([channels])) : null;
+  }
+  forward(x: Tensor): Tensor {
+    return F.groupNorm(x, this.groups, this.weight, this.bias, this.eps);
+  }
+}
+
 /** Dropout with probability `p` while training; identity in eval mode. */
 export class Dropout extends Module implements UnaryModule {
   constructor(readonly p = 0.5) {
@@ -206,6 +226,15 @@ export const AdaptiveAvgPool2d = (size: Pair): Lambda => new Lambda('AdaptiveAvg
 export const Identity = (): Lambda => new Lambda('Identity', (x) => x);
 
 /** Applies its children in order; children are named "0", "1", … as in PyTorch. */
+/** Sub-modules named `0`, `1`, … (PyTorch's ModuleList), each called by its owner. */
+export class ModuleList<M extends Module> extends Module {
+  readonly items: readonly M[];
+  constructor(items: readonly M[]) {
+    super();
+    this.items = items.map((m, i) => this.module(String(i), m));
+  }
+}
+
 export class Sequential extends Module implements UnaryModule {
   readonly layers: UnaryModule[];
   constructor(...layers: UnaryModule[]) {

@@ -2,19 +2,11 @@
  * Loading published (PyTorch .pth) or project-saved (safetensors) AASIST weights, with the
  * variant (AASIST or AASIST-L) recognized from the tensor names and shapes.
  */
-import { readFileSync } from 'node:fs';
-import { parseSafetensors, type RawTensor, type StateDict } from '../../engine/index.js';
-import { parsePthObject, toStateDict } from '../../tensor-io/index.js';
+import type { RawTensor, StateDict } from '../../engine/index.js';
+import { readTensorFile, toStateDict } from '../../tensor-io/index.js';
 import { AASIST_VARIANTS, type AasistVariant } from './config.js';
 import { Aasist, type AasistOptions } from './model.js';
 
-/** First bytes of a zip archive (PyTorch ≥ 1.6 checkpoints). */
-const ZIP_MAGIC = [0x50, 0x4b];
-/** First byte of a legacy pickle checkpoint (rejected by the .pth reader with a clear message). */
-const PICKLE_PROTO = 0x80;
-/** Bytes of the little-endian header length that starts a safetensors file, followed by its JSON '{'. */
-const SAFETENSORS_LENGTH_BYTES = 8;
-const JSON_OPEN_BRACE = 0x7b;
 /** Key prefix added by torch.nn.DataParallel, stripped when every key carries it. */
 const DATA_PARALLEL_PREFIX = 'module.';
 /** Entries of a training checkpoint that may hold the state dict. */
@@ -27,17 +19,8 @@ type ShapeDict = ReadonlyMap<string, { shape: readonly number[] }>;
 
 /** Reads a state dict from a .pth or safetensors file; errors name `path`. */
 export function readAasistStateDict(path: string): StateDict {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new Error(`${path}: cannot read file (${(err as Error).message})`, { cause: err });
-  }
-  const looksZip = ZIP_MAGIC.every((b, i) => bytes[i] === b) || bytes[0] === PICKLE_PROTO;
-  if (looksZip) return unwrap(parsePthObject(bytes, path), path);
-  const looksSafetensors = path.endsWith('.safetensors') || bytes[SAFETENSORS_LENGTH_BYTES] === JSON_OPEN_BRACE;
-  if (looksSafetensors) return parseSafetensors(bytes, path).tensors;
-  throw new Error(`${path}: neither a PyTorch .pth checkpoint (zip) nor a safetensors file (${bytes.byteLength} bytes)`);
+  const file = readTensorFile(path);
+  return file.format === 'pth' ? unwrap(file.object, path) : file.tensors;
 }
 
 /** A state dict at the top level, or under 'state_dict' / 'model' of a training checkpoint. */

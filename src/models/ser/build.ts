@@ -23,13 +23,13 @@ export interface TrainableModel extends nn.Module {
 
 /** Input geometry recorded per fold (fold-K/model.json), enough to rebuild the model. */
 export interface InputGeometry {
-  /** frames / vector: [D]; image: [C, F, T]. */
+  /** frames / vector: [D]; backbone layers: [L, D]; image: [C, F, T]. */
   inputShape: number[];
 }
 
 /**
- * The model input shape for features [C, T, D]: frame and vector models take D; image models
- * take [C, F = D, T = segment length].
+ * The model input shape for features [C, T, D]: frame and vector models take D; models of
+ * backbone layers take [L = C, D]; image models take [C, F = D, T = segment length].
  */
 export function inputGeometry(modelName: string, f: Features, features: { segmentFrames: number }): InputGeometry {
   const kinds = modelInfo(modelName).inputKinds;
@@ -39,6 +39,7 @@ export function inputGeometry(modelName: string, f: Features, features: { segmen
       `model '${modelName}' takes one feature vector per utterance (a functional set such as egemaps-ts), but the features have ${f.frames} frames`,
     );
   }
+  if (kinds.includes('layers') && f.channels > 1) return { inputShape: [f.channels, f.dims] };
   if (!kinds.includes('frames') && !kinds.includes('vector'))
     throw new Error(`model '${modelName}' needs ${kinds.join('/')} inputs, which no bundled feature set provides`);
   if (f.channels !== 1)

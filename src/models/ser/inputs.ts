@@ -91,17 +91,23 @@ export function batchTensors(
     ex.forEach((e, i) => data.set(e.features.data, i * c * s * d));
     return { x: tensor(data, [ex.length, c, s, d]).transpose(2, 3).contiguous(), lengths: null, y, aux };
   }
-  const d = ex[0].features.dims;
-  const data = new Float32Array(ex.length * maxFrames * d);
+  // Frames [T, D] → [N, T, D]; backbone layers [L, T, D] → [N, L, T, D]; one crop for all layers.
+  const { channels: c, dims: d } = ex[0].features;
+  const planes = kind === 'layers' ? c : 1;
+  const data = new Float32Array(ex.length * planes * maxFrames * d);
   const lengths = new BigInt64Array(ex.length);
   ex.forEach((e, i) => {
     const t = e.features.frames;
     const len = Math.min(t, maxFrames);
     const start = t <= maxFrames ? 0 : rng ? rng.int(t - maxFrames + 1) : centreCropStart(t, maxFrames);
-    data.set(e.features.data.subarray(start * d, (start + len) * d), i * maxFrames * d);
+    for (let l = 0; l < planes; l++) {
+      const from = (l * t + start) * d;
+      data.set(e.features.data.subarray(from, from + len * d), (i * planes + l) * maxFrames * d);
+    }
     lengths[i] = BigInt(len);
   });
-  return { x: tensor(data, [ex.length, maxFrames, d]), lengths: tensor(lengths, [ex.length]), y, aux };
+  const shape = kind === 'layers' ? [ex.length, planes, maxFrames, d] : [ex.length, maxFrames, d];
+  return { x: tensor(data, shape), lengths: tensor(lengths, [ex.length]), y, aux };
 }
 
 /** Posteriors [U, C] of examples, averaged per utterance (segment models: the spectrogram-image recipe's rule). */

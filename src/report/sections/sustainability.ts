@@ -10,6 +10,16 @@ type Row = { label: string; sub?: string; value: (s: SustainabilitySection) => s
 const ROWS: readonly Row[] = [
   { label: 'Parameters', value: (s) => `${formatCount(s.params)} <span class="ci">(${escapeXml(formatSi(s.params))})</span>` },
   {
+    label: 'Backbone',
+    sub: 'frozen, counted in the rows above',
+    value: (s) =>
+      s.backbone
+        ? escapeXml(
+            `${s.backbone.name}: ${formatSi(s.backbone.params)} parameters, ${s.backbone.macsPerSecond === null ? 'MACs not counted' : formatSiUnit(s.backbone.macsPerSecond, 'MAC/s')}`,
+          )
+        : '<span class="nm">none</span>',
+  },
+  {
     label: 'MACs per second of audio',
     sub: 'multiply-accumulates, counted',
     value: (s) => escapeXml(formatSiUnit(s.macsPerSecond, 'MAC/s')),

@@ -99,6 +99,10 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   try {
     const desc = fp.model.describe();
     const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+    if (set.kind === 'layers')
+      throw new Error(
+        `${dir}: the model runs on every layer of the '${cfg.features.set}' backbone, which runs on the engine only; such runs cannot be exported to ONNX yet`,
+      );
     const hop = cfg.features.segmentHopFrames ?? cfg.features.segmentFrames;
     const exported = exportModelGraph(
       { name: desc.name, config: desc.config, weights: toRawDict(fp.model.stateDict()) },
