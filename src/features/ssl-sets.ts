@@ -12,15 +12,11 @@
  * The settings key holds a SHA-256 of the weight files, so features of other weights are
  * never mixed up.
  */
-import { backboneSource, type BackboneWeights, type HiddenStates } from '../backbones/pure.js';
+import { WAV2VEC2_ARCHS, WAV2VEC2_SAMPLE_RATE_HZ, backboneSource, type BackboneWeights, type HiddenStates } from '../backbones/pure.js';
 import { meanStdPool } from './backbone-sets.js';
 import { FEATURES_VERSION, mergeOverrides, registerFeatureSet, stableStringify, type FeatureSet } from './registry.js';
 import type { Features } from './types.js';
 
-/** The engine backbones with feature sets. */
-const SSL_BACKBONES = ['wav2vec2', 'hubert'] as const;
-/** Input rate of every wav2vec 2.0 / HuBERT model (Hz). */
-const SSL_SAMPLE_RATE_HZ = 16000;
 /** Frame rate of the published models' feature encoder (Hz; a 320-sample hop). */
 const SSL_FRAME_RATE_HZ = 50;
 const ALL_LAYERS = 'all';
@@ -76,7 +72,7 @@ function sslSet(backbone: string, pooled: boolean, overrides: Readonly<Record<st
   return {
     name,
     kind,
-    sampleRateHz: SSL_SAMPLE_RATE_HZ,
+    sampleRateHz: WAV2VEC2_SAMPLE_RATE_HZ,
     frameRateHz: pooled ? null : SSL_FRAME_RATE_HZ,
     options: { ...o },
     settingsKey,
@@ -90,7 +86,7 @@ function sslSet(backbone: string, pooled: boolean, overrides: Readonly<Record<st
   };
 }
 
-for (const b of SSL_BACKBONES) {
+for (const b of WAV2VEC2_ARCHS) {
   registerFeatureSet({ name: b, create: (o) => sslSet(b, false, o) });
   registerFeatureSet({ name: `${b}-stats`, create: (o) => sslSet(b, true, o) });
 }

@@ -6,7 +6,7 @@
  * the same enrolled speaker statistics.
  */
 import { join } from 'node:path';
-import { engineWav2Vec2 } from '../backbones/index.js';
+import { WAV2VEC2_ARCHS, engineWav2Vec2 } from '../backbones/index.js';
 import { keep, loadModule, noGrad, stack, tensor, tidy, type Tensor } from '../engine/index.js';
 import {
   centreCropStart,
@@ -24,9 +24,6 @@ import { LogMelFrontend, batchTensors, buildModel, makeExamples, predictUtteranc
 import type { RunConfig } from './config.js';
 import { foldTemperature, readFoldModelInfo, readNormalizer, runConfig, type FoldTemperature } from './files.js';
 import { BEST_FILE, foldDir } from './layout.js';
-
-/** Feature sets of the engine backbones, differentiable end to end. */
-const ENGINE_BACKBONES: readonly string[] = ['wav2vec2', 'hubert'];
 
 /** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
 export type WaveformClassifier = (wave: Tensor) => Tensor;
@@ -208,8 +205,10 @@ interface DifferentiableFront {
  * one) through the engine network itself.
  */
 function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, model: SerModel): DifferentiableFront {
-  if (ENGINE_BACKBONES.includes(set.name)) {
-    const net = engineWav2Vec2(set.name, { weights: (set.options.weights as string | null) ?? null });
+  const backbone = set.backbone;
+  // The hidden-state sets themselves (not their pooled `-stats`, which are not differentiated through).
+  if (backbone && set.name === backbone.name && (WAV2VEC2_ARCHS as readonly string[]).includes(backbone.name)) {
+    const net = engineWav2Vec2(backbone.name, backbone);
     const layer = set.options.layer as number | 'all';
     const want = layer === 'all' ? 'layers' : 'frames';
     if (model.inputKind !== want) throw new Error(`${runDir}: model '${cfg.model.name}' does not take ${want} features`);
@@ -223,7 +222,7 @@ function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, mo
   }
   if (set.name !== 'logmel')
     throw new Error(
-      `${runDir}: waveform attacks need a differentiable front end (natural-log logmel, or a ${ENGINE_BACKBONES.join('/')} backbone); this run uses '${set.name}' features`,
+      `${runDir}: waveform attacks need a differentiable front end (natural-log logmel, or a ${WAV2VEC2_ARCHS.join('/')} backbone); this run uses '${set.name}' features`,
     );
   const s = logMelOptions(set);
   if (s.log !== 'ln') throw new Error(`${runDir}: only natural-log log-mel features are supported by the differentiable front end`);

@@ -4,7 +4,7 @@
  */
 import { noGrad, tensor, tidy } from '../../engine/index.js';
 import type { Backbone, BackboneInfo, HiddenStates } from '../types.js';
-import { WAV2VEC2_SAMPLE_RATE_HZ, framesFor, hopSamples, receptiveField, type Wav2Vec2Config } from './config.js';
+import { WAV2VEC2_SAMPLE_RATE_HZ, convOutputLength, framesFor, hopSamples, receptiveField, type Wav2Vec2Config } from './config.js';
 import type { Wav2Vec2 } from './model.js';
 
 /** Longest input (s) run in one pass; longer ones are cut into chunks of this length. */
@@ -20,7 +20,7 @@ export function wav2vec2Macs(c: Wav2Vec2Config, samples: number): number {
   let n = samples;
   let inCh = 1;
   for (const [ch, k, s] of c.convLayers) {
-    n = n < k ? 0 : Math.floor((n - k) / s) + 1;
+    n = convOutputLength(n, k, s);
     macs += n * ch * inCh * k;
     inCh = ch;
   }

@@ -175,26 +175,35 @@ function asDict(v: unknown): ReadonlyMap<unknown, unknown> | null {
   return v instanceof Map ? v : null;
 }
 
+/** The weight files of a Hugging Face folder: one file, or the shard index followed by its shards. */
+function huggingFaceWeights(dir: string): string[] {
+  const weights = HF_WEIGHTS.map((f) => join(dir, f));
+  const single = weights.find((f) => existsSync(f));
+  if (single) return [single];
+  const index = weights.map((f) => f + HF_INDEX_SUFFIX).find((f) => existsSync(f));
+  if (!index) fail(dir, `holds no weights (${HF_WEIGHTS.join(' or ')}, or their ${HF_INDEX_SUFFIX} for shards)`);
+  const map = readJson(index).weight_map;
+  if (typeof map !== 'object' || map === null) fail(index, "has no 'weight_map'");
+  return [index, ...[...new Set(Object.values(map as Record<string, unknown>).map(String))].map((f) => join(dir, f))];
+}
+
+/** The `<name>.json` of `wav2vec2_model` arguments that may sit beside a torchaudio state dict. */
+function torchaudioSettingsFile(file: string): string {
+  return join(dirname(file), `${basename(file, extname(file))}.json`);
+}
+
 /** A Hugging Face folder, with its weights file named or found. */
 function loadHuggingFaceDir(dir: string, weightsFile?: string): LoadedWav2Vec2 {
   const configFile = join(dir, HF_CONFIG);
   if (!existsSync(configFile)) fail(dir, `a Hugging Face model folder needs ${HF_CONFIG}`);
   const config = configFromHuggingFace(readJson(configFile), configFile);
-  const weights = HF_WEIGHTS.map((f) => join(dir, f));
-  const single = weightsFile ?? weights.find((f) => existsSync(f));
-  const index = weights.map((f) => f + HF_INDEX_SUFFIX).find((f) => existsSync(f));
-  let files: string[];
-  if (single) files = [single];
-  else if (index) {
-    const map = readJson(index).weight_map;
-    if (typeof map !== 'object' || map === null) fail(index, "has no 'weight_map'");
-    files = [...new Set(Object.values(map as Record<string, unknown>).map(String))].map((f) => join(dir, f));
-  } else fail(dir, `holds no weights (${HF_WEIGHTS.join(' or ')}, or their ${HF_INDEX_SUFFIX} for shards)`);
+  const found = weightsFile ? [weightsFile] : huggingFaceWeights(dir);
+  const files = found.filter((f) => !f.endsWith(HF_INDEX_SUFFIX));
   const dict: StateDict = new Map();
   for (const f of files) for (const [k, v] of readStateDict(f)) dict.set(k, v);
   const label = files.length === 1 ? files[0] : dir;
   const mapped = rename(stripPrefix(dict, HF_BODY_PREFIXES), fromHuggingFaceKey, 'Hugging Face', label);
-  return { model: build(config, mapped, label), format: 'huggingface', files: [configFile, ...files] };
+  return { model: build(config, mapped, label), format: 'huggingface', files: [configFile, ...found] };
 }
 
 function readStateDict(file: string): StateDict {
@@ -216,7 +225,7 @@ function loadFairseq(file: string, ckpt: ReadonlyMap<unknown, unknown>): LoadedW
 
 function loadTorchaudio(file: string, dict: StateDict, arch: Wav2Vec2Arch): LoadedWav2Vec2 {
   const mapped = rename(stripPrefix(dict, ['wav2vec2.']), fromTorchaudioKey, 'torchaudio', file);
-  const json = join(dirname(file), `${basename(file, extname(file))}.json`);
+  const json = torchaudioSettingsFile(file);
   const config = existsSync(json) ? configFromTorchaudio(readJson(json), arch, json) : configFromShapes(mapped, arch, file);
   return { model: build(config, mapped, file), format: 'torchaudio', files: existsSync(json) ? [json, file] : [file] };
 }
@@ -230,17 +239,10 @@ export function checkpointFiles(path: string): string[] {
   if (!st) fail(path, 'no such file or folder');
   const beside = (dir: string): string[] => [join(dir, HF_CONFIG)].filter((f) => existsSync(f));
   if (!st.isDirectory()) {
-    const json = join(dirname(path), `${basename(path, extname(path))}.json`);
+    const json = torchaudioSettingsFile(path);
     return [...beside(dirname(path)), ...(existsSync(json) && json !== path ? [json] : []), path];
   }
-  const weights = HF_WEIGHTS.map((f) => join(path, f));
-  const single = weights.find((f) => existsSync(f));
-  if (single) return [...beside(path), single];
-  const index = weights.map((f) => f + HF_INDEX_SUFFIX).find((f) => existsSync(f));
-  if (!index) fail(path, `holds no weights (${HF_WEIGHTS.join(' or ')}, or their ${HF_INDEX_SUFFIX} for shards)`);
-  const map = readJson(index).weight_map;
-  const shards = typeof map === 'object' && map !== null ? [...new Set(Object.values(map).map(String))] : [];
-  return [...beside(path), index, ...shards.map((f) => join(path, f))];
+  return [...beside(path), ...huggingFaceWeights(path)];
 }
 
 /**

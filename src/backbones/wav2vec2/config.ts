@@ -286,11 +286,14 @@ export function configFromShapes(
   );
 }
 
+/** Output length of an unpadded conv with kernel `k` and stride `s` over `n` inputs (0 when too short). */
+export function convOutputLength(n: number, k: number, s: number): number {
+  return n < k ? 0 : Math.floor((n - k) / s) + 1;
+}
+
 /** Frames the feature encoder gives for `samples` input samples (0 when too short). */
 export function framesFor(c: Wav2Vec2Config, samples: number): number {
-  let n = samples;
-  for (const [, k, s] of c.convLayers) n = n < k ? 0 : Math.floor((n - k) / s) + 1;
-  return n;
+  return c.convLayers.reduce((n, [, k, s]) => convOutputLength(n, k, s), samples);
 }
 
 /** Hop between frames (samples): the product of the strides. */

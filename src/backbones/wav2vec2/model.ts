@@ -13,14 +13,7 @@ const PADDING_SCORE = -10000;
 class ConvBlock extends nn.Module {
   readonly conv: nn.Conv1d;
   readonly norm: nn.GroupNorm | nn.LayerNorm | null;
-  constructor(
-    inCh: number,
-    readonly outCh: number,
-    readonly kernel: number,
-    readonly stride: number,
-    bias: boolean,
-    norm: 'group' | 'layer' | null,
-  ) {
+  constructor(inCh: number, outCh: number, kernel: number, stride: number, bias: boolean, norm: 'group' | 'layer' | null) {
     super();
     this.conv = this.module('conv', new nn.Conv1d(inCh, outCh, kernel, { stride, bias }));
     this.norm =
