@@ -58,7 +58,10 @@ function memoryChild(weights: string, seconds: number): number {
     const b = wav2vec2Backbone('wav2vec2', loadWav2Vec2(${JSON.stringify(weights)}).model);
     const x = Float32Array.from({ length: ${seconds * SR} }, (_, i) => 0.3 * Math.sin(i * 0.07));
     const h = await b.hiddenStates(x);
-    console.log(JSON.stringify({ frames: h.frames, maxRssKb: process.resourceUsage().maxRSS }));`;
+    // VmHWM: this process's own peak (getrusage's maxRSS keeps the spawning parent's across exec).
+    const { readFileSync } = await import('node:fs');
+    const hwm = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+    console.log(JSON.stringify({ frames: h.frames, maxRssKb: hwm }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { maxRssKb: number }).maxRssKb / 1024;

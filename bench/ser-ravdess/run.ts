@@ -177,15 +177,19 @@ const SUITE: SuiteEntry[] = [
       training: { ...FUSED_TRAINING, weightDecay: 0.3 },
     }),
   ),
-  // Trust-SER's downstream (point-wise convolutions, attention pooling; its default lr and epochs) on every backbone layer.
-  {
-    id: 'trust-ser-sel',
-    model: 'trust-ser-cnn',
-    features: 'speech-embedding',
-    featureOptions: { overrides: { layers: 'all' } },
-    options: { pooling: 'att' },
-    training: { epochs: 30, lr: 5e-4, batchSize: 32, patience: 30 },
-  },
+  // Trust-SER's downstream (point-wise convolutions, attention or mean pooling — one grid, chosen
+  // on dev UA; its default lr and epochs) on every backbone layer.
+  ...(['att', 'mean'] as const).map(
+    (pooling): SuiteEntry => ({
+      id: pooling === 'att' ? 'trust-ser-sel' : 'trust-ser-sel-mean',
+      group: 'trust-ser-sel',
+      model: 'trust-ser-cnn',
+      features: 'speech-embedding',
+      featureOptions: { overrides: { layers: 'all' } },
+      options: { pooling },
+      training: { epochs: 30, lr: 5e-4, batchSize: 32, patience: 30 },
+    }),
+  ),
 ];
 
 const idOf = (s: SuiteEntry) => s.id ?? s.model;

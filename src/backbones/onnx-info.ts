@@ -1,5 +1,6 @@
 /** Facts read from a serialized ONNX model without running it, and exposing its inner values. */
 import onnxProto from 'onnx-proto';
+import type { OrtTensorLike } from './types.js';
 
 type Model = ReturnType<typeof onnxProto.onnx.ModelProto.decode>;
 
@@ -40,4 +41,26 @@ export function onnxParameterCount(bytes: Uint8Array, label: string): number {
   let n = 0;
   for (const t of model.graph!.initializer ?? []) n += (t.dims ?? []).reduce((p: number, d) => p * Number(d), 1);
   return n;
+}
+
+/**
+ * The metadata (`metadata_props`) of a serialized ONNX model, by key.
+ * @throws Error naming `label` when the bytes are not an ONNX model.
+ */
+export function onnxMetadata(bytes: Uint8Array, label: string): Record<string, string> {
+  const model = decode(bytes, label);
+  return Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+}
+
+/**
+ * The per-layer [T, D] arrays of an exported backbone graph's output [layers, 1, T, D].
+ * @throws Error naming `label` for an output of another shape or type.
+ */
+export function splitLayerOutput(out: OrtTensorLike, layers: number, d: number, label: string): Float32Array[] {
+  const [l, , frames, width] = out.dims;
+  if (!(out.data instanceof Float32Array) || out.dims.length !== 4 || l !== layers || width !== d)
+    throw new Error(`${label}: unexpected output [${out.dims.join(', ')}] (expected [${layers}, 1, frames, ${d}] float32)`);
+  const size = frames * d;
+  const data = out.data;
+  return Array.from({ length: layers }, (_, i) => data.slice(i * size, (i + 1) * size));
 }

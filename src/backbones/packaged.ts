@@ -10,14 +10,20 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { openSileroVad, SILERO_VAD } from './silero-vad.js';
 import { provideModel } from './sources.js';
 import { openSpeechEmbedding, SPEECH_EMBEDDING } from './speech-embedding.js';
+import { EXPORTABLE_BACKBONES, exportedBackboneMeta, openExportedBackbone } from './exported.js';
+
+/** The one file of an engine backbone exported by `trustser export`. */
+const EXPORTED_BACKBONE_FILE = 'backbone.onnx';
+const isExportedBackbone = (name: string): boolean => EXPORTABLE_BACKBONES.includes(name);
 
 /** An ONNX Runtime module (onnxruntime-node or -web) as every packaged model needs it (int64 tensors included). */
 export type PackagedOrt = Parameters<typeof openSileroVad>[0];
 
-/** The files of each packaged model, in the order its identity hashes them. */
+/** The files of each packaged model (and of exported engine backbones), in the order its identity hashes them. */
 export const PACKAGED_MODEL_FILES: Readonly<Record<string, readonly string[]>> = {
   [SPEECH_EMBEDDING]: ['melspectrogram.onnx', 'embedding_model.onnx'],
   [SILERO_VAD]: ['silero_vad_16k_op15.onnx'],
+  ...Object.fromEntries(EXPORTABLE_BACKBONES.map((a) => [a, [EXPORTED_BACKBONE_FILE]])),
 };
 
 /** A pretrained model a feature set runs, with the weights option it names (null: the packaged files). */
@@ -55,6 +61,7 @@ export function openPackagedModel(
   if (files.length !== want.length)
     throw new Error(`model '${name}' needs ${want.length} file(s) (${want.join(', ')}), got ${files.length}`);
   if (name === SPEECH_EMBEDDING) return openSpeechEmbedding(ort, { mel: files[0], embedding: files[1] }, sessionOptions);
+  if (isExportedBackbone(name)) return openExportedBackbone(ort, files[0], exportedBackboneMeta(files[0], name), sessionOptions);
   return openSileroVad(ort, files[0], sessionOptions);
 }
 
@@ -70,7 +77,8 @@ export function provideModelFromBytes(
   sessionOptions: Record<string, unknown> = {},
 ): void {
   packagedModelFiles(name);
-  const identity = modelIdentity(files);
+  // An exported backbone carries the identity of the checkpoint it was exported from.
+  const identity = isExportedBackbone(name) && files.length === 1 ? exportedBackboneMeta(files[0], name).identity : modelIdentity(files);
   let opened: Promise<unknown> | null = null;
   provideModel(name, {
     identity: () => identity,

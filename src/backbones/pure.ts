@@ -18,8 +18,9 @@ export {
   type SpeechEmbeddingModels,
 } from './speech-embedding.js';
 export { onnxParameterCount } from './onnx-info.js';
-// Names and input rate of the engine backbones, for code that only describes them (no engine here).
+// Names and facts of the engine backbones, for code that only describes them (no engine here).
 export { WAV2VEC2_ARCHS, WAV2VEC2_SAMPLE_RATE_HZ, type Wav2Vec2Arch } from './wav2vec2/config.js';
+export { ENGINE_BACKBONES, ENGINE_BACKBONE_NAMES, uniformLayers, type EngineBackboneFacts } from './engine-names.js';
 export {
   PACKAGED_MODEL_FILES,
   modelIdentity,

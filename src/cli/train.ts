@@ -108,7 +108,7 @@ export function registerTrain(program: Command): void {
     .option('--features <set>', 'feature set (logmel, mfcc, mfcc-delta, logmelspec, ..., egemaps-ts, mel-functionals, egemaps-mel)')
     .option(
       '--backbone <name>',
-      'a pretrained backbone as the features (wav2vec2, hubert, speech-embedding; with -stats for vector models)',
+      'a pretrained backbone as the features (wav2vec2, hubert, wavlm, whisper, apc, tera, speech-embedding; with -stats for vector models)',
     )
     .option('--weights <path>', "the backbone's checkpoint file or Hugging Face folder (trustser never downloads weights)")
     .option('--speaker-norm', "standardize features per speaker (uses every speaker's unlabelled utterances; see README)")

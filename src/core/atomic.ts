@@ -20,7 +20,7 @@ const TEMP_NAME = /^\..+\.([0-9a-f]{8})\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 const UNTAGGED_TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
 /** Temporary sibling path: `.${basename}.${host}.${pid}.${random}.tmp` in the target's directory. */
-function tempPathFor(path: string): string {
+export function tempPathFor(path: string): string {
   const rand = randomBytes(6).toString('hex');
   return join(dirname(path), `.${basename(path)}.${HOST_TAG}.${process.pid}.${rand}.tmp`);
 }

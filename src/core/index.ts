@@ -5,7 +5,7 @@
  * readable validation messages. ./pure.ts is the Node-free part.
  */
 export * from './pure.js';
-export { removeStaleTemps, writeFileAtomic, writeFileAtomicSync } from './atomic.js';
+export { removeStaleTemps, tempPathFor, writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 export { readJsonFile, readJsonWith } from './json.js';
 export { packageRoot, packageVersion } from './paths.js';
 export { choiceFlag, choiceListFlag, intFlag, numberFlag, numberListFlag, positiveFlag, type NumberBounds } from './flags.js';

@@ -15,3 +15,17 @@ export {
   resampledLength,
 } from './resample.js';
 export { POVEY_EXPONENT, WINDOW_NAMES, makeWindow, type WindowName } from './window.js';
+export {
+  DEFAULT_F_MIN_HZ,
+  DEFAULT_MEL_NORM,
+  DEFAULT_MEL_SCALE,
+  hzToMel,
+  melFilterWeights,
+  melFilterbank,
+  melToHz,
+  resolveMelFilterbankOptions,
+  type MelFilterbankOptions,
+  type MelNorm,
+  type MelScale,
+  type ResolvedMelFilterbankOptions,
+} from './mel-scale.js';

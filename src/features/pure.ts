@@ -26,7 +26,7 @@ import './functionals.js';
 // Side effect: registers the backbone sets (`speech-embedding`, `speech-embedding-stats`).
 import './backbone-sets.js';
 export { meanStdPool, SPEECH_EMBEDDING_STATS_SET } from './backbone-sets.js';
-// Side effect: registers the engine-backbone sets (`wav2vec2`, `hubert` and their `-stats`).
+// Side effect: registers the engine-backbone sets (`wav2vec2`, `wavlm`, `whisper`, … and their `-stats`).
 import './ssl-sets.js';
 export { specAugment, type SpecAugmentOptions } from './spec-augment.js';
 export { FUSION_SEPARATOR, UTTERANCE_NORMS, VAD_MODES, normalizeUtterance, type UtteranceNorm, type VadMode } from './compose.js';

@@ -47,13 +47,16 @@ export function centreCropStart(frames: number, maxFrames: number): number {
 }
 
 /**
- * The centred `maxFrames` frames of one-channel features — what a frame model sees of a long
- * utterance at evaluation (training draws random crops of the same length). Shorter ones are
- * returned as they are.
+ * The centred `maxFrames` frames of features (of every channel: a backbone's layers are one
+ * crop) — what a frame model sees of a long utterance at evaluation (training draws random
+ * crops of the same length). Shorter ones are returned as they are.
  */
 export function centreCrop(f: Features, maxFrames: number): Features {
   if (f.frames <= maxFrames) return f;
-  if (f.channels !== 1) throw new Error(`centreCrop: frame features have one channel, got ${f.channels}`);
   const start = centreCropStart(f.frames, maxFrames);
-  return { channels: 1, frames: maxFrames, dims: f.dims, data: f.data.slice(start * f.dims, (start + maxFrames) * f.dims) };
+  const plane = f.frames * f.dims;
+  const data = new Float32Array(f.channels * maxFrames * f.dims);
+  for (let c = 0; c < f.channels; c++)
+    data.set(f.data.subarray(c * plane + start * f.dims, c * plane + (start + maxFrames) * f.dims), c * maxFrames * f.dims);
+  return { channels: f.channels, frames: maxFrames, dims: f.dims, data };
 }

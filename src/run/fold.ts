@@ -6,7 +6,7 @@
  * the same enrolled speaker statistics.
  */
 import { join } from 'node:path';
-import { WAV2VEC2_ARCHS, engineWav2Vec2 } from '../backbones/index.js';
+import { ENGINE_BACKBONE_NAMES, engineBackbone, uniformLayers } from '../backbones/index.js';
 import { keep, loadModule, noGrad, stack, tensor, tidy, type Tensor } from '../engine/index.js';
 import {
   centreCropStart,
@@ -201,28 +201,33 @@ interface DifferentiableFront {
 
 /**
  * The run's feature set as a differentiable function of the waveform: natural-log `logmel`
- * through the engine's log-mel front end, or a wav2vec 2.0 / HuBERT backbone set (every layer, or
- * one) through the engine network itself.
+ * through the engine's log-mel front end, or an engine backbone's set (every layer, or one)
+ * through the backbone network itself.
  */
 function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, model: SerModel): DifferentiableFront {
   const backbone = set.backbone;
   // The hidden-state sets themselves (not their pooled `-stats`, which are not differentiated through).
-  if (backbone && set.name === backbone.name && (WAV2VEC2_ARCHS as readonly string[]).includes(backbone.name)) {
-    const net = engineWav2Vec2(backbone.name, backbone);
+  if (backbone && set.name === backbone.name && ENGINE_BACKBONE_NAMES.includes(backbone.name)) {
+    const net = engineBackbone(backbone.name, backbone);
     const layer = set.options.layer as number | 'all';
     const want = layer === 'all' ? 'layers' : 'frames';
     if (model.inputKind !== want) throw new Error(`${runDir}: model '${cfg.model.name}' does not take ${want} features`);
     return {
       forward: (wave) => {
         const h = net.hiddenStates(wave);
-        return layer === 'all' ? stack(h, 1) : h[layer < 0 ? h.length + layer : layer];
+        if (layer !== 'all') return h[layer < 0 ? h.length + layer : layer];
+        // The same layers as the feature set's planes.
+        return stack(
+          uniformLayers(h.map((t) => t.shape[2])).map((l) => h[l]),
+          1,
+        );
       },
       dispose: () => {}, // the network is shared with the backbone's feature set
     };
   }
   if (set.name !== 'logmel')
     throw new Error(
-      `${runDir}: waveform attacks need a differentiable front end (natural-log logmel, or a ${WAV2VEC2_ARCHS.join('/')} backbone); this run uses '${set.name}' features`,
+      `${runDir}: waveform attacks need a differentiable front end (natural-log logmel, or a ${ENGINE_BACKBONE_NAMES.join('/')} backbone); this run uses '${set.name}' features`,
     );
   const s = logMelOptions(set);
   if (s.log !== 'ln') throw new Error(`${runDir}: only natural-log log-mel features are supported by the differentiable front end`);

@@ -14,9 +14,19 @@ export interface GraphBatch {
   lengths: BigInt64Array | null;
 }
 
-/** The run's feature set, checked against the settings recorded at export. */
+/** The folder part of a path or URL (`a/b/model.onnx` → `a/b/`; no folder → ''). */
+function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The run's feature set, checked against the settings recorded at export; a backbone run's set
+ * takes its weights from the exported backbone graph beside the model (`label` is its path).
+ */
 export function featureSetFor(s: Sidecar, label: string): FeatureSet {
-  const set = getFeatureSet(s.features.set, s.features.overrides);
+  const file = s.features.backboneFile;
+  const weights = file === undefined ? {} : { weights: file.startsWith('/') ? file : folderOf(label) + file };
+  const set = getFeatureSet(s.features.set, { ...s.features.overrides, ...weights });
   if (set.settingsKey() !== s.features.settingsKey) {
     throw new Error(
       `${label}: feature set '${s.features.set}' no longer computes what the model was trained on (settings ${set.settingsKey()} ≠ exported ${s.features.settingsKey}); re-export the model`,
@@ -33,7 +43,7 @@ export function featureSetFor(s: Sidecar, label: string): FeatureSet {
  */
 export async function featurize(set: FeatureSet, s: Sidecar, signal: Float32Array): Promise<Features> {
   const block = await set.compute(signal);
-  return s.input.kind === 'frames' ? centreCrop(block, s.features.maxFrames) : block;
+  return s.input.kind === 'frames' || s.input.kind === 'layers' ? centreCrop(block, s.features.maxFrames) : block;
 }
 
 /** Audio too short to give the model the feature frames it needs (a client error, not a fault). */
@@ -45,7 +55,7 @@ export class InputTooShortError extends Error {
 export function checkBlock(s: Sidecar, b: Features, label: string): void {
   const dims = s.input.features;
   const wantD = dims[dims.length - 1];
-  const wantC = s.input.kind === 'image' ? dims[2] : 1;
+  const wantC = s.input.kind === 'image' ? dims[2] : s.input.kind === 'layers' ? dims[1] : 1;
   if (b.dims !== wantD || b.channels !== wantC) {
     throw new Error(
       `${label}: features are [${b.channels} × ${b.frames} × ${b.dims}], the model takes ${wantC} channel(s) of ${wantD} dims`,
@@ -63,10 +73,6 @@ export function checkBlock(s: Sidecar, b: Features, label: string): void {
 export function makeBatch(s: Sidecar, blocks: readonly Features[]): GraphBatch {
   const n = blocks.length;
   const kind = s.input.kind;
-  if (kind === 'layers')
-    throw new Error(
-      'this model takes backbone hidden states [L, T, D], which the ONNX runtime cannot compute (the backbone runs on the engine); run the graph on them directly',
-    );
   if (kind === 'vector') {
     const d = blocks[0].dims;
     const out = new Float32Array(n * d);
@@ -74,12 +80,15 @@ export function makeBatch(s: Sidecar, blocks: readonly Features[]): GraphBatch {
     return { features: out, dims: [n, d], lengths: null };
   }
   const lengths = BigInt64Array.from(blocks, (b) => BigInt(b.frames));
-  if (kind === 'frames') {
-    const d = blocks[0].dims;
+  if (kind === 'frames' || kind === 'layers') {
+    // [N, T, D], or backbone layers [N, L, T, D]: each layer's frames zero-padded to the longest.
+    const { channels: l, dims: d } = blocks[0];
     const t = Math.max(...blocks.map((b) => b.frames));
-    const out = new Float32Array(n * t * d);
-    blocks.forEach((b, i) => out.set(b.data, i * t * d));
-    return { features: out, dims: [n, t, d], lengths };
+    const out = new Float32Array(n * l * t * d);
+    blocks.forEach((b, i) => {
+      for (let c = 0; c < l; c++) out.set(b.data.subarray(c * b.frames * d, (c + 1) * b.frames * d), (i * l + c) * t * d);
+    });
+    return { features: out, dims: kind === 'frames' ? [n, t, d] : [n, l, t, d], lengths };
   }
   // image: [N, S, C, segFrames, D] raw segments, frames past each utterance left 0 (masked in the graph).
   const { frames: sf, hop } = s.input.segment!;

@@ -68,6 +68,11 @@ export const SidecarSchema = z.strictObject({
     maxFrames: z.number().int().positive(),
     segmentFrames: z.number().int().positive(),
     segmentHopFrames: z.number().int().positive(),
+    /**
+     * Backbone runs: the exported backbone graph (relative to the model file's folder), which
+     * replaces the checkpoint named in `overrides.weights`; it records that checkpoint's identity.
+     */
+    backboneFile: z.string().min(1).optional(),
   }),
   input: LayoutSchema,
   /** Graph output names: `probs` [batch, classes], `embedding` [batch, E], extra heads. */

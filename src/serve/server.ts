@@ -10,8 +10,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { packagedModelFiles, pretrainedFiles } from '../backbones/index.js';
-import { getFeatureSet } from '../features/index.js';
-import { loadOnnxModel } from '../runtime/index.js';
+import { featureSetFor, loadOnnxModel } from '../runtime/index.js';
 import { errorBody, HttpError } from './errors.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
 import { AnalysisPool, PoolFullError } from './pool.js';
@@ -137,7 +136,7 @@ async function checkModels(o: ResolvedServeOptions): Promise<Pick<ServiceState, 
     await m.close();
   }
   // The pretrained models the features run (the model has just run them, so their files are there).
-  const uses = getFeatureSet(sidecar.features.set, sidecar.features.overrides).models ?? [];
+  const uses = featureSetFor(sidecar, resolve(o.modelPath)).models ?? [];
   const twice = uses.find((u, i) => uses.findIndex((v) => v.name === u.name) !== i);
   if (twice)
     throw new Error(`${o.modelPath}: its features run '${twice.name}' with two different weights; the service serves one set per model`);

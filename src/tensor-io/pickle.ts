@@ -5,7 +5,7 @@
  * any other global or opcode is rejected, so a malicious checkpoint cannot run code. (Written
  * here: no maintained JS unpickler offers an allow-list this strict.)
  */
-import { allocData, isRawTensor, numel, type DType, type RawTensor, type TypedData } from './raw.js';
+import { allocData, isRawTensor, numel, type DType, type HalfEncoding, type RawTensor, type TypedData } from './raw.js';
 
 /** A class or function named by a pickle GLOBAL (only allow-listed ones are created). */
 class PyGlobal {
@@ -28,6 +28,11 @@ const STORAGE_DTYPES: Record<string, DType> = {
   'torch IntStorage': 'int32',
   'torch BoolStorage': 'bool',
 };
+/** Half-precision storages, widened to float32 when read. */
+const HALF_STORAGES: Record<string, HalfEncoding> = {
+  'torch HalfStorage': 'float16',
+  'torch BFloat16Storage': 'bfloat16',
+};
 const ORDERED_DICT = 'collections OrderedDict';
 const REBUILD_TENSOR = 'torch._utils _rebuild_tensor_v2';
 const REBUILD_PARAMETER = 'torch._utils _rebuild_parameter';
@@ -37,7 +42,14 @@ const REBUILD_PARAMETER = 'torch._utils _rebuild_parameter';
  * Namespace).
  */
 const PLAIN_DATA_CLASSES = new Set(['argparse Namespace']);
-const ALLOWED_GLOBALS = new Set([ORDERED_DICT, REBUILD_TENSOR, REBUILD_PARAMETER, ...Object.keys(STORAGE_DTYPES), ...PLAIN_DATA_CLASSES]);
+const ALLOWED_GLOBALS = new Set([
+  ORDERED_DICT,
+  REBUILD_TENSOR,
+  REBUILD_PARAMETER,
+  ...Object.keys(STORAGE_DTYPES),
+  ...Object.keys(HALF_STORAGES),
+  ...PLAIN_DATA_CLASSES,
+]);
 
 /** An instance of a {@link PLAIN_DATA_CLASSES} class: its attributes by name. */
 class PlainObject extends Map<unknown, unknown> {}
@@ -97,7 +109,8 @@ const OPCODE_NAMES: Record<number, string> = (() => {
 export type Fail = (msg: string) => never;
 
 /** Loads the storage named by a persistent id; supplied by the archive reader. */
-export type StorageLoader = (key: string, dtype: DType, count: number) => PyStorage;
+/** Loads storage `key` of `count` elements as `dtype`; `half` names the 16-bit encoding of a storage widened to float32. */
+export type StorageLoader = (key: string, dtype: DType, count: number, half?: HalfEncoding) => PyStorage;
 
 /**
  * Runs the restricted pickle machine over `pkl` and returns the unpickled object.
@@ -345,12 +358,13 @@ function persistentLoad(pid: unknown, fail: Fail, loadStorage: StorageLoader): P
     return fail(`unsupported persistent id ${describe(pid)} ${ONLY}`);
   }
   const [, type, key, , count] = pid as unknown[];
-  const dtype = type instanceof PyGlobal ? STORAGE_DTYPES[type.ref] : undefined;
+  const half = type instanceof PyGlobal ? HALF_STORAGES[type.ref] : undefined;
+  const dtype = half ? 'float32' : type instanceof PyGlobal ? STORAGE_DTYPES[type.ref] : undefined;
   if (dtype === undefined) return fail(`unsupported storage type ${type instanceof PyGlobal ? `'${type.ref}'` : describe(type)}`);
   if (typeof key !== 'string' || typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
     return fail(`malformed storage persistent id ${describe(pid)}`);
   }
-  return loadStorage(key, dtype, count);
+  return loadStorage(key, dtype, count, half);
 }
 
 const isIntTuple = (v: unknown): v is number[] =>

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { OP, PyStorage, checkResult, describe, unpickle, type Fail, type StorageLoader } from './pickle.js';
-import { isRawTensor, itemSize, typedFromBytes, type StateDict } from './raw.js';
+import { HALF_ITEM_SIZE, isRawTensor, itemSize, typedFromBytes, widenHalf, type StateDict } from './raw.js';
 
 /**
  * Decodes a `.pth` zip image into its object tree.
@@ -44,7 +44,7 @@ export function parsePthObject(bytes: Uint8Array, label = '<pth buffer>'): unkno
   const byteorder = files[`${prefix}byteorder`];
   if (byteorder && new TextDecoder().decode(byteorder).trim() !== 'little') fail('big-endian checkpoints are not supported');
   const storages = new Map<string, PyStorage>();
-  const loadStorage: StorageLoader = (key, dtype, count) => {
+  const loadStorage: StorageLoader = (key, dtype, count, half) => {
     const cached = storages.get(key);
     if (cached) {
       if (cached.dtype !== dtype) fail(`storage '${key}' is used as both ${cached.dtype} and ${dtype}`);
@@ -52,9 +52,9 @@ export function parsePthObject(bytes: Uint8Array, label = '<pth buffer>'): unkno
     }
     const raw = files[`${prefix}data/${key}`];
     if (!raw) return fail(`storage '${key}' (${prefix}data/${key}) is missing from the archive`);
-    const need = count * itemSize(dtype);
-    if (raw.byteLength < need) fail(`storage '${key}' holds ${raw.byteLength} bytes, but ${count} ${dtype} elements need ${need}`);
-    const values = typedFromBytes(dtype, raw.subarray(0, need));
+    const need = count * (half ? HALF_ITEM_SIZE : itemSize(dtype));
+    if (raw.byteLength < need) fail(`storage '${key}' holds ${raw.byteLength} bytes, but ${count} ${half ?? dtype} elements need ${need}`);
+    const values = half ? widenHalf(half, raw.subarray(0, need)) : typedFromBytes(dtype, raw.subarray(0, need));
     if (dtype === 'bool') (values as Uint8Array).forEach((v, i, a) => (a[i] = v ? 1 : 0));
     const storage = new PyStorage(key, dtype, values);
     storages.set(key, storage);

@@ -120,3 +120,40 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function assertLittleEndianHost(): void {
   if (!LITTLE_ENDIAN) throw new Error('tensor serialization requires a little-endian host');
 }
+
+/** 16-bit float encodings that checkpoints store and the readers widen to float32 (no precision is lost). */
+export type HalfEncoding = 'float16' | 'bfloat16';
+/** Bytes per element of a {@link HalfEncoding}. */
+export const HALF_ITEM_SIZE = 2;
+
+/**
+ * Widens little-endian IEEE half (`float16`) or brain-float (`bfloat16`) elements to float32,
+ * exactly (every 16-bit value has a float32 twin), so checkpoints published at half precision
+ * load into the float32 engine.
+ */
+export function widenHalf(encoding: HalfEncoding, bytes: Uint8Array): Float32Array {
+  if (bytes.byteLength % HALF_ITEM_SIZE !== 0) throw new Error(`${bytes.byteLength} bytes is not a whole number of ${encoding} elements`);
+  const n = bytes.byteLength / HALF_ITEM_SIZE;
+  const out = new Float32Array(n);
+  if (encoding === 'bfloat16') {
+    // The upper half of a float32.
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) bits[i] = (bytes[2 * i] | (bytes[2 * i + 1] << 8)) << 16;
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const h = bytes[2 * i] | (bytes[2 * i + 1] << 8);
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    out[i] =
+      exp === 0
+        ? sign * mant * 2 ** -24
+        : exp === 0x1f
+          ? mant
+            ? Number.NaN
+            : sign * Infinity
+          : sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  }
+  return out;
+}

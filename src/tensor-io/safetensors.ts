@@ -8,7 +8,8 @@
  * The header maps each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}`
  * (offsets relative to the byte buffer) and may hold a `"__metadata__"` string→string map.
  * Tensors tile the byte buffer exactly: no gaps, no overlaps, no trailing bytes.
- * Only the dtypes of {@link DType} are supported (`F32`, `F64`, `I64`, `I32`, `BOOL`).
+ * The dtypes of {@link DType} are read and written (`F32`, `F64`, `I64`, `I32`, `BOOL`); `F16` and
+ * `BF16` are read, widened to float32.
  */
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -20,7 +21,10 @@ import {
   itemSize,
   numel,
   typedFromBytes,
+  HALF_ITEM_SIZE,
+  widenHalf,
   type DType,
+  type HalfEncoding,
   type RawTensor,
   type StateDict,
 } from './raw.js';
@@ -36,6 +40,8 @@ export interface SafetensorsContents {
 const METADATA_KEY = '__metadata__';
 const CODE_OF: Record<DType, string> = { float32: 'F32', float64: 'F64', int64: 'I64', int32: 'I32', bool: 'BOOL' };
 const DTYPE_OF: Record<string, DType> = { F32: 'float32', F64: 'float64', I64: 'int64', I32: 'int32', BOOL: 'bool' };
+/** 16-bit float codes, read widened to float32 (never written). */
+const HALF_OF: Record<string, HalfEncoding> = { F16: 'float16', BF16: 'bfloat16' };
 
 /**
  * Encodes tensors (in `dict` insertion order, back to back) and optional metadata as a
@@ -117,7 +123,7 @@ export function parseSafetensors(bytes: Uint8Array, fileLabel = '<safetensors bu
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
   const data = bytes.subarray(dataStart);
-  const entries: { name: string; dtype: DType; shape: number[]; begin: number; end: number }[] = [];
+  const entries: { name: string; dtype: DType; half?: HalfEncoding; shape: number[]; begin: number; end: number }[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
@@ -126,7 +132,8 @@ export function parseSafetensors(bytes: Uint8Array, fileLabel = '<safetensors bu
     }
     if (typeof info !== 'object' || info === null) fail(`tensor '${name}': entry is not an object`);
     const { dtype: code, shape, data_offsets: offs } = info as Record<string, unknown>;
-    const dtype = typeof code === 'string' && Object.hasOwn(DTYPE_OF, code) ? DTYPE_OF[code] : undefined;
+    const half = typeof code === 'string' && Object.hasOwn(HALF_OF, code) ? HALF_OF[code] : undefined;
+    const dtype = half ? 'float32' : typeof code === 'string' && Object.hasOwn(DTYPE_OF, code) ? DTYPE_OF[code] : undefined;
     if (dtype === undefined) fail(`tensor '${name}': unknown or unsupported dtype ${JSON.stringify(code)}`);
     if (!isValidShape(shape)) fail(`tensor '${name}': invalid shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0)) {
@@ -137,11 +144,11 @@ export function parseSafetensors(bytes: Uint8Array, fileLabel = '<safetensors bu
     if (end > data.byteLength) {
       fail(`tensor '${name}': data_offsets [${begin}, ${end}] extend past the ${data.byteLength}-byte data buffer (truncated data)`);
     }
-    const expected = numel(shape as number[]) * itemSize(dtype as DType);
+    const expected = numel(shape as number[]) * (half ? HALF_ITEM_SIZE : itemSize(dtype as DType));
     if (end - begin !== expected) {
       fail(`tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, but ${code} [${shape}] needs ${expected}`);
     }
-    entries.push({ name, dtype: dtype as DType, shape: [...(shape as number[])], begin, end });
+    entries.push({ name, dtype: dtype as DType, half, shape: [...(shape as number[])], begin, end });
   }
   // Stable sort by position: recovers the layout (= writer's) order, zero-size tensors first on ties.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -155,7 +162,8 @@ export function parseSafetensors(bytes: Uint8Array, fileLabel = '<safetensors bu
   if (cursor !== data.byteLength) fail(`data buffer has ${data.byteLength - cursor} trailing bytes not covered by any tensor`);
   const tensors: StateDict = new Map();
   for (const e of entries) {
-    const values = typedFromBytes(e.dtype, data.subarray(e.begin, e.end));
+    const bytesOfTensor = data.subarray(e.begin, e.end);
+    const values = e.half ? widenHalf(e.half, bytesOfTensor) : typedFromBytes(e.dtype, bytesOfTensor);
     if (e.dtype === 'bool' && (values as Uint8Array).some((v) => v > 1))
       fail(`tensor '${e.name}': BOOL data holds a byte other than 0 or 1`);
     tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data: values });

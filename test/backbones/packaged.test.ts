@@ -32,8 +32,18 @@ test('each packaged model names its files, and the Node host finds them in the i
     );
     for (const p of paths) assert.ok(existsSync(p), p);
   }
-  assert.throws(() => packagedModelFiles('wav2vec2'), /no pretrained model named 'wav2vec2' \(known: speech-embedding, silero-vad\)/);
-  assert.throws(() => pretrainedFiles({ name: 'wav2vec2', weights: null }), /no pretrained model named 'wav2vec2'/);
+  // Exported engine backbones are one graph each; APC and TERA have none.
+  assert.deepEqual(packagedModelFiles('wavlm'), ['backbone.onnx']);
+  assert.throws(
+    () => packagedModelFiles('apc'),
+    /no pretrained model named 'apc' \(known: speech-embedding, silero-vad, wav2vec2, hubert, wavlm, whisper\)/,
+  );
+  assert.throws(() => pretrainedFiles({ name: 'apc', weights: null }), /no pretrained model named 'apc'/);
+  assert.throws(
+    () => pretrainedFiles({ name: 'wav2vec2', weights: '/models/w2v' }),
+    /backbone 'wav2vec2' runs outside Node only as the graph `trustser export` writes \(model\.backbone\.onnx\), not from \/models\/w2v/,
+  );
+  assert.deepEqual(pretrainedFiles({ name: 'whisper', weights: '/x/model.backbone.onnx' }), ['/x/model.backbone.onnx']);
 });
 
 test('a feature set lists the pretrained models it runs: backbones, Silero VAD, through fusion', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grad, noGrad, tensor, tidy } from '../../src/engine/index.js';
@@ -19,7 +19,7 @@ import {
 import { getFeatureSet } from '../../src/features/index.js';
 import { parseRunConfig } from '../../src/run/config.js';
 import { trainRun } from '../../src/train/run.js';
-import { exportRun } from '../../src/runtime/index.js';
+import { OnnxSerModel, exportRun } from '../../src/runtime/index.js';
 import { auditRun } from '../../src/audit/index.js';
 import { tempDir } from '../audio/helpers.js';
 
@@ -132,10 +132,34 @@ test('wav2vec2: the Trust-SER downstream trains on every layer of a backbone run
   assert.ok(cost?.backbone, 'the sustainability section names the backbone');
   assert.equal(cost.backbone.name, 'wav2vec2');
   assert.ok(cost.params > cost.backbone.params && cost.backbone.macsPerSecond !== null && cost.macsPerSecond > cost.backbone.macsPerSecond);
-  // The backbone runs on the engine only: export refuses the run and writes nothing.
-  const onnx = join(dir, 'model.onnx');
-  await assert.rejects(exportRun(out, onnx), /runs on the engine only; such runs cannot be exported to ONNX yet/);
-  assert.ok(!existsSync(onnx));
+  // Export writes the backbone as its own graph beside the model; ONNX Runtime on both agrees
+  // with the engine (checked by the export itself, and again here through a fresh load).
+  const onnx = join(dir, 'export', 'model.onnx');
+  const pair = await exportRun(out, onnx);
+  assert.equal(pair.sidecar.features.backboneFile, 'model.backbone.onnx');
+  assert.ok(pair.sidecar.verification.maxAbsDiff <= 1e-4);
+  assert.deepEqual(readdirSync(join(dir, 'export')).sort(), ['model.backbone.onnx', 'model.onnx', 'model.onnx.json']);
+  const served = await OnnxSerModel.load(onnx);
+  const clips = [noise(RATE * 1.5, 11).map((v) => 0.3 * v), noise(RATE * 3, 12).map((v) => 0.2 * v)];
+  const engine = await (async () => {
+    const f = await loadFold(out, pair.sidecar.fold);
+    try {
+      return await f.predict(clips);
+    } finally {
+      f.dispose();
+    }
+  })();
+  try {
+    const got = await served.predictMany(clips, RATE);
+    got.forEach((p, u) =>
+      p.probs.forEach((v, k) => assert.ok(Math.abs(v - engine[u][k]) < 1e-4, `clip ${u} class ${k}: ${v} vs ${engine[u][k]}`)),
+    );
+  } finally {
+    await served.close();
+  }
+  // The exported backbone keeps the checkpoint's identity: the feature settings key is unchanged.
+  const exportedSet = getFeatureSet('wav2vec2', { weights: join(dir, 'export', 'model.backbone.onnx') });
+  assert.equal(exportedSet.settingsKey(), getFeatureSet('wav2vec2', { weights: HF }).settingsKey());
   // A run config without the backbone's weights is refused before anything is written.
   assert.throws(
     () => parseRunConfig({ ...config, features: { set: 'wav2vec2' } }, 'bad.yaml'),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noGrad, tensor, tidy } from '../../src/engine/index.js';
 import { framesFor, loadWav2Vec2, type CheckpointFormat } from '../../src/backbones/index.js';
+import { fixtureWaveform as waveform, maxAbsDiff, referenceLayers } from '../helpers/hidden-states.js';
 
 const DIR = fileURLToPath(new URL('./fixtures/wav2vec2/', import.meta.url));
 const MANIFEST = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
@@ -14,24 +15,6 @@ const MANIFEST = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as
 };
 /** Largest difference allowed from torchaudio's hidden states (float32). */
 const TOLERANCE = 1e-4;
-
-/** The fixture script's waveform (computed in float64, stored as float32). */
-function waveform(n: number, phase = 0): Float32Array {
-  return Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin(0.031 * i + phase) + 0.3 * Math.sin(0.17 * i * (1 + i / (4 * n))));
-}
-
-function reference(file: string, layers: number, size: number): Float32Array[] {
-  const all = new Float32Array(new Uint8Array(readFileSync(join(DIR, file))).buffer);
-  assert.equal(all.length, layers * size);
-  return Array.from({ length: layers }, (_, l) => all.subarray(l * size, (l + 1) * size));
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 const CASES: [variant: string, file: string, format: CheckpointFormat][] = [
   ['post', 'post-torchaudio.pth', 'torchaudio'],
@@ -51,7 +34,7 @@ for (const [variant, file, format] of CASES) {
     try {
       assert.equal(got, format);
       assert.equal(framesFor(model.config, MANIFEST.samples), v.frames);
-      const ref = reference(`${variant}-hidden.bin`, v.layers, v.frames * v.dims);
+      const ref = referenceLayers(DIR, `${variant}-hidden.bin`, v.layers, v.frames * v.dims);
       const out = tidy(() =>
         noGrad(() => model.hiddenStates(tensor(waveform(MANIFEST.samples), [1, MANIFEST.samples])).map((h) => h.toArray() as Float32Array)),
       );
@@ -74,9 +57,9 @@ for (const variant of ['post', 'pre']) {
       lengths.forEach((n, i) => x.set(waveform(n, 0.7 * i), i * s));
       const frames = lengths.map((n) => framesFor(model.config, n));
       assert.deepEqual(frames, v.batchLengths);
-      const ref = reference(`${variant}-batch-hidden.bin`, v.layers, lengths.length * v.batchFrames * v.dims);
+      const ref = referenceLayers(DIR, `${variant}-batch-hidden.bin`, v.layers, lengths.length * v.batchFrames * v.dims);
       const out = tidy(() =>
-        noGrad(() => model.hiddenStates(tensor(x, [lengths.length, s]), frames).map((h) => h.toArray() as Float32Array)),
+        noGrad(() => model.hiddenStates(tensor(x, [lengths.length, s]), { samples: lengths }).map((h) => h.toArray() as Float32Array)),
       );
       out.forEach((h, l) => assert.ok(maxAbsDiff(h, ref[l]) < TOLERANCE, `layer ${l}: max |Δ| ${maxAbsDiff(h, ref[l])}`));
     } finally {
@@ -101,7 +84,7 @@ test('wav2vec2: bad checkpoints fail with one message naming the file and the pr
 
   // Another architecture's state dict.
   const other = fileURLToPath(new URL('../fixtures/pth/checkpoint.pth', import.meta.url));
-  expectError(other, /not a wav2vec 2\.0 \/ HuBERT checkpoint/);
+  expectError(other, /not a wav2vec 2\.0 \/ HuBERT \/ WavLM checkpoint/);
   // A truncated file.
   const truncated = join(tmp, 'truncated.pth');
   writeFileSync(truncated, readFileSync(join(DIR, 'post-torchaudio.pth')).subarray(0, 20000));
@@ -118,7 +101,7 @@ test('wav2vec2: bad checkpoints fail with one message naming the file and the pr
     /'encoder\.feature_projection\.projection\.weight' is \[16, 8\] but the config needs \[24, 8\]/,
   );
   writeFileSync(join(hf, 'config.json'), JSON.stringify({ ...config, model_type: 'bert' }));
-  expectError(hf, /model_type 'bert' is not a wav2vec 2\.0 or HuBERT model/);
+  expectError(hf, /model_type 'bert' is not a wav2vec 2\.0, HuBERT or WavLM model/);
   // A folder without weights.
   rmSync(join(hf, 'pytorch_model.bin'));
   writeFileSync(join(hf, 'config.json'), JSON.stringify(config));

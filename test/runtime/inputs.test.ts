@@ -70,5 +70,20 @@ test('blocks of the wrong width, channels or length are refused by name', () => 
     () => checkBlock(v, { channels: 1, frames: 3, dims: 4, data: new Float32Array(12) }, 'c.wav'),
     /c\.wav: the model takes one feature vector per utterance, got 3 frames/,
   );
-  assert.throws(() => makeBatch(sidecar({ kind: 'layers', features: ['batch', 2, 'time', 4] }), []), /backbone hidden states/);
+  const l = sidecar({ kind: 'layers', features: ['batch', 2, 'time', 4] });
+  assert.throws(
+    () => checkBlock(l, { channels: 3, frames: 5, dims: 4, data: new Float32Array(60) }, 'd.wav'),
+    /^Error: d\.wav: features are \[3 × 5 × 4\], the model takes 2 channel\(s\) of 4 dims$/,
+  );
+});
+
+test('backbone layers are batched [N, L, T, D], each layer of each utterance zero-padded to the longest', () => {
+  const s = sidecar({ kind: 'layers', features: ['batch', 2, 'time', 1] });
+  const b = makeBatch(s, [
+    { channels: 2, frames: 3, dims: 1, data: Float32Array.from([1, 2, 3, 4, 5, 6]) },
+    { channels: 2, frames: 1, dims: 1, data: Float32Array.from([7, 8]) },
+  ]);
+  assert.deepEqual(b.dims, [2, 2, 3, 1]);
+  assert.deepEqual(Array.from(b.features), [1, 2, 3, 4, 5, 6, 7, 0, 0, 8, 0, 0]);
+  assert.deepEqual(Array.from(b.lengths!), [3n, 1n]);
 });

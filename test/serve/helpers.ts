@@ -3,6 +3,7 @@
 // RAVDESS clip (or a synthesized stand-in when the shared data is absent).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { trainRun } from '../../src/train/run.js';
 import { exportRun } from '../../src/runtime/export/index.js';
 import { GraphBuilder, reduceMean } from '../../src/runtime/onnx/index.js';
@@ -41,6 +42,28 @@ export async function tinyBackboneModel(dir: string, name = 'backbone.onnx'): Pr
     features: { set: 'speech-embedding-stats', overrides: { layers: 'all', vad: 'silero' } },
     model: { name: 'logreg' },
     training: { epochs: 3, batchSize: 16, lr: 1e-2, threads: 1 },
+    folds: [0],
+  });
+  await trainRun(cfg, run, { cacheDir: join(dir, 'cache'), workers: 0 });
+  const out = join(dir, name);
+  await exportRun(run, out);
+  return out;
+}
+
+/** The small WavLM checkpoint of the backbone tests (scripts/fixtures/make-wavlm-fixtures.py). */
+const WAVLM_FIXTURE = fileURLToPath(new URL('../backbones/fixtures/wavlm/base-hf', import.meta.url));
+
+/**
+ * Trains Trust-SER's downstream on every layer of a small WavLM checkpoint and exports it (the
+ * backbone becomes `<name minus .onnx>.backbone.onnx` beside the model); returns the model path.
+ */
+export async function tinyWavLmModel(dir: string, name = 'wavlm.onnx'): Promise<string> {
+  const run = join(dir, `run-${name}`);
+  const cfg = syntheticRunConfig({
+    corpus: { name: 'synthetic', options: { perClassPerSpeaker: 2 } },
+    features: { set: 'wavlm', overrides: { weights: WAVLM_FIXTURE }, maxFrames: 100 },
+    model: { name: 'trust-ser-cnn', options: { hiddenSize: 8 } },
+    training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 },
     folds: [0],
   });
   await trainRun(cfg, run, { cacheDir: join(dir, 'cache'), workers: 0 });

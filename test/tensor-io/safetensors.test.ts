@@ -151,8 +151,8 @@ describe('safetensors rejects bad files with the file name', () => {
     ['JSON array', image([1, 2]), /array\.st: header is not a JSON object/],
     [
       'bad dtype',
-      image({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)),
-      /dtype\.st: tensor 'a': unknown or unsupported dtype "F16"/,
+      image({ a: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      /dtype\.st: tensor 'a': unknown or unsupported dtype "F8_E4M3"/,
     ],
     ['bad shape', image({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } }), /shape\.st: tensor 'a': invalid shape \[-1\]/],
     [

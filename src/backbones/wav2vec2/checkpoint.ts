@@ -1,13 +1,25 @@
 /**
- * Loading wav2vec 2.0 / HuBERT checkpoints in the formats users have — a Hugging Face folder
- * (`config.json` + `model.safetensors` or `pytorch_model.bin`, sharded or not), a fairseq `.pt`
- * (weights + `cfg`/`args`), a torchaudio state dict (`.pth`, with an optional `<name>.json` of
- * `wav2vec2_model` arguments beside it) — into the engine network. Every format's tensor names
- * are mapped to torchaudio's; the weight-normed positional conv is merged into one kernel.
+ * Loading wav2vec 2.0 / HuBERT / WavLM checkpoints in the formats users have — a Hugging Face
+ * folder (`config.json` + `model.safetensors` or `pytorch_model.bin`, sharded or not, and
+ * `preprocessor_config.json` when present), a fairseq `.pt` (weights + `cfg`/`args`; WavLM's own
+ * `.pt` has the same layout with a flat `cfg`), a torchaudio state dict (`.pth`, with an optional
+ * `<name>.json` of `wav2vec2_model`/`wavlm_model` arguments beside it) — into the engine network.
+ * Every format's tensor names are mapped to torchaudio's wav2vec 2.0 names (WavLM's attention
+ * keeps separate q/k/v projections); the weight-normed positional conv is merged into one kernel.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { readTensorFile, toStateDict, type RawTensor, type StateDict } from '../../tensor-io/index.js';
+import {
+  HF_CONFIG,
+  asMap,
+  fail,
+  huggingFaceWeights,
+  listed,
+  loadStrict,
+  readHuggingFaceTensors,
+  readJsonObject,
+} from '../checkpoint-files.js';
 import {
   configFromFairseq,
   configFromHuggingFace,
@@ -21,13 +33,9 @@ import { Wav2Vec2 } from './model.js';
 /** The checkpoint formats read. */
 export type CheckpointFormat = 'huggingface' | 'fairseq' | 'torchaudio';
 
-/** Problems listed in an error before "… and N more". */
-const MAX_LISTED = 4;
-const HF_CONFIG = 'config.json';
-const HF_WEIGHTS = ['model.safetensors', 'pytorch_model.bin'];
-const HF_INDEX_SUFFIX = '.index.json';
+const HF_PREPROCESSOR = 'preprocessor_config.json';
 /** Model prefixes of Hugging Face task heads (`Wav2Vec2ForCTC` keeps the body under `wav2vec2.`). */
-const HF_BODY_PREFIXES = ['wav2vec2.', 'hubert.'];
+const HF_BODY_PREFIXES = ['wav2vec2.', 'hubert.', 'wavlm.'];
 /** Tensors of pre-training or task heads, which a backbone does not use. */
 const HF_HEADS =
   /^(masked_spec_embed|quantizer\.|project_q\.|project_hid\.|lm_head\.|classifier\.|projector\.|layer_weights|label_embeddings_concat|final_proj\.|dropout_features)/;
@@ -43,32 +51,12 @@ export interface LoadedWav2Vec2 {
   files: string[];
 }
 
-function fail(label: string, msg: string): never {
-  throw new Error(`${label}: ${msg}`);
-}
-
-function readJson(file: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    fail(file, `cannot read JSON (${(err as Error).message})`);
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(file, 'is not a JSON object');
-  return v as Record<string, unknown>;
-}
-
 function stripPrefix<T>(dict: ReadonlyMap<string, T>, prefixes: readonly string[]): Map<string, T> {
   for (const p of prefixes)
     if ([...dict.keys()].some((k) => k.startsWith(p))) {
       return new Map([...dict].map(([k, v]) => [k.startsWith(p) ? k.slice(p.length) : k, v]));
     }
   return new Map(dict);
-}
-
-function list(items: string[]): string {
-  const shown = items.slice(0, MAX_LISTED).join(', ');
-  return items.length > MAX_LISTED ? `${shown} … and ${items.length - MAX_LISTED} more` : shown;
 }
 
 /** Renames with `map` (null = a known head, dropped); names `map` does not know are an error. */
@@ -80,7 +68,7 @@ function rename(dict: StateDict, map: (k: string) => string | null | undefined, 
     if (to === undefined) unknown.push(`'${k}'`);
     else if (to !== null) out.set(to, v);
   }
-  if (unknown.length > 0) fail(label, `not a ${what} wav2vec 2.0 / HuBERT checkpoint: unexpected tensors ${list(unknown)}`);
+  if (unknown.length > 0) fail(label, `not a ${what} wav2vec 2.0 / HuBERT / WavLM checkpoint: unexpected tensors ${listed(unknown)}`);
   return out;
 }
 
@@ -104,13 +92,16 @@ const FAIRSEQ_RULES: [RegExp, string][] = [
   [/^encoder\.pos_conv\.0\.(bias|weight_g|weight_v)$/, 'encoder.transformer.pos_conv_embed.conv.$1'],
   [/^encoder\.layer_norm\.(weight|bias)$/, 'encoder.transformer.layer_norm.$1'],
   [/^encoder\.layers\.(\d+)\.self_attn\.((?:k|v|q|out)_proj\.(?:weight|bias))$/, 'encoder.transformer.layers.$1.attention.$2'],
+  [/^encoder\.layers\.(\d+)\.self_attn\.grep_linear\.(weight|bias)$/, 'encoder.transformer.layers.$1.attention.gru_rel_pos_linear.$2'],
+  [/^encoder\.layers\.(\d+)\.self_attn\.grep_a$/, 'encoder.transformer.layers.$1.attention.gru_rel_pos_const'],
+  [/^encoder\.layers\.(\d+)\.self_attn\.relative_attention_bias\.weight$/, 'encoder.transformer.layers.$1.attention.rel_attn_embed.weight'],
   [/^encoder\.layers\.(\d+)\.self_attn_layer_norm\.(weight|bias)$/, 'encoder.transformer.layers.$1.layer_norm.$2'],
   [/^encoder\.layers\.(\d+)\.fc1\.(weight|bias)$/, 'encoder.transformer.layers.$1.feed_forward.intermediate_dense.$2'],
   [/^encoder\.layers\.(\d+)\.fc2\.(weight|bias)$/, 'encoder.transformer.layers.$1.feed_forward.output_dense.$2'],
   [/^encoder\.layers\.(\d+)\.final_layer_norm\.(weight|bias)$/, 'encoder.transformer.layers.$1.final_layer_norm.$2'],
 ];
 
-/** fairseq names → torchaudio's (the same mapping as torchaudio's importer). */
+/** fairseq (and WavLM's own) names → torchaudio's (for wav2vec 2.0 and HuBERT, the mapping of torchaudio's importer). */
 function fromFairseqKey(k: string): string | null | undefined {
   if (FAIRSEQ_HEADS.test(k)) return null;
   for (const [re, to] of FAIRSEQ_RULES) if (re.test(k)) return k.replace(re, to);
@@ -119,7 +110,32 @@ function fromFairseqKey(k: string): string | null | undefined {
 
 function fromTorchaudioKey(k: string): string | null | undefined {
   if (TORCHAUDIO_HEADS.test(k)) return null;
-  return k.startsWith('feature_extractor.') || k.startsWith('encoder.') ? k : undefined;
+  // torchaudio's WavLM wraps a torch MultiheadAttention in each layer's attention.
+  const key = k.replace(/\.attention\.attention\.out_proj\./, '.attention.out_proj.');
+  return key.startsWith('feature_extractor.') || key.startsWith('encoder.') ? key : undefined;
+}
+
+const IN_PROJ = /^(encoder\.transformer\.layers\.\d+\.attention)\.attention\.in_proj_(weight|bias)$/;
+
+/** Splits torchaudio WavLM's packed q/k/v projections ([3D, …], q first) into q_proj, k_proj and v_proj. */
+function splitPackedProjections(dict: StateDict, label: string): StateDict {
+  const out: StateDict = new Map();
+  for (const [k, v] of dict) {
+    const m = IN_PROJ.exec(k);
+    if (!m) {
+      out.set(k, v);
+      continue;
+    }
+    const rows = v.shape[0] / 3;
+    if (v.dtype !== 'float32' || !Number.isInteger(rows))
+      fail(label, `'${k}' [${v.shape.join(', ')}] is not a float32 packed q/k/v projection`);
+    const size = v.data.length / 3;
+    ['q', 'k', 'v'].forEach((name, i) => {
+      const data = (v.data as Float32Array).slice(i * size, (i + 1) * size);
+      out.set(`${m[1]}.${name}_proj.${m[2]}`, { dtype: 'float32', shape: [rows, ...v.shape.slice(1)], data } satisfies RawTensor);
+    });
+  }
+  return out;
 }
 
 /** Merges a weight-normed kernel (g [1, 1, K], v [O, I, K], norm over O and I per k) into `weight`. */
@@ -153,38 +169,7 @@ const POS_CONV = 'encoder.transformer.pos_conv_embed.conv';
 function build(config: Wav2Vec2Config, dict: StateDict, label: string): Wav2Vec2 {
   if (dict.has(`${POS_CONV}.weight_v`) && !dict.has(`${POS_CONV}.weight_g`)) fail(label, `'${POS_CONV}.weight_g' is missing`);
   mergeWeightNorm(dict, POS_CONV, label);
-  const model = new Wav2Vec2(config);
-  const own = model.stateDict();
-  const problems: string[] = [];
-  for (const [name, t] of own) {
-    const src = dict.get(name);
-    if (!src) problems.push(`missing '${name}'`);
-    else if (src.shape.join(',') !== t.shape.join(','))
-      problems.push(`'${name}' is [${src.shape.join(', ')}] but the config needs [${t.shape.join(', ')}]`);
-  }
-  for (const name of dict.keys()) if (!own.has(name)) problems.push(`unexpected '${name}'`);
-  if (problems.length > 0) {
-    model.dispose();
-    fail(label, `the tensors do not match the ${config.arch} architecture of its config: ${list(problems)}`);
-  }
-  model.loadStateDict(dict);
-  return model;
-}
-
-function asDict(v: unknown): ReadonlyMap<unknown, unknown> | null {
-  return v instanceof Map ? v : null;
-}
-
-/** The weight files of a Hugging Face folder: one file, or the shard index followed by its shards. */
-function huggingFaceWeights(dir: string): string[] {
-  const weights = HF_WEIGHTS.map((f) => join(dir, f));
-  const single = weights.find((f) => existsSync(f));
-  if (single) return [single];
-  const index = weights.map((f) => f + HF_INDEX_SUFFIX).find((f) => existsSync(f));
-  if (!index) fail(dir, `holds no weights (${HF_WEIGHTS.join(' or ')}, or their ${HF_INDEX_SUFFIX} for shards)`);
-  const map = readJson(index).weight_map;
-  if (typeof map !== 'object' || map === null) fail(index, "has no 'weight_map'");
-  return [index, ...[...new Set(Object.values(map as Record<string, unknown>).map(String))].map((f) => join(dir, f))];
+  return loadStrict(new Wav2Vec2(config), dict, label, `${config.arch} architecture`);
 }
 
 /** The `<name>.json` of `wav2vec2_model` arguments that may sit beside a torchaudio state dict. */
@@ -196,37 +181,38 @@ function torchaudioSettingsFile(file: string): string {
 function loadHuggingFaceDir(dir: string, weightsFile?: string): LoadedWav2Vec2 {
   const configFile = join(dir, HF_CONFIG);
   if (!existsSync(configFile)) fail(dir, `a Hugging Face model folder needs ${HF_CONFIG}`);
-  const config = configFromHuggingFace(readJson(configFile), configFile);
+  const preprocessorFile = join(dir, HF_PREPROCESSOR);
+  const preprocessor = existsSync(preprocessorFile) ? readJsonObject(preprocessorFile) : null;
+  const config = configFromHuggingFace(readJsonObject(configFile), configFile, preprocessor);
   const found = weightsFile ? [weightsFile] : huggingFaceWeights(dir);
-  const files = found.filter((f) => !f.endsWith(HF_INDEX_SUFFIX));
-  const dict: StateDict = new Map();
-  for (const f of files) for (const [k, v] of readStateDict(f)) dict.set(k, v);
-  const label = files.length === 1 ? files[0] : dir;
+  const { dict, label } = readHuggingFaceTensors(dir, found);
   const mapped = rename(stripPrefix(dict, HF_BODY_PREFIXES), fromHuggingFaceKey, 'Hugging Face', label);
-  return { model: build(config, mapped, label), format: 'huggingface', files: [configFile, ...found] };
-}
-
-function readStateDict(file: string): StateDict {
-  const t = readTensorFile(file);
-  return t.format === 'safetensors' ? t.tensors : toStateDict(t.object, file);
+  const settings = preprocessor ? [configFile, preprocessorFile] : [configFile];
+  return { model: build(config, mapped, label), format: 'huggingface', files: [...settings, ...found] };
 }
 
 function loadFairseq(file: string, ckpt: ReadonlyMap<unknown, unknown>): LoadedWav2Vec2 {
-  const cfg = asDict(ckpt.get('cfg'));
-  let settings = asDict(cfg?.get('model')) ?? asDict(ckpt.get('args'));
+  const cfg = asMap(ckpt.get('cfg'));
+  const args = asMap(ckpt.get('args'));
+  // WavLM's own checkpoints keep the model's settings flat in 'cfg'.
+  const flat = cfg?.has('encoder_layers') ? cfg : null;
+  let settings = asMap(cfg?.get('model')) ?? flat ?? args;
   if (!settings) fail(file, "a fairseq checkpoint needs its 'cfg' (with 'model') or 'args' settings");
-  // A fine-tuned model keeps the pre-trained network's settings under w2v_args.
-  const w2v = asDict(settings.get('w2v_args'));
-  settings = asDict(w2v?.get('model')) ?? w2v ?? settings;
-  const config = configFromFairseq(settings, `${file} (settings)`);
+  // A fine-tuned model keeps the pre-trained network's settings (and task) under w2v_args.
+  const w2v = asMap(settings.get('w2v_args'));
+  const task = asMap(w2v?.get('task')) ?? asMap(cfg?.get('task'));
+  settings = asMap(w2v?.get('model')) ?? w2v ?? settings;
+  // Whether training normalised waveforms: the task's flag (an argparse namespace keeps it beside the model's).
+  const normalize = [task, settings, flat, args].some((d) => d?.get('normalize') === true);
+  const config = configFromFairseq(settings, `${file} (settings)`, normalize);
   const weights = stripPrefix(toStateDict(ckpt.get('model'), file), FAIRSEQ_BODY_PREFIXES);
   return { model: build(config, rename(weights, fromFairseqKey, 'fairseq', file), file), format: 'fairseq', files: [file] };
 }
 
 function loadTorchaudio(file: string, dict: StateDict, arch: Wav2Vec2Arch): LoadedWav2Vec2 {
-  const mapped = rename(stripPrefix(dict, ['wav2vec2.']), fromTorchaudioKey, 'torchaudio', file);
+  const mapped = splitPackedProjections(rename(stripPrefix(dict, ['wav2vec2.']), fromTorchaudioKey, 'torchaudio', file), file);
   const json = torchaudioSettingsFile(file);
-  const config = existsSync(json) ? configFromTorchaudio(readJson(json), arch, json) : configFromShapes(mapped, arch, file);
+  const config = existsSync(json) ? configFromTorchaudio(readJsonObject(json), arch, json) : configFromShapes(mapped, arch, file);
   return { model: build(config, mapped, file), format: 'torchaudio', files: existsSync(json) ? [json, file] : [file] };
 }
 
@@ -237,7 +223,7 @@ function loadTorchaudio(file: string, dict: StateDict, arch: Wav2Vec2Arch): Load
 export function checkpointFiles(path: string): string[] {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) fail(path, 'no such file or folder');
-  const beside = (dir: string): string[] => [join(dir, HF_CONFIG)].filter((f) => existsSync(f));
+  const beside = (dir: string): string[] => [join(dir, HF_CONFIG), join(dir, HF_PREPROCESSOR)].filter((f) => existsSync(f));
   if (!st.isDirectory()) {
     const json = torchaudioSettingsFile(path);
     return [...beside(dirname(path)), ...(existsSync(json) && json !== path ? [json] : []), path];
@@ -246,7 +232,7 @@ export function checkpointFiles(path: string): string[] {
 }
 
 /**
- * Loads a wav2vec 2.0 or HuBERT checkpoint from `path` (a Hugging Face folder, or a file) into
+ * Loads a wav2vec 2.0, HuBERT or WavLM checkpoint from `path` (a Hugging Face folder, or a file) into
  * the engine, in eval mode.
  * @param arch - the family of a torchaudio state dict (the other formats say it themselves).
  * @throws Error naming the file and what is wrong: unreadable or truncated files, settings that
@@ -262,15 +248,15 @@ export function loadWav2Vec2(path: string, arch: Wav2Vec2Arch = 'wav2vec2'): Loa
     if (!existsSync(join(dirname(path), HF_CONFIG))) fail(path, `a safetensors checkpoint needs the model's ${HF_CONFIG} beside it`);
     return loadHuggingFaceDir(dirname(path), path);
   }
-  const obj = asDict(t.object);
-  if (obj && asDict(obj.get('model')) && (obj.has('cfg') || obj.has('args'))) return loadFairseq(path, obj);
+  const obj = asMap(t.object);
+  if (obj && asMap(obj.get('model')) && (obj.has('cfg') || obj.has('args'))) return loadFairseq(path, obj);
   // A training checkpoint keeps the weights under 'state_dict' or 'model'.
-  const inner = asDict(obj?.get('state_dict')) ?? asDict(obj?.get('model')) ?? t.object;
+  const inner = asMap(obj?.get('state_dict')) ?? asMap(obj?.get('model')) ?? t.object;
   const dict = stripPrefix(toStateDict(inner, path), ['module.']);
   const keys = [...dict.keys()];
   if (keys.some((k) => k.startsWith('encoder.transformer.'))) return loadTorchaudio(path, dict, arch);
   if (keys.some((k) => k.startsWith('encoder.pos_conv.')))
     fail(path, "is a fairseq state dict without its settings; pass the checkpoint fairseq saved (with 'cfg' or 'args')");
   if (existsSync(join(dirname(path), HF_CONFIG))) return loadHuggingFaceDir(dirname(path), path);
-  fail(path, `not a wav2vec 2.0 / HuBERT checkpoint (tensors such as ${list(keys.slice(0, 2).map((k) => `'${k}'`)) || 'none'})`);
+  fail(path, `not a wav2vec 2.0 / HuBERT / WavLM checkpoint (tensors such as ${listed(keys.slice(0, 2).map((k) => `'${k}'`)) || 'none'})`);
 }

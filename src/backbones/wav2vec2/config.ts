@@ -1,12 +1,23 @@
 /**
- * The architecture of a wav2vec 2.0 / HuBERT network, and how each checkpoint format states it:
- * a Hugging Face `config.json`, a fairseq checkpoint's `cfg.model` (or `args`), torchaudio's
- * `wav2vec2_model` arguments, or — for a bare state dict — the tensor shapes.
+ * The architecture of a wav2vec 2.0 / HuBERT / WavLM network, and how each checkpoint format
+ * states it: a Hugging Face `config.json`, a fairseq (or WavLM's own) checkpoint's settings,
+ * torchaudio's `wav2vec2_model` / `wavlm_model` arguments, or — for a bare state dict — the
+ * tensor shapes.
  */
 
-/** The family a checkpoint belongs to (both share one network body). */
-export type Wav2Vec2Arch = 'wav2vec2' | 'hubert';
-export const WAV2VEC2_ARCHS: readonly Wav2Vec2Arch[] = ['wav2vec2', 'hubert'];
+/** The family a checkpoint belongs to (all share one network body; WavLM adds a gated relative position bias). */
+export type Wav2Vec2Arch = 'wav2vec2' | 'hubert' | 'wavlm';
+export const WAV2VEC2_ARCHS: readonly Wav2Vec2Arch[] = ['wav2vec2', 'hubert', 'wavlm'];
+
+/** WavLM's relative position bias: bucketed offsets (as T5), one learned bias per bucket and head. */
+export interface RelativePositionConfig {
+  /** Buckets over both directions (half for keys after the query). */
+  numBuckets: number;
+  /** Offset (frames) from which every larger offset shares the last bucket. */
+  maxDistance: number;
+  /** Gate the bias per frame and head from the layer's input (WavLM's `gru_rel_pos`). */
+  gated: boolean;
+}
 
 /** A conv layer of the feature encoder: output channels, kernel and stride (samples / frames). */
 export type ConvLayerSpec = readonly [channels: number, kernel: number, stride: number];
@@ -30,6 +41,13 @@ export interface Wav2Vec2Config {
   /** Pre-layer-norm transformer (large models) instead of post-layer-norm (base). */
   layerNormFirst: boolean;
   layerNormEps: number;
+  /** WavLM's relative position bias, or null (wav2vec 2.0, HuBERT). */
+  relativePosition: RelativePositionConfig | null;
+  /**
+   * Normalise each waveform to zero mean and unit variance first, with this epsilon added to
+   * the variance, or null: what the checkpoint's training did (large models), so what it needs.
+   */
+  waveformNormEps: number | null;
 }
 
 /** Input sample rate of every wav2vec 2.0 / HuBERT model (Hz). */
@@ -44,9 +62,18 @@ export const STANDARD_CONV_LAYERS: readonly ConvLayerSpec[] = [
   [512, 2, 2],
   [512, 2, 2],
 ];
+/** Names (under a layer's `attention.`) of WavLM's bias table and gate constant. */
+const REL_EMBED = 'rel_attn_embed.weight';
+const GATE_CONST = 'gru_rel_pos_const';
 /** Attention head width of every published model (heads = D / 64). */
 const STANDARD_HEAD_DIM = 64;
 const DEFAULT_LAYER_NORM_EPS = 1e-5;
+/** Every published WavLM model's relative-position settings (defaults for settings that leave them out). */
+const WAVLM_NUM_BUCKETS = 320;
+const WAVLM_MAX_DISTANCE = 800;
+/** Epsilon of the waveform normalisation: Hugging Face's feature extractor, and fairseq's `F.layer_norm`. */
+const HF_WAVEFORM_NORM_EPS = 1e-7;
+const FAIRSEQ_WAVEFORM_NORM_EPS = 1e-5;
 /** fairseq's Wav2Vec2Config defaults, for keys a checkpoint's settings leave out. */
 const FAIRSEQ_DEFAULTS = {
   extractor_mode: 'default',
@@ -92,6 +119,16 @@ function validateConfig(c: Wav2Vec2Config, label: string): Wav2Vec2Config {
   if (c.embedDim % c.numHeads !== 0) bad(`the width ${c.embedDim} is not divisible by ${c.numHeads} attention heads`);
   if (c.embedDim % c.posConvGroups !== 0) bad(`the width ${c.embedDim} is not divisible by ${c.posConvGroups} positional-conv groups`);
   if (!(c.layerNormEps > 0)) bad(`layer-norm epsilon must be > 0, got ${c.layerNormEps}`);
+  const rel = c.relativePosition;
+  if (rel) {
+    posInt('numBuckets', rel.numBuckets);
+    posInt('maxDistance', rel.maxDistance);
+    // Half the buckets per direction, half of those exact: the logarithmic part needs maxDistance beyond them.
+    if (rel.numBuckets % 2 !== 0 || rel.numBuckets < 4) bad(`numBuckets must be even and ≥ 4, got ${rel.numBuckets}`);
+    if (rel.maxDistance <= rel.numBuckets / 4)
+      bad(`maxDistance ${rel.maxDistance} must exceed a quarter of numBuckets (${rel.numBuckets / 4})`);
+  }
+  if (c.waveformNormEps !== null && !(c.waveformNormEps > 0)) bad(`waveform-norm epsilon must be > 0, got ${c.waveformNormEps}`);
   return c;
 }
 
@@ -114,12 +151,22 @@ function numList(get: (k: string) => unknown, key: string, label: string): numbe
   return v as number[];
 }
 
-/** A Hugging Face `config.json` (model_type wav2vec2 or hubert). */
-export function configFromHuggingFace(json: Readonly<Record<string, unknown>>, label: string): Wav2Vec2Config {
+/**
+ * A Hugging Face `config.json` (model_type wav2vec2, hubert or wavlm), with the folder's
+ * `preprocessor_config.json` when there is one (its `do_normalize` says whether waveforms are
+ * normalised).
+ */
+export function configFromHuggingFace(
+  json: Readonly<Record<string, unknown>>,
+  label: string,
+  preprocessor: Readonly<Record<string, unknown>> | null = null,
+): Wav2Vec2Config {
   const get = getter(json);
   const type = get('model_type');
-  if (type !== 'wav2vec2' && type !== 'hubert')
-    throw new Error(`${label}: model_type '${String(type)}' is not a wav2vec 2.0 or HuBERT model (expected 'wav2vec2' or 'hubert')`);
+  if (type !== 'wav2vec2' && type !== 'hubert' && type !== 'wavlm')
+    throw new Error(
+      `${label}: model_type '${String(type)}' is not a wav2vec 2.0, HuBERT or WavLM model (expected 'wav2vec2', 'hubert' or 'wavlm')`,
+    );
   const act = get('hidden_act') ?? 'gelu';
   if (act !== 'gelu') throw new Error(`${label}: hidden_act '${String(act)}' is not supported (only 'gelu')`);
   const dims = numList(get, 'conv_dim', label);
@@ -145,6 +192,15 @@ export function configFromHuggingFace(json: Readonly<Record<string, unknown>>, l
       ffnDim: num(get, 'intermediate_size', label),
       layerNormFirst: bool(get, 'do_stable_layer_norm', label, false),
       layerNormEps: num(get, 'layer_norm_eps', label, DEFAULT_LAYER_NORM_EPS),
+      relativePosition:
+        type === 'wavlm'
+          ? {
+              numBuckets: num(get, 'num_buckets', label, WAVLM_NUM_BUCKETS),
+              maxDistance: num(get, 'max_bucket_distance', label, WAVLM_MAX_DISTANCE),
+              gated: true,
+            }
+          : null,
+      waveformNormEps: preprocessor?.do_normalize === true ? HF_WAVEFORM_NORM_EPS : null,
     },
     label,
   );
@@ -174,8 +230,11 @@ export function parseConvFeatureLayers(text: string, label: string): ConvLayerSp
   return out;
 }
 
-/** A fairseq checkpoint's model settings (`cfg.model`, or the older `args` namespace). */
-export function configFromFairseq(settings: Settings, label: string): Wav2Vec2Config {
+/**
+ * A fairseq checkpoint's model settings (`cfg.model`, the older `args` namespace, or WavLM's
+ * flat `cfg`); `normalize` is the task's (or WavLM's) waveform-normalisation flag.
+ */
+export function configFromFairseq(settings: Settings, label: string, normalize: boolean): Wav2Vec2Config {
   const raw = getter(settings);
   const get = (k: string): unknown => raw(k) ?? FAIRSEQ_DEFAULTS[k as keyof typeof FAIRSEQ_DEFAULTS];
   const name = String(raw('_name') ?? raw('arch') ?? 'wav2vec2');
@@ -185,9 +244,10 @@ export function configFromFairseq(settings: Settings, label: string): Wav2Vec2Co
   if (mode !== 'default' && mode !== 'layer_norm')
     throw new Error(`${label}: extractor_mode must be 'default' or 'layer_norm', got '${String(mode)}'`);
   const layers = raw('conv_feature_layers');
+  const wavlm = raw('relative_position_embedding') === true;
   return validateConfig(
     {
-      arch: name.startsWith('hubert') ? 'hubert' : 'wav2vec2',
+      arch: wavlm ? 'wavlm' : name.startsWith('hubert') ? 'hubert' : 'wav2vec2',
       extractorMode: mode === 'default' ? 'group_norm' : 'layer_norm',
       convLayers: typeof layers === 'string' ? parseConvFeatureLayers(layers, label) : STANDARD_CONV_LAYERS.slice(),
       convBias: bool(get, 'conv_bias', label),
@@ -200,14 +260,28 @@ export function configFromFairseq(settings: Settings, label: string): Wav2Vec2Co
       ffnDim: num(get, 'encoder_ffn_embed_dim', label),
       layerNormFirst: bool(get, 'layer_norm_first', label),
       layerNormEps: DEFAULT_LAYER_NORM_EPS,
+      relativePosition: wavlm
+        ? {
+            numBuckets: num(get, 'num_buckets', label, WAVLM_NUM_BUCKETS),
+            maxDistance: num(get, 'max_distance', label, WAVLM_MAX_DISTANCE),
+            // WavLM's own settings class defaults it to off; every published model turns it on.
+            gated: bool(get, 'gru_rel_pos', label, false),
+          }
+        : null,
+      waveformNormEps: normalize ? FAIRSEQ_WAVEFORM_NORM_EPS : null,
     },
     label,
   );
 }
 
-/** torchaudio's `wav2vec2_model(...)` keyword arguments, as JSON (extra keys such as dropouts are ignored). */
+/**
+ * torchaudio's `wav2vec2_model(...)` or `wavlm_model(...)` keyword arguments, as JSON (extra keys
+ * such as dropouts are ignored; `encoder_num_buckets` marks WavLM). torchaudio normalises
+ * waveforms outside the model, so these settings never do.
+ */
 export function configFromTorchaudio(json: Readonly<Record<string, unknown>>, arch: Wav2Vec2Arch, label: string): Wav2Vec2Config {
   const get = getter(json);
+  const wavlm = arch === 'wavlm' || get('encoder_num_buckets') !== undefined;
   const layers = get('extractor_conv_layer_config');
   const ok = Array.isArray(layers) && layers.every((l) => Array.isArray(l) && l.length === 3 && l.every((x) => typeof x === 'number'));
   if (!ok) throw new Error(`${label}: 'extractor_conv_layer_config' must be a list of [channels, kernel, stride]`);
@@ -216,7 +290,7 @@ export function configFromTorchaudio(json: Readonly<Record<string, unknown>>, ar
     throw new Error(`${label}: 'extractor_mode' must be 'group_norm' or 'layer_norm', got ${JSON.stringify(mode)}`);
   return validateConfig(
     {
-      arch,
+      arch: wavlm ? 'wavlm' : arch,
       extractorMode: mode,
       convLayers: (layers as number[][]).map((l) => [l[0], l[1], l[2]] as const),
       convBias: bool(get, 'extractor_conv_bias', label),
@@ -229,6 +303,14 @@ export function configFromTorchaudio(json: Readonly<Record<string, unknown>>, ar
       ffnDim: num(get, 'encoder_ff_interm_features', label),
       layerNormFirst: bool(get, 'encoder_layer_norm_first', label),
       layerNormEps: DEFAULT_LAYER_NORM_EPS,
+      relativePosition: wavlm
+        ? {
+            numBuckets: num(get, 'encoder_num_buckets', label, WAVLM_NUM_BUCKETS),
+            maxDistance: num(get, 'encoder_max_distance', label, WAVLM_MAX_DISTANCE),
+            gated: true,
+          }
+        : null,
+      waveformNormEps: null,
     },
     label,
   );
@@ -238,8 +320,9 @@ export function configFromTorchaudio(json: Readonly<Record<string, unknown>>, ar
  * The architecture read off a state dict in trustser's (torchaudio's) key names, for bare
  * checkpoints that carry no settings. What shapes cannot tell is taken from the published
  * models: strides of the standard encoder (only when the kernels are the standard ones),
- * 64-wide attention heads, and a pre-layer-norm transformer exactly when the feature encoder
- * uses layer norm (true of every published wav2vec 2.0 and HuBERT model).
+ * 64-wide attention heads (WavLM's bias table gives its head count), WavLM's maximum distance of
+ * 800 frames, a pre-layer-norm transformer exactly when the feature encoder uses layer norm
+ * (true of every published wav2vec 2.0, HuBERT and WavLM model), and no waveform normalisation.
  */
 export function configFromShapes(
   shapes: ReadonlyMap<string, { shape: readonly number[] }>,
@@ -266,9 +349,12 @@ export function configFromShapes(
   const pos = shape('encoder.transformer.pos_conv_embed.conv.weight_v');
   let numLayers = 0;
   while (shapes.has(`encoder.transformer.layers.${numLayers}.attention.q_proj.weight`)) numLayers++;
+  const relEmbed = shapes.get(`encoder.transformer.layers.0.attention.${REL_EMBED}`)?.shape;
+  if (arch === 'wavlm' && !relEmbed)
+    throw new Error(`${label}: no relative position bias ('${REL_EMBED}' of layer 0), so this is not a WavLM state dict`);
   return validateConfig(
     {
-      arch,
+      arch: relEmbed ? 'wavlm' : arch,
       extractorMode: layerNorm ? 'layer_norm' : 'group_norm',
       convLayers: kernels.map(([ch], i) => [ch, STANDARD_CONV_LAYERS[i][1], STANDARD_CONV_LAYERS[i][2]] as const),
       convBias: shapes.has('feature_extractor.conv_layers.0.conv.bias'),
@@ -277,36 +363,20 @@ export function configFromShapes(
       posConvKernel: pos[2],
       posConvGroups: embedDim / pos[1],
       numLayers,
-      numHeads: embedDim / STANDARD_HEAD_DIM,
+      // WavLM's bias table has one column per head; otherwise the published 64-wide heads.
+      numHeads: relEmbed ? relEmbed[1] : embedDim / STANDARD_HEAD_DIM,
       ffnDim: shape('encoder.transformer.layers.0.feed_forward.intermediate_dense.weight')[0],
       layerNormFirst: layerNorm,
       layerNormEps: DEFAULT_LAYER_NORM_EPS,
+      relativePosition: relEmbed
+        ? {
+            numBuckets: relEmbed[0],
+            maxDistance: WAVLM_MAX_DISTANCE,
+            gated: shapes.has(`encoder.transformer.layers.0.attention.${GATE_CONST}`),
+          }
+        : null,
+      waveformNormEps: null,
     },
     label,
   );
-}
-
-/** Output length of an unpadded conv with kernel `k` and stride `s` over `n` inputs (0 when too short). */
-export function convOutputLength(n: number, k: number, s: number): number {
-  return n < k ? 0 : Math.floor((n - k) / s) + 1;
-}
-
-/** Frames the feature encoder gives for `samples` input samples (0 when too short). */
-export function framesFor(c: Wav2Vec2Config, samples: number): number {
-  return c.convLayers.reduce((n, [, k, s]) => convOutputLength(n, k, s), samples);
-}
-
-/** Hop between frames (samples): the product of the strides. */
-export function hopSamples(c: Wav2Vec2Config): number {
-  return c.convLayers.reduce((h, [, , s]) => h * s, 1);
-}
-
-/** Samples one frame sees (the encoder's receptive field). */
-export function receptiveField(c: Wav2Vec2Config): number {
-  let field = 1;
-  for (let i = c.convLayers.length - 1; i >= 0; i--) {
-    const [, k, s] = c.convLayers[i];
-    field = (field - 1) * s + k;
-  }
-  return field;
 }

@@ -1,11 +1,13 @@
 /**
- * The wav2vec 2.0 / HuBERT network on the engine: a conv feature encoder over the raw 16 kHz
+ * The wav2vec 2.0 / HuBERT / WavLM network on the engine: a conv feature encoder over the raw 16 kHz
  * waveform, a feature projection, a convolutional positional embedding and a transformer. The
  * modules carry torchaudio's names (`feature_extractor.conv_layers.0.conv.weight`, …), the names
  * every checkpoint format is mapped to (./checkpoint.ts).
  */
-import { F, nn, tensor, tidy, type Tensor } from '../../engine/index.js';
-import type { Wav2Vec2Config } from './config.js';
+import { F, cat, nn, tensor, tidy, zeros, type Tensor } from '../../engine/index.js';
+import type { RelativePositionConfig, Wav2Vec2Config } from './config.js';
+import { framesFor } from './geometry.js';
+import { BiasTable, GATE_OUTPUTS, gateBias, positionBias } from './relative-position.js';
 
 /** Added to the attention scores of padded frames (as torchaudio does; exp underflows to 0). */
 const PADDING_SCORE = -10000;
@@ -87,24 +89,48 @@ class PositionalConv extends nn.Module {
   }
 }
 
+/** WavLM's parts of a layer's attention: the bias table (first layer only) and the gate. */
+interface RelativeParts {
+  table: BiasTable | null;
+  gate: { linear: nn.Linear; scale: Tensor } | null;
+}
+
 class SelfAttention extends nn.Module {
   readonly q: nn.Linear;
   readonly k: nn.Linear;
   readonly v: nn.Linear;
   readonly out: nn.Linear;
+  readonly relative: RelativeParts | null;
   constructor(
     readonly dim: number,
     readonly heads: number,
+    rel: RelativePositionConfig | null,
+    first: boolean,
   ) {
     super();
     this.k = this.module('k_proj', new nn.Linear(dim, dim));
     this.v = this.module('v_proj', new nn.Linear(dim, dim));
     this.q = this.module('q_proj', new nn.Linear(dim, dim));
     this.out = this.module('out_proj', new nn.Linear(dim, dim));
+    this.relative = rel && {
+      table: first ? this.module('rel_attn_embed', new BiasTable(rel.numBuckets, heads)) : null,
+      gate: rel.gated
+        ? {
+            linear: this.module('gru_rel_pos_linear', new nn.Linear(dim / heads, GATE_OUTPUTS)),
+            scale: this.param('gru_rel_pos_const', tensor(new Float32Array(heads).fill(1), [1, heads, 1, 1])),
+          }
+        : null,
+    };
   }
-  /** x [B, T, D], mask [B, 1, 1, T] (added to the scores) or null. */
-  forward(x: Tensor, mask: Tensor | null): Tensor {
+  /**
+   * x [B, T, D]; mask [B, 1, 1, T] (added to the scores) or null; bias [1, H, T, T], WavLM's
+   * shared relative position bias (gated here when the layer has a gate), or null.
+   */
+  forward(x: Tensor, mask: Tensor | null, bias: Tensor | null): Tensor {
     const [b, t] = x.shape;
+    const gate = this.relative?.gate;
+    const rel = bias && gate ? gateBias(x, gate.linear, gate.scale, bias) : bias;
+    const scores = rel && mask ? rel.add(mask) : (rel ?? mask);
     // Contiguous heads: scores of strided inputs come out strided, and the softmax over them is ~6× slower.
     const split = (l: nn.Linear): Tensor =>
       l
@@ -112,7 +138,7 @@ class SelfAttention extends nn.Module {
         .view([b, t, this.heads, this.dim / this.heads])
         .transpose(1, 2)
         .contiguous();
-    const [o] = F.scaledDotProductAttention(split(this.q), split(this.k), split(this.v), { mask });
+    const [o] = F.scaledDotProductAttention(split(this.q), split(this.k), split(this.v), { mask: scores });
     return this.out.forward(o.transpose(1, 2).reshape([b, t, this.dim]));
   }
 }
@@ -135,19 +161,22 @@ class EncoderLayer extends nn.Module {
   readonly norm: nn.LayerNorm;
   readonly ff: FeedForward;
   readonly finalNorm: nn.LayerNorm;
-  constructor(private readonly c: Wav2Vec2Config) {
+  constructor(
+    private readonly c: Wav2Vec2Config,
+    first: boolean,
+  ) {
     super();
-    this.attention = this.module('attention', new SelfAttention(c.embedDim, c.numHeads));
+    this.attention = this.module('attention', new SelfAttention(c.embedDim, c.numHeads, c.relativePosition, first));
     this.norm = this.module('layer_norm', new nn.LayerNorm(c.embedDim, c.layerNormEps));
     this.ff = this.module('feed_forward', new FeedForward(c.embedDim, c.ffnDim));
     this.finalNorm = this.module('final_layer_norm', new nn.LayerNorm(c.embedDim, c.layerNormEps));
   }
-  forward(x: Tensor, mask: Tensor | null): Tensor {
+  forward(x: Tensor, mask: Tensor | null, bias: Tensor | null): Tensor {
     if (this.c.layerNormFirst) {
-      const h = x.add(this.attention.forward(this.norm.forward(x), mask));
+      const h = x.add(this.attention.forward(this.norm.forward(x), mask, bias));
       return h.add(this.ff.forward(this.finalNorm.forward(h)));
     }
-    const h = this.norm.forward(x.add(this.attention.forward(x, mask)));
+    const h = this.norm.forward(x.add(this.attention.forward(x, mask, bias)));
     return this.finalNorm.forward(h.add(this.ff.forward(h)));
   }
 }
@@ -160,7 +189,7 @@ class Transformer extends nn.Module {
     super();
     this.pos = this.module('pos_conv_embed', new PositionalConv(c));
     this.norm = this.module('layer_norm', new nn.LayerNorm(c.embedDim, c.layerNormEps));
-    const layers = Array.from({ length: c.numLayers }, () => new EncoderLayer(c));
+    const layers = Array.from({ length: c.numLayers }, (_, i) => new EncoderLayer(c, i === 0));
     this.layers = this.module('layers', new nn.ModuleList(layers)).items;
   }
 }
@@ -176,10 +205,33 @@ class Encoder extends nn.Module {
 }
 
 /**
- * wav2vec 2.0 / HuBERT. `hiddenStates` gives L + 1 tensors [B, T, D]: the transformer's input
- * (after the positional term, and its layer norm in a post-LN body), then each layer's output,
- * the last with the final layer norm of a pre-LN body — the hidden states Hugging Face and
- * s3prl expose.
+ * Normalises each waveform of x [B, S] to zero mean and unit variance over its first
+ * `samples[i]` samples (all when null), with `eps` added to the variance; padding stays zero.
+ */
+function normalizeWaveforms(x: Tensor, samples: readonly number[] | null, eps: number): Tensor {
+  const [b, s] = x.shape;
+  const one = (row: Tensor): Tensor => row.sub(row.mean([1], true)).div(row.var([1], false, true).add(eps).sqrt());
+  if (!samples?.some((n) => n < s)) return one(x);
+  const rows = samples.map((n, i) => {
+    const row = one(x.narrow(0, i, 1).narrow(1, 0, n));
+    return n < s ? cat([row, zeros([1, s - n])], 1) : row;
+  });
+  return b === 1 ? rows[0] : cat(rows, 0);
+}
+
+/** Options of {@link Wav2Vec2.hiddenStates}. */
+export interface HiddenStateOptions {
+  /** Valid samples of each item when the batch is padded (null: none is). Padded frames are zeroed and never attended to. */
+  samples?: readonly number[] | null;
+  /** The waveforms are already normalised (a caller that normalises a long input once, then runs it in chunks). */
+  normalized?: boolean;
+}
+
+/**
+ * wav2vec 2.0 / HuBERT / WavLM. `hiddenStates` gives L + 1 tensors [B, T, D]: the transformer's
+ * input (after the positional term, and its layer norm in a post-LN body), then each layer's
+ * output, the last with the final layer norm of a pre-LN body — the hidden states Hugging Face
+ * and s3prl expose.
  */
 export class Wav2Vec2 extends nn.Module {
   readonly extractor: FeatureExtractor;
@@ -192,15 +244,18 @@ export class Wav2Vec2 extends nn.Module {
   }
 
   /**
-   * @param x - waveforms [B, S] at 16 kHz.
-   * @param frames - valid frames of each item (from its valid samples, see `framesFor`), or
-   *   null when no item is padded. Padded frames are zeroed and never attended to.
+   * @param x - waveforms [B, S] at 16 kHz in [-1, 1], normalised here when the checkpoint's
+   *   training normalised them (`config.waveformNormEps`).
    */
-  hiddenStates(x: Tensor, frames: readonly number[] | null = null): Tensor[] {
+  hiddenStates(x: Tensor, o: HiddenStateOptions = {}): Tensor[] {
     const c = this.config;
-    let h = tidy(() => this.encoder.projection.forward(this.extractor.forward(x)));
+    const samples = o.samples ?? null;
+    const eps = c.waveformNormEps;
+    const wave = eps !== null && !o.normalized ? tidy(() => normalizeWaveforms(x, samples, eps)) : x;
+    let h = tidy(() => this.encoder.projection.forward(this.extractor.forward(wave)));
     const [b, t] = h.shape;
     let mask: Tensor | null = null;
+    const frames = samples?.map((n) => framesFor(c, n));
     if (frames?.some((n) => n < t)) {
       const pad = new Float32Array(b * t);
       frames.forEach((n, i) => pad.fill(1, i * t + n, (i + 1) * t));
@@ -215,10 +270,12 @@ export class Wav2Vec2 extends nn.Module {
       return c.layerNormFirst ? y : tr.norm.forward(y);
     });
     const out = [h];
+    const table = tr.layers[0]?.attention.relative?.table;
+    const bias = table && c.relativePosition ? positionBias(table, t, c.relativePosition) : null;
     // One scope per layer, so only the hidden states outlive it (a layer's attention scores are the bulk of its memory).
     for (const layer of tr.layers) {
       const prev = h;
-      h = tidy(() => layer.forward(prev, mask));
+      h = tidy(() => layer.forward(prev, mask, bias));
       out.push(h);
     }
     if (c.layerNormFirst) out[out.length - 1] = tr.norm.forward(h);

@@ -1,53 +1,20 @@
 /**
- * The Node host of the engine backbones (wav2vec 2.0, HuBERT): weights from the path a user
- * names — trustser ships none and never downloads — loaded once per process and version of
- * the files.
+ * The Node host of the engine backbones (wav2vec 2.0, HuBERT, WavLM): weights from the path a
+ * user names — trustser ships none and never downloads — loaded once per process and version of
+ * the files. A `.onnx` path is a backbone exported by `trustser export`, run by ONNX Runtime.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights } from '../checkpoint-files.js';
 import { provideModel, type BackboneWeights } from '../sources.js';
 import type { Backbone } from '../types.js';
 import { wav2vec2Backbone } from './backbone.js';
 import { checkpointFiles, loadWav2Vec2 } from './checkpoint.js';
 import { WAV2VEC2_ARCHS, type Wav2Vec2Arch } from './config.js';
 import type { Wav2Vec2 } from './model.js';
+import { exportedGraph, isExportedGraph, openExportedGraph } from '../exported-files.js';
 
-/** The files' paths, sizes and modification times: files replaced on disk are read again. */
-function versionOf(files: readonly string[]): string {
-  return files
-    .map((f) => {
-      const st = statSync(f, { throwIfNoEntry: false });
-      return `${f}:${st?.size ?? -1}:${st?.mtimeMs ?? -1}`;
-    })
-    .join('|');
-}
-
-function weightsPath(arch: Wav2Vec2Arch, o: BackboneWeights): string {
-  if (o.weights === null)
-    throw new Error(
-      `backbone '${arch}' needs its weights: pass a checkpoint file or Hugging Face folder (--weights PATH, or features.overrides.weights); trustser never downloads any`,
-    );
-  return resolve(o.weights);
-}
-
-const identities = new Map<string, string>();
+const WEIGHTS_HINT = 'a checkpoint file or Hugging Face folder';
 const networks = new Map<string, Wav2Vec2>();
 const loaded = new Map<string, Promise<Backbone>>();
-
-function identity(arch: Wav2Vec2Arch, o: BackboneWeights): string {
-  const files = checkpointFiles(weightsPath(arch, o));
-  const version = versionOf(files);
-  let id = identities.get(version);
-  if (!id) {
-    // Hashed file by file, so only one large checkpoint is in memory at a time.
-    const h = createHash('sha256');
-    for (const f of files) h.update(readFileSync(f));
-    id = h.digest('hex');
-    identities.set(version, id);
-  }
-  return id;
-}
 
 function isArch(name: string): name is Wav2Vec2Arch {
   return (WAV2VEC2_ARCHS as readonly string[]).includes(name);
@@ -57,34 +24,33 @@ function isArch(name: string): name is Wav2Vec2Arch {
  * The frozen network of backbone `arch` on the weights `o` names, loaded once per process and
  * version of the files and shared with its {@link Backbone} (the waveform attacks differentiate
  * through it; its parameters need no gradients).
- * @throws Error for an unknown backbone name, missing weights or a bad checkpoint.
+ * @throws Error for an unknown backbone name, missing weights, an exported graph or a bad checkpoint.
  */
 export function engineWav2Vec2(arch: string, o: BackboneWeights): Wav2Vec2 {
   if (!isArch(arch)) throw new Error(`'${arch}' is not an engine backbone (known: ${WAV2VEC2_ARCHS.join(', ')})`);
-  const path = weightsPath(arch, o);
-  const key = `${arch}|${versionOf(checkpointFiles(path))}`;
-  let net = networks.get(key);
-  if (!net) {
-    net = loadWav2Vec2(path, arch).model;
-    for (const p of net.parameters()) p.requiresGrad_(false);
-    networks.set(key, net);
-  }
-  return net;
+  const path = requireWeights(arch, o, WEIGHTS_HINT);
+  if (isExportedGraph(path))
+    throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
+  return frozenOnce(networks, `${arch}|${filesVersion(checkpointFiles(path))}`, () => loadWav2Vec2(path, arch).model);
 }
 
 for (const arch of WAV2VEC2_ARCHS) {
   provideModel<Backbone>(arch, {
-    identity: (o) => `${arch}:${identity(arch, o)}`,
+    // An exported graph records the identity of the checkpoint it came from.
+    identity(o) {
+      const path = requireWeights(arch, o, WEIGHTS_HINT);
+      return isExportedGraph(path) ? exportedGraph(arch, path).meta.identity : `${arch}:${filesIdentity(checkpointFiles(path))}`;
+    },
     load(o) {
-      const key = `${arch}|${versionOf(checkpointFiles(weightsPath(arch, o)))}`;
-      let b = loaded.get(key);
-      if (!b) {
-        // The network is shared (engineWav2Vec2) and lives as long as the process.
-        b = Promise.resolve().then(() => ({ ...wav2vec2Backbone(arch, engineWav2Vec2(arch, o)), dispose: async () => {} }));
-        loaded.set(key, b);
-        b.catch(() => loaded.delete(key));
+      const path = requireWeights(arch, o, WEIGHTS_HINT);
+      if (isExportedGraph(path)) {
+        return loadOnce(loaded, `${arch}|${filesVersion([path])}`, () => openExportedGraph(arch, path));
       }
-      return b;
+      // An engine network is shared (engineWav2Vec2) and lives as long as the process.
+      return loadOnce(loaded, `${arch}|${filesVersion(checkpointFiles(path))}`, async () => ({
+        ...wav2vec2Backbone(arch, engineWav2Vec2(arch, o)),
+        dispose: async () => {},
+      }));
     },
   });
 }

@@ -16,3 +16,6 @@ export { exportModelGraph, exportableModels, type ExportOptions } from './models
 export { exportRun, trustSummary, EXPORT_TOLERANCE, type ExportRunOptions, type ExportRunResult } from './run.js';
 export { exportAasistGraph, aasistVariantName, type AasistSnapshot, type ExportedSpoofGraph } from './aasist.js';
 export { exportAasist, exportSpoofModel, SPOOF_EXPORT_TOLERANCE, type ExportSpoofResult } from './spoof.js';
+export { exportWav2Vec2Graph } from './wav2vec2.js';
+export { exportWhisperGraph } from './whisper.js';
+export { backbonePath } from './backbone.js';

@@ -5,7 +5,7 @@
  * the engine on probe signals through both full pipelines (features and calibration included)
  * before anything is written; both files are written atomically and a failure leaves neither behind.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../core/index.js';
 import { getFeatureSet } from '../../features/index.js';
@@ -17,6 +17,7 @@ import { packageVersion } from '../../core/index.js';
 import { OnnxSerModel } from '../session.js';
 import { parseSidecar, SIDECAR_FORMAT, SIDECAR_VERSION, type Sidecar, type TrustSummary } from '../sidecar.js';
 import type { FeatureNormalizer } from './common.js';
+import { stageBackbone } from './backbone.js';
 import { exportModelGraph } from './models.js';
 import { writeModelPair, type ExportedPair } from './write.js';
 
@@ -99,10 +100,6 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   try {
     const desc = fp.model.describe();
     const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
-    if (set.kind === 'layers')
-      throw new Error(
-        `${dir}: the model runs on every layer of the '${cfg.features.set}' backbone, which runs on the engine only; such runs cannot be exported to ONNX yet`,
-      );
     const hop = cfg.features.segmentHopFrames ?? cfg.features.segmentFrames;
     const exported = exportModelGraph(
       { name: desc.name, config: desc.config, weights: toRawDict(fp.model.stateDict()) },
@@ -115,39 +112,54 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
       metadata: { 'trustser.sidecar': `${SIDECAR_FORMAT} v${SIDECAR_VERSION}` },
     });
     const probes = probeSignals(set.sampleRateHz);
-    const draft = parseSidecar(
-      {
-        format: SIDECAR_FORMAT,
-        version: SIDECAR_VERSION,
-        trustserVersion: packageVersion(),
-        createdAt: new Date().toISOString(),
-        model: { name: desc.name, params: desc.params, config: desc.config },
-        fold,
-        foldName: result.name ?? null,
-        classes: fp.classes,
-        corpus: corpusLabel(cfg),
-        labelMap: cfg.corpus.every((c) => c.labelMap === undefined) ? null : cfg.corpus.map((c) => c.labelMap ?? 'default').join('+'),
-        sampleRateHz: set.sampleRateHz,
-        features: {
-          set: cfg.features.set,
-          overrides: cfg.features.overrides,
-          settingsKey: set.settingsKey(),
-          maxFrames: cfg.features.maxFrames,
-          segmentFrames: cfg.features.segmentFrames,
-          segmentHopFrames: hop,
+    // A run on an engine backbone ships the backbone as a graph of its own beside the model.
+    const backbone = set.backbone && set.kind === 'layers' ? stageBackbone(set.backbone, resolve(outPath), dir) : null;
+    try {
+      const draft = parseSidecar(
+        {
+          format: SIDECAR_FORMAT,
+          version: SIDECAR_VERSION,
+          trustserVersion: packageVersion(),
+          createdAt: new Date().toISOString(),
+          model: { name: desc.name, params: desc.params, config: desc.config },
+          fold,
+          foldName: result.name ?? null,
+          classes: fp.classes,
+          corpus: corpusLabel(cfg),
+          labelMap: cfg.corpus.every((c) => c.labelMap === undefined) ? null : cfg.corpus.map((c) => c.labelMap ?? 'default').join('+'),
+          sampleRateHz: set.sampleRateHz,
+          features: {
+            set: cfg.features.set,
+            overrides: cfg.features.overrides,
+            settingsKey: set.settingsKey(),
+            maxFrames: cfg.features.maxFrames,
+            segmentFrames: cfg.features.segmentFrames,
+            segmentHopFrames: hop,
+            ...(backbone ? { backboneFile: backbone.tempPath } : {}),
+          },
+          input: { ...exported.layout, normalization: 'in-graph' },
+          outputs: exported.outputs,
+          trust,
+          temperature: fp.temperature,
+          calibrated: fp.calibration.calibrated,
+          verification: { maxAbsDiff: 0, probes: probes.length },
         },
-        input: { ...exported.layout, normalization: 'in-graph' },
-        outputs: exported.outputs,
-        trust,
-        temperature: fp.temperature,
-        calibrated: fp.calibration.calibrated,
-        verification: { maxAbsDiff: 0, probes: probes.length },
-      },
-      'sidecar',
-    );
-    const maxAbsDiff = await verify(bytes, draft, probes, await fp.predict(probes), resolve(outPath));
-    const sidecar: Sidecar = { ...draft, verification: { maxAbsDiff, probes: probes.length } };
-    return writeModelPair(resolve(outPath), bytes, sidecar);
+        'sidecar',
+      );
+      const maxAbsDiff = await verify(bytes, draft, probes, await fp.predict(probes), resolve(outPath));
+      const features = backbone ? { ...draft.features, backboneFile: backbone.file } : draft.features;
+      const sidecar: Sidecar = { ...draft, features, verification: { maxAbsDiff, probes: probes.length } };
+      const committed = backbone?.commit();
+      try {
+        return writeModelPair(resolve(outPath), bytes, sidecar);
+      } catch (e) {
+        if (committed) rmSync(committed, { force: true });
+        throw e;
+      }
+    } catch (e) {
+      backbone?.discard();
+      throw e;
+    }
   } finally {
     fp.dispose();
   }

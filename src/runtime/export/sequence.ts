@@ -68,11 +68,12 @@ export function exportTrustSerCnn(s: ModelSnapshot, n: FeatureNormalizer | null)
   let x: string, mask: string, lengths: string;
   if (shape.length === 2) {
     // layers: mix with softmax(layer_weights) [L] → [1, L, 1, 1], sum over L.
-    checkNormalizer(n, d);
+    // The trainer standardises each layer with its own statistics ([L × D], broadcast as [L, 1, D]).
+    checkNormalizer(n, d, shape[0]);
     const raw = g.input(INPUT_FEATURES, 'float32', [DIM_BATCH, shape[0], DIM_TIME, d]);
     lengths = g.input(INPUT_LENGTHS, 'int64', [DIM_BATCH]);
     const mix = reshape(g, softmax(g, g.weight('layer_weights', w.get('layer_weights')), 0), [1, shape[0], 1, 1]);
-    x = reduceSum(g, g.node('Mul', [normalizeInput(g, raw, n, false), mix]), [1]);
+    x = reduceSum(g, g.node('Mul', [normalizeInput(g, raw, n, true), mix]), [1]);
     mask = lengthMask(g, lengths, x, 1);
   } else {
     // The engine zeroes padding frames before the convolutions; they are point-wise and both

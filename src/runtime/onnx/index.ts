@@ -26,6 +26,8 @@ export {
   linear,
   conv,
   batchNorm,
+  layerNorm,
+  stackedOutput,
   batchNormLastAxis,
   maxPool,
   activation,

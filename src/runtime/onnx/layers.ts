@@ -105,6 +105,22 @@ export function conv(g: GraphBuilder, x: string, w: WeightSource, prefix: string
   });
 }
 
+/** Layer normalization over the last axis with the engine's LayerNorm at `prefix` (weight and bias). */
+export function layerNorm(g: GraphBuilder, x: string, w: WeightSource, prefix: string, eps: number): string {
+  const p = (k: string) => g.weight(`${prefix}.${k}`, w.get(`${prefix}.${k}`));
+  return g.node('LayerNormalization', [x, p('weight'), p('bias')], { axis: -1, epsilon: float(eps) });
+}
+
+/** `states` (each [1, T, D]) stacked on a new first axis as the graph output `name` [count, 1, T, D]. */
+export function stackedOutput(g: GraphBuilder, states: readonly string[], name: string, dims: { frames: string; width: number }): void {
+  const stacked = g.node(
+    'Concat',
+    states.map((s) => unsqueeze(g, s, [0])),
+    { axis: 0 },
+  );
+  g.output(stacked, name, 'float32', [states.length, 1, dims.frames, dims.width]);
+}
+
 /** Eval-mode batch normalization with the running statistics of the engine's BatchNorm at `prefix`. */
 export function batchNorm(g: GraphBuilder, x: string, w: WeightSource, prefix: string, eps = 1e-5): string {
   const p = (k: string) => g.weight(`${prefix}.${k}`, w.get(`${prefix}.${k}`));

@@ -1,0 +1,251 @@
+/**
+ * The acoustic front ends s3prl's APC and TERA checkpoints declare (./config.ts), on the engine so
+ * they are fast and differentiable (the waveform attacks differentiate through the backbone):
+ *
+ * - Kaldi-compatible log fbank, as `torchaudio.compliance.kaldi.fbank` with snip_edges: frames of
+ *   `frame_length` every `frame_shift`, each with its mean removed, pre-emphasised (the first
+ *   sample against itself), windowed (symmetric Hamming / Hann, Povey, rectangular), zero-padded
+ *   to a power of two; |X|² into Kaldi's triangular filters (triangles on the 1127·ln(1 + f/700)
+ *   mel axis between `low_freq` and `high_freq`), ln(max(·, float32 ε)).
+ * - TERA's online log-mel: the waveform scaled so its RMS is `target_level` dB, a centred STFT
+ *   (reflect padding, periodic Hann window of `win_ms` centred in the 2·(n_freq − 1)-point FFT),
+ *   |X|² into HTK mel filters over 0–8 kHz without normalisation, ln(mel + 1e-10).
+ *
+ * Then optional deltas (torchaudio's `compute_deltas`: replicate padding, Σ k·(x[t+k] − x[t−k]) /
+ * (n(n+1)(2n+1)/3)), stacked [x, Δx, ΔΔx, …] along the feature axis, and optional per-utterance
+ * CMVN (x − mean) / (std + 1e-10) over time with the unbiased std. The spectra of long inputs are
+ * computed in blocks of {@link FRONT_END_BLOCK_FRAMES} frames so intermediate memory stays flat.
+ */
+import { makeWindow, melFilterWeights, resolveMelFilterbankOptions } from '../../dsp/index.js';
+import { F, cat, keep, tensor, tidy, type Tensor } from '../../engine/index.js';
+import {
+  CMVN_EPS,
+  S3PRL_SAMPLE_RATE_HZ,
+  frontEndDims,
+  kaldiFrameSamples,
+  logMelFrameSamples,
+  type FrontEndConfig,
+  type KaldiWindow,
+} from './config.js';
+
+/** Frames whose spectra are computed in one engine call (bounds the framing memory of long inputs). */
+export const FRONT_END_BLOCK_FRAMES = 4096;
+/** Kaldi's floor on filterbank energies before the log: float32 machine epsilon. */
+const KALDI_LOG_FLOOR = 2 ** -23;
+/** Added to mel energies before the log in TERA's online front end. */
+const LOG_MEL_EPS = 1e-10;
+/** Added to the waveform's RMS when scaling it to the target level. */
+const WAV_RMS_EPS = 1e-10;
+/** Kaldi's mel scale: 1127·ln(1 + f / 700). */
+const KALDI_MEL_SCALE = 1127;
+const KALDI_MEL_BREAK_HZ = 700;
+const HAMMING_ALPHA = 0.54;
+const HAMMING_BETA = 0.46;
+/** Frames the unbiased std of CMVN needs. */
+const CMVN_MIN_FRAMES = 2;
+
+function kaldiMel(hz: number): number {
+  return KALDI_MEL_SCALE * Math.log(1 + hz / KALDI_MEL_BREAK_HZ);
+}
+
+/**
+ * Kaldi's mel filterbank as a row-major [nFft/2 + 1, numBins] matrix (the Nyquist row is zero, as
+ * torchaudio pads it): filter b rises from mel_low + b·Δ to its centre and falls to mel_low + (b+2)·Δ,
+ * Δ = (mel_high − mel_low)/(numBins + 1), linearly on the mel axis.
+ * @param highHz - upper edge (Hz); ≤ 0 is an offset from the Nyquist frequency.
+ */
+function kaldiMelBanks(numBins: number, nFft: number, sampleRateHz: number, lowHz: number, highHz: number): Float64Array {
+  // In float32 step by step, as torchaudio tabulates them (the edges in double, the rest in
+  // float32 tensors): at ~2800 mel a float32 ulp is 2e-4 mel, which moves a weight by ~1e-5.
+  const f = Math.fround;
+  const nyquist = sampleRateHz / 2;
+  const melLow = kaldiMel(lowHz);
+  const melHigh = kaldiMel(highHz <= 0 ? highHz + nyquist : highHz);
+  const delta = (melHigh - melLow) / (numBins + 1);
+  const binHz = f(sampleRateHz / nFft);
+  const rows = nFft / 2 + 1;
+  const out = new Float64Array(rows * numBins);
+  const edge = (b: number): number => f(f(melLow) + f(f(b) * f(delta)));
+  for (let k = 0; k < rows - 1; k++) {
+    const mel = f(f(KALDI_MEL_SCALE) * f(Math.log(f(1 + f(f(binHz * k) / KALDI_MEL_BREAK_HZ)))));
+    for (let b = 0; b < numBins; b++) {
+      const [left, centre, right] = [edge(b), edge(b + 1), edge(b + 2)];
+      const up = f(f(mel - left) / f(centre - left));
+      const down = f(f(right - mel) / f(right - centre));
+      out[k * numBins + b] = Math.max(0, Math.min(up, down));
+    }
+  }
+  return out;
+}
+
+/** Kaldi's analysis windows (symmetric: the ends are n = 0 and n = N − 1). */
+function kaldiWindow(type: KaldiWindow, n: number): Float64Array {
+  if (type === 'povey') return makeWindow('povey', n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = Math.cos((2 * Math.PI * i) / (n - 1));
+    w[i] = type === 'hamming' ? HAMMING_ALPHA - HAMMING_BETA * c : type === 'hanning' ? 0.5 - 0.5 * c : 1;
+  }
+  return w;
+}
+
+/** The framing of a front end (samples). */
+interface Framing {
+  /** Samples per frame taken from the (padded) signal. */
+  frame: number;
+  hop: number;
+  nFft: number;
+  /** Reflect padding on each side (centred STFT), 0 for Kaldi. */
+  pad: number;
+}
+
+/**
+ * A front end: 16 kHz waveform [S] in [-1, 1] → features [T, D]. Holds its window and filterbank
+ * as engine tensors (free them with {@link S3prlFrontEnd.dispose}).
+ */
+export class S3prlFrontEnd {
+  /** Feature width D. */
+  readonly dims: number;
+  /** Hop between frames (samples). */
+  readonly hopSamples: number;
+  /** Shortest input (samples) that gives `minFrames` frames (and the 2 CMVN needs). */
+  readonly minSamples: number;
+  private readonly framing: Framing;
+  private readonly window: Tensor;
+  private readonly bank: Tensor;
+
+  /** @param minFrames - frames the network needs at least (e.g. TERA's downsample rate). */
+  constructor(
+    readonly config: FrontEndConfig,
+    minFrames = 1,
+  ) {
+    const s = config.spectrum;
+    this.dims = frontEndDims(config);
+    const need = Math.max(minFrames, config.cmvn ? CMVN_MIN_FRAMES : 1);
+    if (s.kind === 'kaldi-fbank') {
+      const { frame, hop } = kaldiFrameSamples(s);
+      const nFft = s.roundToPowerOfTwo ? 2 ** Math.ceil(Math.log2(frame)) : frame;
+      this.framing = { frame, hop, nFft, pad: 0 };
+      this.window = keep(tensor(kaldiWindow(s.windowType, frame), [frame]));
+      this.bank = keep(
+        tensor(kaldiMelBanks(s.numMelBins, nFft, S3PRL_SAMPLE_RATE_HZ, s.lowFreqHz, s.highFreqHz), [nFft / 2 + 1, s.numMelBins]),
+      );
+      this.minSamples = frame + (need - 1) * hop;
+    } else {
+      const { win, hop, nFft } = logMelFrameSamples(s);
+      const w = new Float64Array(nFft);
+      w.set(makeWindow('hann', win), Math.floor((nFft - win) / 2));
+      this.framing = { frame: nFft, hop, nFft, pad: Math.floor(nFft / 2) };
+      this.window = keep(tensor(w, [nFft]));
+      const bank = melFilterWeights(
+        resolveMelFilterbankOptions({ sampleRateHz: S3PRL_SAMPLE_RATE_HZ, nFft, nMels: s.nMels, scale: 'htk', norm: null }),
+      );
+      this.bank = keep(tensor(bank.w, [s.nFreq, s.nMels]));
+      // The reflect padding needs more samples than it pads.
+      this.minSamples = Math.max(this.framing.pad + 1, (need - 1) * hop);
+    }
+    this.hopSamples = this.framing.hop;
+  }
+
+  /** Frames of `samples` input samples (0 when too short for one). */
+  framesFor(samples: number): number {
+    const { frame, hop, pad } = this.framing;
+    if (pad > 0) return samples > pad ? 1 + Math.floor(samples / hop) : 0;
+    return samples < frame ? 0 : 1 + Math.floor((samples - frame) / hop);
+  }
+
+  /**
+   * Features of one waveform x [S] → [T, D] float32 (differentiable in x). Computed in float64:
+   * the near-silent filters of narrow-band audio sit at the log floor, where float32 rounding of
+   * the spectrum would move the features by ~1e-3.
+   * @throws Error when x is shorter than one frame, or shorter than {@link S3prlFrontEnd.minSamples} with CMVN.
+   */
+  forward(x: Tensor): Tensor {
+    const samples = x.shape[x.ndim - 1];
+    const frames = this.framesFor(samples);
+    if (x.ndim !== 1) throw new Error(`s3prl front end: expected a waveform [S], got [${x.shape.join(', ')}]`);
+    if (frames < (this.config.cmvn ? CMVN_MIN_FRAMES : 1))
+      throw new Error(`s3prl front end: ${samples} samples give ${frames} frames, too few (pad inputs to ${this.minSamples} samples)`);
+    const s = this.config.spectrum;
+    const src = tidy(() => {
+      const xd = x.to('float64');
+      if (s.kind === 'kaldi-fbank') return xd;
+      const rms = xd.square().mean().sqrt();
+      const scaled = xd.mul(
+        rms
+          .add(WAV_RMS_EPS)
+          .reciprocal()
+          .mul(10 ** (s.targetLevelDb / 20)),
+      );
+      const p = this.framing.pad;
+      return F.pad(scaled.view([1, 1, samples]), [p, p], 'reflect').view([samples + 2 * p]);
+    });
+    const blocks: Tensor[] = [];
+    for (let t0 = 0; t0 < frames; t0 += FRONT_END_BLOCK_FRAMES)
+      blocks.push(tidy(() => this.spectrum(src, t0, Math.min(FRONT_END_BLOCK_FRAMES, frames - t0))));
+    src.dispose();
+    let h = blocks.length === 1 ? blocks[0] : cat(blocks, 0);
+    if (blocks.length > 1) for (const b of blocks) b.dispose();
+    const c = this.config;
+    if (c.deltaOrder > 0) {
+      const base = h;
+      h = tidy(() => {
+        const all = [base];
+        for (let o = 0; o < c.deltaOrder; o++) all.push(deltas(all[all.length - 1], c.deltaWinLength));
+        return cat(all, 1);
+      });
+      base.dispose();
+    }
+    if (c.cmvn) {
+      const raw = h;
+      h = tidy(() => raw.sub(raw.mean(0, true)).div(raw.std(0, true, true).add(CMVN_EPS)));
+      raw.dispose();
+    }
+    const out = h.to('float32');
+    h.dispose();
+    return out;
+  }
+
+  /** Log filterbank energies of frames [t0, t0 + n) of the (padded) signal → [n, bins]. */
+  private spectrum(src: Tensor, t0: number, n: number): Tensor {
+    const { frame, hop, nFft } = this.framing;
+    const idx = new Int32Array(n * frame);
+    for (let t = 0; t < n; t++) for (let j = 0; j < frame; j++) idx[t * frame + j] = (t0 + t) * hop + j;
+    let f = src.index([tensor(idx, [n, frame]).to('int64')]);
+    const s = this.config.spectrum;
+    if (s.kind === 'kaldi-fbank') {
+      if (s.removeDcOffset) f = f.sub(f.mean(1, true));
+      if (s.preemphasis !== 0) {
+        const prev = cat([f.narrow(1, 0, 1), f.narrow(1, 0, frame - 1)], 1);
+        f = f.sub(prev.mul(s.preemphasis));
+      }
+    }
+    const spec = F.rfft(f.mul(this.window), nFft).square().sum(-1);
+    const power = s.kind === 'kaldi-fbank' && !s.usePower ? spec.sqrt() : spec;
+    const mel = power.matmul(this.bank);
+    return s.kind === 'kaldi-fbank' ? mel.clamp(KALDI_LOG_FLOOR).log() : mel.add(LOG_MEL_EPS).log();
+  }
+
+  /** Frees the window and filterbank tensors. */
+  dispose(): void {
+    this.window.dispose();
+    this.bank.dispose();
+  }
+}
+
+/** Deltas of x [T, D] along time (torchaudio's `compute_deltas` with replicate padding) → [T, D]. */
+function deltas(x: Tensor, winLength: number): Tensor {
+  const [t, d] = x.shape;
+  const n = Math.floor((winLength - 1) / 2);
+  const denom = (n * (n + 1) * (2 * n + 1)) / 3;
+  const padded = F.pad(x.transpose(0, 1).contiguous().view([1, d, t]), [n, n], 'replicate');
+  let sum: Tensor | null = null;
+  for (let k = 1; k <= n; k++) {
+    const term = padded
+      .narrow(2, n + k, t)
+      .sub(padded.narrow(2, n - k, t))
+      .mul(k);
+    sum = sum ? sum.add(term) : term;
+  }
+  return (sum as Tensor).div(denom).view([d, t]).transpose(0, 1);
+}

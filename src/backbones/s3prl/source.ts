@@ -1,0 +1,54 @@
+/**
+ * The Node host of the s3prl backbones (`apc`, `tera`): weights from the `.ckpt` a user names —
+ * trustser ships none and never downloads — loaded once per process and version of the file.
+ */
+import { filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights } from '../checkpoint-files.js';
+import { provideModel, type BackboneWeights } from '../sources.js';
+import type { Backbone } from '../types.js';
+import type { Apc } from './apc.js';
+import { apcBackbone, teraBackbone } from './backbone.js';
+import { loadApc, loadTera, s3prlCheckpointFiles } from './checkpoint.js';
+import type { Tera } from './tera.js';
+
+/** The backbone names this host provides. */
+const S3PRL_BACKBONES = ['apc', 'tera'] as const;
+type S3prlBackboneName = (typeof S3PRL_BACKBONES)[number];
+
+const apcNets = new Map<string, Apc>();
+const teraNets = new Map<string, Tera>();
+const loaded = new Map<string, Promise<Backbone>>();
+
+/** The files loading `o`'s weights of backbone `name` reads. */
+function files(name: S3prlBackboneName, o: BackboneWeights): string[] {
+  return s3prlCheckpointFiles(requireWeights(name, o, `the s3prl ${name.toUpperCase()} .ckpt file`));
+}
+
+/**
+ * The frozen APC network on the weights `o` names, loaded once per process and version of the
+ * file and shared with its {@link Backbone} (the waveform attacks differentiate through it).
+ * @throws Error for missing weights or a bad checkpoint.
+ */
+export function engineApc(o: BackboneWeights): Apc {
+  const [path] = files('apc', o);
+  return frozenOnce(apcNets, filesVersion([path]), () => loadApc(path).model);
+}
+
+/** The frozen TERA network on the weights `o` names (see {@link engineApc}). */
+export function engineTera(o: BackboneWeights): Tera {
+  const [path] = files('tera', o);
+  return frozenOnce(teraNets, filesVersion([path]), () => loadTera(path).model);
+}
+
+for (const name of S3PRL_BACKBONES) {
+  provideModel<Backbone>(name, {
+    identity: (o) => `${name}:${filesIdentity(files(name, o))}`,
+    load(o) {
+      // The network is shared (engineApc / engineTera) and lives as long as the process.
+      return loadOnce(loaded, `${name}|${filesVersion(files(name, o))}`, async () =>
+        name === 'apc'
+          ? { ...apcBackbone(name, engineApc(o)), dispose: async () => {} }
+          : { ...teraBackbone(name, engineTera(o)), dispose: async () => {} },
+      );
+    },
+  });
+}
