@@ -20,6 +20,8 @@
  * All arithmetic is double precision.
  */
 
+import { Bluestein } from './bluestein.js';
+
 /** Largest prime handled by a direct (O(p²)) butterfly; larger primes go to Bluestein. */
 const MAX_DIRECT_PRIME = 13;
 
@@ -86,7 +88,7 @@ export class ComplexFft {
     this.size = n;
     const radices = factorize(n);
     if (radices === null) {
-      this.bluestein = new Bluestein(n);
+      this.bluestein = new Bluestein(n, (m) => new ComplexFft(m));
       this.bufRe = new Float64Array(0);
       this.bufIm = new Float64Array(0);
       this.accRe = new Float64Array(0);
@@ -434,72 +436,5 @@ export class ComplexFft {
   private twiddleStore(yr: Float64Array, yi: Float64Array, at: number, xr: number, xi: number, wr: number, wi: number): void {
     yr[at] = xr * wr - xi * wi;
     yi[at] = xr * wi + xi * wr;
-  }
-}
-
-/** Bluestein's chirp-z transform: a size-n DFT as a convolution done by power-of-two FFTs. */
-class Bluestein {
-  private readonly n: number;
-  private readonly m: number;
-  private readonly inner: ComplexFft;
-  /** Chirp e^{−iπk²/n}, k < n. */
-  private readonly chirpRe: Float64Array;
-  private readonly chirpIm: Float64Array;
-  /** FFT of the conjugate chirp, wrapped to length m. */
-  private readonly kernRe: Float64Array;
-  private readonly kernIm: Float64Array;
-  private readonly workRe: Float64Array;
-  private readonly workIm: Float64Array;
-
-  constructor(n: number) {
-    this.n = n;
-    let m = 1;
-    while (m < 2 * n - 1) m *= 2;
-    this.m = m;
-    this.inner = new ComplexFft(m);
-    this.chirpRe = new Float64Array(n);
-    this.chirpIm = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      // k² mod 2n keeps the angle small (exact integer arithmetic below 2^53).
-      const k2 = (k * k) % (2 * n);
-      const a = (-Math.PI * k2) / n;
-      this.chirpRe[k] = Math.cos(a);
-      this.chirpIm[k] = Math.sin(a);
-    }
-    this.kernRe = new Float64Array(m);
-    this.kernIm = new Float64Array(m);
-    this.kernRe[0] = this.chirpRe[0];
-    this.kernIm[0] = -this.chirpIm[0];
-    for (let k = 1; k < n; k++) {
-      this.kernRe[k] = this.kernRe[m - k] = this.chirpRe[k];
-      this.kernIm[k] = this.kernIm[m - k] = -this.chirpIm[k];
-    }
-    this.inner.forward(this.kernRe, this.kernIm);
-    this.workRe = new Float64Array(m);
-    this.workIm = new Float64Array(m);
-  }
-
-  forward(re: Float64Array, im: Float64Array): void {
-    const { n, m, chirpRe, chirpIm, kernRe, kernIm, workRe, workIm } = this;
-    for (let k = 0; k < n; k++) {
-      workRe[k] = re[k] * chirpRe[k] - im[k] * chirpIm[k];
-      workIm[k] = re[k] * chirpIm[k] + im[k] * chirpRe[k];
-    }
-    workRe.fill(0, n);
-    workIm.fill(0, n);
-    this.inner.forward(workRe, workIm);
-    for (let k = 0; k < m; k++) {
-      const ar = workRe[k],
-        ai = workIm[k];
-      workRe[k] = ar * kernRe[k] - ai * kernIm[k];
-      workIm[k] = ar * kernIm[k] + ai * kernRe[k];
-    }
-    this.inner.inverse(workRe, workIm);
-    for (let k = 0; k < n; k++) {
-      const ar = workRe[k],
-        ai = workIm[k];
-      re[k] = ar * chirpRe[k] - ai * chirpIm[k];
-      im[k] = ar * chirpIm[k] + ai * chirpRe[k];
-    }
   }
 }

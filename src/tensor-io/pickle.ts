@@ -1,14 +1,23 @@
 /**
  * The closed pickle machine that reads `data.pkl` of PyTorch checkpoints: only the opcodes that
  * protocol-2 state dicts use and a fixed allow-list of globals (`OrderedDict`, tensor rebuild
- * functions, storage types, argparse's attribute-only `Namespace`). Nothing is ever executed;
- * any other global or opcode is rejected, so a malicious checkpoint cannot run code. (Written
- * here: no maintained JS unpickler offers an allow-list this strict.)
+ * functions, storage types, argparse's attribute-only `Namespace`). Nothing is ever executed:
+ * any other class or function becomes an inert {@link PyOpaque} marker, and so does whatever a
+ * pickle builds from it (calls, instances, their state), so an entry a loader does not need — a
+ * training checkpoint's scheduler or a numpy scalar in its history — does not stop it reading the
+ * weights, while a file that *is* such an object (the top level) is rejected, and nothing a
+ * malicious checkpoint names ever runs. Unknown opcodes are rejected. (Written here: no
+ * maintained JS unpickler offers an allow-list this strict.)
  */
 import { allocData, isRawTensor, numel, type DType, type HalfEncoding, type RawTensor, type TypedData } from './raw.js';
 
 /** A class or function named by a pickle GLOBAL (only allow-listed ones are created). */
 class PyGlobal {
+  constructor(readonly ref: string) {}
+}
+
+/** A global outside the allow-list, or anything built from one: never called, its contents dropped. */
+class PyOpaque {
   constructor(readonly ref: string) {}
 }
 
@@ -163,13 +172,16 @@ export function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader
     if (!memo.has(i)) fail(`malformed pickle: memo entry ${i} is not defined (${where()})`);
     return memo.get(i);
   };
+  // Items added to an opaque object (a dict or list subclass outside the allow-list) are dropped.
   const dictTop = (): Map<unknown, unknown> => {
     const d = top();
+    if (d instanceof PyOpaque) return new Map();
     if (!(d instanceof Map)) fail(`malformed pickle: ${where()} on a non-dict`);
     return d as Map<unknown, unknown>;
   };
   const listTop = (): unknown[] => {
     const l = top();
+    if (l instanceof PyOpaque) return [];
     if (!Array.isArray(l) || Object.isFrozen(l)) fail(`malformed pickle: ${where()} on a non-list`);
     return l as unknown[];
   };
@@ -265,19 +277,22 @@ export function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader
         break;
       case OP.GLOBAL: {
         const ref = `${line()} ${line()}`;
-        if (!ALLOWED_GLOBALS.has(ref)) fail(`unsupported pickle global '${ref}' ${ONLY}`);
-        stack.push(new PyGlobal(ref));
+        stack.push(ALLOWED_GLOBALS.has(ref) ? new PyGlobal(ref) : new PyOpaque(ref));
         break;
       }
       case OP.REDUCE: {
         const args = pop();
         const fn = pop();
-        stack.push(call(fn, args, fail, where));
+        stack.push(fn instanceof PyOpaque ? fn : call(fn, args, fail, where));
         break;
       }
       case OP.NEWOBJ: {
         const args = pop();
         const cls = pop();
+        if (cls instanceof PyOpaque) {
+          stack.push(cls);
+          break;
+        }
         if (!(cls instanceof PyGlobal) || !PLAIN_DATA_CLASSES.has(cls.ref) || !Array.isArray(args) || args.length > 0)
           fail(`unsupported pickle NEWOBJ of ${cls instanceof PyGlobal ? `'${cls.ref}'` : describe(cls)} at offset ${opPos} ${ONLY}`);
         stack.push(new PlainObject());
@@ -286,6 +301,7 @@ export function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader
       case OP.BUILD: {
         const state = pop();
         const obj = top();
+        if (obj instanceof PyOpaque) break;
         if (!(obj instanceof Map)) fail(`unsupported pickle BUILD on a non-dict object at offset ${opPos} ${ONLY}`);
         // A plain object's state is its attribute dict; an OrderedDict's (the `_metadata` of a state dict) is ignored.
         if (obj instanceof PlainObject) {
@@ -415,6 +431,7 @@ function rebuildTensor(args: readonly unknown[], fail: Fail): RawTensor {
 
 export function describe(v: unknown): string {
   if (v instanceof PyGlobal) return `<global ${v.ref}>`;
+  if (v instanceof PyOpaque) return `<unsupported '${v.ref}' object>`;
   if (v instanceof PyStorage) return `<storage ${v.key}>`;
   if (Array.isArray(v)) return `(${v.map(describe).join(', ')})`;
   if (v instanceof Map) return `a dict with ${v.size} entries`;
@@ -424,7 +441,9 @@ export function describe(v: unknown): string {
 
 /** Rejects results that still contain internal objects (a bare class or storage). */
 export function checkResult(value: unknown, fail: Fail, seen = new Set<unknown>()): void {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  // The file itself is an object the reader does not know (a pickled callable, a model class…).
+  if (seen.size === 0 && value instanceof PyOpaque) fail(`unsupported pickle global '${value.ref}' ${ONLY}`);
+  if (typeof value !== 'object' || value === null || seen.has(value) || value instanceof PyOpaque) return;
   seen.add(value);
   if (value instanceof PyGlobal || value instanceof PyStorage) fail(`unsupported object ${describe(value)} in the checkpoint ${ONLY}`);
   if (Array.isArray(value)) for (const v of value) checkResult(v, fail, seen);

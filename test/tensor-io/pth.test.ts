@@ -140,6 +140,20 @@ describe('readPth on generated fixtures', () => {
   });
 });
 
+test('objects of unknown classes beside the weights are inert markers: the weights load, nothing runs', () => {
+  const obj = readPthObject(fixture('opaque.pth')) as Map<string, unknown>;
+  const model = toStateDict(obj.get('model'), 'opaque.pth');
+  assert.deepEqual(get(model, 'w'), { dtype: 'float32', shape: [2], data: new Float32Array([1, 2]) });
+  assert.equal(obj.get('epoch'), 7);
+  // The scheduler, the numpy scalar and the Counter are kept only as markers, their contents dropped.
+  for (const k of ['scheduler', 'best_loss', 'counts']) {
+    const v = obj.get(k);
+    assert.ok(typeof v === 'object' && v !== null && !(v instanceof Map) && !Array.isArray(v) && !isRawTensor(v), k);
+  }
+  // As a state dict the markers are refused by name.
+  assert.throws(() => readPth(fixture('opaque.pth')), /opaque\.pth: top-level dict is not a dict of tensors/);
+});
+
 describe('readPth rejects bad and malicious inputs with the file name', () => {
   const cases: [string, RegExp][] = [
     ['evil-global.pth', /evil-global\.pth: unsupported pickle global 'os system' \(only state dicts of tensors are read\)/],
@@ -148,6 +162,8 @@ describe('readPth rejects bad and malicious inputs with the file name', () => {
     ['missing-storage.pth', /missing-storage\.pth: storage '0' \(misc\/data\/0\) is missing from the archive/],
     ['short-storage.pth', /short-storage\.pth: storage '0' holds 3 bytes, but 6 float32 elements need 24/],
     ['legacy.pth', /legacy\.pth: legacy \(pre-1\.6, non-zip\) torch\.save format is not supported/],
+    // A file that is an object of a class outside the allow-list (never instantiated).
+    ['opaque-top.pth', /opaque-top\.pth: unsupported pickle global '__main__ TrainingScheduler' \(only state dicts of tensors are read\)/],
   ];
   for (const [name, pattern] of cases) {
     test(name, () => {
