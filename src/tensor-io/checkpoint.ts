@@ -1,4 +1,4 @@
-/** Reading a tensor file whose format is known only from its first bytes (a PyTorch zip or safetensors). */
+/** Reading a tensor file whose format is known only from its first bytes (a PyTorch zip or legacy checkpoint, or safetensors). */
 import { readFileSync } from 'node:fs';
 import { parsePthObject } from './pth.js';
 import { parseSafetensors } from './safetensors.js';
@@ -6,7 +6,7 @@ import type { StateDict } from './raw.js';
 
 /** First bytes of a zip archive (PyTorch ≥ 1.6 checkpoints). */
 const ZIP_MAGIC = [0x50, 0x4b];
-/** First byte of a legacy pickle checkpoint (rejected by the .pth reader with a clear message). */
+/** First byte of a legacy (pre-1.6, pickle-stream) PyTorch checkpoint. */
 const PICKLE_PROTO = 0x80;
 /** Bytes of the little-endian header length that starts a safetensors file, followed by its JSON '{'. */
 const SAFETENSORS_LENGTH_BYTES = 8;

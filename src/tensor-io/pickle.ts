@@ -21,12 +21,13 @@ class PyOpaque {
   constructor(readonly ref: string) {}
 }
 
-/** A storage loaded from `data/<key>`, as typed values. */
+/** A storage loaded from `data/<key>`, as typed values (a `placeholder` has none: tensors on it come out empty). */
 export class PyStorage {
   constructor(
     readonly key: string,
     readonly dtype: DType,
     readonly values: TypedData,
+    readonly placeholder = false,
   ) {}
 }
 
@@ -126,13 +127,18 @@ export type StorageLoader = (key: string, dtype: DType, count: number, half?: Ha
  * Dicts become `Map`s, lists arrays, tuples frozen arrays, tensors {@link RawTensor}s.
  */
 export function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader): unknown {
+  return unpickleAt(pkl, 0, fail, loadStorage).value;
+}
+
+/** {@link unpickle} of the pickle starting at byte `start` of `pkl`; also returns where it ends (after its STOP). */
+export function unpickleAt(pkl: Uint8Array, start: number, fail: Fail, loadStorage: StorageLoader): { value: unknown; end: number } {
   const view = new DataView(pkl.buffer, pkl.byteOffset, pkl.byteLength);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const stack: unknown[] = [];
   const marks: number[] = [];
   const memo = new Map<number, unknown>();
-  let pos = 0;
-  let opPos = 0;
+  let pos = start;
+  let opPos = start;
   let op = 0;
   const where = (): string => `${OPCODE_NAMES[op] ?? `0x${op.toString(16)}`} at offset ${opPos}`;
   const take = (n: number): number => {
@@ -202,7 +208,7 @@ export function unpickle(pkl: Uint8Array, fail: Fail, loadStorage: StorageLoader
         marks.push(stack.length);
         break;
       case OP.STOP:
-        return pop();
+        return { value: pop(), end: pos };
       case OP.EMPTY_DICT:
         stack.push(new Map());
         break;
@@ -368,11 +374,15 @@ function call(fn: unknown, args: unknown, fail: Fail, where: () => string): unkn
   }
 }
 
-/** BINPERSID: resolves `('storage', StorageType, key, location, numel)`. */
+/**
+ * BINPERSID: resolves `('storage', StorageType, key, location, numel)` (the legacy format adds a
+ * sixth entry, the view of another storage, which state dicts leave None).
+ */
 function persistentLoad(pid: unknown, fail: Fail, loadStorage: StorageLoader): PyStorage {
-  if (!Array.isArray(pid) || pid.length !== 5 || pid[0] !== 'storage') {
+  if (!Array.isArray(pid) || (pid.length !== 5 && pid.length !== 6) || pid[0] !== 'storage') {
     return fail(`unsupported persistent id ${describe(pid)} ${ONLY}`);
   }
+  if (pid.length === 6 && pid[5] !== null) return fail(`unsupported storage view ${describe(pid[5])} (legacy storage slices are not read)`);
   const [, type, key, , count] = pid as unknown[];
   const half = type instanceof PyGlobal ? HALF_STORAGES[type.ref] : undefined;
   const dtype = half ? 'float32' : type instanceof PyGlobal ? STORAGE_DTYPES[type.ref] : undefined;
@@ -399,6 +409,7 @@ function rebuildTensor(args: readonly unknown[], fail: Fail): RawTensor {
     return fail(`malformed _rebuild_tensor_v2 size ${describe(size)} / stride ${describe(stride)}`);
   }
   const n = numel(size);
+  if (storage.placeholder) return { dtype: storage.dtype, shape: [...size], data: allocData(storage.dtype, 0) };
   const available = storage.values.length;
   const last = n === 0 ? offset - 1 : offset + size.reduce((acc, s, d) => acc + (s - 1) * stride[d], 0);
   if (last >= available || (n === 0 && offset > available)) {

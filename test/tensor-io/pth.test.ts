@@ -140,6 +140,43 @@ describe('readPth on generated fixtures', () => {
   });
 });
 
+test('the legacy (pre-1.6) format: tensors of every dtype, a strided view of a shared storage, plain values; truncated files fail by name', () => {
+  const sd = toStateDict(
+    (() => {
+      const o = readPthObject(fixture('legacy.pth')) as Map<string, unknown>;
+      assert.deepEqual(
+        o.get('meta'),
+        new Map<string, unknown>([
+          ['epoch', 3],
+          ['name', 'x'],
+        ]),
+      );
+      o.delete('meta');
+      return o;
+    })(),
+    'legacy.pth',
+  );
+  assert.deepEqual(get(sd, 'w'), { dtype: 'float32', shape: [3], data: new Float32Array([1.5, -2, 0.25]) });
+  assert.deepEqual(get(sd, 'ids'), { dtype: 'int64', shape: [2], data: new BigInt64Array([3n, -4n]) });
+  assert.deepEqual(get(sd, 'half'), { dtype: 'float32', shape: [2], data: new Float32Array([0.5, 65504]) });
+  assert.deepEqual(get(sd, 'base'), { dtype: 'float32', shape: [2, 3], data: new Float32Array([0, 1, 2, 3, 4, 5]) });
+  assert.deepEqual(get(sd, 'col'), { dtype: 'float32', shape: [2], data: new Float32Array([1, 4]) });
+  const dir = mkdtempSync(join(tmpdir(), 'trustser-legacy-'));
+  try {
+    const bytes = readFileSync(fixture('legacy.pth'));
+    const cut = join(dir, 'cut.pth');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    assert.throws(
+      () => readPthObject(cut),
+      /cut\.pth: storage '\d+' (holds \d+ bytes, but \d+ \w+ elements need \d+|is missing \(the file is truncated\))/,
+    );
+    writeFileSync(cut, bytes.subarray(0, 300));
+    assert.throws(() => readPthObject(cut), /cut\.pth: (truncated pickle|storage)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('objects of unknown classes beside the weights are inert markers: the weights load, nothing runs', () => {
   const obj = readPthObject(fixture('opaque.pth')) as Map<string, unknown>;
   const model = toStateDict(obj.get('model'), 'opaque.pth');
@@ -161,7 +198,6 @@ describe('readPth rejects bad and malicious inputs with the file name', () => {
     ['oversize-view.pth', /oversize-view\.pth: storage '0' has 4 elements, too few for a tensor of size \[3\] stride \[2\] at offset 0/],
     ['missing-storage.pth', /missing-storage\.pth: storage '0' \(misc\/data\/0\) is missing from the archive/],
     ['short-storage.pth', /short-storage\.pth: storage '0' holds 3 bytes, but 6 float32 elements need 24/],
-    ['legacy.pth', /legacy\.pth: legacy \(pre-1\.6, non-zip\) torch\.save format is not supported/],
     // A file that is an object of a class outside the allow-list (never instantiated).
     ['opaque-top.pth', /opaque-top\.pth: unsupported pickle global '__main__ TrainingScheduler' \(only state dicts of tensors are read\)/],
   ];
