@@ -2,7 +2,7 @@
  * The Node side of exported backbone graphs: which weights paths are such graphs, and reading
  * them (cached per version of the file) for the engine backbones' sources.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { filesVersion } from './checkpoint-files.js';
 import { exportedBackboneMeta, openExportedBackbone, type ExportedBackboneMeta } from './exported.js';
@@ -27,6 +27,7 @@ export function exportedGraph(name: string, path: string): { bytes: Uint8Array; 
   const key = filesVersion([path]);
   let e = graphs.get(key);
   if (!e) {
+    if (!existsSync(path)) throw new Error(`${path}: no such file (the backbone graph \`trustser export\` writes beside the model)`);
     const bytes = new Uint8Array(readFileSync(path));
     e = { bytes, meta: exportedBackboneMeta(bytes, path) };
     graphs.set(key, e);

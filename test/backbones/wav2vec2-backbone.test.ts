@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grad, noGrad, tensor, tidy } from '../../src/engine/index.js';
@@ -157,6 +157,14 @@ test('wav2vec2: the Trust-SER downstream trains on every layer of a backbone run
   } finally {
     await served.close();
   }
+  // A model copied without its backbone graph says what is missing.
+  const alone = join(dir, 'alone');
+  mkdirSync(alone);
+  for (const f of ['model.onnx', 'model.onnx.json']) copyFileSync(join(dir, 'export', f), join(alone, f));
+  await assert.rejects(
+    OnnxSerModel.load(join(alone, 'model.onnx')),
+    (e: Error) => e.message.startsWith(join(alone, 'model.backbone.onnx')) && /no such file \(the backbone graph/.test(e.message),
+  );
   // The exported backbone keeps the checkpoint's identity: the feature settings key is unchanged.
   const exportedSet = getFeatureSet('wav2vec2', { weights: join(dir, 'export', 'model.backbone.onnx') });
   assert.equal(exportedSet.settingsKey(), getFeatureSet('wav2vec2', { weights: HF }).settingsKey());
