@@ -50,18 +50,22 @@ export async function tinyBackboneModel(dir: string, name = 'backbone.onnx'): Pr
   return out;
 }
 
-/** The small WavLM checkpoint of the backbone tests (scripts/fixtures/make-wavlm-fixtures.py). */
-const WAVLM_FIXTURE = fileURLToPath(new URL('../backbones/fixtures/wavlm/base-hf', import.meta.url));
+/** Small checkpoints of the backbone tests (scripts/fixtures/make-wavlm-fixtures.py, make-whisper-fixtures.py). */
+const BACKBONE_FIXTURES = {
+  wavlm: fileURLToPath(new URL('../backbones/fixtures/wavlm/base-hf', import.meta.url)),
+  whisper: fileURLToPath(new URL('../backbones/fixtures/whisper/a-openai.pt', import.meta.url)),
+};
 
 /**
- * Trains Trust-SER's downstream on every layer of a small WavLM checkpoint and exports it (the
- * backbone becomes `<name minus .onnx>.backbone.onnx` beside the model); returns the model path.
+ * Trains Trust-SER's downstream on every layer of a small `backbone` checkpoint and exports it
+ * (the backbone becomes `<name minus .onnx>.backbone.onnx` beside the model); returns the model path.
  */
-export async function tinyWavLmModel(dir: string, name = 'wavlm.onnx'): Promise<string> {
+export async function tinyEngineBackboneModel(dir: string, backbone: keyof typeof BACKBONE_FIXTURES): Promise<string> {
+  const name = `${backbone}.onnx`;
   const run = join(dir, `run-${name}`);
   const cfg = syntheticRunConfig({
     corpus: { name: 'synthetic', options: { perClassPerSpeaker: 2 } },
-    features: { set: 'wavlm', overrides: { weights: WAVLM_FIXTURE }, maxFrames: 100 },
+    features: { set: backbone, overrides: { weights: BACKBONE_FIXTURES[backbone] }, maxFrames: 100 },
     model: { name: 'trust-ser-cnn', options: { hiddenSize: 8 } },
     training: { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 },
     folds: [0],

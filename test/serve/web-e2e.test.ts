@@ -16,7 +16,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
 import { fullReport } from '../report/fixtures.js';
 import { decodePng, pixelStats } from '../report/png.js';
-import { ravdessOrSynthetic, spoofModel, tinyBackboneModel, tinyModel, tinyWavLmModel } from './helpers.js';
+import { ravdessOrSynthetic, spoofModel, tinyBackboneModel, tinyModel, tinyEngineBackboneModel } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -247,44 +247,46 @@ describe('the web app in Chromium', { skip }, () => {
     }
   });
 
-  test('a model on an exported WavLM backbone runs in the page as in Node, the backbone graph served by this server', async () => {
-    const model = await tinyWavLmModel(dir);
-    const bs = await startServer({ modelPath: model, port: 0, webDir, threads: 1 });
-    const p = await browser.newPage();
-    p.on('pageerror', (e) => pageErrors.push(e.message));
-    try {
-      const info = (await (await fetch(`${bs.url}/v1/model`)).json()) as { pretrained: { name: string; files: string[] }[] };
-      assert.deepEqual(
-        info.pretrained.map((m) => [m.name, m.files]),
-        [['wavlm', ['/v1/pretrained/wavlm/backbone.onnx']]],
-      );
-      await p.goto(`${bs.url}/`);
-      const ready = await statusOf(p, ['ready', 'error']);
-      assert.equal(ready.state, 'ready', ready.text);
-      await p.setInputFiles('#file', clip.path);
-      const st = await statusOf(p, ['done', 'error']);
-      assert.equal(st.state, 'done', st.text);
-      const r = JSON.parse((await p.textContent('#result-json')) ?? '{}');
-      const node = await loadOnnxModel(model, { intraOpThreads: 1 });
+  for (const backbone of ['wavlm', 'whisper'] as const) {
+    test(`a model on an exported ${backbone} backbone runs in the page as in Node, the backbone graph served by this server`, async () => {
+      const model = await tinyEngineBackboneModel(dir, backbone);
+      const bs = await startServer({ modelPath: model, port: 0, webDir, threads: 1 });
+      const p = await browser.newPage();
+      p.on('pageerror', (e) => pageErrors.push(e.message));
       try {
-        const ref = await node.predict((await loadAudio(clip.path)).samples, 16000, {
-          windowSeconds: r.model.windowSeconds,
-          hopSeconds: r.model.hopSeconds,
-        });
-        node.classes.forEach((c, k) =>
-          assert.ok(
-            Math.abs(r.emotion.probs[c] - ref.probs[k]) <= TOLERANCE,
-            `${c}: browser ${r.emotion.probs[c]} vs node ${ref.probs[k]}`,
-          ),
+        const info = (await (await fetch(`${bs.url}/v1/model`)).json()) as { pretrained: { name: string; files: string[] }[] };
+        assert.deepEqual(
+          info.pretrained.map((m) => [m.name, m.files]),
+          [[backbone, [`/v1/pretrained/${backbone}/backbone.onnx`]]],
         );
+        await p.goto(`${bs.url}/`);
+        const ready = await statusOf(p, ['ready', 'error']);
+        assert.equal(ready.state, 'ready', ready.text);
+        await p.setInputFiles('#file', clip.path);
+        const st = await statusOf(p, ['done', 'error']);
+        assert.equal(st.state, 'done', st.text);
+        const r = JSON.parse((await p.textContent('#result-json')) ?? '{}');
+        const node = await loadOnnxModel(model, { intraOpThreads: 1 });
+        try {
+          const ref = await node.predict((await loadAudio(clip.path)).samples, 16000, {
+            windowSeconds: r.model.windowSeconds,
+            hopSeconds: r.model.hopSeconds,
+          });
+          node.classes.forEach((c, k) =>
+            assert.ok(
+              Math.abs(r.emotion.probs[c] - ref.probs[k]) <= TOLERANCE,
+              `${c}: browser ${r.emotion.probs[c]} vs node ${ref.probs[k]}`,
+            ),
+          );
+        } finally {
+          await node.close();
+        }
       } finally {
-        await node.close();
+        await p.close();
+        await bs.close();
       }
-    } finally {
-      await p.close();
-      await bs.close();
-    }
-  });
+    });
+  }
 
   test('the page fetched nothing from elsewhere and logged no errors', () => {
     assert.deepEqual(foreign, []);
