@@ -77,14 +77,16 @@ export function provideModelFromBytes(
   sessionOptions: Record<string, unknown> = {},
 ): void {
   packagedModelFiles(name);
-  // An exported backbone carries the identity of the checkpoint it was exported from.
-  const identity = isExportedBackbone(name) && files.length === 1 ? exportedBackboneMeta(files[0], name).identity : modelIdentity(files);
+  // An exported backbone carries the identity of the checkpoint it was exported from; its
+  // metadata is read once (decoding a large graph is not free), for the identity and the opening.
+  const meta = isExportedBackbone(name) && files.length === 1 ? exportedBackboneMeta(files[0], name) : null;
+  const identity = meta ? meta.identity : modelIdentity(files);
   let opened: Promise<unknown> | null = null;
   provideModel(name, {
     identity: () => identity,
     load() {
       if (!opened) {
-        opened = openPackagedModel(name, ort, files, sessionOptions);
+        opened = meta ? openExportedBackbone(ort, files[0], meta, sessionOptions) : openPackagedModel(name, ort, files, sessionOptions);
         opened.catch(() => (opened = null));
       }
       return opened;

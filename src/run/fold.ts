@@ -76,7 +76,7 @@ export interface TrainedFold {
   embed(signals: Float32Array[], speakers?: string[]): Promise<Float32Array[]>;
   /**
    * The fold through a differentiable front end (built on first use, freed with the fold):
-   * natural-log `logmel` runs, and wav2vec 2.0 / HuBERT backbone runs through the network itself.
+   * natural-log `logmel` runs, and engine-backbone runs through the backbone network itself.
    * Other runs throw saying why.
    */
   waveform(): WaveformModel;

@@ -16,6 +16,7 @@ import type { StateDict } from '../../tensor-io/index.js';
 import {
   GraphBuilder,
   layerNorm,
+  selfAttention,
   stackedOutput,
   activation,
   conv,
@@ -23,11 +24,11 @@ import {
   float,
   linear,
   reshape,
-  softmax,
   squeeze,
   transpose,
   unsqueeze,
   weightSource,
+  type AttentionNames,
   type WeightSource,
 } from '../onnx/index.js';
 
@@ -38,11 +39,6 @@ const DIM_FRAMES = 'frames';
 const GROUP_NORM_EPS = 1e-5;
 /** Outputs of WavLM's gate projection per head: two gates, each the sum of four. */
 const GATE_GROUP = 4;
-
-/** x [1, T, D] → [1, H, T, D/H] for the linear at `prefix`. */
-function heads(g: GraphBuilder, x: string, w: WeightSource, prefix: string, h: number, d: number): string {
-  return transpose(g, reshape(g, linear(g, x, w, prefix, 3), [1, -1, h, d / h]), [0, 2, 1, 3]);
-}
 
 /** The ungated bias [1, H, T, T] of T = dim 1 of `h` from layer 0's table (see src/backbones/wav2vec2/relative-position.ts). */
 function positionBias(g: GraphBuilder, h: string, w: WeightSource, prefix: string, rel: RelativePositionConfig): string {
@@ -80,16 +76,13 @@ function gatedBias(g: GraphBuilder, x: string, bias: string, w: WeightSource, pr
   return g.node('Mul', [gate, bias]);
 }
 
+/** wav2vec 2.0's attention projections (torchaudio names). */
+const ATTENTION: AttentionNames = { query: 'q_proj', key: 'k_proj', value: 'v_proj', out: 'out_proj' };
+
 function attention(g: GraphBuilder, x: string, bias: string | null, w: WeightSource, prefix: string, c: Wav2Vec2Config): string {
-  const d = c.embedDim;
-  const h = c.numHeads;
-  const q = heads(g, x, w, `${prefix}.q_proj`, h, d);
-  const k = heads(g, x, w, `${prefix}.k_proj`, h, d);
-  const v = heads(g, x, w, `${prefix}.v_proj`, h, d);
-  let scores = g.node('Div', [g.node('MatMul', [q, transpose(g, k, [0, 1, 3, 2])]), g.scalar(Math.sqrt(d / h))]);
-  if (bias) scores = g.node('Add', [scores, c.relativePosition?.gated ? gatedBias(g, x, bias, w, prefix, h, d) : bias]);
-  const o = g.node('MatMul', [softmax(g, scores, -1), v]);
-  return linear(g, reshape(g, transpose(g, o, [0, 2, 1, 3]), [1, -1, d]), w, `${prefix}.out_proj`, 3);
+  const dims = { heads: c.numHeads, width: c.embedDim };
+  const scoreBias = bias && c.relativePosition?.gated ? gatedBias(g, x, bias, w, prefix, c.numHeads, c.embedDim) : bias;
+  return selfAttention(g, x, w, prefix, ATTENTION, dims, scoreBias);
 }
 
 function encoderLayer(g: GraphBuilder, x: string, bias: string | null, w: WeightSource, prefix: string, c: Wav2Vec2Config): string {

@@ -9,30 +9,22 @@ import type { StateDict } from '../../tensor-io/index.js';
 import {
   GraphBuilder,
   layerNorm,
+  selfAttention,
   stackedOutput,
   activation,
   conv,
   dimOf,
   linear,
-  reshape,
-  softmax,
   transpose,
   weightSource,
-  type WeightSource,
+  type AttentionNames,
 } from '../onnx/index.js';
 
 const DIM_MEL_FRAMES = 'mel_frames';
 const DIM_FRAMES = 'frames';
 
-function attention(g: GraphBuilder, x: string, w: WeightSource, prefix: string, c: WhisperEncoderConfig): string {
-  const d = c.width;
-  const h = c.heads;
-  const split = (name: string): string =>
-    transpose(g, reshape(g, linear(g, x, w, `${prefix}.${name}`, 3), [1, -1, h, d / h]), [0, 2, 1, 3]);
-  const scores = g.node('Div', [g.node('MatMul', [split('query'), transpose(g, split('key'), [0, 1, 3, 2])]), g.scalar(Math.sqrt(d / h))]);
-  const o = g.node('MatMul', [softmax(g, scores, -1), split('value')]);
-  return linear(g, reshape(g, transpose(g, o, [0, 2, 1, 3]), [1, -1, d]), w, `${prefix}.out`, 3);
-}
+/** Whisper's attention projections (openai names). */
+const ATTENTION: AttentionNames = { query: 'query', key: 'key', value: 'value', out: 'out' };
 
 /** The graph of an encoder of config `c` with weights `weights` (the engine encoder's state dict, openai names). */
 export function exportWhisperGraph(c: WhisperEncoderConfig, weights: StateDict, name: string): GraphBuilder {
@@ -49,7 +41,13 @@ export function exportWhisperGraph(c: WhisperEncoderConfig, weights: StateDict, 
   const states = [h];
   for (let l = 0; l < c.layers; l++) {
     const prefix = `blocks.${l}`;
-    const a = g.node('Add', [h, attention(g, layerNorm(g, h, w, `${prefix}.attn_ln`, c.layerNormEps), w, `${prefix}.attn`, c)]);
+    const a = g.node('Add', [
+      h,
+      selfAttention(g, layerNorm(g, h, w, `${prefix}.attn_ln`, c.layerNormEps), w, `${prefix}.attn`, ATTENTION, {
+        heads: c.heads,
+        width: c.width,
+      }),
+    ]);
     const m = layerNorm(g, a, w, `${prefix}.mlp_ln`, c.layerNormEps);
     h = g.node('Add', [a, linear(g, activation(g, linear(g, m, w, `${prefix}.mlp.0`, 3), 'gelu'), w, `${prefix}.mlp.2`, 3)]);
     states.push(h);

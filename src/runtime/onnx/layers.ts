@@ -111,6 +111,40 @@ export function layerNorm(g: GraphBuilder, x: string, w: WeightSource, prefix: s
   return g.node('LayerNormalization', [x, p('weight'), p('bias')], { axis: -1, epsilon: float(eps) });
 }
 
+/** Linear-layer names of a self-attention block (under its prefix). */
+export interface AttentionNames {
+  query: string;
+  key: string;
+  value: string;
+  out: string;
+}
+
+/**
+ * Multi-head self-attention of one sequence x [1, T, width] with the engine's Linear layers at
+ * `prefix`.`names`: softmax(q kᵀ / √(width/heads) + scoreBias) v, heads concatenated, then the
+ * output projection. `scoreBias` (broadcast to [1, heads, T, T]) is added to the scores, or null.
+ */
+export function selfAttention(
+  g: GraphBuilder,
+  x: string,
+  w: WeightSource,
+  prefix: string,
+  names: AttentionNames,
+  dims: { heads: number; width: number },
+  scoreBias: string | null = null,
+): string {
+  const { heads, width } = dims;
+  const split = (name: string): string =>
+    transpose(g, reshape(g, linear(g, x, w, `${prefix}.${name}`, 3), [1, -1, heads, width / heads]), [0, 2, 1, 3]);
+  let scores = g.node('Div', [
+    g.node('MatMul', [split(names.query), transpose(g, split(names.key), [0, 1, 3, 2])]),
+    g.scalar(Math.sqrt(width / heads)),
+  ]);
+  if (scoreBias) scores = g.node('Add', [scores, scoreBias]);
+  const o = g.node('MatMul', [softmax(g, scores, -1), split(names.value)]);
+  return linear(g, reshape(g, transpose(g, o, [0, 2, 1, 3]), [1, -1, width]), w, `${prefix}.${names.out}`, 3);
+}
+
 /** `states` (each [1, T, D]) stacked on a new first axis as the graph output `name` [count, 1, T, D]. */
 export function stackedOutput(g: GraphBuilder, states: readonly string[], name: string, dims: { frames: string; width: number }): void {
   const stacked = g.node(
