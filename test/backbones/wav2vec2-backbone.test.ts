@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { grad, noGrad, tensor, tidy } from '../../src/engine/index.js';
 import { loadFold } from '../../src/run/index.js';
 import {
-  WAV2VEC2_CHUNK_SECONDS,
-  WAV2VEC2_CONTEXT_SECONDS,
+  WAV2VEC2_CHUNK_FRAMES,
+  WAV2VEC2_CONTEXT_FRAMES,
   backboneSource,
   framesFor,
   hopSamples,
@@ -50,8 +50,8 @@ test('wav2vec2 backbone: info, short inputs padded to one frame, long inputs sti
     const short = await b.hiddenStates(new Float32Array(10));
     assert.equal(short.frames, 1);
 
-    const chunk = WAV2VEC2_CHUNK_SECONDS * RATE;
-    const ctx = WAV2VEC2_CONTEXT_SECONDS * RATE;
+    const chunk = WAV2VEC2_CHUNK_FRAMES * hopSamples(c);
+    const ctx = WAV2VEC2_CONTEXT_FRAMES * hopSamples(c);
     const x = noise(2 * chunk + 7 * RATE);
     const h = await b.hiddenStates(x);
     assert.equal(h.frames, framesFor(c, x.length));

@@ -8,10 +8,14 @@ import type { Backbone, BackboneInfo, HiddenStates } from '../types.js';
 import { WAV2VEC2_SAMPLE_RATE_HZ, type Wav2Vec2Config } from './config.js';
 import { convOutputLength, framesFor, hopSamples, receptiveField } from './geometry.js';
 
-/** Longest input (s) run in one pass; longer ones are cut into chunks of this length. */
-export const WAV2VEC2_CHUNK_SECONDS = 20;
-/** Audio (s) added on each side of a chunk so its frames see the context a whole pass would give. */
-export const WAV2VEC2_CONTEXT_SECONDS = 2;
+/**
+ * Most frames one pass produces (20 s at the 50 Hz of every published checkpoint); longer inputs
+ * are cut into chunks of this many frames. Counted in frames, not seconds, because attention
+ * memory grows with the square of the frame count, whatever the convolutional stride.
+ */
+export const WAV2VEC2_CHUNK_FRAMES = 1000;
+/** Frames of context (2 s at 50 Hz) added on each side of a chunk so its frames see what a whole pass would give. */
+export const WAV2VEC2_CONTEXT_FRAMES = 100;
 /** Input length (s) at which {@link BackboneInfo.macsPerSecond} is stated (attention grows with length). */
 export const MACS_REFERENCE_SECONDS = 10;
 
@@ -69,15 +73,15 @@ export type Wav2Vec2Pass = (x: Float32Array) => Float32Array[] | Promise<Float32
 /**
  * The backbone of a network of config `c` run by `pass` (on the engine, or ONNX Runtime).
  * `hiddenStates` normalises the input when the checkpoint needs it, zero-pads inputs shorter
- * than one frame's receptive field, and runs inputs longer than {@link WAV2VEC2_CHUNK_SECONDS}
- * in chunks with {@link WAV2VEC2_CONTEXT_SECONDS} of context on each side (frames of the context
- * are dropped), so a 10-minute file needs the memory of a 24 s one.
+ * than one frame's receptive field, and runs inputs longer than {@link WAV2VEC2_CHUNK_FRAMES}
+ * frames in chunks with {@link WAV2VEC2_CONTEXT_FRAMES} frames of context on each side (frames of the context
+ * are dropped), so a 10-minute file needs the memory of a 24 s one (at 50 Hz).
  */
 export function chunkedWav2Vec2(info: BackboneInfo, c: Wav2Vec2Config, pass: Wav2Vec2Pass, dispose: () => Promise<void>): Backbone {
   const hop = hopSamples(c);
   const field = receptiveField(c);
-  const chunk = Math.ceil((WAV2VEC2_CHUNK_SECONDS * WAV2VEC2_SAMPLE_RATE_HZ) / hop) * hop;
-  const context = Math.ceil((WAV2VEC2_CONTEXT_SECONDS * WAV2VEC2_SAMPLE_RATE_HZ) / hop) * hop;
+  const chunk = WAV2VEC2_CHUNK_FRAMES * hop;
+  const context = WAV2VEC2_CONTEXT_FRAMES * hop;
   const eps = c.waveformNormEps;
   return {
     info,

@@ -15,8 +15,8 @@ export { relativeBuckets } from './relative-position.js';
 export { checkpointFiles, loadWav2Vec2, type CheckpointFormat, type LoadedWav2Vec2 } from './checkpoint.js';
 export {
   MACS_REFERENCE_SECONDS,
-  WAV2VEC2_CHUNK_SECONDS,
-  WAV2VEC2_CONTEXT_SECONDS,
+  WAV2VEC2_CHUNK_FRAMES,
+  WAV2VEC2_CONTEXT_FRAMES,
   wav2vec2Macs,
 } from './chunked.js';
 export { wav2vec2Backbone } from './backbone.js';
