@@ -22,6 +22,7 @@ export * as metrics from './metrics/index.js';
 export * as report from './report/index.js';
 export * as run from './run/index.js';
 export * as train from './train/index.js';
+export * as pretrain from './pretrain/index.js';
 export * as audit from './audit/index.js';
 export * as queue from './queue/index.js';
 export * as spoof from './spoof/index.js';

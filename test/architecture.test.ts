@@ -26,6 +26,7 @@ export const STAGES = [
   'report',
   'run',
   'train',
+  'pretrain',
   'audit',
   'queue',
   'spoof',

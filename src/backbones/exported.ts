@@ -11,13 +11,15 @@ import { openExportedWav2Vec2 } from './wav2vec2/onnx.js';
 import type { WhisperEncoderConfig } from './whisper/config.js';
 import { openExportedWhisper } from './whisper/onnx.js';
 import type { WhisperPad } from './whisper/windows.js';
+import type { ApcConfig, TeraConfig } from './s3prl/config.js';
+import { openExportedApc, openExportedTera } from './s3prl/onnx.js';
 
 /** Metadata key of an exported backbone graph. */
 export const EXPORTED_BACKBONE_KEY = 'trustser.backbone';
 /** Output of every exported backbone graph: hidden states [L + 1, 1, frames, D]. */
 export const EXPORTED_BACKBONE_OUTPUT = 'hidden_states';
 /** The backbones `trustser export` can write as graphs. */
-export const EXPORTABLE_BACKBONES: readonly string[] = [...WAV2VEC2_ARCHS, 'whisper'];
+export const EXPORTABLE_BACKBONES: readonly string[] = [...WAV2VEC2_ARCHS, 'whisper', 'apc', 'tera'];
 
 interface MetaBase {
   /** Identity of the checkpoint it was exported from (the engine source's identity). */
@@ -28,7 +30,9 @@ interface MetaBase {
 /** What an exported backbone graph records about itself. */
 export type ExportedBackboneMeta =
   | (MetaBase & { arch: Wav2Vec2Arch; config: Wav2Vec2Config })
-  | (MetaBase & { arch: 'whisper'; config: WhisperEncoderConfig; pad: WhisperPad });
+  | (MetaBase & { arch: 'whisper'; config: WhisperEncoderConfig; pad: WhisperPad })
+  | (MetaBase & { arch: 'apc'; config: ApcConfig })
+  | (MetaBase & { arch: 'tera'; config: TeraConfig });
 
 /**
  * The metadata of an exported backbone graph.
@@ -58,7 +62,14 @@ export function openExportedBackbone(
   meta: ExportedBackboneMeta,
   sessionOptions: Record<string, unknown> = {},
 ): Promise<Backbone> {
-  return meta.arch === 'whisper'
-    ? openExportedWhisper(ort, bytes, meta.config, meta.parameters, meta.pad, sessionOptions)
-    : openExportedWav2Vec2(ort, bytes, meta.arch, meta.config, meta.parameters, sessionOptions);
+  switch (meta.arch) {
+    case 'whisper':
+      return openExportedWhisper(ort, bytes, meta.config, meta.parameters, meta.pad, sessionOptions);
+    case 'apc':
+      return openExportedApc(ort, bytes, meta.config, meta.parameters, sessionOptions);
+    case 'tera':
+      return openExportedTera(ort, bytes, meta.config, meta.parameters, sessionOptions);
+    default:
+      return openExportedWav2Vec2(ort, bytes, meta.arch, meta.config, meta.parameters, sessionOptions);
+  }
 }

@@ -18,6 +18,7 @@ import { registerExport } from './export.js';
 import { registerExportSpoof } from './export-spoof.js';
 import { registerServe } from './serve.js';
 import { registerWorker } from './worker.js';
+import { registerPretrain } from './pretrain.js';
 import { packageVersion } from '../core/index.js';
 
 /** Builds the command tree (exported for tests). */
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerInfo(program);
   registerFeatures(program);
+  registerPretrain(program);
   registerTrain(program);
   registerEvaluate(program);
   registerPredict(program);

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAudioBatch } from '../audio/index.js';
-import { makeRng, type Rng } from '../core/pure.js';
+import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
 import { speakerKFold } from '../data/index.js';
 import { Adam, F, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
@@ -186,7 +186,7 @@ export async function trainSpoofModel(
     const rng = makeRng(s.seed * 1_000_003 + epoch);
     manualSeed(s.seed * 1_000_003 + epoch);
     // Balanced epoch: every spoof plus as many bona fide drawn without replacement.
-    const chosen = [...spoofs, ...shuffle(bona, rng).slice(0, spoofs.length)];
+    const chosen = [...spoofs, ...shuffle([...bona], rng).slice(0, spoofs.length)];
     const order = shuffle(chosen, rng);
     model.module.train();
     const t0 = performance.now();
@@ -225,13 +225,4 @@ export async function trainSpoofModel(
   await saveModule(model.module, join(out, SPOOF_RUN_MODEL), { conditioning, init: o.init });
   model.module.eval();
   return { model, split, utterances: utts };
-}
-
-function shuffle<T>(xs: readonly T[], rng: Rng): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }

@@ -13,7 +13,9 @@ const SAFETENSORS_LENGTH_BYTES = 8;
 const JSON_OPEN_BRACE = 0x7b;
 
 /** A tensor file's contents: a PyTorch checkpoint's object tree, or a safetensors state dict. */
-export type TensorFile = { format: 'pth'; object: unknown } | { format: 'safetensors'; tensors: StateDict };
+export type TensorFile =
+  | { format: 'pth'; object: unknown }
+  | { format: 'safetensors'; tensors: StateDict; metadata: Record<string, string> };
 
 /**
  * Reads a PyTorch checkpoint (`.pth`, `.pt`, `.bin`: a zip holding a pickle) or a safetensors
@@ -29,6 +31,6 @@ export function readTensorFile(path: string): TensorFile {
   }
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b) || bytes[0] === PICKLE_PROTO) return { format: 'pth', object: parsePthObject(bytes, path) };
   if (path.endsWith('.safetensors') || bytes[SAFETENSORS_LENGTH_BYTES] === JSON_OPEN_BRACE)
-    return { format: 'safetensors', tensors: parseSafetensors(bytes, path).tensors };
+    return { format: 'safetensors', ...parseSafetensors(bytes, path) };
   throw new Error(`${path}: neither a PyTorch .pth checkpoint (zip) nor a safetensors file (${bytes.byteLength} bytes)`);
 }

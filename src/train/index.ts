@@ -6,6 +6,6 @@
  */
 export { trainRun, trainRunFold, summarize, type RunOptions } from './run.js';
 export { trainFold, scoreUtterances, type EpochRecord, type FoldData, type FoldProgress } from './loop.js';
-export { beta, classWeights, epochOrder, shuffle } from './sampling.js';
+export { beta, classWeights, epochOrder } from './sampling.js';
 export { calibrateFold, NO_DEV_SET_NOTE } from './calibrate.js';
 export { calibrateRun, type CalibrateRunOptions, type FoldCalibrationOutcome } from './calibrate-run.js';

@@ -2,16 +2,7 @@
  * Epoch orders and regularizers' randomness: shuffling, random oversampling of rare classes,
  * bootstrap resampling (the gender/race bias study of SER on CREMA-D), class weights, and Beta draws for mixup.
  */
-import type { Rng } from '../core/index.js';
-
-/** Fisher–Yates shuffle in place. */
-export function shuffle<T>(xs: T[], rng: Rng): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
-}
+import { shuffle, type Rng } from '../core/index.js';
 
 /**
  * Indices of one training epoch over examples with `labels`:

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grad, tensor } from '../../src/engine/index.js';
@@ -67,7 +67,7 @@ test('whisper feature sets: pad is an option of the set, part of its settings ke
   assert.throws(() => getFeatureSet('apc', { weights: WEIGHTS.apc, pad: '30s' }), /feature set 'apc': unknown option 'pad'/);
 });
 
-test('the Trust-SER downstream trains on the layers of APC (narrower input features left out), and the fold runs from the waveform', async (t) => {
+test('the Trust-SER downstream trains on the layers of APC (narrower input features left out), exports to ONNX, and the fold runs from the waveform', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const config = parseRunConfig({
@@ -79,13 +79,12 @@ test('the Trust-SER downstream trains on the layers of APC (narrower input featu
   });
   const out = join(dir, 'run');
   await trainRun(config, out, { cacheDir: join(dir, 'cache'), workers: 0 });
-  // APC has no ONNX exporter yet: refused by name, nothing written.
+  // Exported as two graphs (the APC graph runs on the TypeScript front end) that give the engine's posteriors.
   const onnx = join(dir, 'export', 'model.onnx');
-  await assert.rejects(
-    exportRun(out, onnx),
-    /backbone 'apc' has no ONNX exporter \(exportable backbones: wav2vec2, hubert, wavlm, whisper\)/,
-  );
-  assert.ok(!existsSync(join(dir, 'export')) || readdirSync(join(dir, 'export')).length === 0);
+  const pair = await exportRun(out, onnx);
+  assert.ok(pair.sidecar.verification.maxAbsDiff <= 1e-4, `${pair.sidecar.verification.maxAbsDiff}`);
+  assert.deepEqual(readdirSync(join(dir, 'export')).sort(), ['model.backbone.onnx', 'model.onnx', 'model.onnx.json']);
+  assert.equal(exportedBackboneMeta(readFileSync(join(dir, 'export', 'model.backbone.onnx')), 'backbone').arch, 'apc');
   const fold = await loadFold(out, 1);
   try {
     const x = fixtureWaveform(RATE, 0.3);

@@ -32,13 +32,14 @@ test('each packaged model names its files, and the Node host finds them in the i
     );
     for (const p of paths) assert.ok(existsSync(p), p);
   }
-  // Exported engine backbones are one graph each; APC and TERA have none.
-  assert.deepEqual(packagedModelFiles('wavlm'), ['backbone.onnx']);
+  // Exported engine backbones are one graph each, APC and TERA too.
+  for (const name of ['wavlm', 'apc', 'tera']) assert.deepEqual(packagedModelFiles(name), ['backbone.onnx']);
   assert.throws(
-    () => packagedModelFiles('apc'),
-    /no pretrained model named 'apc' \(known: speech-embedding, silero-vad, wav2vec2, hubert, wavlm, whisper\)/,
+    () => packagedModelFiles('bert'),
+    /no pretrained model named 'bert' \(known: speech-embedding, silero-vad, wav2vec2, hubert, wavlm, whisper, apc, tera\)/,
   );
-  assert.throws(() => pretrainedFiles({ name: 'apc', weights: null }), /no pretrained model named 'apc'/);
+  assert.throws(() => pretrainedFiles({ name: 'bert', weights: null }), /no pretrained model named 'bert'/);
+  assert.throws(() => pretrainedFiles({ name: 'apc', weights: '/runs/apc' }), /backbone 'apc' runs outside Node only as the graph/);
   assert.throws(
     () => pretrainedFiles({ name: 'wav2vec2', weights: '/models/w2v' }),
     /backbone 'wav2vec2' runs outside Node only as the graph `trustser export` writes \(model\.backbone\.onnx\), not from \/models\/w2v/,

@@ -226,7 +226,7 @@ test('s3prl source: apc and tera are provided, hashed by file, shared and frozen
   const file = join(DIR, 'apc.ckpt');
   const id = backboneSource('apc').identity({ weights: file });
   assert.match(id, /^apc:[0-9a-f]{64}$/);
-  assert.deepEqual(s3prlCheckpointFiles(file), [file]);
+  assert.deepEqual(s3prlCheckpointFiles(file, 'apc'), [file]);
   const b = await backboneSource('apc').load({ weights: file });
   assert.equal(b.info.name, 'apc');
   const net = engineApc({ weights: file });

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import {
   EXPORTED_BACKBONE_KEY,
+  apcBackbone,
   exportedBackboneMeta,
+  loadApc,
+  loadTera,
+  teraBackbone,
+  teraMaxFrames,
   loadWav2Vec2,
   loadWhisperEncoder,
   openExportedBackbone,
@@ -16,7 +21,8 @@ import {
   type WhisperPad,
 } from '../../src/backbones/index.js';
 import { toRawDict } from '../../src/engine/index.js';
-import { GraphBuilder, exportWav2Vec2Graph, exportWhisperGraph } from '../../src/runtime/index.js';
+import { makeRng } from '../../src/core/index.js';
+import { GraphBuilder, exportApcGraph, exportTeraGraph, exportWav2Vec2Graph, exportWhisperGraph } from '../../src/runtime/index.js';
 import { fixtureWaveform, maxAbsDiff } from '../helpers/hidden-states.js';
 
 const FIXTURES = fileURLToPath(new URL('../backbones/fixtures/', import.meta.url));
@@ -37,14 +43,30 @@ function serialize(g: GraphBuilder, meta: ExportedBackboneMeta): Uint8Array {
   });
 }
 
+/**
+ * The fixture waveform with noise 60 dB below it, as real audio has: on the pure chirp alone the
+ * s3prl fbank's high filters sit at Kaldi's log floor, where float64 FFT rounding (the engine's
+ * and the project's FFT differ by ~1e-15) is amplified by CMVN and deltas to ~2e-4.
+ */
+function noisyWaveform(n: number, phase: number): Float32Array {
+  const rng = makeRng(n);
+  return fixtureWaveform(n, phase).map((v) => v + 1e-3 * rng.normal());
+}
+
 /** The engine backbone and its exported graph on ONNX Runtime agree at 0.05 s (padded), 0.7 s and 26 s (two chunks), or at `seconds`. */
-async function compare(engine: Backbone, bytes: Uint8Array, meta: ExportedBackboneMeta, seconds = [0.05, 0.7, 26]): Promise<void> {
+async function compare(
+  engine: Backbone,
+  bytes: Uint8Array,
+  meta: ExportedBackboneMeta,
+  seconds = [0.05, 0.7, 26],
+  wave: (n: number, phase: number) => Float32Array = fixtureWaveform,
+): Promise<void> {
   assert.deepEqual(exportedBackboneMeta(bytes, 'graph'), meta);
   const onnx = await openExportedBackbone(ort, bytes, meta);
   try {
     assert.deepEqual(onnx.info, engine.info);
     for (const s of seconds) {
-      const x = fixtureWaveform(Math.round(s * 16000), s);
+      const x = wave(Math.round(s * 16000), s);
       const [a, b] = [await engine.hiddenStates(x), await onnx.hiddenStates(x)];
       assert.equal(b.frames, a.frames);
       a.layers.forEach((h, l) => {
@@ -88,6 +110,25 @@ for (const [c, pad] of [
     const meta: ExportedBackboneMeta = { arch: 'whisper', config: model.config, pad, identity: 'test', parameters: model.numParameters() };
     const bytes = serialize(exportWhisperGraph(model.config, toRawDict(model.stateDict()), c), meta);
     await compare(whisperBackbone('whisper', model, { pad }), bytes, meta, [0.05, 3, 31]);
+  });
+}
+
+// APC with and without residuals / CMVN, in GRU chunks with the state carried (26 s = 2600 frames);
+// TERA post-LN on log-mel (chunked at its sequence_length) and pre-LN on fbank + deltas, stacked by 2.
+for (const c of ['apc', 'apc-plain']) {
+  test(`exported APC ${c}: the TypeScript front end and the graph give the engine's hidden states within 1e-4`, async () => {
+    const { model } = loadApc(join(FIXTURES, 's3prl', `${c}.ckpt`));
+    const meta: ExportedBackboneMeta = { arch: 'apc', config: model.config, identity: 'test', parameters: model.encoderParameters() };
+    const bytes = serialize(exportApcGraph(model.config, toRawDict(model.stateDict()), c), meta);
+    await compare(apcBackbone('apc', model), bytes, meta, undefined, noisyWaveform);
+  });
+}
+for (const c of ['tera', 'tera-pre']) {
+  test(`exported TERA ${c}: the TypeScript front end and the graph give the engine's hidden states within 1e-4, chunk by chunk`, async () => {
+    const { model } = loadTera(join(FIXTURES, 's3prl', `${c}.ckpt`));
+    const meta: ExportedBackboneMeta = { arch: 'tera', config: model.config, identity: 'test', parameters: model.encoderParameters() };
+    const graph = exportTeraGraph(model.config, model.inputDim, toRawDict(model.stateDict()), teraMaxFrames(c, model.config), c);
+    await compare(teraBackbone('tera', model), serialize(graph, meta), meta, [0.05, 0.7, 3], noisyWaveform);
   });
 }
 

@@ -28,9 +28,12 @@ export class Apc extends nn.Module {
   readonly frontEnd: S3prlFrontEnd;
   readonly rnnLayers: readonly nn.GRU[];
   readonly postnet: nn.Linear;
+  /** Feature width D (the GRU input and the postnet output). */
+  readonly inputDim: number;
 
   constructor(readonly config: ApcConfig) {
     super();
+    this.inputDim = config.inputDim;
     this.frontEnd = new S3prlFrontEnd(config.frontEnd);
     const { inputDim, hiddenSize, numLayers } = config;
     const grus = Array.from({ length: numLayers }, (_, i) => new nn.GRU(i === 0 ? inputDim : hiddenSize, hiddenSize, { batchFirst: true }));

@@ -12,54 +12,10 @@
  *   positions from 0, so the output equals s3prl's at any length.
  */
 import { noGrad, tensor, tidy, type Tensor } from '../../engine/index.js';
-import type { Backbone, BackboneInfo, HiddenStates } from '../types.js';
+import type { Backbone, HiddenStates } from '../types.js';
 import type { Apc } from './apc.js';
-import { S3PRL_SAMPLE_RATE_HZ, type ApcConfig, type TeraConfig } from './config.js';
+import { APC_CHUNK_FRAMES, apcInfo, padTo, teraChunks, teraInfo, teraMaxFrames } from './chunked.js';
 import type { Tera } from './tera.js';
-
-/** Frames (at 100 Hz: 20 s) of an APC chunk; the GRU state carries over to the next. */
-export const APC_CHUNK_FRAMES = 2000;
-/** Longest TERA pass (frames) for checkpoints without a `sequence_length`: the published models' 1500 (15 s). */
-const TERA_DEFAULT_MAX_FRAMES = 1500;
-/** Input length (s) at which TERA's {@link BackboneInfo.macsPerSecond} is stated (attention grows with length). */
-const S3PRL_MACS_REFERENCE_SECONDS = 10;
-/** Gates of a GRU (reset, update, new). */
-const GRU_GATES = 3;
-
-/** Multiply-accumulates of APC's GRUs over `frames` frames (the postnet is not counted). */
-function apcMacs(c: ApcConfig, frames: number): number {
-  let perFrame = 0;
-  for (let l = 0; l < c.numLayers; l++) perFrame += GRU_GATES * c.hiddenSize * ((l === 0 ? c.inputDim : c.hiddenSize) + c.hiddenSize);
-  return frames * perFrame;
-}
-
-/**
- * The pieces s3prl's builder cuts `frames` transformer frames into (`torch.chunk` into
- * ⌈frames / maxFrames⌉ chunks): [first frame, length] of each.
- */
-export function teraChunks(frames: number, maxFrames: number): [number, number][] {
-  if (maxFrames <= 0 || frames <= maxFrames) return [[0, frames]];
-  const size = Math.ceil(frames / Math.ceil(frames / maxFrames));
-  const out: [number, number][] = [];
-  for (let s = 0; s < frames; s += size) out.push([s, Math.min(size, frames - s)]);
-  return out;
-}
-
-/** Multiply-accumulates of TERA's transformer over `frames` transformer frames, chunked at `maxFrames` (the SpecHead is not counted). */
-function teraMacs(c: TeraConfig, inputDim: number, frames: number, maxFrames: number): number {
-  const h = c.hiddenSize;
-  const perFrame = inputDim * h + c.numLayers * (4 * h * h + 2 * h * c.intermediateSize); // projections, feed-forward
-  const attention = teraChunks(frames, maxFrames).reduce((s, [, n]) => s + 2 * n * n * h, 0); // QKᵀ and AV
-  return frames * perFrame + c.numLayers * attention;
-}
-
-/** Zero-pads x to at least `n` samples. */
-function padTo(x: Float32Array, n: number): Float32Array {
-  if (x.length >= n) return x;
-  const out = new Float32Array(n);
-  out.set(x);
-  return out;
-}
 
 export interface ApcBackboneOptions {
   /** Frames per GRU chunk (default {@link APC_CHUNK_FRAMES}). */
@@ -74,18 +30,8 @@ export interface ApcBackboneOptions {
 export function apcBackbone(name: string, model: Apc, o: ApcBackboneOptions = {}): Backbone {
   const c = model.config;
   const fe = model.frontEnd;
-  const layerDims = [c.inputDim, ...new Array<number>(c.numLayers).fill(c.hiddenSize)];
-  const frameRateHz = S3PRL_SAMPLE_RATE_HZ / fe.hopSamples;
-  const info: BackboneInfo = {
-    name,
-    sampleRateHz: S3PRL_SAMPLE_RATE_HZ,
-    frameRateHz,
-    dims: c.hiddenSize,
-    layerDims,
-    parameters: model.encoderParameters(),
-    minSamples: fe.minSamples,
-    macsPerSecond: apcMacs(c, frameRateHz),
-  };
+  const info = apcInfo(name, c, model.encoderParameters(), fe);
+  const layerDims = info.layerDims;
   const chunk = o.chunkFrames ?? APC_CHUNK_FRAMES;
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new Error(`${name}: chunkFrames must be a positive integer, got ${chunk}`);
   return {
@@ -134,21 +80,9 @@ export interface TeraBackboneOptions {
 export function teraBackbone(name: string, model: Tera, o: TeraBackboneOptions = {}): Backbone {
   const c = model.config;
   const fe = model.frontEnd;
-  const maxFrames = o.maxFrames ?? (c.sequenceLength > 0 ? c.sequenceLength : TERA_DEFAULT_MAX_FRAMES);
-  if (!Number.isSafeInteger(maxFrames) || maxFrames < 1) throw new Error(`${name}: maxFrames must be a positive integer, got ${maxFrames}`);
+  const maxFrames = teraMaxFrames(name, c, o.maxFrames);
   const numLayers = c.numLayers + 1;
-  const frameRateHz = S3PRL_SAMPLE_RATE_HZ / (fe.hopSamples * c.downsampleRate);
-  const refFrames = Math.round(S3PRL_MACS_REFERENCE_SECONDS * frameRateHz);
-  const info: BackboneInfo = {
-    name,
-    sampleRateHz: S3PRL_SAMPLE_RATE_HZ,
-    frameRateHz,
-    dims: c.hiddenSize,
-    layerDims: new Array<number>(numLayers).fill(c.hiddenSize),
-    parameters: model.encoderParameters(),
-    minSamples: fe.minSamples,
-    macsPerSecond: teraMacs(c, model.inputDim, refFrames, maxFrames) / S3PRL_MACS_REFERENCE_SECONDS,
-  };
+  const info = teraInfo(name, c, model.encoderParameters(), model.inputDim, fe, maxFrames);
   return {
     info,
     async hiddenStates(input: Float32Array): Promise<HiddenStates> {

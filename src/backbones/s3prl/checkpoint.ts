@@ -12,12 +12,14 @@
  * s3prl does, and pre-LN alias names are folded into one module. Missing, unexpected or
  * mis-shaped tensors are listed in one error naming the file.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { readTensorFile, toStateDict, type RawTensor, type StateDict } from '../../tensor-io/index.js';
 import { asMap, fail, listed, loadStrict } from '../checkpoint-files.js';
 import { Apc } from './apc.js';
 import { apcConfig, teraConfig, type ApcLayout } from './config.js';
 import { Tera } from './tera.js';
+import { PRETRAINED_BACKBONE_FILE, readNativeS3prl, type S3prlKind } from './native.js';
 
 /** Problems listed in an error before "… and N more". */
 const DATA_PARALLEL_PREFIX = 'module.';
@@ -39,7 +41,7 @@ export interface LoadedTera {
   files: string[];
 }
 
-type Kind = 'apc' | 'tera';
+type Kind = S3prlKind;
 
 /** What a checkpoint's top-level entries say it is, for "not a … checkpoint" messages. */
 function describe(obj: ReadonlyMap<unknown, unknown> | null): string {
@@ -54,19 +56,33 @@ function describe(obj: ReadonlyMap<unknown, unknown> | null): string {
   return `a file with entries ${listed(keys.map((k) => `'${k}'`)) || 'none'}`;
 }
 
-/** Reads the checkpoint's top-level dict, checking it is an s3prl checkpoint of `kind`. */
-function readCheckpoint(path: string, kind: Kind): ReadonlyMap<unknown, unknown> {
+/**
+ * The file a weights path names: itself, or the {@link PRETRAINED_BACKBONE_FILE} of a
+ * pre-training run folder.
+ */
+function checkpointPath(path: string, kind: Kind): string {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) fail(path, 'no such file');
-  if (st.isDirectory()) fail(path, `is a folder; pass the s3prl ${kind.toUpperCase()} .ckpt file`);
-  const t = readTensorFile(path);
-  const obj = t.format === 'pth' ? asMap(t.object) : null;
-  const what = t.format === 'safetensors' ? 'a safetensors file' : describe(obj);
+  if (!st.isDirectory()) return path;
+  const inside = join(path, PRETRAINED_BACKBONE_FILE);
+  if (!existsSync(inside))
+    fail(
+      path,
+      `is a folder without ${PRETRAINED_BACKBONE_FILE}; pass the s3prl ${kind.toUpperCase()} .ckpt file or a \`trustser pretrain\` run folder`,
+    );
+  return inside;
+}
+
+/** Reads the checkpoint's top-level dict, checking it is an s3prl checkpoint of `kind`. */
+function readCheckpoint(file: string, kind: Kind): ReadonlyMap<unknown, unknown> {
+  const t = readTensorFile(file);
+  const obj = t.format === 'pth' ? asMap(t.object) : readNativeS3prl(t.tensors, t.metadata, file);
+  const what = t.format === 'safetensors' && !obj ? 'a safetensors file' : describe(obj);
   const isTera = obj?.has('Transformer') === true;
   const isApc = !isTera && asMap(obj?.get('model')) !== null && (obj?.has('config') || obj?.has('Upstream_Config')) === true;
   if (!obj || (kind === 'apc' ? !isApc : !isTera)) {
     const hint = kind === 'apc' && isTera ? " (load it as 'tera')" : kind === 'tera' && isApc ? " (load it as 'apc')" : '';
-    fail(path, `not an s3prl ${kind === 'apc' ? 'APC' : 'TERA'} checkpoint: it is ${what}${hint}`);
+    fail(file, `not an s3prl ${kind === 'apc' ? 'APC' : 'TERA'} checkpoint: it is ${what}${hint}`);
   }
   return obj;
 }
@@ -83,7 +99,8 @@ function stripPrefix(dict: StateDict, prefix: string): StateDict {
  * @throws Error naming the file: missing, unreadable or truncated files; another network's
  *   checkpoint; settings missing or unsupported (naming the key); tensors that do not match them.
  */
-export function loadApc(path: string): LoadedApc {
+export function loadApc(file: string): LoadedApc {
+  const path = checkpointPath(file, 'apc');
   const obj = readCheckpoint(path, 'apc');
   const layout: ApcLayout = obj.has('config') ? 'config' : 'Upstream_Config';
   const root = asMap(obj.get(layout));
@@ -135,7 +152,8 @@ function teraEntry(entry: unknown, name: string, prefix: string, label: string):
  * s3prl's runner saved) into the engine, in eval mode, with its SpecHead when it has one.
  * @throws Error naming the file: as {@link loadApc}.
  */
-export function loadTera(path: string): LoadedTera {
+export function loadTera(file: string): LoadedTera {
+  const path = checkpointPath(file, 'tera');
   const obj = readCheckpoint(path, 'tera');
   const legacy = asMap(obj.get('Config'));
   const layout: TeraLayout = legacy?.has('transformer') ? 'Config' : 'Upstream_Config';
@@ -156,12 +174,9 @@ export function loadTera(path: string): LoadedTera {
 
 /**
  * The files loading `path` reads, for the weights' identity: the `.ckpt` itself (s3prl
- * checkpoints carry their settings).
- * @throws Error when the path does not exist or is a folder.
+ * checkpoints carry their settings), or a pre-training run folder's network file.
+ * @throws Error when the path does not exist, or is a folder without a network file.
  */
-export function s3prlCheckpointFiles(path: string): string[] {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st) fail(path, 'no such file');
-  if (st.isDirectory()) fail(path, 'is a folder; pass the s3prl .ckpt file');
-  return [path];
+export function s3prlCheckpointFiles(path: string, kind: Kind): string[] {
+  return [checkpointPath(path, kind)];
 }

@@ -18,76 +18,12 @@
  */
 import { makeWindow, melFilterWeights, resolveMelFilterbankOptions } from '../../dsp/index.js';
 import { F, cat, keep, tensor, tidy, type Tensor } from '../../engine/index.js';
-import {
-  CMVN_EPS,
-  S3PRL_SAMPLE_RATE_HZ,
-  frontEndDims,
-  kaldiFrameSamples,
-  logMelFrameSamples,
-  type FrontEndConfig,
-  type KaldiWindow,
-} from './config.js';
+import { CMVN_EPS, S3PRL_SAMPLE_RATE_HZ, frontEndDims, kaldiFrameSamples, logMelFrameSamples, type FrontEndConfig } from './config.js';
+// The tables and constants are the TypeScript front end's (./features.ts), so both compute the same.
+import { CMVN_MIN_FRAMES, KALDI_LOG_FLOOR, LOG_MEL_EPS, WAV_RMS_EPS, kaldiMelBanks, kaldiWindow } from './features.js';
 
 /** Frames whose spectra are computed in one engine call (bounds the framing memory of long inputs). */
 export const FRONT_END_BLOCK_FRAMES = 4096;
-/** Kaldi's floor on filterbank energies before the log: float32 machine epsilon. */
-const KALDI_LOG_FLOOR = 2 ** -23;
-/** Added to mel energies before the log in TERA's online front end. */
-const LOG_MEL_EPS = 1e-10;
-/** Added to the waveform's RMS when scaling it to the target level. */
-const WAV_RMS_EPS = 1e-10;
-/** Kaldi's mel scale: 1127·ln(1 + f / 700). */
-const KALDI_MEL_SCALE = 1127;
-const KALDI_MEL_BREAK_HZ = 700;
-const HAMMING_ALPHA = 0.54;
-const HAMMING_BETA = 0.46;
-/** Frames the unbiased std of CMVN needs. */
-const CMVN_MIN_FRAMES = 2;
-
-function kaldiMel(hz: number): number {
-  return KALDI_MEL_SCALE * Math.log(1 + hz / KALDI_MEL_BREAK_HZ);
-}
-
-/**
- * Kaldi's mel filterbank as a row-major [nFft/2 + 1, numBins] matrix (the Nyquist row is zero, as
- * torchaudio pads it): filter b rises from mel_low + b·Δ to its centre and falls to mel_low + (b+2)·Δ,
- * Δ = (mel_high − mel_low)/(numBins + 1), linearly on the mel axis.
- * @param highHz - upper edge (Hz); ≤ 0 is an offset from the Nyquist frequency.
- */
-function kaldiMelBanks(numBins: number, nFft: number, sampleRateHz: number, lowHz: number, highHz: number): Float64Array {
-  // In float32 step by step, as torchaudio tabulates them (the edges in double, the rest in
-  // float32 tensors): at ~2800 mel a float32 ulp is 2e-4 mel, which moves a weight by ~1e-5.
-  const f = Math.fround;
-  const nyquist = sampleRateHz / 2;
-  const melLow = kaldiMel(lowHz);
-  const melHigh = kaldiMel(highHz <= 0 ? highHz + nyquist : highHz);
-  const delta = (melHigh - melLow) / (numBins + 1);
-  const binHz = f(sampleRateHz / nFft);
-  const rows = nFft / 2 + 1;
-  const out = new Float64Array(rows * numBins);
-  const edge = (b: number): number => f(f(melLow) + f(f(b) * f(delta)));
-  for (let k = 0; k < rows - 1; k++) {
-    const mel = f(f(KALDI_MEL_SCALE) * f(Math.log(f(1 + f(f(binHz * k) / KALDI_MEL_BREAK_HZ)))));
-    for (let b = 0; b < numBins; b++) {
-      const [left, centre, right] = [edge(b), edge(b + 1), edge(b + 2)];
-      const up = f(f(mel - left) / f(centre - left));
-      const down = f(f(right - mel) / f(right - centre));
-      out[k * numBins + b] = Math.max(0, Math.min(up, down));
-    }
-  }
-  return out;
-}
-
-/** Kaldi's analysis windows (symmetric: the ends are n = 0 and n = N − 1). */
-function kaldiWindow(type: KaldiWindow, n: number): Float64Array {
-  if (type === 'povey') return makeWindow('povey', n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = Math.cos((2 * Math.PI * i) / (n - 1));
-    w[i] = type === 'hamming' ? HAMMING_ALPHA - HAMMING_BETA * c : type === 'hanning' ? 0.5 - 0.5 * c : 1;
-  }
-  return w;
-}
 
 /** The framing of a front end (samples). */
 interface Framing {

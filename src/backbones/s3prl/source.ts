@@ -1,8 +1,10 @@
 /**
- * The Node host of the s3prl backbones (`apc`, `tera`): weights from the `.ckpt` a user names —
- * trustser ships none and never downloads — loaded once per process and version of the file.
+ * The Node host of the s3prl backbones (`apc`, `tera`): weights from the `.ckpt` (or pre-training
+ * run) a user names — trustser ships none and never downloads — loaded once per process and
+ * version of the file. A `.onnx` path is a backbone exported by `trustser export`, run by ONNX Runtime.
  */
 import { filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights } from '../checkpoint-files.js';
+import { exportedGraph, isExportedGraph, openExportedGraph } from '../exported-files.js';
 import { provideModel, type BackboneWeights } from '../sources.js';
 import type { Backbone } from '../types.js';
 import type { Apc } from './apc.js';
@@ -18,9 +20,17 @@ const apcNets = new Map<string, Apc>();
 const teraNets = new Map<string, Tera>();
 const loaded = new Map<string, Promise<Backbone>>();
 
+/** The weights path `o` names for backbone `name`. */
+function weightsPath(name: S3prlBackboneName, o: BackboneWeights): string {
+  return requireWeights(name, o, `the s3prl ${name.toUpperCase()} .ckpt file, a \`trustser pretrain\` run folder, or an exported .onnx`);
+}
+
 /** The files loading `o`'s weights of backbone `name` reads. */
 function files(name: S3prlBackboneName, o: BackboneWeights): string[] {
-  return s3prlCheckpointFiles(requireWeights(name, o, `the s3prl ${name.toUpperCase()} .ckpt file`));
+  const path = weightsPath(name, o);
+  if (isExportedGraph(path))
+    throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
+  return s3prlCheckpointFiles(path, name);
 }
 
 /**
@@ -41,8 +51,14 @@ export function engineTera(o: BackboneWeights): Tera {
 
 for (const name of S3PRL_BACKBONES) {
   provideModel<Backbone>(name, {
-    identity: (o) => `${name}:${filesIdentity(files(name, o))}`,
+    // An exported graph records the identity of the checkpoint it came from.
+    identity(o) {
+      const path = weightsPath(name, o);
+      return isExportedGraph(path) ? exportedGraph(name, path).meta.identity : `${name}:${filesIdentity(files(name, o))}`;
+    },
     load(o) {
+      const path = weightsPath(name, o);
+      if (isExportedGraph(path)) return loadOnce(loaded, `${name}|${filesVersion([path])}`, () => openExportedGraph(name, path));
       // The network is shared (engineApc / engineTera) and lives as long as the process.
       return loadOnce(loaded, `${name}|${filesVersion(files(name, o))}`, async () =>
         name === 'apc'

@@ -7,9 +7,9 @@
  */
 import type { Utterance } from '../corpora/index.js';
 import type { Fold, Split } from './manifest.js';
-import { DEFAULT_DEV_SPEAKERS, DEFAULT_SPLIT_SEED, makeSplit, pickDev, requireCount, shuffle, speakerTable, splitRng } from './speakers.js';
+import { DEFAULT_DEV_SPEAKERS, DEFAULT_SPLIT_SEED, makeSplit, pickDev, requireCount, speakerTable, splitRng } from './speakers.js';
 import { DEFAULT_DEV_FRACTION } from './holdout.js';
-import type { Rng } from '../../core/index.js';
+import { shuffle, type Rng } from '../../core/index.js';
 
 /** A corpus gives whole dev speakers only when it keeps at least this many training speakers besides them. */
 export const MIN_TRAIN_SPEAKERS_FOR_SPEAKER_DEV = 4;

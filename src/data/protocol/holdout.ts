@@ -5,7 +5,8 @@
  */
 import type { Utterance } from '../corpora/index.js';
 import type { Split } from './manifest.js';
-import { DEFAULT_SPLIT_SEED, makeSplit, shuffle, splitRng } from './speakers.js';
+import { shuffle } from '../../core/index.js';
+import { DEFAULT_SPLIT_SEED, makeSplit, splitRng } from './speakers.js';
 
 /** Default share of each stratum in the test partition. */
 export const DEFAULT_TEST_FRACTION = 0.2;

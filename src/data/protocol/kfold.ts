@@ -12,11 +12,11 @@ import {
   makeSplit,
   pickDev,
   requireCount,
-  shuffle,
   speakerFold,
   speakerTable,
   splitRng,
 } from './speakers.js';
+import { shuffle } from '../../core/index.js';
 
 /** Options of {@link speakerKFold}. */
 export interface SpeakerKFoldOptions {

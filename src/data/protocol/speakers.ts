@@ -2,7 +2,7 @@
  * Speaker bookkeeping shared by the split generators: one record per speaker, seeded
  * shuffling, dealing speakers into folds, gender-balanced draws and fold assembly.
  */
-import { makeRng, type Rng } from '../../core/index.js';
+import { makeRng, shuffle, type Rng } from '../../core/index.js';
 import type { Utterance } from '../corpora/index.js';
 import { corpusNameOf } from './check.js';
 import { SPLIT_CREATOR, SPLIT_MANIFEST_VERSION, type Fold, type Split, type SplitKind } from './manifest.js';
@@ -49,15 +49,6 @@ export function speakerTable(utts: readonly Utterance[], sessions = false): Spea
     }
   }
   return [...table.values()].map(({ firstId: _f, ...s }) => s).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Fisher–Yates shuffle (in place) driven by `rng`. */
-export function shuffle<T>(items: T[], rng: Rng): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
 }
 
 /** Speaker ids grouped by a key, groups in sorted key order. */

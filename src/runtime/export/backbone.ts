@@ -1,6 +1,6 @@
 /**
- * Exporting the backbone of a backbone run: the engine network (wav2vec 2.0 / HuBERT / WavLM, or
- * Whisper's encoder)
+ * Exporting the backbone of a backbone run: the engine network (wav2vec 2.0 / HuBERT / WavLM,
+ * Whisper's encoder, APC or TERA)
  * as its own ONNX graph beside the model (`<model>.backbone.onnx`), whose metadata records the
  * architecture and the identity of the checkpoint — the runtime's feature set then runs it on
  * ONNX Runtime (Node or browser) with the settings key of the checkpoint it replaces.
@@ -12,9 +12,12 @@ import {
   EXPORTED_BACKBONE_KEY,
   WAV2VEC2_ARCHS,
   backboneSource,
+  engineApc,
+  engineTera,
   engineWav2Vec2,
   engineWhisper,
   type ExportedBackboneMeta,
+  teraMaxFrames,
   type PretrainedUse,
   type Wav2Vec2Arch,
   type WhisperWeights,
@@ -24,6 +27,7 @@ import { toRawDict } from '../../engine/index.js';
 import type { GraphBuilder } from '../onnx/index.js';
 import { exportWav2Vec2Graph } from './wav2vec2.js';
 import { exportWhisperGraph } from './whisper.js';
+import { exportApcGraph, exportTeraGraph } from './s3prl.js';
 
 const BACKBONE_SUFFIX = '.backbone.onnx';
 const MODEL_SUFFIX = '.onnx';
@@ -57,6 +61,16 @@ function backboneGraph(use: PretrainedUse): { graph: GraphBuilder; meta: Exporte
     const net = engineWav2Vec2(use.name, use);
     const graph = exportWav2Vec2Graph(net.config, toRawDict(net.stateDict()), use.name);
     return { graph, meta: { arch: use.name, config: net.config, identity, parameters: net.numParameters() } };
+  }
+  if (use.name === 'apc') {
+    const net = engineApc(use);
+    const graph = exportApcGraph(net.config, toRawDict(net.stateDict()), use.name);
+    return { graph, meta: { arch: 'apc', config: net.config, identity, parameters: net.encoderParameters() } };
+  }
+  if (use.name === 'tera') {
+    const net = engineTera(use);
+    const graph = exportTeraGraph(net.config, net.inputDim, toRawDict(net.stateDict()), teraMaxFrames('tera', net.config), use.name);
+    return { graph, meta: { arch: 'tera', config: net.config, identity, parameters: net.encoderParameters() } };
   }
   const net = engineWhisper(use);
   const pad = (use as WhisperWeights).pad ?? 'none';

@@ -18,4 +18,5 @@ export { exportAasistGraph, aasistVariantName, type AasistSnapshot, type Exporte
 export { exportAasist, exportSpoofModel, SPOOF_EXPORT_TOLERANCE, type ExportSpoofResult } from './spoof.js';
 export { exportWav2Vec2Graph } from './wav2vec2.js';
 export { exportWhisperGraph } from './whisper.js';
+export { exportApcGraph, exportTeraGraph } from './s3prl.js';
 export { backbonePath } from './backbone.js';
