@@ -10,7 +10,9 @@
  * LibriSpeech, which hears the test actors' audio during pre-training (transductive).
  *
  * Usage: npm run bench:compare-backbones [-- --pool deployable|ravdess-all] [--only pretrain-apc,apc,...]
- *        [--pretrain-epochs N] [--no-audit] [--backbone NAME=WEIGHTS ...]
+ *        [--pretrain-epochs N] [--fraction X] [--no-audit] [--backbone NAME=WEIGHTS ...]
+ * `--fraction 0.25` pre-trains on a seeded quarter of the pool's files (rows `apc-deployable-f0.25`…),
+ * for the curve of UA against the amount of pre-training audio.
  * `--backbone wavlm=/models/wavlm-base-plus` adds a row for a checkpoint of your own (any engine
  * backbone: wav2vec2, hubert, wavlm, whisper, apc, tera).
  * Every step resumes where it stopped; finished steps are skipped.
@@ -53,8 +55,10 @@ const POOLS = {
   },
 } as const;
 type PoolName = keyof typeof POOLS;
-/** Test utterances per fold the attacks and robustness sweeps run on. */
+/** Test utterances per fold the attacks run on. */
 const AUDIT_UTTERANCES = 60;
+/** Trust-SER's safety test (FGSM at 45 and 35 dB SNR); the channel-shift sweeps are bench:robustness's. */
+const AUDIT = { maxUtterancesPerFold: AUDIT_UTTERANCES, snrDb: [45, 35], attacks: ['fgsm' as const], robustness: false };
 
 interface Row {
   id: string;
@@ -72,8 +76,11 @@ function userRow(spec: string): Row {
   return { id: `user-${name}`, features: { set: name, overrides: { weights } }, what: `${name} (${weights})` };
 }
 
-function rows(pool: PoolName, user: readonly string[]): Row[] {
-  const pre = (m: 'apc' | 'tera') => join(OUT, pool, `pretrain-${m}`);
+/** The folder and row suffix of a pool used at `fraction` of its files. */
+const poolTag = (pool: PoolName, fraction: number) => (fraction === 1 ? pool : `${pool}-f${fraction}`);
+
+function rows(tag: string, user: readonly string[]): Row[] {
+  const pre = (m: 'apc' | 'tera') => join(OUT, tag, `pretrain-${m}`);
   return [
     ...user.map(userRow),
     { id: 'logmel', features: { set: 'logmel' }, what: 'log-mel (64 bins), from scratch' },
@@ -83,28 +90,35 @@ function rows(pool: PoolName, user: readonly string[]): Row[] {
       what: 'speech-embedding (shipped, frozen)',
     },
     {
-      id: `apc-${pool}`,
+      id: `apc-${tag}`,
       features: { set: 'apc', overrides: { weights: pre('apc') } },
       pretrained: 'apc',
-      what: `APC pre-trained here (${pool})`,
+      what: `APC pre-trained here (${tag})`,
     },
     {
-      id: `tera-${pool}`,
+      id: `tera-${tag}`,
       features: { set: 'tera', overrides: { weights: pre('tera') } },
       pretrained: 'tera',
-      what: `TERA pre-trained here (${pool})`,
+      what: `TERA pre-trained here (${tag})`,
     },
   ];
 }
 
-async function pretrainStep(pool: PoolName, method: 'apc' | 'tera', epochs: number): Promise<void> {
+async function pretrainStep(pool: PoolName, fraction: number, method: 'apc' | 'tera', epochs: number): Promise<void> {
   const p = POOLS[pool];
   const cfg = parsePretrainConfig(
-    { method, data: [...p.data], corpora: [...p.corpora], training: { epochs, seed: SEED, threads: 1 } },
+    {
+      method,
+      data: [...p.data],
+      corpora: [...p.corpora],
+      ...(fraction === 1 ? {} : { fraction }),
+      training: { epochs, seed: SEED, threads: 1 },
+    },
     'bench',
   );
-  console.error(`== pretrain ${method} on ${pool} (${epochs} epochs)`);
-  await pretrain(cfg, join(OUT, pool, `pretrain-${method}`), { log: (l) => console.error(`   ${l}`) });
+  const tag = poolTag(pool, fraction);
+  console.error(`== pretrain ${method} on ${tag} (${epochs} epochs)`);
+  await pretrain(cfg, join(OUT, tag, `pretrain-${method}`), { log: (l) => console.error(`   ${l}`) });
 }
 
 async function trainStep(r: Row): Promise<void> {
@@ -126,8 +140,8 @@ const readJson = <T>(p: string): T | null => (existsSync(p) ? (JSON.parse(readFi
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : (100 * x).toFixed(1));
 const ms = (x: { mean: number; std: number }) => `${pct(x.mean)} ± ${pct(x.std)}`;
 
-function pretrainCell(pool: PoolName, m: 'apc' | 'tera'): string {
-  const dir = join(OUT, pool, `pretrain-${m}`);
+function pretrainCell(tag: string, m: 'apc' | 'tera'): string {
+  const dir = join(OUT, tag, `pretrain-${m}`);
   const pooled = readJson<{ seconds: number }>(join(dir, 'pool.json'));
   const losses = existsSync(join(dir, 'loss.jsonl'))
     ? readFileSync(join(dir, 'loss.jsonl'), 'utf8')
@@ -147,17 +161,21 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       'pretrain-epochs': { type: 'string' },
       'no-audit': { type: 'boolean' },
+      fraction: { type: 'string' },
       backbone: { type: 'string', multiple: true },
     },
   });
   const pool = (values.pool ?? 'deployable') as PoolName;
   if (!(pool in POOLS)) throw new Error(`--pool ${pool}: expected ${Object.keys(POOLS).join(' or ')}`);
+  const fraction = Number(values.fraction ?? 1);
+  if (!(fraction > 0 && fraction <= 1)) throw new Error(`--fraction ${values.fraction}: expected a number in (0, 1]`);
+  const tag = poolTag(pool, fraction);
   for (const d of [RAVDESS, TESS, LIBRI]) if (!existsSync(d)) throw new Error(`${d}: not found (the shared corpora are needed)`);
   const only = values.only?.split(',');
   const want = (id: string) => !only || only.includes(id);
   for (const m of ['apc', 'tera'] as const)
-    if (want(`pretrain-${m}`)) await pretrainStep(pool, m, Number(values['pretrain-epochs'] ?? PRETRAIN_EPOCHS[m]));
-  const all = rows(pool, values.backbone ?? []);
+    if (want(`pretrain-${m}`)) await pretrainStep(pool, fraction, m, Number(values['pretrain-epochs'] ?? PRETRAIN_EPOCHS[m]));
+  const all = rows(tag, values.backbone ?? []);
   for (const r of all) if (want(r.id)) await trainStep(r);
   const reports: TrustReport[] = [];
   const table: string[] = [];
@@ -170,7 +188,7 @@ async function main(): Promise<void> {
     const t =
       values['no-audit'] || !want(`audit-${r.id}`)
         ? readJson<TrustReport>(join(OUT, r.id, 'trust.json'))
-        : await auditRun(join(OUT, r.id), { maxUtterancesPerFold: AUDIT_UTTERANCES, log: (l) => console.error(`   ${l}`) });
+        : await auditRun(join(OUT, r.id), { ...AUDIT, log: (l) => console.error(`   ${l}`) });
     if (t) reports.push(t);
     const dev = m.folds.reduce((s, f) => s + (f.devUa ?? Number.NaN), 0) / m.folds.length;
     const fgsm = (snr: number) => pct(t?.safety?.attacks.find((a) => a.method === 'fgsm' && a.snrDb === snr)?.successRate);
@@ -181,21 +199,21 @@ async function main(): Promise<void> {
     );
   }
   if (reports.length > 0) {
-    const page = join(OUT, `report-${pool}.html`);
+    const page = join(OUT, `report-${tag}.html`);
     writeFileAtomicSync(page, renderTrustHtml(reports));
     console.error(`report: ${page}`);
   }
   const md = [
-    `## Backbone comparison: Trust-SER downstream on RAVDESS (\`npm run bench:compare-backbones -- --pool ${pool}\`)`,
+    `## Backbone comparison: Trust-SER downstream on RAVDESS (\`npm run bench:compare-backbones -- --pool ${pool}${fraction === 1 ? '' : ` --fraction ${fraction}`}\`)`,
     '',
-    `${machineLine()}. RAVDESS 8 classes, 6 speaker-independent folds (4 test actors, 2 dev actors each; split seed ${SEED}); every row the same downstream (trust-ser-cnn: softmax-weighted layers, 2 point-wise convs of 128, mean pooling, lr 5e-4, 30 epochs, best dev epoch kept, seed ${SEED}, one thread). No hyper-parameter was tuned on test data; the downstream settings are Trust-SER's defaults. Pre-training pool (*${pool}*): ${POOLS[pool].note}. APC: ${pretrainCell(pool, 'apc')}; TERA: ${pretrainCell(pool, 'tera')} (CPU defaults of \`trustser pretrain\`: APC 3 GRU layers of 256, TERA 3 layers of 256). Audit on each fold's test actors (attacks on ${AUDIT_UTTERANCES} utterances per fold): gender fairness = statistical-parity gap (max over classes), FGSM success at 45 / 35 dB SNR, privacy = gender and speaker inference from the downstream embedding, cost = downstream + backbone. Page with all rows side by side: bench/out/compare-backbones/report-${pool}.html.`,
+    `${machineLine()}. RAVDESS 8 classes, 6 speaker-independent folds (4 test actors, 2 dev actors each; split seed ${SEED}); every row the same downstream (trust-ser-cnn: softmax-weighted layers, 2 point-wise convs of 128, mean pooling, lr 5e-4, 30 epochs, best dev epoch kept, seed ${SEED}, one thread). No hyper-parameter was tuned on test data; the downstream settings are Trust-SER's defaults. Pre-training pool (*${tag}*): ${POOLS[pool].note}${fraction === 1 ? '' : `, a seeded ${fraction} of its files`}. APC: ${pretrainCell(tag, 'apc')}; TERA: ${pretrainCell(tag, 'tera')} (CPU defaults of \`trustser pretrain\`: APC 3 GRU layers of 256, TERA 3 layers of 256). Audit on each fold's test actors (FGSM only, on ${AUDIT_UTTERANCES} utterances per fold; no channel-shift sweep here): gender fairness = statistical-parity gap (max over classes), FGSM success at 45 / 35 dB SNR, privacy = gender and speaker inference from the downstream embedding, cost = downstream + backbone. Page with all rows side by side: bench/out/compare-backbones/report-${tag}.html.`,
     '',
     '| row | backbone | UA % (mean ± std) | dev UA % | gender SP gap | FGSM % 45 / 35 dB | gender inferred % | speaker inferred % | params | MMAC/s | latency ms |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...table,
   ].join('\n');
   console.log(md);
-  console.log(`\nwrote ${writeResultsSection(`compare-backbones-${pool}`, md)}`);
+  console.log(`\nwrote ${writeResultsSection(`compare-backbones-${tag}`, md)}`);
 }
 
 await main();

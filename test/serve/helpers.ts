@@ -50,10 +50,11 @@ export async function tinyBackboneModel(dir: string, name = 'backbone.onnx'): Pr
   return out;
 }
 
-/** Small checkpoints of the backbone tests (scripts/fixtures/make-wavlm-fixtures.py, make-whisper-fixtures.py). */
+/** Small checkpoints of the backbone tests (scripts/fixtures/make-{wavlm,whisper,s3prl}-fixtures.py). */
 const BACKBONE_FIXTURES = {
   wavlm: fileURLToPath(new URL('../backbones/fixtures/wavlm/base-hf', import.meta.url)),
   whisper: fileURLToPath(new URL('../backbones/fixtures/whisper/a-openai.pt', import.meta.url)),
+  apc: fileURLToPath(new URL('../backbones/fixtures/s3prl/apc.ckpt', import.meta.url)),
 };
 
 /**

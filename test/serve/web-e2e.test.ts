@@ -247,7 +247,7 @@ describe('the web app in Chromium', { skip }, () => {
     }
   });
 
-  for (const backbone of ['wavlm', 'whisper'] as const) {
+  for (const backbone of ['wavlm', 'whisper', 'apc'] as const) {
     test(`a model on an exported ${backbone} backbone runs in the page as in Node, the backbone graph served by this server`, async () => {
       const model = await tinyEngineBackboneModel(dir, backbone);
       const bs = await startServer({ modelPath: model, port: 0, webDir, threads: 1 });
