@@ -8,7 +8,7 @@ import { encodeWav16 } from '../../src/audio/index.js';
 import { makeRng, packageRoot } from '../../src/core/index.js';
 import { loadSafetensorsSync } from '../../src/tensor-io/index.js';
 import { backboneSource, loadApc, loadTera } from '../../src/backbones/index.js';
-import { listPoolFiles, parsePretrainConfig, pretrain, PRETRAIN_FILES } from '../../src/pretrain/index.js';
+import { listPoolFiles, loadPretrainConfig, parsePretrainConfig, pretrain, PRETRAIN_FILES } from '../../src/pretrain/index.js';
 import { trainRun } from '../../src/train/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 
@@ -227,5 +227,20 @@ describe('trustser pretrain', () => {
       listPoolFiles(parsePretrainConfig({ method: 'apc', corpora: [{ name: 'ravdess', root: RAVDESS, speakers: ['01'] }] })),
       /ravdess has no speaker '01' \(speakers look like 'ravdess:/,
     );
+  });
+
+  test('every shipped pre-training config is valid and finds its audio beside the project', async (t) => {
+    const configs = join(packageRoot(), 'configs', 'pretrain');
+    const files = readdirSync(configs).filter((f) => f.endsWith('.yaml'));
+    assert.ok(files.length >= 2);
+    for (const f of files) {
+      const c = loadPretrainConfig(join(configs, f));
+      if (!existsSync(RAVDESS)) continue;
+      for (const d of [...c.data, ...c.corpora.map((x) => x.root)]) assert.ok(existsSync(d), `${f}: ${d}`);
+    }
+    if (!existsSync(RAVDESS)) t.skip(`${RAVDESS} not found: the configs' folders were not checked`);
+    assert.throws(() => loadPretrainConfig(join(dir, 'none.yaml')), /none\.yaml: cannot read the config/);
+    writeFileSync(join(dir, 'typo.yaml'), 'method: apc\ndata: [a]\ntraning: { epochs: 2 }\n');
+    assert.throws(() => loadPretrainConfig(join(dir, 'typo.yaml')), /typo\.yaml: .*traning/);
   });
 });
