@@ -31,7 +31,7 @@ export const LOG_MEL_EPS = 1e-10;
 /** Added to the waveform's RMS when scaling it to the target level. */
 export const WAV_RMS_EPS = 1e-10;
 /** Frames the unbiased std of CMVN needs. */
-export const CMVN_MIN_FRAMES = 2;
+const CMVN_MIN_FRAMES = 2;
 /** Kaldi's mel scale: 1127·ln(1 + f / 700 Hz). */
 const KALDI_MEL_SCALE = 1127;
 const KALDI_MEL_BREAK_HZ = 700;
@@ -54,7 +54,7 @@ function kaldiMel(hz: number): number {
  * @param lowHz - lower edge (Hz).
  * @param highHz - upper edge (Hz); ≤ 0 is an offset from the Nyquist frequency.
  */
-export function kaldiMelBanks(numBins: number, nFft: number, sampleRateHz: number, lowHz: number, highHz: number): Float64Array {
+function kaldiMelBanks(numBins: number, nFft: number, sampleRateHz: number, lowHz: number, highHz: number): Float64Array {
   const f = Math.fround;
   const nyquist = sampleRateHz / 2;
   const melLow = kaldiMel(lowHz);
@@ -80,7 +80,7 @@ export function kaldiMelBanks(numBins: number, nFft: number, sampleRateHz: numbe
  * Kaldi's analysis windows of `n` samples (symmetric: the ends are n = 0 and n = N − 1).
  * @param n - window length (samples, ≥ 2).
  */
-export function kaldiWindow(type: KaldiWindow, n: number): Float64Array {
+function kaldiWindow(type: KaldiWindow, n: number): Float64Array {
   if (type === 'povey') return makeWindow('povey', n);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -91,13 +91,81 @@ export function kaldiWindow(type: KaldiWindow, n: number): Float64Array {
 }
 
 /** The framing of a front end (samples). */
-interface Framing {
+export interface Framing {
   /** Samples per frame taken from the (padded) signal. */
   frame: number;
   hop: number;
   nFft: number;
   /** Reflect padding on each side (centred STFT), 0 for Kaldi. */
   pad: number;
+}
+
+/** A front end's geometry and tables, the same for this front end and the engine's (./frontend.ts). */
+export interface FrontEndTables {
+  /** Feature width D (bins × (deltas + 1)). */
+  dims: number;
+  /** Filterbank outputs per frame. */
+  bins: number;
+  framing: Framing;
+  /** Analysis window, `framing.frame` samples. */
+  window: Float64Array;
+  /** Filterbank, row-major [nFft/2 + 1, bins]. */
+  bank: Float64Array;
+  /** Shortest input (samples) that gives `minFrames` frames (and the 2 CMVN needs). */
+  minSamples: number;
+}
+
+/**
+ * The framing, window, filterbank and shortest input of front end `config`.
+ * @param minFrames - frames the network needs at least (e.g. TERA's downsample rate).
+ */
+export function frontEndTables(config: FrontEndConfig, minFrames = 1): FrontEndTables {
+  const s = config.spectrum;
+  const dims = frontEndDims(config);
+  const need = Math.max(minFrames, config.cmvn ? CMVN_MIN_FRAMES : 1);
+  if (s.kind === 'kaldi-fbank') {
+    const { frame, hop } = kaldiFrameSamples(s);
+    const nFft = s.roundToPowerOfTwo ? 2 ** Math.ceil(Math.log2(frame)) : frame;
+    return {
+      dims,
+      bins: s.numMelBins,
+      framing: { frame, hop, nFft, pad: 0 },
+      window: kaldiWindow(s.windowType, frame),
+      bank: kaldiMelBanks(s.numMelBins, nFft, S3PRL_SAMPLE_RATE_HZ, s.lowFreqHz, s.highFreqHz),
+      minSamples: frame + (need - 1) * hop,
+    };
+  }
+  const { win, hop, nFft } = logMelFrameSamples(s);
+  const window = new Float64Array(nFft);
+  window.set(makeWindow('hann', win), Math.floor((nFft - win) / 2));
+  const pad = Math.floor(nFft / 2);
+  return {
+    dims,
+    bins: s.nMels,
+    framing: { frame: nFft, hop, nFft, pad },
+    window,
+    bank: melFilterWeights(
+      resolveMelFilterbankOptions({ sampleRateHz: S3PRL_SAMPLE_RATE_HZ, nFft, nMels: s.nMels, scale: 'htk', norm: null }),
+    ).w,
+    // The reflect padding needs more samples than it pads.
+    minSamples: Math.max(pad + 1, (need - 1) * hop),
+  };
+}
+
+/** Frames of `samples` input samples under `framing` (0 when too short for one). */
+export function framesOf(framing: Framing, samples: number): number {
+  const { frame, hop, pad } = framing;
+  if (pad > 0) return samples > pad ? 1 + Math.floor(samples / hop) : 0;
+  return samples < frame ? 0 : 1 + Math.floor((samples - frame) / hop);
+}
+
+/**
+ * Checks that `samples` samples give enough frames for front end `config` (2 with CMVN).
+ * @throws Error naming the count and the length to pad to.
+ */
+export function checkFrames(config: FrontEndConfig, samples: number, frames: number, minSamples: number): void {
+  if (frames < (config.cmvn ? CMVN_MIN_FRAMES : 1))
+    throw new Error(`s3prl front end: ${samples} samples give ${frames} frames, too few (pad inputs to ${minSamples} samples)`);
 }
 
 /**
@@ -128,29 +196,8 @@ export class S3prlFeatures {
     readonly config: FrontEndConfig,
     minFrames = 1,
   ) {
-    const s = config.spectrum;
-    this.dims = frontEndDims(config);
-    const need = Math.max(minFrames, config.cmvn ? CMVN_MIN_FRAMES : 1);
-    if (s.kind === 'kaldi-fbank') {
-      const { frame, hop } = kaldiFrameSamples(s);
-      const nFft = s.roundToPowerOfTwo ? 2 ** Math.ceil(Math.log2(frame)) : frame;
-      this.framing = { frame, hop, nFft, pad: 0 };
-      this.window = kaldiWindow(s.windowType, frame);
-      this.bins = s.numMelBins;
-      this.bank = kaldiMelBanks(s.numMelBins, nFft, S3PRL_SAMPLE_RATE_HZ, s.lowFreqHz, s.highFreqHz);
-      this.minSamples = frame + (need - 1) * hop;
-    } else {
-      const { win, hop, nFft } = logMelFrameSamples(s);
-      this.window = new Float64Array(nFft);
-      this.window.set(makeWindow('hann', win), Math.floor((nFft - win) / 2));
-      this.framing = { frame: nFft, hop, nFft, pad: Math.floor(nFft / 2) };
-      this.bins = s.nMels;
-      this.bank = melFilterWeights(
-        resolveMelFilterbankOptions({ sampleRateHz: S3PRL_SAMPLE_RATE_HZ, nFft, nMels: s.nMels, scale: 'htk', norm: null }),
-      ).w;
-      // The reflect padding needs more samples than it pads.
-      this.minSamples = Math.max(this.framing.pad + 1, (need - 1) * hop);
-    }
+    const t = frontEndTables(config, minFrames);
+    ({ dims: this.dims, bins: this.bins, framing: this.framing, window: this.window, bank: this.bank, minSamples: this.minSamples } = t);
     this.hopSamples = this.framing.hop;
     this.fft = new RealFft(this.framing.nFft);
     this.buf = new Float64Array(this.framing.nFft);
@@ -160,9 +207,7 @@ export class S3prlFeatures {
 
   /** Frames of `samples` input samples (0 when too short for one). */
   framesFor(samples: number): number {
-    const { frame, hop, pad } = this.framing;
-    if (pad > 0) return samples > pad ? 1 + Math.floor(samples / hop) : 0;
-    return samples < frame ? 0 : 1 + Math.floor((samples - frame) / hop);
+    return framesOf(this.framing, samples);
   }
 
   /**
@@ -172,8 +217,7 @@ export class S3prlFeatures {
   features(x: Float32Array): Float32Array {
     const samples = x.length;
     const frames = this.framesFor(samples);
-    if (frames < (this.config.cmvn ? CMVN_MIN_FRAMES : 1))
-      throw new Error(`s3prl front end: ${samples} samples give ${frames} frames, too few (pad inputs to ${this.minSamples} samples)`);
+    checkFrames(this.config, samples, frames, this.minSamples);
     const { dims, bins } = this;
     const h = new Float64Array(frames * dims);
     const src = this.source(x);

@@ -16,24 +16,13 @@
  * CMVN (x − mean) / (std + 1e-10) over time with the unbiased std. The spectra of long inputs are
  * computed in blocks of {@link FRONT_END_BLOCK_FRAMES} frames so intermediate memory stays flat.
  */
-import { makeWindow, melFilterWeights, resolveMelFilterbankOptions } from '../../dsp/index.js';
 import { F, cat, keep, tensor, tidy, type Tensor } from '../../engine/index.js';
-import { CMVN_EPS, S3PRL_SAMPLE_RATE_HZ, frontEndDims, kaldiFrameSamples, logMelFrameSamples, type FrontEndConfig } from './config.js';
-// The tables and constants are the TypeScript front end's (./features.ts), so both compute the same.
-import { CMVN_MIN_FRAMES, KALDI_LOG_FLOOR, LOG_MEL_EPS, WAV_RMS_EPS, kaldiMelBanks, kaldiWindow } from './features.js';
+import { CMVN_EPS, type FrontEndConfig } from './config.js';
+// The geometry, tables and constants are the TypeScript front end's (./features.ts), so both compute the same.
+import { KALDI_LOG_FLOOR, LOG_MEL_EPS, WAV_RMS_EPS, checkFrames, framesOf, frontEndTables, type Framing } from './features.js';
 
 /** Frames whose spectra are computed in one engine call (bounds the framing memory of long inputs). */
 export const FRONT_END_BLOCK_FRAMES = 4096;
-
-/** The framing of a front end (samples). */
-interface Framing {
-  /** Samples per frame taken from the (padded) signal. */
-  frame: number;
-  hop: number;
-  nFft: number;
-  /** Reflect padding on each side (centred STFT), 0 for Kaldi. */
-  pad: number;
-}
 
 /**
  * A front end: 16 kHz waveform [S] in [-1, 1] → features [T, D]. Holds its window and filterbank
@@ -55,39 +44,18 @@ export class S3prlFrontEnd {
     readonly config: FrontEndConfig,
     minFrames = 1,
   ) {
-    const s = config.spectrum;
-    this.dims = frontEndDims(config);
-    const need = Math.max(minFrames, config.cmvn ? CMVN_MIN_FRAMES : 1);
-    if (s.kind === 'kaldi-fbank') {
-      const { frame, hop } = kaldiFrameSamples(s);
-      const nFft = s.roundToPowerOfTwo ? 2 ** Math.ceil(Math.log2(frame)) : frame;
-      this.framing = { frame, hop, nFft, pad: 0 };
-      this.window = keep(tensor(kaldiWindow(s.windowType, frame), [frame]));
-      this.bank = keep(
-        tensor(kaldiMelBanks(s.numMelBins, nFft, S3PRL_SAMPLE_RATE_HZ, s.lowFreqHz, s.highFreqHz), [nFft / 2 + 1, s.numMelBins]),
-      );
-      this.minSamples = frame + (need - 1) * hop;
-    } else {
-      const { win, hop, nFft } = logMelFrameSamples(s);
-      const w = new Float64Array(nFft);
-      w.set(makeWindow('hann', win), Math.floor((nFft - win) / 2));
-      this.framing = { frame: nFft, hop, nFft, pad: Math.floor(nFft / 2) };
-      this.window = keep(tensor(w, [nFft]));
-      const bank = melFilterWeights(
-        resolveMelFilterbankOptions({ sampleRateHz: S3PRL_SAMPLE_RATE_HZ, nFft, nMels: s.nMels, scale: 'htk', norm: null }),
-      );
-      this.bank = keep(tensor(bank.w, [s.nFreq, s.nMels]));
-      // The reflect padding needs more samples than it pads.
-      this.minSamples = Math.max(this.framing.pad + 1, (need - 1) * hop);
-    }
-    this.hopSamples = this.framing.hop;
+    const t = frontEndTables(config, minFrames);
+    this.dims = t.dims;
+    this.framing = t.framing;
+    this.minSamples = t.minSamples;
+    this.hopSamples = t.framing.hop;
+    this.window = keep(tensor(t.window, [t.window.length]));
+    this.bank = keep(tensor(t.bank, [t.framing.nFft / 2 + 1, t.bins]));
   }
 
   /** Frames of `samples` input samples (0 when too short for one). */
   framesFor(samples: number): number {
-    const { frame, hop, pad } = this.framing;
-    if (pad > 0) return samples > pad ? 1 + Math.floor(samples / hop) : 0;
-    return samples < frame ? 0 : 1 + Math.floor((samples - frame) / hop);
+    return framesOf(this.framing, samples);
   }
 
   /**
@@ -100,8 +68,7 @@ export class S3prlFrontEnd {
     const samples = x.shape[x.ndim - 1];
     const frames = this.framesFor(samples);
     if (x.ndim !== 1) throw new Error(`s3prl front end: expected a waveform [S], got [${x.shape.join(', ')}]`);
-    if (frames < (this.config.cmvn ? CMVN_MIN_FRAMES : 1))
-      throw new Error(`s3prl front end: ${samples} samples give ${frames} frames, too few (pad inputs to ${this.minSamples} samples)`);
+    checkFrames(this.config, samples, frames, this.minSamples);
     const s = this.config.spectrum;
     const src = tidy(() => {
       const xd = x.to('float64');

@@ -10,7 +10,7 @@ import { noGrad, saveSafetensors, toRaw } from '../../engine/index.js';
 import type { StateDict } from '../../tensor-io/index.js';
 import { fail } from '../checkpoint-files.js';
 import { Apc } from './apc.js';
-import { apcConfig, teraConfig } from './config.js';
+import { apcConfig, frontEndDims, teraConfig } from './config.js';
 import { Tera } from './tera.js';
 
 /** Metadata key holding `{ kind, settings }` (JSON). */
@@ -43,10 +43,8 @@ export function newS3prlNetwork(kind: S3prlKind, settings: JsonSettings, label: 
   const root = { map: toMaps(settings) as Map<unknown, unknown>, path: '', label };
   if (kind === 'apc') return new Apc(apcConfig(root));
   const config = teraConfig(root);
-  const probe = new Tera(config, null);
-  const dims = probe.inputDim;
-  probe.dispose();
-  const model = new Tera(config, dims);
+  // The SpecHead reconstructs the transformer's input: front-end frames stacked by the downsample rate.
+  const model = new Tera(config, frontEndDims(config.frontEnd) * config.downsampleRate);
   noGrad(() => {
     for (const [name, p] of model.namedParameters()) {
       if (name.endsWith('.bias')) p.zero_();
