@@ -23,6 +23,7 @@ export * as report from './report/index.js';
 export * as run from './run/index.js';
 export * as train from './train/index.js';
 export * as pretrain from './pretrain/index.js';
+export * as dimensional from './dimensional/index.js';
 export * as audit from './audit/index.js';
 export * as queue from './queue/index.js';
 export * as spoof from './spoof/index.js';

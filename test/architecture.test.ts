@@ -27,6 +27,7 @@ export const STAGES = [
   'run',
   'train',
   'pretrain',
+  'dimensional',
   'audit',
   'queue',
   'spoof',

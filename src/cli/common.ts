@@ -59,6 +59,13 @@ export function columnsFlag(v: string): Record<string, string> {
   }
 }
 
+/** Parser of a comma-separated flag (`a,b,c`); empty items are refused. */
+export function listFlag(v: string): string[] {
+  const items = v.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new InvalidArgumentError(`expected a comma-separated list, got '${v}'`);
+  return items;
+}
+
 /** A progress bar on stderr when it is a terminal and `enabled`; null otherwise. */
 export function progressBar(enabled: boolean, format: string): cliProgress.SingleBar | null {
   return enabled && process.stderr.isTTY

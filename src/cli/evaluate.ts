@@ -4,7 +4,9 @@ import { extname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { intFlag } from '../core/index.js';
 import { evaluateOn, METRICS_FILE, readRunMetrics, runConfig, type CrossEvaluation, type TargetCorpus } from '../run/index.js';
+import { isDimensionalRun, readDimensionalMetrics } from '../dimensional/index.js';
 import { COLUMNS_HELP, columnsFlag, formatMetrics, pct } from './common.js';
+import { formatDimensionalMetrics } from './train-dimensional.js';
 
 /** Parser of `--map surprise=surprised,calm=neutral` (target class = run class). */
 function classMapFlag(v: string): Record<string, string> {
@@ -84,6 +86,12 @@ export function registerEvaluate(program: Command): void {
           json?: boolean;
         },
       ) => {
+        if (isDimensionalRun(dir)) {
+          if (o.on !== undefined) throw new Error(`--on: ${dir} is a dimensional run; measuring it on another corpus is not supported yet`);
+          const m = readDimensionalMetrics(dir);
+          process.stdout.write(o.json ? `${JSON.stringify(m)}\n` : `${formatDimensionalMetrics(m)}\n`);
+          return;
+        }
         if (o.on !== undefined) {
           const e = await evaluateOn(dir, targetOf(o.on, o), { classMap: o.map, targetNorm: o.targetNorm, fold: o.fold });
           process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatCross(e)}\n`);

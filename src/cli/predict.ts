@@ -9,6 +9,7 @@ import { listInputFiles } from '../audio/index.js';
 import { choiceFlag, intFlag, positiveFlag, throwIfFailed } from '../core/index.js';
 import { predictFiles, type FilePrediction, type FoldTemperature } from '../run/index.js';
 import { predictFilesOnnx } from '../runtime/index.js';
+import { isDimensionalRun, predictDimensionalFiles } from '../dimensional/index.js';
 import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 
 const PREDICT_FORMATS = ['table', 'csv', 'json'] as const;
@@ -41,6 +42,7 @@ export function registerPredict(program: Command): void {
     .action(async (inputs: string[], o: PredictFlags) => {
       if ((o.model === undefined) === (o.onnx === undefined)) throw new Error('predict: give either --model <run-dir> or --onnx <file>');
       const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
+      if (o.model !== undefined && isDimensionalRun(o.model)) return predictDimensional(o.model, files, o);
       const r =
         o.onnx !== undefined
           ? await predictOnnx(o.onnx, files, o)
@@ -68,6 +70,32 @@ interface PredictFlags {
   threads?: number;
   minConfidence?: number;
   speakerBy: 'all' | 'dir';
+}
+
+/** `predict --model` with a dimensional run: each file's attributes on the corpus' scale. */
+async function predictDimensional(run: string, files: string[], o: PredictFlags): Promise<void> {
+  const classifierOnly = { window: o.window, hop: o.hop, threads: o.threads, minConfidence: o.minConfidence };
+  for (const [flag, v] of Object.entries(classifierOnly))
+    if (v !== undefined) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: does not apply to a dimensional run`);
+  const r = await predictDimensionalFiles(run, files, { fold: o.fold });
+  const cell = (v: number) => v.toFixed(3);
+  if (o.format === 'json') process.stdout.write(`${JSON.stringify({ targets: r.targets, predictions: r.predictions })}\n`);
+  else if (o.format === 'csv')
+    process.stdout.write(
+      stringify([
+        ['path', ...r.targets],
+        ...r.predictions.map((p) => [p.path, ...(p.values.length ? p.values.map(cell) : r.targets.map(() => ''))]),
+      ]),
+    );
+  else {
+    const width = Math.max(...r.predictions.map((p) => p.path.length), 4);
+    process.stdout.write(`${'file'.padEnd(width)}${r.targets.map((t) => t.padStart(11)).join('')}\n`);
+    for (const p of r.predictions)
+      process.stdout.write(
+        `${p.path.padEnd(width)}${p.values.length ? p.values.map((v) => cell(v).padStart(11)).join('') : `  (${p.noSpeech})`}\n`,
+      );
+  }
+  throwIfFailed('prediction', r.failed, files.length);
 }
 
 /** `predict --onnx`: the exported model's posteriors (per-window posteriors go into the JSON output). */

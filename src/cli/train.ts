@@ -3,93 +3,18 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, numberFlag, positiveFlag } from '../core/index.js';
-import { getCorpus } from '../data/index.js';
 import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
 import { trainRun } from '../train/index.js';
 import { defaultCacheDir } from '../features/index.js';
 import { checkQueueUrl, openQueue, queueFoldTrainer, queueTaskRunner } from '../queue/index.js';
-import { columnsFlag, formatMetrics, progressBar } from './common.js';
-
-interface TrainFlags {
-  config?: string;
-  corpus?: string;
-  data?: string;
-  labelMap?: string;
-  columns?: Record<string, string>;
-  model?: string;
-  features?: string;
-  backbone?: string;
-  weights?: string;
-  folds?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  weightDecay?: number;
-  seed?: number;
-  speakerNorm?: boolean;
-  out?: string;
-  workers?: number;
-  json?: boolean;
-  queue?: string;
-  cache?: string;
-}
+import { columnsFlag, formatMetrics, listFlag, progressBar } from './common.js';
+import { mergeFlags, type TrainFlags } from './train-flags.js';
+import { trainDimensionalCommand, wantsDimensional } from './train-dimensional.js';
 
 /** The run config from --config, with command-line flags overriding its fields. */
 function configFromFlags(f: TrainFlags): RunConfig {
   const base: Record<string, unknown> = f.config ? (loadRunConfig(f.config) as unknown as Record<string, unknown>) : {};
-  const listed = (base.corpus as object[] | undefined) ?? [];
-  const flagged = f.corpus !== undefined || f.data !== undefined || f.labelMap !== undefined || f.columns !== undefined;
-  if (listed.length > 1 && flagged)
-    throw new Error(
-      `${f.config}: the config lists ${listed.length} corpora; set their names and folders in the config, not with --corpus/--data/--label-map/--columns`,
-    );
-  const corpus =
-    listed.length > 1
-      ? listed
-      : {
-          ...listed[0],
-          ...(f.corpus ? { name: f.corpus } : {}),
-          ...(f.data ? { root: f.data } : {}),
-          ...(f.labelMap ? { labelMap: f.labelMap } : {}),
-        };
-  if (f.columns) withColumns(corpus as { name?: unknown; options?: unknown }, f.columns);
-  const folds = f.folds;
-  const protocol = base.protocol ?? { kind: 'speaker-kfold', folds: folds ?? 5, balanceBy: 'gender' };
-  if (folds !== undefined) Object.assign(protocol as object, { folds });
-  const training = {
-    ...(base.training as object),
-    ...defined({ epochs: f.epochs, batchSize: f.batchSize, lr: f.lr, weightDecay: f.weightDecay, seed: f.seed }),
-  };
-  if (f.backbone && f.features)
-    throw new Error('--backbone and --features both name the feature set; pass one (--backbone NAME is the set of that backbone)');
-  const baseFeatures = (base.features ?? {}) as { overrides?: Record<string, unknown> };
-  const set = f.backbone ?? f.features;
-  const features = {
-    ...baseFeatures,
-    ...(set ? { set } : {}),
-    ...(f.weights ? { overrides: { ...baseFeatures.overrides, weights: resolve(f.weights) } } : {}),
-    ...(f.speakerNorm ? { speakerNorm: true } : {}),
-  };
-  const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
-  return parseRunConfig({ ...base, corpus, protocol, features, model, training }, f.config ?? 'command line');
-}
-
-/** Puts `--columns` into the corpus options of a CSV manifest corpus. */
-function withColumns(corpus: { name?: unknown; options?: unknown }, columns: Record<string, string>): void {
-  const name = typeof corpus.name === 'string' ? corpus.name : '';
-  const isManifest = (() => {
-    try {
-      return getCorpus(name).name === 'manifest';
-    } catch {
-      return false;
-    }
-  })();
-  if (!isManifest) throw new Error(`--columns applies to CSV manifests only (--corpus manifest), not to the '${name || '(none)'}' corpus`);
-  corpus.options = { ...(corpus.options as object), columns };
-}
-
-function defined(o: Record<string, number | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
+  return parseRunConfig(mergeFlags(base, f), f.config ?? 'command line');
 }
 
 export function registerTrain(program: Command): void {
@@ -127,7 +52,12 @@ export function registerTrain(program: Command): void {
     )
     .requiredOption('--out <dir>', 'run directory')
     .option('--json', 'print the metrics as JSON')
+    .option('--task <kind>', 'categorical (default) or dimensional (arousal/valence/dominance regression, CCC)')
+    .option('--targets <list>', 'dimensional: attributes to predict (default arousal,valence,dominance)', listFlag)
+    .option('--attributes <source>', "dimensional: 'corpus' ratings (default) or 'proxy' values derived from the classes")
+    .option('--loss <kind>', 'dimensional: ccc (1 − CCC, default) or mse')
     .action(async (f: TrainFlags) => {
+      if (wantsDimensional(f)) return trainDimensionalCommand(f);
       const cfg = configFromFlags(f);
       const bar = progressBar(!f.json, 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches');
       let started = false;

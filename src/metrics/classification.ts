@@ -64,26 +64,3 @@ export function meanStd(xs: number[]): { mean: number; std: number } {
   const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
   return { mean, std: Math.sqrt(v) };
 }
-
-/** Concordance correlation coefficient 2ρσₓσᵧ / (σₓ² + σᵧ² + (μₓ − μᵧ)²) (population moments). */
-export function ccc(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  if (n !== y.length || n === 0) throw new Error(`ccc: need two equal, non-empty series (got ${x.length} and ${y.length})`);
-  let mx = 0,
-    my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let vx = 0,
-    vy = 0,
-    cov = 0;
-  for (let i = 0; i < n; i++) {
-    vx += (x[i] - mx) ** 2;
-    vy += (y[i] - my) ** 2;
-    cov += (x[i] - mx) * (y[i] - my);
-  }
-  return (2 * cov) / n / (vx / n + vy / n + (mx - my) ** 2);
-}

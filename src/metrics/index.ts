@@ -1,5 +1,6 @@
 /** Evaluation: accuracy, fairness, bootstrap intervals, spoofing and calibration metrics (pure: no Node built-ins). */
-export { classificationMetrics, meanStd, ccc, type ClassificationMetrics } from './classification.js';
+export { classificationMetrics, meanStd, type ClassificationMetrics } from './classification.js';
+export { ccc, pearson, rmse, regressionMetrics, type RegressionMetrics } from './regression.js';
 export {
   groupPerformance,
   groupCounts,

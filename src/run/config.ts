@@ -226,9 +226,9 @@ function field<T>(v: unknown, path: string[], type: 'string' | 'object' | 'array
 /**
  * Names the registries do not know (corpus, model, feature set), model options and feature
  * overrides that do not fit, folds outside the protocol. Reads the raw value defensively, so these
- * are reported together with the schema's own issues.
+ * are reported together with the schema's own issues. Shared with the dimensional stage's config.
  */
-function registryIssues(cfg: unknown, baseDir: string): string[] {
+export function registryIssues(cfg: unknown, baseDir: string): string[] {
   const out: string[] = [];
   const unknown = (f: string, what: string, name: string, known: readonly string[]) => {
     const near = closestName(name, known);
@@ -310,7 +310,7 @@ function registryIssues(cfg: unknown, baseDir: string): string[] {
 }
 
 /** Feature overrides with their weights paths (`weights`, `part.weights`) made absolute against `baseDir`. */
-function weightsResolved(overrides: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+export function weightsResolved(overrides: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(overrides).map(([k, v]) => [
       k,

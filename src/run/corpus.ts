@@ -72,6 +72,14 @@ function runClasses(cfg: RunConfig, listed: ListedCorpus[]): string[] {
 }
 
 /**
+ * An utterance of corpus `id` in a run of several corpora: its id prefixed by the corpus id
+ * (`ravdess/03-01-…`), `corpus` set to the id, and its speaker qualified by the id.
+ */
+export function qualifyUtterance<U extends Utterance>(u: U, id: string): U {
+  return { ...u, id: `${id}/${u.id}`, corpus: id, speaker: u.speaker.startsWith(`${id}:`) ? u.speaker : `${id}:${u.speaker}` };
+}
+
+/**
  * Lists the configured corpora with their label maps (the `synthetic` corpus is written as WAV
  * files into the cache folder, or `corpus.root`, the first time). With several corpora, ids are
  * prefixed by the corpus id (`ravdess/03-01-…`), each utterance's `corpus` is its corpus id,
@@ -93,10 +101,7 @@ export async function listRunUtterances(
         `${l.id}: ${l.utterances.length - kept.length} utterance(s) of classes outside the run's (${classes.join(', ')}) left out`,
       );
     return kept.map((u) => ({
-      ...u,
-      ...(several
-        ? { id: `${l.id}/${u.id}`, corpus: l.id, speaker: u.speaker.startsWith(`${l.id}:`) ? u.speaker : `${l.id}:${u.speaker}` }
-        : {}),
+      ...(several ? qualifyUtterance(u, l.id) : u),
       label: classes.indexOf(u.labels.emotion as string),
     }));
   });
@@ -108,7 +113,11 @@ export async function listRunUtterances(
  * manifest or generated; checked for speaker leakage. Writes nothing: the caller saves a new
  * split (`saveSplit`) once everything else is validated.
  */
-export async function makeRunSplit(cfg: RunConfig, utts: Utterance[], path: string): Promise<{ split: Split; isNew: boolean }> {
+export async function makeRunSplit(
+  cfg: Pick<RunConfig, 'protocol'>,
+  utts: Utterance[],
+  path: string,
+): Promise<{ split: Split; isNew: boolean }> {
   const p = cfg.protocol;
   const isNew = !existsSync(path);
   let split: Split;

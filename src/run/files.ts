@@ -2,7 +2,7 @@
  * Reading and writing the run folder's files (names in layout.ts, schemas in schemas.ts). Every
  * read is validated (errors name the file and the field); every write is atomic.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonWith, writeFileAtomicSync } from '../core/index.js';
 import type { Normalizer } from '../features/index.js';
@@ -35,6 +35,10 @@ const json = (v: unknown, pretty = false) => (pretty ? JSON.stringify(v, null, 2
 export function runConfig(runDir: string): RunConfig {
   const path = join(resolve(runDir), CONFIG_FILE);
   if (!existsSync(path)) throw new Error(`${resolve(runDir)}: not a trustser run directory (no ${CONFIG_FILE})`);
+  if (/"task":\s*"dimensional"/.test(readFileSync(path, 'utf8')))
+    throw new Error(
+      `${resolve(runDir)}: a dimensional run (arousal/valence/dominance regression); this command takes categorical runs — use trustser evaluate or predict with it`,
+    );
   // Runs store absolute paths; older ones stored them as given, relative to where training ran.
   return loadRunConfig(path, process.cwd());
 }

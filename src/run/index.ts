@@ -19,6 +19,8 @@ export {
   corpusLabel,
   loadRunConfig,
   parseRunConfig,
+  registryIssues,
+  weightsResolved,
 } from './config.js';
 export {
   ClassificationMetricsSchema,
@@ -51,7 +53,7 @@ export {
   writeRunConfig,
   writeRunMetrics,
 } from './files.js';
-export { listRunUtterances, makeRunSplit, syntheticCorpusDir, type LabelledUtterance } from './corpus.js';
+export { listRunUtterances, makeRunSplit, qualifyUtterance, syntheticCorpusDir, type LabelledUtterance } from './corpus.js';
 export { loadCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
 export { loadFold, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
 export {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classificationMetrics, meanStd, ccc } from '../../src/metrics/index.js';
+import { classificationMetrics, meanStd } from '../../src/metrics/index.js';
 
 test('WA, UA, macro-F1 and the confusion matrix on a hand-checked example', () => {
   // truth: 3× class 0, 1× class 1, 2× class 2; class 3 absent.
@@ -32,19 +32,4 @@ test('meanStd uses the sample standard deviation', () => {
   assert.equal(s.mean, 2.5);
   assert.ok(Math.abs(s.std - Math.sqrt(5 / 3)) < 1e-12);
   assert.deepEqual(meanStd([7]), { mean: 7, std: 0 });
-});
-
-test('CCC is 1 for identical series, lower for shifted or scaled ones', () => {
-  const x = [1, 2, 3, 4, 5];
-  assert.ok(Math.abs(ccc(x, x) - 1) < 1e-12);
-  // y = x + 1: ρ = 1, σ equal, mean gap 1 → 2·2 / (2 + 2 + 1) = 0.8 (population variance 2).
-  assert.ok(
-    Math.abs(
-      ccc(
-        x,
-        x.map((v) => v + 1),
-      ) - 0.8,
-    ) < 1e-12,
-  );
-  assert.throws(() => ccc([1], [1, 2]), /equal, non-empty/);
 });

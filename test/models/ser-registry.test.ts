@@ -65,5 +65,5 @@ test('unknown names and bad configs give errors naming the models or the field',
     ['trust-ser-cnn', { inputShape: [2, 3, 4] }, /trust-ser-cnn: inputShape must be \[D\] \(frames\) or \[L, D\] \(layers\)/],
   ];
   for (const [name, o, re] of bad) assert.throws(() => createModel(name, { numClasses: 4, ...o }), re, `${name} ${JSON.stringify(o)}`);
-  assert.throws(() => createModel('mlp', { inputDim: 8, numClasses: 1 }), /mlp: numClasses must be an integer ≥ 2, got 1/);
+  assert.throws(() => createModel('mlp', { inputDim: 8, numClasses: 0 }), /mlp: numClasses \(outputs\) must be an integer ≥ 1, got 0/);
 });

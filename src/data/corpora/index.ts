@@ -42,3 +42,11 @@ export { librispeech, parseSpeakersTxt, type LibriSpeaker } from './librispeech.
 export { MANIFEST_COLUMNS, MANIFEST_FILE, MANIFEST_REQUIRED, manifest } from './manifest.js';
 export { cell, numberCell, parseColumnMapping, parseCsv, requireColumns, type CsvRow, type CsvTable } from './csv.js';
 export * from './synthetic.js';
+export {
+  ATTRIBUTES,
+  NORMAL_INTENSITY_FACTOR,
+  PROXY_CLASSES,
+  PROXY_SCALE,
+  proxyAttributes,
+  type Attribute,
+} from './proxy-attributes.js';

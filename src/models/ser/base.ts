@@ -107,8 +107,8 @@ export abstract class SerModelBase extends nn.Module implements SerModel {
     super();
     this.lossOptions = { ...loss };
     const name = modelName;
+    // One output is a regression of one attribute (dimensional runs); classifiers have ≥ 2.
     positiveInt(name, 'numClasses', numClasses);
-    if (numClasses < 2) fail(name, `numClasses must be ≥ 2, got ${numClasses}`);
     if (loss.classWeights && loss.classWeights.length !== numClasses) {
       fail(name, `classWeights has ${loss.classWeights.length} entries, expected numClasses = ${numClasses}`);
     }

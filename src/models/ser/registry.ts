@@ -143,7 +143,7 @@ function resolveShape(name: string, kinds: InputKind[], o: ModelInput): number[]
 
 /**
  * Builds a registered model. `options` holds the input geometry (`inputDim` or `inputShape`),
- * `numClasses` and the model's config fields; unknown names and invalid or unknown config fields
+ * `numClasses` (outputs: classes, or the attributes of a regression) and the model's config fields; unknown names and invalid or unknown config fields
  * throw errors that list the available names or name the field.
  */
 export function createModel<N extends ModelName>(name: N, options: ModelInput & Record<string, unknown>): ModelTypes[N];
@@ -151,7 +151,7 @@ export function createModel(name: string, options: ModelInput & Record<string, u
 export function createModel(name: string, options: ModelInput & Record<string, unknown>): SerModel {
   const e = entry(name);
   const { inputDim, inputShape, numClasses, ...config } = options;
-  if (!Number.isInteger(numClasses) || numClasses < 2) fail(name, `numClasses must be an integer ≥ 2, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1) fail(name, `numClasses (outputs) must be an integer ≥ 1, got ${numClasses}`);
   const shape = resolveShape(name, e.kinds, { inputDim, inputShape, numClasses });
   const parsed = e.schema.safeParse(config);
   if (!parsed.success) {

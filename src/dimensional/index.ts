@@ -1,0 +1,37 @@
+/**
+ * Dimensional SER: regression of arousal, valence and dominance (the corpus' ratings, or proxies
+ * derived from its categories), trained with a CCC or MSE loss on z-normalized targets and
+ * evaluated by the concordance correlation coefficient per attribute over speaker-independent
+ * folds; prediction maps outputs back to the corpus' scale.
+ */
+export {
+  ATTRIBUTE_SOURCES,
+  DimensionalConfig,
+  DimensionalTraining,
+  REGRESSION_LOSSES,
+  isDimensionalConfig,
+  loadDimensionalConfig,
+  parseDimensionalConfig,
+  readConfigValue,
+} from './config.js';
+export { batchCcc, regressionLoss } from './loss.js';
+export { predictRegression, trainRegressionFold, type DimensionalEpoch, type RegressionData, type RegressionExample } from './loop.js';
+export { fitTargetNorm, summarizeDimensional, trainDimensional, type DimensionalRunOptions } from './run.js';
+export { listRatedUtterances, type RatedUtterance } from './utterances.js';
+export {
+  DimensionalFoldResultSchema,
+  DimensionalMetricsSchema,
+  TARGETS_FILE,
+  dimensionalRunConfig,
+  isDimensionalRun,
+  readDimensionalFoldResult,
+  readDimensionalMetrics,
+  readDimensionalModelInfo,
+  readTargetNorm,
+  type DimensionalFoldResult,
+  type DimensionalMetrics,
+  type DimensionalModelInfo,
+  type DimensionalPrediction,
+  type TargetNorm,
+} from './files.js';
+export { predictDimensionalFiles, type DimensionalFilePrediction } from './predict.js';

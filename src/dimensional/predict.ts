@@ -1,0 +1,84 @@
+/**
+ * Prediction with a dimensional run: each file's arousal / valence / dominance on the corpus'
+ * scale, the mean over the run's folds (or one fold), with the speech check and per-file failures.
+ */
+import { join, resolve } from 'node:path';
+import { loadAudioBatch, speechActivity } from '../audio/index.js';
+import { settleBatch, type FileFailure } from '../core/index.js';
+import { loadModule } from '../engine/index.js';
+import { getFeatureSet, normalize, type Features } from '../features/index.js';
+import { buildModel } from '../models/index.js';
+import { BEST_FILE, foldDir, readNormalizer, trainedFolds } from '../run/index.js';
+import { dimensionalRunConfig, readDimensionalModelInfo, readTargetNorm } from './files.js';
+import { predictRegression } from './loop.js';
+
+/** One file's predicted attributes (in the run's target order), or why it has none. */
+export interface DimensionalFilePrediction {
+  path: string;
+  /** Empty when the file holds no speech. */
+  values: number[];
+  noSpeech?: string;
+}
+
+/**
+ * Predicts the run's targets for each file: every trained fold's model (or fold `o.fold`) on the
+ * file's features, mapped back through the fold's target normalization, averaged. Unreadable
+ * files are listed in `failed` while the others are predicted; files without speech get no values.
+ */
+export async function predictDimensionalFiles(
+  runDir: string,
+  paths: string[],
+  o: { fold?: number } = {},
+): Promise<{ targets: string[]; predictions: DimensionalFilePrediction[]; failed: FileFailure[] }> {
+  const dir = resolve(runDir);
+  const cfg = dimensionalRunConfig(dir);
+  const folds = trainedFolds(dir).filter((k) => o.fold === undefined || k === o.fold);
+  if (folds.length === 0) throw new Error(`${dir}: no trained fold${o.fold === undefined ? '' : ` ${o.fold}`} (fold-K/best.safetensors)`);
+  const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+  const loaded = await loadAudioBatch(paths, { sampleRateHz: set.sampleRateHz });
+  const failed: FileFailure[] = loaded.failed.map((f) => ({ path: f.path, reason: f.error.message }));
+  const silent = new Map<string, string>();
+  const speech = loaded.ok.filter(({ path, samples }) => {
+    const a = speechActivity(samples, set.sampleRateHz);
+    if (!a.detected) silent.set(path, a.reason!);
+    return a.detected;
+  });
+  const computed = await settleBatch(
+    speech,
+    async (xs) => {
+      const out: Features[] = [];
+      for (const x of xs) out.push(await set.compute(x.samples));
+      return out;
+    },
+    (x) => x.path,
+  );
+  failed.push(...computed.failed);
+  const items = computed.results.map((r) => ({ path: r.item.path, features: r.result }));
+  const sums = items.map(() => new Array<number>(cfg.targets.length).fill(0));
+  for (const k of folds) {
+    const info = readDimensionalModelInfo(dir, k);
+    const norm = readNormalizer(dir, k);
+    const tnorm = readTargetNorm(dir, k);
+    const model = buildModel(info.model, info.targets.length, info.geometry);
+    await loadModule(model, join(foldDir(dir, k), BEST_FILE));
+    const raw = predictRegression(
+      model,
+      items.map((it) => ({ features: normalize(it.features, norm) })),
+      model.inputKind,
+      cfg.features.maxFrames,
+      cfg.training.batchSize,
+    );
+    model.dispose();
+    raw.forEach((z, i) => {
+      for (let t = 0; t < z.length; t++) sums[i][t] += z[t] * tnorm.std[t] + tnorm.mean[t];
+    });
+  }
+  const byPath = new Map(items.map((it, i) => [it.path, sums[i].map((v) => v / folds.length)]));
+  const predictions = paths.flatMap((path): DimensionalFilePrediction[] => {
+    if (silent.has(path)) return [{ path, values: [], noSpeech: silent.get(path)! }];
+    const v = byPath.get(path);
+    return v ? [{ path, values: v }] : [];
+  });
+  const failedAt = new Map(failed.map((f) => [f.path, f]));
+  return { targets: [...cfg.targets], predictions, failed: paths.flatMap((p) => failedAt.get(p) ?? []) };
+}
