@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { issueLines } from '../core/index.js';
 import { ATTRIBUTES } from '../data/index.js';
 import { modelInfo } from '../models/index.js';
+import { DEFAULT_WIDTHS } from './deep-emo-cluster.js';
+import { DEFAULT_LEVELS } from './deepmi.js';
 import { CorpusConfig, FeatureConfig, ModelConfig, ProtocolConfig, registryIssues, weightsResolved } from '../run/index.js';
 
 /** Where the attribute values come from: the corpus' own ratings, or proxies from its categories. */
@@ -31,10 +33,53 @@ export const DimensionalTraining = z.strictObject({
   /** Epochs without a better dev CCC (mean over attributes) before stopping. */
   patience: z.number().int().min(1).default(15),
   gradClip: z.number().positive().nullable().default(null),
+  /** Standardized features are clipped to ±this (the DeepMI recipe uses 3); null keeps them. */
+  clipFeatures: z.number().positive().nullable().default(null),
   seed: z.number().int().default(1),
   threads: z.number().int().min(1).optional(),
 });
 export type DimensionalTraining = z.infer<typeof DimensionalTraining>;
+
+/** Training methods: a plain regressor (`model`), or DeepEmoCluster (semi-supervised clusters + regressor). */
+export const METHODS = ['regressor', 'deep-emo-cluster'] as const;
+/** Curriculum orders: DeepMI easy → hard, its reverse (anti-curriculum), or a seeded random order (the control). */
+export const CURRICULUM_ORDERS = ['deepmi', 'anti', 'random'] as const;
+
+/** DeepEmoCluster settings (used when `method: deep-emo-cluster`). */
+export const ClusterConfig = z.strictObject({
+  /** k-means clusters (the published 50). */
+  k: z.number().int().min(2).default(50),
+  /** Encoder widths (the published 1024, 512, 256). */
+  widths: z
+    .array(z.number().int().positive())
+    .min(1)
+    .default([...DEFAULT_WIDTHS]),
+  /** Folders or CSV manifests of unlabelled audio clustered with the labelled training set (semi-supervised). */
+  unlabelled: z.array(z.string().min(1)).default([]),
+  /** Learning rate (SGD) of the cluster top layer, re-initialised each epoch. */
+  topLayerLr: z.number().positive().default(0.01),
+  /** Levels each attribute is cut into for DeepMI. */
+  levels: z.number().int().min(2).default(DEFAULT_LEVELS),
+  /** DeepMI's weight of the predicted-level term per attribute (published: valence 0.5, others 0). */
+  alpha: z.partialRecord(z.enum(ATTRIBUTES), z.number().min(0).max(1)).default({ valence: 0.5 }),
+});
+
+export type ClusterConfig = z.infer<typeof ClusterConfig>;
+
+/** Curriculum training: the training set grows from easy to hard in `levels` steps of `epochsPerLevel` epochs. */
+export const CurriculumConfig = z
+  .strictObject({
+    order: z.enum(CURRICULUM_ORDERS),
+    /** A finished deep-emo-cluster run with the same split, whose fold-K/deepmi.json gives the metric. */
+    metrics: z.string().min(1).optional(),
+    levels: z.number().int().min(1).default(10),
+    epochsPerLevel: z.number().int().min(1).default(5),
+  })
+  .refine((c) => c.order === 'random' || c.metrics !== undefined, {
+    message: "the 'deepmi' and 'anti' orders need metrics: a deep-emo-cluster run folder",
+    path: ['metrics'],
+  });
+export type CurriculumConfig = z.infer<typeof CurriculumConfig>;
 
 export const DimensionalConfig = z.strictObject({
   task: z.literal('dimensional'),
@@ -54,6 +99,9 @@ export const DimensionalConfig = z.strictObject({
   protocol: ProtocolConfig,
   features: FeatureConfig.default(FeatureConfig.parse({ set: DEFAULT_FEATURES })),
   model: ModelConfig.default(DEFAULT_MODEL),
+  method: z.enum(METHODS).default('regressor'),
+  cluster: ClusterConfig.default(ClusterConfig.parse({})),
+  curriculum: CurriculumConfig.nullable().default(null),
   training: DimensionalTraining.default(DimensionalTraining.parse({})),
   /** Only these fold indices (default: all). */
   folds: z.array(z.number().int().min(0)).optional(),
@@ -74,8 +122,14 @@ export function parseDimensionalConfig(given: unknown, label = 'config', baseDir
   const r = DimensionalConfig.safeParse(value);
   const lines = [...(r.success ? [] : issueLines(r.error, { schema: DimensionalConfig })), ...registryIssues(value, baseDir)];
   if (r.success && lines.length === 0) {
+    const c = r.data;
+    if (c.curriculum && c.method !== 'regressor')
+      lines.push('curriculum: applies to method regressor (the curriculum trains a regressor on the metric of a deep-emo-cluster run)');
+    const ramp = c.curriculum ? (c.curriculum.levels - 1) * c.curriculum.epochsPerLevel : 0;
+    if (ramp >= c.training.epochs)
+      lines.push(`training.epochs: ${c.training.epochs} epochs end before the curriculum reaches the whole training set (after ${ramp})`);
     const kinds = modelInfo(r.data.model.name).inputKinds;
-    if (!kinds.some((k) => REGRESSION_INPUTS.has(k)))
+    if (c.method === 'regressor' && !kinds.some((k) => REGRESSION_INPUTS.has(k)))
       lines.push(
         `model.name: '${r.data.model.name}' classifies spectrogram segments; a dimensional run needs an utterance-level model (e.g. mlp, logreg, cnn-lstm)`,
       );
@@ -89,6 +143,8 @@ export function parseDimensionalConfig(given: unknown, label = 'config', baseDir
     protocol: c.protocol.kind === 'manifest' ? { ...c.protocol, path: abs(c.protocol.path) } : c.protocol,
     features: { ...c.features, overrides: weightsResolved(c.features.overrides, baseDir) },
     model: c.model.weights === undefined ? c.model : { ...c.model, weights: abs(c.model.weights) },
+    cluster: { ...c.cluster, unlabelled: c.cluster.unlabelled.map(abs) },
+    curriculum: c.curriculum?.metrics === undefined ? c.curriculum : { ...c.curriculum, metrics: abs(c.curriculum.metrics) },
   };
 }
 

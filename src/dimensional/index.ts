@@ -6,6 +6,8 @@
  */
 export {
   ATTRIBUTE_SOURCES,
+  CURRICULUM_ORDERS,
+  METHODS,
   DimensionalConfig,
   DimensionalTraining,
   REGRESSION_LOSSES,
@@ -16,7 +18,8 @@ export {
 } from './config.js';
 export { batchCcc, regressionLoss } from './loss.js';
 export { predictRegression, trainRegressionFold, type DimensionalEpoch, type RegressionData, type RegressionExample } from './loop.js';
-export { fitTargetNorm, summarizeDimensional, trainDimensional, type DimensionalRunOptions } from './run.js';
+export { summarizeDimensional, trainDimensional, type DimensionalRunOptions } from './run.js';
+export { fitTargetNorm } from './targets.js';
 export { listRatedUtterances, type RatedUtterance } from './utterances.js';
 export {
   DimensionalFoldResultSchema,
@@ -35,3 +38,7 @@ export {
   type TargetNorm,
 } from './files.js';
 export { predictDimensionalFiles, type DimensionalFilePrediction } from './predict.js';
+export { DeepEmoCluster, DEFAULT_WIDTHS } from './deep-emo-cluster.js';
+export { clusterEmbeddings, uniformOverClusters, whitenRows } from './clustering.js';
+export { DEFAULT_LEVELS, attributeLevels, deepMi, pointwiseMiTerms } from './deepmi.js';
+export { DEEPMI_FILE, curriculumOrder, curriculumRanking, readDeepMi, type DeepMiFile } from './curriculum.js';

@@ -4,8 +4,21 @@
  * stopping on the dev set's mean CCC, one atomic checkpoint per epoch and exact resume after a kill.
  */
 import { join } from 'node:path';
-import { makeRng, shuffle } from '../core/index.js';
-import { AdamW, clipGradNorm, loadModule, manualSeed, noGrad, saveModule, settle, tensor, tidy } from '../engine/index.js';
+import { makeRng, shuffle, type Rng } from '../core/index.js';
+import {
+  AdamW,
+  clipGradNorm,
+  loadModule,
+  manualSeed,
+  noGrad,
+  saveModule,
+  settle,
+  tensor,
+  tidy,
+  type Optimizer,
+  type Tensor,
+  type nn,
+} from '../engine/index.js';
 import type { Features } from '../features/index.js';
 import { ccc } from '../metrics/index.js';
 import { batchTensors, type Example, type InputKind, type TrainableModel } from '../models/index.js';
@@ -13,6 +26,12 @@ import { BEST_FILE, CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../r
 import type { FoldProgress } from '../train/index.js';
 import type { DimensionalTraining } from './config.js';
 import { regressionLoss } from './loss.js';
+
+/** What prediction needs of a model: eval mode and a forward pass giving [N, targets]. */
+export interface RegressionModel {
+  eval(): unknown;
+  forward(x: Tensor, lengths?: Tensor | null): Tensor;
+}
 
 /** One utterance's normalized features and z-normalized targets. */
 export interface RegressionExample {
@@ -47,7 +66,7 @@ interface LoopState {
 }
 
 /** Batches of examples as the models take them (the label slot is unused: targets go beside it). */
-function batch(ex: RegressionExample[], kind: InputKind, maxFrames: number, rng: ReturnType<typeof makeRng> | null) {
+export function batch(ex: readonly RegressionExample[], kind: InputKind, maxFrames: number, rng: Rng | null) {
   const asExamples: Example[] = ex.map((e, i) => ({ utterance: i, label: 0, features: e.features }));
   return batchTensors(asExamples, kind, maxFrames, rng);
 }
@@ -57,7 +76,7 @@ function batch(ex: RegressionExample[], kind: InputKind, maxFrames: number, rng:
  * gradients; frame models see the centre crop of `maxFrames` frames.
  */
 export function predictRegression(
-  model: TrainableModel,
+  model: RegressionModel,
   ex: readonly { features: Features }[],
   kind: InputKind,
   maxFrames: number,
@@ -80,12 +99,18 @@ export function predictRegression(
 }
 
 /** Dev CCC per target of the model's predictions. */
-function devCcc(model: TrainableModel, data: RegressionData, batchSize: number): number[] {
-  const pred = predictRegression(model, data.dev, data.kind, data.maxFrames, batchSize);
-  const a = data.dev[0].targets.length;
+export function devCcc(
+  model: RegressionModel,
+  dev: readonly RegressionExample[],
+  kind: InputKind,
+  maxFrames: number,
+  batchSize: number,
+): number[] {
+  const pred = predictRegression(model, dev, kind, maxFrames, batchSize);
+  const a = dev[0].targets.length;
   return Array.from({ length: a }, (_, t) =>
     ccc(
-      data.dev.map((e) => e.targets[t]),
+      dev.map((e) => e.targets[t]),
       pred.map((p) => p[t]),
     ),
   );
@@ -93,24 +118,29 @@ function devCcc(model: TrainableModel, data: RegressionData, batchSize: number):
 
 const meanOf = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 
+/** What one epoch of a loop does: trains (returns the mean training loss) and measures dev CCC per target. */
+export interface EpochBody {
+  train(epoch: number, rng: Rng): Promise<number>;
+  dev(): number[];
+}
+
 /**
- * Trains `model` (one output per target) on a fold, writing `dir`/best.safetensors and
- * `dir`/checkpoint.safetensors after every epoch; resumes exactly from the checkpoint. `order`
- * gives the training examples of an epoch (default: a seeded shuffle of all of them). Returns
- * the best epoch, its dev CCC per target and the history; `model` holds the best weights.
+ * The epoch loop shared by the dimensional trainers: seeds from (seed, fold, epoch), `body` per
+ * epoch, the best mean dev CCC kept in `dir`/best.safetensors, early stopping after `patience`
+ * epochs without improvement (counted only after epoch `patienceFrom`, e.g. once a curriculum
+ * has reached the whole training set), and `dir`/checkpoint.safetensors (model + `opt` + loop
+ * state + history) after every epoch, from which a killed fold resumes exactly. `model` holds
+ * the best weights on return.
  */
-export async function trainRegressionFold(
-  model: TrainableModel,
-  data: RegressionData,
+export async function runEpochs(
+  model: nn.Module,
+  opt: Optimizer,
   cfg: DimensionalTraining,
   dir: string,
   fold: number,
-  o: { order?: (epoch: number, rng: ReturnType<typeof makeRng>) => number[]; onProgress?: (p: FoldProgress) => void } = {},
+  body: EpochBody,
+  patienceFrom = 0,
 ): Promise<{ bestEpoch: number; devCcc: number[]; history: DimensionalEpoch[] }> {
-  if (data.train.length === 0) throw new Error(`fold ${fold}: no training utterances`);
-  if (data.dev.length < 2)
-    throw new Error(`fold ${fold}: the dev set needs at least 2 utterances to measure a CCC (has ${data.dev.length})`);
-  const opt = new AdamW(model.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
   const checkpoint = join(dir, CHECKPOINT_FILE);
   let st: LoopState = { epoch: 0, best: -Infinity, bestEpoch: 0, badEpochs: 0, stopped: false };
   let history: DimensionalEpoch[] = [];
@@ -120,52 +150,83 @@ export async function trainRegressionFold(
     const epoch = st.epoch + 1;
     // Seeds derive from (seed, fold, epoch), so a resumed run repeats what it would have done.
     const seed = cfg.seed * 1_000_003 + fold * 10_007 + epoch;
-    const rng = makeRng(seed);
     manualSeed(seed);
-    const order = o.order ? o.order(epoch, rng) : shuffle([...data.train.keys()], rng);
-    const batches = Math.ceil(order.length / cfg.batchSize);
     const t0 = performance.now();
-    let lossSum = 0;
-    let counted = 0;
-    model.train();
-    for (let b = 0; b < batches; b++) {
-      const part = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize).map((i) => data.train[i]);
-      // A CCC needs spread: a last batch of one example would give a meaningless loss.
-      if (part.length < 2) continue;
-      lossSum += tidy(() => {
-        const x = batch(part, data.kind, data.maxFrames, rng);
-        const a = part[0].targets.length;
-        const y = tensor(Float32Array.from(part.flatMap((e) => Array.from(e.targets))), [part.length, a]);
-        opt.zeroGrad();
-        const loss = regressionLoss(cfg.loss, model.forward(x.x, x.lengths), y);
-        loss.backward();
-        if (cfg.gradClip !== null) clipGradNorm(model.parameters(), cfg.gradClip);
-        opt.step();
-        return loss.item();
-      });
-      counted++;
-      o.onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
-      await settle();
-    }
-    const dev = devCcc(model, data, cfg.batchSize);
+    const trainLoss = await body.train(epoch, makeRng(seed));
+    const dev = body.dev();
     const score = meanOf(dev.map((c) => (Number.isFinite(c) ? c : 0)));
     const improved = score > st.best;
+    const counted = epoch > patienceFrom;
     st = {
       epoch,
       best: improved ? score : st.best,
       bestEpoch: improved ? epoch : st.bestEpoch,
-      badEpochs: improved ? 0 : st.badEpochs + 1,
+      badEpochs: improved || !counted ? 0 : st.badEpochs + 1,
       stopped: false,
     };
     st.stopped = st.badEpochs >= cfg.patience;
     // best first: a kill before the checkpoint repeats this epoch, which rewrites the same best weights.
     if (improved) await saveModule(model, join(dir, BEST_FILE), { epoch: String(epoch), devCcc: String(score) });
-    history = [
-      ...history,
-      { epoch, trainLoss: counted > 0 ? lossSum / counted : Number.NaN, devCcc: dev, seconds: (performance.now() - t0) / 1000 },
-    ];
+    history = [...history, { epoch, trainLoss, devCcc: dev, seconds: (performance.now() - t0) / 1000 }];
     await saveCheckpoint(checkpoint, model, opt, { state: st, history });
   }
   await loadModule(model, join(dir, BEST_FILE));
   return { bestEpoch: st.bestEpoch, devCcc: history[st.bestEpoch - 1]?.devCcc ?? [], history };
+}
+
+/** Checks a fold has training data and a dev set a CCC can be measured on. */
+export function checkFoldData(fold: number, train: readonly unknown[], dev: readonly unknown[]): void {
+  if (train.length === 0) throw new Error(`fold ${fold}: no training utterances`);
+  if (dev.length < 2) throw new Error(`fold ${fold}: the dev set needs at least 2 utterances to measure a CCC (has ${dev.length})`);
+}
+
+/** Targets [N, A] of examples as one tensor. */
+export function targetTensor(part: readonly RegressionExample[]): Tensor {
+  return tensor(Float32Array.from(part.flatMap((e) => Array.from(e.targets))), [part.length, part[0].targets.length]);
+}
+
+/**
+ * Trains a regressor (one output per target) on a fold with {@link runEpochs}. `order` gives the
+ * training examples of an epoch (default: a seeded shuffle of all of them; a curriculum gives a
+ * growing subset), `patienceFrom` the first epoch early stopping may count.
+ */
+export async function trainRegressionFold(
+  model: TrainableModel,
+  data: RegressionData,
+  cfg: DimensionalTraining,
+  dir: string,
+  fold: number,
+  o: { order?: (epoch: number, rng: Rng) => number[]; patienceFrom?: number; onProgress?: (p: FoldProgress) => void } = {},
+): Promise<{ bestEpoch: number; devCcc: number[]; history: DimensionalEpoch[] }> {
+  checkFoldData(fold, data.train, data.dev);
+  const opt = new AdamW(model.parameters(), { lr: cfg.lr, weightDecay: cfg.weightDecay });
+  const body: EpochBody = {
+    train: async (epoch, rng) => {
+      const order = o.order ? o.order(epoch, rng) : shuffle([...data.train.keys()], rng);
+      const batches = Math.ceil(order.length / cfg.batchSize);
+      let lossSum = 0;
+      let counted = 0;
+      model.train();
+      for (let b = 0; b < batches; b++) {
+        const part = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize).map((i) => data.train[i]);
+        // A CCC needs spread: a last batch of one example would give a meaningless loss.
+        if (part.length < 2) continue;
+        lossSum += tidy(() => {
+          const x = batch(part, data.kind, data.maxFrames, rng);
+          opt.zeroGrad();
+          const loss = regressionLoss(cfg.loss, model.forward(x.x, x.lengths), targetTensor(part));
+          loss.backward();
+          if (cfg.gradClip !== null) clipGradNorm(model.parameters(), cfg.gradClip);
+          opt.step();
+          return loss.item();
+        });
+        counted++;
+        o.onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
+        await settle();
+      }
+      return counted > 0 ? lossSum / counted : Number.NaN;
+    },
+    dev: () => devCcc(model, data.dev, data.kind, data.maxFrames, cfg.batchSize),
+  };
+  return runEpochs(model, opt, cfg, dir, fold, body, o.patienceFrom);
 }

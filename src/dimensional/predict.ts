@@ -7,10 +7,11 @@ import { loadAudioBatch, speechActivity } from '../audio/index.js';
 import { settleBatch, type FileFailure } from '../core/index.js';
 import { loadModule } from '../engine/index.js';
 import { getFeatureSet, normalize, type Features } from '../features/index.js';
-import { buildModel } from '../models/index.js';
 import { BEST_FILE, foldDir, readNormalizer, trainedFolds } from '../run/index.js';
 import { dimensionalRunConfig, readDimensionalModelInfo, readTargetNorm } from './files.js';
 import { predictRegression } from './loop.js';
+import { buildDimensionalModel } from './models.js';
+import { clipFeatures } from './targets.js';
 
 /** One file's predicted attributes (in the run's target order), or why it has none. */
 export interface DimensionalFilePrediction {
@@ -59,11 +60,12 @@ export async function predictDimensionalFiles(
     const info = readDimensionalModelInfo(dir, k);
     const norm = readNormalizer(dir, k);
     const tnorm = readTargetNorm(dir, k);
-    const model = buildModel(info.model, info.targets.length, info.geometry);
+    const model = buildDimensionalModel(info);
     await loadModule(model, join(foldDir(dir, k), BEST_FILE));
+    const clip = cfg.training.clipFeatures;
     const raw = predictRegression(
       model,
-      items.map((it) => ({ features: normalize(it.features, norm) })),
+      items.map((it) => ({ features: clipFeatures(normalize(it.features, norm), clip) })),
       model.inputKind,
       cfg.features.maxFrames,
       cfg.training.batchSize,

@@ -8,28 +8,27 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { listInputFiles } from '../audio/index.js';
 import { removeStaleTemps } from '../core/index.js';
-import { saveSplit, type Split } from '../data/index.js';
-import { manualSeed, setNumThreads } from '../engine/index.js';
-import { computeFeatures, fitNormalizer, normalize, type Features, type TaskRunner } from '../features/index.js';
-import { meanStd, regressionMetrics } from '../metrics/index.js';
-import { buildModel, inputGeometry, loadInitialWeights } from '../models/index.js';
-import { CONFIG_FILE, RESULT_FILE, SPLIT_FILE, foldDir, makeRunSplit, writeNormalizer } from '../run/index.js';
+import { saveSplit } from '../data/index.js';
+import { setNumThreads } from '../engine/index.js';
+import { computeFeatures, type TaskRunner } from '../features/index.js';
+import { meanStd } from '../metrics/index.js';
+import { inputGeometry } from '../models/index.js';
+import { CONFIG_FILE, RESULT_FILE, SPLIT_FILE, foldDir, makeRunSplit } from '../run/index.js';
 import type { FoldProgress } from '../train/index.js';
 import type { DimensionalConfig } from './config.js';
+import { readDeepMi } from './curriculum.js';
 import {
   readDimensionalFoldResult,
   writeDimensionalConfig,
-  writeDimensionalFoldResult,
   writeDimensionalMetrics,
-  writeDimensionalModelInfo,
-  writeTargetNorm,
   type DimensionalFoldResult,
   type DimensionalMetrics,
-  type TargetNorm,
 } from './files.js';
-import { predictRegression, trainRegressionFold, type RegressionExample } from './loop.js';
-import { listRatedUtterances, type RatedUtterance } from './utterances.js';
+import { trainFold } from './fold.js';
+import { scoredTargets } from './targets.js';
+import { listRatedUtterances } from './utterances.js';
 
 export interface DimensionalRunOptions {
   workers?: number;
@@ -40,20 +39,8 @@ export interface DimensionalRunOptions {
   runner?: TaskRunner;
 }
 
-/** Model input kinds a regression trains on. */
-const REGRESSION_KINDS = new Set(['vector', 'frames', 'layers']);
-
-/** Mean and population standard deviation of each target over `utts`. */
-export function fitTargetNorm(cfg: DimensionalConfig, utts: readonly RatedUtterance[], fold: number): TargetNorm {
-  const n = utts.length;
-  const mean = cfg.targets.map((_, t) => utts.reduce((s, u) => s + u.targets[t], 0) / n);
-  const std = cfg.targets.map((name, t) => {
-    const sd = Math.sqrt(utts.reduce((s, u) => s + (u.targets[t] - mean[t]) ** 2, 0) / n);
-    if (!(sd > 0)) throw new Error(`fold ${fold}: every training utterance has the same ${name} (${mean[t]}); a regression needs spread`);
-    return sd;
-  });
-  return { targets: [...cfg.targets], mean, std };
-}
+/** Prefix of the feature ids of unlabelled files (never an utterance id). */
+const UNLABELLED_ID_PREFIX = 'unlabelled:';
 
 /**
  * Trains (or resumes) a dimensional run into `outDir` and returns its metrics. Everything that
@@ -88,13 +75,18 @@ export async function trainDimensional(cfg: DimensionalConfig, outDir: string, o
   const needed = [...new Set(folds.flatMap((k) => [...split.folds[k].train, ...split.folds[k].dev, ...split.folds[k].test]))].map(
     (id) => byId.get(id)!,
   );
-  const feats = await computeFeatures(needed, cfg.features.set, cfg.features.overrides, {
+  const deepMiOf = cfg.curriculum?.metrics ? new Map(folds.map((k) => [k, readDeepMi(cfg.curriculum!.metrics!, k)])) : null;
+  const unlabelled = cfg.method === 'deep-emo-cluster' ? await listUnlabelled(cfg.cluster.unlabelled) : [];
+  const feats = await computeFeatures([...needed, ...unlabelled], cfg.features.set, cfg.features.overrides, {
     workers: o.workers,
     cacheDir: o.cacheDir,
     runner: o.runner,
   });
-  log(`features '${cfg.features.set}' ready for ${feats.size} utterances`);
-  inputGeometry(cfg.model.name, feats.get(needed[0].id)!, cfg.features); // the model takes these features
+  log(
+    `features '${cfg.features.set}' ready for ${needed.length} utterances${unlabelled.length ? ` and ${unlabelled.length} unlabelled files` : ''}`,
+  );
+  // The model takes these features (DeepEmoCluster: one vector per utterance, as mlp).
+  inputGeometry(cfg.method === 'deep-emo-cluster' ? 'mlp' : cfg.model.name, feats.get(needed[0].id)!, cfg.features);
 
   mkdirSync(dir, { recursive: true });
   removeStaleTemps(dir);
@@ -104,7 +96,11 @@ export async function trainDimensional(cfg: DimensionalConfig, outDir: string, o
   for (const k of folds) {
     const r = existsSync(join(foldDir(dir, k), RESULT_FILE))
       ? readDimensionalFoldResult(dir, k)
-      : await trainFold(cfg, split, k, byId, feats, dir, o);
+      : await trainFold(cfg, split, k, byId, feats, dir, {
+          onProgress: (p) => o.onProgress?.(k, p),
+          unlabelled: unlabelled.map((u) => feats.get(u.id)!),
+          metric: deepMiOf?.get(k) ?? null,
+        });
     const cell = cfg.targets.map((t) => `${t} ${r.test[t] ? r.test[t]!.ccc.toFixed(3) : '—'}`).join(', ');
     log(`fold ${k} (${split.folds[k].name}): test CCC ${cell} (best epoch ${r.bestEpoch})`);
     results.push(r);
@@ -114,79 +110,12 @@ export async function trainDimensional(cfg: DimensionalConfig, outDir: string, o
   return metrics;
 }
 
-async function trainFold(
-  cfg: DimensionalConfig,
-  split: Split,
-  k: number,
-  byId: Map<string, RatedUtterance>,
-  feats: Map<string, Features>,
-  dir: string,
-  o: DimensionalRunOptions,
-): Promise<DimensionalFoldResult> {
-  const fold = split.folds[k];
-  const part = (ids: string[]) => ids.map((id) => byId.get(id)!);
-  const [train, dev, test] = [part(fold.train), part(fold.dev), part(fold.test)];
-  const fdir = foldDir(dir, k);
-  mkdirSync(fdir, { recursive: true });
-  const norm = fitNormalizer(train.map((u) => feats.get(u.id)!));
-  const tnorm = fitTargetNorm(cfg, train, k);
-  writeNormalizer(dir, k, norm);
-  writeTargetNorm(dir, k, tnorm);
-  const geometry = inputGeometry(cfg.model.name, feats.get(train[0].id)!, cfg.features);
-  // Initial weights depend only on (seed, fold), not on what ran before in this process.
-  manualSeed(cfg.training.seed * 7919 + k);
-  const model = buildModel(cfg.model, cfg.targets.length, geometry);
-  if (!REGRESSION_KINDS.has(model.inputKind))
-    throw new Error(`model.name: '${cfg.model.name}' takes ${model.inputKind} inputs, which a dimensional run cannot train`);
-  writeDimensionalModelInfo(dir, k, {
-    model: cfg.model,
-    targets: [...cfg.targets],
-    geometry,
-    inputKind: model.inputKind as 'vector' | 'frames' | 'layers',
-  });
-  if (cfg.model.weights) await loadInitialWeights(model, cfg.model.weights);
-  const examples = (us: RatedUtterance[]): RegressionExample[] =>
-    us.map((u) => ({
-      features: normalize(feats.get(u.id)!, norm),
-      targets: Float32Array.from(u.targets, (v, t) => (v - tnorm.mean[t]) / tnorm.std[t]),
-    }));
-  const data = { train: examples(train), dev: examples(dev), kind: model.inputKind, maxFrames: cfg.features.maxFrames };
-  const r = await trainRegressionFold(model, data, cfg.training, fdir, k, { onProgress: (p) => o.onProgress?.(k, p) });
-  const raw = predictRegression(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
-  model.dispose();
-  const predictions = test.map((u, i) => ({
-    id: u.id,
-    path: u.path,
-    speaker: u.speaker,
-    truth: [...u.targets],
-    pred: Array.from(raw[i], (z, t) => z * tnorm.std[t] + tnorm.mean[t]),
-  }));
-  const result: DimensionalFoldResult = {
-    fold: k,
-    name: fold.name,
-    targets: [...cfg.targets],
-    bestEpoch: r.bestEpoch,
-    devCcc: r.devCcc,
-    test: scoredTargets(cfg, predictions),
-    predictions,
-    history: r.history,
-  };
-  writeDimensionalFoldResult(dir, k, result);
-  return result;
-}
-
-/** CCC / r / RMSE per target of `predictions` (none when there are fewer than two). */
-function scoredTargets(cfg: DimensionalConfig, predictions: DimensionalFoldResult['predictions']): DimensionalFoldResult['test'] {
-  if (predictions.length < 2) return {};
-  return Object.fromEntries(
-    cfg.targets.map((t, i) => [
-      t,
-      regressionMetrics(
-        predictions.map((p) => p.truth[i]),
-        predictions.map((p) => p.pred[i]),
-      ),
-    ]),
-  );
+/** The unlabelled pool's files (folders and CSV manifests) as feature items, ids kept apart from the corpus'. */
+async function listUnlabelled(inputs: readonly string[]): Promise<{ id: string; path: string }[]> {
+  if (inputs.length === 0) return [];
+  const files = await listInputFiles([...inputs]);
+  if (files.length === 0) throw new Error(`cluster.unlabelled: no audio files in ${inputs.join(', ')}`);
+  return files.map((path) => ({ id: `${UNLABELLED_ID_PREFIX}${path}`, path }));
 }
 
 /** Per-fold CCC, mean ± std over folds of CCC / r / RMSE per target, and metrics of all test predictions pooled. */
