@@ -16,6 +16,13 @@ export {
 } from './measure.js';
 export { attackSuccess, fgsm, measuredSnrDb, perturbationEnergy, pgd, predictWave, type AttackResult, type PgdOptions } from './safety.js';
 export { genderProbe, genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
-export { DEFAULT_RT60_SWEEP_S, DEFAULT_SNR_SWEEP_DB, robustnessSweep, type CorruptionKind, type RobustnessPoint } from './robustness.js';
+export {
+  DEFAULT_RT60_SWEEP_S,
+  DEFAULT_SNR_SWEEP_DB,
+  corruptSignal,
+  robustnessSweep,
+  type CorruptionKind,
+  type RobustnessPoint,
+} from './robustness.js';
 export { measureSustainability, type SustainabilityReport } from './sustainability.js';
 export { measureCalibration, type CalibrationOutcome } from './calibration.js';

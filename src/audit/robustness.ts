@@ -22,8 +22,11 @@ export interface RobustnessPoint {
   wa: number;
 }
 
-/** Corrupts one signal; babble is built from other utterances of the set (never the signal itself). */
-function corrupt(
+/**
+ * Corrupts one signal (white noise or babble at `level` dB SNR, or reverberation of RT60 `level` s),
+ * seeded; babble is built from `others` (never the signal itself). Shared with the dimensional audit.
+ */
+export function corruptSignal(
   x: Float32Array,
   kind: CorruptionKind,
   level: number,
@@ -61,7 +64,7 @@ export async function robustnessSweep(
   const all = utts.map((u) => u.samples);
   for (const kind of o.kinds ?? (['white', 'babble', 'reverb'] as CorruptionKind[])) {
     for (const level of kind === 'reverb' ? (o.rt60S ?? DEFAULT_RT60_SWEEP_S) : (o.snrDb ?? DEFAULT_SNR_SWEEP_DB)) {
-      const m = await score(utts.map((u, i) => corrupt(u.samples, kind, level, all, sampleRateHz, seed * 100_003 + i)));
+      const m = await score(utts.map((u, i) => corruptSignal(u.samples, kind, level, all, sampleRateHz, seed * 100_003 + i)));
       out.push({ kind, level, ua: m.ua, wa: m.wa });
     }
   }

@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { auditRun } from '../audit/index.js';
+import { DIMENSIONAL_TRUST_HTML, DIMENSIONAL_TRUST_JSON, auditDimensional, isDimensionalRun } from '../dimensional/index.js';
 import type { TrustReport } from '../report/index.js';
 import { choiceListFlag, intFlag, numberListFlag } from '../core/index.js';
 import { checkQueueUrl, openQueue, queueFoldAuditor } from '../queue/index.js';
@@ -73,6 +74,25 @@ export function registerAudit(program: Command): void {
           queue?: string;
         },
       ) => {
+        if (isDimensionalRun(dir)) {
+          if (o.queue) throw new Error('--queue: a dimensional run is audited in this process');
+          const t = await auditDimensional(dir, {
+            resamples: o.resamples,
+            maxUtterancesPerFold: o.maxUtterances,
+            ...(o.robustness ? {} : { snrDb: [] }),
+            log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
+          });
+          const lines = t.accuracy.map(
+            (a) =>
+              `${a.target.padEnd(10)} CCC ${a.ccc.value?.toFixed(3) ?? '—'} [${a.ccc.low?.toFixed(3) ?? '—'}, ${a.ccc.high?.toFixed(3) ?? '—'}]`,
+          );
+          process.stdout.write(
+            o.json
+              ? `${JSON.stringify(t)}\n`
+              : `${[...t.notes, ...lines, `safety: not measured (${t.notMeasured.safety})`].join('\n')}\n\nwritten: ${join(resolve(dir), DIMENSIONAL_TRUST_JSON)}, ${join(resolve(dir), DIMENSIONAL_TRUST_HTML)}\n`,
+          );
+          return;
+        }
         const queue = o.queue ? await openQueue(o.queue) : null;
         const bar = queue ? progressBar(!o.json, 'audit folds on the queue [{bar}] {value}/{total}') : null;
         const measureFolds = queue

@@ -37,8 +37,18 @@ export {
   type DimensionalPrediction,
   type TargetNorm,
 } from './files.js';
-export { predictDimensionalFiles, type DimensionalFilePrediction } from './predict.js';
+export { loadDimensionalFold, predictDimensionalFiles, type DimensionalFilePrediction, type DimensionalFold } from './predict.js';
 export { DeepEmoCluster, DEFAULT_WIDTHS } from './deep-emo-cluster.js';
 export { clusterEmbeddings, uniformOverClusters, whitenRows } from './clustering.js';
 export { DEFAULT_LEVELS, attributeLevels, deepMi, pointwiseMiTerms } from './deepmi.js';
 export { DEEPMI_FILE, curriculumOrder, curriculumRanking, readDeepMi, type DeepMiFile } from './curriculum.js';
+export {
+  DIMENSIONAL_SNR_SWEEP_DB,
+  DIMENSIONAL_TRUST_HTML,
+  DIMENSIONAL_TRUST_JSON,
+  DimensionalTrustSchema,
+  auditDimensional,
+  readDimensionalTrust,
+  type DimensionalAuditOptions,
+  type DimensionalTrust,
+} from './audit.js';

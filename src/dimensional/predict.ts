@@ -1,6 +1,7 @@
 /**
  * Prediction with a dimensional run: each file's arousal / valence / dominance on the corpus'
- * scale, the mean over the run's folds (or one fold), with the speech check and per-file failures.
+ * scale, the mean over the run's folds (or one fold), with the speech check and per-file failures;
+ * and one fold as a predictor of signals (what the audit corrupts and re-scores).
  */
 import { join, resolve } from 'node:path';
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
@@ -19,6 +20,48 @@ export interface DimensionalFilePrediction {
   /** Empty when the file holds no speech. */
   values: number[];
   noSpeech?: string;
+}
+
+/** A trained fold of a dimensional run as a function of signals. */
+export interface DimensionalFold {
+  targets: string[];
+  /** Rate the signals must have (Hz). */
+  sampleRateHz: number;
+  /** The fold's predictions per signal, on the corpus' scale, in `targets` order. */
+  predictFeatures(features: Features[]): number[][];
+  predict(signals: Float32Array[]): Promise<number[][]>;
+  dispose(): void;
+}
+
+/** Loads fold `k` of the dimensional run in `runDir` (model, feature and target normalization). */
+export async function loadDimensionalFold(runDir: string, k: number): Promise<DimensionalFold> {
+  const dir = resolve(runDir);
+  const cfg = dimensionalRunConfig(dir);
+  const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+  const info = readDimensionalModelInfo(dir, k);
+  const norm = readNormalizer(dir, k);
+  const tnorm = readTargetNorm(dir, k);
+  const model = buildDimensionalModel(info);
+  await loadModule(model, join(foldDir(dir, k), BEST_FILE));
+  const predictFeatures = (features: Features[]) =>
+    predictRegression(
+      model,
+      features.map((f) => ({ features: clipFeatures(normalize(f, norm), cfg.training.clipFeatures) })),
+      model.inputKind,
+      cfg.features.maxFrames,
+      cfg.training.batchSize,
+    ).map((z) => Array.from(z, (v, t) => v * tnorm.std[t] + tnorm.mean[t]));
+  return {
+    targets: [...cfg.targets],
+    sampleRateHz: set.sampleRateHz,
+    predictFeatures,
+    predict: async (signals) => {
+      const feats: Features[] = [];
+      for (const x of signals) feats.push(await set.compute(x));
+      return predictFeatures(feats);
+    },
+    dispose: () => model.dispose(),
+  };
 }
 
 /**
@@ -57,23 +100,11 @@ export async function predictDimensionalFiles(
   const items = computed.results.map((r) => ({ path: r.item.path, features: r.result }));
   const sums = items.map(() => new Array<number>(cfg.targets.length).fill(0));
   for (const k of folds) {
-    const info = readDimensionalModelInfo(dir, k);
-    const norm = readNormalizer(dir, k);
-    const tnorm = readTargetNorm(dir, k);
-    const model = buildDimensionalModel(info);
-    await loadModule(model, join(foldDir(dir, k), BEST_FILE));
-    const clip = cfg.training.clipFeatures;
-    const raw = predictRegression(
-      model,
-      items.map((it) => ({ features: clipFeatures(normalize(it.features, norm), clip) })),
-      model.inputKind,
-      cfg.features.maxFrames,
-      cfg.training.batchSize,
-    );
-    model.dispose();
-    raw.forEach((z, i) => {
-      for (let t = 0; t < z.length; t++) sums[i][t] += z[t] * tnorm.std[t] + tnorm.mean[t];
+    const fold = await loadDimensionalFold(dir, k);
+    fold.predictFeatures(items.map((it) => it.features)).forEach((v, i) => {
+      for (let t = 0; t < v.length; t++) sums[i][t] += v[t];
     });
+    fold.dispose();
   }
   const byPath = new Map(items.map((it, i) => [it.path, sums[i].map((v) => v / folds.length)]));
   const predictions = paths.flatMap((path): DimensionalFilePrediction[] => {

@@ -9,11 +9,13 @@ import { proxyAttributes, NORMAL_INTENSITY_FACTOR, parseRavdessName } from '../.
 import { tensor, tidy } from '../../src/engine/index.js';
 import { ccc } from '../../src/metrics/index.js';
 import {
+  auditDimensional,
   batchCcc,
   parseDimensionalConfig,
   predictDimensionalFiles,
   readDimensionalFoldResult,
   readDimensionalMetrics,
+  readDimensionalTrust,
   regressionLoss,
   trainDimensional,
   type DimensionalConfig,
@@ -144,6 +146,29 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
     const arousal = (list: string[]) => mean(p.predictions.filter((q) => list.includes(q.path)).map((q) => q.values[0]));
     assert.ok(arousal(angry) > arousal(sad) + 0.3, `angry ${arousal(angry)} vs sad ${arousal(sad)}`);
     assert.deepEqual(p.failed, []);
+    // The audit: CCC with speaker-bootstrap intervals, gender groups, a noise sweep on the same utterances.
+    const t = await auditDimensional(out, { resamples: 100, maxUtterancesPerFold: 10, snrDb: [10] });
+    assert.deepEqual(readDimensionalTrust(out), t);
+    assert.ok(Math.abs(t.accuracy[0].ccc.value! - m.pooled.arousal!.ccc) < 1e-9);
+    assert.equal(t.accuracy[0].ccc.unit, 'speaker');
+    assert.ok(t.accuracy[0].ccc.low! <= t.accuracy[0].ccc.value! && t.accuracy[0].ccc.value! <= t.accuracy[0].ccc.high!);
+    assert.deepEqual(
+      t.fairness.gender!.groups.map((g) => [g.group, g.n]),
+      [
+        ['female', 45],
+        ['male', 45],
+      ],
+    );
+    assert.equal(t.fairness.gender!.meanLabelGap.length, 3);
+    assert.equal(t.fairness.speaker.speakers, 6);
+    assert.deepEqual(
+      t.robustness!.points.map((p) => `${p.kind}:${p.snrDb}`),
+      ['clean:null', 'white:10', 'babble:10'],
+    );
+    assert.equal(t.robustness!.utterances, 30);
+    assert.ok(Number.isFinite(t.robustness!.points[0].ccc[0]!));
+    assert.match(readFileSync(join(out, 'trust.html'), 'utf8'), /Dimensional trust report[\s\S]*CCC by gender[\s\S]*Robustness/);
+    assert.ok(t.notMeasured.safety.length > 0);
     // Another config into the same folder is refused.
     await assert.rejects(trainDimensional(cfgOf({ targets: ['arousal'] }), out, { workers: 0 }), /holds a different configuration/);
   });
@@ -241,9 +266,14 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
           .every((v) => Number.isFinite(Number(v))),
       ),
     );
-    const audit = cli(['audit', out]);
-    assert.notEqual(audit.status, 0);
-    assert.match(audit.stderr, /a dimensional run .* takes categorical runs/);
+    const exported = cli(['export', out, '--out', join(dir, 'x.onnx')]);
+    assert.notEqual(exported.status, 0);
+    assert.match(exported.stderr, /a dimensional run .* takes categorical runs/);
+    const audit = cli(['audit', out, '--resamples', '50', '--max-utterances', '4', '--no-robustness']);
+    assert.equal(audit.status, 0, audit.stderr);
+    assert.match(audit.stdout, /arousal\s+CCC -?\d\.\d{3} \[/);
+    assert.match(audit.stdout, /safety: not measured/);
+    assert.ok(existsSync(join(out, 'trust-dimensional.json')) && existsSync(join(out, 'trust.html')));
     for (const [args, re] of [
       [
         ['train', '--targets', 'arousal', '--corpus', 'manifest', '--data', manifest, '--out', join(dir, 'x')],
