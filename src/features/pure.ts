@@ -21,6 +21,7 @@ export { fitNormalizer, normalize, type Normalizer } from './normalize.js';
 export { MIN_SPEAKER_UTTERANCES, fitSpeakerNormalizers, speakerNormWarnings, speakerNormalize } from './speaker-norm.js';
 // Side effect: registers `egemaps-ts` (after registry.js above has been evaluated).
 import './egemaps/index.js';
+import './compare/index.js';
 // Side effect: registers `mel-functionals` and `egemaps-mel` (they build on the sets above).
 import './functionals.js';
 // Side effect: registers the backbone sets (`speech-embedding`, `speech-embedding-stats`).

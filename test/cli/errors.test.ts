@@ -111,7 +111,7 @@ describe('CLI errors and batches', () => {
     assert.equal(bad.status, 1);
     assert.match(
       bad.stderr,
-      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: apc-stats, egemaps-mel, egemaps-ts, hubert-stats, mel-functionals, speech-embedding-stats, tera-stats, wav2vec2-stats, wavlm-stats, whisper-stats\)/,
+      /features\.set: model 'mlp' takes vector features, but 'logmel' gives frames \(sets that fit: apc-stats, compare-ts, egemaps-mel, egemaps-ts, hubert-stats, mel-functionals, speech-embedding-stats, tera-stats, wav2vec2-stats, wavlm-stats, whisper-stats\)/,
     );
     assert.equal(existsSync(out), false, 'nothing written');
     const good = cli('train', ...quick, '--model', 'mlp', '--features', 'egemaps-ts', '--out', out, '--json');
