@@ -14,7 +14,19 @@ export {
   type Measurements,
   type ProbeSummary,
 } from './measure.js';
-export { attackSuccess, fgsm, measuredSnrDb, perturbationEnergy, pgd, predictWave, type AttackResult, type PgdOptions } from './safety.js';
+export {
+  attackSuccess,
+  fgsm,
+  fgsmWith,
+  measuredSnrDb,
+  perturbationEnergy,
+  pgd,
+  pgdWith,
+  predictWave,
+  type AttackResult,
+  type PgdOptions,
+  type WaveformLoss,
+} from './safety.js';
 export { genderProbe, genderProbeHeldOut, speakerProbe, type EmbeddedUtterance, type ProbeResult } from './privacy.js';
 export {
   DEFAULT_RT60_SWEEP_S,

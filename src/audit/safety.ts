@@ -27,11 +27,19 @@ export function measuredSnrDb(x: Float32Array, delta: Float32Array): number {
   return 10 * Math.log10(sx / sd);
 }
 
-function lossGrad(classify: WaveformClassifier, wave: Tensor, label: number): Tensor {
+/** A scalar loss of one waveform [1, samples] that an attack increases. */
+export type WaveformLoss = (wave: Tensor) => Tensor;
+
+/** The classifier's cross-entropy against `label`: the loss the classification attacks increase. */
+const crossEntropyOf =
+  (classify: WaveformClassifier, label: number): WaveformLoss =>
+  (wave) =>
+    F.crossEntropy(classify(wave), tensor(BigInt64Array.of(BigInt(label)), [1]));
+
+function lossGrad(lossOf: WaveformLoss, wave: Tensor): Tensor {
   const x = wave.detach().requiresGrad_();
-  const loss = F.crossEntropy(classify(x), tensor(BigInt64Array.of(BigInt(label)), [1]));
-  const [g] = grad(loss, x);
-  if (g === null) throw new Error('attack: the classifier output does not depend on the waveform');
+  const [g] = grad(lossOf(x), x);
+  if (g === null) throw new Error('attack: the model output does not depend on the waveform');
   return g;
 }
 
@@ -44,9 +52,14 @@ function energy(t: Tensor): number {
  * Σδ² = Σx² / 10^(snr/10).
  */
 export function fgsm(classify: WaveformClassifier, x: Float32Array, label: number, snrDb: number): Float32Array {
+  return fgsmWith(crossEntropyOf(classify, label), x, snrDb);
+}
+
+/** FGSM on any differentiable loss of the waveform (e.g. a regression's error): δ = ε·sign(∇ₓ L) at `snrDb`. */
+export function fgsmWith(lossOf: WaveformLoss, x: Float32Array, snrDb: number): Float32Array {
   return tidy(() => {
     const wave = tensor(x, [1, x.length]);
-    const s = lossGrad(classify, wave, label).sign();
+    const s = lossGrad(lossOf, wave).sign();
     const nonzero = energy(s);
     if (nonzero === 0) return new Float32Array(x.length);
     const eps = Math.sqrt(perturbationEnergy(energy(wave), snrDb) / nonzero);
@@ -63,6 +76,11 @@ export interface PgdOptions {
 
 /** ℓ2 PGD perturbation δ [samples] at `snrDb` (on the SNR sphere at the end). */
 export function pgd(classify: WaveformClassifier, x: Float32Array, label: number, snrDb: number, o: PgdOptions = {}): Float32Array {
+  return pgdWith(crossEntropyOf(classify, label), x, snrDb, o);
+}
+
+/** ℓ2 PGD on any differentiable loss of the waveform, at `snrDb` (on the SNR sphere at the end). */
+export function pgdWith(lossOf: WaveformLoss, x: Float32Array, snrDb: number, o: PgdOptions = {}): Float32Array {
   const steps = o.steps ?? 10;
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`pgd: steps must be a positive integer, got ${steps}`);
   const frac = o.stepFraction ?? 2.5 / steps;
@@ -72,7 +90,7 @@ export function pgd(classify: WaveformClassifier, x: Float32Array, label: number
     let delta = tensor(new Float32Array(x.length), [1, x.length]);
     for (let k = 0; k < steps; k++) {
       delta = tidy(() => {
-        const s = lossGrad(classify, wave.add(delta), label).sign();
+        const s = lossGrad(lossOf, wave.add(delta)).sign();
         const n = Math.sqrt(energy(s));
         const next = n === 0 ? delta.clone() : delta.add(s.mul((frac * radius) / n));
         const norm = Math.sqrt(energy(next));

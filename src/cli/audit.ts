@@ -79,9 +79,17 @@ export function registerAudit(program: Command): void {
           const t = await auditDimensional(dir, {
             resamples: o.resamples,
             maxUtterancesPerFold: o.maxUtterances,
+            attackSnrDb: o.snr,
+            attacks: o.attacks,
             ...(o.robustness ? {} : { snrDb: [] }),
             log: o.json ? undefined : (l) => process.stderr.write(`${l}\n`),
           });
+          const attacks = t.safety
+            ? t.safety.points.map(
+                (p) =>
+                  `${p.method} ${p.snrDb} dB: ${p.successRate === null ? '—' : (100 * p.successRate).toFixed(1)} % of ${p.attacked} moved`,
+              )
+            : [`safety: not measured (${t.notMeasured.safety})`];
           const lines = t.accuracy.map(
             (a) =>
               `${a.target.padEnd(10)} CCC ${a.ccc.value?.toFixed(3) ?? '—'} [${a.ccc.low?.toFixed(3) ?? '—'}, ${a.ccc.high?.toFixed(3) ?? '—'}]`,
@@ -89,7 +97,7 @@ export function registerAudit(program: Command): void {
           process.stdout.write(
             o.json
               ? `${JSON.stringify(t)}\n`
-              : `${[...t.notes, ...lines, `safety: not measured (${t.notMeasured.safety})`].join('\n')}\n\nwritten: ${join(resolve(dir), DIMENSIONAL_TRUST_JSON)}, ${join(resolve(dir), DIMENSIONAL_TRUST_HTML)}\n`,
+              : `${[...t.notes, ...lines, ...attacks].join('\n')}\n\nwritten: ${join(resolve(dir), DIMENSIONAL_TRUST_JSON)}, ${join(resolve(dir), DIMENSIONAL_TRUST_HTML)}\n`,
           );
           return;
         }

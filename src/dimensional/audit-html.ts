@@ -72,6 +72,24 @@ export function renderDimensionalHtml(t: DimensionalTrust): string {
       ),
     );
   } else parts.push(`<p class="nm">Not measured (${escapeXml(t.notMeasured.robustness ?? '')}).</p>`);
-  parts.push('<h2>Safety</h2>', `<p class="nm">Not measured: ${escapeXml(t.notMeasured.safety ?? '')}.</p>`);
+  parts.push('<h2>Safety</h2>');
+  const sf = t.safety;
+  if (sf)
+    parts.push(
+      `<p>Waveform attacks that increase the prediction error; an attack succeeds when some attribute's prediction moves by more than ${(100 * sf.moveFraction).toFixed(0)}% of the scale [${sf.range.join(', ')}].</p>`,
+      `<table>${head(['attack', 'SNR dB', 'attacked', 'moved', 'success', ...t.targets.map((a) => `mean |shift| ${a}`)])}${sf.points
+        .map((p) =>
+          row([
+            p.method,
+            String(p.snrDb),
+            String(p.attacked),
+            String(p.moved),
+            p.successRate === null ? '—' : `${(100 * p.successRate).toFixed(1)} %`,
+            ...p.meanShift.map(f3),
+          ]),
+        )
+        .join('')}</table>`,
+    );
+  else parts.push(`<p class="nm">Not measured: ${escapeXml(t.notMeasured.safety ?? '')}.</p>`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dimensional trust report</title><style>${CSS}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }

@@ -3,20 +3,22 @@
  * speaker-cluster bootstrap interval (plus Pearson r and RMSE); fairness by gender (each group's
  * CCC and interval, the CCC gap, and the gap between the groups' mean predictions beside the gap
  * between their mean labels) and by speaker (the spread of per-speaker CCC); robustness (CCC of
- * the same test utterances under white noise and babble at an SNR sweep). Waveform attacks are not
- * measured for dimensional runs yet (the report says so). → RUN/trust-dimensional.json + trust.html.
+ * the same test utterances under white noise and babble at an SNR sweep); safety (FGSM / PGD on
+ * the waveform increasing the prediction error; success = some attribute moves by more than a share
+ * of the scale), for runs with a differentiable front end. → RUN/trust-dimensional.json + trust.html.
  */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadAudioBatch } from '../audio/index.js';
 import { makeRng, readJsonWith, shuffle, writeFileAtomicSync } from '../core/index.js';
-import { corruptSignal, type CorruptionKind } from '../audit/index.js';
-import { ATTRIBUTES } from '../data/index.js';
+import { corruptSignal, fgsmWith, pgdWith, type CorruptionKind, type WaveformLoss } from '../audit/index.js';
+import { ATTRIBUTES, PROXY_SCALE } from '../data/index.js';
+import { noGrad, tensor, tidy } from '../engine/index.js';
 import { bootstrapCi, ccc, meanStd, regressionMetrics } from '../metrics/index.js';
 import { finishedFolds } from '../run/index.js';
 import { renderDimensionalHtml } from './audit-html.js';
 import { dimensionalRunConfig, readDimensionalFoldResult, type DimensionalPrediction } from './files.js';
-import { loadDimensionalFold } from './predict.js';
+import { loadDimensionalFold, type DimensionalFold } from './predict.js';
 import { listRatedUtterances } from './utterances.js';
 
 /** The audit's JSON file in the run folder. */
@@ -25,6 +27,10 @@ export const DIMENSIONAL_TRUST_JSON = 'trust-dimensional.json';
 export const DIMENSIONAL_TRUST_HTML = 'trust.html';
 /** Default SNRs (dB) of the robustness sweep. */
 export const DIMENSIONAL_SNR_SWEEP_DB = [20, 10];
+/** Default attack SNRs (dB): Trust-SER's 45 and 35. */
+export const DIMENSIONAL_ATTACK_SNR_DB = [45, 35];
+/** Default share of the rating scale an attacked prediction must move by to count. */
+export const DEFAULT_MOVE_FRACTION = 0.1;
 /** Speakers (or groups) need this many test utterances for a CCC of their own. */
 const MIN_GROUP_UTTERANCES = 5;
 
@@ -80,6 +86,24 @@ export const DimensionalTrustSchema = z.object({
       ),
     })
     .nullable(),
+  safety: z
+    .object({
+      /** A prediction "moves" when some attribute shifts by more than this share of the scale. */
+      moveFraction: z.number(),
+      range: z.tuple([z.number(), z.number()]),
+      points: z.array(
+        z.object({
+          method: z.enum(['fgsm', 'pgd']),
+          snrDb: z.number(),
+          attacked: z.number().int(),
+          moved: z.number().int(),
+          successRate: z.number().nullable(),
+          /** Mean |shift| of each attribute's prediction, on the corpus' scale. */
+          meanShift: z.array(z.number()),
+        }),
+      ),
+    })
+    .nullable(),
   notMeasured: z.record(z.string(), z.string()),
   notes: z.array(z.string()),
 });
@@ -92,8 +116,13 @@ export interface DimensionalAuditOptions {
   /** SNRs (dB) of the robustness sweep (default 20, 10); [] skips it. */
   snrDb?: number[];
   kinds?: Exclude<CorruptionKind, 'reverb'>[];
-  /** Test utterances per fold re-scored under corruption (default 60). */
+  /** Test utterances per fold re-scored under corruption and attacked (default 60). */
   maxUtterancesPerFold?: number;
+  /** Attack SNRs (dB; default 45, 35 as Trust-SER); [] skips the attacks. */
+  attackSnrDb?: number[];
+  attacks?: ('fgsm' | 'pgd')[];
+  /** Share of the rating scale a prediction must move by for an attack to count (default 0.1). */
+  moveFraction?: number;
   log?: (line: string) => void;
 }
 
@@ -197,6 +226,27 @@ export async function auditDimensional(runDir: string, o: DimensionalAuditOption
   let robustness: DimensionalTrust['robustness'] = null;
   if (snrs.length === 0) notMeasured.robustness = 'skipped (no SNR asked for)';
   else robustness = await robustnessOf(dir, results, snrs, o.kinds ?? ['white', 'babble'], o.maxUtterancesPerFold ?? 60, seed, log);
+  const attackSnrs = o.attackSnrDb ?? DIMENSIONAL_ATTACK_SNR_DB;
+  let safety: DimensionalTrust['safety'] = null;
+  if (attackSnrs.length === 0) notMeasured.safety = 'skipped (no attack SNR asked for)';
+  else {
+    const range = scaleOf(cfg, preds);
+    const s = await safetyOf(
+      dir,
+      results,
+      {
+        snrs: attackSnrs,
+        attacks: o.attacks ?? ['fgsm'],
+        perFold: o.maxUtterancesPerFold ?? 60,
+        seed,
+        range,
+        moveFraction: o.moveFraction ?? DEFAULT_MOVE_FRACTION,
+      },
+      log,
+    );
+    if (typeof s === 'string') notMeasured.safety = s;
+    else safety = s;
+  }
   const trust: DimensionalTrust = {
     version: 1,
     task: 'dimensional',
@@ -208,6 +258,7 @@ export async function auditDimensional(runDir: string, o: DimensionalAuditOption
     accuracy,
     fairness: { gender, speaker },
     robustness,
+    safety,
     notMeasured,
     notes,
   };
@@ -276,4 +327,80 @@ export function readDimensionalTrust(runDir: string): DimensionalTrust {
   return readJsonWith(join(resolve(runDir), DIMENSIONAL_TRUST_JSON), DimensionalTrustSchema, "the dimensional run's audit", {
     hint: '; run trustser audit RUN first',
   });
+}
+
+/** The rating scale attacks are measured against: the configured range, the proxy scale, or the test labels' span. */
+function scaleOf(cfg: ReturnType<typeof dimensionalRunConfig>, preds: readonly DimensionalPrediction[]): [number, number] {
+  if (cfg.range) return cfg.range;
+  if (cfg.attributes === 'proxy') return [PROXY_SCALE.min, PROXY_SCALE.max];
+  const v = preds.flatMap((p) => p.truth);
+  return [Math.min(...v), Math.max(...v)];
+}
+
+/**
+ * FGSM / PGD on the waveform that increase the squared error of the z-normalized outputs against
+ * the labels; an attack succeeds when some attribute's prediction moves by more than
+ * `moveFraction` of the scale. Returns why not when the run has no differentiable front end.
+ */
+async function safetyOf(
+  dir: string,
+  results: ReturnType<typeof readDimensionalFoldResult>[],
+  o: { snrs: number[]; attacks: ('fgsm' | 'pgd')[]; perFold: number; seed: number; range: [number, number]; moveFraction: number },
+  log: (l: string) => void,
+): Promise<NonNullable<DimensionalTrust['safety']> | string> {
+  const threshold = o.moveFraction * (o.range[1] - o.range[0]);
+  const tally = o.attacks.flatMap((method) => o.snrs.map((snrDb) => ({ method, snrDb, attacked: 0, moved: 0, shift: [] as number[][] })));
+  for (const r of results) {
+    const fold = await loadDimensionalFold(dir, r.fold);
+    let chain: ReturnType<DimensionalFold['waveform']>;
+    try {
+      chain = fold.waveform();
+    } catch (e) {
+      fold.dispose();
+      return `waveform attacks need a differentiable front end: ${(e as Error).message}`;
+    }
+    const { mean, std } = fold.targetNorm;
+    const chosen = shuffle([...r.predictions], makeRng(o.seed * 7919 + r.fold + 1)).slice(0, o.perFold);
+    const audio = await loadAudioBatch(
+      chosen.map((p) => p.path),
+      { sampleRateHz: fold.sampleRateHz },
+    );
+    log(`safety: fold ${r.fold}, ${audio.ok.length} utterances × ${tally.length} attacks`);
+    const out = (x: Float32Array) =>
+      noGrad(() =>
+        tidy(() => Array.from(chain.forward(tensor(x, [1, x.length])).toArray() as Float32Array, (z, t) => z * std[t] + mean[t])),
+      );
+    for (const a of audio.ok) {
+      const truth = chosen.find((p) => p.path === a.path)!.truth;
+      const truthZ = tensor(
+        Float32Array.from(truth, (v, t) => (v - mean[t]) / std[t]),
+        [1, truth.length],
+      );
+      const lossOf: WaveformLoss = (wave) => chain.forward(wave).sub(truthZ).square().sum();
+      const clean = out(a.samples);
+      for (const t of tally) {
+        const delta = t.method === 'fgsm' ? fgsmWith(lossOf, a.samples, t.snrDb) : pgdWith(lossOf, a.samples, t.snrDb);
+        const adv = out(a.samples.map((v, i) => v + delta[i]));
+        const shift = adv.map((v, i) => Math.abs(v - clean[i]));
+        t.attacked++;
+        if (shift.some((d) => d > threshold)) t.moved++;
+        t.shift.push(shift);
+      }
+      truthZ.dispose();
+    }
+    chain.dispose();
+    fold.dispose();
+  }
+  return {
+    moveFraction: o.moveFraction,
+    range: o.range,
+    points: tally.map((t) => ({
+      method: t.method,
+      snrDb: t.snrDb,
+      attacked: t.attacked,
+      moved: t.moved,
+      successRate: t.attacked === 0 ? null : t.moved / t.attacked,
+      meanShift: (t.shift[0] ?? []).map((_, j) => meanStd(t.shift.map((s) => s[j])).mean),
+    })),
+  };
 }

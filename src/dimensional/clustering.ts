@@ -9,7 +9,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { shuffle, type Rng } from '../core/index.js';
 
 /** Lloyd iterations of each clustering (DeepCluster's faiss setting). */
-export const KMEANS_ITERATIONS = 20;
+const KMEANS_ITERATIONS = 20;
 /** Added to each eigenvalue before whitening, so near-null directions are not blown up. */
 const WHITEN_EPS = 1e-5;
 

@@ -13,7 +13,7 @@
 import { nn, noGrad, randn, tidy, zeros, type Tensor } from '../engine/index.js';
 
 /** Dropout of the encoder (the published DenseResNet's). */
-export const ENCODER_DROPOUT = 0.3;
+const ENCODER_DROPOUT = 0.3;
 /** Default encoder widths. */
 export const DEFAULT_WIDTHS = [1024, 512, 256] as const;
 /** Standard deviation of the re-initialised cluster top layer's weights (bias 0). */

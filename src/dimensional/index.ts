@@ -43,6 +43,8 @@ export { clusterEmbeddings, uniformOverClusters, whitenRows } from './clustering
 export { DEFAULT_LEVELS, attributeLevels, deepMi, pointwiseMiTerms } from './deepmi.js';
 export { DEEPMI_FILE, curriculumOrder, curriculumRanking, readDeepMi, type DeepMiFile } from './curriculum.js';
 export {
+  DEFAULT_MOVE_FRACTION,
+  DIMENSIONAL_ATTACK_SNR_DB,
   DIMENSIONAL_SNR_SWEEP_DB,
   DIMENSIONAL_TRUST_HTML,
   DIMENSIONAL_TRUST_JSON,

@@ -7,7 +7,7 @@ import type { DimensionalModelInfo } from './files.js';
 import type { RegressionModel } from './loop.js';
 
 /** Name DeepEmoCluster folds record in model.json. */
-export const DEEP_EMO_CLUSTER_MODEL = 'deep-emo-cluster';
+const DEEP_EMO_CLUSTER_MODEL = 'deep-emo-cluster';
 
 /** The model.json of a DeepEmoCluster fold on `inputDim` functionals. */
 export function deepEmoClusterInfo(cfg: DimensionalConfig, inputDim: number): DimensionalModelInfo {

@@ -6,9 +6,9 @@
 import { join, resolve } from 'node:path';
 import { loadAudioBatch, speechActivity } from '../audio/index.js';
 import { settleBatch, type FileFailure } from '../core/index.js';
-import { loadModule } from '../engine/index.js';
+import { loadModule, type Tensor } from '../engine/index.js';
 import { getFeatureSet, normalize, type Features } from '../features/index.js';
-import { BEST_FILE, foldDir, readNormalizer, trainedFolds } from '../run/index.js';
+import { BEST_FILE, foldDir, readNormalizer, trainedFolds, waveformChain } from '../run/index.js';
 import { dimensionalRunConfig, readDimensionalModelInfo, readTargetNorm } from './files.js';
 import { predictRegression } from './loop.js';
 import { buildDimensionalModel } from './models.js';
@@ -30,6 +30,14 @@ export interface DimensionalFold {
   /** The fold's predictions per signal, on the corpus' scale, in `targets` order. */
   predictFeatures(features: Features[]): number[][];
   predict(signals: Float32Array[]): Promise<number[][]>;
+  /**
+   * The fold as a differentiable function of one waveform [1, samples] → z-normalized outputs
+   * [1, targets] (run's waveformChain); throws for feature sets without a differentiable front
+   * end (functionals) and for runs that clip their features.
+   */
+  waveform(): { forward(wave: Tensor): Tensor; dispose(): void };
+  /** The fold's target normalization (outputs of `waveform` are in its z units). */
+  targetNorm: { mean: number[]; std: number[] };
   dispose(): void;
 }
 
@@ -60,6 +68,12 @@ export async function loadDimensionalFold(runDir: string, k: number): Promise<Di
       for (const x of signals) feats.push(await set.compute(x));
       return predictFeatures(feats);
     },
+    waveform: () => {
+      if (cfg.training.clipFeatures !== null)
+        throw new Error(`${dir}: the run clips its features (training.clipFeatures), which the differentiable chain does not`);
+      return waveformChain(dir, { modelName: info.model.name, maxFrames: cfg.features.maxFrames }, set, model, norm);
+    },
+    targetNorm: tnorm,
     dispose: () => model.dispose(),
   };
 }

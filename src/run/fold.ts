@@ -185,7 +185,10 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
       }
       return signals.map((_, u) => sums.get(u)!.v.map((x) => x / sums.get(u)!.n));
     },
-    waveform: () => (waveform ??= waveformModel(runDir, cfg, set, model, norm, (who) => statsOf(who))),
+    waveform: () =>
+      (waveform ??= waveformModel(runDir, { modelName: cfg.model.name, maxFrames: cfg.features.maxFrames }, set, model, norm, (who) =>
+        statsOf(who),
+      )),
     dispose: () => {
       waveform?.dispose();
       model.dispose();
@@ -204,14 +207,14 @@ interface DifferentiableFront {
  * through the engine's log-mel front end, or an engine backbone's set (every layer, or one)
  * through the backbone network itself.
  */
-function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, model: SerModel): DifferentiableFront {
+function differentiableFront(runDir: string, modelName: string, set: FeatureSet, model: { inputKind: string }): DifferentiableFront {
   const backbone = set.backbone;
   // The hidden-state sets themselves (not their pooled `-stats`, which are not differentiated through).
   if (backbone && set.name === backbone.name && ENGINE_BACKBONE_NAMES.includes(backbone.name)) {
     const net = engineBackbone(backbone.name, backbone);
     const layer = set.options.layer as number | 'all';
     const want = layer === 'all' ? 'layers' : 'frames';
-    if (model.inputKind !== want) throw new Error(`${runDir}: model '${cfg.model.name}' does not take ${want} features`);
+    if (model.inputKind !== want) throw new Error(`${runDir}: model '${modelName}' does not take ${want} features`);
     return {
       forward: (wave) => {
         const h = net.hiddenStates(wave);
@@ -231,7 +234,7 @@ function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, mo
     );
   const s = logMelOptions(set);
   if (s.log !== 'ln') throw new Error(`${runDir}: only natural-log log-mel features are supported by the differentiable front end`);
-  if (model.inputKind !== 'frames') throw new Error(`${runDir}: model '${cfg.model.name}' does not take frame features`);
+  if (model.inputKind !== 'frames') throw new Error(`${runDir}: model '${modelName}' does not take frame features`);
   return new LogMelFrontend({
     sampleRateHz: s.sampleRateHz,
     nFft: s.nFft,
@@ -250,16 +253,40 @@ function differentiableFront(runDir: string, cfg: RunConfig, set: FeatureSet, mo
   });
 }
 
+/** What the differentiable chain needs of a model: its input kind and outputs (and, for waveform models, embeddings). */
+interface ChainModel {
+  inputKind: string;
+  forward(x: Tensor, lengths?: Tensor | null): Tensor;
+  embed?(x: Tensor, lengths?: Tensor | null): Tensor;
+}
+
+/**
+ * A model behind the run's differentiable front end and the fold's feature normalization, as a
+ * function of one waveform [1, samples] (frame models see the centre `maxFrames`, as at evaluation):
+ * what waveform attacks differentiate through. Natural-log `logmel` sets and engine-backbone sets
+ * only; others throw saying why. Used by categorical folds and by dimensional runs.
+ */
+export function waveformChain(
+  runDir: string,
+  o: { modelName: string; maxFrames: number },
+  set: FeatureSet,
+  model: ChainModel,
+  norm: Normalizer,
+): { forward(wave: Tensor): Tensor; dispose(): void } {
+  const w = waveformModel(runDir, o, set, model, norm, () => null);
+  return { forward: (wave) => w.classify(wave), dispose: w.dispose };
+}
+
 /** The differentiable front end → normalization → model chain of a fold (see {@link TrainedFold.waveform}). */
 function waveformModel(
   runDir: string,
-  cfg: RunConfig,
+  o: { modelName: string; maxFrames: number },
   set: FeatureSet,
-  model: SerModel,
+  model: ChainModel,
   norm: Normalizer,
   statsOf: (who: string | undefined) => Normalizer | null,
 ): WaveformModel & { dispose(): void } {
-  const frontend = differentiableFront(runDir, cfg, set, model);
+  const frontend = differentiableFront(runDir, o.modelName, set, model);
   // Statistics per (plane, dim), shaped to broadcast over [1, T, D] or [1, L, T, D].
   const statShape = norm.channels > 1 ? [norm.channels, 1, norm.dims] : [norm.dims];
   const stat = (v: number[]) => keep(tensor(Float32Array.from(v), statShape));
@@ -267,7 +294,7 @@ function waveformModel(
     std = stat(norm.std);
   // Keyed by the statistics object: a speaker enrolled again gets new statistics and new tensors.
   const speakers = new Map<Normalizer, { mean: Tensor; std: Tensor }>();
-  const maxFrames = cfg.features.maxFrames;
+  const maxFrames = o.maxFrames;
   // As batchTensors at evaluation: centre crop to maxFrames (shorter inputs keep their length).
   const inputs = (wave: Tensor, who: string | undefined): { x: Tensor; lengths: Tensor } => {
     let x = frontend.forward(wave);
@@ -289,6 +316,7 @@ function waveformModel(
       return model.forward(f.x, f.lengths);
     },
     embed: (wave, who) => {
+      if (!model.embed) throw new Error(`${runDir}: model '${o.modelName}' has no embedding`);
       const f = inputs(wave, who);
       return model.embed(f.x, f.lengths);
     },

@@ -168,9 +168,32 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
     assert.equal(t.robustness!.utterances, 30);
     assert.ok(Number.isFinite(t.robustness!.points[0].ccc[0]!));
     assert.match(readFileSync(join(out, 'trust.html'), 'utf8'), /Dimensional trust report[\s\S]*CCC by gender[\s\S]*Robustness/);
-    assert.ok(t.notMeasured.safety.length > 0);
+    assert.equal(t.safety, null);
+    assert.match(t.notMeasured.safety, /waveform attacks need a differentiable front end/);
     // Another config into the same folder is refused.
     await assert.rejects(trainDimensional(cfgOf({ targets: ['arousal'] }), out, { workers: 0 }), /holds a different configuration/);
+  });
+
+  test('a log-mel frame model is attacked through the waveform: FGSM moves its predictions', { skip }, async () => {
+    const out = join(dir, 'logmel');
+    const cfg = cfgOf({
+      targets: ['arousal'],
+      attributes: 'proxy',
+      folds: [0],
+      features: { set: 'logmel', maxFrames: 300 },
+      model: { name: 'cnn-lstm', options: {} },
+      training: { epochs: 2, batchSize: 16, lr: 1e-3, seed: 1, threads: 1 },
+    });
+    await trainDimensional(cfg, out, { cacheDir: join(dir, 'cache'), workers: 0 });
+    const t = await auditDimensional(out, { resamples: 50, snrDb: [], attackSnrDb: [10, 45], maxUtterancesPerFold: 4 });
+    assert.equal(t.notMeasured.robustness, 'skipped (no SNR asked for)');
+    assert.ok(t.safety, JSON.stringify(t.notMeasured));
+    assert.deepEqual(t.safety.range, [1, 5]);
+    const [loud, quiet] = t.safety.points;
+    assert.equal(loud.attacked, 4);
+    // A perturbation at 10 dB SNR shifts the predictions far more than one at 45 dB.
+    assert.ok(loud.meanShift[0] > quiet.meanShift[0], `${loud.meanShift[0]} vs ${quiet.meanShift[0]}`);
+    assert.ok(loud.successRate! >= quiet.successRate!);
   });
 
   test('a fold interrupted mid-epoch resumes to the same result as an uninterrupted run', { skip }, async () => {
