@@ -44,6 +44,10 @@ async function listOne(c: CorpusConfig, cfg: DimensionalConfig): Promise<{ utter
       u.targets.forEach((v, i) => {
         if (v < range[0] || v > range[1]) problems.push(`${u.path}: ${cfg.targets[i]} ${v} is outside range [${range[0]}, ${range[1]}]`);
       });
+  if (out.length === 0 && cfg.attributes === 'corpus')
+    throw new Error(
+      `${c.root}: no utterance of the '${c.name}' corpus has ${cfg.targets.join(', ')} ratings; attributes: proxy (--attributes proxy) derives them from its classes`,
+    );
   if (problems.length > 0) {
     const more = problems.length > MAX_LISTED ? `\n… and ${problems.length - MAX_LISTED} more` : '';
     throw new Error(

@@ -1,9 +1,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { makeRng, packageRoot } from '../../src/core/index.js';
 import { proxyAttributes, NORMAL_INTENSITY_FACTOR, parseRavdessName } from '../../src/data/index.js';
 import { tensor, tidy } from '../../src/engine/index.js';
@@ -239,6 +239,20 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
       (e: Error) => e.message.includes(files[0]) && /no 'arousal' rating/.test(e.message),
     );
     await assert.rejects(trainDimensional(cfgOf({ range: [1, 4] }), out, { workers: 0 }), /arousal 4\.18 is outside range \[1, 4\]/);
+    // A corpus without ratings asked for them, and an unlabelled pool without audio.
+    const tree = join(dir, 'ravdess-tree');
+    mkdirSync(join(tree, 'Actor_01'), { recursive: true });
+    copyFileSync(files[0], join(tree, 'Actor_01', basename(files[0])));
+    await assert.rejects(
+      trainDimensional(cfgOf({ corpus: { name: 'ravdess', root: tree } }), out, { workers: 0 }),
+      /ravdess-tree: no utterance of the 'ravdess' corpus has arousal, valence, dominance ratings; attributes: proxy/,
+    );
+    const empty = join(dir, 'no-audio');
+    mkdirSync(empty);
+    await assert.rejects(
+      trainDimensional(cfgOf({ method: 'deep-emo-cluster', cluster: { unlabelled: [empty] } }), out, { workers: 0 }),
+      /no-audio/,
+    );
     assert.ok(!existsSync(out));
   });
 
