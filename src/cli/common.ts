@@ -73,6 +73,32 @@ export function progressBar(enabled: boolean, format: string): cliProgress.Singl
     : null;
 }
 
+/**
+ * The log and progress callbacks of a training command: a per-epoch batch bar on stderr (when it
+ * is a terminal and `json` is off) that a log line interrupts; log lines go to stderr unless
+ * `json` (warnings always do). `stop()` ends the bar.
+ */
+export function trainingProgress(json: boolean | undefined) {
+  const bar = progressBar(!json, 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches');
+  let started = false;
+  return {
+    log: (l: string) => {
+      if (started) bar?.stop();
+      started = false;
+      if (!json || l.startsWith('warning:')) process.stderr.write(`${l}\n`);
+    },
+    onProgress: (fold: number, p: { epoch: number; epochs: number; batch: number; batches: number }) => {
+      if (!bar) return;
+      if (!started || p.batch === 1) {
+        bar.start(p.batches, 0, { fold, epoch: p.epoch, epochs: p.epochs });
+        started = true;
+      }
+      bar.update(p.batch, { fold, epoch: p.epoch, epochs: p.epochs });
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
 /** Scores files with a spoof model, showing progress; failed files are listed, not fatal. */
 export async function scoreWithProgress(
   spec: string,

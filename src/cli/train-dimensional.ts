@@ -11,7 +11,7 @@ import {
   type DimensionalMetrics,
 } from '../dimensional/index.js';
 import { defaultCacheDir } from '../features/index.js';
-import { progressBar } from './common.js';
+import { trainingProgress } from './common.js';
 import { mergeFlags, type TrainFlags } from './train-flags.js';
 
 const TASKS = ['categorical', 'dimensional'];
@@ -71,26 +71,14 @@ export function formatDimensionalMetrics(m: DimensionalMetrics): string {
 /** Trains (or resumes) the dimensional run the flags describe and prints its metrics. */
 export async function trainDimensionalCommand(f: TrainFlags): Promise<void> {
   const cfg = dimensionalConfig(f);
-  const bar = progressBar(!f.json, 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches');
-  let started = false;
+  const progress = trainingProgress(f.json);
   const metrics = await trainDimensional(cfg, f.out!, {
     cacheDir: resolve(f.cache ?? defaultCacheDir()),
     workers: f.workers ?? availableParallelism(),
-    log: (l) => {
-      if (started) bar?.stop();
-      started = false;
-      if (!f.json) process.stderr.write(`${l}\n`);
-    },
-    onProgress: (fold, p) => {
-      if (!bar) return;
-      if (!started || p.batch === 1) {
-        bar.start(p.batches, 0, { fold, epoch: p.epoch, epochs: p.epochs });
-        started = true;
-      }
-      bar.update(p.batch, { fold, epoch: p.epoch, epochs: p.epochs });
-    },
+    log: progress.log,
+    onProgress: progress.onProgress,
   });
-  bar?.stop();
+  progress.stop();
   process.stdout.write(
     f.json ? `${JSON.stringify(metrics)}\n` : `${formatDimensionalMetrics(metrics)}\n\nrun directory: ${resolve(f.out!)}\n`,
   );

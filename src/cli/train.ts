@@ -7,7 +7,7 @@ import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
 import { trainRun } from '../train/index.js';
 import { defaultCacheDir } from '../features/index.js';
 import { checkQueueUrl, openQueue, queueFoldTrainer, queueTaskRunner } from '../queue/index.js';
-import { columnsFlag, formatMetrics, listFlag, progressBar } from './common.js';
+import { columnsFlag, formatMetrics, listFlag, progressBar, trainingProgress } from './common.js';
 import { mergeFlags, type TrainFlags } from './train-flags.js';
 import { trainDimensionalCommand, wantsDimensional } from './train-dimensional.js';
 
@@ -59,8 +59,7 @@ export function registerTrain(program: Command): void {
     .action(async (f: TrainFlags) => {
       if (wantsDimensional(f)) return trainDimensionalCommand(f);
       const cfg = configFromFlags(f);
-      const bar = progressBar(!f.json, 'fold {fold} epoch {epoch}/{epochs} [{bar}] {value}/{total} batches');
-      let started = false;
+      const progress = trainingProgress(f.json);
       const cacheDir = resolve(f.cache ?? defaultCacheDir());
       const queue = f.queue ? await openQueue(f.queue) : null;
       const foldBar = queue ? progressBar(!f.json, 'folds on the queue [{bar}] {value}/{total}') : null;
@@ -79,21 +78,10 @@ export function registerTrain(program: Command): void {
         cacheDir,
         ...queued,
         workers: f.workers ?? availableParallelism(),
-        log: (l) => {
-          if (started) bar?.stop();
-          started = false;
-          if (!f.json || l.startsWith('warning:')) process.stderr.write(`${l}\n`);
-        },
-        onProgress: (fold, p) => {
-          if (!bar) return;
-          if (!started || p.batch === 1) {
-            bar.start(p.batches, 0, { fold, epoch: p.epoch, epochs: p.epochs });
-            started = true;
-          }
-          bar.update(p.batch, { fold, epoch: p.epoch, epochs: p.epochs });
-        },
+        log: progress.log,
+        onProgress: progress.onProgress,
       }).finally(() => queue?.close());
-      bar?.stop();
+      progress.stop();
       process.stdout.write(f.json ? `${JSON.stringify(metrics)}\n` : `${formatMetrics(metrics)}\n\nrun directory: ${resolve(f.out!)}\n`);
     });
 }

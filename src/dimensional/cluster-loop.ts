@@ -14,7 +14,7 @@ import { clusterEmbeddings, uniformOverClusters } from './clustering.js';
 import type { ClusterConfig, DimensionalTraining } from './config.js';
 import type { DeepEmoCluster } from './deep-emo-cluster.js';
 import { regressionLoss } from './loss.js';
-import { batch, checkFoldData, devCcc, runEpochs, targetTensor, type DimensionalEpoch, type RegressionExample } from './loop.js';
+import { batch, checkFoldData, devCcc, rowsOf, runEpochs, targetTensor, type DimensionalEpoch, type RegressionExample } from './loop.js';
 
 /** Seed offset of the labelled clustering within an epoch (the unlabelled one uses the epoch's seed). */
 const LABELLED_CLUSTER_SEED = 7_919;
@@ -22,14 +22,7 @@ const LABELLED_CLUSTER_SEED = 7_919;
 /** Embeddings [N][w] of examples (eval mode, no gradients). */
 function embeddings(model: DeepEmoCluster, ex: readonly { features: RegressionExample['features'] }[], batchSize: number): Float32Array[] {
   model.eval();
-  const out: Float32Array[] = [];
-  for (let i = 0; i < ex.length; i += batchSize) {
-    const part = ex.slice(i, i + batchSize).map((e) => ({ features: e.features, targets: new Float32Array(0) }));
-    const flat = noGrad(() => tidy(() => model.embedding(batch(part, 'vector', 1, null).x).toArray() as Float32Array));
-    const w = flat.length / part.length;
-    for (let j = 0; j < part.length; j++) out.push(flat.slice(j * w, (j + 1) * w));
-  }
-  return out;
+  return rowsOf(ex, 'vector', 1, batchSize, (x) => model.embedding(x));
 }
 
 /** Cluster index (argmax of the cluster head) and attribute outputs of every example. */

@@ -83,13 +83,27 @@ export function predictRegression(
   batchSize: number,
 ): Float32Array[] {
   model.eval();
+  return rowsOf(ex, kind, maxFrames, batchSize, (x, lengths) => model.forward(x, lengths));
+}
+
+/**
+ * One output row per example of `fn` over mini-batches of `ex` (eval-time batching: centre crops,
+ * no gradients); the caller sets the model's mode.
+ */
+export function rowsOf(
+  ex: readonly { features: Features }[],
+  kind: InputKind,
+  maxFrames: number,
+  batchSize: number,
+  fn: (x: Tensor, lengths: Tensor | null) => Tensor,
+): Float32Array[] {
   const out: Float32Array[] = [];
   for (let i = 0; i < ex.length; i += batchSize) {
     const part = ex.slice(i, i + batchSize).map((e) => ({ features: e.features, targets: new Float32Array(0) }));
     const flat = noGrad(() =>
       tidy(() => {
         const b = batch(part, kind, maxFrames, null);
-        return model.forward(b.x, b.lengths).toArray() as Float32Array;
+        return fn(b.x, b.lengths).toArray() as Float32Array;
       }),
     );
     const a = flat.length / part.length;
