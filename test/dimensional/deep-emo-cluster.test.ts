@@ -13,6 +13,7 @@ import {
   curriculumOrder,
   curriculumRanking,
   deepMi,
+  loadDimensionalConfig,
   parseDimensionalConfig,
   pointwiseMiTerms,
   predictDimensionalFiles,
@@ -228,4 +229,18 @@ describe('DeepEmoCluster and the DeepMI curriculum on a RAVDESS slice', { concur
     );
     assert.ok(!existsSync(join(dir, 'other', 'fold-0', 'result.json')));
   });
+});
+
+test('the shipped dimensional configs are valid and find their corpora and unlabelled pools beside the project', () => {
+  const dir = join(ROOT, 'configs', 'dimensional');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  assert.equal(files.length, 3);
+  const shared = existsSync(join(ROOT, '..', 'shared', 'data'));
+  for (const f of files) {
+    const c = loadDimensionalConfig(join(dir, f));
+    assert.equal(c.attributes, 'proxy', f);
+    if (!shared) continue;
+    for (const corpus of c.corpus) assert.ok(corpus.root && existsSync(corpus.root), `${f}: ${corpus.root}`);
+    for (const u of c.cluster.unlabelled) assert.ok(existsSync(u), `${f}: ${u}`);
+  }
 });
