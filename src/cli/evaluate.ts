@@ -2,9 +2,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { intFlag } from '../core/index.js';
+import { choiceFlag, intFlag } from '../core/index.js';
 import { evaluateOn, METRICS_FILE, readRunMetrics, runConfig, type CrossEvaluation, type TargetCorpus } from '../run/index.js';
-import { isDimensionalRun, readDimensionalMetrics } from '../dimensional/index.js';
+import { evaluateDimensionalOn, isDimensionalRun, readDimensionalMetrics, type DimensionalCrossEvaluation } from '../dimensional/index.js';
 import { COLUMNS_HELP, columnsFlag, formatMetrics, pct } from './common.js';
 import { formatDimensionalMetrics } from './train-dimensional.js';
 
@@ -30,6 +30,20 @@ function targetOf(on: string, o: { data?: string; labelMap?: string; columns?: R
   if (!o.data) throw new Error(`--data: the '${on}' corpus needs its folder (--data DIR)`);
   if (o.columns) throw new Error('--columns applies to CSV manifests only');
   return { name: on, root: o.data, labelMap: o.labelMap };
+}
+
+function formatDimensionalCross(e: DimensionalCrossEvaluation): string {
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+  return [
+    `${e.target} (${e.root}): ${e.n} utterances, ${e.attributes === 'proxy' ? 'PROXY attributes from the classes' : 'corpus ratings'}`,
+    `${'attribute'.padEnd(12)}${'CCC'.padStart(8)}${'r'.padStart(8)}${'RMSE'.padStart(8)}`,
+    ...e.targets.map(
+      (t) =>
+        `${t.padEnd(12)}${f3(e.metrics[t].ccc).padStart(8)}${f3(e.metrics[t].pearson).padStart(8)}${f3(e.metrics[t].rmse).padStart(8)}`,
+    ),
+    ...(e.noSpeech > 0 ? [`${e.noSpeech} file(s) without speech were not scored`] : []),
+    ...(e.failed.length > 0 ? [`${e.failed.length} file(s) failed: ${e.failed[0].path}: ${e.failed[0].reason}`] : []),
+  ].join('\n');
 }
 
 function formatCross(e: CrossEvaluation): string {
@@ -71,6 +85,11 @@ export function registerEvaluate(program: Command): void {
     .option('--columns <mapping>', COLUMNS_HELP, columnsFlag)
     .option('--target-norm', "--on: standardize features with the target corpus' own unlabelled statistics (reported as such)")
     .option('--fold <k>', '--on: only this fold (default: every fold, averaged)', intFlag(0))
+    .option(
+      '--attributes <source>',
+      "--on with a dimensional run: the target's 'corpus' ratings or 'proxy' values (default: as trained)",
+      choiceFlag(['corpus', 'proxy'] as const),
+    )
     .option('--json', 'machine-readable output')
     .action(
       async (
@@ -83,11 +102,17 @@ export function registerEvaluate(program: Command): void {
           columns?: Record<string, string>;
           targetNorm?: boolean;
           fold?: number;
+          attributes?: 'corpus' | 'proxy';
           json?: boolean;
         },
       ) => {
         if (isDimensionalRun(dir)) {
-          if (o.on !== undefined) throw new Error(`--on: ${dir} is a dimensional run; measuring it on another corpus is not supported yet`);
+          if (o.map || o.targetNorm) throw new Error(`--${o.map ? 'map' : 'target-norm'}: does not apply to a dimensional run`);
+          if (o.on !== undefined) {
+            const e = await evaluateDimensionalOn(dir, targetOf(o.on, o), { attributes: o.attributes, fold: o.fold });
+            process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatDimensionalCross(e)}\n`);
+            return;
+          }
           const m = readDimensionalMetrics(dir);
           process.stdout.write(o.json ? `${JSON.stringify(m)}\n` : `${formatDimensionalMetrics(m)}\n`);
           return;
@@ -97,6 +122,7 @@ export function registerEvaluate(program: Command): void {
           process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatCross(e)}\n`);
           return;
         }
+        if (o.attributes) throw new Error('--attributes: applies to dimensional runs (with --on)');
         const onOnly = { data: o.data, labelMap: o.labelMap, map: o.map, columns: o.columns, targetNorm: o.targetNorm, fold: o.fold };
         for (const [flag, v] of Object.entries(onOnly))
           if (v !== undefined) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --on`);

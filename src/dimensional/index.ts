@@ -54,3 +54,4 @@ export {
   type DimensionalAuditOptions,
   type DimensionalTrust,
 } from './audit.js';
+export { evaluateDimensionalOn, type DimensionalCrossEvaluation } from './evaluate-on.js';

@@ -290,6 +290,14 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
     assert.equal(ev.status, 0, ev.stderr);
     assert.match(ev.stdout, /PROXY attributes/);
     assert.match(ev.stdout, /CCC arousal\s+CCC valence/);
+    const on = cli(['evaluate', out, '--on', manifest, '--attributes', 'corpus', '--json']);
+    assert.equal(on.status, 0, on.stderr);
+    const cross = JSON.parse(on.stdout);
+    assert.equal(cross.n, 90);
+    assert.equal(cross.attributes, 'corpus');
+    assert.deepEqual(Object.keys(cross.metrics), ['arousal', 'valence']);
+    assert.ok(Number.isFinite(cross.metrics.arousal.ccc));
+    assert.ok(existsSync(join(out, 'evaluations', 'manifest.json')));
     const pr = cli(['predict', '--model', out, '--format', 'csv', files[0], files[1]]);
     assert.equal(pr.status, 0, pr.stderr);
     const rows = pr.stdout.trim().split('\n');
@@ -326,6 +334,7 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
         /training\.loss/,
       ],
       [['predict', '--model', out, '--min-confidence', '0.5', files[0]], /--min-confidence: does not apply to a dimensional run/],
+      [['evaluate', out, '--on', manifest, '--map', 'a=b'], /--map: does not apply to a dimensional run/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.notEqual(r.status, 0, args.join(' '));
