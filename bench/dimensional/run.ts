@@ -16,7 +16,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/core/paths.js';
-import { parseDimensionalConfig, readDimensionalMetrics, trainDimensional, type DimensionalMetrics } from '../../src/dimensional/index.js';
+import {
+  evaluateDimensionalOn,
+  parseDimensionalConfig,
+  readDimensionalMetrics,
+  trainDimensional,
+  type DimensionalMetrics,
+} from '../../src/dimensional/index.js';
+import { loadavg } from 'node:os';
 import { machineLine, writeResultsSection } from '../results.js';
 
 const SHARED = join(packageRoot(), '..', 'shared', 'data');
@@ -85,6 +92,12 @@ function rows(features: string): Row[] {
   ];
 }
 
+/** The machine's load when the table is written (the host is shared). */
+const loadLine = () =>
+  `Load average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ')} (1 / 5 / 15 min) on 2 cores.`;
+
 const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
 async function main(): Promise<void> {
@@ -101,19 +114,28 @@ async function main(): Promise<void> {
       workers: 1,
     });
   }
-  const table = all.map((r) => {
+  const table: string[] = [];
+  for (const r of all) {
     const m: DimensionalMetrics | null = existsSync(join(OUT, r.id, 'metrics.json')) ? readDimensionalMetrics(join(OUT, r.id)) : null;
-    if (!m) return `| ${r.id} | ${r.what} | not run yet | | | |`;
+    if (!m) {
+      table.push(`| ${r.id} | ${r.what} | not run yet | | | | |`);
+      continue;
+    }
     const cell = (t: 'arousal' | 'valence' | 'dominance') => `${f3(m.ccc[t]?.mean)} ± ${f3(m.ccc[t]?.std)}`;
-    return `| ${r.id} | ${r.what} | ${cell('arousal')} | ${cell('valence')} | ${cell('dominance')} | ${(m.trainSeconds / 60).toFixed(1)} |`;
-  });
+    // Cross-corpus: the folds' ensemble on every TESS clip (proxy attributes from its 7 classes).
+    const tess = await evaluateDimensionalOn(join(OUT, r.id), { name: 'tess', root: TESS }, { attributes: 'proxy' });
+    const cross = (['arousal', 'valence', 'dominance'] as const).map((t) => f3(tess.metrics[t]?.ccc)).join(' / ');
+    table.push(
+      `| ${r.id} | ${r.what} | ${cell('arousal')} | ${cell('valence')} | ${cell('dominance')} | ${cross} | ${(m.trainSeconds / 60).toFixed(1)} |`,
+    );
+  }
   const md = [
     `## Dimensional SER on RAVDESS, PROXY attributes (\`npm run bench:dimensional\`${features === 'egemaps-ts' ? '' : ` -- --features ${features}`})`,
     '',
-    `${machineLine()}. **Proxy** arousal / valence / dominance (each class's Russell & Mehrabian PAD coordinates on 1–5, pulled to neutral at normal intensity; docs/dimensional.md): the CCCs say how well a model places a clip where its class sits, not how listeners rate it. RAVDESS 8 classes, 6 speaker-independent folds (4 test / 2 dev actors, split seed 1), features \`${features}\` z-normalized per fold and clipped to ±3, CCC loss, lr 1e-3, batch 64, seed 1, one thread; best dev-CCC epoch kept. Regressor = the DeepMI recipe's 3 × 512 dense network, ${REGRESSOR_EPOCHS} epochs; curricula: ${CURRICULUM.levels} levels × ${CURRICULUM.epochsPerLevel} epochs, then the whole set (published: × 5, 70 epochs), early stopping only after the ramp; DeepEmoCluster: k = ${CLUSTER.k}, encoder ${CLUSTER.widths.join('/')} (published 1024/512/256), ${CLUSTER_EPOCHS} epochs, unlabelled pool TESS + LibriSpeech subset (no RAVDESS actor is heard), DeepMI with 6 levels of the 1–5 scale, α = 0.5 for valence, 0 otherwise. No hyper-parameter was chosen on test data.`,
+    `${machineLine()}. **Proxy** arousal / valence / dominance (each class's Russell & Mehrabian PAD coordinates on 1–5, pulled to neutral at normal intensity; docs/dimensional.md): the CCCs say how well a model places a clip where its class sits, not how listeners rate it. RAVDESS 8 classes, 6 speaker-independent folds (4 test / 2 dev actors, split seed 1), features \`${features}\` z-normalized per fold and clipped to ±3, CCC loss, lr 1e-3, batch 64, seed 1, one thread; best dev-CCC epoch kept. Regressor = the DeepMI recipe's 3 × 512 dense network, ${REGRESSOR_EPOCHS} epochs; curricula: ${CURRICULUM.levels} levels × ${CURRICULUM.epochsPerLevel} epochs, then the whole set (published: × 5, 70 epochs), early stopping only after the ramp; DeepEmoCluster: k = ${CLUSTER.k}, encoder ${CLUSTER.widths.join('/')} (published 1024/512/256), ${CLUSTER_EPOCHS} epochs, unlabelled pool TESS + LibriSpeech subset (no RAVDESS actor is heard), DeepMI with 6 levels of the 1–5 scale, α = 0.5 for valence, 0 otherwise. No hyper-parameter was chosen on test data. RAVDESS → TESS: the six folds' mean prediction on all 2800 TESS clips (2 female speakers, 7 classes; proxy attributes the same way). ${loadLine()}`,
     '',
-    '| row | what | CCC arousal | CCC valence | CCC dominance | train min |',
-    '|---|---|---|---|---|---|',
+    '| row | what | CCC arousal | CCC valence | CCC dominance | RAVDESS → TESS CCC A / V / D | train min |',
+    '|---|---|---|---|---|---|---|',
     ...table,
   ].join('\n');
   console.log(md);

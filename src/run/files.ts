@@ -37,7 +37,7 @@ export function runConfig(runDir: string): RunConfig {
   if (!existsSync(path)) throw new Error(`${resolve(runDir)}: not a trustser run directory (no ${CONFIG_FILE})`);
   if (/"task":\s*"dimensional"/.test(readFileSync(path, 'utf8')))
     throw new Error(
-      `${resolve(runDir)}: a dimensional run (arousal/valence/dominance regression); this command takes categorical runs — use trustser evaluate or predict with it`,
+      `${resolve(runDir)}: a dimensional run (arousal/valence/dominance regression); this command takes categorical runs — use trustser evaluate, predict or audit with it`,
     );
   // Runs store absolute paths; older ones stored them as given, relative to where training ran.
   return loadRunConfig(path, process.cwd());

@@ -335,6 +335,7 @@ describe('dimensional runs on a RAVDESS slice (6 actors, 90 clips)', { concurren
       ],
       [['predict', '--model', out, '--min-confidence', '0.5', files[0]], /--min-confidence: does not apply to a dimensional run/],
       [['evaluate', out, '--on', manifest, '--map', 'a=b'], /--map: does not apply to a dimensional run/],
+      [['report', out, '--out', join(dir, 'x.html')], /a dimensional run; its audit page is .*trust\.html/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.notEqual(r.status, 0, args.join(' '));
