@@ -58,7 +58,6 @@ export async function trainDimensional(cfg: DimensionalConfig, outDir: string, o
       'features.speakerNorm: not available for dimensional runs (it needs the test speakers’ audio); use corpus-level normalization',
     );
   setNumThreads(cfg.training.threads ?? availableParallelism());
-  const t0 = performance.now();
   const { utterances, notes } = await listRatedUtterances(cfg);
   for (const n of notes) log(n);
   const splitPath = join(dir, SPLIT_FILE);
@@ -105,7 +104,7 @@ export async function trainDimensional(cfg: DimensionalConfig, outDir: string, o
     log(`fold ${k} (${split.folds[k].name}): test CCC ${cell} (best epoch ${r.bestEpoch})`);
     results.push(r);
   }
-  const metrics = summarizeDimensional(cfg, results, (performance.now() - t0) / 1000);
+  const metrics = summarizeDimensional(cfg, results);
   writeDimensionalMetrics(dir, metrics);
   return metrics;
 }
@@ -119,7 +118,7 @@ async function listUnlabelled(inputs: readonly string[]): Promise<{ id: string; 
 }
 
 /** Per-fold CCC, mean ± std over folds of CCC / r / RMSE per target, and metrics of all test predictions pooled. */
-export function summarizeDimensional(cfg: DimensionalConfig, results: DimensionalFoldResult[], trainSeconds: number): DimensionalMetrics {
+export function summarizeDimensional(cfg: DimensionalConfig, results: DimensionalFoldResult[]): DimensionalMetrics {
   const scored = results.filter((r) => Object.keys(r.test).length > 0);
   const over = (key: 'ccc' | 'pearson' | 'rmse') =>
     Object.fromEntries(cfg.targets.map((t) => [t, meanStd(scored.map((r) => r.test[t]![key]))]));
@@ -141,6 +140,7 @@ export function summarizeDimensional(cfg: DimensionalConfig, results: Dimensiona
       cfg,
       results.flatMap((r) => r.predictions),
     ),
-    trainSeconds,
+    // The epochs' wall time (training, dev scoring, checkpoints), the same however often the run was resumed.
+    trainSeconds: results.reduce((sum, r) => sum + r.history.reduce((s2, e) => s2 + e.seconds, 0), 0),
   };
 }
