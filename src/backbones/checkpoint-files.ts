@@ -103,6 +103,40 @@ export function loadStrict<M extends nn.Module>(
   return model;
 }
 
+/** Metadata key of a fine-tuned backbone file; its value is the backbone's name. */
+export const TUNED_BACKBONE_KEY = 'trustser.tuned-backbone';
+
+/** The resolved path of `o`'s fine-tuned network file, or null when it names none. */
+function tunedPath(o: BackboneWeights): string | null {
+  return typeof o.tuned === 'string' ? resolve(o.tuned) : null;
+}
+
+/** `files` plus `o`'s fine-tuned network file, if any: what a backbone's identity and version cover. */
+export function withTuned(files: readonly string[], o: BackboneWeights): string[] {
+  const t = tunedPath(o);
+  return t === null ? [...files] : [...files, t];
+}
+
+/**
+ * `net` with the fine-tuned parameters `o.tuned` names loaded over the checkpoint's (strictly:
+ * the same tensors, names and shapes), or `net` itself when `o` names none.
+ * @throws Error naming the tuned file when it is missing, not a tuned `name` backbone, or does not fit `net`.
+ */
+export function applyTuned<M extends nn.Module>(net: M, name: string, o: BackboneWeights): M {
+  const path = tunedPath(o);
+  if (path === null) return net;
+  if (!existsSync(path)) {
+    net.dispose();
+    fail(path, "no such file (a run fold's fine-tuned backbone)");
+  }
+  const t = readTensorFile(path);
+  if (t.format !== 'safetensors' || t.metadata[TUNED_BACKBONE_KEY] !== name) {
+    net.dispose();
+    fail(path, `is not a fine-tuned '${name}' backbone written by trustser`);
+  }
+  return loadStrict(net, t.tensors, path, `'${name}' network`);
+}
+
 /** The files' paths, sizes and modification times: files replaced on disk are read again. */
 export function filesVersion(files: readonly string[]): string {
   return files

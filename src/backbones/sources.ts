@@ -10,6 +10,11 @@ import type { Backbone } from './types.js';
 /** Options naming a backbone's weights: a file or folder, or null for the installed default. */
 export interface BackboneWeights {
   weights: string | null;
+  /**
+   * A run fold's fine-tuned network (a file `saveTunedBackbone` wrote), loaded over `weights`;
+   * absent or null for the checkpoint as it is.
+   */
+  tuned?: string | null;
 }
 
 /** How a host identifies and loads one pretrained model (a backbone, a voice-activity detector). */

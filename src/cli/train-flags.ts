@@ -16,6 +16,8 @@ export interface TrainFlags {
   features?: string;
   backbone?: string;
   weights?: string;
+  finetune?: boolean;
+  backboneLr?: number;
   folds?: number;
   epochs?: number;
   batchSize?: number;
@@ -62,11 +64,15 @@ export function mergeFlags(base: Record<string, unknown>, f: TrainFlags): Record
     throw new Error('--backbone and --features both name the feature set; pass one (--backbone NAME is the set of that backbone)');
   const baseFeatures = (base.features ?? {}) as { overrides?: Record<string, unknown> };
   const set = f.backbone ?? f.features;
+  if (f.backboneLr !== undefined && !f.finetune)
+    throw new Error('--backbone-lr is the learning rate of a fine-tuned backbone; add --finetune');
+  const finetune = (baseFeatures as { finetune?: Record<string, unknown> | null }).finetune;
   const features = {
     ...baseFeatures,
     ...(set ? { set } : {}),
     ...(f.weights ? { overrides: { ...baseFeatures.overrides, weights: resolve(f.weights) } } : {}),
     ...(f.speakerNorm ? { speakerNorm: true } : {}),
+    ...(f.finetune ? { finetune: { ...finetune, ...(f.backboneLr === undefined ? {} : { lr: f.backboneLr }) } } : {}),
   };
   const model = { ...(base.model as object), ...(f.model ? { name: f.model } : {}) };
   return { ...base, corpus, protocol, features, model, training };

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, numberFlag, positiveFlag } from '../core/index.js';
-import { loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
+import { DEFAULT_BACKBONE_LR, loadRunConfig, parseRunConfig, type RunConfig } from '../run/index.js';
 import { trainRun } from '../train/index.js';
 import { defaultCacheDir } from '../features/index.js';
 import { checkQueueUrl, openQueue, queueFoldTrainer, queueTaskRunner } from '../queue/index.js';
@@ -36,6 +36,12 @@ export function registerTrain(program: Command): void {
       'a pretrained backbone as the features (wav2vec2, hubert, wavlm, whisper, apc, tera, speech-embedding; with -stats for vector models)',
     )
     .option('--weights <path>', "the backbone's checkpoint file or Hugging Face folder (trustser never downloads weights)")
+    .option('--finetune', "train the backbone's network with the model (engine backbones; its conv front end stays frozen)")
+    .option(
+      '--backbone-lr <x>',
+      `learning rate of the fine-tuned backbone (default ${DEFAULT_BACKBONE_LR}; the model keeps --lr)`,
+      positiveFlag,
+    )
     .option('--speaker-norm', "standardize features per speaker (uses every speaker's unlabelled utterances; see README)")
     .option('--folds <k>', 'speaker-independent folds', intFlag(2))
     .option('--epochs <n>', 'maximum epochs', intFlag(1))

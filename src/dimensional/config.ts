@@ -123,6 +123,8 @@ export function parseDimensionalConfig(given: unknown, label = 'config', baseDir
   const lines = [...(r.success ? [] : issueLines(r.error, { schema: DimensionalConfig })), ...registryIssues(value, baseDir)];
   if (r.success && lines.length === 0) {
     const c = r.data;
+    if (c.features.finetune !== null)
+      lines.push('features.finetune: dimensional runs train on frozen backbone features (fine-tuning is for categorical runs)');
     if (c.curriculum && c.method !== 'regressor')
       lines.push('curriculum: applies to method regressor (the curriculum trains a regressor on the metric of a deep-emo-cluster run)');
     const ramp = c.curriculum ? (c.curriculum.levels - 1) * c.curriculum.epochsPerLevel : 0;

@@ -10,6 +10,8 @@ export * as F from './functional.js';
 export * as nn from './nn/index.js';
 export {
   Optimizer,
+  GroupedOptimizer,
+  type OptimizerLike,
   Adam,
   AdamW,
   SGD,

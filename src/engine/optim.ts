@@ -11,8 +11,19 @@ export interface ParamState {
   buffers: Record<string, Tensor>;
 }
 
+/** What training loops, schedulers and checkpoints use of an optimizer. */
+export interface OptimizerLike {
+  readonly params: Tensor[];
+  step(): void;
+  zeroGrad(): void;
+  /** The learning rate (of the first group, for {@link GroupedOptimizer}). */
+  lr: number;
+  getState(): (ParamState | null)[];
+  setState(state: (ParamState | null)[]): void;
+}
+
 /** Base optimizer over a fixed list of parameters. */
-export class Optimizer {
+export class Optimizer implements OptimizerLike {
   private readonly impl: NativeOptimizer;
   constructor(
     readonly kind: 'adam' | 'adamw' | 'sgd',
@@ -55,6 +66,45 @@ export class Optimizer {
         s === null ? null : { step: s.step, buffers: Object.fromEntries(Object.entries(s.buffers).map(([k, t]) => [k, t.handle])) },
       ),
     );
+  }
+}
+
+/**
+ * Optimizers over groups of parameters with their own learning rates (e.g. a pretrained
+ * backbone at a tenth of the head's), stepped together. The lr of the whole is the first
+ * group's; setting it scales every group by the same factor, so a schedule moves them all.
+ * Written here rather than as libtorch parameter groups so the addon keeps one optimizer type.
+ */
+export class GroupedOptimizer implements OptimizerLike {
+  readonly params: Tensor[];
+  private readonly ratios: number[];
+  constructor(private readonly groups: Optimizer[]) {
+    if (groups.length === 0) throw new Error('GroupedOptimizer: no groups');
+    this.params = groups.flatMap((g) => g.params);
+    this.ratios = groups.map((g) => g.lr / groups[0].lr);
+  }
+  step(): void {
+    for (const g of this.groups) g.step();
+  }
+  zeroGrad(): void {
+    for (const g of this.groups) g.zeroGrad();
+  }
+  get lr(): number {
+    return this.groups[0].lr;
+  }
+  set lr(v: number) {
+    this.groups.forEach((g, i) => (g.lr = v * this.ratios[i]));
+  }
+  /** The groups' states in parameter order (the groups' order). */
+  getState(): (ParamState | null)[] {
+    return this.groups.flatMap((g) => g.getState());
+  }
+  setState(state: (ParamState | null)[]): void {
+    let at = 0;
+    for (const g of this.groups) {
+      g.setState(state.slice(at, at + g.params.length));
+      at += g.params.length;
+    }
   }
 }
 
@@ -122,7 +172,7 @@ export class CosineAnnealingLR implements LrScheduler {
   private epoch = 0;
   private readonly baseLr: number;
   constructor(
-    private readonly opt: Optimizer,
+    private readonly opt: OptimizerLike,
     private readonly tMax: number,
     private readonly etaMin = 0,
   ) {
@@ -148,7 +198,7 @@ export class StepLR implements LrScheduler {
   private epoch = 0;
   private readonly baseLr: number;
   constructor(
-    private readonly opt: Optimizer,
+    private readonly opt: OptimizerLike,
     private readonly stepSize: number,
     private readonly gamma = 0.1,
   ) {
@@ -186,7 +236,7 @@ export class ReduceLROnPlateau implements LrScheduler {
   private cooldownLeft = 0;
   private readonly o: Required<PlateauOptions>;
   constructor(
-    private readonly opt: Optimizer,
+    private readonly opt: OptimizerLike,
     o: PlateauOptions = {},
   ) {
     this.o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minLr: 0, ...o };

@@ -29,5 +29,7 @@ import './backbone-sets.js';
 export { meanStdPool, SPEECH_EMBEDDING_STATS_SET } from './backbone-sets.js';
 // Side effect: registers the engine-backbone sets (`wav2vec2`, `wavlm`, `whisper`, … and their `-stats`).
 import './ssl-sets.js';
+// Side effect: registers `waveform` (the signal itself, what backbone fine-tuning trains on).
+import './waveform-set.js';
 export { specAugment, type SpecAugmentOptions } from './spec-augment.js';
 export { FUSION_SEPARATOR, UTTERANCE_NORMS, VAD_MODES, normalizeUtterance, type UtteranceNorm, type VadMode } from './compose.js';

@@ -11,8 +11,9 @@
  *   utterance, of one layer (`layer: k`) or of every layer side by side (`layer: 'all'`, the
  *   default), for utterance-vector models.
  *
- * Backbone options (Whisper's `pad`) are feature options too. The settings key holds a SHA-256
- * of the weight files, so features of other weights are never mixed up.
+ * Backbone options (Whisper's `pad`) are feature options too, and so is `tuned`: a run fold's
+ * fine-tuned network (loaded over `weights`). The settings key holds a SHA-256 of the weight
+ * files (the tuned one included), so features of other weights are never mixed up.
  */
 import { ENGINE_BACKBONES, backboneSource, uniformLayers, type BackboneWeights, type HiddenStates } from '../backbones/pure.js';
 import { meanStdPool } from './backbone-sets.js';
@@ -58,13 +59,25 @@ function poolLayers(h: HiddenStates): Features {
 function sslSet(backbone: string, pooled: boolean, overrides: Readonly<Record<string, unknown>> | undefined): FeatureSet {
   const name = pooled ? `${backbone}-stats` : backbone;
   const facts = ENGINE_BACKBONES[backbone];
-  const o = mergeOverrides<SslOptions>(name, { weights: null, layer: ALL_LAYERS, ...facts.options }, overrides, ['weights'], ['layer']);
+  const o = mergeOverrides<SslOptions>(
+    name,
+    { weights: null, tuned: null, layer: ALL_LAYERS, ...facts.options },
+    overrides,
+    ['weights', 'tuned'],
+    ['layer'],
+  );
   if (o.weights !== null && (typeof o.weights !== 'string' || o.weights === ''))
     throw new Error(`feature set '${name}': option 'weights' must be a checkpoint file or folder`);
+  if (o.tuned !== null && o.tuned !== undefined && (typeof o.tuned !== 'string' || o.tuned === ''))
+    throw new Error(`feature set '${name}': option 'tuned' must be a fine-tuned backbone file`);
   if (o.layer !== ALL_LAYERS && !Number.isSafeInteger(o.layer))
     throw new Error(`feature set '${name}': option 'layer' must be a layer number or '${ALL_LAYERS}', got ${JSON.stringify(o.layer)}`);
   // What the backbone is loaded with: its weights and its own options.
-  const weights: BackboneWeights = { ...Object.fromEntries(Object.keys(facts.options).map((k) => [k, o[k]])), weights: o.weights };
+  const weights: BackboneWeights = {
+    ...Object.fromEntries(Object.keys(facts.options).map((k) => [k, o[k]])),
+    weights: o.weights,
+    ...(o.tuned ? { tuned: o.tuned } : {}),
+  };
   const source = backboneSource(backbone);
   // Hashing the weights reads them, so it waits until the key is needed (and names a missing path then).
   let key: string | null = null;

@@ -6,7 +6,7 @@
  * another, and the history (from which log.jsonl is rebuilt) never loses an epoch.
  */
 import { existsSync } from 'node:fs';
-import { fromRaw, toRaw, type nn, type Optimizer, type ParamState, type Tensor } from '../engine/index.js';
+import { fromRaw, toRaw, type nn, type OptimizerLike, type ParamState, type Tensor } from '../engine/index.js';
 import type { RawTensor } from '../tensor-io/index.js';
 import { loadSafetensors, saveSafetensors } from '../tensor-io/index.js';
 
@@ -23,7 +23,12 @@ export interface CheckpointContents<S, H> {
 }
 
 /** Writes weights, optimizer state, `state` and `history` to `path` as one atomic step. */
-export async function saveCheckpoint<S, H>(path: string, module: nn.Module, opt: Optimizer, c: CheckpointContents<S, H>): Promise<void> {
+export async function saveCheckpoint<S, H>(
+  path: string,
+  module: nn.Module,
+  opt: OptimizerLike,
+  c: CheckpointContents<S, H>,
+): Promise<void> {
   const dict = new Map<string, RawTensor>();
   for (const [k, t] of module.stateDict()) dict.set(MODEL_PREFIX + k, toRaw(t));
   const steps: Record<string, number> = {};
@@ -48,7 +53,7 @@ export async function saveCheckpoint<S, H>(path: string, module: nn.Module, opt:
  * architecture and parameter list); returns its state and history, or null when `path` does not
  * exist. Errors name the file.
  */
-export async function loadCheckpoint<S, H>(path: string, module: nn.Module, opt: Optimizer): Promise<CheckpointContents<S, H> | null> {
+export async function loadCheckpoint<S, H>(path: string, module: nn.Module, opt: OptimizerLike): Promise<CheckpointContents<S, H> | null> {
   if (!existsSync(path)) return null;
   const { tensors, metadata } = await loadSafetensors(path);
   if (metadata.format !== CHECKPOINT_FORMAT)

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { getCorpus, listCorpora } from '../data/index.js';
 import { FUSION_SEPARATOR, getFeatureSet, listFeatureSets, type FeatureKind } from '../features/index.js';
+import { ENGINE_BACKBONE_NAMES } from '../backbones/index.js';
 import { listModels, modelConfigSchemas, modelInfo, type ModelName } from '../models/index.js';
 import { closestName, issueLines } from '../core/pure.js';
 import { AUGMENT_NOISE_KINDS } from '../audio/index.js';
@@ -66,6 +67,9 @@ export const ProtocolConfig = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/** Learning rate of a fine-tuned backbone unless set: the usual value for fine-tuning wav2vec 2.0-size speech models. */
+export const DEFAULT_BACKBONE_LR = 1e-5;
+
 export const FeatureConfig = z.strictObject({
   /** Feature set name (see `trustser features list`). */
   set: z.string().default('logmel'),
@@ -81,6 +85,19 @@ export const FeatureConfig = z.strictObject({
    * every speaker, test speakers included; prediction then needs each speaker's utterances.
    */
   speakerNorm: z.boolean().default(false),
+  /**
+   * Fine-tuning of an engine backbone set's network inside the run (src/train/finetune.ts); null
+   * = frozen backbone, its features computed once and cached.
+   */
+  finetune: z
+    .strictObject({
+      /** Learning rate of the backbone (the downstream keeps training.lr; the schedule scales both). */
+      lr: z.number().positive().default(DEFAULT_BACKBONE_LR),
+      /** Keep the learned front end (wav2vec 2.0's convolutional feature encoder, Whisper's convolutions) frozen. */
+      freezeFrontEnd: z.boolean().default(true),
+    })
+    .nullable()
+    .default(null),
 });
 
 export const ModelConfig = z.strictObject({
@@ -309,6 +326,45 @@ export function registryIssues(cfg: unknown, baseDir: string): string[] {
   return out;
 }
 
+/**
+ * What fine-tuning a backbone (`features.finetune`) cannot go with: it trains an engine
+ * backbone's hidden-state set (not its pooled `-stats`, not the ONNX speech-embedding model)
+ * under a frame or layer model, with nothing that acts on the frozen features.
+ */
+const MULTITASK_MODEL: ModelName = 'cnn-lstm-att-multitask';
+
+function finetuneIssues(cfg: RunConfig, baseDir: string): string[] {
+  if (cfg.features.finetune === null) return [];
+  const out: string[] = [];
+  const at = 'features.finetune';
+  let backbone: string | undefined;
+  try {
+    const fs = getFeatureSet(cfg.features.set, weightsResolved(cfg.features.overrides, baseDir));
+    backbone = fs.backbone?.name;
+    if (!backbone || fs.name !== backbone || !ENGINE_BACKBONE_NAMES.includes(backbone))
+      out.push(
+        `${at}: fine-tuning trains a backbone's network, so features.set must be the hidden states of an engine backbone (${ENGINE_BACKBONE_NAMES.join(', ')}), not '${cfg.features.set}'`,
+      );
+  } catch {
+    return out; // registryIssues names the set's problem
+  }
+  if (cfg.features.overrides.utteranceNorm !== undefined && cfg.features.overrides.utteranceNorm !== 'none')
+    out.push(`${at}: utteranceNorm normalizes the frozen features; it does not apply to a fine-tuned backbone`);
+  if (cfg.features.speakerNorm) out.push(`${at}: speaker normalization needs fixed features; a fine-tuned backbone's change as it trains`);
+  if (cfg.training.specAugment !== null)
+    out.push(`${at}: training.specAugment masks stored features; a fine-tuned run trains on waveforms (use training.augment)`);
+  if (cfg.training.stability !== null)
+    out.push(
+      `${at}: training.stability adds noise in normalized feature units; a fine-tuned run trains on waveforms (use training.augment)`,
+    );
+  const models: readonly string[] = listModels();
+  const kinds: readonly string[] = models.includes(cfg.model.name) ? modelInfo(cfg.model.name).inputKinds : [];
+  // Multitask models train on speaker-attribute targets the fine-tuning chain does not carry.
+  if (cfg.model.name === MULTITASK_MODEL || !kinds.some((k) => k === 'frames' || k === 'layers'))
+    out.push(`${at}: model '${cfg.model.name}' cannot be fine-tuned with a backbone (use a frame or layer model such as trust-ser-cnn)`);
+  return out;
+}
+
 /** Feature overrides with their weights paths (`weights`, `part.weights`) made absolute against `baseDir`. */
 export function weightsResolved(overrides: Record<string, unknown>, baseDir: string): Record<string, unknown> {
   return Object.fromEntries(
@@ -355,7 +411,11 @@ function resolvePaths(cfg: RunConfig, baseDir: string): RunConfig {
  */
 export function parseRunConfig(value: unknown, label = 'config', baseDir = process.cwd()): RunConfig {
   const r = RunConfig.safeParse(value);
-  const lines = [...(r.success ? [] : issueLines(r.error, { schema: RunConfig, aliases: KEY_ALIASES })), ...registryIssues(value, baseDir)];
+  const lines = [
+    ...(r.success ? [] : issueLines(r.error, { schema: RunConfig, aliases: KEY_ALIASES })),
+    ...registryIssues(value, baseDir),
+    ...(r.success ? finetuneIssues(r.data, baseDir) : []),
+  ];
   if (lines.length > 0 || !r.success) throw new Error(lines.map((l) => `${label}: ${l}`).join('\n'));
   return resolvePaths(r.data, baseDir);
 }

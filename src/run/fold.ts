@@ -23,7 +23,7 @@ import { temperatureScale } from '../metrics/index.js';
 import { LogMelFrontend, batchTensors, buildModel, makeExamples, predictUtterances, type SerModel } from '../models/index.js';
 import type { RunConfig } from './config.js';
 import { foldTemperature, readFoldModelInfo, readNormalizer, runConfig, type FoldTemperature } from './files.js';
-import { BEST_FILE, foldDir } from './layout.js';
+import { BEST_FILE, foldDir, foldFeatureOverrides } from './layout.js';
 
 /** Maps a batch of waveforms [1, samples] to emotion logits [1, classes], differentiably. */
 export type WaveformClassifier = (wave: Tensor) => Tensor;
@@ -92,7 +92,7 @@ export async function loadFold(runDir: string, fold: number): Promise<TrainedFol
   const model = buildModel(info.model, info.classes.length, info.geometry);
   await loadModule(model, join(foldDir(runDir, fold), BEST_FILE));
   model.eval();
-  const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+  const set = getFeatureSet(cfg.features.set, foldFeatureOverrides(runDir, fold, cfg.features));
   const seg = { frames: cfg.features.segmentFrames, hop: cfg.features.segmentHopFrames };
   const batch = cfg.training.batchSize;
   const maxFrames = cfg.features.maxFrames;

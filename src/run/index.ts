@@ -10,6 +10,7 @@ export * from './layout.js';
 export {
   AugmentConfig,
   CorpusConfig,
+  DEFAULT_BACKBONE_LR,
   FeatureConfig,
   ModelConfig,
   ProtocolConfig,

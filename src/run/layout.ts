@@ -10,6 +10,8 @@
  * RUN/fold-K/model.json      model name, options, classes, input geometry, size
  * RUN/fold-K/best.safetensors        weights of the best dev epoch
  * RUN/fold-K/checkpoint.safetensors  weights + optimizer + loop state + history (one atomic file)
+ * RUN/fold-K/backbone.safetensors    fine-tuned runs: the backbone network of the best dev epoch (the fold's features load it)
+ * RUN/fold-K/best-finetune.safetensors  fine-tuned runs while training: backbone + downstream of the best dev epoch
  * RUN/fold-K/calibration.json  the fold's temperature, fitted on its dev set (runs trained before it existed have none)
  * RUN/fold-K/result.json     the fold's test predictions and metrics
  * RUN/fold-K/log.jsonl       the fold's finished epochs (each fold writes only its own: folds may train in parallel)
@@ -27,6 +29,8 @@ export const NORM_FILE = 'norm.json';
 export const MODEL_INFO_FILE = 'model.json';
 export const BEST_FILE = 'best.safetensors';
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+export const TUNED_BACKBONE_FILE = 'backbone.safetensors';
+export const FINETUNE_BEST_FILE = 'best-finetune.safetensors';
 export const RESULT_FILE = 'result.json';
 export const CALIBRATION_FILE = 'calibration.json';
 export const EVALUATIONS_DIR = 'evaluations';
@@ -34,6 +38,19 @@ export const EVALUATIONS_DIR = 'evaluations';
 /** The folder of fold `k` in `runDir`. */
 export function foldDir(runDir: string, k: number): string {
   return join(runDir, `fold-${k}`);
+}
+
+/**
+ * The feature-set overrides fold `k` of a run computes its features with: the run's, plus the
+ * fold's fine-tuned backbone network when the run fine-tunes one (`features.finetune`).
+ */
+export function foldFeatureOverrides(
+  runDir: string,
+  k: number,
+  features: { overrides: Record<string, unknown>; finetune: unknown },
+): Record<string, unknown> {
+  if (features.finetune === null || features.finetune === undefined) return features.overrides;
+  return { ...features.overrides, tuned: join(foldDir(runDir, k), TUNED_BACKBONE_FILE) };
 }
 
 /** The fold index of a folder name (`fold-3` → 3), or null. */

@@ -20,7 +20,8 @@ import {
   settle,
   tensor,
   tidy,
-  type Optimizer,
+  GroupedOptimizer,
+  type OptimizerLike,
   type Tensor,
 } from '../engine/index.js';
 import { BEST_FILE, CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
@@ -135,13 +136,17 @@ function permutation(n: number, rng: Rng): number[] {
   return p;
 }
 
-function makeOptimizer(model: TrainableModel, cfg: TrainingConfig): Optimizer {
-  const o = { lr: cfg.lr, weightDecay: cfg.weightDecay };
-  return cfg.optimizer === 'adamw' ? new AdamW(model.parameters(), o) : new Adam(model.parameters(), o);
+function makeOptimizer(model: TrainableModel, cfg: TrainingConfig): OptimizerLike {
+  const make = (params: Tensor[], lr: number) => {
+    const o = { lr, weightDecay: cfg.weightDecay };
+    return cfg.optimizer === 'adamw' ? new AdamW(params, o) : new Adam(params, o);
+  };
+  const groups = model.paramGroups?.(cfg.lr);
+  return groups ? new GroupedOptimizer(groups.map((g) => make(g.params, g.lr))) : make(model.parameters(), cfg.lr);
 }
 
 /**
- * Trains `model` on one fold, writing `dir`/best.safetensors and `dir`/checkpoint.safetensors
+ * Trains `model` on one fold, writing `dir`/`bestFile` (default best.safetensors) and `dir`/checkpoint.safetensors
  * (weights, optimizer, loop state and epoch history as one atomic file) after every epoch, and
  * calling `onEpoch` with the fold's whole history (also once on start, so a resumed fold's log is
  * in sync). Resumes from the checkpoint when a previous run was interrupted: the result is bit
@@ -156,6 +161,7 @@ export async function trainFold(
   fold: number,
   onProgress?: (p: FoldProgress) => void,
   onEpoch?: (history: EpochRecord[]) => void,
+  bestFile: string = BEST_FILE,
 ): Promise<{ bestUa: number; bestEpoch: number; epochsRun: number }> {
   const opt = makeOptimizer(model, cfg);
   const sched = cfg.cosine ? new CosineAnnealingLR(opt, cfg.epochs, cfg.lr * cfg.minLrFactor) : null;
@@ -223,7 +229,7 @@ export async function trainFold(
     };
     st.stopped = st.badEpochs >= cfg.patience;
     // best first: a kill before the checkpoint repeats this epoch, which rewrites the same best weights.
-    if (improved) await saveModule(model, join(dir, BEST_FILE), { epoch: String(epoch), devUa: String(dev.ua) });
+    if (improved) await saveModule(model, join(dir, bestFile), { epoch: String(epoch), devUa: String(dev.ua) });
     history = [
       ...history,
       { fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 },
@@ -231,7 +237,7 @@ export async function trainFold(
     await saveCheckpoint(checkpoint, model, opt, { state: st, history });
     onEpoch?.(history);
   }
-  await loadModule(model, join(dir, BEST_FILE));
+  await loadModule(model, join(dir, bestFile));
   weights?.dispose();
   return { bestUa: st.bestUa, bestEpoch: st.bestEpoch, epochsRun: st.epoch };
 }

@@ -24,7 +24,8 @@ import {
   type Features,
   type Normalizer,
 } from '../features/index.js';
-import { AUGMENT_ID_SEPARATOR, augmentedCopies } from './augment.js';
+import { AUGMENT_ID_SEPARATOR, augmentedCopies, type AugmentedCopy } from './augment.js';
+import { finetuneWaveforms, trainFinetunedFold, tunedFeatures, removeFinetuneScratch } from './finetune.js';
 import { calibrateFold } from './calibrate.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 import { assembleRunLog, trainingSeconds, writeFoldLog } from './run-log.js';
@@ -138,6 +139,8 @@ interface PreparedRun {
   runFolds: number[];
   copiesOf: Map<string, LabelledUtterance[]>;
   feats: Map<string, Features>;
+  /** Fine-tuned runs: the waveforms `[S, 1]` of the prepared folds' training and dev utterances and copies; else null. */
+  waves: Map<string, Features> | null;
 }
 
 /**
@@ -175,18 +178,19 @@ async function prepareRun(cfg: RunConfig, dir: string, o: RunOptions, only?: num
   const feats = cfg.features.speakerNorm ? speakerNormalizeWithCopies(needed, raw, copies) : new Map([...raw, ...copies.features]);
   if (cfg.features.speakerNorm) log(`features normalized per speaker (${new Set(needed.map((u) => u.speaker)).size} speakers)`);
   inputGeometry(cfg.model.name, feats.get(needed[0].id)!, cfg.features); // the model takes these features
+  const waves = cfg.features.finetune ? await finetuneWaveforms(cfg, split, folds, byId, copies.list, o.workers, log) : null;
 
   mkdirSync(dir, { recursive: true });
   removeStaleTemps(dir);
   writeRunConfig(dir, cfg);
   if (isNew) await saveSplit(splitPath, split, utterances);
-  return { cfg, dir, utterances, classes, split, folds, runFolds, copiesOf: copies.of, feats };
+  return { cfg, dir, utterances, classes, split, folds, runFolds, copiesOf: copies.of, feats, waves };
 }
 
 /** Trains fold `k` of a prepared run (or reads its result when it is done) and logs its UA. */
 async function trainPreparedFold(run: PreparedRun, k: number, o: RunOptions): Promise<FoldResult> {
   const { cfg, split, dir } = run;
-  const r = await runFold(cfg, split, k, run.utterances, run.copiesOf, run.classes, run.feats, dir, o, (history) => {
+  const r = await runFold(cfg, split, k, run, o, (history) => {
     writeFoldLog(dir, k, history);
     assembleRunLog(dir, run.runFolds);
   });
@@ -202,14 +206,11 @@ async function runFold(
   cfg: RunConfig,
   split: Split,
   k: number,
-  utterances: LabelledUtterance[],
-  copiesOf: Map<string, LabelledUtterance[]>,
-  classes: string[],
-  feats: Map<string, Features>,
-  dir: string,
+  run: PreparedRun,
   o: RunOptions,
   onEpoch: (history: EpochRecord[]) => void,
 ): Promise<FoldResult> {
+  const { utterances, copiesOf, classes, feats, dir } = run;
   const fdir = foldDir(dir, k);
   if (existsSync(join(fdir, RESULT_FILE))) return readFoldResult(dir, k);
   mkdirSync(fdir, { recursive: true });
@@ -244,31 +245,40 @@ async function runFold(
   writeFoldModelInfo(dir, k, { model: cfg.model, classes, geometry, describe: { ...model.describe() } });
   if (cfg.model.weights) await loadInitialWeights(model, cfg.model.weights);
   const aux = isMultitask(model) ? auxTargets(utterances, model.numRaces) : null;
-  const examples = (us: LabelledUtterance[]) =>
+  const examples = (us: LabelledUtterance[], from = feats) =>
     makeExamples(
-      us.map((u) => normalize(feats.get(u.id)!, norm)),
+      us.map((u) => normalize(from.get(u.id)!, norm)),
       us.map((u) => u.label),
       model.inputKind,
       seg,
       aux ? us.map((u) => aux(u)) : undefined,
     );
-  const data = {
-    train: examples(train),
-    dev: examples(dev),
-    numClasses: classes.length,
-    kind: model.inputKind,
-    maxFrames: cfg.features.maxFrames,
-    classWeights: weights,
-  };
-  const r = await trainFold(model, data, cfg.training, fdir, k, (p) => o.onProgress?.(k, p), onEpoch);
+  const onProgress = (p: FoldProgress) => o.onProgress?.(k, p);
+  let r: Awaited<ReturnType<typeof trainFold>>;
+  // What dev (for calibration) and test are scored on: the run's features, or the fold's tuned backbone's.
+  let scoring = feats;
+  if (run.waves) {
+    r = await trainFinetunedFold(cfg, model, norm, run.waves, { train, dev }, weights, fdir, k, onProgress, onEpoch);
+    scoring = await tunedFeatures(cfg, dir, k, [...dev, ...test], o.workers);
+  } else {
+    const data = {
+      train: examples(train),
+      dev: examples(dev),
+      numClasses: classes.length,
+      kind: model.inputKind,
+      maxFrames: cfg.features.maxFrames,
+      classWeights: weights,
+    };
+    r = await trainFold(model, data, cfg.training, fdir, k, onProgress, onEpoch);
+  }
   // The temperature of the best model, fitted on its dev posteriors (test predictions stay raw).
-  const devPost = predictUtterances(model, examples(dev), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
+  const devPost = predictUtterances(model, examples(dev, scoring), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const calibration = calibrateFold(
     dev.map((_, i) => devPost.get(i)!),
     dev.map((u) => u.label),
   );
   writeFoldCalibration(dir, k, calibration);
-  const post = predictUtterances(model, examples(test), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
+  const post = predictUtterances(model, examples(test, scoring), model.inputKind, cfg.features.maxFrames, cfg.training.batchSize);
   const predictions: Prediction[] = test.map((u, i) => {
     const probs = post.get(i)!;
     return { id: u.id, path: u.path, speaker: u.speaker, truth: u.label, pred: argmax(probs), probs };
@@ -284,6 +294,7 @@ async function runFold(
     temperature: calibration.temperature,
   };
   writeFoldResult(dir, k, result);
+  if (run.waves) removeFinetuneScratch(fdir);
   return result;
 }
 
@@ -296,9 +307,9 @@ async function trainingCopies(
   raw: Map<string, Features>,
   o: RunOptions,
   log: (line: string) => void,
-): Promise<{ of: Map<string, LabelledUtterance[]>; features: Map<string, Features> }> {
+): Promise<{ of: Map<string, LabelledUtterance[]>; features: Map<string, Features>; list: AugmentedCopy[] }> {
   const aug = cfg.training.augment;
-  if (aug === null) return { of: new Map(), features: new Map() };
+  if (aug === null) return { of: new Map(), features: new Map(), list: [] };
   const ids = [...new Set(folds.flatMap((k) => split.folds[k].train))];
   const copies = await augmentedCopies(
     aug,
@@ -319,7 +330,7 @@ async function trainingCopies(
   }
   // Checked here: raw features of the originals are in `raw`, so a copy id must not collide with one.
   for (const id of features.keys()) if (raw.has(id)) throw new Error(`augmented copy id '${id}' is also an utterance id of the corpus`);
-  return { of, features };
+  return { of, features, list: copies };
 }
 
 /** Speaker-normalized features of the utterances, and of the copies with their speaker's statistics (fitted on the originals). */

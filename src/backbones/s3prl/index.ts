@@ -15,6 +15,6 @@ export {
 export { apcBackbone, teraBackbone } from './backbone.js';
 export { APC_CHUNK_FRAMES, teraChunks, teraMaxFrames } from './chunked.js';
 export type { ApcConfig, FrontEndConfig, TeraConfig } from './config.js';
-export { engineApc, engineTera } from './source.js';
+export { engineApc, engineTera, newApc, newTera } from './source.js';
 export { S3PRL_GRAPH_IO, openExportedApc, openExportedTera } from './onnx.js';
 export { S3prlFeatures } from './features.js';

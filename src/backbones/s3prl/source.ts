@@ -3,7 +3,7 @@
  * run) a user names — trustser ships none and never downloads — loaded once per process and
  * version of the file. A `.onnx` path is a backbone exported by `trustser export`, run by ONNX Runtime.
  */
-import { filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights } from '../checkpoint-files.js';
+import { applyTuned, filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights, withTuned } from '../checkpoint-files.js';
 import { exportedGraph, isExportedGraph, openExportedGraph } from '../exported-files.js';
 import { provideModel, type BackboneWeights } from '../sources.js';
 import type { Backbone } from '../types.js';
@@ -39,14 +39,25 @@ function files(name: S3prlBackboneName, o: BackboneWeights): string[] {
  * @throws Error for missing weights or a bad checkpoint.
  */
 export function engineApc(o: BackboneWeights): Apc {
-  const [path] = files('apc', o);
-  return frozenOnce(apcNets, filesVersion([path]), () => loadApc(path).model);
+  return frozenOnce(apcNets, filesVersion(withTuned(files('apc', o), o)), () => newApc(o));
 }
 
 /** The frozen TERA network on the weights `o` names (see {@link engineApc}). */
 export function engineTera(o: BackboneWeights): Tera {
-  const [path] = files('tera', o);
-  return frozenOnce(teraNets, filesVersion([path]), () => loadTera(path).model);
+  return frozenOnce(teraNets, filesVersion(withTuned(files('tera', o), o)), () => newTera(o));
+}
+
+/**
+ * An APC network of its own (not shared, parameters trainable) on the weights `o` names, its
+ * fine-tuned parameters (`o.tuned`) loaded over the checkpoint's: what fine-tuning trains.
+ */
+export function newApc(o: BackboneWeights): Apc {
+  return applyTuned(loadApc(files('apc', o)[0]).model, 'apc', o);
+}
+
+/** A TERA network of its own (see {@link newApc}). */
+export function newTera(o: BackboneWeights): Tera {
+  return applyTuned(loadTera(files('tera', o)[0]).model, 'tera', o);
 }
 
 for (const name of S3PRL_BACKBONES) {
@@ -54,13 +65,13 @@ for (const name of S3PRL_BACKBONES) {
     // An exported graph records the identity of the checkpoint it came from.
     identity(o) {
       const path = weightsPath(name, o);
-      return isExportedGraph(path) ? exportedGraph(name, path).meta.identity : `${name}:${filesIdentity(files(name, o))}`;
+      return isExportedGraph(path) ? exportedGraph(name, path).meta.identity : `${name}:${filesIdentity(withTuned(files(name, o), o))}`;
     },
     load(o) {
       const path = weightsPath(name, o);
       if (isExportedGraph(path)) return loadOnce(loaded, `${name}|${filesVersion([path])}`, () => openExportedGraph(name, path));
       // The network is shared (engineApc / engineTera) and lives as long as the process.
-      return loadOnce(loaded, `${name}|${filesVersion(files(name, o))}`, async () =>
+      return loadOnce(loaded, `${name}|${filesVersion(withTuned(files(name, o), o))}`, async () =>
         name === 'apc'
           ? { ...apcBackbone(name, engineApc(o)), dispose: async () => {} }
           : { ...teraBackbone(name, engineTera(o)), dispose: async () => {} },

@@ -3,7 +3,7 @@
  * user names — trustser ships none and never downloads — loaded once per process and version of
  * the files. A `.onnx` path is a backbone exported by `trustser export`, run by ONNX Runtime.
  */
-import { filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights } from '../checkpoint-files.js';
+import { applyTuned, filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights, withTuned } from '../checkpoint-files.js';
 import { provideModel, type BackboneWeights } from '../sources.js';
 import type { Backbone } from '../types.js';
 import { wav2vec2Backbone } from './backbone.js';
@@ -27,11 +27,27 @@ function isArch(name: string): name is Wav2Vec2Arch {
  * @throws Error for an unknown backbone name, missing weights, an exported graph or a bad checkpoint.
  */
 export function engineWav2Vec2(arch: string, o: BackboneWeights): Wav2Vec2 {
+  const path = checkpointPath(arch, o);
+  return frozenOnce(networks, `${arch}|${filesVersion(withTuned(checkpointFiles(path), o))}`, () => newWav2Vec2(arch, o));
+}
+
+/** The checkpoint path `o` names for `arch` (not an exported graph). */
+function checkpointPath(arch: string, o: BackboneWeights): string {
   if (!isArch(arch)) throw new Error(`'${arch}' is not an engine backbone (known: ${WAV2VEC2_ARCHS.join(', ')})`);
   const path = requireWeights(arch, o, WEIGHTS_HINT);
   if (isExportedGraph(path))
     throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
-  return frozenOnce(networks, `${arch}|${filesVersion(checkpointFiles(path))}`, () => loadWav2Vec2(path, arch).model);
+  return path;
+}
+
+/**
+ * A network of its own (not shared, parameters trainable) of backbone `arch` on the weights `o`
+ * names, its fine-tuned parameters (`o.tuned`) loaded over the checkpoint's: what fine-tuning trains.
+ * @throws Error as {@link engineWav2Vec2}.
+ */
+export function newWav2Vec2(arch: string, o: BackboneWeights): Wav2Vec2 {
+  const path = checkpointPath(arch, o);
+  return applyTuned(loadWav2Vec2(path, arch as Wav2Vec2Arch).model, arch, o);
 }
 
 for (const arch of WAV2VEC2_ARCHS) {
@@ -39,7 +55,9 @@ for (const arch of WAV2VEC2_ARCHS) {
     // An exported graph records the identity of the checkpoint it came from.
     identity(o) {
       const path = requireWeights(arch, o, WEIGHTS_HINT);
-      return isExportedGraph(path) ? exportedGraph(arch, path).meta.identity : `${arch}:${filesIdentity(checkpointFiles(path))}`;
+      return isExportedGraph(path)
+        ? exportedGraph(arch, path).meta.identity
+        : `${arch}:${filesIdentity(withTuned(checkpointFiles(path), o))}`;
     },
     load(o) {
       const path = requireWeights(arch, o, WEIGHTS_HINT);
@@ -47,7 +65,7 @@ for (const arch of WAV2VEC2_ARCHS) {
         return loadOnce(loaded, `${arch}|${filesVersion([path])}`, () => openExportedGraph(arch, path));
       }
       // An engine network is shared (engineWav2Vec2) and lives as long as the process.
-      return loadOnce(loaded, `${arch}|${filesVersion(checkpointFiles(path))}`, async () => ({
+      return loadOnce(loaded, `${arch}|${filesVersion(withTuned(checkpointFiles(path), o))}`, async () => ({
         ...wav2vec2Backbone(arch, engineWav2Vec2(arch, o)),
         dispose: async () => {},
       }));

@@ -12,6 +12,6 @@ export type { WhisperEncoder } from './model.js';
 export { loadWhisperEncoder, whisperCheckpointFiles, type WhisperCheckpointFormat } from './checkpoint.js';
 export { whisperBackbone } from './backbone.js';
 export { whisperMacs } from './chunked.js';
-export { WHISPER_BACKBONE, engineWhisper, type WhisperWeights } from './source.js';
+export { WHISPER_BACKBONE, engineWhisper, newWhisper, type WhisperWeights } from './source.js';
 export { WHISPER_INPUT, openExportedWhisper } from './onnx.js';
 export type { WhisperEncoderConfig } from './config.js';

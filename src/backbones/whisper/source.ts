@@ -3,7 +3,7 @@
  * — trustser ships none and never downloads — loaded once per process and version of the files.
  * A `.onnx` path is an encoder exported by `trustser export`, run by ONNX Runtime.
  */
-import { filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights } from '../checkpoint-files.js';
+import { applyTuned, filesIdentity, filesVersion, frozenOnce, loadOnce, requireWeights, withTuned } from '../checkpoint-files.js';
 import { exportedGraph, isExportedGraph, openExportedGraph } from '../exported-files.js';
 import { provideModel, type BackboneWeights } from '../sources.js';
 import type { Backbone } from '../types.js';
@@ -29,9 +29,9 @@ function padOf(o: WhisperWeights): WhisperPad {
 const networks = new Map<string, WhisperEncoder>();
 const loaded = new Map<string, Promise<Backbone>>();
 
-/** The files loading `o`'s weights reads. */
+/** The files loading `o`'s weights reads (a fine-tuned network's file last). */
 function files(o: BackboneWeights): string[] {
-  return whisperCheckpointFiles(requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT));
+  return withTuned(whisperCheckpointFiles(requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT)), o);
 }
 
 /**
@@ -44,7 +44,19 @@ export function engineWhisper(o: BackboneWeights): WhisperEncoder {
   const path = requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT);
   if (isExportedGraph(path))
     throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
-  return frozenOnce(networks, filesVersion(files(o)), () => loadWhisperEncoder(requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT)).model);
+  return frozenOnce(networks, filesVersion(files(o)), () => newWhisper(o));
+}
+
+/**
+ * An encoder of its own (not shared, parameters trainable) on the weights `o` names, its
+ * fine-tuned parameters (`o.tuned`) loaded over the checkpoint's: what fine-tuning trains.
+ * @throws Error as {@link engineWhisper}.
+ */
+export function newWhisper(o: BackboneWeights): WhisperEncoder {
+  const path = requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT);
+  if (isExportedGraph(path))
+    throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
+  return applyTuned(loadWhisperEncoder(path).model, WHISPER_BACKBONE, o);
 }
 
 provideModel<Backbone>(WHISPER_BACKBONE, {

@@ -19,6 +19,8 @@ export interface TrainableModel extends nn.Module {
   /** Multitask models: every head's output, and the weighted loss over emotion, gender, race. */
   forwardHeads?(x: Tensor, lengths?: Tensor | null): MultitaskOutputs;
   multitaskLoss?(out: MultitaskOutputs, targets: MultitaskTargets): { total: Tensor };
+  /** Parameters that train at their own learning rates (the first group's is the run's `lr`); default: every parameter at `lr`. */
+  paramGroups?(lr: number): { params: Tensor[]; lr: number }[];
 }
 
 /** Input geometry recorded per fold (fold-K/model.json), enough to rebuild the model. */

@@ -8,7 +8,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../core/index.js';
-import { getFeatureSet } from '../../features/index.js';
 import { loadTrustReport, TRUST_JSON, type TrustReport } from '../../report/index.js';
 import { toRawDict } from '../../engine/index.js';
 import { corpusLabel, loadFold, requireUtteranceLevelRun, runConfig, trainedFolds } from '../../run/index.js';
@@ -99,7 +98,7 @@ export async function exportRun(runDir: string, outPath: string, o: ExportRunOpt
   const fp = await loadFold(dir, fold);
   try {
     const desc = fp.model.describe();
-    const set = getFeatureSet(cfg.features.set, cfg.features.overrides);
+    const set = fp.featureSet;
     const hop = cfg.features.segmentHopFrames ?? cfg.features.segmentFrames;
     const exported = exportModelGraph(
       { name: desc.name, config: desc.config, weights: toRawDict(fp.model.stateDict()) },
