@@ -4,11 +4,11 @@ import { listInputFiles } from '../audio/index.js';
 import { throwIfFailed } from '../core/index.js';
 import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import { NO_SPEECH_LABEL } from '../run/index.js';
-import { scoreWithProgress } from './common.js';
+import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 
 export function registerAnalyze(program: Command): void {
-  program
+  const cmd = program
     .command('analyze')
     .description('emotion and spoof score of each audio file in one call')
     .argument('<inputs...>', 'audio files, folders or CSV manifests (a path column)')
@@ -17,37 +17,42 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--emotion-model <run-dir>', 'SER run (trustser train)')
     .option('--spoof-model <spec>', 'aasist, aasist-l, a weights file or a `spoof train` run folder', 'aasist')
     .option('--min-confidence <p>', MIN_CONFIDENCE_HELP, minConfidenceFlag)
-    .option('--json', 'print JSON')
-    .action(async (inputs: string[], o: AnalyzeFlags) => {
-      const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
-      const { scores, failed } = await scoreWithProgress(o.spoofModel, files, {
-        emotionModel: o.emotionModel,
-        minConfidence: o.minConfidence,
-        quiet: o.json,
-      });
-      const rows = scores.map((s) => ({
-        path: s.path,
-        emotion: s.emotion ?? NO_SPEECH_LABEL,
-        emotionProb: s.emotionProb ?? null,
-        spoofScore: s.score,
-        verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof',
-      }));
-      if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-      else {
-        const width = Math.max(4, ...rows.map((r) => r.path.length));
-        process.stdout.write(
-          `${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  verdict\n`,
-        );
-        for (const r of rows)
-          process.stdout.write(
-            `${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict}\n`,
-          );
-      }
-      throwIfFailed('analysis', failed, files.length);
+    .option('--json', 'print JSON');
+  windowingOptions(cmd).action(async (inputs: string[], o: AnalyzeFlags) => {
+    const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
+    const { scores, failed } = await scoreWithProgress(o.spoofModel, files, {
+      emotionModel: o.emotionModel,
+      minConfidence: o.minConfidence,
+      quiet: o.json,
+      hop: o.hop,
+      aggregate: o.aggregate,
+      topK: o.topK,
     });
+    const rows = scores.map((s) => ({
+      path: s.path,
+      emotion: s.emotion ?? NO_SPEECH_LABEL,
+      emotionProb: s.emotionProb ?? null,
+      spoofScore: s.score,
+      verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof',
+      windows: s.windows,
+      scoredSeconds: s.scoredSeconds,
+    }));
+    if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    else {
+      const width = Math.max(4, ...rows.map((r) => r.path.length));
+      process.stdout.write(
+        `${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  ${'verdict'.padEnd(8)}  scored\n`,
+      );
+      for (const r of rows)
+        process.stdout.write(
+          `${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict.padEnd(8)}  ${r.scoredSeconds.toFixed(1)} s in ${r.windows} window${r.windows === 1 ? '' : 's'}\n`,
+        );
+    }
+    throwIfFailed('analysis', failed, files.length);
+  });
 }
 
-interface AnalyzeFlags {
+interface AnalyzeFlags extends WindowingFlags {
   emotionModel: string;
   spoofModel: string;
   json?: boolean;

@@ -6,6 +6,8 @@ import { parseColumnMapping } from '../data/index.js';
 import type { FileFailure } from '../core/index.js';
 import type { RunMetrics } from '../run/index.js';
 import { loadSpoofModel, scoreFiles, type SpoofScore } from '../spoof/index.js';
+import { AASIST_SAMPLE_RATE_HZ, DEFAULT_TOP_K, SPOOF_AGGREGATIONS, type SpoofAggregation, type SpoofWindowing } from '../models/index.js';
+import type { Command } from 'commander';
 
 /** A rate as a percentage with one decimal. */
 export const pct = (x: number) => `${(100 * x).toFixed(1)}`;
@@ -99,11 +101,51 @@ export function trainingProgress(json: boolean | undefined) {
   };
 }
 
+/** The windowing flags of `spoof score` and `analyze` as parsed. */
+export interface WindowingFlags {
+  hop?: number;
+  aggregate?: SpoofAggregation;
+  topK?: number;
+}
+
+/** Adds the flags that say how a whole file is scored in windows of the model's 4.04 s input. */
+export function windowingOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--hop <seconds>',
+      'seconds between the starts of the 4.04 s windows each file is scored in (default: one window, no overlap)',
+      numberFlag({ min: 1 / AASIST_SAMPLE_RATE_HZ }),
+    )
+    .option(
+      '--aggregate <how>',
+      `how window scores make the file's: mean (default) of the logits, max (the most spoof-like window) or top-k (mean of the k most spoof-like)`,
+      (v: string) => {
+        if (!(SPOOF_AGGREGATIONS as readonly string[]).includes(v))
+          throw new InvalidArgumentError(`expected one of ${SPOOF_AGGREGATIONS.join(', ')}`);
+        return v as SpoofAggregation;
+      },
+    )
+    .option('--top-k <k>', `windows --aggregate top-k averages (default ${DEFAULT_TOP_K})`, (v: string) => {
+      const k = Number(v);
+      if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError('expected a positive integer');
+      return k;
+    });
+}
+
+/** The windowing the flags ask for (hop in samples at the countermeasures' 16 kHz). */
+function windowingOf(f: WindowingFlags): SpoofWindowing {
+  return {
+    ...(f.hop === undefined ? {} : { hopSamples: Math.round(f.hop * AASIST_SAMPLE_RATE_HZ) }),
+    ...(f.aggregate === undefined ? {} : { aggregate: f.aggregate }),
+    ...(f.topK === undefined ? {} : { topK: f.topK }),
+  };
+}
+
 /** Scores files with a spoof model, showing progress; failed files are listed, not fatal. */
 export async function scoreWithProgress(
   spec: string,
   files: string[],
-  o: { emotionModel?: string; minConfidence?: number; batchSize?: number; quiet?: boolean },
+  o: { emotionModel?: string; minConfidence?: number; batchSize?: number; quiet?: boolean } & WindowingFlags,
 ): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
   const model = await loadSpoofModel(spec, { emotionRun: o.emotionModel, paths: files });
   const bar = progressBar(!o.quiet, 'scoring [{bar}] {value}/{total} files | {eta_formatted} left');
@@ -113,6 +155,7 @@ export async function scoreWithProgress(
       emotionRun: o.emotionModel,
       minConfidence: o.minConfidence,
       batchSize: o.batchSize,
+      ...windowingOf(o),
       onProgress: (d) => bar?.update(d),
     });
   } finally {

@@ -4,19 +4,25 @@ import type { Command } from 'commander';
 import { intFlag, throwIfFailed } from '../core/index.js';
 import { scoresCsv, writeScores } from '../spoof/index.js';
 import { listInputFiles } from '../audio/index.js';
-import { scoreWithProgress } from './common.js';
+import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 
 export function registerScore(spoof: Command): void {
-  spoof
+  const cmd = spoof
     .command('score')
-    .description('one score per audio file (higher = more bona fide), with the predicted emotion when --emotion-model is given')
+    .description(
+      'one score per whole audio file (its 4.04 s windows aggregated; higher = more bona fide), with the predicted emotion when --emotion-model is given',
+    )
     .argument('<inputs...>', 'audio files or folders')
     .option('--model <spec>', 'aasist, aasist-l, a .pth/.safetensors file, or a `spoof train` run folder', 'aasist')
     .option('--emotion-model <run-dir>', 'SER run (trustser train) to predict each file’s emotion')
     .option('--out <file>', 'write the scores as CSV here (default: print them)')
-    .option('--batch-size <n>', 'files per forward pass', intFlag(1))
-    .option('--json', 'print JSON instead of CSV')
-    .action(async (inputs: string[], o: { model: string; emotionModel?: string; out?: string; batchSize?: number; json?: boolean }) => {
+    .option('--batch-size <n>', 'files decoded and windows scored at a time', intFlag(1))
+    .option('--json', 'print JSON instead of CSV');
+  windowingOptions(cmd).action(
+    async (
+      inputs: string[],
+      o: { model: string; emotionModel?: string; out?: string; batchSize?: number; json?: boolean } & WindowingFlags,
+    ) => {
       const files = await listInputFiles(inputs);
       const { scores, failed } = await scoreWithProgress(o.model, files, o);
       if (o.out) {
@@ -24,5 +30,6 @@ export function registerScore(spoof: Command): void {
         process.stdout.write(`${resolve(o.out)}: ${scores.length} scores\n`);
       } else process.stdout.write(o.json ? `${JSON.stringify(scores)}\n` : scoresCsv(scores));
       throwIfFailed('spoof scoring', failed, files.length);
-    });
+    },
+  );
 }

@@ -2,16 +2,16 @@
  * ONNX Runtime scoring with an exported spoofing countermeasure (the spoof-model contract of
  * spoof-sidecar.ts: `wave` [batch, samples] → `logits` [batch, 2] = [spoof, bona fide]).
  * `loadSpoofSession(path)` opens `spoof.onnx` (with its sidecar when there is one);
- * {@link OnnxSpoofSession.scoreSignals} fits 16 kHz clips to the input length as the published
- * evaluation does and runs them in batches; {@link scoreFilesOnnx} does the same for audio files.
+ * {@link OnnxSpoofSession.scoreSignals} scores whole 16 kHz clips in windows of the input length
+ * (a shorter clip tiled, as the published evaluation does) in batches; {@link scoreFilesOnnx}
+ * does the same for audio files.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadAudioBatch } from '../audio/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ } from '../models/index.js';
-import { fitAasistInput } from '../models/index.js';
+import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, resolveWindowing, scoreInWindows, type SpoofWindowing } from '../models/index.js';
 import { ortSessionOptions } from './session.js';
 import { readSpoofSidecar } from './sidecar-files.js';
 import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, type SpoofSidecar } from './spoof-sidecar.js';
@@ -30,11 +30,17 @@ export interface SpoofSessionOptions {
   spinWait?: boolean;
 }
 
-/** The score of one clip: the bona fide logit (higher = more bona fide) and both logits. */
+/** The score of one clip: the bona fide logit of its aggregated windows (higher = more bona fide), both logits, what was scored. */
 export interface SpoofClipScore {
   score: number;
   /** [spoof, bona fide] */
   logits: [number, number];
+  /** Windows of the model's input length scored. */
+  windows: number;
+  /** Length of the clip (s). */
+  seconds: number;
+  /** Audio some window covered (s). */
+  scoredSeconds: number;
 }
 
 /** A scored file. */
@@ -114,25 +120,30 @@ export class OnnxSpoofSession {
   }
 
   /**
-   * Scores of mono clips at {@link sampleRateHz}, each fitted to {@link samples} (its first
-   * samples, or tiled when shorter), run {@link batchSize} at a time. `labels` name clips in errors.
+   * Scores of mono clips at {@link sampleRateHz}, each whole clip in windows of {@link samples}
+   * (hop and aggregation: `windowing`, default non-overlapping windows and their mean logits; a
+   * shorter clip is tiled), {@link batchSize} windows per run. `labels` name clips in errors.
    */
-  async scoreSignals(clips: readonly Float32Array[], labels?: readonly string[]): Promise<SpoofClipScore[]> {
-    const scores: SpoofClipScore[] = [];
-    for (let i = 0; i < clips.length; i += this.batchSize) {
-      const part = clips.slice(i, i + this.batchSize);
-      const wave = new Float32Array(part.length * this.samples);
-      part.forEach((clip, j) => {
-        if (clip.length === 0) throw new Error(`${labels?.[i + j] ?? `clip ${i + j}`}: empty clip (0 samples); nothing to score`);
-        wave.set(fitAasistInput(clip, this.samples), j * this.samples);
-      });
-      const l = await this.logits(wave, part.length);
-      part.forEach((_, j) => {
-        const logits: [number, number] = [l[2 * j], l[2 * j + 1]];
-        scores.push({ score: logits[SCORE_INDEX], logits });
-      });
-    }
-    return scores;
+  async scoreSignals(
+    clips: readonly Float32Array[],
+    labels?: readonly string[],
+    windowing: SpoofWindowing = {},
+  ): Promise<SpoofClipScore[]> {
+    const rs = await scoreInWindows(
+      clips,
+      this.samples,
+      resolveWindowing(windowing, this.samples),
+      this.batchSize,
+      (wave, rows) => this.logits(wave, rows),
+      labels,
+    );
+    return rs.map((r, i) => ({
+      score: r.logits[SCORE_INDEX],
+      logits: r.logits,
+      windows: r.windows,
+      seconds: clips[i].length / this.sampleRateHz,
+      scoredSeconds: r.scoredSamples / this.sampleRateHz,
+    }));
   }
 
   /** Frees the session. */
@@ -154,9 +165,10 @@ export function loadSpoofSession(path: string, o: SpoofSessionOptions = {}): Pro
 export async function scoreFilesOnnx(
   modelPath: string,
   paths: readonly string[],
-  o: SpoofSessionOptions & { onProgress?: (done: number, total: number) => void } = {},
+  o: SpoofSessionOptions & SpoofWindowing & { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<{ scores: SpoofFileScore[]; failed: FileFailure[] }> {
   if (paths.length === 0) throw new Error('spoof scoring: no audio files given');
+  resolveWindowing(o, AASIST_SAMPLES); // bad options fail before the model is opened
   const model = await loadSpoofSession(modelPath, o);
   try {
     const scores: SpoofFileScore[] = [];
@@ -170,6 +182,7 @@ export async function scoreFilesOnnx(
           model.scoreSignals(
             xs.map((x) => x.samples),
             xs.map((x) => x.path),
+            o,
           ),
         (x) => x.path,
       );

@@ -42,6 +42,10 @@ export interface SpoofResult {
   score: number;
   label: 'bonafide' | 'spoof';
   logits: { spoof: number; bonafide: number };
+  /** Windows of the model's input length the clip was scored in (their logits averaged). */
+  windows: number;
+  /** Audio the windows covered (s). */
+  scoredSeconds: number;
 }
 
 /** Wall-clock time of each step (ms). */
@@ -163,11 +167,11 @@ export function applyMinConfidence<T extends EmotionAnalysis>(a: T, classes: rea
 }
 
 /** The verdict from the logits [spoof, bona fide]. */
-export function spoofVerdict(logits: readonly number[]): SpoofResult {
+export function spoofVerdict(logits: readonly number[], scored: { windows: number; scoredSeconds: number }): SpoofResult {
   if (logits.length !== 2) throw new Error(`the spoof model must output 2 logits [spoof, bona fide], got ${logits.length}`);
   const spoof = logits[SPOOF_LOGIT_INDEX];
   const bonafide = logits[BONAFIDE_LOGIT_INDEX];
-  return { score: bonafide, label: bonafide > spoof ? 'bonafide' : 'spoof', logits: { spoof, bonafide } };
+  return { score: bonafide, label: bonafide > spoof ? 'bonafide' : 'spoof', logits: { spoof, bonafide }, ...scored };
 }
 
 /**

@@ -42,10 +42,10 @@ export class ServedSpoofModel {
     return this.session.sidecar?.model.name ?? null;
   }
 
-  /** Score and verdict of a mono clip at {@link sampleRateHz}. */
+  /** Score and verdict of a whole mono clip at {@link sampleRateHz}, in windows of {@link samples} (their mean logits). */
   async score(samples: Float32Array): Promise<SpoofResult> {
     const [s] = await this.session.scoreSignals([samples], [this.path]);
-    return spoofVerdict(s.logits);
+    return spoofVerdict(s.logits, s);
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,20 @@
 /**
  * Scoring audio files with a countermeasure: one bona fide score per file (the bona fide logit,
- * as in the published evaluation; higher = more bona fide), optionally with the emotion a trained
+ * as in the published evaluation, of the file's windows aggregated; higher = more bona fide), optionally with the emotion a trained
  * SER run predicts for the same file (`trustser analyze`).
  */
 import { stringify } from 'csv-stringify/sync';
 import { loadAudioBatch } from '../audio/index.js';
-import { noGrad, tidy } from '../engine/index.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, BONAFIDE_CLASS, aasistBatch } from '../models/index.js';
+import { noGrad, tensor, tidy } from '../engine/index.js';
+import {
+  AASIST_SAMPLES,
+  AASIST_SAMPLE_RATE_HZ,
+  BONAFIDE_CLASS,
+  resolveWindowing,
+  scoreInWindows,
+  type SpoofWindowing,
+  type WindowedScore,
+} from '../models/index.js';
 import { predictFiles, requireUtteranceLevelRun } from '../run/index.js';
 import { writeFileAtomic } from '../core/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
@@ -18,17 +26,24 @@ export const SCORE_BATCH = 8;
 /** One scored file. */
 export interface SpoofScore {
   path: string;
-  /** Bona fide logit: higher = more bona fide. */
+  /** Bona fide logit of the aggregated windows: higher = more bona fide. */
   score: number;
-  /** Logits [spoof, bona fide]. */
+  /** Aggregated logits [spoof, bona fide]. */
   logits: [number, number];
+  /** Windows of the model's input length scored. */
+  windows: number;
+  /** Length of the file (s, at the model's rate). */
+  seconds: number;
+  /** Audio some window covered (s): the whole file unless the hop skips some. */
+  scoredSeconds: number;
   /** Emotion predicted by the SER run, with its calibrated probability (when one was given); `unknown` below `minConfidence`. */
   emotion?: string;
   emotionProb?: number;
 }
 
-/** Options of {@link scoreFiles}. */
-export interface ScoreOptions {
+/** Options of {@link scoreFiles}: batching, windowing, emotions. */
+export interface ScoreOptions extends SpoofWindowing {
+  /** Files decoded and windows scored at a time (default {@link SCORE_BATCH}). */
   batchSize?: number;
   /** SER run directory whose ensemble predicts each file's emotion. */
   emotionRun?: string;
@@ -38,9 +53,12 @@ export interface ScoreOptions {
 }
 
 /**
- * Scores `paths` in eval mode (each clip fitted to 64,600 samples as the published evaluation
- * does). A file that cannot be read or scored is listed in `failed` with its reason while the
+ * Scores `paths` in eval mode, each whole file in windows of the model's 64,600 samples
+ * (4.04 s; default hop one window, the last window ending at the file's end; a shorter file is
+ * tiled as the published evaluation does), the windows' logits aggregated (default their
+ * mean). A file that cannot be read or scored is listed in `failed` with its reason while the
  * others are scored.
+ * @throws Error for bad windowing options or no files, before anything is read.
  */
 export async function scoreFiles(
   model: SpoofModel,
@@ -48,6 +66,7 @@ export async function scoreFiles(
   o: ScoreOptions = {},
 ): Promise<{ scores: SpoofScore[]; failed: FileFailure[] }> {
   if (paths.length === 0) throw new Error('spoof score: no audio files given');
+  const windowing = resolveWindowing(o, AASIST_SAMPLES);
   if (o.emotionRun) requireUtteranceLevelRun(o.emotionRun, 'spoof scoring with emotions');
   const batch = o.batchSize ?? SCORE_BATCH;
   model.module.eval();
@@ -58,26 +77,34 @@ export async function scoreFiles(
     failed.push(...loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })));
     const r = await settleBatch(
       loaded.ok,
-      (xs) => {
-        const logits = noGrad(() =>
-          tidy(() =>
-            model
-              .forward(
-                aasistBatch(
-                  xs.map((x) => x.samples),
-                  AASIST_SAMPLES,
-                ),
-                xs.map((x) => x.path),
-              )
-              .toFloat32(),
-          ),
-        );
-        return xs.map((_, j): [number, number] => [logits[2 * j], logits[2 * j + 1]]);
-      },
+      (xs) =>
+        scoreInWindows(
+          xs.map((x) => x.samples),
+          AASIST_SAMPLES,
+          windowing,
+          batch,
+          (wave, rows, owners) =>
+            noGrad(() =>
+              tidy(() =>
+                model
+                  .forward(
+                    tensor(wave, [rows, AASIST_SAMPLES]),
+                    owners.map((k) => xs[k].path),
+                  )
+                  .toFloat32(),
+              ),
+            ),
+          xs.map((x) => x.path),
+        ),
       (x) => x.path,
     );
     failed.push(...r.failed);
-    for (const { item, result: l } of r.results) scores.push({ path: item.path, score: l[BONAFIDE_CLASS], logits: l });
+    for (const { item, result } of r.results)
+      scores.push({
+        path: item.path,
+        score: result.logits[BONAFIDE_CLASS],
+        ...windowFacts(result, item.samples.length, AASIST_SAMPLE_RATE_HZ),
+      });
     o.onProgress?.(scores.length + failed.length, paths.length);
   }
   if (o.emotionRun && scores.length > 0) {
@@ -96,12 +123,39 @@ export async function scoreFiles(
   return { scores, failed };
 }
 
-/** Scores as CSV: path, score, both logits, and emotion columns when present. */
+/** What a file's windowed score says about the audio behind it (seconds at `rateHz`). */
+function windowFacts(r: WindowedScore, samples: number, rateHz: number) {
+  return { logits: r.logits, windows: r.windows, seconds: samples / rateHz, scoredSeconds: r.scoredSamples / rateHz };
+}
+
+/** Scores as CSV: path, score, both logits, the windows and seconds scored, and emotion columns when present. */
 export function scoresCsv(scores: readonly SpoofScore[]): string {
   const withEmotion = scores.some((s) => s.emotion !== undefined);
+  const s3 = (x: number) => Number(x.toFixed(3));
   return stringify(
-    scores.map((s) => [s.path, s.score, s.logits[0], s.logits[1], ...(withEmotion ? [s.emotion ?? '', s.emotionProb ?? ''] : [])]),
-    { header: true, columns: ['path', 'score', 'logit_spoof', 'logit_bonafide', ...(withEmotion ? ['emotion', 'emotion_prob'] : [])] },
+    scores.map((s) => [
+      s.path,
+      s.score,
+      s.logits[0],
+      s.logits[1],
+      s.windows,
+      s3(s.seconds),
+      s3(s.scoredSeconds),
+      ...(withEmotion ? [s.emotion ?? '', s.emotionProb ?? ''] : []),
+    ]),
+    {
+      header: true,
+      columns: [
+        'path',
+        'score',
+        'logit_spoof',
+        'logit_bonafide',
+        'windows',
+        'duration_s',
+        'scored_s',
+        ...(withEmotion ? ['emotion', 'emotion_prob'] : []),
+      ],
+    },
   );
 }
 

@@ -65,9 +65,10 @@ describe('analysis helpers', () => {
     // The browser-safe copy of the contract agrees with the runtime's.
     assert.deepEqual([SPOOF_INPUT, SPOOF_OUTPUT, BONAFIDE_LOGIT_INDEX], [WAVE_INPUT, LOGITS_OUTPUT, SCORE_INDEX]);
     assert.equal(SPOOF_CLASSES[SPOOF_LOGIT_INDEX], 'spoof');
-    assert.deepEqual(spoofVerdict([-1.5, 2]), { score: 2, label: 'bonafide', logits: { spoof: -1.5, bonafide: 2 } });
-    assert.equal(spoofVerdict([3, 0.5]).label, 'spoof');
-    assert.throws(() => spoofVerdict([1, 2, 3]), /must output 2 logits/);
+    const scored = { windows: 3, scoredSeconds: 10.5 };
+    assert.deepEqual(spoofVerdict([-1.5, 2], scored), { score: 2, label: 'bonafide', logits: { spoof: -1.5, bonafide: 2 }, ...scored });
+    assert.equal(spoofVerdict([3, 0.5], scored).label, 'spoof');
+    assert.throws(() => spoofVerdict([1, 2, 3], scored), /must output 2 logits/);
   });
 });
 

@@ -1,13 +1,16 @@
 /**
  * The countermeasure in the page, when the server offers one: the spoof-model contract of
- * src/serve/analysis.ts on ONNX Runtime Web, with the clip fitted as the server fits it (its
- * first `samples`, shorter clips tiled) at the length and rate the server reports.
+ * src/serve/analysis.ts on ONNX Runtime Web, the whole clip scored in windows as the server
+ * scores it (windows of `samples`, their mean logits; shorter clips tiled) at the length and
+ * rate the server reports.
  */
-import { fitAasistInput } from '../../src/models/pure.js';
+import { resolveWindowing, scoreInWindows } from '../../src/models/pure.js';
 import { SPOOF_INPUT, SPOOF_OUTPUT, spoofVerdict, type ModelInfo, type SpoofResult } from '../../src/serve/pure.js';
 import { createSession, ort } from './ort.js';
 
 type SpoofInfo = NonNullable<ModelInfo['spoof']>;
+/** Windows per session run (the server's batch). */
+const WINDOWS_PER_RUN = 8;
 
 export class BrowserSpoofModel {
   private constructor(
@@ -27,8 +30,10 @@ export class BrowserSpoofModel {
   /** Score and verdict of a mono clip at {@link sampleRateHz}. */
   async score(samples: Float32Array): Promise<SpoofResult> {
     const n = this.info.samples;
-    const wave = new ort.Tensor('float32', fitAasistInput(samples, n), [1, n]);
-    const out = await this.session.run({ [SPOOF_INPUT]: wave }, [SPOOF_OUTPUT]);
-    return spoofVerdict(Array.from(out[SPOOF_OUTPUT].data as Float32Array));
+    const [r] = await scoreInWindows([samples], n, resolveWindowing({}, n), WINDOWS_PER_RUN, async (wave, rows) => {
+      const out = await this.session.run({ [SPOOF_INPUT]: new ort.Tensor('float32', wave, [rows, n]) }, [SPOOF_OUTPUT]);
+      return out[SPOOF_OUTPUT].data as Float32Array;
+    });
+    return spoofVerdict(r.logits, { windows: r.windows, scoredSeconds: r.scoredSamples / this.info.sampleRateHz });
   }
 }

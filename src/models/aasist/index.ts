@@ -24,6 +24,17 @@ export {
   type AasistVariant,
 } from './config.js';
 export { fitAasistInput, aasistBatch } from './input.js';
+export {
+  DEFAULT_TOP_K,
+  SPOOF_AGGREGATIONS,
+  aggregateWindowLogits,
+  resolveWindowing,
+  scoreInWindows,
+  windowStarts,
+  type SpoofAggregation,
+  type SpoofWindowing,
+  type WindowedScore,
+} from './windows.js';
 export { SincFrontEnd, sincFilterBank, melBandEdgesHz, hammingWindow, FREQ_MASK_MAX_FILTERS } from './sinc.js';
 export { ResidualBlock, buildEncoder } from './encoder.js';
 export { GraphAttentionLayer, GAT_INPUT_DROPOUT } from './graph-attention.js';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../core/index.js';
-import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch } from '../../models/index.js';
+import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch, fitAasistInput } from '../../models/index.js';
 import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/index.js';
 import { noGrad, tidy, toRawDict } from '../../engine/index.js';
 import { readJsonFile } from '../../core/index.js';
@@ -112,9 +112,13 @@ async function verify(
 ): Promise<number> {
   const session = await OnnxSpoofSession.fromBytes(bytes, sidecar, label, { batchSize: probes.length });
   try {
-    const onnx = await session.scoreSignals(probes);
+    // Window against window: the same fitted inputs the engine scored.
+    const n = sidecar.input.samples;
+    const wave = new Float32Array(probes.length * n);
+    probes.forEach((p, i) => wave.set(fitAasistInput(p, n), i * n));
+    const onnx = await session.logits(wave, probes.length);
     let worst = 0;
-    onnx.forEach((s, i) => s.logits.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - engine[2 * i + k])))));
+    onnx.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - engine[i]))));
     if (!(worst <= SPOOF_EXPORT_TOLERANCE)) {
       throw new Error(
         `${label}: the exported graph disagrees with the engine (max |Δlogit| = ${worst.toExponential(2)} > ${SPOOF_EXPORT_TOLERANCE}); nothing written`,
