@@ -119,6 +119,34 @@ export function withUtteranceNorm(set: FeatureSet, mode: UtteranceNorm): Feature
   };
 }
 
+/** Removal of a constant offset before a set computes (the `dcRemoval` option every set takes). */
+export const DC_REMOVALS = ['none', 'mean'] as const;
+export type DcRemoval = (typeof DC_REMOVALS)[number];
+
+/** `x` minus its mean (a new array; an empty signal is returned as a copy). */
+export function removeDc(x: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i];
+  const mean = x.length > 0 ? sum / x.length : 0;
+  return x.map((v) => v - mean);
+}
+
+/**
+ * `set` computed on each signal minus its mean: a DC offset (an ADC's or a sound card's, which
+ * moves the lowest STFT bins, the loudness and an energy VAD) no longer reaches the features.
+ * Applied before `vad` and `levelNorm`, so they see the centred signal too.
+ */
+export function withDcRemoval(set: FeatureSet, mode: DcRemoval): FeatureSet {
+  if (mode === 'none') return set;
+  let key: string | null = null;
+  return {
+    ...set,
+    options: { ...set.options, dcRemoval: mode },
+    settingsKey: () => (key ??= `${set.settingsKey()}|dcRemoval=${mode}`),
+    compute: (x) => set.compute(removeDc(x)),
+  };
+}
+
 /** Recording-level normalization before a set computes (the `levelNorm` option every set takes). */
 export const LEVEL_NORMS = ['none', 'active-rms'] as const;
 export type LevelNorm = (typeof LEVEL_NORMS)[number];

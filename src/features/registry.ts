@@ -19,9 +19,12 @@ import type { PretrainedUse } from '../backbones/pure.js';
 import { closestName } from '../core/pure.js';
 import {
   FUSION_SEPARATOR,
+  DC_REMOVALS,
   LEVEL_NORMS,
   fuseSets,
+  withDcRemoval,
   withLevelNorm,
+  type DcRemoval,
   type LevelNorm,
   UTTERANCE_NORMS,
   VAD_MODES,
@@ -150,19 +153,25 @@ function registered(name: string, overrides: FeatureOverrides | undefined): Feat
  * `name` may fuse utterance-vector sets with `+` (`egemaps-mel+speech-embedding-stats`); the
  * overrides of a fused set's parts are spelled `part.option`. Every set also takes the option
  * `vad` ({@link VAD_MODES}): compute on the speech region only, and `levelNorm`
- * ({@link LEVEL_NORMS}): scale the speech to a fixed active level first; frame and image sets take
+ * ({@link LEVEL_NORMS}): scale the speech to a fixed active level first, and `dcRemoval`
+ * ({@link DC_REMOVALS}): subtract the signal's mean before anything else; frame and image sets take
  * `utteranceNorm` ({@link UTTERANCE_NORMS}): normalize each dim over the utterance's frames.
  * @throws Error listing the known names for an unknown name, or naming a bad override.
  */
 export function getFeatureSet(name: string, overrides?: FeatureOverrides): FeatureSet {
-  const { vad = 'none', utteranceNorm = 'none', levelNorm = 'none', ...rest } = overrides ?? {};
+  const { vad = 'none', utteranceNorm = 'none', levelNorm = 'none', dcRemoval = 'none', ...rest } = overrides ?? {};
   if (typeof vad !== 'string' || !(VAD_MODES as readonly string[]).includes(vad))
     throw new Error(`feature set '${name}': option 'vad' must be one of ${VAD_MODES.join(', ')}, got ${JSON.stringify(vad)}`);
   if (typeof levelNorm !== 'string' || !(LEVEL_NORMS as readonly string[]).includes(levelNorm))
     throw new Error(`feature set '${name}': option 'levelNorm' must be one of ${LEVEL_NORMS.join(', ')}, got ${JSON.stringify(levelNorm)}`);
-  // The speech region first, then its level, then the set itself.
+  if (typeof dcRemoval !== 'string' || !(DC_REMOVALS as readonly string[]).includes(dcRemoval))
+    throw new Error(`feature set '${name}': option 'dcRemoval' must be one of ${DC_REMOVALS.join(', ')}, got ${JSON.stringify(dcRemoval)}`);
+  // The offset removed first, then the speech region, then its level, then the set itself.
   const wrap = (set: FeatureSet) =>
-    withUtteranceNorm(withVad(withLevelNorm(set, levelNorm as LevelNorm), vad as VadMode), utteranceNorm as UtteranceNorm);
+    withUtteranceNorm(
+      withDcRemoval(withVad(withLevelNorm(set, levelNorm as LevelNorm), vad as VadMode), dcRemoval as DcRemoval),
+      utteranceNorm as UtteranceNorm,
+    );
   if (typeof utteranceNorm !== 'string' || !(UTTERANCE_NORMS as readonly string[]).includes(utteranceNorm))
     throw new Error(
       `feature set '${name}': option 'utteranceNorm' must be one of ${UTTERANCE_NORMS.join(', ')}, got ${JSON.stringify(utteranceNorm)}`,

@@ -25,10 +25,15 @@ import {
 import type { AugmentedCopy } from './augment.js';
 import { trainFold, type EpochRecord, type FoldProgress } from './loop.js';
 
-/** The feature set whose audio a fine-tuned run trains on: the signal itself, trimmed and levelled as the backbone's input. */
+/** The feature set whose audio a fine-tuned run trains on: the signal itself, centred, trimmed and levelled as the backbone's input. */
 function waveformSetOverrides(cfg: RunConfig, set: FeatureSet): Record<string, unknown> {
-  const { vad, levelNorm } = cfg.features.overrides;
-  return { sampleRateHz: set.sampleRateHz, ...(vad === undefined ? {} : { vad }), ...(levelNorm === undefined ? {} : { levelNorm }) };
+  const { vad, levelNorm, dcRemoval } = cfg.features.overrides;
+  return {
+    sampleRateHz: set.sampleRateHz,
+    ...(vad === undefined ? {} : { vad }),
+    ...(levelNorm === undefined ? {} : { levelNorm }),
+    ...(dcRemoval === undefined ? {} : { dcRemoval }),
+  };
 }
 
 /** Waveforms `[S, 1]` of the items (augmented copies included), decoded and resampled as the backbone's features are. */

@@ -45,3 +45,24 @@ test('levelNorm makes features independent of the recording level; a bad value i
   assert.throws(() => getFeatureSet('logmel', { levelNorm: 'peak' }), /option 'levelNorm' must be one of none, active-rms, got "peak"/);
   assert.equal(getFeatureSet('egemaps-mel+speech-embedding-stats', { levelNorm: 'active-rms' }).options.levelNorm, 'active-rms');
 });
+
+test('dcRemoval makes features independent of a constant offset, before the VAD and the level see the signal', async () => {
+  const x = tone(180, RATE, RATE, 0.3).map((v, i) => v * (1 + 0.5 * Math.sin(i / 900)));
+  const shifted = x.map((v) => v + 0.05);
+  const plain = getFeatureSet('logmel');
+  const centred = getFeatureSet('logmel', { dcRemoval: 'mean' });
+  assert.notEqual(centred.settingsKey(), plain.settingsKey());
+  assert.equal(centred.options.dcRemoval, 'mean');
+  const gap = async (s: typeof plain) => {
+    const [a, b] = [await s.compute(x), await s.compute(shifted)];
+    let worst = 0;
+    for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+    return worst;
+  };
+  assert.ok((await gap(centred)) < 1e-3, 'centred: the offset does not show');
+  assert.ok((await gap(plain)) > 1, 'without it the offset moves the lowest bins');
+  // With the level normalization after it, the offset does not inflate the measured level either.
+  assert.ok((await gap(getFeatureSet('logmel', { dcRemoval: 'mean', levelNorm: 'active-rms' }))) < 1e-3);
+  assert.throws(() => getFeatureSet('logmel', { dcRemoval: 'highpass' }), /option 'dcRemoval' must be one of none, mean, got "highpass"/);
+  assert.equal(getFeatureSet('egemaps-mel+speech-embedding-stats', { dcRemoval: 'mean' }).options.dcRemoval, 'mean');
+});
