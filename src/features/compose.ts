@@ -124,7 +124,7 @@ export const DC_REMOVALS = ['none', 'mean'] as const;
 export type DcRemoval = (typeof DC_REMOVALS)[number];
 
 /** `x` minus its mean (a new array; an empty signal is returned as a copy). */
-export function removeDc(x: Float32Array): Float32Array {
+function removeDc(x: Float32Array): Float32Array {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += x[i];
   const mean = x.length > 0 ? sum / x.length : 0;
