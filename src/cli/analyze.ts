@@ -4,6 +4,8 @@ import { listInputFiles } from '../audio/index.js';
 import { throwIfFailed } from '../core/index.js';
 import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import { NO_SPEECH_LABEL } from '../run/index.js';
+import { spoofProbability } from '../metrics/index.js';
+import { readCalibration, spoofVerdictAt } from '../spoof/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 
@@ -17,8 +19,10 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--emotion-model <run-dir>', 'SER run (trustser train)')
     .option('--spoof-model <spec>', 'aasist, aasist-l, a weights file or a `spoof train` run folder', 'aasist')
     .option('--min-confidence <p>', MIN_CONFIDENCE_HELP, minConfidenceFlag)
+    .option('--spoof-calibration <file>', 'a `spoof calibrate` file: report P(spoof) and judge at its EER threshold instead of logit > 0')
     .option('--json', 'print JSON');
   windowingOptions(cmd).action(async (inputs: string[], o: AnalyzeFlags) => {
+    const calibration = o.spoofCalibration ? readCalibration(o.spoofCalibration) : null;
     const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
     const { scores, failed } = await scoreWithProgress(o.spoofModel, files, {
       emotionModel: o.emotionModel,
@@ -33,7 +37,13 @@ export function registerAnalyze(program: Command): void {
       emotion: s.emotion ?? NO_SPEECH_LABEL,
       emotionProb: s.emotionProb ?? null,
       spoofScore: s.score,
-      verdict: s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS] ? 'bonafide' : 'spoof',
+      pSpoof: calibration ? spoofProbability(calibration, s.score) : null,
+      // Calibrated: the dev set's EER threshold; uncalibrated: the larger logit.
+      verdict: calibration
+        ? spoofVerdictAt(calibration, s.score)
+        : s.logits[BONAFIDE_CLASS] >= s.logits[SPOOF_CLASS]
+          ? 'bonafide'
+          : 'spoof',
       windows: s.windows,
       scoredSeconds: s.scoredSeconds,
     }));
@@ -41,11 +51,11 @@ export function registerAnalyze(program: Command): void {
     else {
       const width = Math.max(4, ...rows.map((r) => r.path.length));
       process.stdout.write(
-        `${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  ${'verdict'.padEnd(8)}  scored\n`,
+        `${'file'.padEnd(width)}  ${'emotion'.padEnd(10)} ${'p'.padStart(5)}  ${'spoof score'.padStart(11)}  ${'P(spoof)'.padStart(8)}  ${'verdict'.padEnd(8)}  scored\n`,
       );
       for (const r of rows)
         process.stdout.write(
-          `${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${r.verdict.padEnd(8)}  ${r.scoredSeconds.toFixed(1)} s in ${r.windows} window${r.windows === 1 ? '' : 's'}\n`,
+          `${r.path.padEnd(width)}  ${r.emotion.padEnd(10)} ${(r.emotionProb === null ? '—' : r.emotionProb.toFixed(2)).padStart(5)}  ${r.spoofScore.toFixed(3).padStart(11)}  ${(r.pSpoof === null ? '—' : r.pSpoof.toFixed(3)).padStart(8)}  ${r.verdict.padEnd(8)}  ${r.scoredSeconds.toFixed(1)} s in ${r.windows} window${r.windows === 1 ? '' : 's'}\n`,
         );
     }
     throwIfFailed('analysis', failed, files.length);
@@ -53,6 +63,7 @@ export function registerAnalyze(program: Command): void {
 }
 
 interface AnalyzeFlags extends WindowingFlags {
+  spoofCalibration?: string;
   emotionModel: string;
   spoofModel: string;
   json?: boolean;

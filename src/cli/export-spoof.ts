@@ -1,6 +1,7 @@
 /** `trustser export-spoof --model aasist|aasist-l|FILE|SPOOF_RUN_DIR --out spoof.onnx`: the countermeasure as ONNX + sidecar. */
 import type { Command } from 'commander';
 import { exportSpoofModel } from '../runtime/index.js';
+import { describeCalibration, readCalibration } from '../spoof/index.js';
 
 export function registerExportSpoof(program: Command): void {
   program
@@ -13,9 +14,14 @@ export function registerExportSpoof(program: Command): void {
       'aasist, aasist-l, a .pth/.safetensors file, or a `spoof train` run folder without emotion conditioning',
     )
     .requiredOption('--out <file>', 'ONNX file to write (the sidecar goes to <file>.json)')
+    .option(
+      '--calibration <file>',
+      'a `spoof calibrate` file: the sidecar carries it, so `serve` and the web app report P(spoof) and judge at its threshold',
+    )
     .option('--json', 'print the sidecar as JSON')
-    .action(async (o: { model: string; out: string; json?: boolean }) => {
-      const r = await exportSpoofModel(o.model, o.out);
+    .action(async (o: { model: string; out: string; calibration?: string; json?: boolean }) => {
+      const calibration = o.calibration ? readCalibration(o.calibration) : undefined;
+      const r = await exportSpoofModel(o.model, o.out, { calibration });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r.sidecar)}\n`);
         return;
@@ -27,6 +33,9 @@ export function registerExportSpoof(program: Command): void {
           `sidecar: ${r.sidecarPath}`,
           `input: ${s.input.name} [batch, ${s.input.samples}] at ${s.sampleRateHz} Hz; output: ${s.outputs[0]} [batch, 2] = [${s.classes.join(', ')}], score = ${s.classes[s.scoreIndex]} logit`,
           `checked against the engine on ${s.verification.probes} probe signals: max |Δlogit| = ${s.verification.maxAbsDiff.toExponential(2)}`,
+          s.calibration
+            ? `calibration: ${describeCalibration(s.calibration)}`
+            : 'uncalibrated (verdict: the larger logit; see `spoof calibrate`)',
         ].join('\n')}\n`,
       );
     });

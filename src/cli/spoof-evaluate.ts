@@ -2,7 +2,16 @@
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { numberFlag, positiveFlag, writeFileAtomic } from '../core/index.js';
-import { evaluateScores, formatSpoofEvaluation, loadSpoofManifest, readScores } from '../spoof/index.js';
+import {
+  calibratedReliability,
+  describeCalibration,
+  evaluateScores,
+  formatSpoofEvaluation,
+  loadSpoofManifest,
+  readCalibration,
+  readScores,
+} from '../spoof/index.js';
+import { reliabilityLines } from './spoof-calibrate.js';
 
 export function registerEvaluate(spoof: Command): void {
   spoof
@@ -20,6 +29,7 @@ export function registerEvaluate(spoof: Command): void {
     .option('--cost-fa <x>', 'cost of accepting a spoof', positiveFlag, 10)
     .option('--prior-spoof <p>', 'prior probability of a spoof', numberFlag({ min: 0, max: 1, exclusiveMin: true }), 0.05)
     .option('--det-out <file>', 'write the DET curve (pMiss, pFa, probits, threshold) as CSV')
+    .option('--calibration <file>', 'a `spoof calibrate` file: also report the ECE and reliability of its P(spoof) on this set')
     .option('--json', 'print the full evaluation as JSON')
     .action(
       async (o: {
@@ -31,8 +41,10 @@ export function registerEvaluate(spoof: Command): void {
         costFa: number;
         priorSpoof: number;
         detOut?: string;
+        calibration?: string;
         json?: boolean;
       }) => {
+        const calibration = o.calibration ? readCalibration(o.calibration) : null;
         const scores = readScores(o.scores);
         const utts = await loadSpoofManifest(o.manifest);
         const e = evaluateScores(scores, utts, {
@@ -48,7 +60,20 @@ export function registerEvaluate(spoof: Command): void {
               { header: true, columns: ['threshold', 'p_miss', 'p_fa', 'probit_miss', 'probit_fa'] },
             ),
           );
-        process.stdout.write(o.json ? `${JSON.stringify(e)}\n` : `${formatSpoofEvaluation(e)}\n`);
+        const reliability = calibration ? calibratedReliability(calibration, scores, utts) : null;
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(reliability ? { ...e, calibration: { ...calibration, reliability } } : e)}\n`);
+          return;
+        }
+        const lines = [formatSpoofEvaluation(e)];
+        if (calibration && reliability)
+          lines.push(
+            '',
+            `calibration: ${describeCalibration(calibration)}`,
+            `ECE of its P(spoof) here: ${(100 * reliability.ece).toFixed(2)} % over ${reliability.n} trials`,
+            ...reliabilityLines(reliability),
+          );
+        process.stdout.write(`${lines.join('\n')}\n`);
       },
     );
 }

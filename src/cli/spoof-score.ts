@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, throwIfFailed } from '../core/index.js';
-import { scoresCsv, writeScores } from '../spoof/index.js';
+import { readCalibration, scoresCsv, spoofVerdictAt, writeScores } from '../spoof/index.js';
+import { spoofProbability } from '../metrics/index.js';
 import { listInputFiles } from '../audio/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 
@@ -17,18 +18,23 @@ export function registerScore(spoof: Command): void {
     .option('--emotion-model <run-dir>', 'SER run (trustser train) to predict each file’s emotion')
     .option('--out <file>', 'write the scores as CSV here (default: print them)')
     .option('--batch-size <n>', 'files decoded and windows scored at a time', intFlag(1))
+    .option('--calibration <file>', 'a `spoof calibrate` file: add P(spoof) and the verdict at its EER threshold')
     .option('--json', 'print JSON instead of CSV');
   windowingOptions(cmd).action(
     async (
       inputs: string[],
-      o: { model: string; emotionModel?: string; out?: string; batchSize?: number; json?: boolean } & WindowingFlags,
+      o: { model: string; emotionModel?: string; out?: string; batchSize?: number; calibration?: string; json?: boolean } & WindowingFlags,
     ) => {
+      const calibration = o.calibration ? readCalibration(o.calibration) : undefined;
       const files = await listInputFiles(inputs);
       const { scores, failed } = await scoreWithProgress(o.model, files, o);
+      const withP = calibration
+        ? scores.map((s) => ({ ...s, pSpoof: spoofProbability(calibration, s.score), verdict: spoofVerdictAt(calibration, s.score) }))
+        : scores;
       if (o.out) {
-        if (scores.length > 0) await writeScores(o.out, scores);
+        if (scores.length > 0) await writeScores(o.out, scores, calibration);
         process.stdout.write(`${resolve(o.out)}: ${scores.length} scores\n`);
-      } else process.stdout.write(o.json ? `${JSON.stringify(scores)}\n` : scoresCsv(scores));
+      } else process.stdout.write(o.json ? `${JSON.stringify(withP)}\n` : scoresCsv(scores, calibration));
       throwIfFailed('spoof scoring', failed, files.length);
     },
   );

@@ -66,4 +66,11 @@ export {
   type GroupEer,
   type GroupEerOptions,
 } from './spoofing.js';
+export {
+  SpoofCalibrationSchema,
+  fitSpoofCalibration,
+  spoofProbability,
+  spoofReliability,
+  type SpoofCalibration,
+} from './spoof-calibration.js';
 export * from './pure.js';

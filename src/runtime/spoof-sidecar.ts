@@ -10,6 +10,7 @@
  * for a model on raw samples, so it has its own schema instead of dummy values in those.
  */
 import { z } from 'zod';
+import { SpoofCalibrationSchema } from '../metrics/pure.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND } from './sidecar.js';
 
 /** Graph input and output names of the spoof-model contract. */
@@ -46,6 +47,8 @@ export const SpoofSidecarSchema = z.strictObject({
   outputs: z.array(z.string().min(1)).min(1),
   /** Largest |ONNX − engine| logit difference on the export's probe signals. */
   verification: z.strictObject({ maxAbsDiff: z.number().min(0), probes: z.number().int().positive() }),
+  /** P(spoof) from the score and the dev set's EER threshold (`trustser spoof calibrate`); absent: uncalibrated. */
+  calibration: SpoofCalibrationSchema.optional(),
 });
 
 export type SpoofSidecar = z.infer<typeof SpoofSidecarSchema>;

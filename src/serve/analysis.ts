@@ -7,7 +7,7 @@
  */
 import { speechActivity } from '../audio/pure.js';
 import { argmax } from '../core/pure.js';
-import { UNKNOWN_LABEL, checkMinConfidence, confidentLabel } from '../metrics/pure.js';
+import { UNKNOWN_LABEL, checkMinConfidence, confidentLabel, spoofProbability, type SpoofCalibration } from '../metrics/pure.js';
 import type { TrustSummary } from '../runtime/pure.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
@@ -46,6 +46,9 @@ export interface SpoofResult {
   windows: number;
   /** Audio the windows covered (s). */
   scoredSeconds: number;
+  /** Calibrated models: P(spoof) and the score threshold the label was judged at (the dev set's EER); null uncalibrated (label: the larger logit). */
+  pSpoof: number | null;
+  threshold: number | null;
 }
 
 /** Wall-clock time of each step (ms). */
@@ -101,7 +104,7 @@ export interface ModelInfo {
   trustserVersion: string;
   windowing: { windowSeconds: number; hopSeconds: number };
   limits: { maxBodyBytes: number; maxSeconds: number };
-  spoof: { name: string | null; samples: number; sampleRateHz: number } | null;
+  spoof: { name: string | null; samples: number; sampleRateHz: number; calibration: SpoofCalibration | null } | null;
   /** The temperature of the model's probabilities, and whether it was fitted (false: uncalibrated). */
   calibration: { temperature: number; calibrated: boolean };
   /** The server's confidence threshold (0: none); a request may raise it with `?minConfidence=`, never lower it. */
@@ -166,12 +169,26 @@ export function applyMinConfidence<T extends EmotionAnalysis>(a: T, classes: rea
   };
 }
 
-/** The verdict from the logits [spoof, bona fide]. */
-export function spoofVerdict(logits: readonly number[], scored: { windows: number; scoredSeconds: number }): SpoofResult {
+/**
+ * The verdict from the logits [spoof, bona fide] (the bona fide logit is the score): with a
+ * calibration, P(spoof) and the label at its threshold; without, the larger logit.
+ */
+export function spoofVerdict(
+  logits: readonly number[],
+  scored: { windows: number; scoredSeconds: number },
+  calibration?: SpoofCalibration,
+): SpoofResult {
   if (logits.length !== 2) throw new Error(`the spoof model must output 2 logits [spoof, bona fide], got ${logits.length}`);
   const spoof = logits[SPOOF_LOGIT_INDEX];
   const bonafide = logits[BONAFIDE_LOGIT_INDEX];
-  return { score: bonafide, label: bonafide > spoof ? 'bonafide' : 'spoof', logits: { spoof, bonafide }, ...scored };
+  const calibrated = calibration
+    ? {
+        label: bonafide >= calibration.threshold ? ('bonafide' as const) : ('spoof' as const),
+        pSpoof: spoofProbability(calibration, bonafide),
+        threshold: calibration.threshold,
+      }
+    : { label: bonafide > spoof ? ('bonafide' as const) : ('spoof' as const), pSpoof: null, threshold: null };
+  return { score: bonafide, logits: { spoof, bonafide }, ...scored, ...calibrated };
 }
 
 /**

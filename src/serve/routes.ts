@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Sidecar } from '../runtime/index.js';
+import type { SpoofCalibration } from '../metrics/index.js';
 import { MIN_CONFIDENCE_PARAM, applyMinConfidence, type AnalyzeResponse, type ModelInfo } from './analysis.js';
 import { HttpError } from './errors.js';
 import type { ResolvedServeOptions } from './options.js';
@@ -44,6 +45,7 @@ export interface SpoofInfo {
   name: string | null;
   samples: number;
   sampleRateHz: number;
+  calibration: SpoofCalibration | null;
   bytes: Uint8Array;
 }
 
@@ -76,7 +78,9 @@ export function modelInfo(s: ServiceState): ModelInfo {
     trustserVersion: sc.trustserVersion,
     windowing: { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds },
     limits: { maxBodyBytes: o.maxBodyBytes, maxSeconds: o.maxSeconds },
-    spoof: s.spoof ? { name: s.spoof.name, samples: s.spoof.samples, sampleRateHz: s.spoof.sampleRateHz } : null,
+    spoof: s.spoof
+      ? { name: s.spoof.name, samples: s.spoof.samples, sampleRateHz: s.spoof.sampleRateHz, calibration: s.spoof.calibration }
+      : null,
     calibration: { temperature: sc.temperature, calibrated: sc.calibrated },
     minConfidence: o.minConfidence,
     files: { model: MODEL_FILE_ROUTE, sidecar: SIDECAR_FILE_ROUTE, spoof: s.spoof ? SPOOF_FILE_ROUTE : null },

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OnnxSpoofSession } from '../runtime/index.js';
+import type { SpoofCalibration } from '../metrics/index.js';
 import { spoofVerdict, type SpoofResult } from './analysis.js';
 
 /** A countermeasure served by `trustser serve`. */
@@ -37,6 +38,11 @@ export class ServedSpoofModel {
     return this.session.sampleRateHz;
   }
 
+  /** The calibration its sidecar carries (null: uncalibrated). */
+  get calibration(): SpoofCalibration | null {
+    return this.session.sidecar?.calibration ?? null;
+  }
+
   /** The model's name from its sidecar (null for a graph without one). */
   get name(): string | null {
     return this.session.sidecar?.model.name ?? null;
@@ -45,7 +51,7 @@ export class ServedSpoofModel {
   /** Score and verdict of a whole mono clip at {@link sampleRateHz}, in windows of {@link samples} (their mean logits). */
   async score(samples: Float32Array): Promise<SpoofResult> {
     const [s] = await this.session.scoreSignals([samples], [this.path]);
-    return spoofVerdict(s.logits, s);
+    return spoofVerdict(s.logits, s, this.calibration ?? undefined);
   }
 
   async close(): Promise<void> {

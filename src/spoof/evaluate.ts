@@ -35,7 +35,12 @@ export interface ScoredFile {
   score: number;
   /** Emotion predicted by a SER model, when scored with one. */
   emotion?: string;
+  /** Both logits [spoof, bona fide], when the file has them (`logit_spoof`, `logit_bonafide`). */
+  logits?: [number, number];
 }
+
+/** Optional logit columns of a scores file. */
+const LOGIT_COLUMNS = ['logit_spoof', 'logit_bonafide'] as const;
 
 /** Reads a scores CSV; paths are resolved against the current folder. Errors name file and line. */
 export function readScores(file: string): ScoredFile[] {
@@ -47,10 +52,14 @@ export function readScores(file: string): ScoredFile[] {
   }
   const table = parseCsv(text, file);
   requireColumns(table, SCORE_COLUMNS);
+  const withLogits = LOGIT_COLUMNS.every((c) => table.columns.includes(c));
   const rows = table.rows.map((row) => ({
     path: resolve(cell(table, row, 'path')),
     score: numberCell(table, row, 'score'),
     ...(row.values[EMOTION_COLUMN] ? { emotion: row.values[EMOTION_COLUMN] } : {}),
+    ...(withLogits
+      ? { logits: [numberCell(table, row, LOGIT_COLUMNS[0]), numberCell(table, row, LOGIT_COLUMNS[1])] as [number, number] }
+      : {}),
   }));
   if (rows.length === 0) throw new Error(`${file}: no scores`);
   return rows;

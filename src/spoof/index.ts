@@ -14,7 +14,7 @@ export {
   type SpoofModel,
   type EmotionEmbeddings,
 } from './model.js';
-export { scoreFiles, scoresCsv, writeScores, SCORE_BATCH, type SpoofScore, type ScoreOptions } from './score.js';
+export { scoreFiles, scoresCsv, spoofVerdictAt, writeScores, SCORE_BATCH, type SpoofScore, type ScoreOptions } from './score.js';
 export {
   readScores,
   evaluateScores,
@@ -26,3 +26,11 @@ export {
   type EvaluateSpoofOptions,
 } from './evaluate.js';
 export { trainSpoofModel, spoofSplit, SPOOF_TRAIN_DEFAULTS, type SpoofTrainOptions } from './train.js';
+export {
+  calibrateScores,
+  calibratedReliability,
+  describeCalibration,
+  readCalibration,
+  writeCalibration,
+  type CalibrationFit,
+} from './calibration.js';

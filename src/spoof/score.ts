@@ -16,6 +16,7 @@ import {
   type WindowedScore,
 } from '../models/index.js';
 import { predictFiles, requireUtteranceLevelRun } from '../run/index.js';
+import { spoofProbability, type SpoofCalibration } from '../metrics/index.js';
 import { writeFileAtomic } from '../core/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
 import type { SpoofModel } from './model.js';
@@ -128,8 +129,11 @@ function windowFacts(r: WindowedScore, samples: number, rateHz: number) {
   return { logits: r.logits, windows: r.windows, seconds: samples / rateHz, scoredSeconds: r.scoredSamples / rateHz };
 }
 
-/** Scores as CSV: path, score, both logits, the windows and seconds scored, and emotion columns when present. */
-export function scoresCsv(scores: readonly SpoofScore[]): string {
+/**
+ * Scores as CSV: path, score, both logits, the windows and seconds scored; with a `calibration`,
+ * P(spoof) and the verdict at its threshold; emotion columns when present.
+ */
+export function scoresCsv(scores: readonly SpoofScore[], calibration?: SpoofCalibration): string {
   const withEmotion = scores.some((s) => s.emotion !== undefined);
   const s3 = (x: number) => Number(x.toFixed(3));
   return stringify(
@@ -141,6 +145,7 @@ export function scoresCsv(scores: readonly SpoofScore[]): string {
       s.windows,
       s3(s.seconds),
       s3(s.scoredSeconds),
+      ...(calibration ? [spoofProbability(calibration, s.score), spoofVerdictAt(calibration, s.score)] : []),
       ...(withEmotion ? [s.emotion ?? '', s.emotionProb ?? ''] : []),
     ]),
     {
@@ -153,13 +158,19 @@ export function scoresCsv(scores: readonly SpoofScore[]): string {
         'windows',
         'duration_s',
         'scored_s',
+        ...(calibration ? ['p_spoof', 'verdict'] : []),
         ...(withEmotion ? ['emotion', 'emotion_prob'] : []),
       ],
     },
   );
 }
 
+/** The verdict at the calibration's threshold (the dev set's EER operating point). */
+export function spoofVerdictAt(c: SpoofCalibration, score: number): 'bonafide' | 'spoof' {
+  return score >= c.threshold ? 'bonafide' : 'spoof';
+}
+
 /** Writes {@link scoresCsv} atomically. */
-export async function writeScores(path: string, scores: readonly SpoofScore[]): Promise<void> {
-  await writeFileAtomic(path, scoresCsv(scores));
+export async function writeScores(path: string, scores: readonly SpoofScore[], calibration?: SpoofCalibration): Promise<void> {
+  await writeFileAtomic(path, scoresCsv(scores, calibration));
 }

@@ -40,6 +40,7 @@ import {
   SPOOF_EXPORT_TOLERANCE,
 } from '../../src/runtime/index.js';
 import { buildProgram } from '../../src/cli/index.js';
+import { ServedSpoofModel } from '../../src/serve/index.js';
 import { ROOT, tempDir } from '../audio/helpers.js';
 
 /** Agreement required between ONNX Runtime and the engine (logits). */
@@ -221,6 +222,28 @@ describe('exported countermeasure files and scoring', () => {
       } finally {
         await session.close();
       }
+    }
+    // A calibration rides in the sidecar; the served model then reports P(spoof) and judges at its threshold.
+    const calibration = {
+      kind: 'logistic' as const,
+      slope: 1.5,
+      intercept: 0.2,
+      threshold: 0.1,
+      dev: { bonafide: 40, spoof: 60, eer: 0.2 },
+    };
+    const calibrated = join(dir, 'ship', 'calibrated.onnx');
+    await exportAasist(model, calibrated, 'random weights', calibration);
+    assert.deepEqual(readSpoofSidecar(calibrated)!.calibration, calibration);
+    assert.equal(s!.calibration, undefined, 'uncalibrated by default');
+    const served = await ServedSpoofModel.load(calibrated);
+    try {
+      const v = await served.score(clips[1]);
+      assert.equal(v.threshold, 0.1);
+      assert.equal(v.label, v.score >= 0.1 ? 'bonafide' : 'spoof');
+      assert.ok(Math.abs(v.pSpoof! - 1 / (1 + Math.exp(1.5 * v.score + 0.2))) < 1e-12);
+      assert.equal(v.windows, 2);
+    } finally {
+      await served.close();
     }
     // The emotion models' loader refuses the spoof sidecar with a pointer to the right one.
     assert.throws(

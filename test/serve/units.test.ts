@@ -66,8 +66,21 @@ describe('analysis helpers', () => {
     assert.deepEqual([SPOOF_INPUT, SPOOF_OUTPUT, BONAFIDE_LOGIT_INDEX], [WAVE_INPUT, LOGITS_OUTPUT, SCORE_INDEX]);
     assert.equal(SPOOF_CLASSES[SPOOF_LOGIT_INDEX], 'spoof');
     const scored = { windows: 3, scoredSeconds: 10.5 };
-    assert.deepEqual(spoofVerdict([-1.5, 2], scored), { score: 2, label: 'bonafide', logits: { spoof: -1.5, bonafide: 2 }, ...scored });
+    assert.deepEqual(spoofVerdict([-1.5, 2], scored), {
+      score: 2,
+      label: 'bonafide',
+      logits: { spoof: -1.5, bonafide: 2 },
+      ...scored,
+      pSpoof: null,
+      threshold: null,
+    });
     assert.equal(spoofVerdict([3, 0.5], scored).label, 'spoof');
+    // Calibrated: judged at the threshold (not by the larger logit), with P(spoof).
+    const c = { kind: 'logistic' as const, slope: 2, intercept: -1, threshold: 0.25, dev: { bonafide: 10, spoof: 10, eer: 0.1 } };
+    const v = spoofVerdict([3, 0.5], scored, c);
+    assert.equal(v.label, 'bonafide');
+    assert.equal(v.threshold, 0.25);
+    assert.ok(Math.abs(v.pSpoof! - 0.5) < 1e-12, String(v.pSpoof));
     assert.throws(() => spoofVerdict([1, 2, 3], scored), /must output 2 logits/);
   });
 });

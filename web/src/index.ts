@@ -139,7 +139,7 @@ function render(raw: AnalyzeResponse, signal: Float32Array, rateHz: number, wher
   sp.hidden = !r.spoof;
   if (r.spoof) {
     sp.className = r.spoof.label;
-    sp.textContent = `Spoof check: ${r.spoof.label === 'bonafide' ? 'bona fide' : 'spoofed'} (bona fide score ${r.spoof.score.toFixed(3)}, mean of ${r.spoof.windows} window${r.spoof.windows === 1 ? '' : 's'} over ${r.spoof.scoredSeconds.toFixed(1)} s)`;
+    sp.textContent = `Spoof check: ${r.spoof.label === 'bonafide' ? 'bona fide' : 'spoofed'} (${r.spoof.pSpoof === null ? `bona fide score ${r.spoof.score.toFixed(3)}, uncalibrated` : `P(spoof) ${r.spoof.pSpoof.toFixed(2)}, threshold ${r.spoof.threshold!.toFixed(3)}`}; mean of ${r.spoof.windows} window${r.spoof.windows === 1 ? '' : 's'} over ${r.spoof.scoredSeconds.toFixed(1)} s)`;
   }
   drawWaveform($<HTMLCanvasElement>('waveform'), signal, rateHz, r.windows);
   $('emotion-chart').innerHTML = r.emotion ? emotionBars(r.emotion, r.model.classes) : '';

@@ -34,6 +34,10 @@ export class BrowserSpoofModel {
       const out = await this.session.run({ [SPOOF_INPUT]: new ort.Tensor('float32', wave, [rows, n]) }, [SPOOF_OUTPUT]);
       return out[SPOOF_OUTPUT].data as Float32Array;
     });
-    return spoofVerdict(r.logits, { windows: r.windows, scoredSeconds: r.scoredSamples / this.info.sampleRateHz });
+    return spoofVerdict(
+      r.logits,
+      { windows: r.windows, scoredSeconds: r.scoredSamples / this.info.sampleRateHz },
+      this.info.calibration ?? undefined,
+    );
   }
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../core/index.js';
 import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch, fitAasistInput } from '../../models/index.js';
+import type { SpoofCalibration } from '../../metrics/index.js';
 import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/index.js';
 import { noGrad, tidy, toRawDict } from '../../engine/index.js';
 import { readJsonFile } from '../../core/index.js';
@@ -65,10 +66,15 @@ function probeSignals(): Float32Array[] {
 
 /**
  * Exports an engine AASIST (eval mode is set) to `outPath` + `outPath.json`. `source` names where
- * the weights came from in the sidecar. Errors: a graph that disagrees with the engine, or an
+ * the weights came from in the sidecar; `calibration` goes into it when given. Errors: a graph that disagrees with the engine, or an
  * unwritable destination; none leaves a file behind.
  */
-export async function exportAasist(model: Aasist, outPath: string, source: string): Promise<ExportSpoofResult> {
+export async function exportAasist(
+  model: Aasist,
+  outPath: string,
+  source: string,
+  calibration?: SpoofCalibration,
+): Promise<ExportSpoofResult> {
   model.eval();
   const exported = exportAasistGraph({ config: model.config, weights: toRawDict(model.stateDict()) });
   const name = aasistVariantName(model.config);
@@ -94,6 +100,7 @@ export async function exportAasist(model: Aasist, outPath: string, source: strin
       input: { kind: WAVEFORM_INPUT_KIND, name: WAVE_INPUT, samples: exported.samples, fit: FIT_FIRST_OR_TILE },
       outputs: exported.outputs,
       verification: { maxAbsDiff: 0, probes: probes.length },
+      ...(calibration ? { calibration } : {}),
     },
     'sidecar',
   );
@@ -146,9 +153,14 @@ function refuseConditionedRun(spec: string): void {
 /**
  * Exports the countermeasure named by `spec` (as `trustser spoof score --model`: `aasist`,
  * `aasist-l`, a .pth/.safetensors file, or a spoof train run folder without emotion conditioning)
- * to `outPath` + `outPath.json`. See {@link exportAasist} for the checks.
+ * to `outPath` + `outPath.json`, with `o.calibration` (from `spoof calibrate`) in the sidecar.
+ * See {@link exportAasist} for the checks.
  */
-export async function exportSpoofModel(spec: string, outPath: string): Promise<ExportSpoofResult> {
+export async function exportSpoofModel(
+  spec: string,
+  outPath: string,
+  o: { calibration?: SpoofCalibration } = {},
+): Promise<ExportSpoofResult> {
   refuseConditionedRun(spec);
   const loaded = await loadSpoofModel(spec);
   try {
@@ -157,7 +169,7 @@ export async function exportSpoofModel(spec: string, outPath: string): Promise<E
         `spoof model '${spec}': export-spoof exports plain AASIST only, this one is conditioned on emotion ('${loaded.conditioning}')`,
       );
     const source = existsSync(spec) ? resolve(spec) : `${spec.toLowerCase()} (${resolveSpoofWeights(spec)})`;
-    return await exportAasist(loaded.module, outPath, source);
+    return await exportAasist(loaded.module, outPath, source, o.calibration);
   } finally {
     loaded.module.dispose();
   }
