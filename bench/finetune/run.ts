@@ -90,7 +90,6 @@ async function main(): Promise<void> {
   if (!existsSync(join(APC, 'backbone.safetensors')))
     throw new Error(`${APC}: no pre-trained APC; run 'npm run bench:compare-backbones -- --only pretrain-apc' first`);
   const folds = values.folds.split(',').map(Number);
-  const t0 = performance.now();
   // Fine-tuned folds in parallel (one per core), then the cheap frozen ones.
   const common = ['--epochs', String(epochs), '--backbone-lr', String(backboneLr)];
   await Promise.all(folds.map((k) => child(['--child', `finetuned:${k}`, ...common])));
@@ -106,10 +105,17 @@ async function main(): Promise<void> {
     const c = cells(row);
     return `| APC ${row} | ${c.map((x) => pct(x.ua)).join(' / ')} | ${pct(mean(c.map((x) => x.ua)))} | ${c.map((x) => pct(x.dev)).join(' / ')} | ${mean(c.map((x) => x.s)).toFixed(0)} |`;
   });
+  // Context: the frozen row of bench:compare-backbones (30 epochs) on the same folds, when its run is here.
+  const reference = readJson<RunMetrics>(join(packageRoot(), 'bench', 'out', 'compare-backbones', 'apc-deployable', 'metrics.json'));
+  const refFolds = reference ? folds.map((k) => reference.folds.find((f) => f.fold === k)) : [];
+  if (reference && refFolds.every((f) => f !== undefined))
+    table.push(
+      `| APC frozen, 30 epochs (bench:compare-backbones) | ${refFolds.map((f) => pct(f!.ua)).join(' / ')} | ${pct(mean(refFolds.map((f) => f!.ua)))} | ${refFolds.map((f) => pct(f!.devUa ?? Number.NaN)).join(' / ')} | — |`,
+    );
   const md = [
     '## Fine-tuning a backbone inside the run vs frozen (`npm run bench:finetune`)',
     '',
-    `${machineLine()}. RAVDESS 8 classes, folds ${folds.join(', ')} of the 6 speaker-independent folds of bench:compare-backbones (4 test / 2 dev actors, split seed ${SEED}); the Trust-SER downstream (trust-ser-cnn, every layer mixed, 2 point-wise convs of 128, mean pooling, lr ${DOWNSTREAM.lr}, batch ${DOWNSTREAM.batchSize}, seed ${SEED}, one thread), ${epochs} epochs, best dev epoch kept. Backbone: the APC pre-trained by bench:compare-backbones on the deployable pool (TESS + LibriSpeech; no RAVDESS audio). Fine-tuned: the APC network trains with the downstream from the waveform at lr ${backboneLr} (fixed in advance, not tuned on any split), the fold's normalization fitted on the frozen features. No hyper-parameter was chosen on test data. Wall time of the whole bench ${((performance.now() - t0) / 60000).toFixed(0)} min (fine-tuned folds in parallel, one per core); load average at the end ${loadavg()
+    `${machineLine()}. RAVDESS 8 classes, folds ${folds.join(', ')} of the 6 speaker-independent folds of bench:compare-backbones (4 test / 2 dev actors, split seed ${SEED}); the Trust-SER downstream (trust-ser-cnn, every layer mixed, 2 point-wise convs of 128, mean pooling, lr ${DOWNSTREAM.lr}, batch ${DOWNSTREAM.batchSize}, seed ${SEED}, one thread), ${epochs} epochs, best dev epoch kept. Backbone: the APC pre-trained by bench:compare-backbones on the deployable pool (TESS + LibriSpeech; no RAVDESS audio). Fine-tuned: the APC network trains with the downstream from the waveform at lr ${backboneLr} (fixed in advance, not tuned on any split), the fold's normalization fitted on the frozen features. No hyper-parameter was chosen on test data. Training time per fold (the runs' logs): fine-tuned ${((mean(cells('finetuned').map((x) => x.s)) * epochs) / 60).toFixed(0)} min, frozen ${((mean(cells('frozen').map((x) => x.s)) * epochs) / 60).toFixed(1)} min (the fine-tuned folds ran in parallel, one per core); load average at the end ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores.`,
     '',
