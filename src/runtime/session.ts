@@ -4,7 +4,7 @@
  * posteriors with the training-time features, batching many signals and streaming long ones in
  * windows (per-window posteriors and their mean as the utterance decision).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Features } from '../features/index.js';
@@ -69,6 +69,8 @@ export class OnnxSerModel {
   static async load(path: string, o: OnnxModelOptions = {}): Promise<OnnxSerModel> {
     const file = resolve(path);
     if (!existsSync(file)) throw new Error(`${file}: no such model file`);
+    if (statSync(file).isDirectory())
+      throw new Error(`${file}: is a folder; pass the .onnx file that trustser export wrote`);
     return OnnxSerModel.fromBytes(readFileSync(file), readSidecar(file), file, o);
   }
 

@@ -6,7 +6,7 @@
  * (a shorter clip tiled, as the published evaluation does) in batches; {@link scoreFilesOnnx}
  * does the same for audio files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadAudioBatch } from '../audio/index.js';
@@ -70,6 +70,8 @@ export class OnnxSpoofSession {
   static async load(path: string, o: SpoofSessionOptions = {}): Promise<OnnxSpoofSession> {
     const file = resolve(path);
     if (!existsSync(file)) throw new Error(`${file}: no such spoof model file`);
+    if (statSync(file).isDirectory())
+      throw new Error(`${file}: is a folder; pass the .onnx file that trustser export-spoof wrote`);
     return OnnxSpoofSession.fromBytes(readFileSync(file), readSpoofSidecar(file), file, o);
   }
 
