@@ -69,8 +69,7 @@ export class OnnxSerModel {
   static async load(path: string, o: OnnxModelOptions = {}): Promise<OnnxSerModel> {
     const file = resolve(path);
     if (!existsSync(file)) throw new Error(`${file}: no such model file`);
-    if (statSync(file).isDirectory())
-      throw new Error(`${file}: is a folder; pass the .onnx file that trustser export wrote`);
+    if (statSync(file).isDirectory()) throw new Error(`${file}: is a folder; pass the .onnx file that trustser export wrote`);
     return OnnxSerModel.fromBytes(readFileSync(file), readSidecar(file), file, o);
   }
 

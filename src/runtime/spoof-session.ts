@@ -70,8 +70,7 @@ export class OnnxSpoofSession {
   static async load(path: string, o: SpoofSessionOptions = {}): Promise<OnnxSpoofSession> {
     const file = resolve(path);
     if (!existsSync(file)) throw new Error(`${file}: no such spoof model file`);
-    if (statSync(file).isDirectory())
-      throw new Error(`${file}: is a folder; pass the .onnx file that trustser export-spoof wrote`);
+    if (statSync(file).isDirectory()) throw new Error(`${file}: is a folder; pass the .onnx file that trustser export-spoof wrote`);
     return OnnxSpoofSession.fromBytes(readFileSync(file), readSpoofSidecar(file), file, o);
   }
 

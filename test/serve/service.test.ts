@@ -278,7 +278,10 @@ describe('the serve command', () => {
     await assert.rejects(startServer({ modelPath, spoofPath: join(dir, 'nope.onnx'), port: 0 }), /nope\.onnx: no such spoof model file$/);
     // A run folder instead of its exported file says what to pass.
     await assert.rejects(startServer({ modelPath: dir, port: 0 }), /: is a folder; pass the \.onnx file that trustser export wrote$/);
-    await assert.rejects(startServer({ modelPath, spoofPath: dir, port: 0 }), /: is a folder; pass the \.onnx file that trustser export-spoof wrote$/);
+    await assert.rejects(
+      startServer({ modelPath, spoofPath: dir, port: 0 }),
+      /: is a folder; pass the \.onnx file that trustser export-spoof wrote$/,
+    );
     await assert.rejects(
       startServer({ modelPath, spoofPath: modelPath, port: 0 }),
       /model\.onnx\.json: input\.kind: 'frames' is an emotion model's input; a spoofing countermeasure takes 'waveform'$/,
