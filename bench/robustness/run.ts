@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const conditions = [...table.values().next().value!.keys()];
   const cfgCell = (id: string) => {
     const c = runConfig(runDir(id));
-    return `${c.model.name} on ${c.features.set}${c.training.augment ? `, augmented${c.training.augment.noise.kinds.includes('babble') ? ' + babble' : ''}` : ''}`;
+    return `${c.model.name} on ${c.features.set}${c.features.overrides.dcRemoval === 'mean' ? ', DC removed' : ''}${c.training.augment ? `, augmented${c.training.augment.noise.kinds.includes('babble') ? ' + babble' : ''}` : ''}`;
   };
   const recorded = recordedColumns();
   const kept = [...recorded.columns].filter(([id, col]) => !table.has(id) && conditions.every((c) => col.cells.has(c)));

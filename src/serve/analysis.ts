@@ -188,7 +188,7 @@ export function spoofVerdict(
         threshold: calibration.threshold,
       }
     : { label: bonafide > spoof ? ('bonafide' as const) : ('spoof' as const), pSpoof: null, threshold: null };
-  return { score: bonafide, logits: { spoof, bonafide }, ...scored, ...calibrated };
+  return { score: bonafide, logits: { spoof, bonafide }, windows: scored.windows, scoredSeconds: scored.scoredSeconds, ...calibrated };
 }
 
 /**

@@ -8,6 +8,7 @@ import { trainRun } from '../../src/train/run.js';
 import { exportRun } from '../../src/runtime/export/index.js';
 import { GraphBuilder, reduceMean } from '../../src/runtime/onnx/index.js';
 import { fitAasistInput } from '../../src/models/aasist/input.js';
+import { windowStarts } from '../../src/models/aasist/windows.js';
 import { AASIST_SAMPLES } from '../../src/models/aasist/config.js';
 import { makeRng } from '../../src/core/index.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
@@ -97,16 +98,22 @@ export function spoofModel(dir: string): string {
   return path;
 }
 
-/** The toy's logits [spoof, bona fide] for a 16 kHz clip, computed directly (float64). */
+/** The toy's logits [spoof, bona fide] for a 16 kHz clip, computed directly (float64): the mean over the clip's windows. */
 export function toyLogits(samples16k: Float32Array): [number, number] {
-  const x = fitAasistInput(samples16k, AASIST_SAMPLES);
-  let e = 0;
-  let l = 0;
-  for (const v of x) {
-    e += v * v;
-    l += Math.abs(v);
+  const starts = windowStarts(samples16k.length, AASIST_SAMPLES, AASIST_SAMPLES);
+  const sum: [number, number] = [0, 0];
+  for (const s of starts) {
+    const x = fitAasistInput(samples16k.subarray(s, s + AASIST_SAMPLES), AASIST_SAMPLES);
+    let e = 0;
+    let l = 0;
+    for (const v of x) {
+      e += v * v;
+      l += Math.abs(v);
+    }
+    sum[0] += SPOOF_TOY.a * (e / x.length);
+    sum[1] += SPOOF_TOY.b * (l / x.length) + SPOOF_TOY.c;
   }
-  return [SPOOF_TOY.a * (e / x.length), SPOOF_TOY.b * (l / x.length) + SPOOF_TOY.c];
+  return [sum[0] / starts.length, sum[1] / starts.length];
 }
 
 /** A voiced-speech-like test signal: a 140–220 Hz harmonic tone with syllable-rate loudness and a little noise. */

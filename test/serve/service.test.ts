@@ -59,7 +59,7 @@ describe('trustser serve: analysis, model info and input errors', () => {
     assert.equal(r.json.trust, null, 'the run was not audited');
     assert.deepEqual(r.json.verification, sc.verification);
     assert.deepEqual(r.json.windowing, { windowSeconds: DEFAULT_WINDOW_SECONDS, hopSeconds: DEFAULT_HOP_SECONDS });
-    assert.deepEqual(r.json.spoof, { name: null, samples: 64600, sampleRateHz: 16000 }, 'the toy graph has no sidecar');
+    assert.deepEqual(r.json.spoof, { name: null, samples: 64600, sampleRateHz: 16000, calibration: null }, 'the toy graph has no sidecar');
     assert.deepEqual(r.json.pretrained, [], 'log-mel features run no pretrained model');
     assert.deepEqual((await getJson(`${s.url}${r.json.files.sidecar}`)).json, sc);
     const onnx = new Uint8Array(await (await fetch(`${s.url}${r.json.files.model}`)).arrayBuffer());
@@ -98,6 +98,11 @@ describe('trustser serve: analysis, model info and input errors', () => {
     assert.ok(close(r.json.spoof.logits.spoof, spoof, SPOOF_TOL), `spoof logit ${r.json.spoof.logits.spoof} vs ${spoof}`);
     assert.ok(close(r.json.spoof.score, bonafide, SPOOF_TOL), `score ${r.json.spoof.score} vs ${bonafide}`);
     assert.equal(r.json.spoof.label, bonafide > spoof ? 'bonafide' : 'spoof');
+    // What was scored: the whole clip (one window of 4.04 s for this 3.3 s clip), uncalibrated.
+    assert.deepEqual(
+      [r.json.spoof.windows, r.json.spoof.scoredSeconds, r.json.spoof.pSpoof, r.json.spoof.threshold],
+      [1, samples.length / 16000, null, null],
+    );
     assert.ok(close(r.json.audio.durationSeconds, samples.length / 16000, 1e-9));
     assert.deepEqual([r.json.audio.sampleRateHz, r.json.audio.channels], [16000, 1]);
     for (const k of ['decode', 'emotion', 'spoof', 'total']) assert.ok(r.json.timingMs[k] >= 0, k);
