@@ -4,10 +4,10 @@
  * its own with trainable parameters (what fine-tuning trains), and the file a fine-tuned
  * network is saved to.
  */
-import { saveSafetensors, toRaw, type nn, type Tensor } from '../engine/index.js';
+import { saveSafetensors, stack, toRaw, type nn, type Tensor } from '../engine/index.js';
 import type { StateDict } from '../tensor-io/index.js';
 import { TUNED_BACKBONE_KEY } from './checkpoint-files.js';
-import { ENGINE_BACKBONE_NAMES } from './engine-names.js';
+import { ENGINE_BACKBONE_NAMES, uniformLayers } from './engine-names.js';
 import { engineApc, engineTera, newApc, newTera } from './s3prl/index.js';
 import type { BackboneWeights } from './sources.js';
 import { WAV2VEC2_ARCHS } from './wav2vec2/config.js';
@@ -55,6 +55,19 @@ function hiddenStatesOf(n: Network): (wave: Tensor) => Tensor[] {
     return (wave) => net.waveformHiddenStates(wave, pad);
   }
   return (wave) => n.net.hiddenStates(wave);
+}
+
+/**
+ * What a backbone feature set is made of, from every layer's hidden states [1, T, D]: layer
+ * `layer` (negative counts from the output) as [1, T, D], or (`'all'`) the layers as wide as the
+ * output stacked as planes [1, L, T, D], the feature set's planes.
+ */
+export function setLayers(h: readonly Tensor[], layer: number | 'all'): Tensor {
+  if (layer !== 'all') return h[layer < 0 ? h.length + layer : layer];
+  return stack(
+    uniformLayers(h.map((t) => t.shape[2])).map((l) => h[l]),
+    1,
+  );
 }
 
 /**

@@ -44,7 +44,7 @@ export {
 } from './wav2vec2/index.js';
 export * from './whisper/index.js';
 export * from './s3prl/index.js';
-export { engineBackbone, saveTunedBackbone, trainableBackbone, type EngineBackbone, type TrainableBackbone } from './engine.js';
+export { engineBackbone, saveTunedBackbone, setLayers, trainableBackbone, type EngineBackbone, type TrainableBackbone } from './engine.js';
 export {
   EXPORTABLE_BACKBONES,
   EXPORTED_BACKBONE_KEY,

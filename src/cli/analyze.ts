@@ -4,8 +4,8 @@ import { listInputFiles } from '../audio/index.js';
 import { throwIfFailed } from '../core/index.js';
 import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import { NO_SPEECH_LABEL } from '../run/index.js';
-import { spoofProbability } from '../metrics/index.js';
-import { readCalibration, spoofVerdictAt } from '../spoof/index.js';
+import { spoofProbability, spoofVerdictAt } from '../metrics/index.js';
+import { readCalibration } from '../spoof/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 

@@ -1,7 +1,7 @@
 /** What several commands share: audio file arguments, the metrics table, progress bars. */
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
-import { numberFlag } from '../core/index.js';
+import { choiceFlag, intFlag, numberFlag } from '../core/index.js';
 import { parseColumnMapping } from '../data/index.js';
 import type { FileFailure } from '../core/index.js';
 import type { RunMetrics } from '../run/index.js';
@@ -119,17 +119,9 @@ export function windowingOptions(cmd: Command): Command {
     .option(
       '--aggregate <how>',
       `how window scores make the file's: mean (default) of the logits, max (the most spoof-like window) or top-k (mean of the k most spoof-like)`,
-      (v: string) => {
-        if (!(SPOOF_AGGREGATIONS as readonly string[]).includes(v))
-          throw new InvalidArgumentError(`expected one of ${SPOOF_AGGREGATIONS.join(', ')}`);
-        return v as SpoofAggregation;
-      },
+      choiceFlag(SPOOF_AGGREGATIONS),
     )
-    .option('--top-k <k>', `windows --aggregate top-k averages (default ${DEFAULT_TOP_K})`, (v: string) => {
-      const k = Number(v);
-      if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError('expected a positive integer');
-      return k;
-    });
+    .option('--top-k <k>', `windows --aggregate top-k averages (default ${DEFAULT_TOP_K})`, intFlag(1));
 }
 
 /** The windowing the flags ask for (hop in samples at the countermeasures' 16 kHz). */

@@ -2,8 +2,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, throwIfFailed } from '../core/index.js';
-import { readCalibration, scoresCsv, spoofVerdictAt, writeScores } from '../spoof/index.js';
-import { spoofProbability } from '../metrics/index.js';
+import { readCalibration, scoresCsv, writeScores } from '../spoof/index.js';
+import { spoofProbability, spoofVerdictAt } from '../metrics/index.js';
 import { listInputFiles } from '../audio/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 

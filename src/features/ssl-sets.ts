@@ -68,7 +68,7 @@ function sslSet(backbone: string, pooled: boolean, overrides: Readonly<Record<st
   );
   if (o.weights !== null && (typeof o.weights !== 'string' || o.weights === ''))
     throw new Error(`feature set '${name}': option 'weights' must be a checkpoint file or folder`);
-  if (o.tuned !== null && o.tuned !== undefined && (typeof o.tuned !== 'string' || o.tuned === ''))
+  if (o.tuned !== null && (typeof o.tuned !== 'string' || o.tuned === ''))
     throw new Error(`feature set '${name}': option 'tuned' must be a fine-tuned backbone file`);
   if (o.layer !== ALL_LAYERS && !Number.isSafeInteger(o.layer))
     throw new Error(`feature set '${name}': option 'layer' must be a layer number or '${ALL_LAYERS}', got ${JSON.stringify(o.layer)}`);

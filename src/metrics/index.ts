@@ -71,6 +71,7 @@ export {
   fitSpoofCalibration,
   spoofProbability,
   spoofReliability,
+  spoofVerdictAt,
   type SpoofCalibration,
 } from './spoof-calibration.js';
 export * from './pure.js';

@@ -19,4 +19,4 @@ export {
   type CalibrationError,
   type ReliabilityBin,
 } from './calibration.js';
-export { SpoofCalibrationSchema, spoofProbability, type SpoofCalibration } from './spoof-calibration.js';
+export { SpoofCalibrationSchema, spoofProbability, spoofVerdictAt, type SpoofCalibration } from './spoof-calibration.js';

@@ -78,6 +78,11 @@ export function fitSpoofCalibration(bona: readonly number[], spoof: readonly num
   };
 }
 
+/** The verdict at the calibration's threshold (the dev set's EER operating point). */
+export function spoofVerdictAt(c: SpoofCalibration, score: number): 'bonafide' | 'spoof' {
+  return score >= c.threshold ? 'bonafide' : 'spoof';
+}
+
 /** P(spoof) of score `score` under calibration `c` (0–1). */
 export function spoofProbability(c: SpoofCalibration, score: number): number {
   return 1 - sigmoid(c.slope * score + c.intercept);

@@ -326,21 +326,21 @@ export function registryIssues(cfg: unknown, baseDir: string): string[] {
   return out;
 }
 
+/** The model whose speaker-attribute heads the fine-tuning chain does not carry. */
+const MULTITASK_MODEL: ModelName = 'cnn-lstm-att-multitask';
+
 /**
  * What fine-tuning a backbone (`features.finetune`) cannot go with: it trains an engine
  * backbone's hidden-state set (not its pooled `-stats`, not the ONNX speech-embedding model)
  * under a frame or layer model, with nothing that acts on the frozen features.
  */
-const MULTITASK_MODEL: ModelName = 'cnn-lstm-att-multitask';
-
 function finetuneIssues(cfg: RunConfig, baseDir: string): string[] {
   if (cfg.features.finetune === null) return [];
   const out: string[] = [];
   const at = 'features.finetune';
-  let backbone: string | undefined;
   try {
     const fs = getFeatureSet(cfg.features.set, weightsResolved(cfg.features.overrides, baseDir));
-    backbone = fs.backbone?.name;
+    const backbone = fs.backbone?.name;
     if (!backbone || fs.name !== backbone || !ENGINE_BACKBONE_NAMES.includes(backbone))
       out.push(
         `${at}: fine-tuning trains a backbone's network, so features.set must be the hidden states of an engine backbone (${ENGINE_BACKBONE_NAMES.join(', ')}), not '${cfg.features.set}'`,
@@ -359,7 +359,6 @@ function finetuneIssues(cfg: RunConfig, baseDir: string): string[] {
     );
   const models: readonly string[] = listModels();
   const kinds: readonly string[] = models.includes(cfg.model.name) ? modelInfo(cfg.model.name).inputKinds : [];
-  // Multitask models train on speaker-attribute targets the fine-tuning chain does not carry.
   if (cfg.model.name === MULTITASK_MODEL || !kinds.some((k) => k === 'frames' || k === 'layers'))
     out.push(`${at}: model '${cfg.model.name}' cannot be fine-tuned with a backbone (use a frame or layer model such as trust-ser-cnn)`);
   return out;

@@ -6,8 +6,8 @@
  * the same enrolled speaker statistics.
  */
 import { join } from 'node:path';
-import { ENGINE_BACKBONE_NAMES, engineBackbone, uniformLayers } from '../backbones/index.js';
-import { keep, loadModule, noGrad, stack, tensor, tidy, type Tensor } from '../engine/index.js';
+import { ENGINE_BACKBONE_NAMES, engineBackbone, setLayers } from '../backbones/index.js';
+import { keep, loadModule, noGrad, tensor, tidy, type Tensor } from '../engine/index.js';
 import {
   centreCropStart,
   fitNormalizer,
@@ -216,15 +216,7 @@ function differentiableFront(runDir: string, modelName: string, set: FeatureSet,
     const want = layer === 'all' ? 'layers' : 'frames';
     if (model.inputKind !== want) throw new Error(`${runDir}: model '${modelName}' does not take ${want} features`);
     return {
-      forward: (wave) => {
-        const h = net.hiddenStates(wave);
-        if (layer !== 'all') return h[layer < 0 ? h.length + layer : layer];
-        // The same layers as the feature set's planes.
-        return stack(
-          uniformLayers(h.map((t) => t.shape[2])).map((l) => h[l]),
-          1,
-        );
-      },
+      forward: (wave) => setLayers(net.hiddenStates(wave), layer),
       dispose: () => {}, // the network is shared with the backbone's feature set
     };
   }
@@ -251,6 +243,15 @@ function differentiableFront(runDir: string, modelName: string, set: FeatureSet,
     power: s.power,
     lnEps: s.lnEps,
   });
+}
+
+/**
+ * Normalization statistics `values` of `norm`'s geometry (one per plane and dim) as a kept tensor
+ * shaped to broadcast over features [1, T, D] or [1, L, T, D]; the caller disposes it.
+ */
+export function statTensor(values: readonly number[], norm: Normalizer): Tensor {
+  const shape = norm.channels > 1 ? [norm.channels, 1, norm.dims] : [norm.dims];
+  return keep(tensor(Float32Array.from(values), shape));
 }
 
 /** What the differentiable chain needs of a model: its input kind and outputs (and, for waveform models, embeddings). */
@@ -287,9 +288,7 @@ function waveformModel(
   statsOf: (who: string | undefined) => Normalizer | null,
 ): WaveformModel & { dispose(): void } {
   const frontend = differentiableFront(runDir, o.modelName, set, model);
-  // Statistics per (plane, dim), shaped to broadcast over [1, T, D] or [1, L, T, D].
-  const statShape = norm.channels > 1 ? [norm.channels, 1, norm.dims] : [norm.dims];
-  const stat = (v: number[]) => keep(tensor(Float32Array.from(v), statShape));
+  const stat = (v: number[]) => statTensor(v, norm);
   const mean = stat(norm.mean),
     std = stat(norm.std);
   // Keyed by the statistics object: a speaker enrolled again gets new statistics and new tensors.

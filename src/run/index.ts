@@ -56,7 +56,7 @@ export {
 } from './files.js';
 export { listRunUtterances, makeRunSplit, qualifyUtterance, syntheticCorpusDir, type LabelledUtterance } from './corpus.js';
 export { loadCheckpoint, saveCheckpoint, type CheckpointContents } from './checkpoint.js';
-export { loadFold, waveformChain, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
+export { loadFold, statTensor, waveformChain, type TrainedFold, type WaveformClassifier, type WaveformModel } from './fold.js';
 export {
   NO_SPEECH_LABEL,
   SINGLE_SPEAKER,

@@ -11,7 +11,14 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadAudioBatch } from '../audio/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, resolveWindowing, scoreInWindows, type SpoofWindowing } from '../models/index.js';
+import {
+  AASIST_SAMPLES,
+  AASIST_SAMPLE_RATE_HZ,
+  resolveWindowing,
+  scoreInWindows,
+  windowedSummary,
+  type SpoofWindowing,
+} from '../models/index.js';
 import { ortSessionOptions } from './session.js';
 import { readSpoofSidecar } from './sidecar-files.js';
 import { LOGITS_OUTPUT, SCORE_INDEX, SPOOF_CLASSES, WAVE_INPUT, type SpoofSidecar } from './spoof-sidecar.js';
@@ -138,13 +145,7 @@ export class OnnxSpoofSession {
       (wave, rows) => this.logits(wave, rows),
       labels,
     );
-    return rs.map((r, i) => ({
-      score: r.logits[SCORE_INDEX],
-      logits: r.logits,
-      windows: r.windows,
-      seconds: clips[i].length / this.sampleRateHz,
-      scoredSeconds: r.scoredSamples / this.sampleRateHz,
-    }));
+    return rs.map((r, i) => ({ score: r.logits[SCORE_INDEX], ...windowedSummary(r, clips[i].length, this.sampleRateHz) }));
   }
 
   /** Frees the session. */

@@ -7,7 +7,14 @@
  */
 import { speechActivity } from '../audio/pure.js';
 import { argmax } from '../core/pure.js';
-import { UNKNOWN_LABEL, checkMinConfidence, confidentLabel, spoofProbability, type SpoofCalibration } from '../metrics/pure.js';
+import {
+  UNKNOWN_LABEL,
+  checkMinConfidence,
+  confidentLabel,
+  spoofProbability,
+  spoofVerdictAt,
+  type SpoofCalibration,
+} from '../metrics/pure.js';
 import type { TrustSummary } from '../runtime/pure.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
@@ -183,7 +190,7 @@ export function spoofVerdict(
   const bonafide = logits[BONAFIDE_LOGIT_INDEX];
   const calibrated = calibration
     ? {
-        label: bonafide >= calibration.threshold ? ('bonafide' as const) : ('spoof' as const),
+        label: spoofVerdictAt(calibration, bonafide),
         pSpoof: spoofProbability(calibration, bonafide),
         threshold: calibration.threshold,
       }

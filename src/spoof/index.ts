@@ -14,7 +14,7 @@ export {
   type SpoofModel,
   type EmotionEmbeddings,
 } from './model.js';
-export { scoreFiles, scoresCsv, spoofVerdictAt, writeScores, SCORE_BATCH, type SpoofScore, type ScoreOptions } from './score.js';
+export { scoreFiles, scoresCsv, writeScores, SCORE_BATCH, type SpoofScore, type ScoreOptions } from './score.js';
 export {
   readScores,
   evaluateScores,

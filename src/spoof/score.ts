@@ -13,10 +13,10 @@ import {
   resolveWindowing,
   scoreInWindows,
   type SpoofWindowing,
-  type WindowedScore,
+  windowedSummary,
 } from '../models/index.js';
 import { predictFiles, requireUtteranceLevelRun } from '../run/index.js';
-import { spoofProbability, type SpoofCalibration } from '../metrics/index.js';
+import { spoofProbability, spoofVerdictAt, type SpoofCalibration } from '../metrics/index.js';
 import { writeFileAtomic } from '../core/index.js';
 import { settleBatch, type FileFailure } from '../core/pure.js';
 import type { SpoofModel } from './model.js';
@@ -104,7 +104,7 @@ export async function scoreFiles(
       scores.push({
         path: item.path,
         score: result.logits[BONAFIDE_CLASS],
-        ...windowFacts(result, item.samples.length, AASIST_SAMPLE_RATE_HZ),
+        ...windowedSummary(result, item.samples.length, AASIST_SAMPLE_RATE_HZ),
       });
     o.onProgress?.(scores.length + failed.length, paths.length);
   }
@@ -122,11 +122,6 @@ export async function scoreFiles(
     failed.push(...emotionFailed.map((f) => ({ path: f.path, reason: `emotion: ${f.reason}` })));
   }
   return { scores, failed };
-}
-
-/** What a file's windowed score says about the audio behind it (seconds at `rateHz`). */
-function windowFacts(r: WindowedScore, samples: number, rateHz: number) {
-  return { logits: r.logits, windows: r.windows, seconds: samples / rateHz, scoredSeconds: r.scoredSamples / rateHz };
 }
 
 /**
@@ -163,11 +158,6 @@ export function scoresCsv(scores: readonly SpoofScore[], calibration?: SpoofCali
       ],
     },
   );
-}
-
-/** The verdict at the calibration's threshold (the dev set's EER operating point). */
-export function spoofVerdictAt(c: SpoofCalibration, score: number): 'bonafide' | 'spoof' {
-  return score >= c.threshold ? 'bonafide' : 'spoof';
 }
 
 /** Writes {@link scoresCsv} atomically. */

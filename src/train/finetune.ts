@@ -8,9 +8,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveTunedBackbone, trainableBackbone, uniformLayers, type TrainableBackbone } from '../backbones/index.js';
+import { saveTunedBackbone, setLayers, trainableBackbone, type TrainableBackbone } from '../backbones/index.js';
 import type { Split } from '../data/index.js';
-import { cat, keep, nn, saveModule, stack, tensor, zeros, type Tensor } from '../engine/index.js';
+import { cat, nn, saveModule, tensor, zeros, type Tensor } from '../engine/index.js';
 import { centreCropStart, computeFeatures, getFeatureSet, type FeatureSet, type Features, type Normalizer } from '../features/index.js';
 import type { Example, InputKind, SerModel, TrainableModel } from '../models/index.js';
 import {
@@ -19,6 +19,7 @@ import {
   FINETUNE_BEST_FILE,
   TUNED_BACKBONE_FILE,
   foldFeatureOverrides,
+  statTensor,
   type LabelledUtterance,
   type RunConfig,
 } from '../run/index.js';
@@ -88,10 +89,8 @@ class FinetuneChain extends nn.Module implements TrainableModel {
     this.module('backbone', backbone.module);
     this.module('head', head);
     this.numClasses = head.numClasses;
-    // Statistics per (plane, dim), shaped to broadcast over [1, T, D] or [1, L, T, D].
-    const shape = norm.channels > 1 ? [norm.channels, 1, norm.dims] : [norm.dims];
-    this.mean = keep(tensor(Float32Array.from(norm.mean), shape));
-    this.std = keep(tensor(Float32Array.from(norm.std), shape));
+    this.mean = statTensor(norm.mean, norm);
+    this.std = statTensor(norm.std, norm);
   }
 
   /** The downstream's input: normalized hidden states [N, (L,) T, D] and their lengths in frames. */
@@ -100,15 +99,7 @@ class FinetuneChain extends nn.Module implements TrainableModel {
     const samples = lengths ? Array.from(lengths.toArray() as BigInt64Array, Number) : new Array<number>(n).fill(x.shape[1]);
     const feats = samples.map((len, i) => {
       const wave = x.narrow(0, i, 1).narrow(1, 0, len).reshape([1, len]);
-      const h = this.backbone.hiddenStates(wave);
-      const f =
-        this.layer === 'all'
-          ? stack(
-              uniformLayers(h.map((t) => t.shape[2])).map((l) => h[l]),
-              1,
-            )
-          : h[this.layer < 0 ? h.length + this.layer : this.layer];
-      const z = f.sub(this.mean).div(this.std);
+      const z = setLayers(this.backbone.hiddenStates(wave), this.layer).sub(this.mean).div(this.std);
       const timeDim = z.ndim - 2;
       const t = z.shape[timeDim];
       return t > this.maxFrames ? z.narrow(timeDim, centreCropStart(t, this.maxFrames), this.maxFrames) : z;

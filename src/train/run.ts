@@ -189,8 +189,8 @@ async function prepareRun(cfg: RunConfig, dir: string, o: RunOptions, only?: num
 
 /** Trains fold `k` of a prepared run (or reads its result when it is done) and logs its UA. */
 async function trainPreparedFold(run: PreparedRun, k: number, o: RunOptions): Promise<FoldResult> {
-  const { cfg, split, dir } = run;
-  const r = await runFold(cfg, split, k, run, o, (history) => {
+  const { split, dir } = run;
+  const r = await runFold(run, k, o, (history) => {
     writeFoldLog(dir, k, history);
     assembleRunLog(dir, run.runFolds);
   });
@@ -202,15 +202,8 @@ async function trainPreparedFold(run: PreparedRun, k: number, o: RunOptions): Pr
   return r;
 }
 
-async function runFold(
-  cfg: RunConfig,
-  split: Split,
-  k: number,
-  run: PreparedRun,
-  o: RunOptions,
-  onEpoch: (history: EpochRecord[]) => void,
-): Promise<FoldResult> {
-  const { utterances, copiesOf, classes, feats, dir } = run;
+async function runFold(run: PreparedRun, k: number, o: RunOptions, onEpoch: (history: EpochRecord[]) => void): Promise<FoldResult> {
+  const { cfg, split, utterances, copiesOf, classes, feats, dir } = run;
   const fdir = foldDir(dir, k);
   if (existsSync(join(fdir, RESULT_FILE))) return readFoldResult(dir, k);
   mkdirSync(fdir, { recursive: true });

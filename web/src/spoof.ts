@@ -4,7 +4,7 @@
  * scores it (windows of `samples`, their mean logits; shorter clips tiled) at the length and
  * rate the server reports.
  */
-import { resolveWindowing, scoreInWindows } from '../../src/models/pure.js';
+import { resolveWindowing, scoreInWindows, windowedSummary } from '../../src/models/pure.js';
 import { SPOOF_INPUT, SPOOF_OUTPUT, spoofVerdict, type ModelInfo, type SpoofResult } from '../../src/serve/pure.js';
 import { createSession, ort } from './ort.js';
 
@@ -34,10 +34,6 @@ export class BrowserSpoofModel {
       const out = await this.session.run({ [SPOOF_INPUT]: new ort.Tensor('float32', wave, [rows, n]) }, [SPOOF_OUTPUT]);
       return out[SPOOF_OUTPUT].data as Float32Array;
     });
-    return spoofVerdict(
-      r.logits,
-      { windows: r.windows, scoredSeconds: r.scoredSamples / this.info.sampleRateHz },
-      this.info.calibration ?? undefined,
-    );
+    return spoofVerdict(r.logits, windowedSummary(r, samples.length, this.info.sampleRateHz), this.info.calibration ?? undefined);
   }
 }

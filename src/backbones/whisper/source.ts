@@ -41,10 +41,16 @@ function files(o: BackboneWeights): string[] {
  * @throws Error for missing weights or a bad checkpoint.
  */
 export function engineWhisper(o: BackboneWeights): WhisperEncoder {
+  checkpointPath(o); // an exported graph is refused before its files are listed
+  return frozenOnce(networks, filesVersion(files(o)), () => newWhisper(o));
+}
+
+/** The checkpoint path `o` names (not an exported graph). */
+function checkpointPath(o: BackboneWeights): string {
   const path = requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT);
   if (isExportedGraph(path))
     throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
-  return frozenOnce(networks, filesVersion(files(o)), () => newWhisper(o));
+  return path;
 }
 
 /**
@@ -53,10 +59,7 @@ export function engineWhisper(o: BackboneWeights): WhisperEncoder {
  * @throws Error as {@link engineWhisper}.
  */
 export function newWhisper(o: BackboneWeights): WhisperEncoder {
-  const path = requireWeights(WHISPER_BACKBONE, o, WEIGHTS_HINT);
-  if (isExportedGraph(path))
-    throw new Error(`${path}: an exported backbone runs on ONNX Runtime only; pass the checkpoint it was exported from`);
-  return applyTuned(loadWhisperEncoder(path).model, WHISPER_BACKBONE, o);
+  return applyTuned(loadWhisperEncoder(checkpointPath(o)).model, WHISPER_BACKBONE, o);
 }
 
 provideModel<Backbone>(WHISPER_BACKBONE, {

@@ -31,6 +31,7 @@ export {
   resolveWindowing,
   scoreInWindows,
   windowStarts,
+  windowedSummary,
   type SpoofAggregation,
   type SpoofWindowing,
   type WindowedScore,

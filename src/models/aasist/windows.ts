@@ -91,6 +91,11 @@ export interface WindowedScore {
   scoredSamples: number;
 }
 
+/** What a clip's windowed score says about the audio behind it: its logits, windows, and its length and the part scored (s, at `rateHz`). */
+export function windowedSummary(r: WindowedScore, samples: number, rateHz: number) {
+  return { logits: r.logits, windows: r.windows, seconds: samples / rateHz, scoredSeconds: r.scoredSamples / rateHz };
+}
+
 /**
  * Scores every clip in windows of `window` samples: the windows of all clips are pooled and
  * run `batchSize` at a time (so memory holds one batch of windows, however long the clips),
