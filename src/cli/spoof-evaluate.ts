@@ -7,6 +7,7 @@ import {
   describeCalibration,
   evaluateScores,
   formatSpoofEvaluation,
+  heldOutTrials,
   loadSpoofManifest,
   readCalibration,
   readScores,
@@ -18,7 +19,8 @@ export function registerEvaluate(spoof: Command): void {
     .command('evaluate')
     .description('EER (with threshold), min DCF, DET data and per-group EER of a scores file against a spoof-set manifest')
     .requiredOption('--scores <file>', 'scores CSV from `trustser spoof score`')
-    .requiredOption('--manifest <file>', 'spoof-set manifest (a folder holding manifest.csv, or the file)')
+    .option('--manifest <file>', 'spoof-set manifest (a folder holding manifest.csv, or the file)')
+    .option('--test-of <run-dir>', "evaluate on the held-out trials of a `spoof train` run (its set's manifest, its split's test side)")
     .option(
       '--group-by <what>',
       "'emotion' (manifest label), 'predicted-emotion', or a manifest column (gender, codec, voice, source)",
@@ -34,7 +36,8 @@ export function registerEvaluate(spoof: Command): void {
     .action(
       async (o: {
         scores: string;
-        manifest: string;
+        manifest?: string;
+        testOf?: string;
         groupBy: string;
         againstAllBonafide?: boolean;
         costMiss: number;
@@ -46,7 +49,9 @@ export function registerEvaluate(spoof: Command): void {
       }) => {
         const calibration = o.calibration ? readCalibration(o.calibration) : null;
         const scores = readScores(o.scores);
-        const utts = await loadSpoofManifest(o.manifest);
+        if ((o.manifest === undefined) === (o.testOf === undefined))
+          throw new Error('spoof evaluate: give --manifest or --test-of (one of the two)');
+        const utts = o.testOf ? await heldOutTrials(o.testOf) : await loadSpoofManifest(o.manifest!);
         const e = evaluateScores(scores, utts, {
           groupBy: o.groupBy,
           pooledBonafide: o.againstAllBonafide,

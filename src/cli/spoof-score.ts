@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, throwIfFailed } from '../core/index.js';
-import { readCalibration, scoresCsv, writeScores } from '../spoof/index.js';
+import { heldOutTrials, readCalibration, scoresCsv, writeScores } from '../spoof/index.js';
 import { spoofProbability, spoofVerdictAt } from '../metrics/index.js';
 import { listInputFiles } from '../audio/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
@@ -13,7 +13,8 @@ export function registerScore(spoof: Command): void {
     .description(
       'one score per whole audio file (its 4.04 s windows aggregated; higher = more bona fide), with the predicted emotion when --emotion-model is given',
     )
-    .argument('<inputs...>', 'audio files or folders')
+    .argument('[inputs...]', 'audio files or folders')
+    .option('--test-of <run-dir>', 'score the held-out trials of a `spoof train` run (instead of inputs)')
     .option('--model <spec>', 'aasist, aasist-l, a .pth/.safetensors file, or a `spoof train` run folder', 'aasist')
     .option('--emotion-model <run-dir>', 'SER run (trustser train) to predict each file’s emotion')
     .option('--out <file>', 'write the scores as CSV here (default: print them)')
@@ -23,10 +24,20 @@ export function registerScore(spoof: Command): void {
   windowingOptions(cmd).action(
     async (
       inputs: string[],
-      o: { model: string; emotionModel?: string; out?: string; batchSize?: number; calibration?: string; json?: boolean } & WindowingFlags,
+      o: {
+        model: string;
+        emotionModel?: string;
+        out?: string;
+        batchSize?: number;
+        calibration?: string;
+        testOf?: string;
+        json?: boolean;
+      } & WindowingFlags,
     ) => {
+      if (inputs.length > 0 === (o.testOf !== undefined))
+        throw new Error('spoof score: give audio files or folders, or --test-of RUN (one of the two)');
       const calibration = o.calibration ? readCalibration(o.calibration) : undefined;
-      const files = await listInputFiles(inputs);
+      const files = o.testOf ? (await heldOutTrials(o.testOf)).map((u) => u.path) : await listInputFiles(inputs);
       const { scores, failed } = await scoreWithProgress(o.model, files, o);
       const withP = calibration
         ? scores.map((s) => ({ ...s, pSpoof: spoofProbability(calibration, s.score), verdict: spoofVerdictAt(calibration, s.score) }))

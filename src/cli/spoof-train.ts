@@ -3,18 +3,27 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { choiceFlag, intFlag, positiveFlag } from '../core/index.js';
 import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/index.js';
-import { SPOOF_TRAIN_DEFAULTS, trainSpoofModel } from '../spoof/index.js';
+import { RANDOM_INIT, SPOOF_ARCHS, SPOOF_TRAIN_DEFAULTS, trainSpoofModel, type SpoofArch, type SpoofProtocol } from '../spoof/index.js';
 
 export function registerTrainSpoof(spoof: Command): void {
   const d = SPOOF_TRAIN_DEFAULTS;
   spoof
     .command('train')
     .description(
-      'fine-tune AASIST (optionally emotion-conditioned) on a spoof set with speaker-disjoint held-out speakers and voices; resumes in the same --out',
+      'fine-tune AASIST (optionally emotion-conditioned) or train AASIST with a wav2vec 2.0 front end on a spoof set with speaker-disjoint held-out speakers and voices, optionally leaving one generator family or channel out; resumes in the same --out',
     )
     .requiredOption('--set <dir>', 'spoof set from `spoof make-set`')
     .requiredOption('--out <dir>', 'run folder')
-    .option('--init <spec>', 'initial weights: aasist, aasist-l or a file', 'aasist')
+    .option(
+      '--model <arch>',
+      `countermeasure: ${SPOOF_ARCHS.join(' or ')} (AASIST with a wav2vec 2.0 front end)`,
+      choiceFlag(SPOOF_ARCHS),
+      'aasist' as SpoofArch,
+    )
+    .option(
+      '--init <spec>',
+      `initial weights: for aasist, aasist | aasist-l | a file (default aasist); for aasist-wav2vec, ${RANDOM_INIT} (a small front end from scratch, the default) or a wav2vec 2.0 / XLSR checkpoint for the front end`,
+    )
     .option(
       '--conditioning <mode>',
       `none, ${EMOTION_CONDITIONING_MODES.join(', ')}`,
@@ -26,36 +35,55 @@ export function registerTrainSpoof(spoof: Command): void {
     .option('--batch-size <n>', 'batch size', intFlag(1), d.batchSize)
     .option('--lr <x>', 'learning rate', positiveFlag, d.lr)
     .option('--crop <samples>', 'training crop length (16 kHz samples)', intFlag(1), d.cropSamples)
+    .option('--folds <n>', 'speaker folds per source', intFlag(2), d.folds)
+    .option('--test-fold <k>', 'fold whose speakers and voices are held out', intFlag(0), d.testFold)
+    .option('--holdout-family <name>', 'leave-one-family-out: never train on this generator family; test on it')
+    .option('--holdout-channel <name>', 'leave-one-channel-out: never train on this channel; test on it')
     .option('--seed <n>', 'seed', intFlag(), d.seed)
     .action(
       async (o: {
         set: string;
         out: string;
-        init: string;
+        model: SpoofArch;
+        init?: string;
         conditioning: EmotionConditioning | 'none';
         emotionModel?: string;
         epochs: number;
         batchSize: number;
         lr: number;
         crop: number;
+        folds: number;
+        testFold: number;
+        holdoutFamily?: string;
+        holdoutChannel?: string;
         seed: number;
       }) => {
+        if (o.holdoutFamily && o.holdoutChannel) throw new Error('spoof train: give --holdout-family or --holdout-channel, not both');
+        const protocol: SpoofProtocol = o.holdoutFamily
+          ? { kind: 'leave-one-family-out', family: o.holdoutFamily }
+          : o.holdoutChannel
+            ? { kind: 'leave-one-channel-out', channel: o.holdoutChannel }
+            : { kind: 'speaker' };
         const r = await trainSpoofModel({
           set: o.set,
           outDir: o.out,
-          init: o.init,
+          model: o.model,
+          init: o.init ?? (o.model === 'aasist' ? 'aasist' : RANDOM_INIT),
           conditioning: o.conditioning,
           emotionRun: o.emotionModel,
           epochs: o.epochs,
           batchSize: o.batchSize,
           lr: o.lr,
           cropSamples: o.crop,
+          folds: o.folds,
+          testFold: o.testFold,
+          protocol,
           seed: o.seed,
           log: (l) => process.stderr.write(`${l}\n`),
         });
         r.model.module.dispose();
         process.stdout.write(
-          `${resolve(o.out)}: trained on ${r.split.train.length} utterances; ${r.split.test.length} held out (split.json)\n`,
+          `${resolve(o.out)}: trained on ${r.split.train.length} utterances; ${r.split.test.length} held out (${protocol.kind}, split.json)${r.split.notes.map((n) => `\n  note: ${n}`).join('')}\n`,
         );
       },
     );

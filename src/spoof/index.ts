@@ -1,7 +1,27 @@
 /** Anti-spoofing data and scoring: the synthetic spoof set, AASIST scoring, fine-tuning and evaluation. */
-export { makeSpoofSet, planSpoofs, SPOOF_MANIFEST, SPOOF_SETTINGS, type SpoofSetOptions, type SpoofSetSummary } from './make-set.js';
-export { synthesize, renditionSsml, CODECS, type CodecChannel, type Rendition } from './synth.js';
-export { DEFAULT_VOICES, EMOTION_PROSODY, READ_SENTENCES, READ_GROUP, type SpoofVoice, type ProsodyProfile } from './voices.js';
+export {
+  makeSpoofSet,
+  planSpoofSet,
+  CLEAN_CHANNEL,
+  DEFAULT_SPOOF_CHANNELS,
+  SPOOF_MANIFEST,
+  SPOOF_SETTINGS,
+  type FailedClip,
+  type PlannedClip,
+  type SpoofSetOptions,
+  type SpoofSetSummary,
+} from './make-set.js';
+export {
+  SPOOF_FAMILIES,
+  SPOOF_FAMILY_NAMES,
+  ESPEAK_VOICES,
+  espeakSsml,
+  getSpoofFamily,
+  type SpoofFamily,
+  type TtsJob,
+} from './families.js';
+export { EMOTION_PROSODY, READ_SENTENCES, READ_GROUP, type SpoofVoice, type ProsodyProfile } from './voices.js';
+export { heldOutTrials, spoofSplit, SPOOF_SPLIT_FILE, type SpoofProtocol, type SpoofSplit } from './protocols.js';
 export {
   loadSpoofModel,
   wrapSpoofModel,
@@ -11,6 +31,10 @@ export {
   PUBLISHED_AASIST,
   AASIST_DIR_ENV,
   SPOOF_RUN_MODEL,
+  SPOOF_ARCHS,
+  RANDOM_INIT,
+  initialSpoofNetwork,
+  type SpoofArch,
   type SpoofModel,
   type EmotionEmbeddings,
 } from './model.js';
@@ -25,7 +49,7 @@ export {
   type SpoofEvaluation,
   type EvaluateSpoofOptions,
 } from './evaluate.js';
-export { trainSpoofModel, spoofSplit, SPOOF_TRAIN_DEFAULTS, type SpoofTrainOptions } from './train.js';
+export { trainSpoofModel, SPOOF_TRAIN_DEFAULTS, type SpoofTrainOptions } from './train.js';
 export {
   calibrateScores,
   calibratedReliability,

@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { loadAudio } from '../audio/index.js';
 import { loadModule, tensor, type Tensor } from '../engine/index.js';
-import { AasistEmotion, EMOTION_CONDITIONING_MODES, loadAasistWeights, type Aasist, type EmotionConditioning } from '../models/index.js';
+import { loadWav2Vec2, Wav2Vec2, type Wav2Vec2Config } from '../backbones/index.js';
+import {
+  Aasist,
+  AasistEmotion,
+  AasistSsl,
+  EMOTION_CONDITIONING_MODES,
+  loadAasistWeights,
+  newAasistSsl,
+  type EmotionConditioning,
+} from '../models/index.js';
 import { loadFold, requireUtteranceLevelRun } from '../run/index.js';
 import { packageRoot, readJsonWith } from '../core/index.js';
 
@@ -47,19 +56,42 @@ export function resolveSpoofWeights(spec: string): string {
   return found;
 }
 
+/** Countermeasure architectures `spoof train` builds: AASIST (sinc front end) and AASIST with a wav2vec 2.0 front end. */
+export const SPOOF_ARCHS = ['aasist', 'aasist-wav2vec'] as const;
+export type SpoofArch = (typeof SPOOF_ARCHS)[number];
+/** `init` of an AASIST-wav2vec run trained from scratch (the small front end, random weights). */
+export const RANDOM_INIT = 'random';
+
+/**
+ * The network a `spoof train` run starts from. AASIST: `init` = published weights or a file.
+ * AASIST-wav2vec: `init` = {@link RANDOM_INIT} or a wav2vec 2.0 / HuBERT / WavLM checkpoint
+ * (XLSR and other fairseq `.pt`, Hugging Face folders, torchaudio state dicts) for the front end;
+ * the back end starts from random weights.
+ */
+export function initialSpoofNetwork(arch: SpoofArch, init: string): Aasist | AasistSsl {
+  if (arch === 'aasist') return loadAasistWeights(resolveSpoofWeights(init));
+  if (init === RANDOM_INIT) return newAasistSsl();
+  return new AasistSsl(loadWav2Vec2(init).model);
+}
+
 /** Emotion embeddings keyed by audio path. */
 export type EmotionEmbeddings = Map<string, Float32Array>;
 
 /** A countermeasure: logits [B, 2] = [spoof, bona fide] for waveforms [B, samples] read from `paths`. */
 export interface SpoofModel {
-  module: Aasist | AasistEmotion;
+  module: Aasist | AasistEmotion | AasistSsl;
   conditioning: EmotionConditioning | 'none';
   forward(wave: Tensor, paths: readonly string[]): Tensor;
 }
 
-/** Wraps an AASIST, conditioned on `emotions` unless `conditioning` is 'none'. */
-export function wrapSpoofModel(aasist: Aasist, conditioning: EmotionConditioning | 'none', emotions: EmotionEmbeddings | null): SpoofModel {
+/** Wraps a countermeasure, conditioned on `emotions` unless `conditioning` is 'none' (AASIST only). */
+export function wrapSpoofModel(
+  aasist: Aasist | AasistSsl,
+  conditioning: EmotionConditioning | 'none',
+  emotions: EmotionEmbeddings | null,
+): SpoofModel {
   if (conditioning === 'none') return { module: aasist, conditioning, forward: (w) => aasist.forward(w) };
+  if (!(aasist instanceof Aasist)) throw new Error(`conditioning '${conditioning}' works with AASIST only, not with AASIST-wav2vec`);
   const first = emotions?.values().next().value;
   if (!emotions || !first) throw new Error(`conditioning '${conditioning}' needs emotion embeddings (give --emotion-model RUN_DIR)`);
   const dim = first.length;
@@ -97,6 +129,9 @@ export async function emotionEmbeddings(runDir: string, paths: readonly string[]
 /** What loading needs of a spoof run's config.json (the rest is for resuming training). */
 const SpoofRunConfigSchema = z.object({
   init: z.string().min(1),
+  model: z.enum(SPOOF_ARCHS).default('aasist'),
+  /** The wav2vec 2.0 front end's architecture (AASIST-wav2vec runs). */
+  frontEnd: z.record(z.string(), z.unknown()).optional(),
   conditioning: z.enum(['none', ...EMOTION_CONDITIONING_MODES]).default('none'),
 });
 
@@ -116,7 +151,12 @@ export async function loadSpoofModel(spec: string, o: { emotionRun?: string; pat
     if (!o.emotionRun) throw new Error(`${resolve(spec)} is conditioned on emotion ('${conditioning}'): give --emotion-model RUN_DIR`);
     emotions = await emotionEmbeddings(o.emotionRun, o.paths ?? []);
   }
-  const model = wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(cfg.init)), conditioning, emotions);
+  let network: Aasist | AasistSsl;
+  if (cfg.model === 'aasist-wav2vec') {
+    if (!cfg.frontEnd) throw new Error(`${resolve(runConfig)}: an aasist-wav2vec run needs its 'frontEnd' architecture`);
+    network = new AasistSsl(new Wav2Vec2(cfg.frontEnd as unknown as Wav2Vec2Config));
+  } else network = loadAasistWeights(resolveSpoofWeights(cfg.init));
+  const model = wrapSpoofModel(network, conditioning, emotions);
   await loadModule(model.module, join(spec, SPOOF_RUN_MODEL));
   model.module.eval();
   return model;

@@ -1,108 +1,64 @@
 /**
- * One spoofed utterance: text → espeak-ng (SSML prosody) → optional lossy codec round trip
- * (the "re-recording" channel) → 16 kHz mono 16-bit WAV at a given peak level. espeak-ng and
- * sox are Debian packages the setup script installs; they are driven as programs because no
- * npm package synthesizes speech offline.
+ * One stored clip of a spoof set: a family renders the utterance (or a bona fide file is taken
+ * as it is), the clip's channel is applied (the project's channel shifts: telephone band,
+ * codecs, noise, rooms…, the same for bona fide and spoof), spoofs are set to their peak level,
+ * and a 16 kHz mono 16-bit WAV appears at the output path only when complete (rename).
  */
-import { DEFAULT_SAMPLE_RATE_HZ } from '../audio/index.js';
-import { execFile } from 'node:child_process';
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import type { ProsodyProfile } from './voices.js';
+import { DEFAULT_SAMPLE_RATE_HZ, encodeWav16, getChannelShift, loadAudio } from '../audio/index.js';
+import { writeFileAtomic } from '../core/index.js';
+import { makeRng } from '../core/pure.js';
+import type { SpoofFamily, TtsJob } from './families.js';
 
-const run = promisify(execFile);
+/** What produces a clip's signal. */
+type ClipSource =
+  | { kind: 'tts'; family: SpoofFamily & { kind: 'tts' }; job: TtsJob }
+  | { kind: 'copy'; family: SpoofFamily & { kind: 'copy' }; sourcePath: string }
+  | { kind: 'bonafide'; sourcePath: string };
 
-/** A lossy channel a spoof can be passed through before it is stored. */
-export interface CodecChannel {
-  /** Container/format extension sox picks the codec by. */
-  ext: string;
-  /** Sample rate the codec runs at (Hz). */
-  rateHz: number;
-  /** sox output options selecting the codec's settings. */
-  args: readonly string[];
+/** How one clip is made. */
+export interface ClipPlan {
+  source: ClipSource;
+  /** Channel shift name (see the audio stage's registry), or null for the clean channel. */
+  channel: string | null;
+  /** Seed of the channel's randomness (noise, room, …). */
+  channelSeed: number;
+  /** Peak level of the stored clip (dBFS, ≤ 0), or null to keep the level (bona fide). */
+  peakDb: number | null;
 }
 
-/** Codecs: MP3 at 32 kb/s, Ogg Vorbis at quality 0, GSM 06.10 and A-law telephony (8 kHz). */
-export const CODECS: Readonly<Record<string, CodecChannel>> = {
-  mp3: { ext: 'mp3', rateHz: DEFAULT_SAMPLE_RATE_HZ, args: ['-C', '32'] },
-  ogg: { ext: 'ogg', rateHz: DEFAULT_SAMPLE_RATE_HZ, args: ['-C', '0'] },
-  gsm: { ext: 'gsm', rateHz: 8000, args: [] },
-  alaw: { ext: 'wav', rateHz: 8000, args: ['-e', 'a-law'] },
-};
-
-/** How one spoof is rendered. */
-export interface Rendition {
-  text: string;
-  /** espeak-ng voice, e.g. `en-us+f2`. */
-  voice: string;
-  prosody: ProsodyProfile;
-  /** Key of {@link CODECS}, or null for none. */
-  codec: string | null;
-  /** Peak level of the stored file (dBFS, ≤ 0). */
-  peakDb: number;
+/** Context shared by every clip of a set. */
+export interface ClipContext {
+  /** Scratch folder (its files are removed). */
+  workDir: string;
+  /** Other talkers' signals at 16 kHz for the babble channels. */
+  babble?: Float32Array[];
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The SSML document espeak-ng reads for a rendition. */
-export function renditionSsml(r: Rendition): string {
-  const sign = r.prosody.pitchPct >= 0 ? '+' : '';
-  return `<speak><prosody rate="${r.prosody.ratePct.toFixed(0)}%" pitch="${sign}${r.prosody.pitchPct.toFixed(0)}%" range="${r.prosody.rangePct.toFixed(0)}%">${escapeXml(r.text)}</prosody></speak>`;
+function scaleToPeak(x: Float32Array, peakDb: number): Float32Array {
+  let peak = 0;
+  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  if (peak === 0) throw new Error('spoof: the rendition is silent');
+  const g = 10 ** (peakDb / 20) / peak;
+  return Float32Array.from(x, (v) => v * g);
 }
 
-/**
- * Synthesizes `r` into `outPath` (a WAV file). Intermediate files live in `workDir` and are
- * removed; the output appears only when complete (rename), so an interrupted run leaves none.
- * Errors name the program and the voice.
- */
-export async function synthesize(r: Rendition, outPath: string, workDir: string): Promise<void> {
-  if (r.codec !== null && !(r.codec in CODECS))
-    throw new Error(`spoof: unknown codec '${r.codec}' (known: ${Object.keys(CODECS).join(', ')})`);
-  const stem = join(workDir, `${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const raw = `${stem}-tts.wav`;
-  const coded = r.codec ? `${stem}-codec.${CODECS[r.codec].ext}` : null;
-  const partial = `${stem}-out.wav`;
+/** Makes the clip `plan` describes at `outPath` (see the module comment). */
+export async function renderClip(plan: ClipPlan, outPath: string, ctx: ClipContext): Promise<void> {
+  const stem = join(ctx.workDir, `${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const raw = `${stem}-render.wav`;
   try {
-    await tool('espeak-ng', ['-m', '-v', r.voice, '-w', raw, renditionSsml(r)], r.voice);
-    let source = raw;
-    if (coded && r.codec) {
-      const c = CODECS[r.codec];
-      await tool('sox', [raw, '-r', String(c.rateHz), '-c', '1', ...c.args, coded], r.voice);
-      source = coded;
+    const s = plan.source;
+    if (s.kind === 'tts') await s.family.render(s.job, raw);
+    else if (s.kind === 'copy') await s.family.render(s.sourcePath, raw, ctx.workDir);
+    let x = (await loadAudio(s.kind === 'bonafide' ? s.sourcePath : raw, { sampleRateHz: DEFAULT_SAMPLE_RATE_HZ })).samples;
+    if (plan.channel !== null) {
+      x = await getChannelShift(plan.channel).apply(x, DEFAULT_SAMPLE_RATE_HZ, { rng: makeRng(plan.channelSeed), babble: ctx.babble });
     }
-    await tool(
-      'sox',
-      [
-        source,
-        '-r',
-        String(DEFAULT_SAMPLE_RATE_HZ),
-        '-b',
-        '16',
-        '-c',
-        '1',
-        '-e',
-        'signed-integer',
-        partial,
-        'gain',
-        '-n',
-        r.peakDb.toFixed(1),
-      ],
-      r.voice,
-    );
-    await rename(partial, outPath);
+    if (plan.peakDb !== null) x = scaleToPeak(x, plan.peakDb);
+    await writeFileAtomic(outPath, encodeWav16(x, DEFAULT_SAMPLE_RATE_HZ));
   } finally {
-    await Promise.all([raw, coded, partial].map((p) => (p ? rm(p, { force: true }) : null)));
-  }
-}
-
-async function tool(program: string, args: string[], voice: string): Promise<void> {
-  try {
-    await run(program, args, { maxBuffer: 1 << 20 });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT')
-      throw new Error(`spoof: '${program}' is not installed (run scripts/setup, or apt-get install espeak-ng sox libsox-fmt-all)`);
-    throw new Error(`spoof: ${program} failed for voice '${voice}': ${(err.stderr ?? err.message).trim().split('\n')[0]}`);
+    await rm(raw, { force: true });
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Fine-tuning AASIST (plain, or emotion-conditioned: concat / FiLM / gated FiLM) on a spoof set,
- * with a speaker-disjoint test split: per source (RAVDESS actors, LibriSpeech readers, espeak-ng
- * voices) one fold of a gender-balanced speaker k-fold is held out, so the test spoofs come from
- * voices never seen in training. The published recipe (Adam, lr 1e-4, weight decay 1e-4) is kept;
+ * with a speaker-disjoint test split (./protocols.ts): one fold of a gender-balanced speaker
+ * k-fold of every source is held out, and with leave-one-family-out / leave-one-channel-out
+ * also one generator family or one channel. The published recipe (Adam, lr 1e-4, weight decay 1e-4) is kept;
  * its 9:1 class weighting answers ASVspoof's 9:1 spoof majority, so here (bona fide majority)
  * each epoch instead draws as many bona fide as spoof trials. Crops of `cropSamples` keep an
  * epoch short on CPUs. The run folder holds config.json, split.json, log.jsonl, checkpoint.safetensors
@@ -13,21 +13,34 @@ import { join, resolve } from 'node:path';
 import { loadAudioBatch } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
-import { speakerKFold } from '../data/index.js';
 import { Adam, F, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, fitAasistInput, loadAasistWeights, type EmotionConditioning } from '../models/index.js';
+import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, AasistSsl, fitAasistInput, type EmotionConditioning } from '../models/index.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import { throwIfFailed } from '../core/pure.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
 import { loadSpoofManifest } from './evaluate.js';
-import { SPOOF_RUN_MODEL, emotionEmbeddings, resolveSpoofWeights, wrapSpoofModel, type SpoofModel } from './model.js';
+import { SPOOF_RUN_CONFIG, SPOOF_SPLIT_FILE, spoofSplit, type SpoofProtocol, type SpoofSplit } from './protocols.js';
+import {
+  RANDOM_INIT,
+  SPOOF_RUN_MODEL,
+  emotionEmbeddings,
+  initialSpoofNetwork,
+  wrapSpoofModel,
+  type SpoofArch,
+  type SpoofModel,
+} from './model.js';
 
 /** Settings of a fine-tuning run. */
 export interface SpoofTrainOptions {
   /** Spoof-set folder (or its manifest.csv). */
   set: string;
   outDir: string;
-  /** Initial weights: `aasist`, `aasist-l`, or a .pth/.safetensors path. */
+  /** Architecture (default `aasist`). */
+  model?: SpoofArch;
+  /**
+   * Initial weights. AASIST: `aasist`, `aasist-l`, or a .pth/.safetensors path; AASIST-wav2vec:
+   * `random` (the small front end from scratch) or a wav2vec 2.0 checkpoint for the front end.
+   */
   init: string;
   /** Emotion conditioning (default none = plain AASIST). */
   conditioning?: EmotionConditioning | 'none';
@@ -42,6 +55,8 @@ export interface SpoofTrainOptions {
   /** Speaker folds per source; fold `testFold` is held out. */
   folds?: number;
   testFold?: number;
+  /** Which trials are held out besides fold `testFold`'s speakers (default `speaker`: none). */
+  protocol?: SpoofProtocol;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -57,27 +72,6 @@ export const SPOOF_TRAIN_DEFAULTS = {
   testFold: 0,
   seed: 1,
 };
-
-/** Speaker-disjoint train/test ids: fold `testFold` of a gender-balanced speaker k-fold within each source. */
-export function spoofSplit(utts: readonly Utterance[], folds: number, testFold: number, seed: number): { train: string[]; test: string[] } {
-  const bySource = new Map<string, Utterance[]>();
-  for (const u of utts) {
-    const s = String(u.attributes.source ?? 'unknown');
-    if (!bySource.has(s)) bySource.set(s, []);
-    bySource.get(s)!.push(u);
-  }
-  const train: string[] = [],
-    test: string[] = [];
-  for (const [source, list] of [...bySource].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const speakers = new Set(list.map((u) => u.speaker)).size;
-    if (speakers < folds) throw new Error(`spoof split: source '${source}' has ${speakers} speaker(s), fewer than the ${folds} folds`);
-    const fold = speakerKFold(list, { folds, seed, balanceBy: 'gender', devSpeakers: 0 }).folds[testFold];
-    if (!fold) throw new Error(`spoof split: testFold ${testFold} outside 0..${folds - 1}`);
-    train.push(...fold.train);
-    test.push(...fold.test);
-  }
-  return { train, test };
-}
 
 interface TrainState {
   epoch: number;
@@ -99,21 +93,23 @@ function randomCrop(x: Float32Array, length: number, rng: Rng): Float32Array {
 }
 
 /** Runs (or resumes) fine-tuning; returns the trained model and the split. */
-export async function trainSpoofModel(
-  o: SpoofTrainOptions,
-): Promise<{ model: SpoofModel; split: { train: string[]; test: string[] }; utterances: Utterance[] }> {
+export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: SpoofModel; split: SpoofSplit; utterances: Utterance[] }> {
   const s = {
     ...SPOOF_TRAIN_DEFAULTS,
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
   } as Required<SpoofTrainOptions>;
   const conditioning = o.conditioning ?? 'none';
+  const arch = o.model ?? 'aasist';
+  if (arch === 'aasist-wav2vec' && conditioning !== 'none')
+    throw new Error(`spoof train: --conditioning ${conditioning} works with --model aasist only`);
   if (conditioning !== 'none' && !o.emotionRun) throw new Error(`--conditioning ${conditioning} needs --emotion-model RUN_DIR`);
   for (const k of ['epochs', 'batchSize', 'cropSamples', 'folds'] as const) {
     if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new Error(`spoof train: ${k} must be a positive integer, got ${s[k]}`);
   }
   if (s.cropSamples > AASIST_SAMPLES) throw new Error(`spoof train: cropSamples must be at most ${AASIST_SAMPLES}, got ${s.cropSamples}`);
   const utts = await loadSpoofManifest(s.set);
-  const split = spoofSplit(utts, s.folds, s.testFold, s.seed);
+  const protocol = o.protocol ?? { kind: 'speaker' };
+  const split = spoofSplit(utts, s.folds, s.testFold, s.seed, protocol);
   const emotions =
     conditioning === 'none'
       ? null
@@ -121,12 +117,17 @@ export async function trainSpoofModel(
           o.emotionRun!,
           utts.map((u) => u.path),
         );
-  const model = wrapSpoofModel(loadAasistWeights(resolveSpoofWeights(o.init)), conditioning, emotions);
+  const network = initialSpoofNetwork(arch, o.init);
+  if (s.cropSamples < network.minSamples)
+    throw new Error(`spoof train: cropSamples must be at least ${network.minSamples} for ${arch}, got ${s.cropSamples}`);
+  const model = wrapSpoofModel(network, conditioning, emotions);
   const out = resolve(s.outDir);
   const config = {
     version: 1,
     set: resolve(s.set),
-    init: o.init,
+    init: arch === 'aasist' || o.init === RANDOM_INIT ? o.init : resolve(o.init),
+    // Recorded only for the wav2vec front end, so AASIST runs made before it existed resume.
+    ...(network instanceof AasistSsl ? { model: arch, frontEnd: network.sslModel.config } : {}),
     conditioning,
     emotionRun: o.emotionRun ? resolve(o.emotionRun) : null,
     epochs: s.epochs,
@@ -137,8 +138,10 @@ export async function trainSpoofModel(
     folds: s.folds,
     testFold: s.testFold,
     seed: s.seed,
+    // Recorded only when it is not the default, so runs made before protocols existed resume.
+    ...(protocol.kind === 'speaker' ? {} : { protocol }),
   };
-  const cfgPath = join(out, 'config.json');
+  const cfgPath = join(out, SPOOF_RUN_CONFIG);
   if (existsSync(cfgPath) && readFileSync(cfgPath, 'utf8') !== `${JSON.stringify(config, null, 2)}\n`) {
     throw new Error(`${out} holds a run with other settings (config.json differs); choose another --out`);
   }
@@ -163,7 +166,7 @@ export async function trainSpoofModel(
   mkdirSync(out, { recursive: true });
   removeStaleTemps(out);
   writeFileAtomicSync(cfgPath, `${JSON.stringify(config, null, 2)}\n`);
-  writeFileAtomicSync(join(out, 'split.json'), `${JSON.stringify({ version: 1, ...split })}\n`);
+  writeFileAtomicSync(join(out, SPOOF_SPLIT_FILE), `${JSON.stringify({ version: 1, protocol, ...split })}\n`);
   const opt = new Adam(model.module.parameters(), { lr: s.lr, weightDecay: s.weightDecay });
   const checkpoint = join(out, CHECKPOINT_FILE);
   if (existsSync(join(out, 'state.json')) && !existsSync(checkpoint)) {

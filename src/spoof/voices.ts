@@ -1,28 +1,14 @@
 /**
- * What the synthetic spoof set is made of: espeak-ng voices, the sentences spoken, and one
- * prosody profile per RAVDESS emotion so that every emotion group holds spoofed speech too
+ * What the synthetic spoof set says and how: the sentences spoken, and one prosody profile per
+ * RAVDESS emotion so that every emotion group holds spoofed speech too
  * (needed for a per-emotion EER, as in Emotion-aware AASIST's per-emotion evaluation).
  */
 
-/** An espeak-ng voice (`language+variant`) and the sex its variant imitates. */
+/** A synthesizer voice and the sex it imitates. */
 export interface SpoofVoice {
   name: string;
   gender: 'female' | 'male';
 }
-
-/** Default voices: five male and five female variants over five English accents. */
-export const DEFAULT_VOICES: readonly SpoofVoice[] = [
-  { name: 'en-us+m1', gender: 'male' },
-  { name: 'en-us+f2', gender: 'female' },
-  { name: 'en-gb+m3', gender: 'male' },
-  { name: 'en-gb+f4', gender: 'female' },
-  { name: 'en-gb-x-rp+m7', gender: 'male' },
-  { name: 'en-gb-x-rp+f1', gender: 'female' },
-  { name: 'en-gb-scotland+m2', gender: 'male' },
-  { name: 'en-gb-scotland+f3', gender: 'female' },
-  { name: 'en-029+klatt3', gender: 'male' },
-  { name: 'en-029+f5', gender: 'female' },
-];
 
 /**
  * Read-speech sentences for the spoofed counterpart of LibriSpeech (the LibriSpeech subset here
@@ -46,28 +32,31 @@ export const READ_GROUP = 'read';
 
 /**
  * Prosody relative to the voice's default, in SSML terms: speaking rate (%), mean pitch
- * (% change) and pitch range (%).
+ * (% change) and pitch range (%); and the level of the stored clip relative to the drawn one
+ * (dB, the "energy" of the emotion).
  */
 export interface ProsodyProfile {
   ratePct: number;
   pitchPct: number;
   rangePct: number;
+  levelDb: number;
 }
 
 /**
  * One profile per RAVDESS emotion, following the direction of the acoustic correlates reviewed
  * by Murray & Arnott (1993): anger, happiness and fear faster, higher and wider; sadness and
- * calm slower, lower and narrower; disgust much slower and lower. The magnitudes are ours.
+ * calm slower, lower and narrower; disgust much slower and lower; the high-arousal emotions
+ * louder, sadness and calm quieter. The magnitudes are ours.
  */
 export const EMOTION_PROSODY: Readonly<Record<string, ProsodyProfile>> = {
-  neutral: { ratePct: 100, pitchPct: 0, rangePct: 100 },
-  calm: { ratePct: 88, pitchPct: -8, rangePct: 70 },
-  happy: { ratePct: 110, pitchPct: 25, rangePct: 160 },
-  sad: { ratePct: 80, pitchPct: -12, rangePct: 55 },
-  angry: { ratePct: 115, pitchPct: 20, rangePct: 180 },
-  fearful: { ratePct: 125, pitchPct: 35, rangePct: 150 },
-  disgust: { ratePct: 75, pitchPct: -18, rangePct: 120 },
-  surprised: { ratePct: 105, pitchPct: 40, rangePct: 200 },
+  neutral: { ratePct: 100, pitchPct: 0, rangePct: 100, levelDb: 0 },
+  calm: { ratePct: 88, pitchPct: -8, rangePct: 70, levelDb: -3 },
+  happy: { ratePct: 110, pitchPct: 25, rangePct: 160, levelDb: 2 },
+  sad: { ratePct: 80, pitchPct: -12, rangePct: 55, levelDb: -4 },
+  angry: { ratePct: 115, pitchPct: 20, rangePct: 180, levelDb: 4 },
+  fearful: { ratePct: 125, pitchPct: 35, rangePct: 150, levelDb: 1 },
+  disgust: { ratePct: 75, pitchPct: -18, rangePct: 120, levelDb: -1 },
+  surprised: { ratePct: 105, pitchPct: 40, rangePct: 200, levelDb: 2 },
 };
 
 /** Uniform random change (±%) applied to rate and pitch of each rendition. */

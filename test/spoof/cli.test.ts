@@ -36,10 +36,14 @@ describe('trustser spoof', () => {
       '--ravdess',
       join(fx.root, 'ravdess'),
       '--no-librispeech',
+      '--families',
+      'espeak',
       '--voices',
-      'en-us+m1:male,en-gb+f2:female',
-      '--codecs',
-      'gsm',
+      'espeak/en-us+m1:male,espeak/en-gb+f2:female',
+      '--renditions',
+      '2',
+      '--channels',
+      'telephone',
       '--json',
     );
     assert.equal(r.status, 0, r.stderr);
@@ -83,7 +87,7 @@ describe('trustser spoof', () => {
   });
 
   it('score and analyze give one finite score (and an emotion) per file', { skip: noWeights }, async () => {
-    const files = [join(fx.root, 'ravdess/Actor_01/03-01-05-01-01-01-01.wav'), join(set, 'spoof/en-us+m1/angry-s01-t1.wav')];
+    const files = [join(fx.root, 'ravdess/Actor_01/03-01-05-01-01-01-01.wav'), join(set, 'spoof/espeak/en-us+m1/angry-s01-r1.wav')];
     const out = join(fx.root, 'scores-aasist.csv');
     const r = cli('spoof', 'score', ...files, '--model', 'aasist', '--out', out);
     assert.equal(r.status, 0, r.stderr);
@@ -130,5 +134,71 @@ describe('trustser spoof', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /spoof model 'no-such-model': no such file/);
     assert.equal(existsSync(out), false);
+  });
+
+  it('leave-one-family-out through the CLI: train --holdout-family, then score and evaluate --test-of the run', { skip: noWeights }, () => {
+    const lofoSet = join(fx.root, 'set-lofo');
+    const made = cli(
+      'spoof',
+      'make-set',
+      '--out',
+      lofoSet,
+      '--ravdess',
+      join(fx.root, 'ravdess'),
+      '--no-librispeech',
+      '--families',
+      'espeak,flite-diphone',
+      '--voices',
+      'espeak/en-us+m1:male,espeak/en-gb+f2:female',
+      '--renditions',
+      '1',
+      '--channel-fraction',
+      '0',
+    );
+    assert.equal(made.status, 0, made.stderr);
+    const run = join(fx.root, 'lofo-run');
+    const both = cli('spoof', 'train', '--set', lofoSet, '--out', run, '--holdout-family', 'flite-diphone', '--holdout-channel', 'clean');
+    assert.equal(both.status, 1);
+    assert.match(both.stderr, /--holdout-family or --holdout-channel, not both/);
+    const unknown = cli('spoof', 'train', '--set', lofoSet, '--out', run, '--holdout-family', 'wavenet', '--folds', '2');
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /no family 'wavenet' \(it has: espeak, flite-diphone\)/);
+    assert.equal(existsSync(run), false);
+    const t = cli(
+      'spoof',
+      'train',
+      ...[
+        '--set',
+        lofoSet,
+        '--out',
+        run,
+        '--holdout-family',
+        'flite-diphone',
+        '--folds',
+        '2',
+        '--epochs',
+        '1',
+        '--crop',
+        '8000',
+        '--batch-size',
+        '4',
+      ],
+    );
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /held out \(leave-one-family-out, split\.json\)/);
+    const scores = join(fx.root, 'lofo-scores.csv');
+    const sc = cli('spoof', 'score', '--test-of', run, '--model', run, '--out', scores);
+    assert.equal(sc.status, 0, sc.stderr);
+    const ev = cli('spoof', 'evaluate', '--scores', scores, '--test-of', run, '--group-by', 'family', '--json');
+    assert.equal(ev.status, 0, ev.stderr);
+    const e = JSON.parse(ev.stdout);
+    // one held-out actor's bona fide clip against every flite-diphone spoof (16 = 2 statements × 8 emotions)
+    assert.deepEqual([e.trials.bonafide, e.trials.spoof, e.unscored], [1, 16, 0]);
+    const neither = cli('spoof', 'score', join(fx.root, 'ravdess'), '--test-of', run);
+    assert.equal(neither.status, 1);
+    assert.match(neither.stderr, /give audio files or folders, or --test-of RUN/);
+    const notRun = cli('spoof', 'evaluate', '--scores', scores, '--test-of', join(fx.root, 'ravdess'));
+    assert.equal(notRun.status, 1);
+    assert.match(notRun.stderr, /not a `spoof train` run \(no config\.json\)/);
   });
 });

@@ -4,10 +4,19 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/core/paths.js';
-import { loadSpoofManifest, loadSpoofModel, makeSpoofSet, scoreFiles, spoofSplit, trainSpoofModel } from '../../src/spoof/index.js';
+import {
+  heldOutTrials,
+  loadSpoofManifest,
+  loadSpoofModel,
+  makeSpoofSet,
+  scoreFiles,
+  spoofSplit,
+  trainSpoofModel,
+} from '../../src/spoof/index.js';
 import { fixture, type Fixture } from '../data/corpora/helpers.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
+import { exportSpoofModel } from '../../src/runtime/index.js';
 
 const AASIST_DIR = join(packageRoot(), '..', 'shared', 'models', 'aasist');
 const skip = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
@@ -28,15 +37,17 @@ describe('spoof train', { skip }, () => {
       outDir: set,
       ravdessRoot: join(fx.root, 'ravdess'),
       librispeechRoot: null,
-      voices: VOICES,
-      codecFraction: 0,
+      families: ['espeak', 'flite-diphone'],
+      voices: { espeak: VOICES },
+      renditions: 2,
+      channelFraction: 0,
       progress: false,
     });
   });
   after(() => fx.cleanup());
 
   it('splits every source by speaker', async () => {
-    const utts = await loadSpoofManifest(set);
+    const utts = (await loadSpoofManifest(set)).filter((u) => u.attributes.family !== 'flite-diphone');
     const { train, test } = spoofSplit(utts, 2, 0, 1);
     const speakerOf = new Map(utts.map((u) => [u.id, u.speaker]));
     const trainSpk = new Set(train.map((id) => speakerOf.get(id)));
@@ -48,7 +59,17 @@ describe('spoof train', { skip }, () => {
 
   it('trains, writes its checkpoints, resumes as a no-op when finished, and reloads for scoring', async () => {
     const out = join(fx.root, 'run');
-    const opts = { set, outDir: out, init: 'aasist', epochs: 1, batchSize: 4, cropSamples: 8000, folds: 2, seed: 2 };
+    const opts = {
+      set,
+      outDir: out,
+      init: 'aasist',
+      epochs: 1,
+      batchSize: 4,
+      cropSamples: 8000,
+      folds: 2,
+      seed: 2,
+      protocol: { kind: 'leave-one-family-out' as const, family: 'flite-diphone' },
+    };
     const r = await trainSpoofModel(opts);
     r.model.module.dispose();
     for (const f of ['config.json', 'split.json', 'log.jsonl', 'checkpoint.safetensors', 'model.safetensors'])
@@ -67,7 +88,19 @@ describe('spoof train', { skip }, () => {
     await assert.rejects(trainSpoofModel({ ...opts, lr: 1e-3 }), /holds a run with other settings/);
 
     // The fine-tuned model differs from the published one on the same file.
-    const file = [join(set, 'spoof', 'en-us+m1', 'angry-s01-t1.wav')];
+    // The split left the family out of training and tests on all of it.
+    const split = JSON.parse(readFileSync(join(out, 'split.json'), 'utf8'));
+    assert.deepEqual(split.protocol, opts.protocol);
+    const flite = (await loadSpoofManifest(set)).filter((u) => u.attributes.family === 'flite-diphone').map((u) => u.id);
+    assert.equal(flite.length, 32);
+    assert.ok(flite.every((id) => split.test.includes(id) && !split.train.includes(id)));
+    const held = await heldOutTrials(out);
+    assert.deepEqual(
+      held.map((u) => u.id),
+      split.test,
+    );
+
+    const file = [join(set, 'spoof', 'espeak', 'en-us+m1', 'angry-s01-r1.wav')];
     const tuned = await loadSpoofModel(out);
     const published = await loadSpoofModel('aasist');
     const {
@@ -99,7 +132,7 @@ describe('spoof train', { skip }, () => {
     });
     assert.equal(r.model.conditioning, 'film');
     r.model.module.dispose();
-    const file = [join(set, 'spoof', 'en-gb+f2', 'sad-s02-t1.wav')];
+    const file = [join(set, 'spoof', 'espeak', 'en-gb+f2', 'sad-s02-r1.wav')];
     await assert.rejects(loadSpoofModel(out), /conditioned on emotion \('film'\): give --emotion-model/);
     const m = await loadSpoofModel(out, { emotionRun: ser, paths: file });
     const {
@@ -107,6 +140,57 @@ describe('spoof train', { skip }, () => {
     } = await scoreFiles(m, file);
     m.module.dispose();
     assert.ok(Number.isFinite(s.score));
+  });
+
+  it('trains AASIST with a wav2vec 2.0 front end from scratch, reloads it from the run, and export-spoof names what it cannot export', async () => {
+    const out = join(fx.root, 'ssl');
+    const r = await trainSpoofModel({
+      set,
+      outDir: out,
+      model: 'aasist-wav2vec',
+      init: 'random',
+      epochs: 1,
+      batchSize: 4,
+      cropSamples: 8000,
+      folds: 2,
+      seed: 4,
+    });
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(cfg.model, 'aasist-wav2vec');
+    assert.equal(cfg.frontEnd.embedDim, 256);
+    const file = [join(set, 'spoof', 'espeak', 'en-us+m1', 'angry-s01-r1.wav')];
+    const {
+      scores: [trained],
+    } = await scoreFiles(r.model, file);
+    r.model.module.dispose();
+    const reloaded = await loadSpoofModel(out);
+    const {
+      scores: [again],
+    } = await scoreFiles(reloaded, file);
+    reloaded.module.dispose();
+    assert.ok(Number.isFinite(trained.score) && Math.abs(trained.score - again.score) < 1e-5, `${trained.score} vs ${again.score}`);
+    await assert.rejects(
+      exportSpoofModel(out, join(fx.root, 'ssl.onnx')),
+      /exports plain AASIST only, this one is AASIST with a wav2vec 2\.0 front end/,
+    );
+    assert.equal(existsSync(join(fx.root, 'ssl.onnx')), false);
+    await assert.rejects(
+      trainSpoofModel({
+        set,
+        outDir: join(fx.root, 'ssl-film'),
+        model: 'aasist-wav2vec',
+        init: 'random',
+        conditioning: 'film',
+        emotionRun: out,
+        folds: 2,
+      }),
+      /--conditioning film works with --model aasist only/,
+    );
+    await assert.rejects(
+      trainSpoofModel({ set, outDir: join(fx.root, 'ssl-short'), model: 'aasist-wav2vec', init: 'random', cropSamples: 1000, folds: 2 }),
+      /cropSamples must be at least 2048 for aasist-wav2vec/,
+    );
+    assert.equal(existsSync(join(fx.root, 'ssl-short')), false);
   });
 
   it('refuses conditioning without an emotion model, and bad settings, before writing', async () => {

@@ -16,7 +16,8 @@ const DOWNSAMPLE_KERNEL: [number, number] = [1, 3];
 const DOWNSAMPLE_PADDING: [number, number] = [0, 1];
 
 /**
- * conv(2×3) → BN → SELU → conv(2×3), plus the (projected) input, then max-pool 1×3.
+ * conv(2×3) → BN → SELU → conv(2×3), plus the (projected) input, then max-pool 1×`timePool`
+ * (3 in AASIST; 1, none, behind a wav2vec 2.0 front end).
  *
  * As in the published model, `bn1` (present in every block but the first) is a parameter of the
  * checkpoint but its output is never used: conv1 reads the block input directly. It is kept so the
@@ -29,7 +30,12 @@ export class ResidualBlock extends nn.Module implements nn.UnaryModule {
   readonly conv2: nn.Conv2d;
   readonly convDownsample: nn.Conv2d | null;
 
-  constructor(inChannels: number, outChannels: number, first: boolean) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    first: boolean,
+    readonly timePool = BLOCK_TIME_POOL,
+  ) {
     super();
     this.bn1 = first ? null : this.module('bn1', new nn.BatchNorm2d(inChannels));
     this.conv1 = this.module('conv1', new nn.Conv2d(inChannels, outChannels, BLOCK_KERNEL, { padding: CONV1_PADDING }));
@@ -41,7 +47,7 @@ export class ResidualBlock extends nn.Module implements nn.UnaryModule {
         : this.module('conv_downsample', new nn.Conv2d(inChannels, outChannels, DOWNSAMPLE_KERNEL, { padding: DOWNSAMPLE_PADDING }));
   }
 
-  /** [B, Cin, H, W] → [B, Cout, H, ⌊W/3⌋]. Intermediates are freed as soon as they are consumed. */
+  /** [B, Cin, H, W] → [B, Cout, H, ⌊W/timePool⌋]. Intermediates are freed as soon as they are consumed. */
   forward(x: Tensor): Tensor {
     const a = this.conv1.forward(x);
     const b = this.bn2.forward(a);
@@ -54,7 +60,8 @@ export class ResidualBlock extends nn.Module implements nn.UnaryModule {
     // In place: neither conv2's nor the sum's backward needs conv2's output, so autograd allows it.
     d.add_(skip);
     if (skip !== x) skip.dispose();
-    const out = F.maxPool2d(d, [1, BLOCK_TIME_POOL]);
+    if (this.timePool === 1) return d;
+    const out = F.maxPool2d(d, [1, this.timePool]);
     d.dispose();
     return out;
   }
@@ -64,7 +71,7 @@ export class ResidualBlock extends nn.Module implements nn.UnaryModule {
  * The six blocks as nested Sequentials (`encoder.<i>.0`): blocks[0] (without bn1), blocks[1],
  * blocks[2], then blocks[3] three times.
  */
-export function buildEncoder(c: AasistConfig): nn.Sequential {
+export function buildEncoder(c: Pick<AasistConfig, 'blocks'>, timePool = BLOCK_TIME_POOL): nn.Sequential {
   const pairs = [c.blocks[0], c.blocks[1], c.blocks[2], c.blocks[3], c.blocks[3], c.blocks[3]];
-  return new nn.Sequential(...pairs.map(([cin, cout], i) => new nn.Sequential(new ResidualBlock(cin, cout, i === 0))));
+  return new nn.Sequential(...pairs.map(([cin, cout], i) => new nn.Sequential(new ResidualBlock(cin, cout, i === 0, timePool))));
 }

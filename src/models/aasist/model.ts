@@ -26,6 +26,7 @@ import { buildEncoder } from './encoder.js';
 import { GraphAttentionLayer } from './graph-attention.js';
 import { HeteroGraphAttentionLayer } from './hs-gal.js';
 import { GraphPool } from './pool.js';
+import { graphReadout, type GraphHead } from './graph-head.js';
 
 /** Logit/class index of spoofed speech. */
 export const SPOOF_CLASS = 0;
@@ -55,15 +56,8 @@ export interface AasistOutput {
   embedding: Tensor;
 }
 
-/** Node sets flowing through one HS-GAL branch. */
-interface Graph {
-  temporal: Tensor;
-  spectral: Tensor;
-  master: Tensor;
-}
-
 /** AASIST / AASIST-L. Input: waveforms [B, samples] float32 at 16 kHz (published length 64,600). */
-export class Aasist extends nn.Module {
+export class Aasist extends nn.Module implements GraphHead {
   readonly config: AasistConfig;
   /** Width of {@link embed}'s output: 5 · gatDims[1]. */
   readonly embedDim: number;
@@ -145,25 +139,7 @@ export class Aasist extends nn.Module {
     const spectral = this.poolS.forward(this.gatS.forward(eAbs.amax(3).transpose(1, 2).add(this.posS)));
     const temporal = this.poolT.forward(this.gatT.forward(eAbs.amax(2).transpose(1, 2)));
     eAbs.dispose();
-    const batch = wave.shape[0];
-    const first = this.branch(
-      temporal,
-      spectral,
-      this.master1.expand([batch, -1, -1]),
-      [this.hsGal11, this.hsGal12],
-      [this.poolHT1, this.poolHS1],
-    );
-    const second = this.branch(
-      temporal,
-      spectral,
-      this.master2.expand([batch, -1, -1]),
-      [this.hsGal21, this.hsGal22],
-      [this.poolHT2, this.poolHS2],
-    );
-    const t = first.temporal.maximum(second.temporal);
-    const s = first.spectral.maximum(second.spectral);
-    const master = first.master.maximum(second.master);
-    return cat([t.abs().amax(1), t.mean(1), s.abs().amax(1), s.mean(1), master.squeeze(1)], 1);
+    return graphReadout(this, temporal, spectral);
   }
 
   /** Logits [B, 2] = [spoof, bona fide] of waveforms [B, samples]. */
@@ -224,25 +200,6 @@ export class Aasist extends nn.Module {
       x = next;
     }
     return x;
-  }
-
-  /** One branch: HS-GAL → pool both node types → HS-GAL with a residual on all three outputs → dropout. */
-  private branch(
-    temporal: Tensor,
-    spectral: Tensor,
-    master: Tensor,
-    layers: [HeteroGraphAttentionLayer, HeteroGraphAttentionLayer],
-    pools: [GraphPool, GraphPool],
-  ): Graph {
-    const a = layers[0].forward(temporal, spectral, master);
-    const t = pools[0].forward(a.first);
-    const s = pools[1].forward(a.second);
-    const b = layers[1].forward(t, s, a.master);
-    return {
-      temporal: this.dropWay.forward(t.add(b.first)),
-      spectral: this.dropWay.forward(s.add(b.second)),
-      master: this.dropWay.forward(a.master.add(b.master)),
-    };
   }
 
   private checkWave(wave: Tensor): void {

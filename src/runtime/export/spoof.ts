@@ -166,7 +166,7 @@ export async function exportSpoofModel(
   try {
     if (!(loaded.module instanceof Aasist))
       throw new Error(
-        `spoof model '${spec}': export-spoof exports plain AASIST only, this one is conditioned on emotion ('${loaded.conditioning}')`,
+        `spoof model '${spec}': export-spoof exports plain AASIST only, this one is ${loaded.conditioning === 'none' ? 'AASIST with a wav2vec 2.0 front end' : `conditioned on emotion ('${loaded.conditioning}')`}`,
       );
     const source = existsSync(spec) ? resolve(spec) : `${spec.toLowerCase()} (${resolveSpoofWeights(spec)})`;
     return await exportAasist(loaded.module, outPath, source, o.calibration);
