@@ -73,7 +73,10 @@ const DETECTORS: readonly Detector[] = [
     conditioning: 'none',
     scratch: true,
   },
+  { key: 'amsdf', label: 'AMSDF (audio + emotion views, audio view from AASIST)', model: 'amsdf', init: 'aasist', conditioning: 'none' },
 ];
+/** Whether a detector reads the SER model's embeddings. */
+const usesEmotion = (d: Detector) => d.conditioning !== 'none' || d.model === 'amsdf';
 
 async function emotionRun(): Promise<string> {
   const cfg = parseRunConfig(
@@ -141,7 +144,7 @@ async function trained(
     model: d.model,
     init: d.init,
     conditioning: d.conditioning,
-    emotionRun: d.conditioning === 'none' ? undefined : ser,
+    emotionRun: usesEmotion(d) ? ser : undefined,
     epochs,
     cropSamples: crop,
     folds: FOLDS,
@@ -151,7 +154,7 @@ async function trained(
     log: (l) => console.error(`   ${l}`),
   });
   r.model.module.dispose();
-  const e = evaluateScores(readScores(await scored(tag, run, h.test, d.conditioning === 'none' ? undefined : ser)), h.test);
+  const e = evaluateScores(readScores(await scored(tag, run, h.test, usesEmotion(d) ? ser : undefined)), h.test);
   const seconds = readFileSync(join(run, 'log.jsonl'), 'utf8')
     .trim()
     .split('\n')
@@ -235,7 +238,7 @@ async function main(): Promise<void> {
     published.push([label, await scored(`published-${spec}`, spec, pool)]);
   }
   const evalOn = (file: string, h: HeldOut) => evaluateScores(readScores(file), h.test);
-  const needsSer = detectors.some((d) => d.conditioning !== 'none');
+  const needsSer = detectors.some(usesEmotion);
   const ser = needsSer ? await emotionRun() : undefined;
   const lofoRows: [string, SpoofEvaluation[]][] = published.map(([label, file]) => [label, families.map((h) => evalOn(file, h))]);
   const minutes: string[] = [];
@@ -268,7 +271,7 @@ async function main(): Promise<void> {
         ', ',
       )}. TTS families speak the 2 RAVDESS statements in the 8 emotions' prosody profiles (rate, pitch, range where the synthesizer takes them; HTS: rate only) and 10 read sentences, 4 renditions each (voices in turn, jittered prosody); copy-sptk re-synthesizes as many bona fide clips per emotion group (SPTK: SWIPE' F0, 24th-order mel-cepstrum, pulse/noise excitation, MLSA filter). Half of all clips, bona fide and spoof alike, pass through one of: ${DEFAULT_SPOOF_CHANNELS.join(', ')}.`,
     '',
-    `Protocol (\`spoof train --holdout-family F\`): RAVDESS actors and LibriSpeech readers in a gender-balanced ${FOLDS}-fold, fold ${TEST_FOLD} held out (6 actors, 3 readers); TTS voices of the training families split the same way. Test = the held-out speakers' bona fide clips against every spoof of the held-out family (copy-sptk: those of held-out speakers only). Trials (bona fide/spoof): ${counts(families)}. Training = the other families' training-side spoofs and the training speakers' bona fide, class-balanced epochs of ${(crop / 16000).toFixed(1)} s crops, batch 8, Adam lr 1e-4, weight decay 1e-4, fine-tuned detectors: init = published AASIST, ${epochs} epoch(s); AASIST-wav2vec: its small front end (4 transformer layers of width 256, ≈ 4.3 M parameters) and back end from random weights, ${scratchEpochs} epochs (no XLSR weights are reachable here); no setting was tuned on the test trials (all are the defaults of \`spoof train\`, fixed before this run). Emotion conditioning uses the utterance embedding of an MLP emotion model (egemaps-ts, RAVDESS fold 0; it saw some held-out actors). Mean training time per run: ${minutes.join(', ') || 'none'}. Score = bona fide logit, mean over each file's 4.04 s windows. min DCF: C_miss 1, C_fa 10, π_spoof 0.05 (normalized). AMSDF is not in trustser yet.`,
+    `Protocol (\`spoof train --holdout-family F\`): RAVDESS actors and LibriSpeech readers in a gender-balanced ${FOLDS}-fold, fold ${TEST_FOLD} held out (6 actors, 3 readers); TTS voices of the training families split the same way. Test = the held-out speakers' bona fide clips against every spoof of the held-out family (copy-sptk: those of held-out speakers only). Trials (bona fide/spoof): ${counts(families)}. Training = the other families' training-side spoofs and the training speakers' bona fide, class-balanced epochs of ${(crop / 16000).toFixed(1)} s crops, batch 8, Adam lr 1e-4, weight decay 1e-4, fine-tuned detectors: init = published AASIST, ${epochs} epoch(s); AASIST-wav2vec: its small front end (4 transformer layers of width 256, ≈ 4.3 M parameters) and back end from random weights, ${scratchEpochs} epochs (no XLSR weights are reachable here); no setting was tuned on the test trials (all are the defaults of \`spoof train\`, fixed before this run). Emotion conditioning (and AMSDF's emotion view: the same embedding on 16 one-second windows spread over the clip) uses the utterance embedding of an MLP emotion model (egemaps-ts, RAVDESS fold 0; it saw some held-out actors). Mean training time per run: ${minutes.join(', ') || 'none'}. Score = bona fide logit, mean over each file's 4.04 s windows. min DCF: C_miss 1, C_fa 10, π_spoof 0.05 (normalized). AMSDF here has its audio and emotion views only (no ASR for the text view).`,
     '',
     '### EER per held-out family',
     '',

@@ -16,13 +16,13 @@ export function registerTrainSpoof(spoof: Command): void {
     .requiredOption('--out <dir>', 'run folder')
     .option(
       '--model <arch>',
-      `countermeasure: ${SPOOF_ARCHS.join(' or ')} (AASIST with a wav2vec 2.0 front end)`,
+      `countermeasure: ${SPOOF_ARCHS.join(', ')} (aasist-wav2vec: AASIST on a wav2vec 2.0 front end; amsdf: audio + emotion views, needs --emotion-model)`,
       choiceFlag(SPOOF_ARCHS),
       'aasist' as SpoofArch,
     )
     .option(
       '--init <spec>',
-      `initial weights: for aasist, aasist | aasist-l | a file (default aasist); for aasist-wav2vec, ${RANDOM_INIT} (a small front end from scratch, the default) or a wav2vec 2.0 / XLSR checkpoint for the front end`,
+      `initial weights: aasist: aasist | aasist-l | a file (default aasist); aasist-wav2vec: ${RANDOM_INIT} (a small front end from scratch, the default) or a wav2vec 2.0 / XLSR checkpoint for the front end; amsdf: AASIST weights for its audio view (default aasist) or ${RANDOM_INIT}`,
     )
     .option(
       '--conditioning <mode>',
@@ -30,7 +30,7 @@ export function registerTrainSpoof(spoof: Command): void {
       choiceFlag(['none', ...EMOTION_CONDITIONING_MODES] as const),
       'none' as const,
     )
-    .option('--emotion-model <run-dir>', 'SER run giving the emotion embeddings (with --conditioning)')
+    .option('--emotion-model <run-dir>', 'SER run giving the emotion embeddings (with --conditioning, and for --model amsdf)')
     .option('--epochs <n>', 'epochs', intFlag(1), d.epochs)
     .option('--batch-size <n>', 'batch size', intFlag(1), d.batchSize)
     .option('--lr <x>', 'learning rate', positiveFlag, d.lr)
@@ -68,7 +68,7 @@ export function registerTrainSpoof(spoof: Command): void {
           set: o.set,
           outDir: o.out,
           model: o.model,
-          init: o.init ?? (o.model === 'aasist' ? 'aasist' : RANDOM_INIT),
+          init: o.init ?? (o.model === 'aasist-wav2vec' ? RANDOM_INIT : 'aasist'),
           conditioning: o.conditioning,
           emotionRun: o.emotionModel,
           epochs: o.epochs,

@@ -26,6 +26,8 @@ export {
   loadSpoofModel,
   wrapSpoofModel,
   emotionEmbeddings,
+  emotionSequences,
+  EMOTION_WINDOW_S,
   resolveSpoofWeights,
   aasistWeightDirs,
   PUBLISHED_AASIST,
@@ -35,6 +37,7 @@ export {
   RANDOM_INIT,
   initialSpoofNetwork,
   type SpoofArch,
+  type SpoofNetwork,
   type SpoofModel,
   type EmotionEmbeddings,
 } from './model.js';

@@ -13,6 +13,8 @@ import {
   Aasist,
   AasistEmotion,
   AasistSsl,
+  Amsdf,
+  AMSDF_EMOTION_NODES,
   EMOTION_CONDITIONING_MODES,
   loadAasistWeights,
   newAasistSsl,
@@ -56,8 +58,8 @@ export function resolveSpoofWeights(spec: string): string {
   return found;
 }
 
-/** Countermeasure architectures `spoof train` builds: AASIST (sinc front end) and AASIST with a wav2vec 2.0 front end. */
-export const SPOOF_ARCHS = ['aasist', 'aasist-wav2vec'] as const;
+/** Countermeasure architectures `spoof train` builds: AASIST (sinc front end), AASIST with a wav2vec 2.0 front end, AMSDF (audio + emotion views). */
+export const SPOOF_ARCHS = ['aasist', 'aasist-wav2vec', 'amsdf'] as const;
 export type SpoofArch = (typeof SPOOF_ARCHS)[number];
 /** `init` of an AASIST-wav2vec run trained from scratch (the small front end, random weights). */
 export const RANDOM_INIT = 'random';
@@ -66,46 +68,77 @@ export const RANDOM_INIT = 'random';
  * The network a `spoof train` run starts from. AASIST: `init` = published weights or a file.
  * AASIST-wav2vec: `init` = {@link RANDOM_INIT} or a wav2vec 2.0 / HuBERT / WavLM checkpoint
  * (XLSR and other fairseq `.pt`, Hugging Face folders, torchaudio state dicts) for the front end;
- * the back end starts from random weights.
+ * the back end starts from random weights. AMSDF (needs `emotionDim`): `init` = AASIST weights
+ * for its audio view (`aasist` or a file) or {@link RANDOM_INIT}.
  */
-export function initialSpoofNetwork(arch: SpoofArch, init: string): Aasist | AasistSsl {
+export function initialSpoofNetwork(arch: SpoofArch, init: string, emotionDim?: number): SpoofNetwork {
   if (arch === 'aasist') return loadAasistWeights(resolveSpoofWeights(init));
+  if (arch === 'amsdf') {
+    if (emotionDim === undefined) throw new Error('amsdf needs emotion embeddings (give --emotion-model RUN_DIR)');
+    const m = new Amsdf({ emotionDim });
+    if (init !== RANDOM_INIT) {
+      const aasist = loadAasistWeights(resolveSpoofWeights(init));
+      try {
+        m.adoptAudioView(aasist);
+      } catch (e) {
+        throw new Error(`amsdf --init ${init}: its audio view takes AASIST's encoder (not AASIST-L's): ${(e as Error).message}`);
+      } finally {
+        aasist.dispose();
+      }
+    }
+    return m;
+  }
   if (init === RANDOM_INIT) return newAasistSsl();
   return new AasistSsl(loadWav2Vec2(init).model);
 }
+
+/** A countermeasure network before any emotion conditioning. */
+export type SpoofNetwork = Aasist | AasistSsl | Amsdf;
 
 /** Emotion embeddings keyed by audio path. */
 export type EmotionEmbeddings = Map<string, Float32Array>;
 
 /** A countermeasure: logits [B, 2] = [spoof, bona fide] for waveforms [B, samples] read from `paths`. */
 export interface SpoofModel {
-  module: Aasist | AasistEmotion | AasistSsl;
+  module: Aasist | AasistEmotion | AasistSsl | Amsdf;
   conditioning: EmotionConditioning | 'none';
   forward(wave: Tensor, paths: readonly string[]): Tensor;
 }
 
 /** Wraps a countermeasure, conditioned on `emotions` unless `conditioning` is 'none' (AASIST only). */
 export function wrapSpoofModel(
-  aasist: Aasist | AasistSsl,
+  aasist: SpoofNetwork,
   conditioning: EmotionConditioning | 'none',
   emotions: EmotionEmbeddings | null,
 ): SpoofModel {
+  if (aasist instanceof Amsdf) {
+    if (!emotions) throw new Error('amsdf needs emotion embeddings (give --emotion-model RUN_DIR)');
+    const [n, dim] = [aasist.emotionNodes, aasist.emotionDim];
+    return {
+      module: aasist,
+      conditioning: 'none',
+      forward: (w, paths) => aasist.forward(w, stackEmbeddings(emotions, paths, n * dim).view([paths.length, n, dim])),
+    };
+  }
   if (conditioning === 'none') return { module: aasist, conditioning, forward: (w) => aasist.forward(w) };
   if (!(aasist instanceof Aasist)) throw new Error(`conditioning '${conditioning}' works with AASIST only, not with AASIST-wav2vec`);
   const first = emotions?.values().next().value;
   if (!emotions || !first) throw new Error(`conditioning '${conditioning}' needs emotion embeddings (give --emotion-model RUN_DIR)`);
   const dim = first.length;
   const m = new AasistEmotion({ mode: conditioning, emotionDim: dim, aasist });
-  const embed = (paths: readonly string[]) => {
-    const data = new Float32Array(paths.length * dim);
-    paths.forEach((p, i) => {
-      const e = emotions.get(resolve(p));
-      if (!e) throw new Error(`no emotion embedding for ${p}`);
-      data.set(e, i * dim);
-    });
-    return tensor(data, [paths.length, dim]);
-  };
-  return { module: m, conditioning, forward: (w, paths) => m.forward(w, embed(paths)) };
+  return { module: m, conditioning, forward: (w, paths) => m.forward(w, stackEmbeddings(emotions, paths, dim)) };
+}
+
+/** The embeddings of `paths` (each of `width` values) as a [paths, width] tensor. */
+function stackEmbeddings(emotions: EmotionEmbeddings, paths: readonly string[], width: number): Tensor {
+  const data = new Float32Array(paths.length * width);
+  paths.forEach((p, i) => {
+    const e = emotions.get(resolve(p));
+    if (!e) throw new Error(`no emotion embedding for ${p}`);
+    if (e.length !== width) throw new Error(`the emotion embedding of ${p} has ${e.length} values, expected ${width}`);
+    data.set(e, i * width);
+  });
+  return tensor(data, [paths.length, width]);
 }
 
 /** Emotion embeddings of `paths` from fold 0 of a SER run (its utterance embedding, penultimate layer). */
@@ -126,12 +159,45 @@ export async function emotionEmbeddings(runDir: string, paths: readonly string[]
   }
 }
 
+/** Length of each emotion window of an AMSDF emotion view (s); a shorter clip gives windows of its length. */
+export const EMOTION_WINDOW_S = 1;
+
+/**
+ * AMSDF's emotion view: the SER run's (fold 0) utterance embedding on `nodes` windows of
+ * {@link EMOTION_WINDOW_S} spread evenly over each file, flattened to [nodes × dim] per path.
+ */
+export async function emotionSequences(runDir: string, paths: readonly string[], nodes = AMSDF_EMOTION_NODES): Promise<EmotionEmbeddings> {
+  requireUtteranceLevelRun(runDir, 'the emotion view of AMSDF');
+  const predictor = await loadFold(runDir, 0);
+  try {
+    const out: EmotionEmbeddings = new Map();
+    for (const p of paths) {
+      const x = (await loadAudio(p, { sampleRateHz: predictor.sampleRateHz })).samples;
+      const w = Math.min(x.length, Math.round(EMOTION_WINDOW_S * predictor.sampleRateHz));
+      const windows = Array.from({ length: nodes }, (_, k) => {
+        const start = Math.round(((x.length - w) * k) / (nodes - 1));
+        return x.slice(start, start + w);
+      });
+      const embeddings = await predictor.embed(windows);
+      const flat = new Float32Array(nodes * embeddings[0].length);
+      embeddings.forEach((e, k) => flat.set(e, k * e.length));
+      out.set(resolve(p), flat);
+    }
+    return out;
+  } finally {
+    predictor.dispose();
+  }
+}
+
 /** What loading needs of a spoof run's config.json (the rest is for resuming training). */
 const SpoofRunConfigSchema = z.object({
   init: z.string().min(1),
   model: z.enum(SPOOF_ARCHS).default('aasist'),
   /** The wav2vec 2.0 front end's architecture (AASIST-wav2vec runs). */
   frontEnd: z.record(z.string(), z.unknown()).optional(),
+  /** The emotion view's width and nodes (AMSDF runs). */
+  emotionDim: z.number().int().positive().optional(),
+  emotionNodes: z.number().int().min(2).optional(),
   conditioning: z.enum(['none', ...EMOTION_CONDITIONING_MODES]).default('none'),
 });
 
@@ -147,12 +213,19 @@ export async function loadSpoofModel(spec: string, o: { emotionRun?: string; pat
   if (!existsSync(join(spec, SPOOF_RUN_MODEL))) throw new Error(`${resolve(spec)}: not a finished spoof train run (no ${SPOOF_RUN_MODEL})`);
   const conditioning = cfg.conditioning ?? 'none';
   let emotions: EmotionEmbeddings | null = null;
-  if (conditioning !== 'none') {
-    if (!o.emotionRun) throw new Error(`${resolve(spec)} is conditioned on emotion ('${conditioning}'): give --emotion-model RUN_DIR`);
-    emotions = await emotionEmbeddings(o.emotionRun, o.paths ?? []);
+  if (conditioning !== 'none' || cfg.model === 'amsdf') {
+    const what = cfg.model === 'amsdf' ? 'an AMSDF model (its emotion view)' : `conditioned on emotion ('${conditioning}')`;
+    if (!o.emotionRun) throw new Error(`${resolve(spec)} is ${what}: give --emotion-model RUN_DIR`);
+    emotions =
+      cfg.model === 'amsdf'
+        ? await emotionSequences(o.emotionRun, o.paths ?? [], cfg.emotionNodes)
+        : await emotionEmbeddings(o.emotionRun, o.paths ?? []);
   }
-  let network: Aasist | AasistSsl;
-  if (cfg.model === 'aasist-wav2vec') {
+  let network: SpoofNetwork;
+  if (cfg.model === 'amsdf') {
+    if (!cfg.emotionDim) throw new Error(`${resolve(runConfig)}: an amsdf run needs its 'emotionDim'`);
+    network = new Amsdf({ emotionDim: cfg.emotionDim, emotionNodes: cfg.emotionNodes });
+  } else if (cfg.model === 'aasist-wav2vec') {
     if (!cfg.frontEnd) throw new Error(`${resolve(runConfig)}: an aasist-wav2vec run needs its 'frontEnd' architecture`);
     network = new AasistSsl(new Wav2Vec2(cfg.frontEnd as unknown as Wav2Vec2Config));
   } else network = loadAasistWeights(resolveSpoofWeights(cfg.init));

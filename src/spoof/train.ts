@@ -14,7 +14,15 @@ import { loadAudioBatch } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
 import { Adam, F, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
-import { AASIST_SAMPLES, AASIST_SAMPLE_RATE_HZ, AasistSsl, fitAasistInput, type EmotionConditioning } from '../models/index.js';
+import {
+  AASIST_SAMPLES,
+  AASIST_SAMPLE_RATE_HZ,
+  AMSDF_EMOTION_NODES,
+  AasistSsl,
+  Amsdf,
+  fitAasistInput,
+  type EmotionConditioning,
+} from '../models/index.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import { throwIfFailed } from '../core/pure.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
@@ -24,6 +32,7 @@ import {
   RANDOM_INIT,
   SPOOF_RUN_MODEL,
   emotionEmbeddings,
+  emotionSequences,
   initialSpoofNetwork,
   wrapSpoofModel,
   type SpoofArch,
@@ -100,8 +109,9 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   } as Required<SpoofTrainOptions>;
   const conditioning = o.conditioning ?? 'none';
   const arch = o.model ?? 'aasist';
-  if (arch === 'aasist-wav2vec' && conditioning !== 'none')
+  if (arch !== 'aasist' && conditioning !== 'none')
     throw new Error(`spoof train: --conditioning ${conditioning} works with --model aasist only`);
+  if (arch === 'amsdf' && !o.emotionRun) throw new Error('spoof train: --model amsdf needs --emotion-model RUN_DIR (its emotion view)');
   if (conditioning !== 'none' && !o.emotionRun) throw new Error(`--conditioning ${conditioning} needs --emotion-model RUN_DIR`);
   for (const k of ['epochs', 'batchSize', 'cropSamples', 'folds'] as const) {
     if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new Error(`spoof train: ${k} must be a positive integer, got ${s[k]}`);
@@ -110,14 +120,15 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   const utts = await loadSpoofManifest(s.set);
   const protocol = o.protocol ?? { kind: 'speaker' };
   const split = spoofSplit(utts, s.folds, s.testFold, s.seed, protocol);
+  const paths = utts.map((u) => u.path);
   const emotions =
-    conditioning === 'none'
-      ? null
-      : await emotionEmbeddings(
-          o.emotionRun!,
-          utts.map((u) => u.path),
-        );
-  const network = initialSpoofNetwork(arch, o.init);
+    arch === 'amsdf'
+      ? await emotionSequences(o.emotionRun!, paths)
+      : conditioning === 'none'
+        ? null
+        : await emotionEmbeddings(o.emotionRun!, paths);
+  const firstEmotion = emotions?.values().next().value;
+  const network = initialSpoofNetwork(arch, o.init, firstEmotion && firstEmotion.length / AMSDF_EMOTION_NODES);
   if (s.cropSamples < network.minSamples)
     throw new Error(`spoof train: cropSamples must be at least ${network.minSamples} for ${arch}, got ${s.cropSamples}`);
   const model = wrapSpoofModel(network, conditioning, emotions);
@@ -125,9 +136,10 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   const config = {
     version: 1,
     set: resolve(s.set),
-    init: arch === 'aasist' || o.init === RANDOM_INIT ? o.init : resolve(o.init),
+    init: arch !== 'aasist-wav2vec' || o.init === RANDOM_INIT ? o.init : resolve(o.init),
     // Recorded only for the wav2vec front end, so AASIST runs made before it existed resume.
     ...(network instanceof AasistSsl ? { model: arch, frontEnd: network.sslModel.config } : {}),
+    ...(network instanceof Amsdf ? { model: arch, emotionDim: network.emotionDim, emotionNodes: network.emotionNodes } : {}),
     conditioning,
     emotionRun: o.emotionRun ? resolve(o.emotionRun) : null,
     epochs: s.epochs,

@@ -171,7 +171,7 @@ describe('spoof train', { skip }, () => {
     assert.ok(Number.isFinite(trained.score) && Math.abs(trained.score - again.score) < 1e-5, `${trained.score} vs ${again.score}`);
     await assert.rejects(
       exportSpoofModel(out, join(fx.root, 'ssl.onnx')),
-      /exports plain AASIST only, this one is AASIST with a wav2vec 2\.0 front end/,
+      /model 'aasist-wav2vec'; export-spoof exports plain AASIST only/,
     );
     assert.equal(existsSync(join(fx.root, 'ssl.onnx')), false);
     await assert.rejects(
@@ -191,6 +191,40 @@ describe('spoof train', { skip }, () => {
       /cropSamples must be at least 2048 for aasist-wav2vec/,
     );
     assert.equal(existsSync(join(fx.root, 'ssl-short')), false);
+  });
+
+  it('trains AMSDF (audio view from AASIST, emotion view from a SER run) and scores with the emotion run', async () => {
+    const ser = join(fx.root, 'ser-amsdf');
+    await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 } }), ser, {});
+    const out = join(fx.root, 'amsdf');
+    await assert.rejects(
+      trainSpoofModel({ set, outDir: out, model: 'amsdf', init: 'aasist', folds: 2 }),
+      /--model amsdf needs --emotion-model/,
+    );
+    const r = await trainSpoofModel({
+      set,
+      outDir: out,
+      model: 'amsdf',
+      init: 'aasist',
+      emotionRun: ser,
+      epochs: 1,
+      batchSize: 4,
+      cropSamples: 16000,
+      folds: 2,
+      seed: 5,
+    });
+    r.model.module.dispose();
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.deepEqual([cfg.model, cfg.emotionNodes], ['amsdf', 16]);
+    const file = [join(set, 'spoof', 'espeak', 'en-us+m1', 'angry-s01-r1.wav')];
+    await assert.rejects(loadSpoofModel(out), /is an AMSDF model \(its emotion view\): give --emotion-model/);
+    const m = await loadSpoofModel(out, { emotionRun: ser, paths: file });
+    const {
+      scores: [s],
+    } = await scoreFiles(m, file);
+    m.module.dispose();
+    assert.ok(Number.isFinite(s.score));
+    await assert.rejects(exportSpoofModel(out, join(fx.root, 'amsdf.onnx')), /model 'amsdf'; export-spoof exports plain AASIST only/);
   });
 
   it('refuses conditioning without an emotion model, and bad settings, before writing', async () => {

@@ -51,6 +51,7 @@ export {
   type AasistOptions,
   type AasistOutput,
 } from './model.js';
+export { Amsdf, AMSDF_EMOTION_NODES, type AmsdfOptions } from './amsdf.js';
 export { AasistSsl, newAasistSsl, SMALL_SSL_FRONT_END, SSL_PROJECTION_DIM } from './ssl.js';
 export { loadAasistWeights, detectAasistVariant, readAasistStateDict } from './weights.js';
 export {

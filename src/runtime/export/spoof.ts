@@ -138,16 +138,18 @@ async function verify(
 }
 
 /** Refuses a spoof train run conditioned on emotion (its graph would need a second, emotion input). */
-function refuseConditionedRun(spec: string): void {
+function refuseNonAasistRun(spec: string): void {
   // `spec` may also be a weights file or a published model's name: only a run folder has a config.
   const path = join(spec, SPOOF_RUN_CONFIG);
   if (!existsSync(path)) return;
-  const conditioning = (readJsonFile(resolve(path), 'the spoof run config') as { conditioning?: unknown }).conditioning;
-  if (conditioning !== undefined && conditioning !== 'none') {
+  const cfg = readJsonFile(resolve(path), 'the spoof run config') as { conditioning?: unknown; model?: unknown };
+  if (cfg.conditioning !== undefined && cfg.conditioning !== 'none') {
     throw new Error(
-      `${resolve(spec)}: conditioned on emotion ('${String(conditioning)}'); export-spoof exports plain AASIST only (the graph would need the SER model's embeddings as a second input)`,
+      `${resolve(spec)}: conditioned on emotion ('${String(cfg.conditioning)}'); export-spoof exports plain AASIST only (the graph would need the SER model's embeddings as a second input)`,
     );
   }
+  if (cfg.model !== undefined && cfg.model !== 'aasist')
+    throw new Error(`${resolve(spec)}: model '${String(cfg.model)}'; export-spoof exports plain AASIST only`);
 }
 
 /**
@@ -161,12 +163,12 @@ export async function exportSpoofModel(
   outPath: string,
   o: { calibration?: SpoofCalibration } = {},
 ): Promise<ExportSpoofResult> {
-  refuseConditionedRun(spec);
+  refuseNonAasistRun(spec);
   const loaded = await loadSpoofModel(spec);
   try {
     if (!(loaded.module instanceof Aasist))
       throw new Error(
-        `spoof model '${spec}': export-spoof exports plain AASIST only, this one is ${loaded.conditioning === 'none' ? 'AASIST with a wav2vec 2.0 front end' : `conditioned on emotion ('${loaded.conditioning}')`}`,
+        `spoof model '${spec}': export-spoof exports plain AASIST only, this one is conditioned on emotion ('${loaded.conditioning}')`,
       );
     const source = existsSync(spec) ? resolve(spec) : `${spec.toLowerCase()} (${resolveSpoofWeights(spec)})`;
     return await exportAasist(loaded.module, outPath, source, o.calibration);
