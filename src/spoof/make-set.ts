@@ -22,7 +22,7 @@ import { stringify } from 'csv-stringify/sync';
 import { getChannelShift, loadAudio } from '../audio/index.js';
 import { getCorpus, MANIFEST_FILE, RAVDESS_STATEMENTS, type Utterance } from '../data/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
-import { writeFileAtomic } from '../core/index.js';
+import { removeStaleTemps, writeFileAtomic } from '../core/index.js';
 import { checkFamiliesInstalled, getSpoofFamily, SPOOF_FAMILY_NAMES, type SpoofFamily, type TtsFamily } from './families.js';
 import { renderClip, type ClipPlan } from './synth.js';
 import { EMOTION_PROSODY, PROSODY_JITTER_PCT, READ_GROUP, READ_SENTENCES, type SpoofVoice } from './voices.js';
@@ -304,6 +304,8 @@ export async function makeSpoofSet(o: SpoofSetOptions): Promise<SpoofSetSummary>
   const outDir = resolve(o.outDir);
   const bonafide = await bonafideUtterances(o);
   const plans = planSpoofSet(o, bonafide);
+  // Clips of a killed run are either complete (renamed into place) or temporaries, removed here.
+  removeStaleTemps(outDir);
   const todo = plans.filter((p) => p.clip !== null && !existsSync(join(outDir, p.row.path)));
   for (const dir of new Set(todo.map((p) => join(outDir, p.row.path, '..')))) await mkdir(dir, { recursive: true });
   const babble = await babblePool(o, bonafide);

@@ -3,8 +3,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { loadCorpus, RAVDESS_STATEMENTS } from '../../src/data/corpora/index.js';
 import type { Utterance } from '../../src/data/corpora/types.js';
 import { loadAudio } from '../../src/audio/index.js';
@@ -103,9 +103,14 @@ describe('spoof make-set', () => {
 
     // An interrupted run (no manifest, one WAV missing) is resumed: only that file is made again.
     rmSync(r.manifest);
-    rmSync(spoofs.find((u) => u.attributes.family === 'festival-hts')!.path);
+    const lost = spoofs.find((u) => u.attributes.family === 'festival-hts')!.path;
+    rmSync(lost);
+    // what kill -9 leaves of an atomic write: a temporary of a process that no longer runs
+    const stale = join(dirname(lost), `.${basename(lost)}.999999999.0123456789ab.tmp`);
+    writeFileSync(stale, 'partial');
     const again = await makeSpoofSet(opts);
     assert.equal(again.synthesized, 1);
+    assert.equal(existsSync(stale), false, 'the stale temporary is removed');
     assert.deepEqual(await rows(again.manifest), utts);
     // A finished set is not overwritten.
     await assert.rejects(makeSpoofSet(opts), /already holds a spoof set/);
