@@ -7,7 +7,8 @@
  * trials (unseen speakers' bona fide vs every spoof of the unseen family): EER, min DCF, EER per
  * emotion. Then leave-one-channel-out for plain AASIST. Every step's output stays in
  * bench/out/spoof, so an interrupted benchmark resumes.
- * Usage: npm run bench:spoof [-- --epochs 1] [--scratch-epochs 2] [--detectors aasist,film,wav2vec] [--skip-loco] [--threads 2]
+ * Usage: npm run bench:spoof [-- --epochs 1] [--scratch-epochs 2] [--detectors aasist,film,wav2vec,amsdf]
+ *   [--families F,…] (the held-out families to train for) [--skip-loco] [--cached-only] (tables from finished runs) [--threads 2]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -134,9 +135,11 @@ async function trained(
   epochs: number,
   crop: number,
   ser: string | undefined,
-): Promise<{ e: SpoofEvaluation; minutes: number }> {
+  cachedOnly: boolean,
+): Promise<{ e: SpoofEvaluation; minutes: number } | null> {
   const tag = `${d.key}-${h.protocol.kind === 'leave-one-family-out' ? 'lofo' : 'loco'}-${h.name}-e${epochs}`;
   const run = join(OUT, `run-${tag}`);
+  if (cachedOnly && !existsSync(join(OUT, `scores-${tag}.csv`))) return null;
   console.error(`== ${d.label}, ${h.protocol.kind} ${h.name} → ${run}`);
   const r = await trainSpoofModel({
     set,
@@ -162,28 +165,32 @@ async function trained(
   return { e, minutes: seconds / 60 };
 }
 
-/** Rows = detectors, columns = held-out conditions (EER %, min DCF), plus the mean EER. */
-function eerTable(conditions: readonly HeldOut[], rows: [string, SpoofEvaluation[]][]): string[] {
+/** A detector's evaluation per held-out condition (null: not run). */
+type Row = [string, (SpoofEvaluation | null)[]];
+
+/** Rows = detectors, columns = held-out conditions (EER %, min DCF), plus the mean EER (when every condition was run). */
+function eerTable(conditions: readonly HeldOut[], rows: readonly Row[]): string[] {
+  const meanOf = (es: (SpoofEvaluation | null)[]) => (es.every((e) => e) ? pct(mean(es.map((e) => e!.eer.eer))) : '—');
   return [
     `| detector | ${conditions.map((c) => `${c.name} EER % · min DCF`).join(' | ')} | mean EER % |`,
     `|---|${conditions.map(() => '---:').join('|')}|---:|`,
     ...rows.map(
       ([label, es]) =>
-        `| ${label} | ${es.map((e) => `${pct(e.eer.eer)} · ${e.minDcf.minDcf.toFixed(3)}`).join(' | ')} | ${pct(mean(es.map((e) => e.eer.eer)))} |`,
+        `| ${label} | ${es.map((e) => (e ? `${pct(e.eer.eer)} · ${e.minDcf.minDcf.toFixed(3)}` : '—')).join(' | ')} | ${meanOf(es)} |`,
     ),
   ];
 }
 
 /** Rows = emotion groups, columns = held-out families: the group's EER for one detector. */
-function emotionTable(conditions: readonly HeldOut[], label: string, es: SpoofEvaluation[]): string[] {
-  const groups = [...new Set(es.flatMap((e) => e.groups.map((g) => g.group)))].sort();
+function emotionTable(conditions: readonly HeldOut[], label: string, es: (SpoofEvaluation | null)[]): string[] {
+  const groups = [...new Set(es.flatMap((e) => e?.groups.map((g) => g.group) ?? []))].sort();
   return [
     `| ${label}: group | ${conditions.map((c) => c.name).join(' | ')} |`,
     `|---|${conditions.map(() => '---:').join('|')}|`,
     ...groups.map(
       (g) =>
         `| ${g} | ${es
-          .map((e) => e.groups.find((x) => x.group === g))
+          .map((e) => e?.groups.find((x) => x.group === g))
           .map((x) => (x ? pct(x.eer) : '—'))
           .join(' | ')} |`,
     ),
@@ -198,6 +205,8 @@ async function main(): Promise<void> {
       crop: { type: 'string', default: '32000' },
       detectors: { type: 'string', default: DETECTORS.map((d) => d.key).join(',') },
       'skip-loco': { type: 'boolean', default: false },
+      families: { type: 'string', default: SPOOF_FAMILY_NAMES.join(',') },
+      'cached-only': { type: 'boolean', default: false },
       threads: { type: 'string', default: '2' },
     },
   });
@@ -240,13 +249,16 @@ async function main(): Promise<void> {
   const evalOn = (file: string, h: HeldOut) => evaluateScores(readScores(file), h.test);
   const needsSer = detectors.some(usesEmotion);
   const ser = needsSer ? await emotionRun() : undefined;
-  const lofoRows: [string, SpoofEvaluation[]][] = published.map(([label, file]) => [label, families.map((h) => evalOn(file, h))]);
+  const trainFamilies = new Set(values.families.split(','));
+  const cachedOnly = values['cached-only'];
+  const lofoRows: Row[] = published.map(([label, file]) => [label, families.map((h) => evalOn(file, h))]);
   const minutes: string[] = [];
   for (const d of detectors) {
     const res = [];
-    for (const h of families) res.push(await trained(set, d, h, epochsOf(d), crop, ser));
-    lofoRows.push([`${d.label}, ${epochsOf(d)} epoch(s)`, res.map((r) => r.e)]);
-    minutes.push(`${d.label} ${mean(res.map((r) => r.minutes)).toFixed(1)} min`);
+    for (const h of families) res.push(trainFamilies.has(h.name) ? await trained(set, d, h, epochsOf(d), crop, ser, cachedOnly) : null);
+    lofoRows.push([`${d.label}, ${epochsOf(d)} epoch(s)`, res.map((r) => r?.e ?? null)]);
+    const done = res.filter((r) => r !== null);
+    if (done.length) minutes.push(`${d.label} ${mean(done.map((r) => r.minutes)).toFixed(1)} min`);
   }
   const counts = (hs: readonly HeldOut[]) =>
     hs
@@ -285,10 +297,10 @@ async function main(): Promise<void> {
   ];
   if (!values['skip-loco']) {
     const aasist = DETECTORS[0];
-    const locoRows: [string, SpoofEvaluation[]][] = published.map(([label, file]) => [label, channels.map((h) => evalOn(file, h))]);
+    const locoRows: Row[] = published.map(([label, file]) => [label, channels.map((h) => evalOn(file, h))]);
     const res = [];
-    for (const h of channels) res.push(await trained(set, aasist, h, epochs, crop, undefined));
-    locoRows.push([`${aasist.label}, ${epochs} epoch(s)`, res.map((r) => r.e)]);
+    for (const h of channels) res.push(await trained(set, aasist, h, epochs, crop, undefined, cachedOnly));
+    locoRows.push([`${aasist.label}, ${epochs} epoch(s)`, res.map((r) => r?.e ?? null)]);
     md.push(
       '',
       `### EER per held-out channel (\`spoof train --holdout-channel C\`: never trained on C; test = held-out speakers' and voices' clips on C, bona fide and spoof; trials ${counts(channels)})`,
