@@ -4,7 +4,7 @@
  * Needs SoX with its MP3 and Vorbis handlers (Debian/Ubuntu: `sox libsox-fmt-all`; `sox -h`
  * must list mp3 and vorbis). Audio goes through stdin/stdout, no temporary files.
  */
-import { spawn } from 'node:child_process';
+import { ProgramError, runProgram } from '../core/index.js';
 import { makeRng } from '../core/pure.js';
 import { convolve } from '../dsp/index.js';
 import { whiteNoise } from './augment.js';
@@ -174,29 +174,16 @@ function fixStreamedWavSizes(bytes: Uint8Array): Uint8Array {
 }
 
 /** Runs `sox -V1 <args>` with `input` on stdin; resolves with its stdout. */
-function runSox(args: string[], input: Uint8Array, what: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sox', ['-V1', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    // sox may exit before reading all input; the exit status then tells what happened.
-    child.stdin.on('error', () => {});
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(
-        e.code === 'ENOENT'
-          ? new Error(`codecRoundTrip (${what}): the sox binary was not found on PATH (install sox and libsox-fmt-all)`)
-          : new Error(`codecRoundTrip (${what}): could not run sox: ${e.message}`),
-      );
-    });
-    child.on('close', (code, signal) => {
-      if (code === 0) return resolve(new Uint8Array(Buffer.concat(out)));
-      const first = Buffer.concat(err).toString('utf8').trim().split('\n')[0] || `exit ${code ?? signal}`;
-      reject(new Error(`codecRoundTrip (${what}): sox failed: ${first}`));
-    });
-    child.stdin.end(input);
-  });
+async function runSox(args: string[], input: Uint8Array, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await runProgram('sox', ['-V1', ...args], input));
+  } catch (e) {
+    if (!(e instanceof ProgramError)) throw e;
+    if (e.kind === 'missing')
+      throw new Error(`codecRoundTrip (${what}): the sox binary was not found on PATH (install sox and libsox-fmt-all)`);
+    if (e.kind === 'start') throw new Error(`codecRoundTrip (${what}): could not run sox: ${e.detail}`);
+    throw new Error(`codecRoundTrip (${what}): sox failed: ${e.detail || `exit ${e.exit.code ?? e.exit.signal}`}`);
+  }
 }
 
 /** Vorbis quality of the `ogg-q0` shift (as its name says; libvorbis also accepts −1, marginally lower: both ≈ 34 kbit/s for a 16 kHz mono tone). */
