@@ -16,8 +16,8 @@
  *   mean]: groups = intra-view graphs, fused graph, stack node → Linear(384 → 64) → Linear(64 → 2).
  */
 import { F, cat, nn, noGrad, randn, type Tensor } from '../../engine/index.js';
-import { AASIST_CONFIG, AASIST_SAMPLE_RATE_HZ, FRONT_POOL, aasistMinSamples } from './config.js';
-import { buildEncoder } from './encoder.js';
+import { AASIST_CONFIG, AASIST_SAMPLE_RATE_HZ, aasistMinSamples } from './config.js';
+import { buildEncoder, encodeWaveform, type SincEncoderParts } from './encoder.js';
 import { GraphAttentionLayer } from './graph-attention.js';
 import { HeteroGraphAttentionLayer } from './hs-gal.js';
 import type { Aasist } from './model.js';
@@ -93,7 +93,7 @@ export interface AmsdfOptions {
 }
 
 /** AMSDF on audio and emotion views. `forward(wave [B, samples], emotion [B, N, E])` → logits [B, 2]. */
-export class Amsdf extends nn.Module {
+export class Amsdf extends nn.Module implements SincEncoderParts {
   readonly emotionDim: number;
   readonly emotionNodes: number;
   /** Shortest accepted input (samples): AASIST's. */
@@ -151,10 +151,7 @@ export class Amsdf extends nn.Module {
 
   /** Audio nodes [B, Ta, 64] of waveforms [B, samples]. */
   private audioView(wave: Tensor): Tensor {
-    const x = F.selu(this.firstBn.forward(F.maxPool2d(this.convTime.forward(wave).abs().unsqueeze(1), [FRONT_POOL, FRONT_POOL])));
-    let e = x;
-    for (const block of this.encoder.layers) e = block.forward(e);
-    return e.abs().amax(2).transpose(1, 2);
+    return encodeWaveform(this, wave).abs().amax(2).transpose(1, 2);
   }
 
   forward(wave: Tensor, emotion: Tensor): Tensor {

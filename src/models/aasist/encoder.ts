@@ -4,7 +4,8 @@
  * (`encoder.<i>.0.{bn1,conv1,bn2,conv2,conv_downsample}`).
  */
 import { F, nn, type Tensor } from '../../engine/index.js';
-import { BLOCK_TIME_POOL, type AasistConfig } from './config.js';
+import { BLOCK_TIME_POOL, FRONT_POOL, type AasistConfig } from './config.js';
+import type { SincFrontEnd } from './sinc.js';
 
 /** Kernel of both block convolutions (filters × frames). */
 const BLOCK_KERNEL: [number, number] = [2, 3];
@@ -74,4 +75,36 @@ export class ResidualBlock extends nn.Module implements nn.UnaryModule {
 export function buildEncoder(c: Pick<AasistConfig, 'blocks'>, timePool = BLOCK_TIME_POOL): nn.Sequential {
   const pairs = [c.blocks[0], c.blocks[1], c.blocks[2], c.blocks[3], c.blocks[3], c.blocks[3]];
   return new nn.Sequential(...pairs.map(([cin, cout], i) => new nn.Sequential(new ResidualBlock(cin, cout, i === 0, timePool))));
+}
+
+/** The modules of AASIST's waveform path (AASIST and AMSDF's audio view carry them under these names). */
+export interface SincEncoderParts {
+  readonly convTime: SincFrontEnd;
+  readonly firstBn: nn.BatchNorm2d;
+  readonly encoder: nn.Sequential;
+}
+
+/**
+ * Sinc front end → |·| → 3×3 max-pool → BN → SELU → residual blocks: waveforms [B, samples] →
+ * [B, C, spectral nodes, temporal frames]. Intermediates are freed as soon as they are consumed
+ * (the early maps are hundreds of MB per example).
+ */
+export function encodeWaveform(m: SincEncoderParts, wave: Tensor): Tensor {
+  const filtered = m.convTime.forward(wave);
+  const rectified = filtered.abs();
+  filtered.dispose();
+  const asImage = rectified.unsqueeze(1); // a view: disposing both handles frees the storage
+  const pooled = F.maxPool2d(asImage, [FRONT_POOL, FRONT_POOL]);
+  asImage.dispose();
+  rectified.dispose();
+  const normed = m.firstBn.forward(pooled);
+  pooled.dispose();
+  let x = F.selu(normed);
+  normed.dispose();
+  for (const block of m.encoder.layers) {
+    const next = block.forward(x);
+    x.dispose();
+    x = next;
+  }
+  return x;
 }
