@@ -26,7 +26,6 @@ export {
   loadSpoofModel,
   wrapSpoofModel,
   emotionEmbeddings,
-  emotionSequences,
   EMOTION_WINDOW_S,
   resolveSpoofWeights,
   aasistWeightDirs,

@@ -141,47 +141,49 @@ function stackEmbeddings(emotions: EmotionEmbeddings, paths: readonly string[], 
   return tensor(data, [paths.length, width]);
 }
 
-/** Emotion embeddings of `paths` from fold 0 of a SER run (its utterance embedding, penultimate layer). */
-export async function emotionEmbeddings(runDir: string, paths: readonly string[]): Promise<EmotionEmbeddings> {
-  requireUtteranceLevelRun(runDir, 'emotion conditioning of the spoof model');
-  const predictor = await loadFold(runDir, 0);
-  try {
-    const out: EmotionEmbeddings = new Map();
-    const chunk = 64;
-    for (let i = 0; i < paths.length; i += chunk) {
-      const part = paths.slice(i, i + chunk);
-      const signals = await Promise.all(part.map(async (p) => (await loadAudio(p, { sampleRateHz: predictor.sampleRateHz })).samples));
-      (await predictor.embed(signals)).forEach((e, j) => out.set(resolve(part[j]), e));
-    }
-    return out;
-  } finally {
-    predictor.dispose();
-  }
-}
-
 /** Length of each emotion window of an AMSDF emotion view (s); a shorter clip gives windows of its length. */
 export const EMOTION_WINDOW_S = 1;
+/** Whole files embedded per call of the SER model. */
+const FILES_PER_CALL = 64;
+
+/** `n` windows of {@link EMOTION_WINDOW_S} spread evenly over `x` (first at the start, last at the end). */
+function emotionWindows(x: Float32Array, sampleRateHz: number, n: number): Float32Array[] {
+  const w = Math.min(x.length, Math.round(EMOTION_WINDOW_S * sampleRateHz));
+  return Array.from({ length: n }, (_, k) => {
+    const start = Math.round(((x.length - w) * k) / (n - 1));
+    return x.slice(start, start + w);
+  });
+}
 
 /**
- * AMSDF's emotion view: the SER run's (fold 0) utterance embedding on `nodes` windows of
- * {@link EMOTION_WINDOW_S} spread evenly over each file, flattened to [nodes × dim] per path.
+ * Emotion embeddings of `paths` from fold 0 of a SER run (its utterance embedding, penultimate
+ * layer): one per file, or with `windows` (AMSDF's emotion view) the embeddings of that many
+ * {@link EMOTION_WINDOW_S} windows spread over each file, flattened to [windows × dim].
  */
-export async function emotionSequences(runDir: string, paths: readonly string[], nodes = AMSDF_EMOTION_NODES): Promise<EmotionEmbeddings> {
-  requireUtteranceLevelRun(runDir, 'the emotion view of AMSDF');
+export async function emotionEmbeddings(
+  runDir: string,
+  paths: readonly string[],
+  o: { windows?: number } = {},
+): Promise<EmotionEmbeddings> {
+  const windows = o.windows;
+  requireUtteranceLevelRun(runDir, windows ? 'the emotion view of AMSDF' : 'emotion conditioning of the spoof model');
   const predictor = await loadFold(runDir, 0);
+  const rate = predictor.sampleRateHz;
   try {
     const out: EmotionEmbeddings = new Map();
-    for (const p of paths) {
-      const x = (await loadAudio(p, { sampleRateHz: predictor.sampleRateHz })).samples;
-      const w = Math.min(x.length, Math.round(EMOTION_WINDOW_S * predictor.sampleRateHz));
-      const windows = Array.from({ length: nodes }, (_, k) => {
-        const start = Math.round(((x.length - w) * k) / (nodes - 1));
-        return x.slice(start, start + w);
-      });
-      const embeddings = await predictor.embed(windows);
-      const flat = new Float32Array(nodes * embeddings[0].length);
-      embeddings.forEach((e, k) => flat.set(e, k * e.length));
-      out.set(resolve(p), flat);
+    // Many whole files per call, or one file's windows.
+    const chunk = windows ? 1 : FILES_PER_CALL;
+    for (let i = 0; i < paths.length; i += chunk) {
+      const part = paths.slice(i, i + chunk);
+      const signals = await Promise.all(part.map(async (p) => (await loadAudio(p, { sampleRateHz: rate })).samples));
+      if (!windows) {
+        (await predictor.embed(signals)).forEach((e, j) => out.set(resolve(part[j]), e));
+        continue;
+      }
+      const embedded = await predictor.embed(emotionWindows(signals[0], rate, windows));
+      const flat = new Float32Array(windows * embedded[0].length);
+      embedded.forEach((e, k) => flat.set(e, k * e.length));
+      out.set(resolve(part[0]), flat);
     }
     return out;
   } finally {
@@ -216,10 +218,8 @@ export async function loadSpoofModel(spec: string, o: { emotionRun?: string; pat
   if (conditioning !== 'none' || cfg.model === 'amsdf') {
     const what = cfg.model === 'amsdf' ? 'an AMSDF model (its emotion view)' : `conditioned on emotion ('${conditioning}')`;
     if (!o.emotionRun) throw new Error(`${resolve(spec)} is ${what}: give --emotion-model RUN_DIR`);
-    emotions =
-      cfg.model === 'amsdf'
-        ? await emotionSequences(o.emotionRun, o.paths ?? [], cfg.emotionNodes)
-        : await emotionEmbeddings(o.emotionRun, o.paths ?? []);
+    const windows = cfg.model === 'amsdf' ? (cfg.emotionNodes ?? AMSDF_EMOTION_NODES) : undefined;
+    emotions = await emotionEmbeddings(o.emotionRun, o.paths ?? [], { windows });
   }
   let network: SpoofNetwork;
   if (cfg.model === 'amsdf') {

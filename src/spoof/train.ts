@@ -32,7 +32,6 @@ import {
   RANDOM_INIT,
   SPOOF_RUN_MODEL,
   emotionEmbeddings,
-  emotionSequences,
   initialSpoofNetwork,
   wrapSpoofModel,
   type SpoofArch,
@@ -122,11 +121,9 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   const split = spoofSplit(utts, s.folds, s.testFold, s.seed, protocol);
   const paths = utts.map((u) => u.path);
   const emotions =
-    arch === 'amsdf'
-      ? await emotionSequences(o.emotionRun!, paths)
-      : conditioning === 'none'
-        ? null
-        : await emotionEmbeddings(o.emotionRun!, paths);
+    arch === 'amsdf' || conditioning !== 'none'
+      ? await emotionEmbeddings(o.emotionRun!, paths, { windows: arch === 'amsdf' ? AMSDF_EMOTION_NODES : undefined })
+      : null;
   const firstEmotion = emotions?.values().next().value;
   const network = initialSpoofNetwork(arch, o.init, firstEmotion && firstEmotion.length / AMSDF_EMOTION_NODES);
   if (s.cropSamples < network.minSamples)
