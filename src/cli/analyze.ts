@@ -5,7 +5,7 @@ import { throwIfFailed } from '../core/index.js';
 import { BONAFIDE_CLASS, SPOOF_CLASS } from '../models/index.js';
 import { NO_SPEECH_LABEL } from '../run/index.js';
 import { spoofProbability, spoofVerdictAt } from '../metrics/index.js';
-import { readCalibration } from '../spoof/index.js';
+import { calibrationFor } from '../spoof/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
 import { COLUMNS_HELP, MIN_CONFIDENCE_HELP, columnsFlag, minConfidenceFlag } from './common.js';
 
@@ -19,10 +19,13 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--emotion-model <run-dir>', 'SER run (trustser train)')
     .option('--spoof-model <spec>', 'aasist, aasist-l, a weights file or a `spoof train` run folder', 'aasist')
     .option('--min-confidence <p>', MIN_CONFIDENCE_HELP, minConfidenceFlag)
-    .option('--spoof-calibration <file>', 'a `spoof calibrate` file: report P(spoof) and judge at its EER threshold instead of logit > 0')
+    .option(
+      '--spoof-calibration <file>',
+      `a \`spoof calibrate\` file: report P(spoof) and judge at its EER threshold instead of logit > 0 (default: the run's calibration.json when --spoof-model is a \`spoof train\` run with a dev fold)`,
+    )
     .option('--json', 'print JSON');
   windowingOptions(cmd).action(async (inputs: string[], o: AnalyzeFlags) => {
-    const calibration = o.spoofCalibration ? readCalibration(o.spoofCalibration) : null;
+    const calibration = calibrationFor(o.spoofModel, o.spoofCalibration) ?? null;
     const files = await listInputFiles(inputs, { columns: o.columns, recurse: o.recurse });
     const { scores, failed } = await scoreWithProgress(o.spoofModel, files, {
       emotionModel: o.emotionModel,

@@ -1,7 +1,7 @@
 /** `trustser export-spoof --model aasist|aasist-l|FILE|SPOOF_RUN_DIR --out spoof.onnx`: the countermeasure as ONNX + sidecar. */
 import type { Command } from 'commander';
 import { exportSpoofModel } from '../runtime/index.js';
-import { describeCalibration, readCalibration } from '../spoof/index.js';
+import { calibrationFor, describeCalibration } from '../spoof/index.js';
 
 export function registerExportSpoof(program: Command): void {
   program
@@ -16,11 +16,11 @@ export function registerExportSpoof(program: Command): void {
     .requiredOption('--out <file>', 'ONNX file to write (the sidecar goes to <file>.json)')
     .option(
       '--calibration <file>',
-      'a `spoof calibrate` file: the sidecar carries it, so `serve` and the web app report P(spoof) and judge at its threshold',
+      `a \`spoof calibrate\` file: the sidecar carries it, so \`serve\` and the web app report P(spoof) and judge at its threshold (default: the run's calibration.json when --model is a \`spoof train\` run with a dev fold)`,
     )
     .option('--json', 'print the sidecar as JSON')
     .action(async (o: { model: string; out: string; calibration?: string; json?: boolean }) => {
-      const calibration = o.calibration ? readCalibration(o.calibration) : undefined;
+      const calibration = calibrationFor(o.model, o.calibration);
       const r = await exportSpoofModel(o.model, o.out, { calibration });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r.sidecar)}\n`);

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intFlag, throwIfFailed } from '../core/index.js';
-import { heldOutTrials, readCalibration, scoresCsv, writeScores } from '../spoof/index.js';
+import { calibrationFor, heldOutTrials, scoresCsv, writeScores } from '../spoof/index.js';
 import { spoofProbability, spoofVerdictAt } from '../metrics/index.js';
 import { listInputFiles } from '../audio/index.js';
 import { scoreWithProgress, windowingOptions, type WindowingFlags } from './common.js';
@@ -19,7 +19,10 @@ export function registerScore(spoof: Command): void {
     .option('--emotion-model <run-dir>', 'SER run (trustser train) to predict each file’s emotion')
     .option('--out <file>', 'write the scores as CSV here (default: print them)')
     .option('--batch-size <n>', 'files decoded and windows scored at a time', intFlag(1))
-    .option('--calibration <file>', 'a `spoof calibrate` file: add P(spoof) and the verdict at its EER threshold')
+    .option(
+      '--calibration <file>',
+      `a \`spoof calibrate\` file: add P(spoof) and the verdict at its EER threshold (default: the run's calibration.json when --model is a \`spoof train\` run with a dev fold)`,
+    )
     .option('--json', 'print JSON instead of CSV');
   windowingOptions(cmd).action(
     async (
@@ -36,7 +39,7 @@ export function registerScore(spoof: Command): void {
     ) => {
       if (inputs.length > 0 === (o.testOf !== undefined))
         throw new Error('spoof score: give audio files or folders, or --test-of RUN (one of the two)');
-      const calibration = o.calibration ? readCalibration(o.calibration) : undefined;
+      const calibration = calibrationFor(o.model, o.calibration);
       const files = o.testOf ? (await heldOutTrials(o.testOf)).map((u) => u.path) : await listInputFiles(inputs);
       const { scores, failed } = await scoreWithProgress(o.model, files, o);
       const withP = calibration

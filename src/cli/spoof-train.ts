@@ -1,7 +1,8 @@
 /** `trustser spoof train`: fine-tune AASIST (optionally emotion-conditioned) on a spoof set. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { choiceFlag, intFlag, positiveFlag } from '../core/index.js';
+import { RAWBOOST_STEPS, type RawBoostStep } from '../audio/index.js';
+import { choiceFlag, choiceListFlag, intFlag, positiveFlag } from '../core/index.js';
 import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/index.js';
 import { RANDOM_INIT, SPOOF_ARCHS, SPOOF_TRAIN_DEFAULTS, trainSpoofModel, type SpoofArch, type SpoofProtocol } from '../spoof/index.js';
 
@@ -39,6 +40,16 @@ export function registerTrainSpoof(spoof: Command): void {
     .option('--test-fold <k>', 'fold whose speakers and voices are held out', intFlag(0), d.testFold)
     .option('--holdout-family <name>', 'leave-one-family-out: never train on this generator family; test on it')
     .option('--holdout-channel <name>', 'leave-one-channel-out: never train on this channel; test on it')
+    .option(
+      '--rawboost [steps]',
+      `RawBoost augmentation of every training crop: comma-separated steps applied in order (${RAWBOOST_STEPS.join(', ')}; default all three)`,
+      choiceListFlag(RAWBOOST_STEPS),
+    )
+    .option(
+      '--dev-fold <k>',
+      'a speaker fold (not the test fold) kept for dev: the lowest dev-EER epoch is kept and calibration.json fitted on it (P(spoof), threshold)',
+      intFlag(0),
+    )
     .option('--seed <n>', 'seed', intFlag(), d.seed)
     .action(
       async (o: {
@@ -56,6 +67,8 @@ export function registerTrainSpoof(spoof: Command): void {
         testFold: number;
         holdoutFamily?: string;
         holdoutChannel?: string;
+        rawboost?: RawBoostStep[] | true;
+        devFold?: number;
         seed: number;
       }) => {
         if (o.holdoutFamily && o.holdoutChannel) throw new Error('spoof train: give --holdout-family or --holdout-channel, not both');
@@ -78,12 +91,14 @@ export function registerTrainSpoof(spoof: Command): void {
           folds: o.folds,
           testFold: o.testFold,
           protocol,
+          rawboost: o.rawboost === true ? RAWBOOST_STEPS : o.rawboost,
+          devFold: o.devFold,
           seed: o.seed,
           log: (l) => process.stderr.write(`${l}\n`),
         });
         r.model.module.dispose();
         process.stdout.write(
-          `${resolve(o.out)}: trained on ${r.split.train.length} utterances; ${r.split.test.length} held out (${protocol.kind}, split.json)${r.split.notes.map((n) => `\n  note: ${n}`).join('')}\n`,
+          `${resolve(o.out)}: trained on ${r.split.train.length} utterances; ${r.split.test.length} held out (${protocol.kind}, split.json)${r.dev ? `; dev: ${r.split.dev.length} trials, epoch ${r.dev.epoch} kept (EER ${(100 * r.dev.eer).toFixed(2)} %), calibration.json` : ''}${r.split.notes.map((n) => `\n  note: ${n}`).join('')}\n`,
         );
       },
     );

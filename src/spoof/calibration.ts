@@ -4,8 +4,8 @@
  * and a calibration file that `spoof score`, `spoof evaluate`, `analyze` and `export-spoof`
  * (hence the service and the web app) read to report P(spoof) and the dev set's EER threshold.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { issueLines } from '../core/pure.js';
 import { writeFileAtomic } from '../core/index.js';
@@ -19,6 +19,9 @@ import {
   type SpoofCalibration,
 } from '../metrics/index.js';
 import type { ScoredFile } from './evaluate.js';
+
+/** The calibration a `spoof train` run with a dev fold writes into its folder. */
+export const RUN_CALIBRATION_FILE = 'calibration.json';
 
 const CALIBRATION_FORMAT = 'trustser-spoof-calibration';
 const CALIBRATION_VERSION = 1;
@@ -123,6 +126,16 @@ export function readCalibration(path: string): SpoofCalibration {
         .join('\n'),
     );
   return r.data.calibration;
+}
+
+/**
+ * The calibration to apply for a model spec: the `--calibration` file when given, else the
+ * run folder's own calibration.json (a `spoof train` run with a dev fold), else none.
+ */
+export function calibrationFor(modelSpec: string, file?: string): SpoofCalibration | undefined {
+  if (file) return readCalibration(file);
+  const own = join(resolve(modelSpec), RUN_CALIBRATION_FILE);
+  return existsSync(own) ? readCalibration(own) : undefined;
 }
 
 /** One line on the calibration: the map and the operating point. */

@@ -51,10 +51,12 @@ export {
   type SpoofEvaluation,
   type EvaluateSpoofOptions,
 } from './evaluate.js';
-export { trainSpoofModel, SPOOF_TRAIN_DEFAULTS, type SpoofTrainOptions } from './train.js';
+export { trainSpoofModel, SPOOF_TRAIN_DEFAULTS, type SpoofDevChoice, type SpoofTrainOptions } from './train.js';
 export {
+  RUN_CALIBRATION_FILE,
   calibrateScores,
   calibratedReliability,
+  calibrationFor,
   describeCalibration,
   readCalibration,
   writeCalibration,

@@ -10,6 +10,8 @@
  *   training speakers are left out of both sides);
  * - `leave-one-channel-out`: one channel is never trained on; the test set is the unseen
  *   speakers' and voices' clips on that channel, bona fide and spoof.
+ * With a dev fold, that fold's speakers and voices leave the training side for a dev side,
+ * filtered as the training side is (no held-out family or channel); the test side stays the same.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,11 +34,13 @@ export type SpoofProtocol =
 /** A split: utterance ids, and how any family without enough voices was split. */
 export interface SpoofSplit {
   train: string[];
+  /** Trials for epoch selection and calibration (empty without a dev fold). */
+  dev: string[];
   test: string[];
   notes: string[];
 }
 
-type Side = 'train' | 'test';
+type Side = 'train' | 'dev' | 'test';
 
 const attr = (u: Utterance, key: string) => (u.attributes[key] === undefined ? '' : String(u.attributes[key]));
 const isSpoof = (u: Utterance) => u.labels.spoof === 'spoof';
@@ -51,18 +55,32 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][]
   return [...m].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-/** Side of every utterance under fold `testFold` (see the module comment). */
-function assignSides(utts: readonly Utterance[], folds: number, testFold: number, seed: number, notes: string[]): Map<string, Side> {
-  if (!(Number.isInteger(testFold) && testFold >= 0 && testFold < folds))
-    throw new Error(`spoof split: testFold ${testFold} outside 0..${folds - 1}`);
+/** Side of every utterance under fold `testFold` (and `devFold`, when given; see the module comment). */
+function assignSides(
+  utts: readonly Utterance[],
+  folds: number,
+  testFold: number,
+  devFold: number | undefined,
+  seed: number,
+  notes: string[],
+): Map<string, Side> {
+  for (const [name, k] of [
+    ['testFold', testFold],
+    ['devFold', devFold],
+  ] as const)
+    if (k !== undefined && !(Number.isInteger(k) && k >= 0 && k < folds))
+      throw new Error(`spoof split: ${name} ${k} outside 0..${folds - 1}`);
+  if (devFold === testFold) throw new Error(`spoof split: devFold ${devFold} is the test fold; choose another`);
+  const sideOfFold = (k: number): Side => (k === testFold ? 'test' : k === devFold ? 'dev' : 'train');
   const side = new Map<string, Side>();
   const speakerSide = new Map<string, Side>();
   const kfold = (list: Utterance[], source: string) => {
     const speakers = new Set(list.map((u) => u.speaker)).size;
     if (speakers < folds) throw new Error(`spoof split: source '${source}' has ${speakers} speaker(s), fewer than the ${folds} folds`);
-    const fold = speakerKFold(list, { folds, seed, balanceBy: 'gender', devSpeakers: 0 }).folds[testFold];
-    for (const id of fold.train) side.set(id, 'train');
-    for (const id of fold.test) side.set(id, 'test');
+    // Fold k's test speakers are group k of one partition, so every utterance gets the side of its group.
+    speakerKFold(list, { folds, seed, balanceBy: 'gender', devSpeakers: 0 }).folds.forEach((fold, k) => {
+      for (const id of fold.test) side.set(id, sideOfFold(k));
+    });
   };
   for (const [source, list] of groupBy(
     utts.filter((u) => !isSpoof(u)),
@@ -86,7 +104,7 @@ function assignSides(utts: readonly Utterance[], folds: number, testFold: number
     }
     notes.push(`family '${family}' has fewer voices than the ${folds} folds: its spoofs are split by clip`);
     const order = shuffle(list.map((u) => u.id).sort(), makeRng(seed * 7919 + folds));
-    order.forEach((id, i) => side.set(id, i % folds === testFold ? 'test' : 'train'));
+    order.forEach((id, i) => side.set(id, sideOfFold(i % folds)));
   }
   return side;
 }
@@ -97,8 +115,8 @@ function values(utts: readonly Utterance[], key: string): string[] {
 
 /**
  * Splits a spoof set's utterances by `protocol` (default `speaker`) for fold `testFold` of
- * `folds`. Errors name the protocol and what is missing (an unknown family or channel, a side
- * without bona fide or spoof trials).
+ * `folds`, with fold `devFold` (when given) as a dev side. Errors name the protocol and what is
+ * missing (an unknown family or channel, a side without bona fide or spoof trials).
  */
 export function spoofSplit(
   utts: readonly Utterance[],
@@ -106,11 +124,11 @@ export function spoofSplit(
   testFold: number,
   seed: number,
   protocol: SpoofProtocol = { kind: 'speaker' },
+  devFold?: number,
 ): SpoofSplit {
   const notes: string[] = [];
-  const side = assignSides(utts, folds, testFold, seed, notes);
-  const train: string[] = [];
-  const test: string[] = [];
+  const side = assignSides(utts, folds, testFold, devFold, seed, notes);
+  const sides: Record<Side, string[]> = { train: [], dev: [], test: [] };
   let held: (u: Utterance) => boolean = () => false;
   if (protocol.kind === 'leave-one-family-out') {
     const known = values(utts, 'family');
@@ -123,27 +141,30 @@ export function spoofSplit(
       throw new Error(`leave-one-channel-out: the set has no channel '${protocol.channel}' (it has: ${known.join(', ') || 'none'})`);
     held = (u) => attr(u, 'channel') === protocol.channel;
   }
-  const bonaTrainSpeakers = new Set(utts.filter((u) => !isSpoof(u) && side.get(u.id) === 'train').map((u) => u.speaker));
+  // Copies of speakers whose bona fide trials are trained on (or used for dev) never reach the test side.
+  const seenSpeakers = new Set(utts.filter((u) => !isSpoof(u) && side.get(u.id) !== 'test').map((u) => u.speaker));
   for (const u of utts) {
     const s = side.get(u.id)!;
-    if (protocol.kind === 'speaker') (s === 'train' ? train : test).push(u.id);
+    if (protocol.kind === 'speaker') sides[s].push(u.id);
     else if (protocol.kind === 'leave-one-channel-out') {
-      if (held(u) === (s === 'test')) (s === 'train' ? train : test).push(u.id);
-    } else if (!isSpoof(u)) (s === 'train' ? train : test).push(u.id);
+      if (held(u) === (s === 'test')) sides[s].push(u.id);
+    } else if (!isSpoof(u)) sides[s].push(u.id);
     else if (!held(u)) {
-      if (s === 'train') train.push(u.id);
-    } else if (!bonaTrainSpeakers.has(u.speaker)) test.push(u.id);
+      if (s !== 'test') sides[s].push(u.id);
+    } else if (!seenSpeakers.has(u.speaker)) sides.test.push(u.id);
   }
   const byId = new Map(utts.map((u) => [u.id, u]));
-  for (const [name, ids] of [
-    ['training', train],
-    ['test', test],
-  ] as const) {
+  const checked: [string, string[]][] = [
+    ['training', sides.train],
+    ['test', sides.test],
+  ];
+  if (devFold !== undefined) checked.push(['dev', sides.dev]);
+  for (const [name, ids] of checked) {
     const kinds = new Set(ids.map((id) => (isSpoof(byId.get(id)!) ? 'spoof' : 'bonafide')));
     if (kinds.size < 2)
       throw new Error(`spoof split (${protocol.kind}): the ${name} side has no ${kinds.has('spoof') ? 'bona fide' : 'spoof'} trials`);
   }
-  return { train, test, notes };
+  return { ...sides, notes };
 }
 
 const RunSetSchema = z.object({ set: z.string() });

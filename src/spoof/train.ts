@@ -7,13 +7,18 @@
  * each epoch instead draws as many bona fide as spoof trials. Crops of `cropSamples` keep an
  * epoch short on CPUs. The run folder holds config.json, split.json, log.jsonl, checkpoint.safetensors
  * (one atomic file per epoch: an interrupted run resumes exactly at its next epoch) and model.safetensors.
+ * With `devFold`, one more speaker fold is a dev side: the best dev-EER epoch is kept and
+ * calibration.json fitted on it (read by `spoof score` and `export-spoof` for the run).
+ * With `rawboost`, every training crop passes through RawBoost (src/audio/rawboost.ts) drawn from
+ * its own seeded stream, so the crops themselves are those of the run without it.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadAudioBatch } from '../audio/index.js';
+import { RAWBOOST_STEPS, loadAudioBatch, rawBoost, type RawBoostStep } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
-import { Adam, F, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
+import { Adam, F, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
+import type { SpoofCalibration } from '../metrics/index.js';
 import {
   AASIST_SAMPLES,
   AASIST_SAMPLE_RATE_HZ,
@@ -26,7 +31,9 @@ import {
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import { throwIfFailed } from '../core/pure.js';
 import { removeStaleTemps, writeFileAtomicSync } from '../core/index.js';
-import { loadSpoofManifest } from './evaluate.js';
+import { RUN_CALIBRATION_FILE, calibrateScores, describeCalibration, writeCalibration } from './calibration.js';
+import { evaluateScores, loadSpoofManifest, readScores } from './evaluate.js';
+import { scoreFiles, writeScores } from './score.js';
 import { SPOOF_RUN_CONFIG, SPOOF_SPLIT_FILE, spoofSplit, type SpoofProtocol, type SpoofSplit } from './protocols.js';
 import {
   RANDOM_INIT,
@@ -63,8 +70,16 @@ export interface SpoofTrainOptions {
   /** Speaker folds per source; fold `testFold` is held out. */
   folds?: number;
   testFold?: number;
+  /** RawBoost operations applied, in this order, to every training crop (default none). */
+  rawboost?: readonly RawBoostStep[];
   /** Which trials are held out besides fold `testFold`'s speakers (default `speaker`: none). */
   protocol?: SpoofProtocol;
+  /**
+   * A speaker fold (≠ testFold) kept out of training as a dev side: scored after every epoch,
+   * the epoch with the lowest dev EER becomes model.safetensors, and calibration.json (P(spoof),
+   * the dev EER threshold) is fitted on its dev scores. Default none: the last epoch, no calibration.
+   */
+  devFold?: number;
   seed?: number;
   log?: (line: string) => void;
 }
@@ -92,7 +107,23 @@ interface SpoofEpochRecord {
   trainLoss: number;
   trials: number;
   seconds: number;
+  /** EER on the dev side after this epoch (with a dev fold). */
+  devEer?: number;
 }
+
+/** What the dev side chose (with a dev fold). */
+export interface SpoofDevChoice {
+  epoch: number;
+  eer: number;
+  calibration: SpoofCalibration;
+}
+
+/** Dev-side files of a run with a dev fold: the best epoch's weights and dev scores. */
+const DEV_BEST_MODEL = 'best-dev.safetensors';
+const DEV_SCORES = 'dev-scores.csv';
+
+/** Offset of the RawBoost random stream from the crop stream of the same epoch. */
+const RAWBOOST_STREAM = 7_919;
 
 function randomCrop(x: Float32Array, length: number, rng: Rng): Float32Array {
   const full = fitAasistInput(x, AASIST_SAMPLES);
@@ -101,7 +132,9 @@ function randomCrop(x: Float32Array, length: number, rng: Rng): Float32Array {
 }
 
 /** Runs (or resumes) fine-tuning; returns the trained model and the split. */
-export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: SpoofModel; split: SpoofSplit; utterances: Utterance[] }> {
+export async function trainSpoofModel(
+  o: SpoofTrainOptions,
+): Promise<{ model: SpoofModel; split: SpoofSplit; utterances: Utterance[]; dev: SpoofDevChoice | null }> {
   const s = {
     ...SPOOF_TRAIN_DEFAULTS,
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
@@ -115,10 +148,15 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   for (const k of ['epochs', 'batchSize', 'cropSamples', 'folds'] as const) {
     if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new Error(`spoof train: ${k} must be a positive integer, got ${s[k]}`);
   }
+  for (const [i, step] of (o.rawboost ?? []).entries()) {
+    if (!RAWBOOST_STEPS.includes(step))
+      throw new Error(`spoof train: rawboost: unknown step '${step}' (known: ${RAWBOOST_STEPS.join(', ')})`);
+    if (o.rawboost!.indexOf(step) !== i) throw new Error(`spoof train: rawboost: step '${step}' is repeated`);
+  }
   if (s.cropSamples > AASIST_SAMPLES) throw new Error(`spoof train: cropSamples must be at most ${AASIST_SAMPLES}, got ${s.cropSamples}`);
   const utts = await loadSpoofManifest(s.set);
   const protocol = o.protocol ?? { kind: 'speaker' };
-  const split = spoofSplit(utts, s.folds, s.testFold, s.seed, protocol);
+  const split = spoofSplit(utts, s.folds, s.testFold, s.seed, protocol, o.devFold);
   const paths = utts.map((u) => u.path);
   const emotions =
     arch === 'amsdf' || conditioning !== 'none'
@@ -149,6 +187,8 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
     seed: s.seed,
     // Recorded only when it is not the default, so runs made before protocols existed resume.
     ...(protocol.kind === 'speaker' ? {} : { protocol }),
+    ...(o.rawboost?.length ? { rawboost: o.rawboost } : {}),
+    ...(o.devFold !== undefined ? { devFold: o.devFold } : {}),
   };
   const cfgPath = join(out, SPOOF_RUN_CONFIG);
   if (existsSync(cfgPath) && readFileSync(cfgPath, 'utf8') !== `${JSON.stringify(config, null, 2)}\n`) {
@@ -170,6 +210,7 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
     trainUtts.length,
   );
   const audio = new Map(trainUtts.map((u, i) => [u.id, loaded.ok[i].samples]));
+  const devUtts = split.dev.map((id) => byId.get(id)!);
 
   // Everything is checked: now the run folder is written.
   mkdirSync(out, { recursive: true });
@@ -196,6 +237,7 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
   while (st.epoch < s.epochs) {
     const epoch = st.epoch + 1;
     const rng = makeRng(s.seed * 1_000_003 + epoch);
+    const boostRng = makeRng(s.seed * 1_000_003 + epoch + RAWBOOST_STREAM);
     manualSeed(s.seed * 1_000_003 + epoch);
     // Balanced epoch: every spoof plus as many bona fide drawn without replacement.
     const chosen = [...spoofs, ...shuffle([...bona], rng).slice(0, spoofs.length)];
@@ -207,7 +249,10 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
     for (let i = 0; i < order.length; i += s.batchSize) {
       const part = order.slice(i, i + s.batchSize);
       const data = new Float32Array(part.length * s.cropSamples);
-      part.forEach((u, j) => data.set(randomCrop(audio.get(u.id)!, s.cropSamples, rng), j * s.cropSamples));
+      part.forEach((u, j) => {
+        const crop = randomCrop(audio.get(u.id)!, s.cropSamples, rng);
+        data.set(o.rawboost?.length ? rawBoost(crop, AASIST_SAMPLE_RATE_HZ, boostRng, o.rawboost) : crop, j * s.cropSamples);
+      });
       lossSum += tidy(() => {
         opt.zeroGrad();
         const logits = model.forward(
@@ -229,12 +274,52 @@ export async function trainSpoofModel(o: SpoofTrainOptions): Promise<{ model: Sp
     }
     st = { epoch, lr: opt.lr };
     const seconds = (performance.now() - t0) / 1000;
-    history = [...history, { epoch, trainLoss: lossSum / batches, trials: order.length, seconds }];
+    const devEer = devUtts.length ? await scoreDev(model, devUtts, out, bestDevEer(history)) : undefined;
+    history = [
+      ...history,
+      { epoch, trainLoss: lossSum / batches, trials: order.length, seconds, ...(devEer === undefined ? {} : { devEer }) },
+    ];
     await saveCheckpoint(checkpoint, model.module, opt, { state: st, history });
     writeLog();
-    o.log?.(`epoch ${epoch}/${s.epochs}: loss ${(lossSum / batches).toFixed(4)} (${order.length} trials, ${seconds.toFixed(0)} s)`);
+    o.log?.(
+      `epoch ${epoch}/${s.epochs}: loss ${(lossSum / batches).toFixed(4)} (${order.length} trials, ${seconds.toFixed(0)} s)${devEer === undefined ? '' : `, dev EER ${(100 * devEer).toFixed(2)} %`}`,
+    );
+  }
+  let dev: SpoofDevChoice | null = null;
+  if (devUtts.length) {
+    // The best dev epoch's weights become the model, and its dev scores fit the calibration.
+    await loadModule(model.module, join(out, DEV_BEST_MODEL));
+    const fit = calibrateScores(readScores(join(out, DEV_SCORES)), devUtts);
+    await writeCalibration(join(out, RUN_CALIBRATION_FILE), fit.calibration, { scores: join(out, DEV_SCORES), manifest: resolve(s.set) });
+    const best = history.reduce((a, h) => ((h.devEer ?? 1) < (a.devEer ?? 1) ? h : a));
+    dev = { epoch: best.epoch, eer: best.devEer!, calibration: fit.calibration };
+    o.log?.(
+      `dev: epoch ${dev.epoch} kept (EER ${(100 * dev.eer).toFixed(2)} %); ${RUN_CALIBRATION_FILE}: ${describeCalibration(fit.calibration)}`,
+    );
   }
   await saveModule(model.module, join(out, SPOOF_RUN_MODEL), { conditioning, init: o.init });
   model.module.eval();
-  return { model, split, utterances: utts };
+  return { model, split, utterances: utts, dev };
+}
+
+/** The lowest dev EER of the epochs so far (Infinity before the first). */
+const bestDevEer = (history: readonly SpoofEpochRecord[]) => Math.min(Infinity, ...history.map((h) => h.devEer ?? Infinity));
+
+/**
+ * Scores the dev side with the current weights; when its EER beats `best`, keeps the weights
+ * (best-dev.safetensors) and the scores (dev-scores.csv), both atomically, before the epoch's
+ * checkpoint, so a run killed in between redoes the epoch and writes the same files.
+ */
+async function scoreDev(model: SpoofModel, devUtts: readonly Utterance[], out: string, best: number): Promise<number> {
+  const { scores, failed } = await scoreFiles(
+    model,
+    devUtts.map((u) => u.path),
+  );
+  throwIfFailed('to score for dev selection', failed, devUtts.length);
+  const eer = evaluateScores(scores, devUtts).eer.eer;
+  if (eer < best) {
+    await saveModule(model.module, join(out, DEV_BEST_MODEL));
+    await writeScores(join(out, DEV_SCORES), scores);
+  }
+  return eer;
 }

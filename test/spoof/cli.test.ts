@@ -163,6 +163,12 @@ describe('trustser spoof', () => {
     const unknown = cli('spoof', 'train', '--set', lofoSet, '--out', run, '--holdout-family', 'wavenet', '--folds', '2');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /no family 'wavenet' \(it has: espeak, flite-diphone\)/);
+    const badBoost = cli('spoof', 'train', '--set', lofoSet, '--out', run, '--rawboost', 'lnl,echo');
+    assert.equal(badBoost.status, 1);
+    assert.match(badBoost.stderr, /--rawboost.*unknown 'echo' \(expected lnl, isd, ssi\)/);
+    const badDev = cli('spoof', 'train', '--set', lofoSet, '--out', run, '--folds', '2', '--dev-fold', '0');
+    assert.equal(badDev.status, 1);
+    assert.match(badDev.stderr, /devFold 0 is the test fold/);
     assert.equal(existsSync(run), false);
     const t = cli(
       'spoof',
@@ -182,9 +188,11 @@ describe('trustser spoof', () => {
         '8000',
         '--batch-size',
         '4',
+        '--rawboost',
       ],
     );
     assert.equal(t.status, 0, t.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).rawboost, ['lnl', 'isd', 'ssi']);
     assert.match(t.stdout, /held out \(leave-one-family-out, split\.json\)/);
     const scores = join(fx.root, 'lofo-scores.csv');
     const sc = cli('spoof', 'score', '--test-of', run, '--model', run, '--out', scores);

@@ -104,6 +104,36 @@ describe('spoof splits', () => {
     for (const a of actors) assert.ok(!speakers(s.train).has(a), a);
   });
 
+  it('a dev fold takes its speakers and voices off the training side, filtered like it; the test side does not change', () => {
+    for (const protocol of [
+      { kind: 'speaker' as const },
+      { kind: 'leave-one-family-out' as const, family: 'copy-sptk' },
+      { kind: 'leave-one-family-out' as const, family: 'espeak' },
+      { kind: 'leave-one-channel-out' as const, channel: 'telephone' },
+    ]) {
+      const plain = spoofSplit(utts, 4, 0, 3, protocol);
+      const d = spoofSplit(utts, 4, 0, 3, protocol, 2);
+      assert.deepEqual(plain.dev, []);
+      assert.deepEqual(d.test, plain.test, protocol.kind);
+      assert.deepEqual([...d.train, ...d.dev].sort(), [...plain.train].sort(), `${protocol.kind}: dev + train = the old training side`);
+      assert.ok(d.dev.length > 0 && d.train.length > 0);
+      const devSpk = speakers(d.dev);
+      for (const u of of(d.train))
+        if (u.attributes.family !== 'flite-diphone') assert.ok(!devSpk.has(u.speaker), `${u.id} in train and dev`);
+      assert.deepEqual(new Set(of(d.dev).map((u) => u.labels.spoof)), new Set(['bonafide', 'spoof']));
+      if (protocol.kind === 'leave-one-family-out') assert.ok(!of(d.dev).some((u) => u.attributes.family === protocol.family));
+      if (protocol.kind === 'leave-one-channel-out') assert.ok(!of(d.dev).some((u) => u.attributes.channel === protocol.channel));
+    }
+    // the dev fold's actors are the test actors of that fold
+    const d = spoofSplit(utts, 4, 0, 3, { kind: 'speaker' }, 2);
+    assert.deepEqual(
+      [...speakers(d.dev)].filter((sp) => sp.startsWith('ravdess')).sort(),
+      [...speakers(spoofSplit(utts, 4, 2, 3).test)].filter((sp) => sp.startsWith('ravdess')).sort(),
+    );
+    assert.throws(() => spoofSplit(utts, 4, 1, 3, { kind: 'speaker' }, 1), /devFold 1 is the test fold/);
+    assert.throws(() => spoofSplit(utts, 4, 1, 3, { kind: 'speaker' }, 4), /devFold 4 outside 0\.\.3/);
+  });
+
   it('names an unknown family or channel and a side without one of the classes', () => {
     assert.throws(
       () => spoofSplit(utts, 4, 0, 3, { kind: 'leave-one-family-out', family: 'wavenet' }),

@@ -114,6 +114,21 @@ describe('spoof train', { skip }, () => {
     assert.notEqual(a.score, b.score);
   });
 
+  it('trains with RawBoost on every crop: recorded in config.json, the weights differ from the plain run with the same seed', async () => {
+    const opts = { set, init: 'aasist-l', epochs: 1, batchSize: 4, cropSamples: 8000, folds: 2, seed: 3 };
+    const plain = await trainSpoofModel({ ...opts, outDir: join(fx.root, 'plain') });
+    const boosted = await trainSpoofModel({ ...opts, outDir: join(fx.root, 'boosted'), rawboost: ['lnl', 'ssi'] });
+    assert.deepEqual(JSON.parse(readFileSync(join(fx.root, 'boosted', 'config.json'), 'utf8')).rawboost, ['lnl', 'ssi']);
+    assert.equal('rawboost' in JSON.parse(readFileSync(join(fx.root, 'plain', 'config.json'), 'utf8')), false);
+    const file = [join(set, 'spoof', 'espeak', 'en-us+m1', 'angry-s01-r1.wav')];
+    const [a] = (await scoreFiles(plain.model, file)).scores;
+    const [b] = (await scoreFiles(boosted.model, file)).scores;
+    plain.model.module.dispose();
+    boosted.model.module.dispose();
+    assert.ok(Number.isFinite(a.score) && Number.isFinite(b.score));
+    assert.notEqual(a.score, b.score);
+  });
+
   it('trains an emotion-conditioned (FiLM) model whose scores need the emotion run', async () => {
     const ser = join(fx.root, 'ser');
     await trainRun(syntheticRunConfig({ folds: [0], training: { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 } }), ser, {});
@@ -232,6 +247,10 @@ describe('spoof train', { skip }, () => {
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: 'aasist', conditioning: 'film' }), /needs --emotion-model/);
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: 'aasist', cropSamples: 100000 }), /cropSamples must be at most 64600/);
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: 'aasist', epochs: 0 }), /epochs must be a positive integer/);
+    await assert.rejects(
+      trainSpoofModel({ set, outDir: out, init: 'aasist', rawboost: ['lnl', 'echo' as 'lnl'] }),
+      /rawboost: unknown step 'echo'/,
+    );
     assert.equal(existsSync(out), false);
     writeFileSync(join(fx.root, 'not-weights.pth'), 'junk');
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: join(fx.root, 'not-weights.pth'), folds: 2 }), /not-weights\.pth/);
