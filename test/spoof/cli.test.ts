@@ -9,10 +9,10 @@ import { packageRoot } from '../../src/core/paths.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { fixture, type Fixture } from '../data/corpora/helpers.js';
+import { aasistSkip } from '../helpers/aasist.js';
 
 const root = packageRoot();
-const AASIST_DIR = join(root, '..', 'shared', 'models', 'aasist');
-const noWeights = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
+const noWeights = aasistSkip;
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'helpers', 'cli-entry.ts'), ...args], { cwd: root, encoding: 'utf8' });
 

@@ -3,7 +3,6 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/core/paths.js';
 import {
   calibrationFor,
   loadSpoofModel,
@@ -15,9 +14,9 @@ import {
 } from '../../src/spoof/index.js';
 import { exportSpoofModel } from '../../src/runtime/index.js';
 import { fixture, type Fixture } from '../data/corpora/helpers.js';
+import { aasistSkip } from '../helpers/aasist.js';
 
-const AASIST_DIR = join(packageRoot(), '..', 'shared', 'models', 'aasist');
-const skip = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
+const skip = aasistSkip;
 
 describe('spoof train --dev-fold', { skip }, () => {
   let fx: Fixture;

@@ -3,7 +3,6 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/core/paths.js';
 import {
   heldOutTrials,
   loadSpoofManifest,
@@ -17,9 +16,9 @@ import { fixture, type Fixture } from '../data/corpora/helpers.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
 import { exportSpoofModel } from '../../src/runtime/index.js';
+import { aasistSkip } from '../helpers/aasist.js';
 
-const AASIST_DIR = join(packageRoot(), '..', 'shared', 'models', 'aasist');
-const skip = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
+const skip = aasistSkip;
 const VOICES = [
   { name: 'en-us+m1', gender: 'male' as const },
   { name: 'en-gb+f2', gender: 'female' as const },

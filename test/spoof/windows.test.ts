@@ -1,9 +1,8 @@
 // Whole-file spoof scoring: windows over the file, aggregation, and what the output says was scored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/core/paths.js';
 import { encodeWav16, loadAudio } from '../../src/audio/index.js';
 import { noGrad, tensor, tidy } from '../../src/engine/index.js';
 import {
@@ -16,9 +15,9 @@ import {
 } from '../../src/models/index.js';
 import { loadSpoofModel, scoreFiles, scoresCsv } from '../../src/spoof/index.js';
 import { tempDir } from '../audio/helpers.js';
+import { aasistSkip } from '../helpers/aasist.js';
 
-const AASIST_DIR = join(packageRoot(), '..', 'shared', 'models', 'aasist');
-const skip = existsSync(join(AASIST_DIR, 'AASIST.pth')) ? false : `AASIST weights not found in ${AASIST_DIR} (shared models absent)`;
+const skip = aasistSkip;
 const RATE = 16000;
 
 test('windows: every sample is covered, the last window ends at the end, short clips have one', () => {
