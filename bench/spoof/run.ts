@@ -19,7 +19,7 @@ import { throwIfFailed } from '../../src/core/batch.js';
 import { packageRoot } from '../../src/core/paths.js';
 import type { Utterance } from '../../src/data/corpora/types.js';
 import { setNumThreads } from '../../src/engine/index.js';
-import type { EmotionConditioning } from '../../src/models/index.js';
+import type { EmotionConditioning, SpoofVad } from '../../src/models/index.js';
 import { parseRunConfig } from '../../src/run/config.js';
 import {
   CLEAN_CHANNEL,
@@ -64,6 +64,8 @@ interface Detector {
   scratch?: boolean;
   /** RawBoost on every training crop (`spoof train --rawboost`). */
   rawboost?: readonly RawBoostStep[];
+  /** What of each clip the detector hears (`spoof train --vad`). */
+  vad?: SpoofVad;
 }
 const DETECTORS: readonly Detector[] = [
   { key: 'aasist', label: 'AASIST fine-tuned', model: 'aasist', init: 'aasist', conditioning: 'none' },
@@ -74,6 +76,14 @@ const DETECTORS: readonly Detector[] = [
     init: 'aasist',
     conditioning: 'none',
     rawboost: RAWBOOST_STEPS,
+  },
+  {
+    key: 'vad',
+    label: 'AASIST fine-tuned on speech only (energy VAD trims leading and trailing silence in training and scoring)',
+    model: 'aasist',
+    init: 'aasist',
+    conditioning: 'none',
+    vad: 'energy',
   },
   { key: 'concat', label: 'AASIST-Concat fine-tuned', model: 'aasist', init: 'aasist', conditioning: 'concat' },
   { key: 'film', label: 'AASIST-FiLM fine-tuned', model: 'aasist', init: 'aasist', conditioning: 'film' },
@@ -170,6 +180,7 @@ async function trained(
       seed: SEED,
       protocol: h.protocol,
       rawboost: d.rawboost,
+      vad: d.vad,
       log: (l) => console.error(`   ${l}`),
     });
     r.model.module.dispose();

@@ -24,6 +24,7 @@ export {
   VAD_THRESHOLD_DB,
   MIN_SPEECH_SECONDS,
   speechActivity,
+  speechSpan,
   trimSilence,
   type SpeechActivity,
   type TrimResult,

@@ -67,6 +67,18 @@ export function trimSilence(x: Float32Array, sampleRateHz: number, opts: TrimSil
   return { samples: x.slice(start, end), start, end };
 }
 
+/**
+ * `x` without its leading and trailing silence ({@link trimSilence} with its defaults), or `x`
+ * itself when no frame is active, so a quiet clip is still judged rather than dropped.
+ *
+ * @param x - samples.
+ * @param sampleRateHz - sample rate of `x` in Hz.
+ */
+export function speechSpan(x: Float32Array, sampleRateHz: number): Float32Array {
+  const t = trimSilence(x, sampleRateHz);
+  return t.samples.length > 0 ? t.samples : x;
+}
+
 /** Features of a signal and which of them are active (1) by the energy rule of {@link trimSilence}. */
 interface FrameActivity {
   frameLen: number;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RAWBOOST_STEPS, type RawBoostStep } from '../audio/index.js';
 import { choiceFlag, choiceListFlag, intFlag, positiveFlag } from '../core/index.js';
-import { EMOTION_CONDITIONING_MODES, type EmotionConditioning } from '../models/index.js';
+import { EMOTION_CONDITIONING_MODES, SPOOF_VAD_MODES, type EmotionConditioning, type SpoofVad } from '../models/index.js';
 import { RANDOM_INIT, SPOOF_ARCHS, SPOOF_TRAIN_DEFAULTS, trainSpoofModel, type SpoofArch, type SpoofProtocol } from '../spoof/index.js';
 
 export function registerTrainSpoof(spoof: Command): void {
@@ -41,6 +41,12 @@ export function registerTrainSpoof(spoof: Command): void {
     .option('--holdout-family <name>', 'leave-one-family-out: never train on this generator family; test on it')
     .option('--holdout-channel <name>', 'leave-one-channel-out: never train on this channel; test on it')
     .option(
+      '--vad <mode>',
+      `what of each clip the model hears in training and scoring: ${SPOOF_VAD_MODES.join(', ')} (energy: without its leading and trailing silence)`,
+      choiceFlag(SPOOF_VAD_MODES),
+      'none' as SpoofVad,
+    )
+    .option(
       '--rawboost [steps]',
       `RawBoost augmentation of every training crop: comma-separated steps applied in order (${RAWBOOST_STEPS.join(', ')}; default all three)`,
       choiceListFlag(RAWBOOST_STEPS),
@@ -69,6 +75,7 @@ export function registerTrainSpoof(spoof: Command): void {
         holdoutChannel?: string;
         rawboost?: RawBoostStep[] | true;
         devFold?: number;
+        vad: SpoofVad;
         seed: number;
       }) => {
         if (o.holdoutFamily && o.holdoutChannel) throw new Error('spoof train: give --holdout-family or --holdout-channel, not both');
@@ -93,6 +100,7 @@ export function registerTrainSpoof(spoof: Command): void {
           protocol,
           rawboost: o.rawboost === true ? RAWBOOST_STEPS : o.rawboost,
           devFold: o.devFold,
+          vad: o.vad,
           seed: o.seed,
           log: (l) => process.stderr.write(`${l}\n`),
         });

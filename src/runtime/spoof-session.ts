@@ -16,6 +16,7 @@ import {
   AASIST_SAMPLE_RATE_HZ,
   resolveWindowing,
   scoreInWindows,
+  spoofInput,
   windowedSummary,
   type SpoofWindowing,
 } from '../models/index.js';
@@ -137,8 +138,9 @@ export class OnnxSpoofSession {
     labels?: readonly string[],
     windowing: SpoofWindowing = {},
   ): Promise<SpoofClipScore[]> {
+    const vad = this.sidecar?.input.vad ?? 'none';
     const rs = await scoreInWindows(
-      clips,
+      clips.map((c) => spoofInput(c, this.sampleRateHz, vad)),
       this.samples,
       resolveWindowing(windowing, this.samples),
       this.batchSize,

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { SpoofCalibrationSchema } from '../metrics/pure.js';
+import { SPOOF_VAD_MODES } from '../models/pure.js';
 import { SIDECAR_FORMAT, SIDECAR_VERSION, WAVEFORM_INPUT_KIND } from './sidecar.js';
 
 /** Graph input and output names of the spoof-model contract. */
@@ -30,6 +31,8 @@ const WaveformInputSchema = z.strictObject({
   /** Samples per clip (the graph's fixed second input dim). */
   samples: z.number().int().positive(),
   fit: z.literal(FIT_FIRST_OR_TILE),
+  /** What of each clip the model hears (models/aasist SPOOF_VAD_MODES); absent: all of it. */
+  vad: z.enum(SPOOF_VAD_MODES).optional(),
 });
 
 export const SpoofSidecarSchema = z.strictObject({

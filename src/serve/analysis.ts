@@ -15,6 +15,7 @@ import {
   spoofVerdictAt,
   type SpoofCalibration,
 } from '../metrics/pure.js';
+import type { SpoofVad } from '../models/pure.js';
 import type { TrustSummary } from '../runtime/pure.js';
 
 /** Default length of the analysis windows of long inputs (s); shorter inputs are one window. */
@@ -111,7 +112,8 @@ export interface ModelInfo {
   trustserVersion: string;
   windowing: { windowSeconds: number; hopSeconds: number };
   limits: { maxBodyBytes: number; maxSeconds: number };
-  spoof: { name: string | null; samples: number; sampleRateHz: number; calibration: SpoofCalibration | null } | null;
+  /** `vad`: what of each clip the countermeasure hears (the page applies it as the server does). */
+  spoof: { name: string | null; samples: number; sampleRateHz: number; vad: SpoofVad; calibration: SpoofCalibration | null } | null;
   /** The temperature of the model's probabilities, and whether it was fitted (false: uncalibrated). */
   calibration: { temperature: number; calibrated: boolean };
   /** The server's confidence threshold (0: none); a request may raise it with `?minConfidence=`, never lower it. */

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Sidecar } from '../runtime/index.js';
 import type { SpoofCalibration } from '../metrics/index.js';
+import type { SpoofVad } from '../models/index.js';
 import { MIN_CONFIDENCE_PARAM, applyMinConfidence, type AnalyzeResponse, type ModelInfo } from './analysis.js';
 import { HttpError } from './errors.js';
 import type { ResolvedServeOptions } from './options.js';
@@ -45,6 +46,7 @@ export interface SpoofInfo {
   name: string | null;
   samples: number;
   sampleRateHz: number;
+  vad: SpoofVad;
   calibration: SpoofCalibration | null;
   bytes: Uint8Array;
 }
@@ -79,7 +81,13 @@ export function modelInfo(s: ServiceState): ModelInfo {
     windowing: { windowSeconds: o.windowSeconds, hopSeconds: o.hopSeconds },
     limits: { maxBodyBytes: o.maxBodyBytes, maxSeconds: o.maxSeconds },
     spoof: s.spoof
-      ? { name: s.spoof.name, samples: s.spoof.samples, sampleRateHz: s.spoof.sampleRateHz, calibration: s.spoof.calibration }
+      ? {
+          name: s.spoof.name,
+          samples: s.spoof.samples,
+          sampleRateHz: s.spoof.sampleRateHz,
+          vad: s.spoof.vad,
+          calibration: s.spoof.calibration,
+        }
       : null,
     calibration: { temperature: sc.temperature, calibrated: sc.calibrated },
     minConfidence: o.minConfidence,

@@ -132,7 +132,7 @@ async function checkModels(o: ResolvedServeOptions): Promise<Pick<ServiceState, 
   let spoof: SpoofInfo | null = null;
   if (o.spoofPath) {
     const m = await ServedSpoofModel.load(o.spoofPath, 1);
-    spoof = { name: m.name, samples: m.samples, sampleRateHz: m.sampleRateHz, calibration: m.calibration, bytes: m.bytes };
+    spoof = { name: m.name, samples: m.samples, sampleRateHz: m.sampleRateHz, vad: m.vad, calibration: m.calibration, bytes: m.bytes };
     await m.close();
   }
   // The pretrained models the features run (the model has just run them, so their files are there).

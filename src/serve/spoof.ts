@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { SpoofVad } from '../models/index.js';
 import { OnnxSpoofSession } from '../runtime/index.js';
 import type { SpoofCalibration } from '../metrics/index.js';
 import { spoofVerdict, type SpoofResult } from './analysis.js';
@@ -36,6 +37,11 @@ export class ServedSpoofModel {
   /** Rate the clips must have (Hz). */
   get sampleRateHz(): number {
     return this.session.sampleRateHz;
+  }
+
+  /** What of each clip the model hears (its sidecar's `input.vad`; default all of it). */
+  get vad(): SpoofVad {
+    return this.session.sidecar?.input.vad ?? 'none';
   }
 
   /** The calibration its sidecar carries (null: uncalibrated). */

@@ -16,9 +16,11 @@ import {
   Amsdf,
   AMSDF_EMOTION_NODES,
   EMOTION_CONDITIONING_MODES,
+  SPOOF_VAD_MODES,
   loadAasistWeights,
   newAasistSsl,
   type EmotionConditioning,
+  type SpoofVad,
 } from '../models/index.js';
 import { loadFold, requireUtteranceLevelRun } from '../run/index.js';
 import { packageRoot, readJsonWith } from '../core/index.js';
@@ -102,15 +104,29 @@ export type EmotionEmbeddings = Map<string, Float32Array>;
 export interface SpoofModel {
   module: Aasist | AasistEmotion | AasistSsl | Amsdf;
   conditioning: EmotionConditioning | 'none';
+  /** What of each clip it hears (see {@link SPOOF_VAD_MODES}); scoring applies it. */
+  vad: SpoofVad;
   forward(wave: Tensor, paths: readonly string[]): Tensor;
 }
 
-/** Wraps a countermeasure, conditioned on `emotions` unless `conditioning` is 'none' (AASIST only). */
+/**
+ * Wraps a countermeasure, conditioned on `emotions` unless `conditioning` is 'none' (AASIST
+ * only), hearing clips through `vad` (default all of each clip).
+ */
 export function wrapSpoofModel(
   aasist: SpoofNetwork,
   conditioning: EmotionConditioning | 'none',
   emotions: EmotionEmbeddings | null,
+  vad: SpoofVad = 'none',
 ): SpoofModel {
+  return { ...wrapNetwork(aasist, conditioning, emotions), vad };
+}
+
+function wrapNetwork(
+  aasist: SpoofNetwork,
+  conditioning: EmotionConditioning | 'none',
+  emotions: EmotionEmbeddings | null,
+): Omit<SpoofModel, 'vad'> {
   if (aasist instanceof Amsdf) {
     if (!emotions) throw new Error('amsdf needs emotion embeddings (give --emotion-model RUN_DIR)');
     const [n, dim] = [aasist.emotionNodes, aasist.emotionDim];
@@ -201,6 +217,7 @@ const SpoofRunConfigSchema = z.object({
   emotionDim: z.number().int().positive().optional(),
   emotionNodes: z.number().int().min(2).optional(),
   conditioning: z.enum(['none', ...EMOTION_CONDITIONING_MODES]).default('none'),
+  vad: z.enum(SPOOF_VAD_MODES).default('none'),
 });
 
 /**
@@ -229,7 +246,7 @@ export async function loadSpoofModel(spec: string, o: { emotionRun?: string; pat
     if (!cfg.frontEnd) throw new Error(`${resolve(runConfig)}: an aasist-wav2vec run needs its 'frontEnd' architecture`);
     network = new AasistSsl(new Wav2Vec2(cfg.frontEnd as unknown as Wav2Vec2Config));
   } else network = loadAasistWeights(resolveSpoofWeights(cfg.init));
-  const model = wrapSpoofModel(network, conditioning, emotions);
+  const model = wrapSpoofModel(network, conditioning, emotions, cfg.vad);
   await loadModule(model.module, join(spec, SPOOF_RUN_MODEL));
   model.module.eval();
   return model;

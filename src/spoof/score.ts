@@ -12,6 +12,7 @@ import {
   BONAFIDE_CLASS,
   resolveWindowing,
   scoreInWindows,
+  spoofInput,
   type SpoofWindowing,
   windowedSummary,
 } from '../models/index.js';
@@ -80,7 +81,7 @@ export async function scoreFiles(
       loaded.ok,
       (xs) =>
         scoreInWindows(
-          xs.map((x) => x.samples),
+          xs.map((x) => spoofInput(x.samples, AASIST_SAMPLE_RATE_HZ, model.vad)),
           AASIST_SAMPLES,
           windowing,
           batch,

@@ -25,8 +25,11 @@ import {
   AMSDF_EMOTION_NODES,
   AasistSsl,
   Amsdf,
+  SPOOF_VAD_MODES,
   fitAasistInput,
+  spoofInput,
   type EmotionConditioning,
+  type SpoofVad,
 } from '../models/index.js';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import { throwIfFailed } from '../core/pure.js';
@@ -70,6 +73,8 @@ export interface SpoofTrainOptions {
   /** Speaker folds per source; fold `testFold` is held out. */
   folds?: number;
   testFold?: number;
+  /** What of each clip the model hears, in training and in scoring (default `none`: all of it). */
+  vad?: SpoofVad;
   /** RawBoost operations applied, in this order, to every training crop (default none). */
   rawboost?: readonly RawBoostStep[];
   /** Which trials are held out besides fold `testFold`'s speakers (default `speaker`: none). */
@@ -166,7 +171,9 @@ export async function trainSpoofModel(
   const network = initialSpoofNetwork(arch, o.init, firstEmotion && firstEmotion.length / AMSDF_EMOTION_NODES);
   if (s.cropSamples < network.minSamples)
     throw new Error(`spoof train: cropSamples must be at least ${network.minSamples} for ${arch}, got ${s.cropSamples}`);
-  const model = wrapSpoofModel(network, conditioning, emotions);
+  const vad = o.vad ?? 'none';
+  if (!SPOOF_VAD_MODES.includes(vad)) throw new Error(`spoof train: vad must be one of ${SPOOF_VAD_MODES.join(', ')}, got '${vad}'`);
+  const model = wrapSpoofModel(network, conditioning, emotions, vad);
   const out = resolve(s.outDir);
   const config = {
     version: 1,
@@ -189,6 +196,7 @@ export async function trainSpoofModel(
     ...(protocol.kind === 'speaker' ? {} : { protocol }),
     ...(o.rawboost?.length ? { rawboost: o.rawboost } : {}),
     ...(o.devFold !== undefined ? { devFold: o.devFold } : {}),
+    ...(vad === 'none' ? {} : { vad }),
   };
   const cfgPath = join(out, SPOOF_RUN_CONFIG);
   if (existsSync(cfgPath) && readFileSync(cfgPath, 'utf8') !== `${JSON.stringify(config, null, 2)}\n`) {
@@ -209,7 +217,7 @@ export async function trainSpoofModel(
     loaded.failed.map((f) => ({ path: f.path, reason: f.error.message })),
     trainUtts.length,
   );
-  const audio = new Map(trainUtts.map((u, i) => [u.id, loaded.ok[i].samples]));
+  const audio = new Map(trainUtts.map((u, i) => [u.id, spoofInput(loaded.ok[i].samples, AASIST_SAMPLE_RATE_HZ, vad)]));
   const devUtts = split.dev.map((id) => byId.get(id)!);
 
   // Everything is checked: now the run folder is written.

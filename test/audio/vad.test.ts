@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadAudio, meanPower, trimSilence, whiteNoise } from '../../src/audio/index.js';
+import { loadAudio, meanPower, speechSpan, trimSilence, whiteNoise } from '../../src/audio/index.js';
 import { makeRng } from '../../src/core/index.js';
 import { RAVDESS_DIR, sharedSkip, tone } from './helpers.js';
 
@@ -20,6 +20,16 @@ function burst(lead: number, burstS: number, tail: number, floorRms = 0): { x: F
   for (let i = on; i < off; i++) x[i] += t[i - on];
   return { x, on, off };
 }
+
+describe('speechSpan', () => {
+  it('is the trimmed burst, or the whole clip when nothing is active', () => {
+    const { x } = burst(1, 0.5, 1);
+    assert.deepEqual(speechSpan(x, FS), trimSilence(x, FS).samples);
+    assert.ok(speechSpan(x, FS).length < x.length);
+    const silent = new Float32Array(FS);
+    assert.equal(speechSpan(silent, FS), silent);
+  });
+});
 
 describe('trimSilence', () => {
   it('keeps the burst plus the hangover on each side', () => {

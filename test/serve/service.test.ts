@@ -59,7 +59,11 @@ describe('trustser serve: analysis, model info and input errors', () => {
     assert.equal(r.json.trust, null, 'the run was not audited');
     assert.deepEqual(r.json.verification, sc.verification);
     assert.deepEqual(r.json.windowing, { windowSeconds: DEFAULT_WINDOW_SECONDS, hopSeconds: DEFAULT_HOP_SECONDS });
-    assert.deepEqual(r.json.spoof, { name: null, samples: 64600, sampleRateHz: 16000, calibration: null }, 'the toy graph has no sidecar');
+    assert.deepEqual(
+      r.json.spoof,
+      { name: null, samples: 64600, sampleRateHz: 16000, vad: 'none', calibration: null },
+      'the toy graph has no sidecar',
+    );
     assert.deepEqual(r.json.pretrained, [], 'log-mel features run no pretrained model');
     assert.deepEqual((await getJson(`${s.url}${r.json.files.sidecar}`)).json, sc);
     const onnx = new Uint8Array(await (await fetch(`${s.url}${r.json.files.model}`)).arrayBuffer());

@@ -15,7 +15,8 @@ import {
 import { fixture, type Fixture } from '../data/corpora/helpers.js';
 import { trainRun } from '../../src/train/run.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
-import { exportSpoofModel } from '../../src/runtime/index.js';
+import { exportSpoofModel, loadSpoofSession } from '../../src/runtime/index.js';
+import { encodeWav16, loadAudio } from '../../src/audio/index.js';
 import { aasistSkip } from '../helpers/aasist.js';
 
 const skip = aasistSkip;
@@ -126,6 +127,54 @@ describe('spoof train', { skip }, () => {
     boosted.model.module.dispose();
     assert.ok(Number.isFinite(a.score) && Number.isFinite(b.score));
     assert.notEqual(a.score, b.score);
+  });
+
+  it('trains on speech only (vad energy): silence around a clip does not move its score, on the engine and in the exported graph', async () => {
+    const out = join(fx.root, 'vad');
+    const r = await trainSpoofModel({
+      set,
+      outDir: out,
+      init: 'aasist-l',
+      epochs: 1,
+      batchSize: 4,
+      cropSamples: 8000,
+      folds: 2,
+      seed: 5,
+      vad: 'energy',
+    });
+    r.model.module.dispose();
+    assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).vad, 'energy');
+    const source = join(set, 'spoof', 'espeak', 'en-us+m1', 'angry-s01-r1.wav');
+    const x = (await loadAudio(source, { sampleRateHz: 16000 })).samples;
+    // 1 s and 2 s of silence before, 1 and 3 s after: both trim to the clip plus the VAD's hangover.
+    const pad = (before: number, after: number) => {
+      const y = new Float32Array(x.length + (before + after) * 16000);
+      y.set(x, before * 16000);
+      return y;
+    };
+    const [short, long] = [pad(1, 1), pad(2, 3)];
+    const files = [join(fx.root, 'short.wav'), join(fx.root, 'long.wav')];
+    writeFileSync(files[0], encodeWav16(short, 16000));
+    writeFileSync(files[1], encodeWav16(long, 16000));
+    const m = await loadSpoofModel(out);
+    assert.equal(m.vad, 'energy');
+    const [a, b] = (await scoreFiles(m, files)).scores;
+    m.module.dispose();
+    assert.ok(Math.abs(a.score - b.score) < 1e-4, `${a.score} vs ${b.score}`);
+    assert.ok(Math.abs(b.seconds - long.length / 16000) < 1e-9 && b.scoredSeconds < b.seconds - 4, JSON.stringify(b));
+    // Without the VAD, the same padding moves the score.
+    const plain = await loadSpoofModel('aasist-l');
+    const [c, d] = (await scoreFiles(plain, files)).scores;
+    plain.module.dispose();
+    assert.ok(Math.abs(c.score - d.score) > 1e-3);
+    // The mode travels in the sidecar, and ONNX Runtime applies it as the engine does.
+    const onnx = join(fx.root, 'vad.onnx');
+    const exported = await exportSpoofModel(out, onnx);
+    assert.equal(exported.sidecar.input.vad, 'energy');
+    const session = await loadSpoofSession(onnx);
+    const [e, f] = await session.scoreSignals([short, long]);
+    await session.close();
+    assert.ok(Math.abs(e.score - a.score) < 1e-3 && Math.abs(f.score - b.score) < 1e-3, `${e.score}, ${f.score} vs ${a.score}, ${b.score}`);
   });
 
   it('trains an emotion-conditioned (FiLM) model whose scores need the emotion run', async () => {
@@ -246,6 +295,10 @@ describe('spoof train', { skip }, () => {
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: 'aasist', conditioning: 'film' }), /needs --emotion-model/);
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: 'aasist', cropSamples: 100000 }), /cropSamples must be at most 64600/);
     await assert.rejects(trainSpoofModel({ set, outDir: out, init: 'aasist', epochs: 0 }), /epochs must be a positive integer/);
+    await assert.rejects(
+      trainSpoofModel({ set, outDir: out, init: 'aasist', folds: 2, vad: 'silero' as 'energy' }),
+      /vad must be one of none, energy, got 'silero'/,
+    );
     await assert.rejects(
       trainSpoofModel({ set, outDir: out, init: 'aasist', rawboost: ['lnl', 'echo' as 'lnl'] }),
       /rawboost: unknown step 'echo'/,

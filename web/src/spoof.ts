@@ -2,9 +2,9 @@
  * The countermeasure in the page, when the server offers one: the spoof-model contract of
  * src/serve/analysis.ts on ONNX Runtime Web, the whole clip scored in windows as the server
  * scores it (windows of `samples`, their mean logits; shorter clips tiled) at the length and
- * rate the server reports.
+ * rate the server reports, on what of the clip the server's model hears (`vad`).
  */
-import { resolveWindowing, scoreInWindows, windowedSummary } from '../../src/models/pure.js';
+import { resolveWindowing, scoreInWindows, spoofInput, windowedSummary } from '../../src/models/pure.js';
 import { SPOOF_INPUT, SPOOF_OUTPUT, spoofVerdict, type ModelInfo, type SpoofResult } from '../../src/serve/pure.js';
 import { createSession, ort } from './ort.js';
 
@@ -30,7 +30,8 @@ export class BrowserSpoofModel {
   /** Score and verdict of a mono clip at {@link sampleRateHz}. */
   async score(samples: Float32Array): Promise<SpoofResult> {
     const n = this.info.samples;
-    const [r] = await scoreInWindows([samples], n, resolveWindowing({}, n), WINDOWS_PER_RUN, async (wave, rows) => {
+    const heard = spoofInput(samples, this.info.sampleRateHz, this.info.vad ?? 'none');
+    const [r] = await scoreInWindows([heard], n, resolveWindowing({}, n), WINDOWS_PER_RUN, async (wave, rows) => {
       const out = await this.session.run({ [SPOOF_INPUT]: new ort.Tensor('float32', wave, [rows, n]) }, [SPOOF_OUTPUT]);
       return out[SPOOF_OUTPUT].data as Float32Array;
     });

@@ -27,12 +27,15 @@ export { fitAasistInput, aasistBatch } from './input.js';
 export {
   DEFAULT_TOP_K,
   SPOOF_AGGREGATIONS,
+  SPOOF_VAD_MODES,
   aggregateWindowLogits,
   resolveWindowing,
   scoreInWindows,
+  spoofInput,
   windowStarts,
   windowedSummary,
   type SpoofAggregation,
+  type SpoofVad,
   type SpoofWindowing,
   type WindowedScore,
 } from './windows.js';

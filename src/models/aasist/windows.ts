@@ -4,7 +4,21 @@
  * window ends at the clip's end), each window is scored, and the windows' logits are
  * aggregated into the clip's. Engine-free: the engine, ONNX Runtime and the web app share it.
  */
+import { speechSpan } from '../../audio/pure.js';
 import { fitAasistInput } from './fit.js';
+
+/**
+ * What a countermeasure hears of a clip: all of it, or (`energy`) the clip without its leading
+ * and trailing silence, so the length of the silence around speech is no cue. A model trained on
+ * trimmed clips is scored on trimmed clips (the mode travels with the run and the ONNX sidecar).
+ */
+export const SPOOF_VAD_MODES = ['none', 'energy'] as const;
+export type SpoofVad = (typeof SPOOF_VAD_MODES)[number];
+
+/** The part of `x` (at `rateHz`) a countermeasure with VAD mode `vad` scores. */
+export function spoofInput(x: Float32Array, rateHz: number, vad: SpoofVad): Float32Array {
+  return vad === 'energy' ? speechSpan(x, rateHz) : x;
+}
 
 /** How window logits become a clip's: their mean, the most spoof-like window, or the mean of the k most spoof-like. */
 export const SPOOF_AGGREGATIONS = ['mean', 'max', 'top-k'] as const;

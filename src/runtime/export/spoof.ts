@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeRng } from '../../core/index.js';
-import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch, fitAasistInput } from '../../models/index.js';
+import { AASIST_SAMPLE_RATE_HZ, Aasist, aasistBatch, fitAasistInput, type SpoofVad } from '../../models/index.js';
 import type { SpoofCalibration } from '../../metrics/index.js';
 import { loadSpoofModel, resolveSpoofWeights } from '../../spoof/index.js';
 import { noGrad, tidy, toRawDict } from '../../engine/index.js';
@@ -66,7 +66,8 @@ function probeSignals(): Float32Array[] {
 
 /**
  * Exports an engine AASIST (eval mode is set) to `outPath` + `outPath.json`. `source` names where
- * the weights came from in the sidecar; `calibration` goes into it when given. Errors: a graph that disagrees with the engine, or an
+ * the weights came from in the sidecar; `calibration` goes into it when given, and `vad` (what of
+ * each clip the model hears) unless it is `none`. Errors: a graph that disagrees with the engine, or an
  * unwritable destination; none leaves a file behind.
  */
 export async function exportAasist(
@@ -74,6 +75,7 @@ export async function exportAasist(
   outPath: string,
   source: string,
   calibration?: SpoofCalibration,
+  vad: SpoofVad = 'none',
 ): Promise<ExportSpoofResult> {
   model.eval();
   const exported = exportAasistGraph({ config: model.config, weights: toRawDict(model.stateDict()) });
@@ -97,7 +99,13 @@ export async function exportAasist(
       classes: [...SPOOF_CLASSES],
       scoreIndex: SCORE_INDEX,
       sampleRateHz: AASIST_SAMPLE_RATE_HZ,
-      input: { kind: WAVEFORM_INPUT_KIND, name: WAVE_INPUT, samples: exported.samples, fit: FIT_FIRST_OR_TILE },
+      input: {
+        kind: WAVEFORM_INPUT_KIND,
+        name: WAVE_INPUT,
+        samples: exported.samples,
+        fit: FIT_FIRST_OR_TILE,
+        ...(vad === 'none' ? {} : { vad }),
+      },
       outputs: exported.outputs,
       verification: { maxAbsDiff: 0, probes: probes.length },
       ...(calibration ? { calibration } : {}),
@@ -171,7 +179,7 @@ export async function exportSpoofModel(
         `spoof model '${spec}': export-spoof exports plain AASIST only, this one is conditioned on emotion ('${loaded.conditioning}')`,
       );
     const source = existsSync(spec) ? resolve(spec) : `${spec.toLowerCase()} (${resolveSpoofWeights(spec)})`;
-    return await exportAasist(loaded.module, outPath, source, o.calibration);
+    return await exportAasist(loaded.module, outPath, source, o.calibration, loaded.vad);
   } finally {
     loaded.module.dispose();
   }
