@@ -5,7 +5,7 @@
  * draws from the {@link Rng} it is given, so a (seed, utterance, copy) triple always gives the
  * same audio; feature caches key on it.
  */
-import type { Rng } from '../core/pure.js';
+import { drawUniform, type Rng } from '../core/pure.js';
 import { addNoise, applyGainDb, babbleNoise, speedPerturb, whiteNoise } from './augment.js';
 import { padSilence, pinkNoise, telephoneBand } from './channel.js';
 import { codecRoundTrip } from './codec.js';
@@ -35,8 +35,6 @@ export interface AugmentSpec {
 /** Talkers mixed into one babble signal. */
 const BABBLE_TALKERS = 5;
 
-const draw = (rng: Rng, [lo, hi]: Range): number => lo + (hi - lo) * rng.next();
-
 /**
  * One augmented copy of `x` (mono, `sampleRateHz`, [-1, 1]).
  * @param babble - other talkers' signals at the same rate; needed when `noise.kinds` has 'babble'.
@@ -57,8 +55,8 @@ export async function augmentSignal(
       applied.push(name);
     }
   };
-  step(spec.speed.prob, 'speed', () => speedPerturb(y, draw(rng, spec.speed.factor)));
-  step(spec.reverb.prob, 'reverb', () => reverberate(y, sampleRateHz, draw(rng, spec.reverb.rt60S), rng));
+  step(spec.speed.prob, 'speed', () => speedPerturb(y, drawUniform(rng, spec.speed.factor)));
+  step(spec.reverb.prob, 'reverb', () => reverberate(y, sampleRateHz, drawUniform(rng, spec.reverb.rt60S), rng));
   step(spec.noise.prob, 'noise', () => {
     const kind = spec.noise.kinds[rng.int(spec.noise.kinds.length)];
     if (kind === 'babble' && babble.length === 0)
@@ -73,16 +71,16 @@ export async function augmentSignal(
               y.length,
               rng,
             );
-    return addNoise(y, n, draw(rng, spec.noise.snrDb));
+    return addNoise(y, n, drawUniform(rng, spec.noise.snrDb));
   });
   step(spec.telephone.prob, 'telephone', () => telephoneBand(y, sampleRateHz));
   if (spec.codec.prob > 0 && rng.next() < spec.codec.prob) {
-    y = await codecRoundTrip(y, sampleRateHz, { format: 'mp3', bitrateKbps: Math.round(draw(rng, spec.codec.bitrateKbps)) });
+    y = await codecRoundTrip(y, sampleRateHz, { format: 'mp3', bitrateKbps: Math.round(drawUniform(rng, spec.codec.bitrateKbps)) });
     applied.push('codec');
   }
-  step(spec.gain.prob, 'gain', () => applyGainDb(y, draw(rng, spec.gain.db)));
+  step(spec.gain.prob, 'gain', () => applyGainDb(y, drawUniform(rng, spec.gain.db)));
   step(spec.silence.prob, 'silence', () =>
-    padSilence(y, sampleRateHz, draw(rng, [0, spec.silence.maxS]), draw(rng, [0, spec.silence.maxS]), rng),
+    padSilence(y, sampleRateHz, drawUniform(rng, [0, spec.silence.maxS]), drawUniform(rng, [0, spec.silence.maxS]), rng),
   );
   return { samples: y, applied };
 }

@@ -6,7 +6,7 @@
  * randomness only comes from the {@link Rng} passed in. No Node built-ins here: the codec
  * shifts (which need the `sox` binary) live in `codec.ts`.
  */
-import { closestName, makeRng, type Rng } from '../core/pure.js';
+import { closestName, drawUniform, makeRng, type Rng } from '../core/pure.js';
 import { ComplexFft, resample } from '../dsp/index.js';
 import { addNoise, applyGainDb, babbleNoise, whiteNoise } from './augment.js';
 import { MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ } from './buffer.js';
@@ -279,11 +279,6 @@ export function defineChannelShift(name: string, description: string, run: Chann
   };
 }
 
-/** Uniform draw in [lo, hi). */
-function uniform(rng: Rng, [lo, hi]: readonly [number, number]): number {
-  return lo + (hi - lo) * rng.next();
-}
-
 /**
  * Babble of 4–6 talkers drawn from `ctx.babble` (in a seeded random order; with fewer
  * sources than talkers, sources are reused, each use at its own random offset), added at
@@ -313,7 +308,7 @@ const TELEPHONE: ChannelShift = shift('telephone', 'Narrow-band telephone: 300�
 /** The shifts after the codec ones, in registry order. */
 const AFTER_CODECS: readonly ChannelShift[] = [
   shift('reverb-room', 'Synthetic room reverberation, RT60 uniform in 0.3–0.8 s', (x, fs, { rng }) =>
-    reverberate(x, fs, uniform(rng, ROOM_RT60_RANGE_S), rng),
+    reverberate(x, fs, drawUniform(rng, ROOM_RT60_RANGE_S), rng),
   ),
   shift('babble-20db', 'Babble of 4–6 other talkers at 20 dB SNR', (x, _fs, ctx) => addBabble(x, ctx, 20)),
   shift('babble-10db', 'Babble of 4–6 other talkers at 10 dB SNR', (x, _fs, ctx) => addBabble(x, ctx, 10)),
@@ -325,7 +320,7 @@ const AFTER_CODECS: readonly ChannelShift[] = [
   shift('gain-plus-10db', 'Level +10 dB, hard-clipped to [-1, 1] like a saturating ADC', (x) => applyGainDbClipped(x, 10)),
   shift('dc-offset', 'DC offset of 0.05 of full scale (not clipped)', (x) => addDcOffset(x, DC_OFFSET_FULL_SCALE)),
   shift('silence-1-3s', 'Leading and trailing silence (−80 dBFS floor), each uniform in 1–3 s', (x, fs, { rng }) =>
-    padSilence(x, fs, uniform(rng, SILENCE_PAD_RANGE_S), uniform(rng, SILENCE_PAD_RANGE_S), rng),
+    padSilence(x, fs, drawUniform(rng, SILENCE_PAD_RANGE_S), drawUniform(rng, SILENCE_PAD_RANGE_S), rng),
   ),
 ];
 

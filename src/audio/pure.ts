@@ -40,7 +40,15 @@ export {
   whiteNoise,
 } from './augment.js';
 export { measureRt60, reverberate, syntheticRir, type Rt60Estimate } from './reverb.js';
-export { RAWBOOST_DEFAULTS, RAWBOOST_STEPS, bandStopFir, rawBoost, type RawBoostConfig, type RawBoostStep } from './rawboost.js';
+export {
+  RAWBOOST_DEFAULTS,
+  RAWBOOST_STEPS,
+  bandStopFir,
+  checkRawBoostSteps,
+  rawBoost,
+  type RawBoostConfig,
+  type RawBoostStep,
+} from './rawboost.js';
 export { encodeWav16 } from './encode.js';
 export { ACTIVE_RANGE_DB, TARGET_ACTIVE_LEVEL_DBFS, activeLevelDbfs, normalizeActiveLevel } from './level.js';
 export {

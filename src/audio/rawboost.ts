@@ -11,7 +11,7 @@
  * The defaults are the published ones for 16 kHz speech. Written here because no maintained
  * JavaScript package implements it; the FIR design is a Hamming-windowed sinc band-stop.
  */
-import type { Rng } from '../core/pure.js';
+import { drawUniform, type Rng } from '../core/pure.js';
 import { RealFft, convolve } from '../dsp/index.js';
 
 /** One RawBoost operation. */
@@ -74,8 +74,6 @@ const RESPONSE_POINTS = 512;
 /** Keeps a band edge strictly inside (0, Nyquist) (Hz). */
 const EDGE_MARGIN_HZ = 1e-3;
 
-const uniform = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng.next();
-
 /**
  * A linear-phase band-stop FIR filter: Hamming-windowed ideal response (low-pass to `lowHz`
  * plus high-pass from `highHz`), scaled to unit gain at 0 Hz.
@@ -129,15 +127,15 @@ function peakGain(b: Float64Array): number {
 function randomNotches(c: RawBoostConfig, minDb: number, maxDb: number, fs: number, rng: Rng): Float64Array {
   let b: Float64Array = Float64Array.of(1);
   for (let i = 0; i < c.bands; i++) {
-    const centre = Math.min(uniform(rng, c.minCentreHz, c.maxCentreHz), fs / 2 - 2 * EDGE_MARGIN_HZ);
-    const width = uniform(rng, c.minWidthHz, c.maxWidthHz);
-    let taps = Math.floor(uniform(rng, c.minTaps, c.maxTaps));
+    const centre = Math.min(drawUniform(rng, [c.minCentreHz, c.maxCentreHz]), fs / 2 - 2 * EDGE_MARGIN_HZ);
+    const width = drawUniform(rng, [c.minWidthHz, c.maxWidthHz]);
+    let taps = Math.floor(drawUniform(rng, [c.minTaps, c.maxTaps]));
     if (taps % 2 === 0) taps++;
     const low = Math.max(centre - width / 2, EDGE_MARGIN_HZ);
     const high = Math.min(centre + width / 2, fs / 2 - EDGE_MARGIN_HZ);
     b = convolve(b, bandStopFir(taps, low, high, fs));
   }
-  const g = 10 ** (uniform(rng, minDb, maxDb) / 20) / peakGain(b);
+  const g = 10 ** (drawUniform(rng, [minDb, maxDb]) / 20) / peakGain(b);
   return b.map((v) => v * g);
 }
 
@@ -177,7 +175,7 @@ function convolutiveNoise(x: Float64Array, c: RawBoostConfig, fs: number, rng: R
 
 function impulsiveNoise(x: Float64Array, c: RawBoostConfig, rng: Rng): Float64Array {
   const y = x.slice();
-  const n = Math.floor((x.length * uniform(rng, 0, c.maxImpulsePercent)) / 100);
+  const n = Math.floor((x.length * drawUniform(rng, [0, c.maxImpulsePercent])) / 100);
   // The first n positions of a partial Fisher–Yates shuffle: n distinct samples.
   const idx = Int32Array.from({ length: x.length }, (_, i) => i);
   for (let k = 0; k < n; k++) {
@@ -194,17 +192,28 @@ function impulsiveNoise(x: Float64Array, c: RawBoostConfig, rng: Rng): Float64Ar
 function stationaryNoise(x: Float64Array, c: RawBoostConfig, fs: number, rng: Rng): Float64Array {
   const white = Float64Array.from({ length: x.length }, () => rng.normal());
   const noise = limitPeak(filterCentred(white, randomNotches(c, c.minGainDb, c.maxGainDb, fs, rng)), true);
-  const snrDb = uniform(rng, c.minSnrDb, c.maxSnrDb);
+  const snrDb = drawUniform(rng, [c.minSnrDb, c.maxSnrDb]);
   const norm = (v: Float64Array) => Math.sqrt(v.reduce((s, a) => s + a * a, 0));
   const nn = norm(noise);
   const g = nn > 0 ? norm(x) / nn / 10 ** (snrDb / 20) : 0;
   return x.map((v, i) => v + g * noise[i]);
 }
 
+/**
+ * Checks a list of RawBoost steps: each known, none repeated.
+ * @param label - what the errors start with (the caller's name).
+ * @throws RangeError naming the step at fault.
+ */
+export function checkRawBoostSteps(steps: readonly string[], label = 'rawBoost'): void {
+  steps.forEach((s, i) => {
+    if (!(RAWBOOST_STEPS as readonly string[]).includes(s))
+      throw new RangeError(`${label}: unknown step '${s}' (known: ${RAWBOOST_STEPS.join(', ')})`);
+    if (steps.indexOf(s) !== i) throw new RangeError(`${label}: step '${s}' is repeated`);
+  });
+}
+
 function checkConfig(c: RawBoostConfig, steps: readonly RawBoostStep[]): void {
-  for (const s of steps)
-    if (!RAWBOOST_STEPS.includes(s)) throw new RangeError(`rawBoost: unknown step '${s}' (known: ${RAWBOOST_STEPS.join(', ')})`);
-  if (new Set(steps).size !== steps.length) throw new RangeError(`rawBoost: a step is repeated in ${steps.join(', ')}`);
+  checkRawBoostSteps(steps);
   for (const k of ['orders', 'bands', 'minTaps', 'maxTaps'] as const)
     if (!(Number.isInteger(c[k]) && c[k] >= 1)) throw new RangeError(`rawBoost: ${k} must be a positive integer, got ${c[k]}`);
   const ranges = [

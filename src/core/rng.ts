@@ -93,6 +93,11 @@ export function makeRng(seed: number): Rng {
   return { next, nextUint32, int, normal };
 }
 
+/** A uniform draw in [lo, hi) from `rng`. */
+export function drawUniform(rng: Rng, [lo, hi]: readonly [number, number]): number {
+  return lo + (hi - lo) * rng.next();
+}
+
 /** Fisher–Yates shuffle of `items` in place, driven by `rng`; returns `items`. */
 export function shuffle<T>(items: T[], rng: Rng): T[] {
   for (let i = items.length - 1; i > 0; i--) {

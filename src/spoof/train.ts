@@ -14,7 +14,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RAWBOOST_STEPS, loadAudioBatch, rawBoost, type RawBoostStep } from '../audio/index.js';
+import { checkRawBoostSteps, loadAudioBatch, rawBoost, type RawBoostStep } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
 import { Adam, F, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
@@ -153,11 +153,9 @@ export async function trainSpoofModel(
   for (const k of ['epochs', 'batchSize', 'cropSamples', 'folds'] as const) {
     if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new Error(`spoof train: ${k} must be a positive integer, got ${s[k]}`);
   }
-  for (const [i, step] of (o.rawboost ?? []).entries()) {
-    if (!RAWBOOST_STEPS.includes(step))
-      throw new Error(`spoof train: rawboost: unknown step '${step}' (known: ${RAWBOOST_STEPS.join(', ')})`);
-    if (o.rawboost!.indexOf(step) !== i) throw new Error(`spoof train: rawboost: step '${step}' is repeated`);
-  }
+  checkRawBoostSteps(o.rawboost ?? [], 'spoof train: rawboost');
+  const vad = o.vad ?? 'none';
+  if (!SPOOF_VAD_MODES.includes(vad)) throw new Error(`spoof train: vad must be one of ${SPOOF_VAD_MODES.join(', ')}, got '${vad}'`);
   if (s.cropSamples > AASIST_SAMPLES) throw new Error(`spoof train: cropSamples must be at most ${AASIST_SAMPLES}, got ${s.cropSamples}`);
   const utts = await loadSpoofManifest(s.set);
   const protocol = o.protocol ?? { kind: 'speaker' };
@@ -171,8 +169,6 @@ export async function trainSpoofModel(
   const network = initialSpoofNetwork(arch, o.init, firstEmotion && firstEmotion.length / AMSDF_EMOTION_NODES);
   if (s.cropSamples < network.minSamples)
     throw new Error(`spoof train: cropSamples must be at least ${network.minSamples} for ${arch}, got ${s.cropSamples}`);
-  const vad = o.vad ?? 'none';
-  if (!SPOOF_VAD_MODES.includes(vad)) throw new Error(`spoof train: vad must be one of ${SPOOF_VAD_MODES.join(', ')}, got '${vad}'`);
   const model = wrapSpoofModel(network, conditioning, emotions, vad);
   const out = resolve(s.outDir);
   const config = {
@@ -282,7 +278,7 @@ export async function trainSpoofModel(
     }
     st = { epoch, lr: opt.lr };
     const seconds = (performance.now() - t0) / 1000;
-    const devEer = devUtts.length ? await scoreDev(model, devUtts, out, bestDevEer(history)) : undefined;
+    const devEer = devUtts.length ? await scoreDev(model, devUtts, out, bestDevEpoch(history)?.devEer ?? Infinity) : undefined;
     history = [
       ...history,
       { epoch, trainLoss: lossSum / batches, trials: order.length, seconds, ...(devEer === undefined ? {} : { devEer }) },
@@ -299,7 +295,7 @@ export async function trainSpoofModel(
     await loadModule(model.module, join(out, DEV_BEST_MODEL));
     const fit = calibrateScores(readScores(join(out, DEV_SCORES)), devUtts);
     await writeCalibration(join(out, RUN_CALIBRATION_FILE), fit.calibration, { scores: join(out, DEV_SCORES), manifest: resolve(s.set) });
-    const best = history.reduce((a, h) => ((h.devEer ?? 1) < (a.devEer ?? 1) ? h : a));
+    const best = bestDevEpoch(history)!;
     dev = { epoch: best.epoch, eer: best.devEer!, calibration: fit.calibration };
     o.log?.(
       `dev: epoch ${dev.epoch} kept (EER ${(100 * dev.eer).toFixed(2)} %); ${RUN_CALIBRATION_FILE}: ${describeCalibration(fit.calibration)}`,
@@ -310,8 +306,12 @@ export async function trainSpoofModel(
   return { model, split, utterances: utts, dev };
 }
 
-/** The lowest dev EER of the epochs so far (Infinity before the first). */
-const bestDevEer = (history: readonly SpoofEpochRecord[]) => Math.min(Infinity, ...history.map((h) => h.devEer ?? Infinity));
+/** The epoch with the lowest dev EER (the first of equals; undefined before any was scored). */
+function bestDevEpoch(history: readonly SpoofEpochRecord[]): SpoofEpochRecord | undefined {
+  let best: SpoofEpochRecord | undefined;
+  for (const h of history) if (h.devEer !== undefined && (best === undefined || h.devEer < best.devEer!)) best = h;
+  return best;
+}
 
 /**
  * Scores the dev side with the current weights; when its EER beats `best`, keeps the weights
