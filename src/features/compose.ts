@@ -72,7 +72,12 @@ export function fuseSets(name: string, parts: FeatureSet[]): FeatureSet {
       }
       return { data, channels: 1, frames: 1, dims: data.length };
     },
-    ...(parts.every((p) => p.featureNames) ? { featureNames: () => parts.flatMap((p) => p.featureNames!()) } : {}),
+    ...(parts.every((p) => p.featureNames)
+      ? {
+          featureNames: () => parts.flatMap((p) => p.featureNames!()),
+          partDims: () => parts.map((p) => ({ name: p.name, dims: p.featureNames!().length })),
+        }
+      : {}),
   };
 }
 

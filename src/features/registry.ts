@@ -92,6 +92,8 @@ export interface FeatureSet {
   compute(x: Float32Array): Features | Promise<Features>;
   /** Optional names of the output dims (D), e.g. for functional sets written as CSV columns. */
   featureNames?(): string[];
+  /** Fused sets: each part's name and width, in input order (when every part names its features). */
+  partDims?(): { name: string; dims: number }[];
   /** The pretrained models its computation runs in the browser too (a backbone, a VAD); absent for signal-processing sets. */
   models?: readonly PretrainedUse[];
   /** The backbone whose hidden states the set is made of (its size and compute count in the model's cost). */

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
-import { manualSeed, setNumThreads } from '../engine/index.js';
+import { manualSeed, setNumThreads, tensor, tidy } from '../engine/index.js';
 import { removeStaleTemps } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
 import {
@@ -21,6 +21,7 @@ import {
   fitSpeakerNormalizers,
   normalize,
   speakerNormWarnings,
+  getFeatureSet,
   type Features,
   type Normalizer,
 } from '../features/index.js';
@@ -37,7 +38,9 @@ import {
   loadInitialWeights,
   makeExamples,
   predictUtterances,
+  GATED_LOGREG,
   type AuxTargets,
+  type TrainableModel,
 } from '../models/index.js';
 import { classWeights } from './sampling.js';
 import { SerModelBase } from '../models/index.js';
@@ -148,8 +151,9 @@ interface PreparedRun {
  * the model fits them — all before the first byte is written to `dir`, so a failed start leaves no
  * run folder behind — then writes the config and the split.
  */
-async function prepareRun(cfg: RunConfig, dir: string, o: RunOptions, only?: number[]): Promise<PreparedRun> {
+async function prepareRun(given: RunConfig, dir: string, o: RunOptions, only?: number[]): Promise<PreparedRun> {
   const log = o.log ?? (() => {});
+  const cfg = withGateWidth(given);
   setNumThreads(cfg.training.threads ?? availableParallelism());
   const { utterances, classes, notes } = await listRunUtterances(cfg, o.cacheDir);
   const splitPath = join(dir, SPLIT_FILE);
@@ -185,6 +189,37 @@ async function prepareRun(cfg: RunConfig, dir: string, o: RunOptions, only?: num
   writeRunConfig(dir, cfg);
   if (isNew) await saveSplit(splitPath, split, utterances);
   return { cfg, dir, utterances, classes, split, folds, runFolds, copiesOf: copies.of, feats, waves };
+}
+
+/**
+ * `cfg` with `gated-logreg`'s `robustDims` filled in (when not given) from the width of the first part of
+ * the run's fused feature set: the features that transfer come first (e.g. egemaps-mel+speech-embedding-stats).
+ * @throws Error naming model.options.robustDims when the set is not fused or its parts do not name their features.
+ */
+function withGateWidth(cfg: RunConfig): RunConfig {
+  if (cfg.model.name !== GATED_LOGREG || cfg.model.options.robustDims !== undefined) return cfg;
+  const parts = getFeatureSet(cfg.features.set, cfg.features.overrides).partDims?.();
+  if (!parts || parts.length < 2)
+    throw new Error(
+      `model.options.robustDims: model '${GATED_LOGREG}' needs a fused feature set, the transferable part first (e.g. egemaps-mel+speech-embedding-stats), or robustDims given; '${cfg.features.set}' is not one`,
+    );
+  return { ...cfg, model: { ...cfg.model, options: { ...cfg.model.options, robustDims: parts[0].dims } } };
+}
+
+/** Calls the model's {@link TrainableModel.fitOnDevInputs}, if it has one, with the examples' vectors `[N, D]`. */
+function fitOnDev(
+  model: TrainableModel,
+  dev: readonly { features: Features }[],
+  augmented: readonly { features: Features }[] | null,
+): void {
+  if (!model.fitOnDevInputs) return;
+  const rows = (ex: readonly { features: Features }[]) => {
+    const d = ex[0].features.dims;
+    const x = new Float32Array(ex.length * d);
+    ex.forEach((e, i) => x.set(e.features.data, i * d));
+    return tensor(x, [ex.length, d]);
+  };
+  tidy(() => model.fitOnDevInputs!(rows(dev), augmented ? rows(augmented) : null));
 }
 
 /** Trains fold `k` of a prepared run (or reads its result when it is done) and logs its UA. */
@@ -262,6 +297,10 @@ async function runFold(run: PreparedRun, k: number, o: RunOptions, onEpoch: (his
       maxFrames: cfg.features.maxFrames,
       classWeights: weights,
     };
+    // The gate of a gated model: unseen speakers' inputs (dev; the training originals when there is no dev set),
+    // and the channels the model trained on (the augmented copies).
+    const augmented = part(fold.train).flatMap((u) => copiesOf.get(u.id) ?? []);
+    fitOnDev(model, dev.length > 0 ? data.dev : examples(part(fold.train)), augmented.length > 0 ? examples(augmented) : null);
     r = await trainFold(model, data, cfg.training, fdir, k, onProgress, onEpoch);
   }
   // The temperature of the best model, fitted on its dev posteriors (test predictions stay raw).

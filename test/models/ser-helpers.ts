@@ -60,6 +60,12 @@ export const TINY_CASES: TinyCase[] = [
   },
   { label: 'linear-svm', name: 'linear-svm', options: { inputDim: 12, numClasses: NUM_CLASSES }, example: [12] },
   { label: 'logreg', name: 'logreg', options: { inputDim: 12, numClasses: NUM_CLASSES }, example: [12] },
+  {
+    label: 'gated-logreg',
+    name: 'gated-logreg',
+    options: { inputDim: 12, numClasses: NUM_CLASSES, robustDims: 8 },
+    example: [12],
+  },
   { label: 'mlp', name: 'mlp', options: { inputDim: 12, numClasses: NUM_CLASSES, hiddenDims: [32, 16] }, example: [12] },
   { label: 'alexnet', name: 'alexnet', options: { inputShape: [1, 64, 64], numClasses: NUM_CLASSES, width: 1 / 16 }, example: [1, 64, 64] },
   { label: 'fcn-gap', name: 'fcn-gap', options: { inputShape: [1, 64, 64], numClasses: NUM_CLASSES, width: 1 / 8 }, example: [1, 64, 64] },

@@ -11,7 +11,18 @@ import {
   modelInfo,
 } from '../../src/models/index.js';
 
-const NAMES = ['trust-ser-cnn', 'cnn-lstm', 'cnn-lstm-att', 'cnn-lstm-att-multitask', 'linear-svm', 'logreg', 'mlp', 'alexnet', 'fcn-gap'];
+const NAMES = [
+  'trust-ser-cnn',
+  'cnn-lstm',
+  'cnn-lstm-att',
+  'cnn-lstm-att-multitask',
+  'linear-svm',
+  'logreg',
+  'gated-logreg',
+  'mlp',
+  'alexnet',
+  'fcn-gap',
+];
 
 test('listModels / modelInfo / schemas cover every model', () => {
   assert.deepEqual(listModels(), NAMES);
@@ -62,6 +73,7 @@ test('unknown names and bad configs give errors naming the models or the field',
     ['logreg', { inputDim: 3.5 }, /logreg: inputShape must hold positive integers/],
     ['logreg', { inputDim: 8, classWeights: [1, 2] }, /logreg: classWeights has 2 entries, expected numClasses = 4/],
     ['logreg', { inputDim: 8, labelSmoothing: 1 }, /labelSmoothing: Too big/],
+    ['gated-logreg', { inputDim: 8, robustDims: 0 }, /gated-logreg: invalid config: robustDims: Too small/],
     ['trust-ser-cnn', { inputShape: [2, 3, 4] }, /trust-ser-cnn: inputShape must be \[D\] \(frames\) or \[L, D\] \(layers\)/],
   ];
   for (const [name, o, re] of bad) assert.throws(() => createModel(name, { numClasses: 4, ...o }), re, `${name} ${JSON.stringify(o)}`);

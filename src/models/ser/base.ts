@@ -55,6 +55,11 @@ export interface SerModel extends nn.Module {
    */
   macs(exampleShape: readonly number[]): number;
   describe(): ModelDescription;
+  /**
+   * Fits, before training, what the model takes from standardized inputs `[N, D]` of speakers it does
+   * not train on (dev) and, when the run augments, of the augmented training copies (the channels it trains on).
+   */
+  fitOnDevInputs?(dev: Tensor, augmented: Tensor | null): void;
 }
 
 /** The target value that every loss ignores (as PyTorch's `ignore_index`). */

@@ -21,6 +21,8 @@ export interface TrainableModel extends nn.Module {
   multitaskLoss?(out: MultitaskOutputs, targets: MultitaskTargets): { total: Tensor };
   /** Parameters that train at their own learning rates (the first group's is the run's `lr`); default: every parameter at `lr`. */
   paramGroups?(lr: number): { params: Tensor[]; lr: number }[];
+  /** See {@link SerModel.fitOnDevInputs}. */
+  fitOnDevInputs?(dev: Tensor, augmented: Tensor | null): void;
 }
 
 /** Input geometry recorded per fold (fold-K/model.json), enough to rebuild the model. */

@@ -45,6 +45,13 @@ export {
 } from './linear.js';
 export { Mlp, mlpConfigSchema, type MlpConfig } from './mlp.js';
 export {
+  DEFAULT_GATE_QUANTILE,
+  GATED_LOGREG,
+  GatedLogisticRegression,
+  gatedLogregConfigSchema,
+  type GatedLogregConfig,
+} from './gated.js';
+export {
   AlexNet,
   FcnGap,
   loadTorchvisionWeights,

@@ -9,6 +9,7 @@ import { CnnLstm, CnnLstmAtt, cnnLstmConfigSchema, cnnLstmShape } from './cnn-ls
 import { CnnLstmMultitask, multitaskConfigSchema } from './cnn-lstm-multitask.js';
 import { LinearSvm, LogisticRegression, linearConfigSchema, logregConfigSchema } from './linear.js';
 import { Mlp, mlpConfigSchema } from './mlp.js';
+import { GATED_LOGREG, GatedLogisticRegression, gatedLogregConfigSchema } from './gated.js';
 import { AlexNet, FcnGap, alexnetConfigSchema } from './alexnet.js';
 
 /** Input geometry and output size given to {@link createModel}. */
@@ -67,6 +68,12 @@ const REGISTRY = {
     description: 'multinomial logistic regression on functionals',
     build: (s, n, c) => new LogisticRegression(s[0], n, c),
   },
+  [GATED_LOGREG]: {
+    kinds: ['vector'],
+    schema: gatedLogregConfigSchema,
+    description: 'two logistic regressions on fused functionals, gated per utterance by the backbone features’ shift',
+    build: (s, n, c) => new GatedLogisticRegression(s[0], n, c),
+  },
   mlp: {
     kinds: ['vector'],
     schema: mlpConfigSchema,
@@ -97,6 +104,7 @@ export interface ModelTypes {
   'cnn-lstm-att-multitask': CnnLstmMultitask;
   'linear-svm': LinearSvm;
   logreg: LogisticRegression;
+  'gated-logreg': GatedLogisticRegression;
   mlp: Mlp;
   alexnet: AlexNet;
   'fcn-gap': FcnGap;

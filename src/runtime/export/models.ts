@@ -7,7 +7,7 @@
 import type { ExportedGraph, FeatureNormalizer, ModelSnapshot } from './common.js';
 import { exportAlexNet, exportFcnGap } from './image.js';
 import { exportCnnLstm, exportTrustSerCnn } from './sequence.js';
-import { exportLinear, exportMlp } from './vector.js';
+import { exportGatedLinear, exportLinear, exportMlp } from './vector.js';
 
 export interface ExportOptions {
   /** The run's feature normalizer, folded into the graph (null: features go in as given). */
@@ -29,6 +29,7 @@ const EXPORTERS: Record<string, Exporter> = {
   mlp: (s, o) => exportMlp(s, o.normalizer),
   'linear-svm': (s, o) => exportLinear(s, o.normalizer),
   logreg: (s, o) => exportLinear(s, o.normalizer),
+  'gated-logreg': (s, o) => exportGatedLinear(s, o.normalizer),
   'trust-ser-cnn': (s, o) => exportTrustSerCnn(s, o.normalizer),
   'cnn-lstm': (s, o) => exportCnnLstm(s, o.normalizer),
   'cnn-lstm-att': (s, o) => exportCnnLstm(s, o.normalizer),
