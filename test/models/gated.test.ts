@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSafetensors, manualSeed, noGrad, tensor, tidy } from '../../src/engine/index.js';
 import { GatedLogisticRegression, createModel } from '../../src/models/index.js';
+import { predictFiles } from '../../src/run/predict.js';
+import { syntheticCorpusDir } from '../../src/run/index.js';
+import { EXPORT_TOLERANCE, exportRun } from '../../src/runtime/export/index.js';
+import { predictFilesOnnx } from '../../src/runtime/index.js';
 import { trainRun } from '../../src/train/run.js';
 import { tempDir } from '../audio/helpers.js';
 import { syntheticRunConfig } from '../helpers/runs.js';
@@ -130,7 +134,7 @@ test('gated-logreg refuses configs it cannot gate, naming the field', () => {
   m.dispose();
 });
 
-test('a gated-logreg run takes robustDims from its fused set, fits the gate on dev; a set that is not fused writes nothing', async (t) => {
+test('a gated-logreg run takes robustDims from its fused set, fits the gate on dev, exports to ONNX; a set that is not fused writes nothing', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const base = {
@@ -150,6 +154,22 @@ test('a gated-logreg run takes robustDims from its fused set, fits the gate on d
   const weights = await loadSafetensors(join(out, 'fold-0', 'best.safetensors'));
   const thr = weights.tensors.get('gateThreshold')!;
   assert.ok(Number.isFinite((thr.data as Float32Array)[0]) && (thr.data as Float32Array)[0] > 0, `threshold ${thr.data}`);
+  // Exported, ONNX Runtime predicts the corpus' files as the engine does.
+  const corpusDir = syntheticCorpusDir(join(dir, 'cache'), { perClassPerSpeaker: 2 });
+  const wavs = readdirSync(corpusDir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()
+    .slice(0, 6)
+    .map((f) => join(corpusDir, f));
+  const onnxFile = join(dir, 'gated.onnx');
+  await exportRun(out, onnxFile);
+  const engine = await predictFiles(out, wavs, { fold: 0 });
+  const onnx = await predictFilesOnnx(onnxFile, wavs, { intraOpThreads: 1 });
+  assert.equal(onnx.predictions.length, wavs.length);
+  onnx.predictions.forEach((p, i) =>
+    p.probs.forEach((v, k) => assert.ok(Math.abs(v - engine.predictions[i].probs[k]) <= EXPORT_TOLERANCE, `${p.path} class ${k}`)),
+  );
 
   const bad = join(dir, 'bad');
   await assert.rejects(
