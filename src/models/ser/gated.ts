@@ -32,7 +32,7 @@ export const DEFAULT_GATE_QUANTILE = 0.99;
 export interface GatedLogregConfig extends LossOptions {
   /** Leading input dims the robust head takes (a run fills it in with the first fused part's width). */
   robustDims?: number;
-  /** Quantile of the dev utterances' backbone shift above which the robust head answers, in (0, 1]. */
+  /** Quantile of the dev utterances' (or augmented copies') backbone shift above which the robust head answers, in (0, 1]. */
   gateQuantile?: number;
 }
 export const gatedLogregConfigSchema: z.ZodType<GatedLogregConfig> = z.strictObject({
