@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { classificationMetrics, meanStd, type ClassificationMetrics } from '../metrics/index.js';
-import { manualSeed, setNumThreads, tensor, tidy } from '../engine/index.js';
+import { manualSeed, setNumThreads, tidy } from '../engine/index.js';
 import { removeStaleTemps } from '../core/index.js';
 import type { RunConfig } from '../run/index.js';
 import {
@@ -38,8 +38,10 @@ import {
   loadInitialWeights,
   makeExamples,
   predictUtterances,
+  batchTensors,
   GATED_LOGREG,
   type AuxTargets,
+  type Example,
   type TrainableModel,
 } from '../models/index.js';
 import { classWeights } from './sampling.js';
@@ -206,20 +208,22 @@ function withGateWidth(cfg: RunConfig): RunConfig {
   return { ...cfg, model: { ...cfg.model, options: { ...cfg.model.options, robustDims: parts[0].dims } } };
 }
 
-/** Calls the model's {@link TrainableModel.fitOnDevInputs}, if it has one, with the examples' vectors `[N, D]`. */
-function fitOnDev(
-  model: TrainableModel,
-  dev: readonly { features: Features }[],
-  augmented: readonly { features: Features }[] | null,
-): void {
+/**
+ * Calls the model's {@link TrainableModel.fitOnDevInputs}, if it has one, with the fold's (vector) examples as
+ * `[N, D]`: unseen speakers' (dev; the training originals when there is no dev set) and the augmented copies
+ * (the channels the model trains on), taken from the examples already made for training.
+ */
+function fitOnDev(model: TrainableModel, data: { train: Example[]; dev: Example[] }, train: readonly LabelledUtterance[]): void {
   if (!model.fitOnDevInputs) return;
-  const rows = (ex: readonly { features: Features }[]) => {
-    const d = ex[0].features.dims;
-    const x = new Float32Array(ex.length * d);
-    ex.forEach((e, i) => x.set(e.features.data, i * d));
-    return tensor(x, [ex.length, d]);
-  };
-  tidy(() => model.fitOnDevInputs!(rows(dev), augmented ? rows(augmented) : null));
+  const isCopy = (e: Example) => train[e.utterance].id.includes(AUGMENT_ID_SEPARATOR);
+  const augmented = data.train.filter(isCopy);
+  const rows = (ex: Example[]) => batchTensors(ex, 'vector', 1, null).x;
+  tidy(() =>
+    model.fitOnDevInputs!(
+      rows(data.dev.length > 0 ? data.dev : data.train.filter((e) => !isCopy(e))),
+      augmented.length > 0 ? rows(augmented) : null,
+    ),
+  );
 }
 
 /** Trains fold `k` of a prepared run (or reads its result when it is done) and logs its UA. */
@@ -297,10 +301,7 @@ async function runFold(run: PreparedRun, k: number, o: RunOptions, onEpoch: (his
       maxFrames: cfg.features.maxFrames,
       classWeights: weights,
     };
-    // The gate of a gated model: unseen speakers' inputs (dev; the training originals when there is no dev set),
-    // and the channels the model trained on (the augmented copies).
-    const augmented = part(fold.train).flatMap((u) => copiesOf.get(u.id) ?? []);
-    fitOnDev(model, dev.length > 0 ? data.dev : examples(part(fold.train)), augmented.length > 0 ? examples(augmented) : null);
+    fitOnDev(model, data, train);
     r = await trainFold(model, data, cfg.training, fdir, k, onProgress, onEpoch);
   }
   // The temperature of the best model, fitted on its dev posteriors (test predictions stay raw).
