@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSafetensors, manualSeed, noGrad, tensor, tidy } from '../../src/engine/index.js';
 import { GatedLogisticRegression, createModel } from '../../src/models/index.js';
 import { predictFiles } from '../../src/run/predict.js';
-import { syntheticCorpusDir } from '../../src/run/index.js';
 import { EXPORT_TOLERANCE, exportRun } from '../../src/runtime/export/index.js';
 import { predictFilesOnnx } from '../../src/runtime/index.js';
 import { trainRun } from '../../src/train/run.js';
 import { tempDir } from '../audio/helpers.js';
-import { syntheticRunConfig } from '../helpers/runs.js';
+import { syntheticRunConfig, syntheticWavs } from '../helpers/runs.js';
 import { exportOf, makeRng, maxAbsDiff, runOnnx, sessionOf, TOLERANCE } from '../runtime/helpers.js';
 
 const D = 10;
@@ -155,13 +154,7 @@ test('a gated-logreg run takes robustDims from its fused set, fits the gate on d
   const thr = weights.tensors.get('gateThreshold')!;
   assert.ok(Number.isFinite((thr.data as Float32Array)[0]) && (thr.data as Float32Array)[0] > 0, `threshold ${thr.data}`);
   // Exported, ONNX Runtime predicts the corpus' files as the engine does.
-  const corpusDir = syntheticCorpusDir(join(dir, 'cache'), { perClassPerSpeaker: 2 });
-  const wavs = readdirSync(corpusDir, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.wav'))
-    .sort()
-    .slice(0, 6)
-    .map((f) => join(corpusDir, f));
+  const wavs = syntheticWavs(join(dir, 'cache'), 2, 6);
   const onnxFile = join(dir, 'gated.onnx');
   await exportRun(out, onnxFile);
   const engine = await predictFiles(out, wavs, { fold: 0 });

@@ -1,16 +1,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { trainRun } from '../../src/train/run.js';
 import { predictFiles } from '../../src/run/predict.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { buildProgram } from '../../src/cli/index.js';
-import { syntheticRunConfig } from '../helpers/runs.js';
+import { syntheticRunConfig, syntheticWavs } from '../helpers/runs.js';
 import { tempDir } from '../audio/helpers.js';
-import { syntheticCorpusDir } from '../../src/run/index.js';
 
 const root = packageRoot();
 function cli(...args: string[]) {
@@ -36,13 +35,7 @@ describe('trustser export and predict --onnx', () => {
       folds: [0],
     });
     await trainRun(cfg, run, { cacheDir, workers: 0 });
-    const corpusDir = syntheticCorpusDir(cacheDir, { perClassPerSpeaker: 2 });
-    wavs = readdirSync(corpusDir, { recursive: true })
-      .map(String)
-      .filter((f) => f.endsWith('.wav'))
-      .sort()
-      .slice(0, 4)
-      .map((f) => join(corpusDir, f));
+    wavs = syntheticWavs(cacheDir, 2, 4);
   });
   after(() => cleanup());
 

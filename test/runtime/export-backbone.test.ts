@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { predictFiles } from '../../src/run/predict.js';
@@ -7,8 +6,7 @@ import { EXPORT_TOLERANCE, exportRun } from '../../src/runtime/export/index.js';
 import { predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
 import { trainRun } from '../../src/train/run.js';
 import { tempDir } from '../audio/helpers.js';
-import { syntheticRunConfig } from '../helpers/runs.js';
-import { syntheticCorpusDir } from '../../src/run/index.js';
+import { syntheticRunConfig, syntheticWavs } from '../helpers/runs.js';
 
 const TRAIN = { epochs: 2, batchSize: 16, lr: 3e-3, threads: 1 };
 
@@ -45,13 +43,7 @@ describe('exporting runs on the speech-embedding backbone', () => {
           workers: 0,
         },
       );
-      const corpusDir = syntheticCorpusDir(cacheDir(), { perClassPerSpeaker: 2 });
-      wavs = readdirSync(corpusDir, { recursive: true })
-        .map(String)
-        .filter((f) => f.endsWith('.wav'))
-        .sort()
-        .slice(0, 4)
-        .map((f) => join(corpusDir, f));
+      wavs = syntheticWavs(cacheDir(), 2, 4);
       const out = join(dir, `${name.split(' ')[1]}.onnx`);
       await exportRun(run, out);
       const s = readSidecar(out);

@@ -6,9 +6,8 @@ import { trainRun } from '../../src/train/run.js';
 import { predictFiles } from '../../src/run/predict.js';
 import { exportRun, EXPORT_TOLERANCE } from '../../src/runtime/export/index.js';
 import { loadOnnxModel, predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
-import { syntheticRunConfig } from '../helpers/runs.js';
+import { syntheticRunConfig, syntheticWavs } from '../helpers/runs.js';
 import { tempDir, tone, wavFromFloat } from '../audio/helpers.js';
-import { syntheticCorpusDir } from '../../src/run/index.js';
 
 const RATE = 16000;
 const TRAIN = { epochs: 1, batchSize: 16, lr: 3e-3, threads: 1 };
@@ -37,13 +36,7 @@ describe('exporting a trained run', () => {
       features: { set: 'logmelspec', segmentFrames: 64, segmentHopFrames: 48 },
     };
     await trainRun(syntheticRunConfig(image), imageRun, { cacheDir, workers: 0 });
-    const corpusDir = syntheticCorpusDir(cacheDir, { perClassPerSpeaker: 2 });
-    wavs = readdirSync(corpusDir, { recursive: true })
-      .map(String)
-      .filter((f) => f.endsWith('.wav'))
-      .sort()
-      .slice(0, 5)
-      .map((f) => join(corpusDir, f));
+    wavs = syntheticWavs(cacheDir, 2, 5);
     // A long file at another rate: resampled by both paths, cropped by the frame model.
     const long = join(dir, 'long-22k.wav');
     const x = tone(220, 22050, 22050 * 6, 0.3).map((v, i) => v * (1 + 0.5 * Math.sin(i / 3000)));

@@ -4,7 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditRun } from '../../src/audit/index.js';
 import { argmax } from '../../src/core/index.js';
@@ -13,10 +13,9 @@ import { CALIBRATION_FILE, UNCALIBRATED_NOTE, foldDir, predictFiles, readFoldCal
 import { exportRun } from '../../src/runtime/export/index.js';
 import { predictFilesOnnx, readSidecar } from '../../src/runtime/index.js';
 import { calibrateRun, trainRun } from '../../src/train/index.js';
-import { syntheticRunConfig } from '../helpers/runs.js';
+import { syntheticRunConfig, syntheticWavs } from '../helpers/runs.js';
 import { packageRoot } from '../../src/core/paths.js';
 import { tempDir } from '../audio/helpers.js';
-import { syntheticCorpusDir } from '../../src/run/index.js';
 
 /** Engine and ONNX Runtime posteriors of the same fold agree to float noise. */
 const SAME = 1e-4;
@@ -37,13 +36,7 @@ describe('calibrated probabilities', () => {
     run = join(dir, 'run');
     const cacheDir = join(dir, 'cache');
     await trainRun(syntheticRunConfig(), run, { cacheDir, workers: 0 });
-    const corpusDir = syntheticCorpusDir(cacheDir, { perClassPerSpeaker: 4 });
-    wavs = readdirSync(corpusDir, { recursive: true })
-      .map(String)
-      .filter((f) => f.endsWith('.wav'))
-      .sort()
-      .slice(0, 6)
-      .map((f) => join(corpusDir, f));
+    wavs = syntheticWavs(cacheDir, 4, 6);
   });
   after(() => cleanup());
 
