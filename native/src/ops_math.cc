@@ -1,6 +1,8 @@
 // Creation, element-wise arithmetic, comparisons, reductions and linear algebra.
 #include "common.h"
 
+#include <torch/csrc/autograd/custom_function.h>
+
 #include <cstring>
 
 namespace tts {
@@ -84,7 +86,29 @@ TTS_UNARY(Round, "round", at::round(x))
 TTS_UNARY(LogicalNot, "logicalNot", at::logical_not(x))
 TTS_UNARY(IsNan, "isnan", at::isnan(x))
 TTS_UNARY(IsFinite, "isfinite", at::isfinite(x))
-TTS_OP(Gelu, "gelu", { TTS_RET(at::gelu(argTensor(info, 0), argString(info, 1, "none"))) })
+// GELU whose backward hands the kernel a contiguous gradient. libtorch 1.13's CPU kernel for the
+// exact (erf) GELU backward reads a strided gradient wrongly (garbage values, at times ±1e30 or NaN),
+// e.g. whenever a transpose follows the GELU, as in wav2vec 2.0's feature encoder; the tanh form
+// and the forward are correct. test/engine/strided-grad.test.ts checks every element-wise op.
+struct GeluContiguousGrad : public torch::autograd::Function<GeluContiguousGrad> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const std::string& approximate) {
+    ctx->save_for_backward({x});
+    ctx->saved_data["approximate"] = approximate;
+    return at::gelu(x, approximate);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    const at::Tensor x = ctx->get_saved_variables()[0];
+    const std::string approximate = ctx->saved_data["approximate"].toStringRef();
+    return {at::gelu_backward(grads[0].contiguous(), x, approximate), at::Tensor()};
+  }
+};
+
+TTS_OP(Gelu, "gelu", {
+  const at::Tensor& x = argTensor(info, 0);
+  const std::string approximate = argString(info, 1, "none");
+  if (x.requires_grad() && at::GradMode::is_enabled()) TTS_RET(GeluContiguousGrad::apply(x, approximate));
+  TTS_RET(at::gelu(x, approximate));
+})
 TTS_OP(LeakyRelu, "leakyRelu", { TTS_RET(at::leaky_relu(argTensor(info, 0), argDouble(info, 1, 0.01))) })
 TTS_OP(Elu, "elu", { TTS_RET(at::elu(argTensor(info, 0), argDouble(info, 1, 1.0))) })
 

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { checkRawBoostSteps, loadAudioBatch, rawBoost, type RawBoostStep } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
-import { Adam, F, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
+import { Adam, F, clipGradNorm, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
 import type { SpoofCalibration } from '../metrics/index.js';
 import {
   AASIST_SAMPLES,
@@ -85,6 +85,7 @@ export interface SpoofTrainOptions {
    * the dev EER threshold) is fitted on its dev scores. Default none: the last epoch, no calibration.
    */
   devFold?: number;
+  /** Seeds the initial weights of networks trained from scratch, the crops, RawBoost and dropout. */
   seed?: number;
   log?: (line: string) => void;
 }
@@ -112,6 +113,8 @@ interface SpoofEpochRecord {
   trainLoss: number;
   trials: number;
   seconds: number;
+  /** Steps skipped because their loss or gradients were not finite (absent when none). */
+  skippedSteps?: number;
   /** EER on the dev side after this epoch (with a dev fold). */
   devEer?: number;
 }
@@ -126,6 +129,9 @@ export interface SpoofDevChoice {
 /** Dev-side files of a run with a dev fold: the best epoch's weights and dev scores. */
 const DEV_BEST_MODEL = 'best-dev.safetensors';
 const DEV_SCORES = 'dev-scores.csv';
+
+/** Share of an epoch's steps that may have non-finite gradients (skipped) before the run stops as diverged. */
+const MAX_SKIPPED_SHARE = 0.5;
 
 /** Offset of the RawBoost random stream from the crop stream of the same epoch. */
 const RAWBOOST_STREAM = 7_919;
@@ -166,6 +172,7 @@ export async function trainSpoofModel(
       ? await emotionEmbeddings(o.emotionRun!, paths, { windows: arch === 'amsdf' ? AMSDF_EMOTION_NODES : undefined })
       : null;
   const firstEmotion = emotions?.values().next().value;
+  manualSeed(s.seed);
   const network = initialSpoofNetwork(arch, o.init, firstEmotion && firstEmotion.length / AMSDF_EMOTION_NODES);
   if (s.cropSamples < network.minSamples)
     throw new Error(`spoof train: cropSamples must be at least ${network.minSamples} for ${arch}, got ${s.cropSamples}`);
@@ -249,7 +256,8 @@ export async function trainSpoofModel(
     model.module.train();
     const t0 = performance.now();
     let lossSum = 0,
-      batches = 0;
+      batches = 0,
+      skipped = 0;
     for (let i = 0; i < order.length; i += s.batchSize) {
       const part = order.slice(i, i + s.batchSize);
       const data = new Float32Array(part.length * s.cropSamples);
@@ -257,7 +265,7 @@ export async function trainSpoofModel(
         const crop = randomCrop(audio.get(u.id)!, s.cropSamples, rng);
         data.set(o.rawboost?.length ? rawBoost(crop, AASIST_SAMPLE_RATE_HZ, boostRng, o.rawboost) : crop, j * s.cropSamples);
       });
-      lossSum += tidy(() => {
+      const stepLoss = tidy(() => {
         opt.zeroGrad();
         const logits = model.forward(
           tensor(data, [part.length, s.cropSamples]),
@@ -270,23 +278,42 @@ export async function trainSpoofModel(
         );
         const loss = F.crossEntropy(logits, y);
         loss.backward();
+        // An unbounded clip: nothing is scaled, the gradients' global norm is returned.
+        const norm = clipGradNorm(model.module.parameters(), Infinity);
+        const value = loss.item();
+        // A non-finite step would turn every weight into NaN through Adam's moments: skip it.
+        if (!Number.isFinite(value) || !Number.isFinite(norm)) return null;
         opt.step();
-        return loss.item();
+        return value;
       });
+      if (stepLoss === null) skipped++;
+      else lossSum += stepLoss;
       batches++;
       await settle();
     }
+    if (skipped > MAX_SKIPPED_SHARE * batches)
+      throw new Error(
+        `spoof train: training diverged in epoch ${epoch} (${skipped} of ${batches} steps had a non-finite loss or gradients; the checkpoint of the epoch before is kept): try a lower --lr`,
+      );
     st = { epoch, lr: opt.lr };
     const seconds = (performance.now() - t0) / 1000;
     const devEer = devUtts.length ? await scoreDev(model, devUtts, out, bestDevEpoch(history)?.devEer ?? Infinity) : undefined;
+    const trainLoss = lossSum / (batches - skipped);
     history = [
       ...history,
-      { epoch, trainLoss: lossSum / batches, trials: order.length, seconds, ...(devEer === undefined ? {} : { devEer }) },
+      {
+        epoch,
+        trainLoss,
+        trials: order.length,
+        seconds,
+        ...(skipped ? { skippedSteps: skipped } : {}),
+        ...(devEer === undefined ? {} : { devEer }),
+      },
     ];
     await saveCheckpoint(checkpoint, model.module, opt, { state: st, history });
     writeLog();
     o.log?.(
-      `epoch ${epoch}/${s.epochs}: loss ${(lossSum / batches).toFixed(4)} (${order.length} trials, ${seconds.toFixed(0)} s)${devEer === undefined ? '' : `, dev EER ${(100 * devEer).toFixed(2)} %`}`,
+      `epoch ${epoch}/${s.epochs}: loss ${trainLoss.toFixed(4)} (${order.length} trials, ${seconds.toFixed(0)} s${skipped ? `, ${skipped} non-finite step(s) skipped` : ''})${devEer === undefined ? '' : `, dev EER ${(100 * devEer).toFixed(2)} %`}`,
     );
   }
   let dev: SpoofDevChoice | null = null;

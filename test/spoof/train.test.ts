@@ -205,19 +205,20 @@ describe('spoof train', { skip }, () => {
     assert.ok(Number.isFinite(s.score));
   });
 
-  it('trains AASIST with a wav2vec 2.0 front end from scratch, reloads it from the run, and export-spoof names what it cannot export', async () => {
+  it('trains AASIST with a wav2vec 2.0 front end from scratch (reproducibly), reloads it from the run, stops when training diverges, and export-spoof names what it cannot export', async () => {
     const out = join(fx.root, 'ssl');
-    const r = await trainSpoofModel({
+    const sslRun = {
       set,
       outDir: out,
-      model: 'aasist-wav2vec',
+      model: 'aasist-wav2vec' as const,
       init: 'random',
       epochs: 1,
       batchSize: 4,
       cropSamples: 8000,
       folds: 2,
       seed: 4,
-    });
+    };
+    const r = await trainSpoofModel(sslRun);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.equal(cfg.model, 'aasist-wav2vec');
     assert.equal(cfg.frontEnd.embedDim, 256);
@@ -232,6 +233,18 @@ describe('spoof train', { skip }, () => {
     } = await scoreFiles(reloaded, file);
     reloaded.module.dispose();
     assert.ok(Number.isFinite(trained.score) && Math.abs(trained.score - again.score) < 1e-5, `${trained.score} vs ${again.score}`);
+    // The seed fixes the random initial weights too: a second run in another folder scores the same.
+    const twin = await trainSpoofModel({ ...sslRun, outDir: join(fx.root, 'ssl-twin') });
+    const {
+      scores: [twinScore],
+    } = await scoreFiles(twin.model, file);
+    twin.model.module.dispose();
+    assert.ok(Math.abs(twinScore.score - trained.score) < 1e-5, `same seed: ${twinScore.score} vs ${trained.score}`);
+    await assert.rejects(
+      trainSpoofModel({ ...sslRun, outDir: join(fx.root, 'ssl-diverged'), lr: 1e4 }),
+      /training diverged in epoch 1 \(\d+ of \d+ steps had a non-finite loss or gradients.*try a lower --lr/,
+    );
+    assert.equal(existsSync(join(fx.root, 'ssl-diverged', 'model.safetensors')), false);
     await assert.rejects(
       exportSpoofModel(out, join(fx.root, 'ssl.onnx')),
       /model 'aasist-wav2vec'; export-spoof exports plain AASIST only/,
