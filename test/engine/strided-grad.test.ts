@@ -1,6 +1,6 @@
 /**
  * Backward passes fed a strided (non-contiguous) gradient, as when a transpose follows an op
- * (wav2vec 2.0's and Whisper's GELU → transpose). Each op's input gradient through
+ * (wav2vec 2.0's and Whisper's GELU → transpose). Each op's input gradient (x: [B, N, D]) through
  * `(op(x).transpose(1, 2) · W).sum()` must equal the one through `(op(x) · Wᵀ).sum()`, where the
  * op's output receives a contiguous gradient: the same objective, so the same values. The
  * libtorch the engine builds on computed the first wrongly for the exact GELU (values off by
@@ -8,7 +8,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, grad, tensor, type Tensor } from '../../src/engine/index.js';
+import { F, grad, manualSeed, nn, noGrad, ones, randn, tensor, zeros, type Tensor } from '../../src/engine/index.js';
 import { makeRng } from '../../src/core/index.js';
 
 /** [B, N, D] = [3, 7, 5]: odd sizes, so no stride coincides with a contiguous layout. */
@@ -22,8 +22,18 @@ function values(seed: number, n: number, lo: number, hi: number): Float32Array {
 const n = SHAPE.reduce((a, b) => a * b, 1);
 /** The op's input: values in [-3, 3) (or (0.1, 3) for ops defined on positives only). */
 const input = (positive: boolean) => tensor(values(1, n, positive ? 0.1 : -3, 3), SHAPE).requiresGrad_(true);
-/** Weights of the projection, laid out for the transposed output [B, D, N]. */
-const weights = tensor(values(2, n, -1, 1), [SHAPE[0], SHAPE[2], SHAPE[1]]);
+/** Weights of the projection of op(x) [B, N', D'], laid out for the transposed output [B, D', N']. */
+const weightsFor = (y: Tensor) => {
+  const shape = [y.shape[0], y.shape[2], y.shape[1]];
+  return tensor(values(2, y.numel, -1, 1), shape);
+};
+manualSeed(3);
+/** A fixed random parameter of `shape` (no gradient needed). */
+const param = (shape: number[]) => noGrad(() => randn(shape).mul(0.3));
+const linearW = param([6, SHAPE[2]]);
+const convW = param([4, SHAPE[1], 3]);
+const lstm = new nn.LSTM(SHAPE[2], 4);
+const gru = new nn.GRU(SHAPE[2], 4, { bidirectional: true });
 
 const OPS: [string, (x: Tensor) => Tensor, boolean?][] = [
   ['gelu', (x) => F.gelu(x)],
@@ -50,12 +60,22 @@ const OPS: [string, (x: Tensor) => Tensor, boolean?][] = [
   ['logSoftmax', (x) => x.logSoftmax(-1)],
   ['layerNorm', (x) => F.layerNorm(x, [SHAPE[2]])],
   ['groupNorm', (x) => F.groupNorm(x, SHAPE[1])],
+  ['batchNorm (training)', (x) => F.batchNorm(x, { training: true, runningMean: zeros([SHAPE[1]]), runningVar: ones([SHAPE[1]]) })],
+  ['linear', (x) => F.linear(x, linearW)],
+  ['matmul', (x) => x.matmul(x.transpose(1, 2))],
+  ['conv1d', (x) => F.conv1d(x, convW, null, { padding: 1 })],
+  ['maxPool1d', (x) => F.maxPool1d(x, 2, { stride: 1 })],
+  ['avgPool1d', (x) => F.avgPool1d(x, 2, { stride: 1 })],
+  ['scaledDotProductAttention', (x) => F.scaledDotProductAttention(x, x.mul(0.5), x.tanh())[0]],
+  ['lstm', (x) => lstm.forward(x)[0]],
+  ['gru (bidirectional)', (x) => gru.forward(x)[0]],
 ];
 
 describe('backward with a strided incoming gradient', () => {
   for (const [name, op, positive] of OPS) {
     test(name, () => {
       const x = input(positive ?? false);
+      const weights = weightsFor(op(x));
       const [strided] = grad(op(x).transpose(1, 2).mul(weights).sum(), x);
       const [contiguous] = grad(op(x).mul(weights.transpose(1, 2).contiguous()).sum(), x);
       const a = strided!.toArray() as Float32Array;
