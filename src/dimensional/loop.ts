@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { makeRng, shuffle, type Rng } from '../core/index.js';
 import {
   AdamW,
-  clipGradNorm,
+  checkConverging,
+  finiteStep,
   loadModule,
   manualSeed,
   noGrad,
@@ -220,24 +221,30 @@ export async function trainRegressionFold(
       const batches = Math.ceil(order.length / cfg.batchSize);
       let lossSum = 0;
       let counted = 0;
+      let steps = 0;
+      let skipped = 0;
       model.train();
       for (let b = 0; b < batches; b++) {
         const part = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize).map((i) => data.train[i]);
         // A CCC needs spread: a last batch of one example would give a meaningless loss.
         if (part.length < 2) continue;
-        lossSum += tidy(() => {
+        const value = tidy(() => {
           const x = batch(part, data.kind, data.maxFrames, rng);
           opt.zeroGrad();
           const loss = regressionLoss(cfg.loss, model.forward(x.x, x.lengths), targetTensor(part));
           loss.backward();
-          if (cfg.gradClip !== null) clipGradNorm(model.parameters(), cfg.gradClip);
-          opt.step();
-          return loss.item();
+          return finiteStep(opt, model.parameters(), loss, cfg.gradClip);
         });
-        counted++;
+        steps++;
+        if (value === null) skipped++;
+        else {
+          lossSum += value;
+          counted++;
+        }
         o.onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
         await settle();
       }
+      checkConverging(`fold ${fold}`, epoch, skipped, steps);
       return counted > 0 ? lossSum / counted : Number.NaN;
     },
     dev: () => devCcc(model, data.dev, data.kind, data.maxFrames, cfg.batchSize),

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeRng, removeStaleTemps, shuffle, writeFileAtomic } from '../core/index.js';
-import { AdamW, clipGradNorm, manualSeed, noGrad, setNumThreads, settle, tensor, tidy } from '../engine/index.js';
+import { AdamW, checkConverging, finiteStep, manualSeed, noGrad, setNumThreads, settle, tensor, tidy } from '../engine/index.js';
 import { lineChart } from '../report/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import { newS3prlNetwork, saveS3prlBackbone, type Apc, type Tera } from '../backbones/index.js';
@@ -178,6 +178,7 @@ export async function pretrain(cfg: PretrainConfig, outDir: string, o: PretrainO
     const batches = epochBatches(segments, t.batchSize, rng);
     const t0 = performance.now();
     let lossSum = 0;
+    let skipped = 0;
     let frames = 0;
     for (const [b, idx] of batches.entries()) {
       const lengths = idx.map((i) => segments[i].frames);
@@ -187,7 +188,7 @@ export async function pretrain(cfg: PretrainConfig, outDir: string, o: PretrainO
         dims,
       );
       const shape = [idx.length, Math.max(...lengths), dims];
-      lossSum += tidy(() => {
+      const value = tidy(() => {
         opt.zeroGrad();
         const loss =
           cfg.method === 'apc'
@@ -197,16 +198,17 @@ export async function pretrain(cfg: PretrainConfig, outDir: string, o: PretrainO
                 return teraLoss(model as Tera, tensor(altered.inputs, shape), tensor(padded, shape), altered.mask, lengths);
               })();
         loss.backward();
-        clipGradNorm(model.parameters(), t.gradClip);
-        opt.step();
-        return loss.item();
+        return finiteStep(opt, model.parameters(), loss, t.gradClip);
       });
+      if (value === null) skipped++;
+      else lossSum += value;
       frames += lengths.reduce((n, l) => n + l, 0);
-      o.onProgress?.({ epoch, epochs: t.epochs, batch: b + 1, batches: batches.length, loss: lossSum / (b + 1) });
+      o.onProgress?.({ epoch, epochs: t.epochs, batch: b + 1, batches: batches.length, loss: lossSum / Math.max(1, b + 1 - skipped) });
       await settle();
     }
+    checkConverging('pretrain', epoch, skipped, batches.length);
     const seconds = (performance.now() - t0) / 1000;
-    history = [...history, { epoch, loss: lossSum / batches.length, lr: opt.lr, seconds, framesPerSecond: frames / seconds }];
+    history = [...history, { epoch, loss: lossSum / (batches.length - skipped), lr: opt.lr, seconds, framesPerSecond: frames / seconds }];
     state = { epoch };
     model.eval();
     // The backbone first: a kill before the checkpoint repeats this epoch, which rewrites the same file.

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { checkRawBoostSteps, loadAudioBatch, rawBoost, type RawBoostStep } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
-import { Adam, F, clipGradNorm, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
+import { Adam, F, checkConverging, finiteStep, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
 import type { SpoofCalibration } from '../metrics/index.js';
 import {
   AASIST_SAMPLES,
@@ -129,9 +129,6 @@ export interface SpoofDevChoice {
 /** Dev-side files of a run with a dev fold: the best epoch's weights and dev scores. */
 const DEV_BEST_MODEL = 'best-dev.safetensors';
 const DEV_SCORES = 'dev-scores.csv';
-
-/** Share of an epoch's steps that may have non-finite gradients (skipped) before the run stops as diverged. */
-const MAX_SKIPPED_SHARE = 0.5;
 
 /** Offset of the RawBoost random stream from the crop stream of the same epoch. */
 const RAWBOOST_STREAM = 7_919;
@@ -278,23 +275,14 @@ export async function trainSpoofModel(
         );
         const loss = F.crossEntropy(logits, y);
         loss.backward();
-        // An unbounded clip: nothing is scaled, the gradients' global norm is returned.
-        const norm = clipGradNorm(model.module.parameters(), Infinity);
-        const value = loss.item();
-        // A non-finite step would turn every weight into NaN through Adam's moments: skip it.
-        if (!Number.isFinite(value) || !Number.isFinite(norm)) return null;
-        opt.step();
-        return value;
+        return finiteStep(opt, model.module.parameters(), loss, null);
       });
       if (stepLoss === null) skipped++;
       else lossSum += stepLoss;
       batches++;
       await settle();
     }
-    if (skipped > MAX_SKIPPED_SHARE * batches)
-      throw new Error(
-        `spoof train: training diverged in epoch ${epoch} (${skipped} of ${batches} steps had a non-finite loss or gradients; the checkpoint of the epoch before is kept): try a lower --lr`,
-      );
+    checkConverging('spoof train', epoch, skipped, batches);
     st = { epoch, lr: opt.lr };
     const seconds = (performance.now() - t0) / 1000;
     const devEer = devUtts.length ? await scoreDev(model, devUtts, out, bestDevEpoch(history)?.devEer ?? Infinity) : undefined;

@@ -11,7 +11,8 @@ import {
   AdamW,
   CosineAnnealingLR,
   F,
-  clipGradNorm,
+  checkConverging,
+  finiteStep,
   randnLike,
   oneHot as oneHotOf,
   loadModule,
@@ -192,6 +193,8 @@ export async function trainFold(
     const order = epochOrder(labels, rng, { oversample: cfg.balance === 'oversample', bootstrap: cfg.bootstrap });
     const t0 = performance.now();
     let lossSum = 0;
+    let steps = 0;
+    let skipped = 0;
     model.train();
     for (let b = 0; b < batches; b++) {
       const spec = cfg.specAugment;
@@ -200,18 +203,20 @@ export async function trainFold(
         .map((i) => data.train[i])
         .map((e) => (spec && data.kind !== 'vector' ? { ...e, features: specAugment(e.features, spec, rng) } : e));
       if (part.length === 0) continue;
-      lossSum += tidy(() => {
+      const value = tidy(() => {
         const t = batchTensors(part, data.kind, data.maxFrames, rng);
         opt.zeroGrad();
         const loss = lossOf(model, t.x, t.lengths, t.y, t.aux, cfg, weights, rng, data.numClasses);
         loss.backward();
-        if (cfg.gradClip !== null) clipGradNorm(model.parameters(), cfg.gradClip);
-        opt.step();
-        return loss.item();
+        return finiteStep(opt, model.parameters(), loss, cfg.gradClip);
       });
+      steps++;
+      if (value === null) skipped++;
+      else lossSum += value;
       onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
       await settle();
     }
+    checkConverging(`fold ${fold}`, epoch, skipped, steps);
     sched?.step();
     const dev = scoreUtterances(
       predictUtterances(model, data.dev, data.kind, data.maxFrames, cfg.batchSize),
@@ -232,7 +237,15 @@ export async function trainFold(
     if (improved) await saveModule(model, join(dir, bestFile), { epoch: String(epoch), devUa: String(dev.ua) });
     history = [
       ...history,
-      { fold, epoch, trainLoss: lossSum / batches, devUa: dev.ua, devWa: dev.wa, lr: opt.lr, seconds: (performance.now() - t0) / 1000 },
+      {
+        fold,
+        epoch,
+        trainLoss: lossSum / (steps - skipped),
+        devUa: dev.ua,
+        devWa: dev.wa,
+        lr: opt.lr,
+        seconds: (performance.now() - t0) / 1000,
+      },
     ];
     await saveCheckpoint(checkpoint, model, opt, { state: st, history });
     onEpoch?.(history);

@@ -242,7 +242,7 @@ describe('spoof train', { skip }, () => {
     assert.ok(Math.abs(twinScore.score - trained.score) < 1e-5, `same seed: ${twinScore.score} vs ${trained.score}`);
     await assert.rejects(
       trainSpoofModel({ ...sslRun, outDir: join(fx.root, 'ssl-diverged'), lr: 1e4 }),
-      /training diverged in epoch 1 \(\d+ of \d+ steps had a non-finite loss or gradients.*try a lower --lr/,
+      /training diverged in epoch 1 \(\d+ of \d+ steps had a non-finite loss or gradients.*try a lower learning rate/,
     );
     assert.equal(existsSync(join(fx.root, 'ssl-diverged', 'model.safetensors')), false);
     await assert.rejects(

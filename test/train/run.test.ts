@@ -109,6 +109,18 @@ describe('training runs', () => {
     );
   });
 
+  test('a diverging run stops with the fold, the epoch and the skipped steps, and writes no best weights', async () => {
+    const out = join(dir, 'diverged');
+    await assert.rejects(
+      trainRun(config({ training: { epochs: 3, batchSize: 16, lr: 1e30, threads: 1 } }), out, { cacheDir: cache, workers: 0 }),
+      /fold 0: training diverged in epoch 1 \(\d+ of \d+ steps had a non-finite loss or gradients.*try a lower learning rate/,
+    );
+    assert.deepEqual(
+      readdirSync(out, { recursive: true }).filter((f) => String(f).endsWith('best.safetensors')),
+      [],
+    );
+  });
+
   test('a split that puts a speaker in train and test is refused before training', async () => {
     const out = join(dir, 'leaky');
     const good = JSON.parse(readFileSync(join(dir, 'run', 'split.json'), 'utf8'));
