@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { makeRng, shuffle, type Rng } from '../core/index.js';
 import {
   AdamW,
-  checkConverging,
+  EpochSteps,
   finiteStep,
   loadModule,
   manualSeed,
@@ -219,10 +219,7 @@ export async function trainRegressionFold(
     train: async (epoch, rng) => {
       const order = o.order ? o.order(epoch, rng) : shuffle([...data.train.keys()], rng);
       const batches = Math.ceil(order.length / cfg.batchSize);
-      let lossSum = 0;
-      let counted = 0;
-      let steps = 0;
-      let skipped = 0;
+      const steps = new EpochSteps();
       model.train();
       for (let b = 0; b < batches; b++) {
         const part = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize).map((i) => data.train[i]);
@@ -235,17 +232,12 @@ export async function trainRegressionFold(
           loss.backward();
           return finiteStep(opt, model.parameters(), loss, cfg.gradClip);
         });
-        steps++;
-        if (value === null) skipped++;
-        else {
-          lossSum += value;
-          counted++;
-        }
+        steps.add(value);
         o.onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
         await settle();
       }
-      checkConverging(`fold ${fold}`, epoch, skipped, steps);
-      return counted > 0 ? lossSum / counted : Number.NaN;
+      steps.checkConverging(`fold ${fold}`, epoch);
+      return steps.meanLoss;
     },
     dev: () => devCcc(model, data.dev, data.kind, data.maxFrames, cfg.batchSize),
   };

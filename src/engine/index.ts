@@ -6,7 +6,7 @@ export { Tensor, type DType, type TypedArray, type Operand, type Dims } from './
 export * from './creation.js';
 export { tidy, keep, dispose, scopeDepth, settle } from './scope.js';
 export { noGrad, enableGrad, isGradEnabled, grad, clipGradNorm, clipGradValue } from './autograd.js';
-export { finiteStep, checkConverging } from './step.js';
+export { finiteStep, EpochSteps } from './step.js';
 export * as F from './functional.js';
 export * as nn from './nn/index.js';
 export {

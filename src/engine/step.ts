@@ -7,7 +7,7 @@ import { clipGradNorm } from './autograd.js';
 import type { OptimizerLike } from './optim.js';
 import type { Tensor } from './tensor.js';
 
-/** Share of an epoch's steps that may be skipped before {@link checkConverging} stops the run. */
+/** Share of an epoch's steps that may be skipped before {@link EpochSteps.checkConverging} stops the run. */
 const MAX_SKIPPED_SHARE = 0.5;
 
 /**
@@ -25,12 +25,38 @@ export function finiteStep(opt: OptimizerLike, params: Tensor[], loss: Tensor, m
 }
 
 /**
- * Throws when more than {@link MAX_SKIPPED_SHARE} of an epoch's `steps` were skipped by
- * {@link finiteStep}. `what` names the run in the message (e.g. 'spoof train').
+ * The steps of one training epoch, as {@link finiteStep} returned them: the mean loss of those
+ * applied, and the divergence check.
  */
-export function checkConverging(what: string, epoch: number, skipped: number, steps: number): void {
-  if (skipped > MAX_SKIPPED_SHARE * steps)
-    throw new Error(
-      `${what}: training diverged in epoch ${epoch} (${skipped} of ${steps} steps had a non-finite loss or gradients; the checkpoint of the epoch before is kept): try a lower learning rate`,
-    );
+export class EpochSteps {
+  private lossSum = 0;
+  private applied = 0;
+  /** Steps skipped so far (non-finite loss or gradients). */
+  skipped = 0;
+
+  /** Records one step: its loss, or null when it was skipped. */
+  add(loss: number | null): void {
+    if (loss === null) this.skipped++;
+    else {
+      this.lossSum += loss;
+      this.applied++;
+    }
+  }
+
+  /** Mean loss of the applied steps (NaN before any). */
+  get meanLoss(): number {
+    return this.applied > 0 ? this.lossSum / this.applied : Number.NaN;
+  }
+
+  /**
+   * Throws when more than {@link MAX_SKIPPED_SHARE} of the epoch's steps were skipped. `what`
+   * names the run in the message (e.g. 'spoof train').
+   */
+  checkConverging(what: string, epoch: number): void {
+    const steps = this.applied + this.skipped;
+    if (this.skipped > MAX_SKIPPED_SHARE * steps)
+      throw new Error(
+        `${what}: training diverged in epoch ${epoch} (${this.skipped} of ${steps} steps had a non-finite loss or gradients; the checkpoint of the epoch before is kept): try a lower learning rate`,
+      );
+  }
 }

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeRng, removeStaleTemps, shuffle, writeFileAtomic } from '../core/index.js';
-import { AdamW, checkConverging, finiteStep, manualSeed, noGrad, setNumThreads, settle, tensor, tidy } from '../engine/index.js';
+import { AdamW, EpochSteps, finiteStep, manualSeed, noGrad, setNumThreads, settle, tensor, tidy } from '../engine/index.js';
 import { lineChart } from '../report/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../run/index.js';
 import { newS3prlNetwork, saveS3prlBackbone, type Apc, type Tera } from '../backbones/index.js';
@@ -177,8 +177,7 @@ export async function pretrain(cfg: PretrainConfig, outDir: string, o: PretrainO
     model.train();
     const batches = epochBatches(segments, t.batchSize, rng);
     const t0 = performance.now();
-    let lossSum = 0;
-    let skipped = 0;
+    const steps = new EpochSteps();
     let frames = 0;
     for (const [b, idx] of batches.entries()) {
       const lengths = idx.map((i) => segments[i].frames);
@@ -200,15 +199,20 @@ export async function pretrain(cfg: PretrainConfig, outDir: string, o: PretrainO
         loss.backward();
         return finiteStep(opt, model.parameters(), loss, t.gradClip);
       });
-      if (value === null) skipped++;
-      else lossSum += value;
+      steps.add(value);
       frames += lengths.reduce((n, l) => n + l, 0);
-      o.onProgress?.({ epoch, epochs: t.epochs, batch: b + 1, batches: batches.length, loss: lossSum / Math.max(1, b + 1 - skipped) });
+      o.onProgress?.({
+        epoch,
+        epochs: t.epochs,
+        batch: b + 1,
+        batches: batches.length,
+        loss: Number.isNaN(steps.meanLoss) ? 0 : steps.meanLoss,
+      });
       await settle();
     }
-    checkConverging('pretrain', epoch, skipped, batches.length);
+    steps.checkConverging('pretrain', epoch);
     const seconds = (performance.now() - t0) / 1000;
-    history = [...history, { epoch, loss: lossSum / (batches.length - skipped), lr: opt.lr, seconds, framesPerSecond: frames / seconds }];
+    history = [...history, { epoch, loss: steps.meanLoss, lr: opt.lr, seconds, framesPerSecond: frames / seconds }];
     state = { epoch };
     model.eval();
     // The backbone first: a kill before the checkpoint repeats this epoch, which rewrites the same file.

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { checkRawBoostSteps, loadAudioBatch, rawBoost, type RawBoostStep } from '../audio/index.js';
 import { makeRng, shuffle, type Rng } from '../core/pure.js';
 import type { Utterance } from '../data/index.js';
-import { Adam, F, checkConverging, finiteStep, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
+import { Adam, EpochSteps, F, finiteStep, loadModule, manualSeed, saveModule, settle, tensor, tidy } from '../engine/index.js';
 import type { SpoofCalibration } from '../metrics/index.js';
 import {
   AASIST_SAMPLES,
@@ -252,9 +252,7 @@ export async function trainSpoofModel(
     const order = shuffle(chosen, rng);
     model.module.train();
     const t0 = performance.now();
-    let lossSum = 0,
-      batches = 0,
-      skipped = 0;
+    const steps = new EpochSteps();
     for (let i = 0; i < order.length; i += s.batchSize) {
       const part = order.slice(i, i + s.batchSize);
       const data = new Float32Array(part.length * s.cropSamples);
@@ -277,16 +275,15 @@ export async function trainSpoofModel(
         loss.backward();
         return finiteStep(opt, model.module.parameters(), loss, null);
       });
-      if (stepLoss === null) skipped++;
-      else lossSum += stepLoss;
-      batches++;
+      steps.add(stepLoss);
       await settle();
     }
-    checkConverging('spoof train', epoch, skipped, batches);
+    steps.checkConverging('spoof train', epoch);
     st = { epoch, lr: opt.lr };
     const seconds = (performance.now() - t0) / 1000;
     const devEer = devUtts.length ? await scoreDev(model, devUtts, out, bestDevEpoch(history)?.devEer ?? Infinity) : undefined;
-    const trainLoss = lossSum / (batches - skipped);
+    const trainLoss = steps.meanLoss;
+    const { skipped } = steps;
     history = [
       ...history,
       {

@@ -11,7 +11,7 @@ import {
   AdamW,
   CosineAnnealingLR,
   F,
-  checkConverging,
+  EpochSteps,
   finiteStep,
   randnLike,
   oneHot as oneHotOf,
@@ -192,9 +192,7 @@ export async function trainFold(
     manualSeed(cfg.seed * 1_000_003 + fold * 10_007 + epoch);
     const order = epochOrder(labels, rng, { oversample: cfg.balance === 'oversample', bootstrap: cfg.bootstrap });
     const t0 = performance.now();
-    let lossSum = 0;
-    let steps = 0;
-    let skipped = 0;
+    const steps = new EpochSteps();
     model.train();
     for (let b = 0; b < batches; b++) {
       const spec = cfg.specAugment;
@@ -210,13 +208,11 @@ export async function trainFold(
         loss.backward();
         return finiteStep(opt, model.parameters(), loss, cfg.gradClip);
       });
-      steps++;
-      if (value === null) skipped++;
-      else lossSum += value;
+      steps.add(value);
       onProgress?.({ epoch, epochs: cfg.epochs, batch: b + 1, batches });
       await settle();
     }
-    checkConverging(`fold ${fold}`, epoch, skipped, steps);
+    steps.checkConverging(`fold ${fold}`, epoch);
     sched?.step();
     const dev = scoreUtterances(
       predictUtterances(model, data.dev, data.kind, data.maxFrames, cfg.batchSize),
@@ -240,7 +236,7 @@ export async function trainFold(
       {
         fold,
         epoch,
-        trainLoss: lossSum / (steps - skipped),
+        trainLoss: steps.meanLoss,
         devUa: dev.ua,
         devWa: dev.wa,
         lr: opt.lr,
